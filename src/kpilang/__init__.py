@@ -1,0 +1,1 @@
+"""kpilang: sales KPI and bonus plans as code."""

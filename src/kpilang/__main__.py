@@ -1,0 +1,3 @@
+from kpilang.cli import main
+
+main()
