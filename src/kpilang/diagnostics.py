@@ -1,0 +1,136 @@
+"""Spans, diagnostics and their rendering as text (rustc/Elm style) and JSON.
+
+Every problem kpilang reports about a plan, from a stray character to a KPI that can be met
+without a sale, is a `Diagnostic` with a `Span` pointing into the source. Columns are 1-based;
+`end_column` is exclusive (the column just after the last character), as in Lark and SARIF.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Span(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def to(self, other: "Span") -> "Span":
+        """The span from the start of this one to the end of `other`."""
+        return Span(
+            file=self.file,
+            line=self.line,
+            column=self.column,
+            end_line=other.end_line,
+            end_column=other.end_column,
+        )
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+class Note(BaseModel):
+    """A secondary location that explains the primary one (\"first declared here\")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    span: Span
+    message: str
+
+
+class Diagnostic(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    help: str | None = None
+    notes: tuple[Note, ...] = ()
+    witness: dict[str, str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.span.file,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+        }
+        if self.help:
+            out["help"] = self.help
+        if self.notes:
+            out["notes"] = [
+                {"message": n.message, "file": n.span.file, "line": n.span.line, "column": n.span.column}
+                for n in self.notes
+            ]
+        if self.witness is not None:
+            out["witness"] = dict(self.witness)
+        return out
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (d.span.file, d.span.line, d.span.column, d.code)
+
+
+def render_text(diag: Diagnostic, sources: dict[str, str]) -> str:
+    """Render like rustc: header, `--> file:line:col`, the source line with a caret or underline,
+    then notes and `= help: …`."""
+    lines = [f"{diag.severity.value}[{diag.code}]: {diag.message}"]
+    lines.extend(_excerpt(diag.span, sources))
+    for note in diag.notes:
+        lines.append(f"  = note: {note.message}")
+        lines.extend(_excerpt(note.span, sources, indent="    "))
+    if diag.witness:
+        shown = ", ".join(f"{k} = {v}" for k, v in diag.witness.items())
+        lines.append(f"  = witness: {shown}")
+    if diag.help:
+        lines.append(f"  = help: {diag.help}")
+    return "\n".join(lines)
+
+
+def _excerpt(span: Span, sources: dict[str, str], indent: str = "") -> list[str]:
+    text = sources.get(span.file)
+    out = [f"{indent}  --> {span.file}:{span.line}:{span.column}"]
+    if text is None:
+        return out
+    source_lines = text.splitlines()
+    if not (1 <= span.line <= len(source_lines)):
+        return out
+    line_text = source_lines[span.line - 1].replace("\t", " ")
+    number = str(span.line)
+    gutter = " " * len(number)
+    if span.end_line == span.line:
+        width = max(1, span.end_column - span.column)
+    else:
+        width = max(1, len(line_text) - span.column + 1)
+    out.append(f"{indent}{gutter} |")
+    out.append(f"{indent}{number} | {line_text}")
+    out.append(f"{indent}{gutter} | {' ' * (span.column - 1)}{'^' * width}")
+    return out
+
+
+def has_errors(diags: list[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diags)

@@ -1,0 +1,235 @@
+"""Lark's parse errors, said in words a head of sales understands.
+
+Lark knows which terminals it expected; this module turns those into phrases ("a number", "`)`",
+"a declaration"), names the word after which something was expected, and, because LALR notices
+an unclosed bracket only at the end of the file, scans the brackets itself to say where the
+unclosed one was opened.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from kpilang.diagnostics import Diagnostic, Severity, Span
+
+DECLARATION_WORDS = ("plan", "metric", "kpi", "table", "pay", "test", "import")
+_DECLARATION_TERMINALS = {w.upper() for w in DECLARATION_WORDS}
+_VALUE_TERMINALS = {"NAME", "NUMBER", "PERCENT", "DURATION", "DATE", "STRING", "TRUE", "FALSE", "LPAR", "MINUS", "IF", "NOT"}
+_CLAUSE_TERMINALS = {"TARGET", "WEIGHT", "CAP", "FLOOR", "LOWER", "KIND", "UNCONTROLLABLE"}
+
+_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "PERCENT": "a percent such as 50%",
+    "DURATION": "a duration such as 15m",
+    "DATE": "a date such as 2026-07-01",
+    "STRING": 'a text in double quotes',
+    "$END": "the end of the file",
+    "LPAR": "`(`", "RPAR": "`)`", "LBRACE": "`{`", "RBRACE": "`}`", "LSQB": "`[`", "RSQB": "`]`",
+    "COMMA": "`,`", "COLON": "`:`", "DOT": "`.`", "EQ": "`=`",
+}
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+
+
+def _describe(terminal: str, parser: Lark) -> str:
+    if terminal in _WORDS:
+        return _WORDS[terminal]
+    try:
+        pattern = parser.get_terminal(terminal).pattern
+    except KeyError:
+        return terminal.lower()
+    if pattern.type == "str":
+        return f"`{pattern.value}`"
+    return terminal.lower()
+
+
+_OPERATOR_TERMINALS = {
+    "PLUS", "MINUS", "STAR", "SLASH", "EQ", "NE", "LT", "LE", "GT", "GE", "AND", "OR", "OTHERWISE", "IN",
+    "DOT", "LPAR",
+}
+_CLAUSE_WORDS = {
+    "TARGET": "target", "WEIGHT": "weight", "CAP": "cap", "FLOOR": "floor", "LOWER": "lower is better",
+    "KIND": "kind", "UNCONTROLLABLE": "uncontrollable",
+}
+
+
+def _expected_phrase(expected: set[str], parser: Lark) -> str:
+    """Group what Lark expected into few words: a declaration, a clause, a value; operators that
+    could continue a finished expression are left out unless nothing else fits."""
+    expected = {t for t in expected if not t.startswith("__")}
+    parts: list[str] = []
+    if len(expected & _DECLARATION_TERMINALS) >= 3:
+        parts.append("the next declaration (" + ", ".join(f"`{w}`" for w in DECLARATION_WORDS) + ")")
+        expected -= _DECLARATION_TERMINALS
+        expected.discard("$END")
+    clauses = [w for t, w in _CLAUSE_WORDS.items() if t in expected]
+    if clauses:
+        parts.insert(0, "a clause (" + ", ".join(f"`{w}`" for w in clauses) + ")")
+        expected -= _CLAUSE_WORDS.keys()
+    if len(expected & _VALUE_TERMINALS) >= 4:
+        parts.append("a value (a number, a percent, a name, or an expression in parentheses)")
+        expected -= _VALUE_TERMINALS
+    rest = expected - _OPERATOR_TERMINALS
+    if parts or rest:
+        expected = rest
+    parts.extend(sorted(_describe(t, parser) for t in expected))
+    if not parts:
+        return "something else"
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def _found(token) -> str:
+    if token.type == "$END":
+        return "the end of the file"
+    if token.type == "STRING":
+        return f"the text {token.value}"
+    return f"`{token.value}`"
+
+
+def _point(file: str, line: int, column: int, width: int = 1) -> Span:
+    return Span(file=file, line=line, column=column, end_line=line, end_column=column + max(1, width))
+
+
+def _tokens_before(text: str, parser: Lark, line: int, column: int):
+    """The tokens before a position (the basic lexer is enough to name the previous word)."""
+    out = []
+    try:
+        for tok in parser.lex(text, dont_ignore=False):
+            if (tok.line, tok.column) >= (line, column):
+                break
+            out.append(tok)
+    except UnexpectedInput:
+        pass
+    return out
+
+
+def unclosed_bracket(text: str, file: str, parser: Lark, upto: tuple[int, int] | None = None) -> Diagnostic | None:
+    """The first bracket that is closed by the wrong kind or never closed (before `upto`)."""
+    stack = []
+    try:
+        tokens = list(parser.lex(text, dont_ignore=False))
+    except UnexpectedInput:
+        return None
+    for tok in tokens:
+        if upto is not None and (tok.line, tok.column) > upto:
+            break
+        if tok.value in _OPENERS and tok.type != "STRING":
+            stack.append(tok)
+        elif tok.value in _CLOSERS and tok.type != "STRING":
+            if stack and stack[-1].value == _CLOSERS[tok.value]:
+                stack.pop()
+            elif stack:
+                opened = stack[-1]
+                return Diagnostic(
+                    code="E0102", name="mismatched-bracket", severity=Severity.ERROR,
+                    message=f"`{tok.value}` does not close the `{opened.value}` opened at {opened.line}:{opened.column}",
+                    span=_point(file, tok.line, tok.column),
+                    help=f"close it with `{_OPENERS[opened.value]}` first",
+                )
+            else:
+                return Diagnostic(
+                    code="E0102", name="mismatched-bracket", severity=Severity.ERROR,
+                    message=f"`{tok.value}` closes nothing",
+                    span=_point(file, tok.line, tok.column),
+                    help="remove it, or add the opening bracket it belongs to",
+                )
+    if stack and upto is None:
+        opened = stack[-1]
+        return Diagnostic(
+            code="E0102", name="unclosed-bracket", severity=Severity.ERROR,
+            message=f"unclosed `{opened.value}` opened at {opened.line}:{opened.column}",
+            span=_point(file, opened.line, opened.column),
+            help=f"add the matching `{_OPENERS[opened.value]}`",
+        )
+    return None
+
+
+def syntax_error(err: UnexpectedInput, text: str, file: str, parser: Lark) -> Diagnostic:
+    if isinstance(err, UnexpectedCharacters):
+        return _bad_character(err, text, file)
+    if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
+        bracket = unclosed_bracket(text, file, parser)
+        if bracket is not None:
+            return bracket
+    if isinstance(err, UnexpectedToken) and err.token.type in ("RPAR", "RSQB", "RBRACE"):
+        bracket = unclosed_bracket(text, file, parser, upto=(err.token.line, err.token.column))
+        if bracket is not None:
+            return bracket
+    assert isinstance(err, UnexpectedToken | UnexpectedEOF)
+    token = err.token
+    expected = set(err.expected)
+    if isinstance(err, UnexpectedToken) and err.interactive_parser is not None:
+        # LALR merges states, so err.expected can list tokens that are not actually acceptable
+        # here; asking the parser state itself gives the exact set.
+        try:
+            expected = set(err.interactive_parser.accepts())
+        except Exception:  # noqa: BLE001 - the coarse set is still a good answer
+            pass
+    line = getattr(token, "line", None) or err.line
+    column = getattr(token, "column", None) or err.column
+    if token.type == "$END":
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+    previous = _tokens_before(text, parser, line, column)
+    after = f" after `{previous[-1].value}`" if previous else ""
+    message = f"expected {_expected_phrase(expected, parser)}{after}, found {_found(token)}"
+    help_text = _hint(token, expected, previous)
+    width = len(str(token.value)) if token.type != "$END" else 1
+    return Diagnostic(
+        code="E0101", name="syntax", severity=Severity.ERROR, message=message,
+        span=_point(file, line, column, width), help=help_text,
+    )
+
+
+def _hint(token, expected: set[str], previous) -> str | None:
+    value = str(token.value)
+    prev = previous[-1].value if previous else None
+    if token.type in _CLAUSE_WORDS and prev in ("target", "weight", "cap", "floor"):
+        return f"`{prev}` needs a value before the next clause, for example `{prev} 100%`"
+    if token.type != "NAME" and expected & _VALUE_TERMINALS == {"NAME"} and value.isidentifier():
+        return f"`{value}` is a word of the language and cannot be used as a name; pick another, such as `{value}_value`"
+    if token.type == "EQ" and prev == "=":
+        return "comparisons use a single `=`"
+    if token.type == "NAME" and expected & _DECLARATION_TERMINALS:
+        close = difflib.get_close_matches(value, DECLARATION_WORDS, n=1)
+        if close:
+            return f"did you mean `{close[0]}`?"
+        if expected & _CLAUSE_TERMINALS:
+            return ("a declaration ends where the next one begins; a clause such as `target`, `weight`, "
+                    "`cap` or `kind` goes right after the formula")
+        return "each declaration starts with a keyword such as `metric`, `kpi` or `pay`"
+    if token.type == "NAME" and prev == "weight" or (token.type == "NUMBER" and prev == "weight"):
+        return "write weights as percents, for example `weight 30%`"
+    if token.type == "COMMA" and prev is not None and prev.replace("_", "").isdigit():
+        return "decimals use a point, not a comma: `0.5`, not `0,5`"
+    if "EQ" in expected and token.type != "EQ" and prev is not None and prev not in ("=",):
+        return "a declaration's name is followed by `=` and its formula, e.g. `metric calls = count(activities)`"
+    return None
+
+
+def _bad_character(err: UnexpectedCharacters, text: str, file: str) -> Diagnostic:
+    char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+    span = _point(file, err.line, err.column)
+    if char == '"':
+        return Diagnostic(
+            code="E0103", name="unclosed-text", severity=Severity.ERROR,
+            message="this text has no closing `\"` on its line", span=span,
+            help='close the text with `"` before the end of the line; write a quote inside it as `\\"`',
+        )
+    hints = {
+        "'": "texts are written in double quotes: \"like this\"",
+        "%": "a percent sign goes right after a number: `8%`",
+        "≥": "write `>=`", "≤": "write `<=`", "≠": "write `!=`",
+        "×": "write `*` for multiplication", "÷": "write `/` for division",
+    }
+    return Diagnostic(
+        code="E0104", name="bad-character", severity=Severity.ERROR,
+        message=f"unexpected character `{char}`", span=span,
+        help=hints.get(char, "remove it; names use letters, digits and `_`, and `#` starts a comment"),
+    )
