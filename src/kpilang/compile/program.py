@@ -1,0 +1,239 @@
+"""The checked program: what every later stage (checks, evaluation, statements, change control)
+reads. Expressions are the syntax tree's nodes; the compiler guarantees that every name in them
+resolves (see `Program.kind_of`) and that units agree, so later stages never meet either problem.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from kpilang.diagnostics import Span
+from kpilang.syntax import ast
+
+
+class Unit(str, Enum):
+    COUNT = "count"
+    MONEY = "money"
+    DURATION = "duration"
+    NUMBER = "number"
+    FLEX = "flex"
+    """A plain literal (or `targets.NAME`): takes the unit its use requires."""
+    BOOL = "bool"
+    STRING = "string"
+    DATE = "date"
+    DATETIME = "datetime"
+    ANY = "any"
+    """An extra data column whose type is known only when the data is read."""
+
+
+SCORE = "kpi_score"
+SALARY = "salary"
+
+Period = Literal["week", "month", "quarter"]
+Strategy = Literal["growth", "retention", "scaling", "service"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PlanInfo(_Frozen):
+    name: str
+    label: str | None
+    roles: tuple[str, ...]
+    period: Period
+    effective: date
+    timezone: str
+    currency: str
+    strategy: Strategy
+    goal: str
+    scope: Literal["person", "team"]
+    span: Span
+    field_spans: dict[str, Span]
+
+
+class MetricDef(_Frozen):
+    name: str
+    label: str | None
+    expr: ast.Expr
+    kind: Literal["result", "activity", "quality"] | None
+    uncontrollable_for: tuple[str, ...] | None
+    """None: controllable; () : uncontrollable for every role; otherwise the roles named."""
+    unit: Unit
+    tables: tuple[str, ...]
+    """The data tables this metric aggregates."""
+    span: Span
+    name_span: Span
+    clause_spans: dict[str, Span]
+
+    def uncontrollable_for_role(self, role: str) -> bool:
+        if self.uncontrollable_for is None:
+            return False
+        return not self.uncontrollable_for or role in self.uncontrollable_for
+
+
+class KpiDef(_Frozen):
+    name: str
+    label: str | None
+    expr: ast.Expr
+    target: ast.Expr
+    weight: Decimal
+    cap: Decimal | None
+    lower_is_better: bool
+    unit: Unit
+    """The unit of the KPI's value (and target); its attainment is a number."""
+    span: Span
+    name_span: Span
+    clause_spans: dict[str, Span]
+
+
+class Band(_Frozen):
+    low: Decimal | None
+    high: Decimal | None
+    """Half-open: low ≤ s < high; None is unbounded."""
+    value: Decimal
+    span: Span
+
+
+class TableDef(_Frozen):
+    name: str
+    label: str | None
+    graduated: bool
+    bands: tuple[Band, ...]
+    key_unit: Unit
+    value_unit: Unit
+    span: Span
+    name_span: Span
+
+
+class PayDef(_Frozen):
+    name: str
+    label: str | None
+    expr: ast.Expr
+    cap: ast.Expr | None
+    floor: ast.Expr | None
+    span: Span
+    name_span: Span
+    clause_spans: dict[str, Span]
+
+
+class TestValue(_Frozen):
+    target: ast.Expr
+    """A Name, a Dotted (`targets.revenue`, `managers.team`) or a table Call."""
+    value: Decimal | str | bool
+    span: Span
+
+
+class TestDef(_Frozen):
+    name: str
+    given: tuple[TestValue, ...]
+    expect: tuple[TestValue, ...]
+    span: Span
+
+
+DeclKind = Literal["metric", "kpi", "table", "pay", "score", "salary"]
+
+
+class Program(_Frozen):
+    """One compiled plan file (with its imports), or a plan-less library when `plan` is None."""
+
+    file: str
+    plan: PlanInfo | None
+    metrics: dict[str, MetricDef]
+    kpis: dict[str, KpiDef]
+    tables: dict[str, TableDef]
+    pays: dict[str, PayDef]
+    tests: tuple[TestDef, ...]
+    order: tuple[str, ...]
+    """Metrics, KPIs, `kpi_score` and pays in an order where each comes after what it reads."""
+    depends_on: dict[str, tuple[str, ...]]
+    """Direct dependencies between declared names (and `kpi_score`, `salary`, `targets.X`,
+    `managers.X`)."""
+    data_needs: dict[str, tuple[str, ...]]
+    """Data table → the columns the plan reads (beyond the required ones)."""
+    target_names: tuple[str, ...]
+    manager_columns: tuple[str, ...]
+    sources: dict[str, str]
+    files: tuple[str, ...]
+    """The plan file first, then its imports."""
+
+    def kind_of(self, name: str) -> DeclKind | None:
+        if name in self.metrics:
+            return "metric"
+        if name in self.kpis:
+            return "kpi"
+        if name in self.tables:
+            return "table"
+        if name in self.pays:
+            return "pay"
+        if name == SCORE:
+            return "score"
+        if name == SALARY:
+            return "salary"
+        return None
+
+    def label(self, name: str) -> str | None:
+        for group in (self.metrics, self.kpis, self.tables, self.pays):
+            if name in group:
+                return group[name].label
+        return None
+
+    def reaches(self, name: str) -> set[str]:
+        """Everything `name` depends on, directly or through a chain."""
+        seen: set[str] = set()
+        stack = [name]
+        while stack:
+            for dep in self.depends_on.get(stack.pop(), ()):
+                if dep not in seen:
+                    seen.add(dep)
+                    stack.append(dep)
+        return seen
+
+    def chain(self, start: str, goal: str) -> list[str] | None:
+        """A dependency path from `start` to `goal` (both included), for messages."""
+        stack: list[tuple[str, list[str]]] = [(start, [start])]
+        seen = {start}
+        while stack:
+            node, path = stack.pop()
+            if node == goal:
+                return path
+            for dep in self.depends_on.get(node, ()):
+                if dep not in seen:
+                    seen.add(dep)
+                    stack.append((dep, path + [dep]))
+        return None
+
+    def dump_meaning(self) -> dict[str, Any]:
+        """The program without layout, comments, labels or declaration order: the basis of the
+        meaning fingerprint and the semantic diff."""
+        return {
+            "plan": None if self.plan is None else {
+                k: v for k, v in self.plan.model_dump(mode="json").items() if k not in ("span", "field_spans", "label")
+            },
+            "metrics": {n: _meaning(d) for n, d in sorted(self.metrics.items())},
+            "kpis": {n: _meaning(d) for n, d in sorted(self.kpis.items())},
+            "tables": {n: _meaning(d) for n, d in sorted(self.tables.items())},
+            "pays": {n: _meaning(d) for n, d in sorted(self.pays.items())},
+        }
+
+
+def _meaning(defn: BaseModel) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in type(defn).model_fields:
+        if key in ("span", "name_span", "clause_spans", "label"):
+            continue
+        value = getattr(defn, key)
+        if isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
+            out[key] = [_meaning(v) if not isinstance(v, ast.Node) else ast.strip_spans(v) for v in value]
+        elif isinstance(value, ast.Node):
+            out[key] = ast.strip_spans(value)
+        elif isinstance(value, Enum):
+            out[key] = value.value
+        else:
+            out[key] = value
+    return out

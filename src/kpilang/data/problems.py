@@ -1,0 +1,61 @@
+"""What is wrong with the data, said so that a head of sales can find and fix it."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+# A problem quotes the offending text, but never a whole runaway value (a broken quote can
+# swallow the rest of a file into one cell).
+VALUE_PREVIEW_CHARS = 80
+
+
+def preview(value: object) -> str | None:
+    """The offending text as shown in a problem: at most VALUE_PREVIEW_CHARS characters."""
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) > VALUE_PREVIEW_CHARS:
+        return text[: VALUE_PREVIEW_CHARS - 1] + "…"
+    return text
+
+
+class DataProblem(BaseModel):
+    """One rejected value, row, column, file or table.
+
+    `row` is the 1-based line in a CSV or JSONL file (the CSV header is line 1), the sheet row in
+    an XLSX file, the 1-based record number in a Parquet file, and None when the problem concerns
+    a whole file, table or column. `manager_ids` lists the people whose figures would be computed
+    from partial data because of this problem, so that they get an error instead of a figure.
+    """
+
+    table: str
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+    hint: str
+    fatal: bool
+    manager_ids: list[str] = Field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.row is not None:
+            place += f", row {self.row}"
+        if self.column is not None:
+            place += f", column {self.column}"
+        shown = f" (value: {self.value!r})" if self.value is not None else ""
+        return f"{place}: {self.reason}{shown}. {self.hint}"
+
+
+class DataError(Exception):
+    """The data cannot be used at all: a table or column the plan needs is missing, or a file
+    cannot be read. Nothing is computed; every fatal problem found is listed."""
+
+    def __init__(self, problems: list[DataProblem]):
+        self.problems = problems
+        lines = "\n".join(f"- {p}" for p in problems)
+        super().__init__(f"the data cannot be used:\n{lines}")
