@@ -482,6 +482,14 @@ class Simulation:
         ):
             self.activities.append(activity)
 
+    def follow_up(self, after: dt.datetime, max_days: int) -> dt.datetime:
+        """A moment in working hours, up to `max_days` days after `after`, when the next step happens."""
+        day = next_working_day(after.date(), self.rng.randint(0, max_days))
+        moment = self.work_time(day, 10, 19)
+        if moment <= after:
+            moment = self.work_time(next_working_day(after.date(), 1), 10, 19)
+        return moment
+
     def close_time(self, created: dt.datetime, min_days: int, max_days: int, won: bool) -> dt.datetime:
         day = next_working_day(created.date(), self.rng.randint(min_days, max_days))
         closed = self.work_time(day, 10, 19)
@@ -608,7 +616,7 @@ class Simulation:
         meeting = self.meeting(self.work_time(meeting_day, 10, 18))
         if meeting.status != "done" or not chance(rng, scaled(600, skill, 900)):
             return
-        created = meeting.started_at + dt.timedelta(seconds=meeting.duration + rng.randrange(2 * 86400))
+        created = self.follow_up(meeting.started_at + dt.timedelta(seconds=meeting.duration), 2)
         if created > self.snapshot:
             return
         lead.status = "converted"
@@ -656,7 +664,7 @@ class Simulation:
         lead.status = "qualified"
         if not chance(rng, scaled(300, skill, 700)):
             return
-        created_deal = lead.first_response_at + dt.timedelta(seconds=rng.randrange(2 * 86400))
+        created_deal = self.follow_up(lead.first_response_at, 2)
         if created_deal > self.snapshot:
             return
         lead.status = "converted"
@@ -725,15 +733,15 @@ class Simulation:
 
 # Monthly targets of an average month at full strength, per role.
 REVENUE_TARGET_RUB = {
-    "cold": 1_000_000,
-    "inbound": 1_200_000,
-    "account": 1_800_000,
-    "chat": 400_000,
-    "base": 1_000_000,
-    "head": 500_000,
+    "cold": 750_000,
+    "inbound": 950_000,
+    "account": 1_000_000,
+    "chat": 300_000,
+    "base": 550_000,
+    "head": 250_000,
 }
-NEW_CLIENTS_TARGET = {"cold": 4, "inbound": 8, "chat": 14, "base": 4}
-UPSELL_TARGET_RUB = 500_000
+NEW_CLIENTS_TARGET = {"cold": 3, "inbound": 7, "chat": 9, "base": 3}
+UPSELL_TARGET_RUB = 400_000
 
 
 def working_days(first: dt.date, last: dt.date) -> int:
@@ -812,7 +820,8 @@ def activity_rows(activities: list[Activity]) -> list[list[str]]:
         ]
         for a in activities
     ]
-    rows.sort(key=lambda row: row[1:])
+    # By time first; the other columns only break ties, so equal keys mean equal rows.
+    rows.sort(key=lambda row: (row[3], row[1], row[2], row[4], row[5], row[6], row[7]))
     for index, row in enumerate(rows, start=1):
         row[0] = numbered("a", index)
     if len(rows) >= BAD_DATE_ACTIVITY_INDEX:
@@ -820,11 +829,8 @@ def activity_rows(activities: list[Activity]) -> list[list[str]]:
         moment = dt.datetime.fromisoformat(bad[3][: -len(MOSCOW_OFFSET)])
         bad[3] = moment.strftime("%d.%m.%Y %H:%M")
     if len(rows) >= DUPLICATE_ACTIVITY_INDEX:
-        original = rows[DUPLICATE_ACTIVITY_INDEX - 1]
-        # The CRM re-exported the row after an edit: same id, the corrected duration.
-        duplicate = list(original)
-        duplicate[4] = str(int(original[4]) + 30)
-        rows.insert(DUPLICATE_ACTIVITY_INDEX, duplicate)
+        # A paged CRM export delivered the same row twice.
+        rows.insert(DUPLICATE_ACTIVITY_INDEX, list(rows[DUPLICATE_ACTIVITY_INDEX - 1]))
     return rows
 
 
