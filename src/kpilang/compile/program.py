@@ -209,12 +209,19 @@ class Program(_Frozen):
         return None
 
     def dump_meaning(self) -> dict[str, Any]:
-        """The program without layout, comments, labels or declaration order: the basis of the
-        meaning fingerprint and the semantic diff."""
+        """The program without layout, comments, labels, the goal's wording or declaration order,
+        as plain JSON-ready data: the basis of the meaning fingerprint and the semantic diff.
+
+        Two spellings of one number mean the same: `1_000` and `1000`, `0.50` and `0.5`, `50%` and
+        `0.5`, `1m` and `60s` all dump alike (numbers as canonical decimal strings). The units the
+        compiler derives are left out: they follow from the formulas, which are in. Roles are a
+        set. The goal is a sentence for people, like a label: rewording it changes no figure."""
+        plan = None
+        if self.plan is not None:
+            plan = {k: v for k, v in self.plan.model_dump(mode="json").items() if k not in _NOT_MEANING_PLAN}
+            plan["roles"] = sorted(plan["roles"])
         return {
-            "plan": None if self.plan is None else {
-                k: v for k, v in self.plan.model_dump(mode="json").items() if k not in ("span", "field_spans", "label")
-            },
+            "plan": plan,
             "metrics": {n: _meaning(d) for n, d in sorted(self.metrics.items())},
             "kpis": {n: _meaning(d) for n, d in sorted(self.kpis.items())},
             "tables": {n: _meaning(d) for n, d in sorted(self.tables.items())},
@@ -222,18 +229,34 @@ class Program(_Frozen):
         }
 
 
-def _meaning(defn: BaseModel) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in type(defn).model_fields:
-        if key in ("span", "name_span", "clause_spans", "label"):
-            continue
-        value = getattr(defn, key)
-        if isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
-            out[key] = [_meaning(v) if not isinstance(v, ast.Node) else ast.strip_spans(v) for v in value]
-        elif isinstance(value, ast.Node):
-            out[key] = ast.strip_spans(value)
-        elif isinstance(value, Enum):
-            out[key] = value.value
-        else:
-            out[key] = value
-    return out
+_NOT_MEANING_PLAN = ("span", "field_spans", "label", "goal")
+_NOT_MEANING = ("span", "name_span", "clause_spans", "func_span", "label", "unit", "key_unit", "value_unit", "text", "node")
+
+
+def canonical_decimal(value: Decimal) -> str:
+    """One spelling per number: no exponent, no trailing zeros, no negative zero."""
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
+
+
+def _meaning(value: Any) -> Any:
+    if isinstance(value, ast.Num | ast.Percent):  # `50%` is the number 0.5, written for people
+        return {"__type__": "Num", "value": canonical_decimal(value.value)}
+    if isinstance(value, BaseModel):
+        out: dict[str, Any] = {"__type__": type(value).__name__} if isinstance(value, ast.Node) else {}
+        for key in type(value).model_fields:
+            if key not in _NOT_MEANING:
+                out[key] = _meaning(getattr(value, key))
+        if out.get("uncontrollable_for"):  # a set of roles: `for a, b` is `for b, a`
+            out["uncontrollable_for"] = sorted(out["uncontrollable_for"])
+        return out
+    if isinstance(value, list | tuple):
+        return [_meaning(v) for v in value]
+    if isinstance(value, Decimal):
+        return canonical_decimal(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value

@@ -1,0 +1,91 @@
+"""The meaning fingerprint: blind to layout, comments, labels, order and number spelling; it
+moves with any change in what the plan computes."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpilang.change import fingerprint
+from kpilang.compile import compile_text
+
+from .plans import BASE, declarations, join
+
+
+def fp(text: str) -> str:
+    result = compile_text(text, "plan.kpi")
+    assert result.program is not None, [d.message for d in result.diagnostics]
+    return fingerprint(result.program)
+
+
+BASE_FP = fp(BASE)
+
+
+def test_is_sha256_hex():
+    assert re.fullmatch(r"[0-9a-f]{64}", BASE_FP)
+
+
+def test_comments_and_blank_lines_do_not_count():
+    text = "# a new header comment\n\n" + BASE.replace("weight 50%", "weight 50%   # half of the score\n\n")
+    assert fp(text) == BASE_FP
+
+
+def test_labels_and_goal_do_not_count():
+    text = BASE.replace('"Премия"', '"Квартальная премия"').replace(
+        'goal      "Новые клиенты: +20% к прошлому кварталу"', 'goal "Больше новых клиентов"')
+    assert fp(text) == BASE_FP
+
+
+def test_number_spelling_does_not_count():
+    text = (BASE.replace("targets.revenue = 1000000", "targets.revenue = 1_000_000")
+            .replace("target 8%", "target 0.080")
+            .replace("2% * revenue", "0.02 * revenue")
+            .replace("duration >= 1m", "duration >= 60s")
+            .replace("70% to 90%   : 0.5", "0.7 to 0.9 : 0.50"))
+    assert fp(text) == BASE_FP
+
+
+def test_tests_do_not_count():
+    text = BASE.replace("expect kpi_score = 30%, bonus = 0, total = 60000",
+                        "expect kpi_score = 30%, bonus = 0")
+    assert fp(text) == BASE_FP
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(range(len(declarations(BASE)))), st.sampled_from([" ", "  ", "\t"]),
+       st.sampled_from(["\n", "\n\n", "\n# --\n"]))
+def test_order_and_layout_do_not_count(order, indent, gap):
+    decls = declarations(BASE)
+    shuffled = [decls[i] for i in order]
+    relaid = [re.sub(r"\n[ \t]+", "\n" + indent, d) for d in shuffled]
+    assert fp(join(relaid, gap)) == BASE_FP
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=1, max_value=60).filter(lambda w: w != 50))
+def test_any_weight_change_counts(new_weight):
+    # weights must add up to 100%: move the difference to another KPI
+    text = (BASE.replace("weight 50%", f"weight {new_weight}%")
+                .replace("weight 30%", f"weight {80 - new_weight}%"))
+    assert fp(text) != BASE_FP
+
+
+def test_meaning_changes_count():
+    for old, new in [
+        ("target 4", "target 5"),
+        ("cap    150%\n}".replace("}", ""), "cap    140%\n"),
+        ("from 120%    : 1.5", "from 120%    : 1.6"),
+        ("2% * revenue", "3% * revenue"),
+        ("effective 2026-07-01", "effective 2026-10-01"),
+        ("role      cold", "role      cold, inbound"),
+        ('stage = "won")\n    kind result\n\nmetric revenue', 'stage = "lost")\n    kind result\n\nmetric revenue'),
+    ]:
+        assert old in BASE, old
+        assert fp(BASE.replace(old, new, 1)) != BASE_FP, (old, new)
+
+
+def test_role_order_does_not_count():
+    two = BASE.replace("role      cold", "role cold, inbound")
+    assert fp(two) == fp(BASE.replace("role      cold", "role inbound, cold"))
