@@ -825,7 +825,14 @@ class _Typer:
         if value_unit is None:
             return None
         if decl.graduated:
-            measured = units[0] if len(units) == 1 else units[1]
+            # The rates apply to x in both forms; with a base, x and base are alike (revenue and
+            # its target), so a plain-number base (`targets.revenue`) takes x's unit.
+            measured = units[0] if len(units) == 1 else U.unify(units[0], units[1])
+            if measured is None:
+                self.fail("E0301", "unit-mismatch", f"graduated table `{decl.name.name}` compares {U.WORDS[units[0]]} "
+                          f"with a base of {U.WORDS[units[1]]}", e.span,
+                          "the base has the unit of the value: `commission_tiers(revenue, targets.revenue)`")
+                return None
             result = U.multiply(measured, value_unit)
             if result is None:
                 self.fail("E0301", "unit-mismatch", f"graduated table `{decl.name.name}` cannot apply its rates to {U.WORDS[measured]}", e.span)
