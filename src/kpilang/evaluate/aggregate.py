@@ -1,0 +1,75 @@
+"""Run the plan's aggregates on the loaded data: one query per table, values per person or team.
+
+`sql.py` writes the queries; this module runs them on the DataSet's DuckDB connection and turns
+each result row into exact values. A person (or team) with no rows in the period has no result
+row; `AggregateValues.of` gives them the no-rows values (0 for count and sum, no value for the
+rest).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from kpilang.evaluate.rowwise import compute_rowwise, rowwise_query
+from kpilang.evaluate.sql import DUCKDB, AggregatePlan, Dialect, build_query, finish_missing
+
+
+@dataclass
+class AggregateValues:
+    """Every aggregate's value for every group (manager_id, or team for `scope team`)."""
+
+    plan: AggregatePlan
+    values: dict[Any, dict[str, Decimal | None]] = field(default_factory=dict)
+    rows_in_period: dict[str, dict[Any, int]] = field(default_factory=dict)
+    """Table → group → how many of its rows fall in the period."""
+
+    def of(self, group: Any) -> dict[str, Decimal | None]:
+        found = self.values.get(group, {})
+        base = finish_missing(self.plan.aggregates)
+        base.update(found)
+        return base
+
+
+def run_aggregates(
+    con: duckdb.DuckDBPyConnection,
+    plan: AggregatePlan,
+    *,
+    start: datetime,
+    end: datetime,
+    timezone: str,
+    team: bool,
+    tables_present: set[str],
+    dialect: Dialect = DUCKDB,
+) -> AggregateValues:
+    """Compute every aggregate of `plan` for the period [start, end) (naive UTC)."""
+    out = AggregateValues(plan=plan)
+    for table, aggregates in sorted(plan.by_table.items()):
+        if table not in tables_present:  # pragma: no cover - the loader reports a missing table as fatal
+            raise LookupError(f"the data has no table {table}")
+        ref, managers = dialect.ident(table), dialect.ident("managers")
+        query = build_query(table, aggregates, table_ref=ref, managers_ref=managers, start=start, end=end,
+                            timezone=timezone, team=team, dialect=dialect)
+        cursor = con.execute(query.sql, query.params)
+        names = [d[0] for d in cursor.description]
+        counts: dict[Any, int] = {}
+        for raw in cursor.fetchall():
+            row = dict(zip(names, raw))
+            group = row["grp"]
+            counts[group] = int(row[query.rows_column])
+            slot = out.values.setdefault(group, {})
+            for key, finish in query.finishers.items():
+                slot[key] = finish(row)
+        out.rows_in_period[table] = counts
+        for agg in aggregates:
+            if not agg.rowwise:
+                continue
+            sql, params, columns = rowwise_query(agg, table_ref=ref, managers_ref=managers, start=start, end=end,
+                                                 timezone=timezone, team=team, dialect=dialect)
+            for group, value in compute_rowwise(agg, con.execute(sql, params).fetchall(), columns).items():
+                out.values.setdefault(group, {})[agg.key] = value
+    return out
