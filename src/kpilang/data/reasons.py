@@ -117,8 +117,8 @@ ROW_REASONS: dict[str, Reason] = {
         "give every row its own id, or remove the repeated row",
     ),
     "duplicate_key": Reason(
-        "duplicate target: row {first_row} already sets {key}; only that first row is used",
-        "keep one row per manager_id, period and name",
+        "duplicate row: row {first_row} has the same {key} ({value}); only that first row is used",
+        "keep one row per {key}",
     ),
     "unknown_manager": Reason(
         "unknown manager_id {value}: no such id in managers",
@@ -126,13 +126,22 @@ ROW_REASONS: dict[str, Reason] = {
     ),
     # Rows the file reader could not split into cells.
     "field_count": Reason(
-        "this row has {found} values but the header has {expected} columns",
+        "this row has {found} but the header has {expected} columns",
         "quote values that contain a comma or a line break, and give every row the same number "
         "of values as the header",
     ),
     "runaway_quote": Reason(
         "an opening quote is never closed: lines {first_line} to {last_line} were read as one row",
         "close the quote (a quote inside a quoted value is written twice: \"\")",
+    ),
+    "csv_syntax": Reason(
+        "unreadable row: {detail}",
+        "quote a value that contains a comma, a quote or a line break, and write a quote inside "
+        "a quoted value twice (\"\")",
+    ),
+    "value_outside_header": Reason(
+        "this row has a value in column {letter}, which has no name in the header",
+        "name the column in the header row, or clear the cell",
     ),
     "encoding": Reason(
         "this row is not valid UTF-8 text",

@@ -1,0 +1,71 @@
+"""Loaded activity data: clean typed tables in DuckDB, what was read, and what was rejected."""
+
+from __future__ import annotations
+
+import duckdb
+from pydantic import BaseModel
+
+from .problems import DataProblem
+from .schema import ColumnKind
+
+
+class TableInfo(BaseModel):
+    """One loaded table. Every row read is either used or rejected:
+    rows_read == rows_used + rows_rejected."""
+
+    name: str
+    file: str
+    format: str  # csv | jsonl | parquet | xlsx
+    columns: list[str]
+    rows_read: int
+    rows_used: int
+    rows_rejected: int
+
+
+class DataSet:
+    """The clean tables of one data source.
+
+    `connection` holds one table per loaded data table, named managers, activities, leads, deals
+    and targets, with the file's columns under their own names and these DuckDB types:
+    string VARCHAR, money and number DECIMAL(38, s), integer BIGINT, datetime TIMESTAMP holding
+    UTC (naive), date DATE, duration BIGINT whole seconds, bool BOOLEAN. The connection's
+    TimeZone setting is UTC. Row order in the tables carries no meaning.
+    """
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        tables: dict[str, TableInfo],
+        problems: list[DataProblem],
+        timezone: str,
+        column_kinds: dict[str, dict[str, ColumnKind]],
+    ):
+        self.connection = connection
+        self.tables = tables
+        self.problems = problems
+        self.timezone = timezone
+        self._column_kinds = column_kinds
+
+    def column_type(self, table: str, column: str) -> str:
+        """string, money, integer, number, datetime, date, duration or bool.
+
+        Raises KeyError for a table that was not loaded or a column it does not have.
+        """
+        try:
+            return self._column_kinds[table][column].value
+        except KeyError:
+            raise KeyError(f"{table}.{column} is not in the loaded data") from None
+
+    @property
+    def affected_manager_ids(self) -> set[str]:
+        """Everyone a rejected row touches: their figures would come from partial data."""
+        return {person for problem in self.problems for person in problem.manager_ids}
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> DataSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,166 @@
+"""load_data: a data directory in, a DataSet of clean tables and a list of problems out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
+
+from .columns import column_problems
+from .dataset import DataSet, TableInfo
+from .discovery import find_table_files, missing_table_problem, not_a_directory_problem
+from .problems import DataError, DataProblem
+from .readers import RawTable, read_table
+from .readers.base import file_problem
+from .reporting import bad_row_problems, fault_problems
+from .schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
+from .staging import LOAD_SCHEMA, drop_load_objects
+from .validation import (
+    build_checks,
+    count_rows,
+    create_clean_table,
+    find_bad_rows,
+    known_people,
+    plan_columns,
+)
+
+# Rows listed in detail per kind of problem and table; the rest are counted in one summary.
+DETAILED_PROBLEMS_PER_KIND = 1000
+
+
+def check_timezone(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
+    """The plan's timezone must be an IANA name known to both Python and DuckDB's ICU."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {timezone!r}: expected an IANA name such as Europe/Moscow") from None
+    known = con.execute(
+        "SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [timezone]
+    ).fetchone()[0]
+    if not known:
+        raise ValueError(f"timezone {timezone!r} is not known to DuckDB's time zone database")
+
+
+def _wanted_tables(needs: dict[str, set[str]] | None) -> tuple[str, ...]:
+    if needs is None:
+        return TABLE_ORDER
+    return tuple(t for t in TABLE_ORDER if t == "managers" or t in needs)
+
+
+def _table_problems(
+    path: str | Path, needs: dict[str, set[str]] | None, wanted: tuple[str, ...], found: dict,
+    ambiguous: list[DataProblem],
+) -> list[DataProblem]:
+    problems = list(ambiguous)
+    for table in sorted(set(needs or ()) - set(TABLES)):
+        problems.append(file_problem(
+            table, str(path), f"the plan reads a table {table!r}, which is not a data table",
+            "use one of " + ", ".join(TABLE_ORDER),
+        ))
+    ambiguous_tables = {p.table for p in ambiguous}
+    for table in wanted:
+        if table in found or table in ambiguous_tables:
+            continue
+        if table == "managers":
+            problems.append(missing_table_problem(
+                path, table, "missing table managers: it lists the people and is always required",
+            ))
+        elif needs is not None:
+            problems.append(missing_table_problem(
+                path, table, f"missing table {table}: the plan reads it",
+            ))
+    return problems
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    spec: TableSpec,
+    timezone: str,
+    people: str | None,
+) -> tuple[TableInfo, list[DataProblem], dict[str, ColumnKind]]:
+    plans = plan_columns(con, raw, spec, timezone)
+    checks = build_checks(spec, plans, timezone, checks_people=people is not None)
+    bad = find_bad_rows(con, raw, spec, plans, checks, people)
+    problems = bad_row_problems(con, bad, spec.name, raw.file, DETAILED_PROBLEMS_PER_KIND)
+    problems += fault_problems(raw.faults, spec.name, raw.file)
+    problems.sort(key=lambda p: (p.row is None, p.row or 0))
+    create_clean_table(con, raw, spec, plans, bad, timezone)
+
+    unreadable = raw.faults.total
+    info = TableInfo(
+        name=spec.name,
+        file=raw.file,
+        format=raw.format,
+        columns=list(raw.columns),
+        rows_read=count_rows(con, raw.relation) + unreadable,
+        rows_used=count_rows(con, f"main.{spec.name}"),
+        rows_rejected=count_rows(con, bad.table) + unreadable,
+    )
+    if info.rows_read != info.rows_used + info.rows_rejected:
+        raise RuntimeError(
+            f"internal error: {raw.file}: {info.rows_read} rows read but {info.rows_used} used "
+            f"and {info.rows_rejected} rejected"
+        )
+    return info, problems, {p.name: p.kind for p in plans}
+
+
+def load_data(
+    path: str | Path, *, timezone: str, needs: dict[str, set[str]] | None = None
+) -> DataSet:
+    """Load a data directory into clean DuckDB tables, rejecting and reporting bad rows.
+
+    `timezone` (an IANA name) is the plan's: timestamps without an offset are local time there.
+    `needs` maps each table the plan reads to the columns it uses beyond the required ones;
+    managers is always loaded, other tables only when listed (all present tables when `needs`
+    is None). Raises DataError when a needed table or column is missing or a file cannot be
+    read, and ValueError for an unknown timezone.
+    """
+    if not Path(path).is_dir():
+        raise DataError([not_a_directory_problem(path)])
+    wanted = _wanted_tables(needs)
+    found, ambiguous = find_table_files(path, wanted)
+    fatal = _table_problems(path, needs, wanted, found, ambiguous)
+    if fatal:
+        raise DataError(fatal)
+
+    con = duckdb.connect()
+    try:
+        # Timestamps are converted to and stored as UTC; the session must agree.
+        con.execute("SET TimeZone = 'UTC'")
+        check_timezone(con, timezone)
+        con.execute(f"CREATE SCHEMA {LOAD_SCHEMA}")
+        raws: dict[str, RawTable] = {}
+        for table in wanted:
+            if table not in found:
+                continue
+            located = found[table]
+            raw = read_table(
+                con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND
+            )
+            if not raw.fatal:
+                needed = needs.get(table) if needs is not None else None
+                raw.fatal.extend(column_problems(raw, TABLES[table], needed))
+            fatal.extend(raw.fatal)
+            raws[table] = raw
+        if fatal:
+            raise DataError(fatal)
+
+        people = known_people(con, raws["managers"])
+        tables: dict[str, TableInfo] = {}
+        problems: list[DataProblem] = []
+        kinds: dict[str, dict[str, ColumnKind]] = {}
+        for table, raw in raws.items():
+            spec = TABLES[table]
+            info, table_problems, kinds[table] = _validate(
+                con, raw, spec, timezone, people if spec.belongs_to_manager else None
+            )
+            tables[table] = info
+            problems.extend(table_problems)
+            drop_load_objects(con, table)
+        con.execute(f"DROP SCHEMA {LOAD_SCHEMA} CASCADE")
+        return DataSet(con, tables, problems, timezone, kinds)
+    except BaseException:
+        con.close()
+        raise

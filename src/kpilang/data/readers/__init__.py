@@ -1,0 +1,34 @@
+"""One reader per file format; each turns a data file into a raw table of text cells."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from .base import RawTable, RowFault, RowFaults
+from .csv_file import read_csv_table
+from .jsonl_file import read_jsonl_table
+from .parquet_file import read_parquet_table
+from .xlsx_file import read_xlsx_table
+
+Reader = Callable[[duckdb.DuckDBPyConnection, str, Path, str, int], RawTable]
+
+READERS: dict[str, Reader] = {
+    "csv": read_csv_table,
+    "jsonl": read_jsonl_table,
+    "parquet": read_parquet_table,
+    "xlsx": read_xlsx_table,
+}
+
+FORMATS: tuple[str, ...] = tuple(READERS)
+
+
+def read_table(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, fmt: str, cap: int
+) -> RawTable:
+    return READERS[fmt](con, table, path, file, cap)
+
+
+__all__ = ["FORMATS", "RawTable", "RowFault", "RowFaults", "read_table"]

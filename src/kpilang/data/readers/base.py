@@ -1,0 +1,86 @@
+"""What every reader hands back: a raw table, the rows it could not read, and fatal problems."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..problems import DataProblem, preview
+
+
+@dataclass(frozen=True)
+class RowFault:
+    """A row the reader could not turn into cells (wrong number of values, broken quoting,
+    invalid UTF-8, a line that is not a JSON object). It counts as read and rejected."""
+
+    row: int
+    code: str  # a key of reasons.ROW_REASONS
+    value: str | None = None
+    facts: tuple[tuple[str, object], ...] = ()
+
+
+class RowFaults:
+    """Unreadable rows: the first `cap` of each kind in detail, all of them counted."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+        self.shown: list[RowFault] = []
+        self.counts: Counter[str] = Counter()
+
+    def add(self, row: int, code: str, value: object = None, **facts: object) -> None:
+        self.counts[code] += 1
+        if self.counts[code] <= self.cap:
+            self.shown.append(RowFault(row, code, preview(value), tuple(facts.items())))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class RawTable:
+    """One data file read as text.
+
+    `relation` names a DuckDB table or view with `_row` BIGINT and c0…cN VARCHAR, one per entry
+    of `columns` (the header, in file order). `fatal` lists problems that make the file unusable;
+    when it is not empty, `relation` is None.
+    """
+
+    table: str
+    file: str
+    format: str
+    columns: list[str] = field(default_factory=list)
+    relation: str | None = None
+    faults: RowFaults | None = None
+    fatal: list[DataProblem] = field(default_factory=list)
+    # Columns whose stored type cannot hold an exact decimal (binary floating point in Parquet).
+    float_columns: set[str] = field(default_factory=set)
+
+
+def file_problem(table: str, file: str, reason: str, hint: str, column: str | None = None) -> DataProblem:
+    return DataProblem(
+        table=table, file=file, row=None, column=column, value=None, reason=reason, hint=hint,
+        fatal=True,
+    )
+
+
+def header_problems(table: str, file: str, names: list[str]) -> list[DataProblem]:
+    """A header must name every column, once."""
+    problems = []
+    seen: set[str] = set()
+    for position, name in enumerate(names, start=1):
+        if not name:
+            problems.append(file_problem(
+                table, file,
+                f"column {position} has no name in the header",
+                "name the column, or delete it if it holds nothing",
+            ))
+        elif name in seen:
+            problems.append(file_problem(
+                table, file,
+                f"the header names column {name!r} twice",
+                "give each column its own name",
+                column=name,
+            ))
+        seen.add(name)
+    return problems

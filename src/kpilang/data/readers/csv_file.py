@@ -1,0 +1,191 @@
+"""CSV files (UTF-8, comma-separated, double quotes, header row) as raw tables.
+
+Problems must name the exact line of the file, which DuckDB's fast CSV scanner does not report
+for good rows. So the file is read twice in the common case, both times at full speed: once by
+counting line breaks in the bytes, once by DuckDB. When every record accounts for its lines (one
+line each, plus the line breaks quoted inside its cells), the line of each record follows from
+its position. Anything else (blank lines, rows with the wrong number of values, broken quoting,
+invalid UTF-8) falls back to Python's csv module, which reports every such row with its line.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ..sql import cell, literal
+from ..staging import (
+    LOAD_SCHEMA,
+    TRIM_CHARACTERS,
+    StagingFile,
+    create_from_numbered_csv,
+    csv_read_options,
+    raw_table_name,
+    trimmed,
+)
+from .base import RawTable, RowFaults, file_problem, header_problems
+
+CHUNK_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ByteLayout:
+    lines: int  # lines holding anything, trailing empty lines not counted
+    has_quotes: bool  # without a quote character no cell can span lines
+
+
+def scan_bytes(path: Path) -> ByteLayout:
+    newlines = 0
+    has_quotes = False
+    trailing_breaks = 0  # line breaks after the last byte that is not a line break
+    any_content = False
+    with path.open("rb") as stream:
+        while chunk := stream.read(CHUNK_BYTES):
+            newlines += chunk.count(b"\n")
+            has_quotes = has_quotes or b'"' in chunk
+            body = chunk.rstrip(b"\r\n")
+            if body:
+                any_content = True
+                trailing_breaks = chunk[len(body):].count(b"\n")
+            else:
+                trailing_breaks += chunk.count(b"\n")
+    if not any_content:
+        return ByteLayout(0, has_quotes)
+    return ByteLayout(newlines - trailing_breaks + 1, has_quotes)
+
+
+def read_header(path: Path) -> list[str] | None:
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
+        record = next(csv.reader(stream, strict=True), None)
+    if record is None:
+        return None
+    return [name.strip(TRIM_CHARACTERS) for name in record]
+
+
+def is_utf8(values: list[str]) -> bool:
+    # Undecodable bytes arrive as lone surrogates, which cannot be encoded back.
+    try:
+        "".join(values).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def read_csv_table(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, cap: int
+) -> RawTable:
+    raw = RawTable(table=table, file=file, format="csv", faults=RowFaults(cap))
+    try:
+        header = read_header(path)
+    except (OSError, csv.Error) as error:
+        raw.fatal.append(file_problem(
+            table, file, f"the file cannot be read: {error}",
+            "check that the file is a comma-separated UTF-8 text file with a header row",
+        ))
+        return raw
+    if not header:
+        raw.fatal.append(file_problem(
+            table, file, "the file has no header row (it is empty or starts with a blank line)",
+            "export the table again with its header row",
+        ))
+        return raw
+    if not is_utf8(header):
+        raw.fatal.append(file_problem(
+            table, file, "the header is not valid UTF-8 text", "save the file as UTF-8",
+        ))
+        return raw
+    raw.fatal.extend(header_problems(table, file, header))
+    if raw.fatal:
+        return raw
+    raw.columns = header
+    raw.relation = _read_fast(con, table, path, len(header))
+    if raw.relation is None:
+        raw.relation = _read_line_by_line(con, table, path, len(header), raw.faults)
+    return raw
+
+
+def _read_fast(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int) -> str | None:
+    """DuckDB's parallel scanner; None when line numbers cannot be derived exactly."""
+    layout = scan_bytes(path)
+    staged = f"{LOAD_SCHEMA}.scanned_{table}"
+    cells = ", ".join(f"{trimmed(cell(i))} AS {cell(i)}" for i in range(width))
+    # Line breaks quoted inside a record's cells, counted before trimming removes any.
+    breaks = " + ".join(
+        f"coalesce(length({cell(i)}) - length(replace({cell(i)}, chr(10), '')), 0)"
+        for i in range(width)
+    )
+    options = csv_read_options([cell(i) for i in range(width)], header=True)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {staged} AS SELECT {cells}, "
+            f"{breaks if layout.has_quotes else '0'} AS _breaks "
+            f"FROM read_csv({literal(str(path))}, {options})"
+        )
+    except duckdb.Error:
+        # A malformed row or invalid UTF-8: the line-by-line reader reports each such row.
+        con.execute(f"DROP TABLE IF EXISTS {staged}")
+        return None
+    records, quoted_breaks = con.execute(
+        f"SELECT count(*), coalesce(sum(_breaks), 0) FROM {staged}"
+    ).fetchone()
+    if layout.lines != 1 + records + quoted_breaks:
+        # Blank lines were skipped somewhere, so positions no longer give lines.
+        con.execute(f"DROP TABLE {staged}")
+        return None
+    columns = ", ".join(cell(i) for i in range(width))
+    name = raw_table_name(table)
+    # The table keeps the file's order (DuckDB preserves insertion order), so rowid is the
+    # record's position; the header is line 1.
+    if quoted_breaks == 0:
+        con.execute(
+            f"CREATE OR REPLACE VIEW {name} AS SELECT CAST(rowid + 2 AS BIGINT) AS _row"
+            f"{', ' if width else ''}{columns} FROM {staged}"
+        )
+    else:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {name} AS SELECT CAST(rowid + 2 + coalesce(sum(_breaks) "
+            f"OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) "
+            f"AS BIGINT) AS _row{', ' if width else ''}{columns} FROM {staged}"
+        )
+        con.execute(f"DROP TABLE {staged}")
+    return name
+
+
+def _read_line_by_line(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, faults: RowFaults
+) -> str:
+    with StagingFile() as staging, path.open(
+        encoding="utf-8-sig", errors="surrogateescape", newline=""
+    ) as stream:
+        reader = csv.reader(stream, strict=True)
+        next(reader)  # the header, already checked
+        last_line = reader.line_num
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                first_line, last_line = last_line + 1, reader.line_num
+                if "unexpected end of data" in str(error):
+                    faults.add(first_line, "runaway_quote",
+                               first_line=first_line, last_line=last_line)
+                else:
+                    faults.add(first_line, "csv_syntax", detail=str(error))
+                continue
+            line, last_line = last_line + 1, reader.line_num
+            if not record:
+                continue  # a blank line is not a row
+            if not is_utf8(record):
+                shown = ",".join(record).encode("utf-8", "replace").decode("utf-8")
+                faults.add(line, "encoding", shown)
+            elif len(record) != width:
+                found = f"{len(record)} value{'' if len(record) == 1 else 's'}"
+                faults.add(line, "field_count", ",".join(record), found=found, expected=width)
+            else:
+                staging.write(line, record)
+        staged = staging.finish()
+        return create_from_numbered_csv(con, table, staged, width)

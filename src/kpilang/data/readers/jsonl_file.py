@@ -1,0 +1,152 @@
+"""JSON Lines files (one JSON object per line, UTF-8) as raw tables.
+
+Parsed with Python's json module rather than DuckDB's read_json, because DuckDB reads JSON
+numbers as binary floating point (12345678901234567890.12 comes back as 1.2345678901234567e+19);
+here every number keeps the exact text it was written with. Keys become columns in the order
+they are first seen; a key missing from a line is an empty cell.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from ..schema import TABLES
+from ..staging import TRIM_CHARACTERS, StagingFile, create_from_numbered_csv
+from .base import RawTable, RowFaults, file_problem, header_problems
+
+BYTE_ORDER_MARK = b"\xef\xbb\xbf"
+
+
+class JsonNumber(str):
+    """A JSON number kept as the text it was written with."""
+
+
+class RepeatedKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number")
+
+
+def _object_without_repeats(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # json.loads keeps the last of two equal keys silently; a repeat is reported instead.
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        key = key.strip(TRIM_CHARACTERS)
+        if key in result:
+            raise RepeatedKey(key)
+        result[key] = value
+    return result
+
+
+def _render(value: object) -> str:
+    """Compact JSON text of a nested value, numbers as written."""
+    if isinstance(value, JsonNumber):
+        return str(value)
+    if isinstance(value, dict):
+        inner = ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_render(v)}" for k, v in value.items())
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_render(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, JsonNumber):
+        text = str(value)
+        if "e" in text or "E" in text:
+            # 1.5e3 is written out as 1500 exactly (Decimal from text, never a float).
+            return format(Decimal(text), "f")
+        return text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return _render(value)
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str) and not isinstance(value, JsonNumber):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
+
+
+def read_jsonl_table(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, cap: int
+) -> RawTable:
+    faults = RowFaults(cap)
+    raw = RawTable(table=table, file=file, format="jsonl", faults=faults)
+    columns: dict[str, int] = {}
+    try:
+        with StagingFile() as staging, path.open("rb") as stream:
+            for line_number, line in enumerate(stream, start=1):
+                if line_number == 1 and line.startswith(BYTE_ORDER_MARK):
+                    line = line[len(BYTE_ORDER_MARK):]
+                if not line.strip():
+                    continue  # a blank line is not a record
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError:
+                    faults.add(line_number, "encoding", line.decode("utf-8", "replace").strip())
+                    continue
+                try:
+                    record = json.loads(
+                        text,
+                        parse_float=JsonNumber,
+                        parse_int=JsonNumber,
+                        parse_constant=_reject_constant,
+                        object_pairs_hook=_object_without_repeats,
+                    )
+                except RepeatedKey as repeat:
+                    faults.add(line_number, "repeated_json_key", text.strip(), detail=repeat.key)
+                    continue
+                except json.JSONDecodeError as error:
+                    faults.add(line_number, "not_json_object", text.strip(),
+                               detail=f"{error.msg} at character {error.colno}")
+                    continue
+                except ValueError as error:
+                    faults.add(line_number, "not_json_object", text.strip(), detail=str(error))
+                    continue
+                if not isinstance(record, dict):
+                    faults.add(line_number, "not_json_object", text.strip(),
+                               detail=f"the line holds {_json_kind(record)}")
+                    continue
+                cells: list[str | None] = [None] * len(columns)
+                for key, value in record.items():
+                    index = columns.get(key)
+                    if index is None:
+                        index = columns[key] = len(columns)
+                        cells.append(None)
+                    cells[index] = cell_text(value)
+                staging.write(line_number, cells)
+            staged = staging.finish()
+            names = list(columns)
+            raw.fatal.extend(header_problems(table, file, names))
+            if raw.fatal:
+                return raw
+            if not names and faults.total == 0:
+                # No record at all: an empty table. Its columns cannot be seen, so it is taken to
+                # have every known column of its table; no value is invented by that.
+                names = [c.name for c in TABLES[table].columns]
+            raw.columns = names
+            raw.relation = create_from_numbered_csv(con, table, staged, len(names), ragged=True)
+    except OSError as error:
+        raw.fatal.append(file_problem(
+            table, file, f"the file cannot be read: {error}", "check the file and its permissions",
+        ))
+    return raw

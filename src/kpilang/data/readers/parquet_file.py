@@ -1,0 +1,65 @@
+"""Parquet files as raw tables: every column cast to text, then checked like any other file.
+
+Casting to text keeps one validation path for every format. DuckDB writes DECIMAL, integers,
+dates and booleans as exact text; a timestamp with a UTC adjustment comes out with its offset
+(the connection's TimeZone is UTC), and one without is local time like a naive CSV value.
+A money or number column stored as binary floating point (FLOAT/DOUBLE) cannot be read exactly
+and is reported by the validation, which knows which columns hold money.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ..sql import cell, ident, literal
+from ..staging import TRIM_CHARACTERS, raw_table_name, trimmed
+from .base import RawTable, RowFaults, file_problem, header_problems
+
+FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL", "FLOAT4", "FLOAT8"}
+
+
+def read_parquet_table(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, cap: int
+) -> RawTable:
+    raw = RawTable(table=table, file=file, format="parquet", faults=RowFaults(cap))
+    source = f"read_parquet({literal(str(path))})"
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    except duckdb.Error as error:
+        raw.fatal.append(file_problem(
+            table, file, f"the Parquet file cannot be read: {error}",
+            "write the file again (DuckDB, pandas or Spark all write Parquet)",
+        ))
+        return raw
+    stored_names = [row[0] for row in described]
+    header = [name.strip(TRIM_CHARACTERS) for name in stored_names]
+    raw.fatal.extend(header_problems(table, file, header))
+    if raw.fatal:
+        return raw
+    raw.columns = header
+    raw.float_columns = {
+        name for name, row in zip(header, described) if str(row[1]).upper() in FLOAT_TYPES
+    }
+    staged = f"{raw_table_name(table)}_stored"
+    cells = ", ".join(
+        f"{trimmed(f'CAST({ident(stored)} AS VARCHAR)')} AS {cell(i)}"
+        for i, stored in enumerate(stored_names)
+    )
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {staged} AS SELECT {cells} FROM {source}")
+    except duckdb.Error as error:
+        raw.fatal.append(file_problem(
+            table, file, f"the Parquet file cannot be read: {error}",
+            "write the file again (DuckDB, pandas or Spark all write Parquet)",
+        ))
+        return raw
+    columns = ", ".join(cell(i) for i in range(len(header)))
+    # Insertion order is the file's order, so rowid + 1 is the 1-based record number.
+    raw.relation = raw_table_name(table)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {raw.relation} AS SELECT CAST(rowid + 1 AS BIGINT) AS _row"
+        f"{', ' if columns else ''}{columns} FROM {staged}"
+    )
+    return raw

@@ -1,0 +1,132 @@
+"""Excel workbooks (.xlsx): the first sheet, its first non-empty row as the header.
+
+Cells are read with openpyxl in read-only mode. openpyxl turns every numeric cell into a Python
+float, which would put binary floating point between the sheet and an amount; so numeric cells
+are read through a small parser subclass that keeps the number exactly as it is written in the
+file. Dates become ISO 8601 text: Excel stores no timezone, so they are local times in the
+plan's timezone, and a date-time at exactly midnight is written as a bare date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
+
+from ..staging import TRIM_CHARACTERS, StagingFile, create_from_numbered_csv
+from .base import RawTable, RowFaults, file_problem, header_problems
+
+
+class ExactNumberParser(WorkSheetParser):
+    """openpyxl's sheet parser, except that a plain numeric cell keeps its text from the file."""
+
+    def parse_cell(self, element):  # noqa: ANN001, ANN201 - openpyxl's signature
+        parsed = super().parse_cell(element)
+        if parsed["data_type"] == "n" and parsed["value"] is not None:
+            parsed["value"] = ExactNumber(element.findtext(VALUE_TAG))
+        return parsed
+
+
+class ExactNumber(str):
+    """A numeric cell's text as stored in the sheet (e.g. 1234.5 or 1.5E-3)."""
+
+
+def _seconds_text(delta: dt.timedelta) -> str:
+    seconds = Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 10**6
+    return format(seconds.normalize(), "f") if seconds != seconds.to_integral() else str(int(seconds))
+
+
+def cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, ExactNumber):
+        text = str(value)
+        if "e" in text or "E" in text:
+            return format(Decimal(text), "f")
+        return text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return _seconds_text(value)
+    return str(value)
+
+
+def _sheet_rows(path: Path):
+    """(sheet row number, {column number: value}) for every row of the first sheet."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        # The same construction openpyxl's ReadOnlyWorksheet uses, with the exact-number parser.
+        with sheet._get_source() as source:
+            parser = ExactNumberParser(
+                source,
+                workbook.shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for row_number, cells in parser.parse():
+                values = {c["column"]: c["value"] for c in cells if c["value"] is not None}
+                yield row_number, values
+    finally:
+        workbook.close()
+
+
+def read_xlsx_table(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, cap: int
+) -> RawTable:
+    faults = RowFaults(cap)
+    raw = RawTable(table=table, file=file, format="xlsx", faults=faults)
+    try:
+        with StagingFile() as staging:
+            width = None
+            for row_number, values in _sheet_rows(path):
+                texts = {column: cell_text(v) for column, v in values.items()}
+                texts = {c: t for c, t in texts.items() if t is not None and t.strip(TRIM_CHARACTERS)}
+                if not texts:
+                    continue  # an empty row is not a record
+                if width is None:
+                    header_width = max(texts)
+                    header = [
+                        (texts.get(c) or "").strip(TRIM_CHARACTERS)
+                        for c in range(1, header_width + 1)
+                    ]
+                    raw.fatal.extend(header_problems(table, file, header))
+                    if raw.fatal:
+                        return raw
+                    raw.columns = header
+                    width = header_width
+                    continue
+                outside = [c for c in texts if c > width]
+                if outside:
+                    faults.add(row_number, "value_outside_header", texts[outside[0]],
+                               letter=get_column_letter(outside[0]))
+                    continue
+                staging.write(row_number, [texts.get(c) for c in range(1, width + 1)])
+            if width is None:
+                raw.fatal.append(file_problem(
+                    table, file, "the first sheet is empty: it has no header row",
+                    "put the table on the first sheet, with its header in the first row",
+                ))
+                return raw
+            staged = staging.finish()
+            raw.relation = create_from_numbered_csv(con, table, staged, width)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raw.fatal.append(file_problem(
+            table, file, f"the workbook cannot be read: {error}",
+            "save it again from Excel as .xlsx (Excel Workbook)",
+        ))
+    return raw

@@ -1,0 +1,95 @@
+"""Bad rows and unreadable rows as DataProblems the user can act on.
+
+A file can have millions of bad rows, so each kind of problem (one check of one column, or one
+kind of unreadable row) lists its first `cap` rows in detail and then one summary problem with
+the count of the rest. The summary still names every person those rows touch, so that nobody
+gets a figure computed from partial data just because their row was not listed.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from .problems import DataProblem, preview
+from .readers.base import RowFaults
+from .reasons import ROW_REASONS, summary_reason
+from .staging import LOAD_SCHEMA
+from .validation import BadRows
+
+# Longest raw text fetched for a problem; it is cut further to VALUE_PREVIEW_CHARS for display.
+FETCHED_VALUE_CHARS = 200
+
+
+def _summary(
+    table: str, file: str, column: str | None, shown: int, omitted: int,
+    example: DataProblem, people: list[str],
+) -> DataProblem:
+    return DataProblem(
+        table=table, file=file, row=None, column=column, value=None,
+        reason=summary_reason(shown, omitted, example.reason), hint=example.hint,
+        fatal=False, manager_ids=people,
+    )
+
+
+def bad_row_problems(
+    con: duckdb.DuckDBPyConnection, bad: BadRows, table: str, file: str, cap: int
+) -> list[DataProblem]:
+    if not bad.checks:
+        return []
+    ranked = f"{LOAD_SCHEMA}.ranked_{table}"
+    flagged = " UNION ALL ".join(
+        f"SELECT {i} AS k, p{i} AS code, _row, left(v{i}, {FETCHED_VALUE_CHARS}) AS value, "
+        f"_mid, _first_row FROM {bad.table} WHERE p{i} IS NOT NULL"
+        for i in range(len(bad.checks))
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE {ranked} AS SELECT *, "
+        f"row_number() OVER (PARTITION BY k, code ORDER BY _row) AS rank FROM ({flagged})"
+    )
+    details = con.execute(
+        f"SELECT k, code, _row, value, _mid, _first_row FROM {ranked} "
+        f"WHERE rank <= {cap} ORDER BY _row, k"
+    ).fetchall()
+    omitted = con.execute(
+        f"SELECT k, code, count(*), list(DISTINCT _mid ORDER BY _mid) FILTER (WHERE _mid IS NOT NULL) "
+        f"FROM {ranked} WHERE rank > {cap} GROUP BY k, code ORDER BY k, code"
+    ).fetchall()
+    con.execute(f"DROP TABLE {ranked}")
+
+    problems = []
+    examples: dict[tuple[int, str], DataProblem] = {}
+    for k, code, row, value, person, first_row in details:
+        check = bad.checks[k]
+        facts = {**check.facts, "column": check.column, "value": value, "first_row": first_row}
+        reason, hint = ROW_REASONS[code].render(**facts)
+        problem = DataProblem(
+            table=table, file=file, row=row, column=check.column, value=preview(value),
+            reason=reason, hint=hint, fatal=False,
+            manager_ids=[person] if person is not None else [],
+        )
+        problems.append(problem)
+        examples.setdefault((k, code), problem)
+    for k, code, count, people in omitted:
+        problems.append(_summary(
+            table, file, bad.checks[k].column, cap, count, examples[(k, code)], people or [],
+        ))
+    return problems
+
+
+def fault_problems(faults: RowFaults, table: str, file: str) -> list[DataProblem]:
+    problems = []
+    examples: dict[str, DataProblem] = {}
+    for fault in faults.shown:
+        reason, hint = ROW_REASONS[fault.code].render(**dict(fault.facts))
+        problem = DataProblem(
+            table=table, file=file, row=fault.row, column=None, value=fault.value,
+            reason=reason, hint=hint, fatal=False,
+        )
+        problems.append(problem)
+        examples.setdefault(fault.code, problem)
+    for code, count in faults.counts.items():
+        if count > faults.cap:
+            problems.append(_summary(
+                table, file, None, faults.cap, count - faults.cap, examples[code], [],
+            ))
+    return problems

@@ -1,0 +1,112 @@
+"""Raw tables: every cell of a data file as trimmed text, with the row number it came from.
+
+Each reader ends here. A raw table has a BIGINT `_row` (the row number reported in problems)
+and VARCHAR columns c0, c1, … in header order; a cell that is empty or only white space is NULL.
+Readers that parse in Python (XLSX, JSONL, and CSV files that need exact line accounting) write
+their rows to a temporary CSV that DuckDB then reads in one go, which is far faster than
+inserting rows one by one.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import duckdb
+
+from .sql import cell, literal
+
+# White space trimmed from both ends of every cell: ordinary, tab, line breaks, no-break,
+# narrow no-break and thin spaces, and a stray byte-order mark. Spreadsheets and CRM exports
+# pad cells with these; they never carry meaning at the edges of a value.
+TRIM_CHARACTERS = " \t\r\n\u00a0\u202f\u2009\ufeff"
+
+# The schema holding raw and intermediate tables while loading; dropped when loading ends.
+LOAD_SCHEMA = "kpilang_load"
+
+
+def trimmed(ref: str) -> str:
+    return f"NULLIF(trim({ref}, {literal(TRIM_CHARACTERS)}), '')"
+
+
+def csv_read_options(columns: Sequence[str], *, header: bool) -> str:
+    """A strict, fully specified CSV dialect: nothing is sniffed, every column is text."""
+    spec = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in columns)
+    return (
+        f"columns={{{spec}}}, header={'true' if header else 'false'}, delim=',', quote='\"', "
+        "escape='\"', auto_detect=false, strict_mode=true"
+    )
+
+
+def raw_table_name(table: str) -> str:
+    return f"{LOAD_SCHEMA}.raw_{table}"
+
+
+def create_from_numbered_csv(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    staged: Path,
+    width: int,
+    *,
+    ragged: bool = False,
+) -> str:
+    """Load a staged CSV whose first column is the row number; returns the raw table's name.
+
+    `ragged` allows rows shorter than `width` (the JSONL reader learns new keys as it goes);
+    DuckDB pads them with NULL, which needs its single-threaded CSV scanner.
+    """
+    names = ["_row"] + [cell(i) for i in range(width)]
+    options = csv_read_options(names, header=False)
+    if ragged:
+        options += ", null_padding=true, parallel=false"
+    cells = ", ".join(f"{trimmed(cell(i))} AS {cell(i)}" for i in range(width))
+    name = raw_table_name(table)
+    con.execute(
+        f"CREATE OR REPLACE TABLE {name} AS SELECT CAST(_row AS BIGINT) AS _row"
+        f"{', ' if width else ''}{cells} FROM read_csv({literal(str(staged))}, {options})"
+    )
+    return name
+
+
+class StagingFile:
+    """A temporary CSV of (row number, cell, cell, …) rows, removed when closed."""
+
+    def __init__(self) -> None:
+        handle, name = tempfile.mkstemp(prefix="kpilang-", suffix=".csv")
+        self.path = Path(name)
+        self._file = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._file, lineterminator="\n")
+
+    def write(self, row: int, cells: Iterable[str | None]) -> None:
+        self._writer.writerow([row, *cells])
+
+    def finish(self) -> Path:
+        self._file.close()
+        return self.path
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> StagingFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def drop_load_objects(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Free the raw and intermediate tables of one data table once its clean table exists."""
+    objects = con.execute(
+        "SELECT 'VIEW', view_name FROM duckdb_views() WHERE schema_name = ? "
+        "UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE schema_name = ?",
+        [LOAD_SCHEMA, LOAD_SCHEMA],
+    ).fetchall()
+    # Views first: a view may read one of the tables.
+    for kind, name in sorted(objects, key=lambda o: o[0] != "VIEW"):
+        if table in name.split("_"):
+            con.execute(f"DROP {kind} IF EXISTS {LOAD_SCHEMA}.{name}")
