@@ -1,0 +1,299 @@
+"""The semantic diff of two versions of a plan: what changed in meaning, in words.
+
+Both sides are compiled programs; the comparison runs on `Program.dump_meaning()`, so it sees
+exactly what the fingerprint sees: a diff is empty if and only if the fingerprints are equal.
+Formulas are shown as their source text (white space collapsed, comments dropped), numbers the way
+people read them (weights and caps as percents). Label and goal edits are listed apart, as
+changes that carry no meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from kpilang.change.fingerprint import fingerprint
+from kpilang.compile.program import Band, Program, canonical_decimal
+from kpilang.diagnostics import Span
+
+What = Literal["plan", "metric", "kpi", "table", "pay"]
+GROUPS: tuple[tuple[What, str], ...] = (("metric", "metrics"), ("kpi", "kpis"), ("table", "tables"), ("pay", "pays"))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: a declaration `added` or `removed`, or one of its parts `changed`.
+
+    `old` and `new` are the parts as people read them (None on the side where it is absent)."""
+
+    action: Literal["added", "removed", "changed"]
+    what: What
+    name: str
+    part: str | None = None
+    old: str | None = None
+    new: str | None = None
+
+    def describe(self) -> str:
+        subject = f"{self.what} {self.name}" if self.what != "plan" else f"plan {self.name}"
+        if self.action == "added":
+            return f"{subject}: added" + (f" = {self.new}" if self.new else "")
+        if self.action == "removed":
+            return f"{subject}: removed" + (f" (was {self.old})" if self.old else "")
+        if self.part in ("band added", "band removed"):
+            return f"{subject}: {self.part}: {self.new if self.new is not None else self.old}"
+        code = self.part in ("formula", "target", "definition") or (self.what == "pay" and self.part in ("cap", "floor"))
+        sep = ":" if self.part and self.part.startswith("band ") else ""
+        return f"{subject}: {self.part}{sep} {_shown(self.old, code)} → {_shown(self.new, code)}"
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    old_fingerprint: str
+    new_fingerprint: str
+    changes: tuple[Change, ...]
+    """Changes in meaning; empty exactly when the fingerprints are equal."""
+    label_changes: tuple[Change, ...] = field(default=())
+    """Labels and the goal's wording: shown, but no change in meaning."""
+    affected_pays: tuple[str, ...] = field(default=())
+    """Pays of the new version whose figures may move, directly or through what they read."""
+
+    @property
+    def meaning_changed(self) -> bool:
+        return bool(self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "meaning_changed": self.meaning_changed,
+            "old_sha256": self.old_fingerprint,
+            "new_sha256": self.new_fingerprint,
+            "changes": [asdict(c) for c in self.changes],
+            "label_changes": [asdict(c) for c in self.label_changes],
+            "affected_pays": list(self.affected_pays),
+        }
+
+
+def diff_programs(old: Program, new: Program) -> PlanDiff:
+    """What changed in meaning from `old` to `new`."""
+    old_meaning, new_meaning = old.dump_meaning(), new.dump_meaning()
+    changes: list[Change] = []
+    labels: list[Change] = []
+    plan_name = (new.plan or old.plan).name if (new.plan or old.plan) else new.file
+    _plan_changes(old, new, old_meaning["plan"], new_meaning["plan"], plan_name, changes, labels)
+    touched: set[str] = set()
+    for what, group in GROUPS:
+        old_defs, new_defs = old_meaning[group], new_meaning[group]
+        for name in sorted(old_defs.keys() | new_defs.keys()):
+            if name not in new_defs:
+                changes.append(Change("removed", what, name, old=_summary(old, what, name)))
+                touched.add(name)
+            elif name not in old_defs:
+                changes.append(Change("added", what, name, new=_summary(new, what, name)))
+                touched.add(name)
+            else:
+                found = _part_changes(what, name, old, new, old_defs[name], new_defs[name])
+                if found:
+                    touched.add(name)
+                    changes.extend(found)
+                old_label, new_label = old.label(name), new.label(name)
+                if old_label != new_label:
+                    labels.append(Change("changed", what, name, "label", _quoted(old_label), _quoted(new_label)))
+    if any(c.what == "plan" for c in changes):  # when, whom and in what currency: every pay
+        affected = sorted(new.pays)
+    else:
+        affected = sorted(p for p in new.pays if p in touched or new.reaches(p) & touched)
+    diff = PlanDiff(fingerprint(old), fingerprint(new), tuple(changes), tuple(labels), tuple(affected))
+    assert diff.meaning_changed == (diff.old_fingerprint != diff.new_fingerprint), "diff and fingerprint disagree"
+    return diff
+
+
+# ---- plan fields ---------------------------------------------------------------------------------
+
+_PLAN_FIELD_WORDS = {"name": "name", "roles": "roles", "period": "period", "effective": "effective",
+                     "timezone": "timezone", "currency": "currency", "strategy": "strategy", "scope": "scope"}
+
+
+def _plan_changes(old: Program, new: Program, old_plan: dict | None, new_plan: dict | None, plan_name: str,
+                  changes: list[Change], labels: list[Change]) -> None:
+    if old_plan is None and new_plan is None:
+        return
+    if old_plan is None or new_plan is None:
+        action = "added" if old_plan is None else "removed"
+        changes.append(Change(action, "plan", plan_name))
+        return
+    for key in sorted(old_plan.keys() | new_plan.keys(), key=lambda k: list(_PLAN_FIELD_WORDS).index(k)
+                      if k in _PLAN_FIELD_WORDS else 99):
+        a, b = old_plan.get(key), new_plan.get(key)
+        if a != b:
+            changes.append(Change("changed", "plan", plan_name, _PLAN_FIELD_WORDS.get(key, key),
+                                  _plain(a), _plain(b)))
+    assert old.plan is not None and new.plan is not None
+    if old.plan.label != new.plan.label:
+        labels.append(Change("changed", "plan", plan_name, "label", _quoted(old.plan.label), _quoted(new.plan.label)))
+    if old.plan.goal != new.plan.goal:
+        labels.append(Change("changed", "plan", plan_name, "goal", _quoted(old.plan.goal), _quoted(new.plan.goal)))
+
+
+def _plain(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
+
+
+# ---- declarations --------------------------------------------------------------------------------
+
+
+def _part_changes(what: What, name: str, old: Program, new: Program, a: dict, b: dict) -> list[Change]:
+    if a == b:
+        return []
+    out: list[Change] = []
+    if what == "table":
+        if a["graduated"] != b["graduated"]:
+            out.append(Change("changed", what, name, "kind", _table_kind(a["graduated"]), _table_kind(b["graduated"])))
+        out.extend(_band_changes(name, old.tables[name].bands, new.tables[name].bands, old, new))
+        return out
+    old_def, new_def = getattr(old, what + "s")[name], getattr(new, what + "s")[name]
+    for key in _part_order(what):
+        if a.get(key) == b.get(key):
+            continue
+        part = _PART_WORDS.get(key, key)
+        out.append(Change("changed", what, name, part, _part_text(old, old_def, key), _part_text(new, new_def, key)))
+    if not out:  # never report "no change" for a meaning that differs
+        out.append(Change("changed", what, name, "definition", _summary(old, what, name), _summary(new, what, name)))
+    return out
+
+
+_PART_WORDS = {"expr": "formula", "target": "target", "weight": "weight", "cap": "cap", "floor": "floor",
+               "lower_is_better": "direction", "kind": "kind", "uncontrollable_for": "controllability",
+               "tables": "data tables"}
+
+
+def _part_order(what: What) -> tuple[str, ...]:
+    return {
+        "metric": ("expr", "kind", "uncontrollable_for"),
+        "kpi": ("expr", "target", "weight", "cap", "lower_is_better"),
+        "pay": ("expr", "cap", "floor"),
+    }[what]
+
+
+def _part_text(program: Program, defn: Any, key: str) -> str | None:
+    value = getattr(defn, key)
+    if key == "lower_is_better":
+        return "lower is better" if value else "higher is better"
+    if key == "uncontrollable_for":
+        if value is None:
+            return "controllable"
+        return "uncontrollable" + (f" for {', '.join(sorted(value))}" if value else "")
+    if key in ("weight", "cap") and isinstance(value, Decimal):
+        return _percent(value)
+    if value is None:
+        return None
+    if key in ("expr", "target", "cap", "floor"):
+        return source_text(program, value.span)
+    return str(value)
+
+
+def _band_changes(name: str, old_bands: tuple[Band, ...], new_bands: tuple[Band, ...],
+                  old: Program, new: Program) -> list[Change]:
+    """Bands matched by their edges: a band with the same edges and another value is a changed
+    value; any other difference is a band removed and one added."""
+    def edges(b: Band) -> tuple:
+        return (b.low, b.high)
+
+    old_by_edges = {edges(b): b for b in old_bands}
+    new_by_edges = {edges(b): b for b in new_bands}
+    out: list[Change] = []
+    for key in sorted(old_by_edges.keys() | new_by_edges.keys(), key=_edge_sort_key):
+        a, b = old_by_edges.get(key), new_by_edges.get(key)
+        if a is not None and b is not None:
+            if a.value != b.value:
+                out.append(Change("changed", "table", name, f"band {_band_edges_text(new, b)}",
+                                  _band_value_text(old, a), _band_value_text(new, b)))
+        elif a is not None:
+            out.append(Change("changed", "table", name, "band removed", source_text(old, a.span), None))
+        else:
+            assert b is not None
+            out.append(Change("changed", "table", name, "band added", None, source_text(new, b.span)))
+    return out
+
+
+def _edge_sort_key(edges: tuple) -> tuple:
+    low, high = edges
+    return (low is not None, low if low is not None else Decimal(0), high is None, high if high is not None else Decimal(0))
+
+
+def _band_edges_text(program: Program, band: Band) -> str:
+    text = source_text(program, band.span)
+    return text.split(":", 1)[0].strip()
+
+
+def _band_value_text(program: Program, band: Band) -> str:
+    text = source_text(program, band.span)
+    return text.split(":", 1)[1].strip() if ":" in text else canonical_decimal(band.value)
+
+
+def _table_kind(graduated: bool) -> str:
+    return "graduated" if graduated else "step"
+
+
+def _summary(program: Program, what: What, name: str) -> str | None:
+    """A removed or added declaration in one line: its formula, or its bands."""
+    if what == "table":
+        table = program.tables[name]
+        kind = "graduated " if table.graduated else ""
+        return kind + "{ " + "; ".join(source_text(program, b.span) for b in table.bands) + " }"
+    defn = getattr(program, what + "s")[name]
+    text = source_text(program, defn.expr.span)
+    if what == "kpi":
+        text += f" (target {source_text(program, defn.target.span)}, weight {_percent(defn.weight)})"
+    return text
+
+
+# ---- showing -------------------------------------------------------------------------------------
+
+
+def _percent(value: Decimal) -> str:
+    return canonical_decimal(value * 100) + "%"
+
+
+def _quoted(text: str | None) -> str | None:
+    return None if text is None else f'"{text}"'
+
+
+def _shown(text: str | None, code: bool = False) -> str:
+    if text is None:
+        return "(none)"
+    return f"`{text}`" if code else text
+
+
+def source_text(program: Program, span: Span) -> str:
+    """The source of a span on one line: comments dropped, runs of white space made one space."""
+    lines = program.sources.get(span.file, "").splitlines()
+    if not lines or span.line > len(lines):
+        return "…"
+    if span.line == span.end_line:
+        piece = [lines[span.line - 1][span.column - 1:span.end_column - 1]]
+    else:
+        piece = [lines[span.line - 1][span.column - 1:]]
+        piece += lines[span.line:span.end_line - 1]
+        piece.append(lines[span.end_line - 1][:span.end_column - 1])
+    return " ".join(" ".join(_without_comment(line).split()) for line in piece if _without_comment(line).strip())
+
+
+def _without_comment(line: str) -> str:
+    in_string = escaped = False
+    for i, ch in enumerate(line):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "#":
+            return line[:i]
+    return line

@@ -1,0 +1,163 @@
+"""The git plumbing change control needs: blobs at a revision, a file's history across renames,
+commit dates and trailers. Nothing here knows about plans.
+
+Every call runs `git` with `core.quotePath=false` (paths with Cyrillic letters stay readable) and
+a fixed C locale for messages; any failure becomes a `GitError` that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+OVERRIDE_TRAILER = "KPI-Override"
+
+
+class GitError(Exception):
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    committed: datetime
+    """The committer date, with its offset: when the commit entered the history this way."""
+    author: str
+    subject: str
+    overrides: tuple[str, ...]
+    """The reasons given in `KPI-Override:` trailers."""
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    commit: Commit
+    path: str
+    """The file's path (from the repository root) in this commit."""
+    status: str
+    """`A` added, `M` modified, `D` deleted, `R` renamed (possibly also modified), `C` copied."""
+    old_path: str | None = None
+
+
+def run_git(repo: Path, *args: str, allow_fail: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        done = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=repo, env=env,
+                              capture_output=True, text=True, encoding="utf-8", errors="surrogateescape")
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH", "install git to compare versions from history")
+    if done.returncode != 0 and not allow_fail:
+        raise GitError(f"git {' '.join(args[:2])} failed: {done.stderr.strip() or 'exit ' + str(done.returncode)}")
+    return done
+
+
+def repo_root(start: Path) -> Path:
+    done = run_git(start, "rev-parse", "--show-toplevel", allow_fail=True)
+    if done.returncode != 0:
+        raise GitError(f"{start} is not inside a git repository",
+                       "run this inside a clone of the repository that holds the plans")
+    return Path(done.stdout.strip())
+
+
+def prefix(start: Path) -> str:
+    """The path of `start` below the repository root (`rules/` or empty)."""
+    return run_git(start, "rev-parse", "--show-prefix").stdout.strip()
+
+
+def is_shallow(repo: Path) -> bool:
+    return run_git(repo, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+
+
+def resolve(repo: Path, rev: str) -> str:
+    done = run_git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", allow_fail=True)
+    if done.returncode != 0:
+        raise GitError(f"no such revision: {rev}",
+                       "check the name; in CI fetch it first (for example `git fetch origin main`)")
+    return done.stdout.strip()
+
+
+def has_head(repo: Path) -> bool:
+    return run_git(repo, "rev-parse", "--verify", "--quiet", "HEAD", allow_fail=True).returncode == 0
+
+
+def show_blob(repo: Path, rev: str, path: str) -> str | None:
+    """The text of `path` (from the root) at `rev`; None if the file is not there."""
+    done = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=repo, capture_output=True,
+                          env={**os.environ, "LC_ALL": "C"})
+    if done.returncode != 0:
+        return None
+    try:
+        return done.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        raise GitError(f"{rev}:{path} is not UTF-8 text", "plans are UTF-8 text files")
+
+
+def tracked_files(repo: Path, suffix: str) -> list[str]:
+    """Tracked files (from the root) whose names end with `suffix`, sorted."""
+    out = run_git(repo, "ls-files", "-z").stdout
+    return sorted(p for p in out.split("\0") if p.endswith(suffix))
+
+
+def is_ancestor(repo: Path, ancestor: str, descendant: str) -> bool:
+    return run_git(repo, "merge-base", "--is-ancestor", ancestor, descendant, allow_fail=True).returncode == 0
+
+
+_RS, _US = "\x1e", "\x1f"
+_FORMAT = _RS + _US.join(["%H", "%cI", "%an", "%s", f"%(trailers:key={OVERRIDE_TRAILER},valueonly,separator=%x1d)"]) + _US
+
+
+def _parse_log(out: str) -> list[tuple[Commit, list[str]]]:
+    entries = []
+    for chunk in out.split(_RS)[1:]:
+        sha, committed, author, subject, trailers, rest = chunk.split(_US, 5)
+        overrides = tuple(t.strip() for t in trailers.split("\x1d") if t.strip())
+        commit = Commit(sha=sha, committed=datetime.fromisoformat(committed), author=author, subject=subject,
+                        overrides=overrides)
+        entries.append((commit, [line for line in rest.splitlines() if line.strip()]))
+    return entries
+
+
+def file_history(repo: Path, path: str, rev: str = "HEAD") -> list[FileChange]:
+    """Every commit that changed `path` up to `rev`, oldest first, following renames."""
+    out = run_git(repo, "log", "--follow", "-M", "--name-status", "--topo-order", "--reverse", f"--format={_FORMAT}",
+                  rev, "--", path).stdout
+    history = []
+    for commit, lines in _parse_log(out):
+        change = _name_status(commit, lines)
+        if change is not None:
+            history.append(change)
+    return history
+
+
+def commits_touching(repo: Path, paths: list[str], rev: str = "HEAD") -> list[Commit]:
+    """Commits up to `rev` that changed any of `paths`, oldest first (no rename following)."""
+    if not paths:
+        return []
+    out = run_git(repo, "log", "--topo-order", "--reverse", f"--format={_FORMAT}", rev, "--", *paths).stdout
+    return [commit for commit, _ in _parse_log(out)]
+
+
+def commit_order(repo: Path, rev: str = "HEAD") -> dict[str, int]:
+    """Every commit up to `rev` → its position, oldest first, parents before children."""
+    out = run_git(repo, "rev-list", "--topo-order", "--reverse", rev).stdout.split()
+    return {sha: i for i, sha in enumerate(out)}
+
+
+def _name_status(commit: Commit, lines: list[str]) -> FileChange | None:
+    for line in lines:
+        parts = line.split("\t")
+        status = parts[0][:1]
+        if status in ("R", "C") and len(parts) == 3:
+            return FileChange(commit, parts[2], status, old_path=parts[1])
+        if len(parts) == 2:
+            return FileChange(commit, parts[1], status)
+    return None

@@ -1,0 +1,125 @@
+"""A plan as it was at a git revision: its file and the library files it imports, read from that
+same revision, compiled.
+
+The compiler reads imports from disk, so the files are written into a temporary folder that
+mirrors the repository's layout; diagnostics are then renamed back to `REV:path`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from kpilang.change.git import show_blob
+from kpilang.compile import Program, compile_file
+from kpilang.diagnostics import Diagnostic, Severity, Span, render_text, sort_key
+from kpilang.syntax import ast
+from kpilang.syntax.parser import parse
+
+
+@dataclass
+class Compiled:
+    """One side of a comparison: a program, or why there is none."""
+
+    source: str
+    """How the user named it: a path or `REV:path`."""
+    program: Program | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+    """Repository paths of the plan and its imports (at a revision only)."""
+    missing: bool = False
+    """The file does not exist there."""
+
+    def errors_text(self) -> str:
+        """The compile errors, rendered as `kpilang lint` shows them."""
+        errors = sorted((d for d in self.diagnostics if d.severity is Severity.ERROR), key=sort_key)
+        return "\n\n".join(render_text(d, self.sources) for d in errors)
+
+
+def compile_path(path: Path) -> Compiled:
+    try:
+        result = compile_file(path)
+    except FileNotFoundError:
+        return Compiled(str(path), None, missing=True)
+    return Compiled(str(path), result.program, result.diagnostics, result.sources)
+
+
+def compile_at(repo: Path, rev: str, path: str, shown_rev: str | None = None) -> Compiled:
+    """Compile `path` (from the repository root) as it was at `rev`, imports included."""
+    label = f"{shown_rev or rev}:{path}"
+    with tempfile.TemporaryDirectory(prefix="kpilang-rev-") as tmp:
+        root = Path(tmp)
+        files = _materialise(repo, rev, path, root)
+        if not files:
+            return Compiled(label, None, missing=True)
+        result = compile_file(root / path)
+        prefix = str(root) + "/"
+        rename = {name: _renamed(name, prefix, shown_rev or rev) for name in result.sources}
+        sources = {rename[k]: v for k, v in result.sources.items()}
+        diagnostics = [_rename_diagnostic(d, rename) for d in result.diagnostics]
+        # the program keeps the temporary names: its spans and `sources` agree, which is all that
+        # showing a formula needs, and the folder's removal does not touch the texts it holds
+        return Compiled(label, result.program, diagnostics, sources, tuple(files))
+
+
+def _materialise(repo: Path, rev: str, path: str, dest: Path) -> list[str]:
+    """Write `path` and, transitively, what it imports at `rev` below `dest`; the paths written."""
+    written: list[str] = []
+    queue = [path]
+    while queue:
+        current = queue.pop(0)
+        if current in written or current.startswith("../"):
+            continue
+        text = show_blob(repo, rev, current)
+        if text is None:
+            if current == path:
+                return []
+            continue  # the compiler reports the missing import with its position
+        target = dest / current
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(current)
+        module, _ = parse(text, current)
+        if module is None:
+            continue
+        for item in module.items:
+            if isinstance(item, ast.Import):
+                queue.append(posixpath.normpath(posixpath.join(posixpath.dirname(current), item.path)))
+    return written
+
+
+def _renamed(name: str, prefix: str, rev: str) -> str:
+    return f"{rev}:{name[len(prefix):]}" if name.startswith(prefix) else name
+
+
+def _rename_diagnostic(d: Diagnostic, rename: dict[str, str]) -> Diagnostic:
+    return _rename_model(d, rename)
+
+
+def _rename_model(value, rename: dict[str, str]):
+    if isinstance(value, Span):
+        return value.model_copy(update={"file": rename.get(value.file, value.file)})
+    if isinstance(value, BaseModel):
+        updates = {}
+        for key in type(value).model_fields:
+            item = getattr(value, key)
+            new = _rename_model(item, rename)
+            if new is not item:
+                updates[key] = new
+        return value.model_copy(update=updates) if updates else value
+    if isinstance(value, tuple | list):
+        items = [_rename_model(v, rename) for v in value]
+        if any(a is not b for a, b in zip(items, value)):
+            return type(value)(items)
+        return value
+    if isinstance(value, dict):
+        items = {k: _rename_model(v, rename) for k, v in value.items()}
+        if any(items[k] is not value[k] for k in value):
+            return items
+        return value
+    return value
