@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# The evaluate package is loaded here, before the `evaluate` function below is defined, so that
+# the function keeps the name: Python sets a package's attribute to a subpackage only when it
+# first loads it. (The package itself is light; DuckDB is imported only when evaluation runs.)
+import kpilang.evaluate as _evaluate_package  # noqa: F401
 from kpilang.compile import CompileResult, Program, compile_file
 from kpilang.diagnostics import Diagnostic, Severity, Span
 
-__all__ = ["CompileResult", "Diagnostic", "Program", "Severity", "Span", "load"]
+__all__ = ["CompileResult", "Diagnostic", "Program", "Severity", "Span", "evaluate", "load"]
 
 
 def load(path: str | Path) -> CompileResult:
@@ -20,3 +24,15 @@ def load(path: str | Path) -> CompileResult:
     Returns a result with `.program` (None when there are errors), `.diagnostics` and `.sources`.
     """
     return compile_file(path)
+
+
+def evaluate(program: Program, data, period: str, *, trace: bool = False, progress=None):
+    """Compute every person's figures for a period (`2026-07`, `2026-Q3`, `2026-W27`).
+
+    `data` is a data directory (or a loaded `kpilang.data.DataSet`). Returns an `EvalReport`
+    (`kpilang.evaluate.run`); raises `PeriodError` for a period that does not fit the plan and
+    `kpilang.data.DataError` for data that cannot be used at all.
+    """
+    from kpilang.evaluate.run import evaluate as run
+
+    return run(program, data, period, trace=trace, progress=progress)

@@ -23,8 +23,10 @@ ErrorCause = Literal[
     "missing_input",     # a metric, salary, target or manager column was not given at all
     "missing_target",    # targets has no row for this person, name and period
     "no_band",           # a table look-up whose argument falls in no band
+    "bad_base",          # a graduated table's base is 0 or below
     "floor_above_cap",   # a pay's floor is higher than its cap: no figure satisfies both
     "arithmetic",        # a figure too large for exact decimal arithmetic
+    "rejected_data",     # a data row this person's figures depend on was rejected
 ]
 
 

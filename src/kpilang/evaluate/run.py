@@ -1,0 +1,314 @@
+"""Evaluate a plan for a period: who is paid by it, their metrics from the data, then the formulas.
+
+The steps, in order:
+1. the period is read and checked against the plan (`period.py`);
+2. the data is loaded (or taken as given); a fatal data problem stops everything (`DataError`);
+3. the people are the managers whose role is one of the plan's roles; everyone else is listed
+   in `skipped` with the reason;
+4. every aggregate of the plan is computed in one query per table (`aggregate.py`), per person
+   or, for `scope team`, per team;
+5. metric values follow (a metric that combines aggregates is computed by the formula engine's
+   `evaluate_expression`), then salary, targets of the period and manager columns, and the
+   formula engine computes KPIs, score and pays.
+
+A rejected data row never turns into a quietly smaller figure: every person it touches (for a
+team plan, everyone whose team it touches) gets an evaluation error naming the row, and none of
+their figures is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kpilang.compile.program import Program
+from kpilang.data.problems import DataError, DataProblem
+from kpilang.evaluate.aggregate import AggregateValues, run_aggregates
+from kpilang.evaluate.formulas import PersonInputs
+from kpilang.evaluate.period import Period, PeriodError, period_for_plan
+from kpilang.evaluate.results import EvalError, PersonOutcome
+from kpilang.evaluate.sql import AggregatePlan, collect_aggregates, is_aggregate
+from kpilang.syntax import ast
+
+REQUIRED_MANAGER_COLUMNS = ("id", "name", "role", "team", "salary")
+
+Progress = Callable[[int, int], None]
+"""Called as progress(people_done, people_total) while the formulas run."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    manager_id: str
+    name: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class TableAccount:
+    """What happened to one data table's rows."""
+
+    table: str
+    file: str | None
+    rows_read: int
+    rows_used: int
+    """Rows that passed every check."""
+    rows_rejected: int
+    rows_in_period: int | None
+    """Of the rows used, those in the period and belonging to someone evaluated (None for
+    managers and targets, which are not aggregated)."""
+
+
+@dataclass
+class PersonResult:
+    manager_id: str
+    name: str | None
+    role: str | None
+    team: str | None
+    metrics: dict[str, Decimal | None]
+    """Every metric of the plan; None where it has no value or could not be computed."""
+    outcome: PersonOutcome | None
+    """The formula stage's figures; None when the person's data was incomplete."""
+    errors: list[EvalError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class EvalReport:
+    program: Program
+    plan: str
+    plan_sha256: str
+    period: Period
+    currency: str
+    timezone: str
+    start_utc: datetime
+    end_utc: datetime
+    results: list[PersonResult]
+    skipped: list[Skipped]
+    data_problems: list[DataProblem]
+    accounts: list[TableAccount]
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether anyone has an evaluation error or some data rows were rejected."""
+        return any(not r.ok for r in self.results) or bool(self.data_problems)
+
+
+def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
+             progress: Progress | None = None) -> EvalReport:
+    """Compute every person's figures for `period` (`2026-07`, `2026-Q3`, `2026-W27`).
+
+    `data` is a loaded `DataSet` or a path to a data directory. Raises `PeriodError` for a period
+    that does not fit the plan and `DataError` for data that cannot be used at all.
+    """
+    if program.plan is None:
+        raise PeriodError("this file has no `plan` block, so there is nobody to pay",
+                          "evaluate a plan file; a library file only provides metrics and tables")
+    info = program.plan
+    the_period = period_for_plan(period, info.period)
+    start, end = the_period.bounds_utc(info.timezone)
+    if isinstance(data, str | Path):
+        from kpilang.data import load_data
+
+        dataset = load_data(Path(data), timezone=info.timezone, needs=data_needs(program))
+        try:
+            return _evaluate_loaded(program, dataset, the_period, start, end, trace, progress)
+        finally:
+            dataset.close()
+    return _evaluate_loaded(program, data, the_period, start, end, trace, progress)
+
+
+def data_needs(program: Program) -> dict[str, set[str]]:
+    """Table → the columns the plan reads from it (for the loader: what must be there)."""
+    needs = {table: set(columns) for table, columns in program.data_needs.items()}
+    needs["managers"] = set(REQUIRED_MANAGER_COLUMNS) | set(program.manager_columns)
+    if program.target_names:
+        needs["targets"] = {"manager_id", "period", "name", "value"}
+    return needs
+
+
+def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: datetime, end: datetime,
+                     trace: bool, progress: Progress | None) -> EvalReport:
+    from kpilang.change.fingerprint import fingerprint
+    from kpilang.evaluate.formulas import FormulaEngine
+
+    info = program.plan
+    assert info is not None
+    fatal = [p for p in dataset.problems if p.fatal]
+    if fatal:
+        raise DataError(fatal)
+    # A rejected row of a table the plan never reads changes none of its figures; it is still
+    # listed, but touches nobody.
+    read = set(data_needs(program))
+    row_problems = [p for p in dataset.problems if not p.fatal]
+    touching = [p for p in row_problems if p.table in read]
+    con = dataset.connection
+    team_scope = info.scope == "team"
+
+    managers = _managers(con, program)
+    people = [m for m in managers if m["role"] in info.roles]
+    skipped = [Skipped(m["id"], m["name"], f"role {m['role']} is not in this plan") for m in managers
+               if m["role"] not in info.roles]
+
+    plan = collect_aggregates(program)
+    values = run_aggregates(con, plan, start=start, end=end, timezone=info.timezone, team=team_scope,
+                            tables_present=set(dataset.tables))
+    targets = _targets(con, program, the_period.label, set(dataset.tables))
+    touched = _touched_people(touching, people, managers, team_scope)
+
+    engine = FormulaEngine(program)
+    results: list[PersonResult] = []
+    for done, person in enumerate(people, start=1):
+        pid = person["id"]
+        problems = touched.get(pid, [])
+        if problems:
+            results.append(PersonResult(
+                manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
+                metrics={name: None for name in program.metrics}, outcome=None,
+                errors=[_data_error(p, team_scope) for p in problems]))
+        else:
+            group = person["team"] if team_scope else pid
+            metrics = metric_values(program, plan, values.of(group), engine)
+            inputs = PersonInputs(
+                metrics=metrics, salary=person.get("salary"), targets=targets.get(pid, {}),
+                managers={c: person.get(c) for c in program.manager_columns}, role=person["role"],
+                person=pid, period=the_period.label)
+            outcome = engine.evaluate(inputs, trace=trace)
+            results.append(PersonResult(
+                manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
+                metrics=metrics, outcome=outcome, errors=list(outcome.errors)))
+        if progress is not None:
+            progress(done, len(people))
+
+    results.extend(_rejected_people(touching, managers))
+    results.sort(key=lambda r: r.manager_id)
+    skipped.sort(key=lambda s: s.manager_id)
+    return EvalReport(
+        program=program, plan=info.name, plan_sha256=fingerprint(program), period=the_period,
+        currency=info.currency, timezone=info.timezone, start_utc=start, end_utc=end, results=results,
+        skipped=skipped, data_problems=row_problems,
+        accounts=_accounts(dataset, values, people, team_scope),
+    )
+
+
+def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, Decimal | None],
+                  engine: Any) -> dict[str, Decimal | None]:
+    """Every metric's value for one person (or team), in dependency order."""
+    out: dict[str, Decimal | None] = {}
+    for name in program.order:
+        metric = program.metrics.get(name)
+        if metric is None:
+            continue
+        if is_aggregate(metric.expr):
+            out[name] = aggregates[plan.key_of(metric.expr)]
+            continue
+
+        def lookup(node: Any, _out=out) -> Decimal | None:
+            if is_aggregate(node):
+                return aggregates[plan.key_of(node)]
+            if isinstance(node, ast.Name):
+                return _out[node.name]
+            if isinstance(node, str):
+                return _out[node]
+            raise KeyError(node)
+
+        out[name] = engine.evaluate_expression(metric.expr, lookup)
+    return {name: out[name] for name in program.metrics}
+
+
+def _managers(con: Any, program: Program) -> list[dict[str, Any]]:
+    columns = sorted(set(REQUIRED_MANAGER_COLUMNS) | set(program.manager_columns))
+    listed = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    cursor = con.execute(f'SELECT {listed} FROM "managers" ORDER BY "id"')
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def _targets(con: Any, program: Program, period_label: str, tables: set[str]) -> dict[str, dict[str, Decimal]]:
+    """manager_id → target name → value, for the evaluated period. A person without a row for a
+    target has no entry: the formula engine reports it as that person's error."""
+    if not program.target_names or "targets" not in tables:
+        return {}
+    rows = con.execute(
+        'SELECT "manager_id", "name", "value" FROM "targets" WHERE "period" = $period AND "name" IN '
+        '(SELECT unnest($names))', {"period": period_label, "names": list(program.target_names)}).fetchall()
+    out: dict[str, dict[str, Decimal]] = {}
+    for manager_id, name, value in rows:
+        out.setdefault(manager_id, {})[name] = value if isinstance(value, Decimal) else Decimal(value)
+    return out
+
+
+def _touched_people(problems: list[DataProblem], people: list[dict[str, Any]], managers: list[dict[str, Any]],
+                    team_scope: bool) -> dict[str, list[DataProblem]]:
+    """Evaluated person → the rejected rows their figures would depend on."""
+    out: dict[str, list[DataProblem]] = {}
+    if team_scope:
+        team_of = {m["id"]: m["team"] for m in managers}
+        members: dict[str, list[str]] = {}
+        for p in people:
+            members.setdefault(p["team"], []).append(p["id"])
+        for problem in problems:
+            teams = {team_of.get(mid) for mid in problem.manager_ids}
+            for team in sorted(t for t in teams if t is not None):
+                for pid in members.get(team, []):
+                    out.setdefault(pid, []).append(problem)
+            for mid in problem.manager_ids:  # a head whose own row was rejected
+                if mid not in team_of:
+                    out.setdefault(mid, []).append(problem)
+    else:
+        for problem in problems:
+            for mid in problem.manager_ids:
+                out.setdefault(mid, []).append(problem)
+    return out
+
+
+def _rejected_people(problems: list[DataProblem], managers: list[dict[str, Any]]) -> list[PersonResult]:
+    """People named by a rejected managers row: they are not in the clean table, but they are
+    not dropped silently either; each appears with the error."""
+    known = {m["id"] for m in managers}
+    out: dict[str, PersonResult] = {}
+    for problem in problems:
+        if problem.table != "managers":
+            continue
+        for mid in problem.manager_ids:
+            if mid in known:
+                continue
+            result = out.setdefault(mid, PersonResult(manager_id=mid, name=None, role=None, team=None,
+                                                      metrics={}, outcome=None))
+            result.errors.append(_data_error(problem, False))
+    return list(out.values())
+
+
+def _data_error(problem: DataProblem, team_scope: bool) -> EvalError:
+    where = f"row {problem.row} of {Path(problem.file).name}" if problem.row is not None else Path(problem.file).name
+    column = f", column {problem.column}" if problem.column else ""
+    whose = "this person's team" if team_scope else "this person"
+    return EvalError(
+        subject="data",
+        message=(f"{where}{column} was rejected: {problem.reason}; {whose}'s figures would be computed "
+                 "from partial data, so none are given"),
+        formula="",
+        file=problem.file,
+        line=problem.row or 0,
+        column=0,
+        cause="rejected_data",
+        help=problem.hint,
+    )
+
+
+def _accounts(dataset: Any, values: AggregateValues, people: list[dict[str, Any]], team_scope: bool) -> list[TableAccount]:
+    groups = {p["team"] if team_scope else p["id"] for p in people}
+    out = []
+    for name in sorted(dataset.tables):
+        info = dataset.tables[name]
+        in_period = None
+        if name in values.rows_in_period:
+            in_period = sum(n for g, n in values.rows_in_period[name].items() if g in groups)
+        out.append(TableAccount(table=name, file=info.file, rows_read=info.rows_read, rows_used=info.rows_used,
+                                rows_rejected=info.rows_rejected, rows_in_period=in_period))
+    return out
