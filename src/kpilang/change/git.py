@@ -128,14 +128,14 @@ def _parse_log(out: str) -> list[tuple[Commit, list[str]]]:
 
 def file_history(repo: Path, path: str, rev: str = "HEAD") -> list[FileChange]:
     """Every commit that changed `path` up to `rev`, oldest first, following renames."""
-    out = run_git(repo, "log", "--follow", "-M", "--name-status", "--topo-order", "--reverse", f"--format={_FORMAT}",
-                  rev, "--", path).stdout
+    # `--follow` walks from the newest commit back and loses the renames under `--reverse`
+    out = run_git(repo, "log", "--follow", "-M", "--name-status", f"--format={_FORMAT}", rev, "--", path).stdout
     history = []
     for commit, lines in _parse_log(out):
         change = _name_status(commit, lines)
         if change is not None:
             history.append(change)
-    return history
+    return history[::-1]
 
 
 def commits_touching(repo: Path, paths: list[str], rev: str = "HEAD") -> list[Commit]:

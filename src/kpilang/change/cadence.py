@@ -1,0 +1,307 @@
+"""The quarterly cadence gate: a plan's meaning changes at most once a quarter, never under the
+plan in force and never in the past.
+
+A plan's history is every commit that changed its file (renames followed) or a library file it
+imports. Each commit's version is compiled with its imports at that commit and compared, by
+meaning fingerprint, with the previous version that compiled. Commits that change nothing in
+meaning (layout, comments, labels, the goal's wording, tests) pass without a look at dates.
+
+For a commit that changes the meaning, with `E` its `effective` date and `d` the commit's date:
+
+* `effective-not-quarter-start`: `E` must be the first day of a quarter.
+* `changes-plan-in-force`: a change keeping the effective date of the version in force on `d`
+  rewrites rules people are already paid by.
+* `retroactive`: `E` on or before `d` puts the change in the past.
+* `too-soon`: `E` must be no earlier than the first day of the quarter after `d`, so people learn
+  the rules a full quarter's edge ahead and at most one version takes effect per quarter.
+* `not-after-previous`: `E` must be later than the effective date of the version in force.
+
+A commit whose version is not in force yet on `d` (its `E` is later than `d`) may be revised
+by later commits: those are listed as revisions of that pending version, and checked by the same
+rules against their own dates. The first version of a plan introduces it: it needs a quarter's
+first day but may record rules already in force (adopting kpilang mid-year). The commit's date
+is the committer date, converted to the plan's time zone: it is when the change entered this
+history (a rebase or cherry-pick renews it), while the author date may be weeks older.
+
+A commit whose message ends with a `KPI-Override: reason` trailer is accepted whatever it breaks,
+and shown as an override with its reason: the exception is on record, in the repository, with
+the name of who made it.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+from kpilang.change.diff import diff_programs
+from kpilang.change.fingerprint import fingerprint
+from kpilang.change.git import (
+    Commit, GitError, commit_order, commits_touching, file_history, has_head, is_shallow, repo_root,
+    resolve, run_git, tracked_files,
+)
+from kpilang.change.revision import Compiled, compile_at
+from kpilang.compile import Program
+
+Kind = Literal["introduced", "new version", "revision", "change to the plan in force", "no change in meaning",
+               "does not compile", "removed"]
+
+RULES = {
+    "effective-not-quarter-start": "the effective date must be the first day of a quarter",
+    "changes-plan-in-force": "a change must not touch the version in force",
+    "retroactive": "a change must not take effect in the past",
+    "too-soon": "a change takes effect no earlier than the first day of the next quarter",
+    "not-after-previous": "a new version takes effect later than the version in force",
+    "does-not-compile": "the plan at the checked commit must compile",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+    help: str
+
+
+@dataclass
+class Entry:
+    """One commit in a plan's history and what it did to the plan."""
+
+    commit: Commit
+    path: str
+    kind: Kind
+    committed_on: date
+    """The commit's date in the plan's time zone."""
+    effective: date | None = None
+    fingerprint: str | None = None
+    changes: tuple[str, ...] = ()
+    revises: date | None = None
+    """For a revision: the effective date of the pending version it revises."""
+    via_library: bool = False
+    """The plan file is unchanged; a library it imports changed."""
+    checked: bool = True
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def override(self) -> str | None:
+        return "; ".join(self.commit.overrides) if self.commit.overrides else None
+
+    @property
+    def failing(self) -> list[Violation]:
+        """Violations that count: those of a checked commit without an override."""
+        return [] if (not self.checked or self.override) else self.violations
+
+
+@dataclass
+class PlanHistory:
+    path: str
+    """The plan file's path at the last commit looked at."""
+    plan: str | None
+    entries: list[Entry]
+
+    @property
+    def versions(self) -> list[Entry]:
+        return [e for e in self.entries if e.kind in ("introduced", "new version")]
+
+
+@dataclass
+class CadenceReport:
+    histories: list[PlanHistory]
+    skipped: list[tuple[str, str]]
+    """(path, why) for files that are not plans (libraries) or have no history."""
+    base: str | None
+
+    @property
+    def violations(self) -> list[tuple[PlanHistory, Entry, Violation]]:
+        return [(h, e, v) for h in self.histories for e in h.entries for v in e.failing]
+
+    @property
+    def overrides(self) -> list[tuple[PlanHistory, Entry]]:
+        return [(h, e) for h in self.histories for e in h.entries if e.checked and e.override]
+
+
+def check_cadence(start: Path, paths: list[str] | None = None, base: str | None = None) -> CadenceReport:
+    """Walk the history of each plan (repository paths, or every tracked *.kpi file) and check
+    the rules on every commit after `base` (on all commits without it). Raises GitError when the
+    history cannot be trusted (not a repository, a shallow clone, an unknown base)."""
+    repo = repo_root(start)
+    if not has_head(repo):
+        raise GitError("the repository has no commits yet", "commit the plans first")
+    if is_shallow(repo):
+        raise GitError(
+            "this is a shallow clone: the history is cut off, so the version in force and the dates of "
+            "earlier changes are unknown",
+            "fetch the whole history (`git fetch --unshallow`); in GitHub Actions give actions/checkout "
+            "`fetch-depth: 0`")
+    after_base: set[str] | None = None
+    if base is not None:
+        base_sha = resolve(repo, base)
+        after_base = set(run_git(repo, "rev-list", f"{base_sha}..HEAD").stdout.split())
+    order = commit_order(repo)
+    targets = paths if paths is not None else tracked_files(repo, ".kpi")
+    histories, skipped = [], []
+    for path in targets:
+        history = _plan_history(repo, path, order, after_base)
+        if isinstance(history, str):
+            skipped.append((path, history))
+        else:
+            histories.append(history)
+    return CadenceReport(histories, skipped, base)
+
+
+# ---- one plan ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Version:
+    effective: date
+    entry: Entry
+
+
+def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[str] | None) -> PlanHistory | str:
+    file_changes = file_history(repo, path)
+    if not file_changes:
+        return "not in the history (never committed)"
+    compiled: dict[str, Compiled] = {}
+
+    def at(commit: Commit, file: str) -> Compiled:
+        if commit.sha not in compiled:
+            compiled[commit.sha] = compile_at(repo, commit.sha, file, shown_rev=commit.short)
+        return compiled[commit.sha]
+
+    # the plan's own commits, then commits that changed only a library it imports
+    steps: dict[str, tuple[Commit, str, str]] = {fc.commit.sha: (fc.commit, fc.path, fc.status) for fc in file_changes}
+    head_version = at(file_changes[-1].commit, file_changes[-1].path) if file_changes[-1].status != "D" else None
+    if head_version is not None and head_version.program is not None and head_version.program.plan is None:
+        return "a library (no plan block): its changes are checked in every plan that imports it"
+    libraries: set[str] = set()
+    while True:
+        for sha, (commit, file, status) in list(steps.items()):
+            if status != "D":
+                libraries.update(f for f in at(commit, file).files if f != file)
+        new = [c for c in commits_touching(repo, sorted(libraries)) if c.sha not in steps]
+        added = False
+        for commit in new:
+            earlier = [s for s in steps.values() if order.get(s[0].sha, -1) < order.get(commit.sha, -1)]
+            if not earlier:
+                continue  # the library changed before the plan existed
+            last = max(earlier, key=lambda s: order.get(s[0].sha, -1))
+            if last[2] == "D":
+                continue
+            steps[commit.sha] = (commit, last[1], "L")
+            added = True
+        if not added:
+            break
+
+    entries: list[Entry] = []
+    versions: list[_Version] = []
+    previous: tuple[Program, str] | None = None
+    ordered = sorted(steps.values(), key=lambda s: order.get(s[0].sha, -1))
+    for index, (commit, file, status) in enumerate(ordered):
+        checked = after_base is None or commit.sha in after_base
+        if status == "D":
+            entries.append(Entry(commit, file, "removed", _day(commit, previous), checked=checked))
+            continue
+        version = at(commit, file)
+        if version.program is None or version.program.plan is None:
+            entry = Entry(commit, file, "does not compile", _day(commit, previous), checked=checked)
+            if index == len(ordered) - 1:
+                entry.violations.append(Violation(
+                    "does-not-compile", f"plan file {file} does not compile at commit {commit.short}, so whether "
+                    "its meaning changed cannot be told", "fix the errors `kpilang lint` shows"))
+            entries.append(entry)
+            continue
+        program = version.program
+        entry = _judge(commit, file, program, previous, versions)
+        entry.checked = checked
+        entry.via_library = status == "L"
+        entries.append(entry)
+        previous = (program, fingerprint(program))
+    plan_name = previous[0].plan.name if previous and previous[0].plan else None
+    return PlanHistory(ordered[-1][1], plan_name, entries)
+
+
+def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program, str] | None,
+           versions: list[_Version]) -> Entry:
+    assert program.plan is not None
+    effective = program.plan.effective
+    day = _local_date(commit.committed, program.plan.timezone)
+    print_ = fingerprint(program)
+    entry = Entry(commit, file, "introduced", day, effective=effective, fingerprint=print_)
+    if previous is None:
+        if not _is_quarter_start(effective):
+            entry.violations.append(_not_quarter_start(effective))
+        versions.append(_Version(effective, entry))
+        return entry
+    old_program, old_print = previous
+    if old_print == print_:
+        entry.kind = "no change in meaning"
+        return entry
+    entry.changes = tuple(c.describe() for c in diff_programs(old_program, program).changes)
+
+    in_force = next((v for v in reversed(versions) if v.effective <= day), None)
+    pending = versions[-1] if versions and versions[-1].effective > day else None
+    next_quarter = _next_quarter_start(day)
+    if pending is not None:
+        entry.kind, entry.revises = "revision", pending.effective
+        pending.effective, pending.entry = effective, entry
+    elif in_force is not None and effective == in_force.effective:
+        entry.kind = "change to the plan in force"
+    else:
+        entry.kind = "new version"
+        versions.append(_Version(effective, entry))
+
+    if not _is_quarter_start(effective):
+        entry.violations.append(_not_quarter_start(effective))
+    override_hint = ("or, for a legal or urgent fix, end the commit message with a line "
+                     "`KPI-Override: <reason>` to record the exception")
+    if in_force is not None and effective == in_force.effective:
+        entry.violations.append(Violation(
+            "changes-plan-in-force",
+            f"commit {commit.short} ({day}) changes plan {program.plan.name} ({file}) in force since {effective}",
+            f"give the change its own version: `effective {next_quarter}` or later; {override_hint}"))
+    elif effective <= day:
+        entry.violations.append(Violation(
+            "retroactive",
+            f"commit {commit.short} ({day}) makes plan {program.plan.name} ({file}) take effect on {effective}, "
+            "in the past", f"the earliest effective date for this commit is {next_quarter}; {override_hint}"))
+    elif effective < next_quarter:
+        entry.violations.append(Violation(
+            "too-soon",
+            f"commit {commit.short} ({day}) makes plan {program.plan.name} ({file}) take effect on {effective}, "
+            "within the quarter the change is made in",
+            f"the earliest effective date for this commit is {next_quarter}; {override_hint}"))
+    elif in_force is not None and effective <= in_force.effective:
+        entry.violations.append(Violation(
+            "not-after-previous",
+            f"commit {commit.short} gives plan {program.plan.name} ({file}) effective {effective}, not later than "
+            f"the version in force since {in_force.effective}",
+            f"use `effective {max(next_quarter, _next_quarter_start(in_force.effective))}` or later; {override_hint}"))
+    return entry
+
+
+def _not_quarter_start(effective: date) -> Violation:
+    return Violation("effective-not-quarter-start",
+                     f"effective {effective} is not the first day of a quarter",
+                     f"versions take effect on 1 January, 1 April, 1 July or 1 October; "
+                     f"the nearest after it is {_next_quarter_start(effective) if not _is_quarter_start(effective) else effective}")
+
+
+def _day(commit: Commit, previous: tuple[Program, str] | None) -> date:
+    timezone = previous[0].plan.timezone if previous and previous[0].plan else "UTC"
+    return _local_date(commit.committed, timezone)
+
+
+def _local_date(moment: datetime, timezone: str) -> date:
+    return moment.astimezone(zoneinfo.ZoneInfo(timezone)).date()
+
+
+def _is_quarter_start(day: date) -> bool:
+    return day.day == 1 and day.month in (1, 4, 7, 10)
+
+
+def _next_quarter_start(day: date) -> date:
+    month = (day.month - 1) // 3 * 3 + 4
+    return date(day.year + 1, 1, 1) if month > 12 else date(day.year, month, 1)
