@@ -217,6 +217,15 @@ def _bad_character(err: UnexpectedCharacters, text: str, file: str) -> Diagnosti
     char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
     span = _point(file, err.line, err.column)
     if char == '"':
+        escape = _bad_escape(text, err.pos_in_stream)
+        if escape is not None:
+            offset, sequence = escape
+            return Diagnostic(
+                code="E0103", name="bad-escape", severity=Severity.ERROR,
+                message=f"`{sequence}` is not an escape kpilang knows",
+                span=_point(file, err.line, err.column + offset, len(sequence)),
+                help='inside a text, write a quote as `\\"` and a backslash as `\\\\`; nothing else follows a backslash',
+            )
         return Diagnostic(
             code="E0103", name="unclosed-text", severity=Severity.ERROR,
             message="this text has no closing `\"` on its line", span=span,
@@ -233,3 +242,20 @@ def _bad_character(err: UnexpectedCharacters, text: str, file: str) -> Diagnosti
         message=f"unexpected character `{char}`", span=span,
         help=hints.get(char, "remove it; names use letters, digits and `_`, and `#` starts a comment"),
     )
+
+
+def _bad_escape(text: str, start: int) -> tuple[int, str] | None:
+    """The first backslash sequence other than `\\"` and `\\\\` in the text opened at `start`
+    (up to the end of its line), if any, with its offset from `start`."""
+    i = start + 1
+    while i < len(text) and text[i] != "\n":
+        if text[i] == "\\":
+            following = text[i + 1] if i + 1 < len(text) else ""
+            if following not in ('"', "\\"):
+                return None if following in ("", "\n") else (i - start, "\\" + following)
+            i += 2
+            continue
+        if text[i] == '"':
+            return None
+        i += 1
+    return None

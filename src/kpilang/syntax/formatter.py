@@ -261,8 +261,8 @@ class _Printer:
             self.out.append(indent + c.text)
         return unit.trailing[-1:]
 
-    def line(self, unit: _Unit, indent: str, text: str, top_level: bool = False) -> None:
-        trailing = self.comments_before(unit, indent, top_level)
+    def line(self, unit: _Unit, indent: str, text: str, top_level: bool = False, comment_indent: str | None = None) -> None:
+        trailing = self.comments_before(unit, indent if comment_indent is None else comment_indent, top_level)
         self.out.append(indent + text + (f"  {trailing[0].text}" if trailing else ""))
 
     def module(self, module: ast.Module) -> str:
@@ -292,7 +292,7 @@ class _Printer:
                 for f in item.fields:
                     values = ", ".join(format_expr(v) for v in f.values)
                     self.line(u(f, "line"), INDENT, f"{f.name.name.ljust(width)} {values}")
-                self.line(u(item, "close"), "", "}")
+                self.line(u(item, "close"), "", "}", comment_indent=INDENT)  # comments inside the block
             case ast.Metric() | ast.Kpi() | ast.Pay():
                 self.line(u(item, "header"), "", f"{item.decl} {item.name.name}{_label(item.label)} =", top_level=True)
                 self.line(u(item, "formula"), INDENT, format_expr(item.expr))
@@ -307,12 +307,12 @@ class _Printer:
                 width = max((len(left) for left in lefts), default=0)
                 for band, left in zip(item.bands, lefts):
                     self.line(u(band, "line"), INDENT, f"{left.ljust(width)} : {format_expr(band.value)}")
-                self.line(u(item, "close"), "", "}")
+                self.line(u(item, "close"), "", "}", comment_indent=INDENT)  # comments inside the block
             case ast.Test():
                 self.line(u(item, "header"), "", f"test {quote(item.name)} {{", top_level=True)
                 for section in item.sections:
                     self.section(section)
-                self.line(u(item, "close"), "", "}")
+                self.line(u(item, "close"), "", "}", comment_indent=INDENT)  # comments inside the block
 
     def section(self, section: ast.TestSection) -> None:
         """`given a = 1, b = 2, …` filled up to WIDTH, continuation lines aligned after the keyword.

@@ -1,0 +1,259 @@
+"""Hypothesis strategies for kpilang source text: every construct, laid out at random.
+
+The strategies build a plan as a list of tokens, each a string the lexer reads as one token, and
+then join the tokens with random white space and comments (a comment may go between any two
+tokens, on its own line or at the end of one). The text is valid for the parser; whether it also
+compiles is not the point: the formatter must keep any parsed file's meaning and comments.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+KEYWORDS = frozenset(
+    "import plan metric kpi table pay test below from if then else not and or in to is better for "
+    "otherwise true false kind uncontrollable target weight cap floor lower graduated given expect "
+    "where".split()
+)
+
+# Mostly readable names (Latin, Cyrillic, with `_` and digits), sometimes any Unicode identifier.
+readable_names = st.from_regex(r"[a-zа-яё_][a-zа-яё0-9_]{0,7}", fullmatch=True)
+unicode_names = st.from_regex(r"[^\W\d]\w{0,5}", fullmatch=True)
+names = st.one_of(readable_names, readable_names, unicode_names).filter(lambda n: n not in KEYWORDS)
+
+numbers = st.from_regex(r"[0-9]{1,3}(_[0-9]{3}){0,2}(\.[0-9]{1,3}(_[0-9]{1,2})?)?", fullmatch=True)
+percents = st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,2})?%", fullmatch=True)
+durations = st.from_regex(r"[0-9]{1,3}(_[0-9]{3})?[smhd]", fullmatch=True)
+dates = st.dates().map(lambda d: d.isoformat())
+string_bodies = st.text(st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), max_size=12)
+strings = string_bodies.map(lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"')
+comment_texts = st.text(st.characters(blacklist_characters="\n\r", blacklist_categories=("Cs",)), max_size=20).map(
+    lambda s: "#" + s
+)
+
+literals = st.one_of(numbers, percents, durations, dates, strings, st.sampled_from(["true", "false"]))
+numeric_literals = st.one_of(numbers, percents, durations)
+
+AGGREGATES = ["count", "sum", "avg", "min", "max", "median", "count_distinct", "share"]
+COMPARE_OPS = ["=", "!=", "<", "<=", ">", ">="]
+
+# Binding strength, loosest first (as in the grammar): a child looser than its place is wrapped.
+OTHERWISE, IF, OR, AND, NOT, COMPARE, SUM, PRODUCT, UNARY, ATOM = range(1, 11)
+
+
+def _wrap(draw, part: tuple[int, list[str]], at_least: int) -> list[str]:
+    level, tokens = part
+    if level < at_least or draw(st.integers(0, 9)) == 0:  # sometimes parentheses nobody needs
+        return ["(", *tokens, ")"]
+    return tokens
+
+
+@st.composite
+def expressions(draw, depth: int = 3) -> tuple[int, list[str]]:
+    """(binding level, tokens) of an expression of every kind the grammar has."""
+    if depth <= 0 or draw(st.integers(0, 3)) == 0:
+        kind = draw(st.sampled_from(["literal", "name", "dotted", "neg-literal"]))
+        if kind == "literal":
+            return ATOM, [draw(literals)]
+        if kind == "name":
+            return ATOM, [draw(names)]
+        if kind == "dotted":
+            return ATOM, [draw(names), ".", draw(names)]
+        return UNARY, ["-", draw(numeric_literals)]
+    sub = expressions(depth - 1)
+    kind = draw(st.sampled_from(
+        ["otherwise", "if", "or", "and", "not", "compare", "in", "sum", "product", "neg", "call", "aggregate"]
+    ))
+    if kind == "otherwise":
+        return OTHERWISE, [*_wrap(draw, draw(sub), OTHERWISE), "otherwise", *_wrap(draw, draw(sub), IF)]
+    if kind == "if":
+        return IF, ["if", *_wrap(draw, draw(sub), 0), "then", *_wrap(draw, draw(sub), 0), "else",
+                    *_wrap(draw, draw(sub), IF)]
+    if kind in ("or", "and"):
+        level = OR if kind == "or" else AND
+        return level, [*_wrap(draw, draw(sub), level), kind, *_wrap(draw, draw(sub), level + 1)]
+    if kind == "not":
+        return NOT, ["not", *_wrap(draw, draw(sub), NOT)]
+    if kind == "compare":
+        return COMPARE, [*_wrap(draw, draw(sub), SUM), draw(st.sampled_from(COMPARE_OPS)), *_wrap(draw, draw(sub), SUM)]
+    if kind == "in":
+        items = draw(st.lists(sub, max_size=3))
+        tokens = [*_wrap(draw, draw(sub), SUM), "in", "["]
+        for i, item in enumerate(items):
+            tokens += ([","] if i else []) + _wrap(draw, item, 0)
+        return COMPARE, [*tokens, "]"]
+    if kind in ("sum", "product"):
+        level = SUM if kind == "sum" else PRODUCT
+        op = draw(st.sampled_from(["+", "-"] if kind == "sum" else ["*", "/"]))
+        return level, [*_wrap(draw, draw(sub), level), op, *_wrap(draw, draw(sub), level + 1)]
+    if kind == "neg":
+        return UNARY, ["-", *_wrap(draw, draw(sub), UNARY)]
+    if kind == "call":
+        args = draw(st.lists(sub, max_size=3))
+        tokens = [draw(names), "("]
+        for i, arg in enumerate(args):
+            tokens += ([","] if i else []) + _wrap(draw, arg, 0)
+        return ATOM, [*tokens, ")"]
+    return ATOM, draw(aggregates(depth - 1))
+
+
+@st.composite
+def conditions(draw, depth: int = 2) -> tuple[int, list[str]]:
+    """Row conditions: comparisons of columns, `in [...]`, `not`, `and`/`or`, a bare boolean column."""
+    column = st.one_of(names, st.tuples(names, names).map(lambda t: f"{t[0]} . {t[1]}"))
+    if depth <= 0 or draw(st.integers(0, 2)) == 0:
+        kind = draw(st.sampled_from(["compare", "in", "bare"]))
+        if kind == "compare":
+            return COMPARE, [draw(column), draw(st.sampled_from(COMPARE_OPS)), draw(literals)]
+        if kind == "in":
+            items = draw(st.lists(literals, min_size=1, max_size=3))
+            return COMPARE, [draw(column), "in", "[", *_commas([[i] for i in items]), "]"]
+        return ATOM, [draw(column)]
+    sub = conditions(depth - 1)
+    kind = draw(st.sampled_from(["and", "or", "not"]))
+    if kind == "not":
+        return NOT, ["not", *_wrap(draw, draw(sub), NOT)]
+    level = OR if kind == "or" else AND
+    return level, [*_wrap(draw, draw(sub), level), kind, *_wrap(draw, draw(sub), level + 1)]
+
+
+@st.composite
+def aggregates(draw, depth: int = 2) -> list[str]:
+    func = draw(st.sampled_from(AGGREGATES))
+    table = draw(st.sampled_from(["activities", "leads", "deals"]))
+    if func in ("count", "share"):
+        arg = [table]
+    elif func == "count_distinct" or draw(st.booleans()):
+        arg = [table, ".", draw(names)]
+    else:  # a row expression: datetime − datetime, or a column times a number
+        op = draw(st.sampled_from(["-", "*", "/", "+"]))
+        arg = [table, ".", draw(names), op, table, ".", draw(names)]
+    tokens = [func, "(", *arg]
+    if func == "share" or draw(st.booleans()):
+        tokens += ["where", *draw(conditions(depth))[1]]
+    return [*tokens, ")"]
+
+
+def _commas(parts: list[list[str]]) -> list[str]:
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        out += ([","] if i else []) + part
+    return out
+
+
+def _label(draw) -> list[str]:
+    return [draw(strings)] if draw(st.booleans()) else []
+
+
+def _expr(draw, depth: int = 3) -> list[str]:
+    return draw(expressions(depth))[1]
+
+
+@st.composite
+def plan_blocks(draw) -> list[str]:
+    field_value = st.one_of(names, strings, dates, numbers, percents)
+    tokens = ["plan", draw(names), *_label(draw), "{"]
+    for _ in range(draw(st.integers(0, 8))):
+        values = draw(st.lists(field_value, min_size=1, max_size=3))
+        tokens += [draw(names), *_commas([[v] for v in values])]
+    return [*tokens, "}"]
+
+
+@st.composite
+def metrics(draw) -> list[str]:
+    tokens = ["metric", draw(names), *_label(draw), "="]
+    tokens += draw(aggregates()) if draw(st.integers(0, 4)) else _expr(draw)
+    for _ in range(draw(st.integers(0, 2))):
+        if draw(st.booleans()):
+            tokens += ["kind", draw(st.sampled_from(["result", "activity", "quality"]))]
+        else:
+            roles = draw(st.lists(names, max_size=3))
+            tokens += ["uncontrollable"] + (["for", *_commas([[r] for r in roles])] if roles else [])
+    return tokens
+
+
+@st.composite
+def kpis(draw) -> list[str]:
+    tokens = ["kpi", draw(names), *_label(draw), "=", *_expr(draw)]
+    for _ in range(draw(st.integers(0, 4))):
+        clause = draw(st.sampled_from(["target", "weight", "cap", "lower"]))
+        tokens += ["lower", "is", "better"] if clause == "lower" else [clause, *_expr(draw, 2)]
+    return tokens
+
+
+@st.composite
+def tables(draw) -> list[str]:
+    tokens = ["table", draw(names), *_label(draw)] + (["graduated"] if draw(st.booleans()) else []) + ["{"]
+    edge = st.one_of(numeric_literals, numeric_literals.map(lambda t: "- " + t))
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.sampled_from(["below", "range", "from"]))
+        if kind == "below":
+            tokens += ["below", draw(edge)]
+        elif kind == "from":
+            tokens += ["from", draw(edge)]
+        else:
+            tokens += [draw(edge), "to", draw(edge)]
+        tokens += [":", draw(edge)]
+    return [*(t for tok in tokens for t in tok.split(" ")), "}"]
+
+
+@st.composite
+def pays(draw) -> list[str]:
+    tokens = ["pay", draw(names), *_label(draw), "=", *_expr(draw)]
+    for _ in range(draw(st.integers(0, 2))):
+        tokens += [draw(st.sampled_from(["cap", "floor"])), *_expr(draw, 2)]
+    return tokens
+
+
+@st.composite
+def tests(draw) -> list[str]:
+    target = st.one_of(
+        names.map(lambda n: [n]),
+        st.tuples(names, names).map(lambda t: [t[0], ".", t[1]]),
+        st.tuples(names, names).map(lambda t: [t[0], "(", t[1], ")"]),
+    )
+    value = st.one_of(literals.map(lambda v: [v]), numeric_literals.map(lambda v: ["-", v]))
+    tokens = ["test", draw(strings), "{"]
+    for _ in range(draw(st.integers(0, 3))):
+        tokens.append(draw(st.sampled_from(["given", "expect"])))
+        for i in range(draw(st.integers(1, 6))):
+            tokens += ([","] if i else []) + draw(target) + ["="] + draw(value)
+    return [*tokens, "}"]
+
+
+declarations = st.one_of(
+    st.builds(lambda s: ["import", s], strings), plan_blocks(), metrics(), kpis(), tables(), pays(), tests()
+)
+
+
+@st.composite
+def layouts(draw, tokens: list[str]) -> tuple[str, list[str]]:
+    """`tokens` joined by random white space and comments; returns the text and its comments."""
+    separators = [" ", "  ", "\n", "\n    ", "\n\n", "\t", " \n  "]
+    out, comments = [], []
+    for i, tok in enumerate(tokens):
+        out.append(tok)
+        choice = draw(st.integers(0, 9))
+        if choice == 0:  # a comment at the end of the line
+            comment = draw(comment_texts)
+            comments.append(comment)
+            out.append(" " * draw(st.integers(0, 3)) + comment + "\n")
+        elif choice == 1:  # a comment on a line of its own
+            comment = draw(comment_texts)
+            comments.append(comment)
+            out.append("\n" + " " * draw(st.integers(0, 6)) + comment + "\n")
+        else:
+            out.append(draw(st.sampled_from(separators)))
+    return "".join(out), comments
+
+
+@st.composite
+def plan_texts(draw) -> tuple[str, list[str]]:
+    """A plan file's text (every construct may appear, in any order) and the comments it holds."""
+    header = [] if draw(st.booleans()) else [draw(comment_texts)]
+    items = draw(st.lists(declarations, max_size=6))
+    tokens = [tok for item in items for tok in item]
+    body, comments = draw(layouts(tokens))
+    if header:
+        body = header[0] + "\n" + ("\n" if draw(st.booleans()) else "") + body
+    return body, header + comments
