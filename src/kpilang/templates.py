@@ -1,0 +1,254 @@
+"""Ready plans (templates) from `rules/` and starting a new plan folder from one of them.
+
+A template is a plan file at the top of `rules/`; the library files it imports come along. The
+sample data is a slice of the demo dataset: the people the plan applies to (with `scope team`,
+everyone in their teams) and every row of theirs, copied byte for byte, so the new folder holds
+exactly what the CRM export held, including the demo's deliberately wrong rows of those people.
+
+Both directories are found in an installed wheel (package data `kpilang/rules` and
+`kpilang/demo`) and in a source checkout (`rules/` and `examples/demo/` at the top level).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from kpilang.compile import Program, compile_file
+from kpilang.syntax import ast
+from kpilang.syntax.parser import parse
+
+_SOURCE_ROOT = Path(__file__).resolve().parents[2]
+DATA_TABLES = ("managers", "activities", "leads", "deals", "targets")
+
+
+class TemplateError(Exception):
+    """A template cannot be used: unknown name, or a destination that is not empty."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+MOTIVATION_MODELS = {
+    "kpi_bonus": "bonus for meeting KPI",
+    "salary_multiplier": "salary × multiplier",
+    "combined": "fixed + KPI bonus + % of sales",
+}
+"""The three working motivation models of the domain, by the key `motivation_model` returns."""
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    """The plan file's stem, as given to `kpilang init`."""
+    label: str
+    roles: tuple[str, ...]
+    model: str
+    """A key of MOTIVATION_MODELS, or "other" for a plan that fits none of them."""
+    scope: str
+    path: Path
+    libraries: tuple[Path, ...]
+    """Imported library files, every one reachable from the plan, in import order."""
+
+    @property
+    def model_words(self) -> str:
+        return MOTIVATION_MODELS.get(self.model, "other")
+
+
+@dataclass(frozen=True)
+class CreatedProject:
+    directory: Path
+    plan: Path
+    files: tuple[Path, ...]
+    """Every file written, relative to `directory`."""
+    people: int
+    """People in the sample data."""
+
+
+def _packaged(name: str) -> Path | None:
+    # Package data of an installed wheel: a real directory beside the modules.
+    candidate = Path(str(resources.files("kpilang").joinpath(name)))
+    return candidate if candidate.is_dir() else None
+
+
+def rules_dir() -> Path:
+    """The ready plans: `kpilang/rules` in an installed wheel, `rules/` in a source checkout."""
+    return _packaged("rules") or _SOURCE_ROOT / "rules"
+
+
+def demo_data_dir() -> Path:
+    """The demo dataset: `kpilang/demo` in an installed wheel, `examples/demo/` in a checkout."""
+    return _packaged("demo") or _SOURCE_ROOT / "examples" / "demo"
+
+
+def motivation_model(program: Program) -> str:
+    """Which of the three motivation models a plan's pays follow.
+
+    The pays that are not sums of other pays are its components: one that reads `kpi_score` is
+    a KPI bonus (salary × multiplier when it reads the salary too), one that reads sales results
+    without the score is a percentage of sales. A KPI bonus next to a percentage of sales is the
+    combined model.
+    """
+    components = [n for n in program.pays if not any(d in program.pays for d in program.depends_on.get(n, ()))]
+    score_pays = [n for n in components if "kpi_score" in program.reaches(n)]
+    results = {n for n, m in program.metrics.items() if m.kind == "result"}
+    sales_pays = [n for n in components if n not in score_pays and program.reaches(n) & results]
+    if score_pays and sales_pays:
+        return "combined"
+    if any("salary" in program.reaches(n) for n in score_pays):
+        return "salary_multiplier"
+    if score_pays:
+        return "kpi_bonus"
+    return "other"
+
+
+def _imports(path: Path, seen: list[Path]) -> None:
+    module, _ = parse(path.read_text(encoding="utf-8"), str(path))
+    if module is None:
+        return
+    for item in module.items:
+        if isinstance(item, ast.Import):
+            target = (path.parent / item.path).resolve()
+            if target not in seen:
+                seen.append(target)
+                _imports(target, seen)
+
+
+@functools.cache
+def _template(path: Path) -> Template | None:
+    result = compile_file(path)
+    program = result.program
+    if program is None or program.plan is None:
+        return None
+    libraries: list[Path] = []
+    _imports(path, libraries)
+    return Template(
+        name=path.stem, label=program.plan.label or program.plan.name, roles=program.plan.roles,
+        model=motivation_model(program), scope=program.plan.scope, path=path, libraries=tuple(libraries),
+    )
+
+
+def list_templates() -> list[Template]:
+    """Every plan at the top of the rules directory that compiles, sorted by name."""
+    found = (_template(p.resolve()) for p in sorted(rules_dir().glob("*.kpi")))
+    return [t for t in found if t is not None]
+
+
+def get_template(name: str) -> Template:
+    templates = {t.name: t for t in list_templates()}
+    if name.endswith(".kpi"):
+        name = name[:-4]
+    if name in templates:
+        return templates[name]
+    close = difflib.get_close_matches(name, list(templates), n=1, cutoff=0.5)
+    hint = f"did you mean `{close[0]}`?" if close else None
+    raise TemplateError(f"no template named `{name}`",
+                        hint or "run `kpilang init` without a name to list the templates: " + ", ".join(templates))
+
+
+def create_project(name: str, directory: str | Path | None = None) -> CreatedProject:
+    """Copy template `name`, its libraries and its slice of the demo data into `directory`
+    (default: a new folder named after the template). The folder must not exist or be empty."""
+    template = get_template(name)
+    dest = Path(directory) if directory is not None else Path(template.name)
+    if dest.exists() and not dest.is_dir():
+        raise TemplateError(f"{dest} is a file, not a folder", "give the name of a new folder: `kpilang init "
+                            f"{template.name} my_plan`")
+    if dest.is_dir() and any(dest.iterdir()):
+        raise TemplateError(f"{dest} is not empty; kpilang init never overwrites files",
+                            f"choose a new folder (`kpilang init {template.name} {dest.name}_new`) or empty this one")
+    root = rules_dir().resolve()
+    written: list[Path] = []
+
+    def write(relative: Path, data: bytes) -> None:
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(relative)
+
+    dest.mkdir(parents=True, exist_ok=True)
+    plan_rel = Path(template.path.name)
+    write(plan_rel, template.path.read_bytes())
+    for lib in template.libraries:
+        write(lib.relative_to(root), lib.read_bytes())
+    slice_ = demo_slice(template.roles, team_scope=template.scope == "team")
+    for table, data in slice_.files.items():
+        write(Path("data") / f"{table}.csv", data)
+    write(Path("README.md"), _readme(template, slice_.people).encode("utf-8"))
+    return CreatedProject(directory=dest, plan=dest / plan_rel, files=tuple(written), people=len(slice_.people))
+
+
+@dataclass(frozen=True)
+class DemoSlice:
+    people: tuple[str, ...]
+    files: dict[str, bytes]
+
+
+def demo_slice(roles: tuple[str, ...], team_scope: bool = False, source: Path | None = None) -> DemoSlice:
+    """The demo dataset's rows of the people with one of `roles` (with `team_scope`, of everyone
+    in their teams). Lines are copied unchanged, header first; a table without the people's rows
+    keeps its header."""
+    source = source or demo_data_dir()
+    managers = _lines(source / "managers.csv")
+    rows = [(line, _fields(line)) for line in managers[1:]]
+    header = _fields(managers[0])
+    role_at, team_at, id_at = header.index("role"), header.index("team"), header.index("id")
+    chosen = {f[id_at] for _, f in rows if f[role_at] in roles}
+    if team_scope:
+        teams = {f[team_at] for _, f in rows if f[id_at] in chosen}
+        chosen = {f[id_at] for _, f in rows if f[team_at] in teams}
+    files = {"managers": b"".join([managers[0]] + [line for line, f in rows if f[id_at] in chosen])}
+    for table in DATA_TABLES[1:]:
+        path = source / f"{table}.csv"
+        if not path.exists():
+            continue
+        lines = _lines(path)
+        person_at = _fields(lines[0]).index("manager_id")
+        files[table] = b"".join([lines[0]] + [line for line in lines[1:] if _fields(line)[person_at] in chosen])
+    return DemoSlice(people=tuple(sorted(chosen)), files=files)
+
+
+def _lines(path: Path) -> list[bytes]:
+    lines = path.read_bytes().splitlines(keepends=True)
+    if not lines:
+        raise TemplateError(f"the demo data file {path} is empty")
+    return lines
+
+
+def _fields(line: bytes) -> list[str]:
+    # One physical line is one record in the demo export (no value spans lines).
+    return next(csv.reader(io.StringIO(line.decode("utf-8").rstrip("\r\n"))), [])
+
+
+def _readme(template: Template, people: tuple[str, ...]) -> str:
+    plan = template.path.name
+    return f"""# {template.label}
+
+План `{plan}` из готовых шаблонов kpilang (роли: {", ".join(template.roles)}) и пример данных.
+
+- `{plan}` — план: метрики, KPI, мотивация и тесты. Правьте его под свой отдел.
+- `lib/` — общие метрики и таблицы, которые план подключает через `import`.
+- `data/` — выгрузка CRM в формате kpilang: срез демонстрационных данных за III квартал 2026 года,
+  {len(people)} сотрудников. Замените файлы своей выгрузкой с теми же колонками.
+
+Проверить и посчитать:
+
+```
+kpilang lint {plan}
+kpilang test {plan}
+kpilang eval {plan} --data data --period 2026-07
+kpilang explain {plan} --data data --period 2026-07 --out statements
+```
+
+В демонстрационной выгрузке нарочно оставлены ошибки, какие бывают в настоящих CRM: дубль строки,
+дата, набранная вручную, возврат, записанный отрицательной сделкой, сумма с запятой. kpilang не
+угадывает и не пропускает такие строки молча: он называет файл, строку, колонку и причину, а
+сотруднику, которого строка касается, не считает премию, пока данные не исправлены.
+"""
