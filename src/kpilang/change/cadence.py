@@ -266,7 +266,7 @@ def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program,
         entry.violations.append(Violation(
             "retroactive",
             f"commit {commit.short} ({day}) makes plan {program.plan.name} ({file}) take effect on {effective}, "
-            "in the past", f"the earliest effective date for this commit is {next_quarter}; {override_hint}"))
+            "not after the day of the commit", f"the earliest effective date for this commit is {next_quarter}; {override_hint}"))
     elif effective < next_quarter:
         entry.violations.append(Violation(
             "too-soon",

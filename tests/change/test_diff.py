@@ -1,0 +1,140 @@
+"""`kpilang diff`: the change in meaning in words, for paths and REV:path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kpilang.change.diff import diff_programs
+from kpilang.cli import main
+from kpilang.compile import compile_text
+
+from .conftest import PLAN
+from .plans import BASE, declarations, join, with_effective
+
+
+def program(text: str):
+    result = compile_text(text, "plan.kpi")
+    assert result.program is not None, [d.message for d in result.diagnostics]
+    return result.program
+
+
+def described(old: str, new: str) -> list[str]:
+    return [c.describe() for c in diff_programs(program(old), program(new)).changes]
+
+
+def test_label_only_edit_is_no_change_in_meaning():
+    result = diff_programs(program(BASE), program(BASE.replace('"Премия"', '"Бонус за месяц"')))
+    assert not result.meaning_changed
+    assert [c.describe() for c in result.label_changes] == ['pay bonus: label "Премия" → "Бонус за месяц"']
+
+
+def test_reordered_and_reformatted_is_no_change_in_meaning():
+    shuffled = join(list(reversed(declarations(BASE))), "\n\n\n")
+    result = diff_programs(program(BASE), program(shuffled))
+    assert not result.meaning_changed and not result.label_changes
+
+
+def test_weights_targets_caps_formulas_and_plan_fields():
+    new = (with_effective(BASE, "2026-10-01").replace("weight 50%", "weight 40%").replace("weight 30%", "weight 40%")
+           .replace("target 4", "target 5").replace("cap    150%\n\ntable", "cap    120%\n\ntable")
+           .replace("2% * revenue", "3% * revenue  # from Q4").replace("role      cold", "role      cold, inbound"))
+    assert described(BASE, new) == [
+        "plan cold_sales: roles cold → cold, inbound",
+        "plan cold_sales: effective 2026-07-01 → 2026-10-01",
+        "kpi new_clients_kpi: target `4` → `5`",
+        "kpi new_clients_kpi: weight 30% → 40%",
+        "kpi new_clients_kpi: cap 150% → 120%",
+        "kpi revenue_plan: weight 50% → 40%",
+        "pay commission: formula `2% * revenue` → `3% * revenue`",
+    ]
+
+
+def test_bands_matched_by_edges():
+    new = BASE.replace("70% to 90%   : 0.5", "70% to 90%   : 0.6").replace(
+        "from 120%    : 1.5", "120% to 150% : 1.5\n    from 150%    : 2")
+    assert described(BASE, new) == [
+        "table multiplier: band 70% to 90%: 0.5 → 0.6",
+        "table multiplier: band added: 120% to 150% : 1.5",
+        "table multiplier: band removed: from 120% : 1.5",
+        "table multiplier: band added: from 150% : 2",
+    ]
+
+
+def test_added_and_removed_declarations_and_affected_pays():
+    new = BASE.replace("pay commission", 'pay bonus_meetings "За встречи" = 500 * meetings\n\npay commission')
+    new = new.replace("salary + bonus + commission", "salary + bonus + commission + bonus_meetings")
+    result = diff_programs(program(BASE), program(new))
+    assert [c.describe() for c in result.changes] == [
+        "pay bonus_meetings: added = 500 * meetings",
+        "pay total: formula `salary + bonus + commission` → `salary + bonus + commission + bonus_meetings`",
+    ]
+    assert result.affected_pays == ("bonus_meetings", "total")
+    back = diff_programs(program(new), program(BASE))
+    assert back.changes[0].describe() == "pay bonus_meetings: removed (was 500 * meetings)"
+
+
+def test_metric_formula_change_names_the_pays_it_reaches():
+    new = BASE.replace('sum(deals.amount where stage = "won")', 'sum(deals.amount where stage = "won" and is_new_client)')
+    result = diff_programs(program(BASE), program(new))
+    assert [c.describe() for c in result.changes] == [
+        'metric revenue: formula `sum(deals.amount where stage = "won")` → '
+        '`sum(deals.amount where stage = "won" and is_new_client)`']
+    assert result.affected_pays == ("bonus", "commission", "total")
+
+
+def test_goal_rewording_is_listed_but_no_change():
+    result = diff_programs(program(BASE), program(BASE.replace("+20% к прошлому кварталу", "+25% к прошлому кварталу")))
+    assert not result.meaning_changed
+    assert result.label_changes[0].part == "goal"
+
+
+@pytest.fixture
+def in_repo(repo, monkeypatch):
+    monkeypatch.chdir(repo.path)
+    return repo
+
+
+def test_cli_rev_path_against_working_tree(in_repo):
+    in_repo.write(PLAN, BASE.replace("target 4", "target 5").replace('"Премия"', '"Бонус"'))
+    result = CliRunner().invoke(main, ["diff", f"HEAD:{PLAN}", PLAN])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].startswith("meaning changed")
+    assert "kpi new_clients_kpi: target `4` → `5`" in result.output
+    assert 'labels changed (no change in meaning):\n  pay bonus: label "Премия" → "Бонус"' in result.output
+    assert CliRunner().invoke(main, ["diff", "--exit-code", f"HEAD:{PLAN}", PLAN]).exit_code == 1
+
+
+def test_cli_label_only_edit(in_repo):
+    in_repo.write(PLAN, BASE.replace('"Премия"', '"Бонус"'))
+    in_repo.commit("label", "2026-06-11T10:00:00+03:00")
+    result = CliRunner().invoke(main, ["diff", f"HEAD~1:{PLAN}", f"HEAD:{PLAN}", "--exit-code"])
+    assert result.exit_code == 0
+    assert "no change in meaning" in result.output
+    data = json.loads(CliRunner().invoke(main, ["diff", "--format", "json", f"HEAD~1:{PLAN}", f"HEAD:{PLAN}"]).stdout)
+    assert data["meaning_changed"] is False and data["changes"] == []
+    assert data["old_sha256"] == data["new_sha256"]
+    assert data["label_changes"][0]["new"] == '"Бонус"'
+
+
+def test_cli_imports_resolve_at_the_same_revision(in_repo):
+    in_repo.write("rules/lib/activity.kpi", 'metric calls = count(activities where type = "call" and duration >= 1m)\n')
+    in_repo.write(PLAN, 'import "lib/activity.kpi"\n' + BASE.replace(
+        'metric calls "Звонки от 1 минуты" =\n    count(activities where type = "call" and duration >= 1m)\n    kind activity\n', ""))
+    in_repo.commit("library", "2026-06-11T10:00:00+03:00")
+    in_repo.write("rules/lib/activity.kpi", 'metric calls = count(activities where type = "call" and duration >= 2m)\n')
+    result = CliRunner().invoke(main, ["diff", f"HEAD:{PLAN}", PLAN])
+    assert result.exit_code == 0
+    assert 'metric calls: formula `count(activities where type = "call" and duration >= 1m)` → ' in result.output
+
+
+def test_cli_errors_exit_2(in_repo):
+    result = CliRunner().invoke(main, ["diff", f"nope:{PLAN}", PLAN])
+    assert result.exit_code == 2 and "no such revision: nope" in result.output
+    result = CliRunner().invoke(main, ["diff", "HEAD:rules/missing.kpi", PLAN])
+    assert result.exit_code == 2 and "no such file" in result.output
+    in_repo.write(PLAN, BASE.replace("target 4", "target four"))
+    result = CliRunner().invoke(main, ["diff", f"HEAD:{PLAN}", PLAN])
+    assert result.exit_code == 2 and "does not compile" in result.output
