@@ -1,14 +1,29 @@
 """The formula stage: from one person's metric values to KPIs, score, table look-ups and pays.
 
-(The engine follows in the next commit; `PersonInputs` is the input contract.)
+`FormulaEngine(program)` compiles the whole plan once into one Python function over `Decimal`
+(see `plan_code`); `evaluate(inputs)` runs it for one person in the stage's own decimal context
+and returns a `PersonOutcome`: every figure exact, every figure that could not be computed an
+`EvalError` in plain words (never a quiet zero, and the figures that do not depend on it are still
+computed), and, with `trace=True`, the steps a statement needs to explain every number.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict
+
+from kpilang.compile.program import Program
+from kpilang.evaluate.eval_errors import ErrorExplainer
+from kpilang.evaluate.formula_text import SourceText
+from kpilang.evaluate.numbers import decimal_context
+from kpilang.evaluate.plan_code import ExpressionCode, PlanCode
+from kpilang.evaluate.results import PersonOutcome
+from kpilang.evaluate.tracing import TraceBuilder
+from kpilang.syntax import ast
+
+__all__ = ["FormulaEngine", "PersonInputs", "evaluate_person"]
 
 
 class PersonInputs(BaseModel):
@@ -30,3 +45,50 @@ class PersonInputs(BaseModel):
     """The person's id (managers.id), for messages."""
     period: str | None = None
     """The evaluated period (`2026-07`), for messages about missing targets."""
+
+
+class FormulaEngine:
+    """One plan's formulas, compiled once, evaluated per person."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        self.text = SourceText(program.sources)
+        self._code = PlanCode(program, self.text)
+        self._explain = ErrorExplainer(program, self._code, self.text)
+        self._run = self._code.run
+        self._trace = TraceBuilder(program, self.text)
+        self._expressions: dict[int, ExpressionCode] = {}
+
+    @property
+    def generated_source(self) -> str:
+        """The Python source the plan was compiled to (for debugging and review)."""
+        return self._code.source
+
+    def evaluate(self, inputs: PersonInputs, *, trace: bool = True) -> PersonOutcome:
+        """Every KPI, the score, every table look-up and pay of one person."""
+        with decimal_context():
+            outcome = self._run(inputs, self._explain)
+            if trace:
+                outcome = outcome.model_copy(update={"trace": self._trace.steps(inputs, outcome)})
+        return outcome
+
+    def evaluate_expression(self, expr: ast.Expr, lookup: Callable[[ast.Expr], Decimal | None]) -> Decimal | None:
+        """The value of one expression of this program, its leaves read through `lookup`.
+
+        `lookup(node)` is called for every Name, Dotted name and aggregate call in `expr` and
+        returns its value, or None for no value. Arithmetic follows the language: no value
+        propagates, division by zero gives None, `otherwise` replaces None. A table look-up
+        outside the table's bands raises `kpilang.evaluate.table_lookup.LookupFailed`.
+        The expression is compiled on first use and kept (per node) for later calls.
+        """
+        compiled = self._expressions.get(id(expr))
+        if compiled is None or compiled.expr is not expr:
+            compiled = ExpressionCode(expr, self._code.tables, lambda f: f in self.program.tables, self.text)
+            self._expressions[id(expr)] = compiled
+        with decimal_context():
+            return compiled.fn(lookup)
+
+
+def evaluate_person(program: Program, inputs: PersonInputs, *, trace: bool = True) -> PersonOutcome:
+    """Compile `program` and evaluate one person (compile once with `FormulaEngine` for many)."""
+    return FormulaEngine(program).evaluate(inputs, trace=trace)

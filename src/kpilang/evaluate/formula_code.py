@@ -1,0 +1,177 @@
+"""Formulas compiled to Python source over `Decimal`, once per plan.
+
+Each expression becomes one Python expression. *No value* is Python's `None` and propagates the
+way the language says: an arithmetic, a comparison or a call with a `None` operand is `None`, a
+division by zero is `None`, `E otherwise F` gives F where E is `None`. Operands known never to be
+`None` (literals, and whatever the caller declares so) skip the check, so a plain formula such as
+`2% * revenue` compiles to `C0 * v3`.
+
+The generated code names its values through `CodeSpace`: constants (numbers, strings, the
+table look-up functions, call sites) become names bound in the namespace the code runs in, and
+sub-results are kept in walrus temporaries (`_t1`) so that every operand is evaluated once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from kpilang.evaluate.numbers import digits_quantum, round_half_up
+from kpilang.syntax import ast
+
+
+@dataclass
+class CodeSpace:
+    """The namespace generated code runs in, and fresh names for it."""
+
+    namespace: dict[str, Any] = field(default_factory=dict)
+    _by_key: dict[Any, str] = field(default_factory=dict)
+    _temps: int = 0
+
+    def constant(self, value: Any, key: Any = None) -> str:
+        """A name bound to `value` in the namespace (the same value gets the same name)."""
+        if key is None:
+            key = (type(value).__name__, str(value)) if isinstance(value, Decimal | str | bool) else ("id", id(value))
+        name = self._by_key.get(key)
+        if name is None:
+            name = f"C{len(self._by_key)}"
+            self._by_key[key] = name
+            self.namespace[name] = value
+        return name
+
+    def temp(self) -> str:
+        self._temps += 1
+        return f"_t{self._temps}"
+
+
+@dataclass(frozen=True)
+class Code:
+    source: str
+    may_be_none: bool
+
+
+Leaf = Callable[[Any], Code]
+"""Code for a leaf node: a Name, a Dotted name, or (in a metric) an aggregate call."""
+TableCode = Callable[[ast.Call, list[str]], str]
+"""Code for a table call given the code of its arguments (which are never None when it runs)."""
+
+
+class FormulaCompiler:
+    """Compiles expressions of one plan to Python source."""
+
+    def __init__(self, space: CodeSpace, leaf: Leaf, table: TableCode, is_table: Callable[[str], bool]):
+        self.space = space
+        self.leaf = leaf
+        self.table = table
+        self.is_table = is_table
+
+    def compile(self, e: Any) -> Code:
+        match e:
+            case ast.Num() | ast.Percent():
+                return Code(self.space.constant(e.value), False)
+            case ast.Duration():
+                return Code(self.space.constant(Decimal(e.seconds)), False)
+            case ast.Str() | ast.DateLit():
+                return Code(self.space.constant(e.value, key=("lit", type(e.value).__name__, repr(e.value))), False)
+            case ast.Bool():
+                return Code("True" if e.value else "False", False)
+            case ast.Name() | ast.Dotted():
+                return self.leaf(e)
+            case ast.Neg(operand=o):
+                return self._unary(o, "-{}")
+            case ast.Not(operand=o):
+                return self._unary(o, "(not {})")
+            case ast.Binary(op="/", left=left, right=right):
+                return self._divide(self.compile(left), self.compile(right))
+            case ast.Binary(op=op, left=left, right=right):
+                return self._binary(self.compile(left), self.compile(right), "{} " + op + " {}")
+            case ast.Compare(op=op, left=left, right=right):
+                py = "==" if op == "=" else op
+                return self._binary(self.compile(left), self.compile(right), "{} " + py + " {}")
+            case ast.Logic(op=op, left=left, right=right):
+                return self._logic(op, self.compile(left), self.compile(right))
+            case ast.InList(operand=operand, items=items):
+                return self._in(self.compile(operand), [self.compile(i) for i in items])
+            case ast.If(cond=cond, then=then, else_=else_):
+                c, a, b = self.compile(cond), self.compile(then), self.compile(else_)
+                if not c.may_be_none:
+                    return Code(f"({a.source} if {c.source} else {b.source})", a.may_be_none or b.may_be_none)
+                t = self.space.temp()
+                return Code(f"(None if ({t} := {c.source}) is None else ({a.source} if {t} else {b.source}))", True)
+            case ast.Otherwise(expr=expr, fallback=fallback):
+                a, b = self.compile(expr), self.compile(fallback)
+                if not a.may_be_none:
+                    return a
+                t = self.space.temp()
+                return Code(f"({t} if ({t} := {a.source}) is not None else {b.source})", b.may_be_none)
+            case ast.Call():
+                return self._call(e)
+        raise AssertionError(f"cannot compile {type(e).__name__}")
+
+    # ---- helpers ----
+    def _guarded(self, operands: list[Code], body: Callable[[list[str]], str]) -> Code:
+        """`body` over operands that are known not to be None; None if any of them is."""
+        names, checks = [], []
+        for op in operands:
+            if op.may_be_none:
+                t = self.space.temp()
+                checks.append(f"({t} := {op.source}) is None")
+                names.append(t)
+            else:
+                names.append(op.source)
+        if not checks:
+            return Code(f"({body(names)})", False)
+        # Operands are evaluated left to right and a None operand stops the evaluation there, so an
+        # operand that is computed (a table look-up can raise) is bound in order with the others;
+        # a constant or a plain variable is simply named.
+        if any(not op.may_be_none and not op.source.isidentifier() for op in operands):
+            names, checks = [], []
+            for op in operands:
+                if op.source.isidentifier() and not op.may_be_none:
+                    names.append(op.source)
+                    continue
+                t = self.space.temp()
+                if op.may_be_none:
+                    checks.append(f"({t} := {op.source}) is None")
+                else:
+                    checks.append(f"(({t} := {op.source}) is None and False)")
+                names.append(t)
+        return Code(f"(None if {' or '.join(checks)} else {body(names)})", True)
+
+    def _unary(self, operand: Any, template: str) -> Code:
+        return self._guarded([self.compile(operand)], lambda n: template.format(n[0]))
+
+    def _binary(self, a: Code, b: Code, template: str) -> Code:
+        return self._guarded([a, b], lambda n: template.format(n[0], n[1]))
+
+    def _divide(self, a: Code, b: Code) -> Code:
+        tb = self.space.temp()
+        # `not x` is true for None and for zero: both give no value.
+        if not a.may_be_none and a.source.isidentifier():
+            return Code(f"(None if not ({tb} := {b.source}) else {a.source} / {tb})", True)
+        ta = self.space.temp()
+        a_test = f"({ta} := {a.source}) is None" if a.may_be_none else f"(({ta} := {a.source}) is None and False)"
+        return Code(f"(None if {a_test} or not ({tb} := {b.source}) else {ta} / {tb})", True)
+
+    def _logic(self, op: str, a: Code, b: Code) -> Code:
+        t = self.space.temp()
+        stop = "False" if op == "and" else "True"
+        if not a.may_be_none:
+            return Code(f"({t} if ({t} := {a.source}) is {stop} else {b.source})", b.may_be_none)
+        return Code(f"({t} if ({t} := {a.source}) is None or {t} is {stop} else {b.source})", True)
+
+    def _in(self, operand: Code, items: list[Code]) -> Code:
+        return self._guarded([operand, *items], lambda n: f"{n[0]} in ({', '.join(n[1:])},)")
+
+    def _call(self, e: ast.Call) -> Code:
+        if self.is_table(e.func):
+            return self._guarded([self.compile(a) for a in e.args], lambda names: self.table(e, names))
+        if e.func in ("min", "max"):
+            fn = self.space.constant(min if e.func == "min" else max, key=("builtin", e.func))
+            return self._guarded([self.compile(a) for a in e.args], lambda n: f"{fn}({', '.join(n)})")
+        if e.func == "round":
+            fn = self.space.constant(round_half_up, key=("builtin", "round"))
+            quantum = self.space.constant(digits_quantum(int(e.args[1].value)))
+            return self._guarded([self.compile(e.args[0])], lambda n: f"{fn}({n[0]}, {quantum})")
+        return self.leaf(e)

@@ -1,0 +1,73 @@
+"""A formula's text as written in the plan, and the same text with the numbers put in.
+
+Statements and error messages quote formulas exactly as the plan's author wrote them (spacing,
+`1_000_000`, `150%`), so the text is sliced from the source by the node's span rather than
+reprinted from the tree.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from kpilang.diagnostics import Span
+from kpilang.syntax import ast
+
+
+class SourceText:
+    """Slices the plan's source files by span (lines and columns are 1-based, end exclusive)."""
+
+    def __init__(self, sources: dict[str, str]):
+        self._sources = sources
+        self._line_starts: dict[str, list[int]] = {}
+
+    def _offset(self, file: str, line: int, column: int) -> int:
+        starts = self._line_starts.get(file)
+        if starts is None:
+            text = self._sources[file]
+            starts = [0]
+            for index, char in enumerate(text):
+                if char == "\n":
+                    starts.append(index + 1)
+            self._line_starts[file] = starts
+        return starts[line - 1] + column - 1
+
+    def text(self, span: Span) -> str:
+        """The source text of a span; for a span spread over lines, its lines joined by single spaces."""
+        if span.file not in self._sources:
+            return ""
+        source = self._sources[span.file]
+        start = self._offset(span.file, span.line, span.column)
+        end = self._offset(span.file, span.end_line, span.end_column)
+        return " ".join(source[start:end].split())
+
+    def substituted(self, expr: ast.Expr, replacement: Callable[[ast.Expr], str | None]) -> str:
+        """The formula's text with some nodes replaced: `replacement(node)` gives the text to put in
+        place of a node, or None to keep it (and look inside it)."""
+        span = expr.span
+        if span.file not in self._sources:
+            return ""
+        source = self._sources[span.file]
+        start = self._offset(span.file, span.line, span.column)
+        end = self._offset(span.file, span.end_line, span.end_column)
+        edits: list[tuple[int, int, str]] = []
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            new = replacement(node)
+            if new is not None:
+                s = self._offset(node.span.file, node.span.line, node.span.column)
+                e = self._offset(node.span.file, node.span.end_line, node.span.end_column)
+                edits.append((s, e, new))
+            else:
+                stack.extend(ast.children(node))
+        edits.sort()
+        out, cursor = [], start
+        for s, e, new in edits:
+            if s < cursor:  # nested inside an edit already made
+                continue
+            out.append(source[cursor:s])
+            out.append(new)
+            cursor = e
+        out.append(source[cursor:end])
+        return " ".join("".join(out).split())
+

@@ -1,0 +1,80 @@
+"""Exact decimal arithmetic for the formula stage: the context, money rounding, plain display.
+
+Every formula runs inside `decimal_context()`: 34 significant digits (more than the language's
+28), and the signals that would otherwise turn a mistake into a quiet wrong figure (an invalid
+operation, an overflow) raise. The process's global context is never changed.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import (
+    ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext,
+)
+
+PRECISION = 34
+
+_CONTEXT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
+
+ZERO = Decimal(0)
+
+ArithmeticFault = (InvalidOperation, DivisionByZero, Overflow)
+"""What exact arithmetic raises for a figure it cannot represent; reported as an error."""
+
+
+def decimal_context():
+    """A context manager giving the formula stage's decimal context for the current thread."""
+    return localcontext(_CONTEXT)
+
+
+@functools.cache
+def minor_unit(currency: str | None) -> Decimal:
+    """The currency's smallest unit as a quantum: RUB → 0.01, JPY → 1, KWD → 0.001.
+
+    Without a currency (a plan-less library) pays cannot exist; 0.01 is returned for tests.
+    """
+    if currency is None:
+        return Decimal("0.01")
+    from babel.numbers import get_currency_precision
+
+    return Decimal(1).scaleb(-get_currency_precision(currency))
+
+
+def round_half_up(value: Decimal, quantum: Decimal) -> Decimal:
+    """Round to a multiple of `quantum`, halves away from zero (0.005 → 0.01, -0.005 → -0.01)."""
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+@functools.cache
+def digits_quantum(digits: int) -> Decimal:
+    """The quantum of `round(x, digits)`: 2 → 0.01, 0 → 1, -3 → 1E+3."""
+    return Decimal(1).scaleb(-digits)
+
+
+def tidy(value: Decimal) -> Decimal:
+    """The same number without trailing zeros of the written form (50% → 0.5, 150% → 1.5, 100% → 1),
+    never in exponent form; used for weights and caps so that figures read as a person would
+    write them (0.5 × 1.1500005 = 0.57500025, not 0.575000250)."""
+    normal = value.normalize()
+    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal
+
+
+def plain(value: object) -> str:
+    """A figure as a person reads it: no exponent (`0E+2` → `0`, `1E+3` → `1000`), trailing zeros
+    of an amount kept as computed (`72000.00`). Non-decimals are shown as written."""
+    if value is None:
+        return "(no value)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        if value.is_zero():
+            return "0" if value.as_tuple().exponent >= 0 else format(value, "f").lstrip("-")
+        return format(value, "f")
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def percent(value: Decimal) -> str:
+    """A fraction as a percent, as plans write it: 0.2 → `20%`, 1.5 → `150%`."""
+    return format((value * 100).normalize(), "f") + "%"

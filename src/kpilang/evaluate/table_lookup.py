@@ -1,0 +1,177 @@
+"""Table look-ups: step tables (`multiplier(kpi_score)`) and graduated tables
+(`commission_tiers(revenue, targets.revenue)`), each giving its result and a `TableHit` that says
+which band was used and why.
+
+A band `X to Y` holds X ≤ s < Y, `below X` holds s < X and `from X` holds s ≥ X. A step table
+gives the value of the first band (in written order) that holds the argument. A graduated table
+gives Σ rate × (the part of the argument inside each tier); called with a base, its edges are
+fractions of the base (`below 100% : 3%` with base = the target means "3% up to the target").
+An argument that falls in no band is an error for the person, never a silent 0.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kpilang.compile.program import TableDef
+from kpilang.evaluate.numbers import ZERO, plain
+from kpilang.evaluate.results import TableHit, TierPart
+
+
+class LookupFailed(Exception):
+    """A look-up that cannot give a figure: the argument is in no band, or the base is unusable."""
+
+    def __init__(self, cause: str, message: str, help: str, call: object | None = None):
+        super().__init__(message)
+        self.cause = cause
+        self.message = message
+        self.help = help
+        self.call = call
+        """The `ast.Call` node, filled in by the caller that knows it."""
+
+
+def band_text(low: Decimal | None, high: Decimal | None) -> str:
+    if low is None and high is None:
+        return "any value"
+    if low is None:
+        return f"below {plain(high)}"
+    if high is None:
+        return f"from {plain(low)}"
+    return f"{plain(low)} to {plain(high)}"
+
+
+def why_in_band(argument: Decimal, low: Decimal | None, high: Decimal | None) -> str:
+    """`0.70 ≤ 0.700 < 0.90`: the comparison that put the argument in its band."""
+    parts = []
+    if low is not None:
+        parts.append(f"{plain(low)} ≤ ")
+    parts.append(plain(argument))
+    if high is not None:
+        parts.append(f" < {plain(high)}")
+    return "".join(parts)
+
+
+class StepTable:
+    """A compiled step table: the bands in written order."""
+
+    def __init__(self, table: TableDef):
+        self.name = table.name
+        self.bands = tuple((b.low, b.high, b.value) for b in table.bands)
+
+    def band_of(self, argument: Decimal) -> int:
+        for index, (low, high, _value) in enumerate(self.bands):
+            if (low is None or low <= argument) and (high is None or argument < high):
+                return index
+        raise LookupFailed(
+            "no_band",
+            f"{plain(argument)} falls in no band of table `{self.name}` "
+            f"(its bands: {', '.join(band_text(lo, hi) for lo, hi, _ in self.bands)})",
+            f"add a band to `{self.name}` that holds {plain(argument)}, for example "
+            f"`below …` or `from …`, so that every possible value has a result",
+        )
+
+    def result(self, argument: Decimal) -> Decimal:
+        return self.bands[self.band_of(argument)][2]
+
+    def hit(self, argument: Decimal, subject: str, call: str) -> tuple[Decimal, TableHit]:
+        index = self.band_of(argument)
+        low, high, value = self.bands[index]
+        return value, TableHit(table=self.name, subject=subject, call=call, argument=argument, band=index,
+                               low=low, high=high, value=value, result=value)
+
+
+class GraduatedTable:
+    """A compiled graduated table: tiers ordered by their lower edge, `below X` starting at 0.
+
+    The tiers must follow each other without a gap or an overlap; an argument that reaches past
+    the end of the covered range (a gap, or above a last tier that has an upper edge) is in no band.
+    """
+
+    def __init__(self, table: TableDef):
+        self.name = table.name
+        tiers = sorted(
+            ((index, ZERO if band.low is None else band.low, band.high, band.value) for index, band in enumerate(table.bands)),
+            key=lambda t: t[1],
+        )
+        covered_to: Decimal | None = tiers[0][1]
+        contiguous = []
+        self.overlap: str | None = None
+        for tier in tiers:
+            _index, low, high, _rate = tier
+            if low < covered_to:
+                self.overlap = f"its tiers overlap from {plain(low)} to {plain(covered_to)}"
+            if low != covered_to:
+                break
+            contiguous.append(tier)
+            covered_to = high
+            if high is None:
+                break
+        self.tiers = tuple(contiguous)
+        self.covered_to = covered_to
+        """Where the tiers stop (a gap, or the upper edge of the last tier); None: no end."""
+        self.start = tiers[0][1]
+
+    def _check(self, argument: Decimal, base: Decimal | None) -> Decimal:
+        """The factor the edges are scaled by; raises for an argument outside the tiers."""
+        if base is not None and base <= 0:
+            raise LookupFailed(
+                "bad_base",
+                f"the base of graduated table `{self.name}` is {plain(base)}; its tiers are fractions of the base, "
+                "so the base must be above 0",
+                "check the value given as the base (usually the person's target for the period)",
+            )
+        if self.overlap is not None:
+            raise LookupFailed("no_band", f"graduated table `{self.name}`: {self.overlap}, so the rate there is ambiguous",
+                               f"make each tier of `{self.name}` start where the previous one ends")
+        scale = Decimal(1) if base is None else base
+        start = self.start * scale
+        if argument < start:
+            raise LookupFailed(
+                "no_band",
+                f"{plain(argument)} is below the first tier of graduated table `{self.name}`, which starts at {plain(start)}",
+                f"a graduated table applies its rates to amounts from {plain(start)} up; "
+                "check the value looked up (a negative amount?)",
+            )
+        if self.covered_to is not None and argument >= self.covered_to * scale:
+            raise LookupFailed(
+                "no_band",
+                f"{plain(argument)} reaches past {plain(self.covered_to * scale)}, where the tiers of graduated table "
+                f"`{self.name}` stop (a gap between tiers, or a last tier with an upper edge)",
+                f"make the tiers of `{self.name}` follow each other and end with `from …`",
+            )
+        return scale
+
+    def result(self, argument: Decimal, base: Decimal | None = None) -> Decimal:
+        scale = self._check(argument, base)
+        total = ZERO
+        for _index, low, high, rate in self.tiers:
+            low = low * scale
+            if argument <= low:
+                break
+            top = argument if high is None or argument < high * scale else high * scale
+            total += rate * (top - low)
+        return total
+
+    def hit(self, argument: Decimal, base: Decimal | None, subject: str, call: str) -> tuple[Decimal, TableHit]:
+        scale = self._check(argument, base)
+        total = ZERO
+        parts: list[TierPart] = []
+        reached = self.tiers[0]
+        for tier in self.tiers:
+            index, low, high, rate = tier
+            low_abs = low * scale
+            high_abs = None if high is None else high * scale
+            if argument < low_abs:
+                break
+            reached = tier  # low ≤ argument: the argument reaches this tier
+            if argument > low_abs or not parts:
+                top = argument if high_abs is None or argument < high_abs else high_abs
+                amount = top - low_abs
+                part = rate * amount
+                total += part
+                parts.append(TierPart(band=index, low=low_abs, high=high_abs, rate=rate, amount=amount, result=part))
+        index, low, high, rate = reached
+        return total, TableHit(
+            table=self.name, subject=subject, call=call, argument=argument, base=base, graduated=True, band=index,
+            low=low, high=high, value=rate, result=total, parts=parts,
+        )

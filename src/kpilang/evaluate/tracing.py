@@ -1,0 +1,146 @@
+"""The trace: one `Step` per metric used, KPI, the score, table look-up and pay, in the order they
+were computed, each with its formula as written and the same formula with the numbers put in.
+
+A statement explains every number from these steps alone: `meetings / calls otherwise 0` →
+`12 / 120 otherwise 0` = 0.1; "target 8% = 0.08"; "attainment 0.1 / 0.08 = 1.25"; "1.00 ≤
+1.05000025 < 1.20 → 1.2"; "rounded to 0.01 half up: 72000.0 → 72000.00".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kpilang.compile.program import SALARY, SCORE, Program
+from kpilang.evaluate.formula_text import SourceText
+from kpilang.evaluate.numbers import minor_unit, percent, plain
+from kpilang.evaluate.plan_code import leaf_key
+from kpilang.evaluate.results import KpiFigures, PayFigures, PersonOutcome, Step, TableHit
+from kpilang.evaluate.table_lookup import band_text, why_in_band
+
+
+class TraceBuilder:
+    def __init__(self, program: Program, text: SourceText):
+        self.program = program
+        self.text = text
+        used: set[str] = set()
+        for name in (*program.kpis, *program.pays):
+            used |= program.reaches(name)
+        self.used_metrics = [n for n in program.order if n in program.metrics and n in used]
+        self.quantum = minor_unit(program.plan.currency if program.plan is not None else None)
+
+    def steps(self, inputs: Any, outcome: PersonOutcome) -> list[Step]:
+        p = self.program
+
+        def value_of(name: str) -> Any:
+            if name in p.metrics:
+                return inputs.metrics.get(name)
+            if name == SALARY:
+                return inputs.salary
+            if name.startswith("targets."):
+                return inputs.targets.get(name.split(".", 1)[1])
+            if name.startswith("managers."):
+                return inputs.managers.get(name.split(".", 1)[1])
+            if name == SCORE:
+                return outcome.kpi_score
+            if name in outcome.kpis:
+                return outcome.kpis[name].attainment
+            if name in outcome.pays:
+                return outcome.pays[name].value
+            return None
+
+        def put_in(node: Any) -> str | None:
+            key = leaf_key(node)
+            return plain(value_of(key)) if key is not None else None
+
+        hits_by_subject: dict[str, list[TableHit]] = {}
+        for hit in outcome.table_hits:
+            hits_by_subject.setdefault(hit.subject, []).append(hit)
+        errors = {e.subject: e for e in outcome.errors}
+
+        steps: list[Step] = []
+        for name in self.used_metrics:
+            steps.append(self._metric(name, inputs))
+        for name in p.order:
+            if name in p.kpis:
+                steps += [self._table(h) for h in hits_by_subject.get(name, [])]
+                steps.append(self._kpi(name, outcome.kpis[name], put_in, errors.get(name)))
+            elif name == SCORE:
+                steps.append(self._score(outcome, errors.get(SCORE)))
+            elif name in p.pays:
+                steps += [self._table(h) for h in hits_by_subject.get(name, [])]
+                steps.append(self._pay(name, outcome.pays[name], put_in, errors.get(name)))
+        return steps
+
+    def _metric(self, name: str, inputs: Any) -> Step:
+        metric = self.program.metrics[name]
+        value = inputs.metrics.get(name)
+        notes = [metric.label] if metric.label else []
+        if name not in inputs.metrics:
+            notes.append("not given")
+        elif value is None:
+            notes.append("no value: nothing to measure in this period")
+        return Step(subject=name, kind="metric", formula=self.text.text(metric.expr.span), substituted=plain(value),
+                    value=value, notes=notes)
+
+    def _kpi(self, name: str, f: KpiFigures, put_in, error) -> Step:
+        kpi = self.program.kpis[name]
+        notes = [f"value = {plain(f.value)}",
+                 f"target {self.text.text(kpi.target.span)} = {plain(f.target)}"]
+        if f.raw_attainment is not None:
+            if kpi.lower_is_better:
+                notes.append(f"attainment = target / value (lower is better) = {plain(f.target)} / {plain(f.value)} "
+                             f"= {plain(f.raw_attainment)}")
+            else:
+                notes.append(f"attainment = value / target = {plain(f.value)} / {plain(f.target)} = {plain(f.raw_attainment)}")
+            if f.capped:
+                notes.append(f"above the cap of {percent(kpi.cap)}: counted as {plain(f.attainment)}")
+            elif f.floored:
+                notes.append("below 0: counted as 0")
+            elif kpi.cap is not None:
+                notes.append(f"within the cap of {percent(kpi.cap)}")
+            notes.append(f"contribution = weight {percent(kpi.weight)} × {plain(f.attainment)} = {plain(f.contribution)}")
+        if error is not None:
+            notes.append(f"error: {error.message}")
+        return Step(subject=name, kind="kpi", formula=self.text.text(kpi.expr.span),
+                    substituted=self.text.substituted(kpi.expr, put_in), value=f.attainment, notes=notes)
+
+    def _score(self, outcome: PersonOutcome, error) -> Step:
+        kpis = self.program.kpis
+        formula = " + ".join(f"{percent(k.weight)} × {n}" for n, k in kpis.items())
+        substituted = " + ".join(f"{percent(k.weight)} × {plain(outcome.kpis[n].attainment)}" for n, k in kpis.items())
+        notes = ["the sum of weight × attainment over the KPIs"]
+        if error is not None:
+            notes.append(f"error: {error.message}")
+        return Step(subject=SCORE, kind="score", formula=formula, substituted=substituted, value=outcome.kpi_score,
+                    notes=notes)
+
+    def _table(self, hit: TableHit) -> Step:
+        table = self.program.tables[hit.table]
+        args = plain(hit.argument) + ("" if hit.base is None else f", {plain(hit.base)}")
+        if hit.graduated:
+            notes = [f"tier {band_text(part.low, part.high)}: {percent(part.rate)} × {plain(part.amount)} = {plain(part.result)}"
+                     for part in hit.parts]
+            notes.append(f"sum of the tiers = {plain(hit.result)}")
+        else:
+            notes = [f"{why_in_band(hit.argument, hit.low, hit.high)} → {plain(hit.value)}"]
+        if table.label:
+            notes.insert(0, table.label)
+        notes.append(f"used by {hit.subject}")
+        return Step(subject=hit.table, kind="table", formula=hit.call, substituted=f"{hit.table}({args})",
+                    value=hit.result, notes=notes)
+
+    def _pay(self, name: str, f: PayFigures, put_in, error) -> Step:
+        pay = self.program.pays[name]
+        notes = [f"formula = {plain(f.raw)}"]
+        if pay.cap is not None:
+            cap_text = f"{self.text.text(pay.cap.span)} = {plain(f.cap)}"
+            notes.append(f"capped at {cap_text}" if f.capped else f"cap {cap_text}: not reached")
+        if pay.floor is not None:
+            floor_text = f"{self.text.text(pay.floor.span)} = {plain(f.floor)}"
+            notes.append(f"raised to the floor {floor_text}" if f.floored else f"floor {floor_text}: not reached")
+        if f.value is not None:
+            notes.append(f"rounded to {plain(self.quantum)}, half up: {plain(f.unrounded)} → {plain(f.value)}")
+        if error is not None:
+            notes.append(f"error: {error.message}")
+        return Step(subject=name, kind="pay", formula=self.text.text(pay.expr.span),
+                    substituted=self.text.substituted(pay.expr, put_in), value=f.value, notes=notes)
