@@ -1,12 +1,184 @@
-"""Linting one file: compile it, then (once it compiles) run the checks."""
+"""Linting: compile a plan, run the checks on the program, then apply the configuration and the
+ignore comments.
+
+An ignore comment names the checks it silences and says why:
+
+    pay call_bonus = 50 * calls   # kpilang: ignore[KPL019] -- agreed for the launch month
+
+It covers findings that start on its own line or, when it stands alone on its line, on the next
+line. One without a reason still silences but is itself a warning (KPL021); one that silences
+nothing is a warning too (KPL022). Compile errors cannot be ignored: a plan that does not compile
+is never checked.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpilang.compile import CompileResult, compile_file
+from kpilang.checks.base import Check, CheckContext, HistoryOutcome, registry
+from kpilang.compile import Program, compile_file
+from kpilang.config import LintConfig, config_for
+from kpilang.diagnostics import Diagnostic, Severity, Span, sort_key
+
+_IGNORE = re.compile(r"#\s*kpilang:\s*ignore\[(?P<codes>[^\]]*)\](?P<rest>.*)$")
+_REASON = re.compile(r"^\s*--\s*(?P<reason>\S.*)$")
+PARALLEL_FROM = 48
+"""Below this many files a process pool costs more than it saves."""
 
 
-def lint_file(path: str | Path) -> CompileResult:
-    """Compile diagnostics for `path`; the checks of the linter add theirs to the same result."""
-    return compile_file(path)
+@dataclass
+class LintResult:
+    """One linted file: its diagnostics (compile and checks), the sources they point into, and the
+    program when it compiled."""
+
+    file: str
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str]
+    program: Program | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity is Severity.WARNING for d in self.diagnostics)
+
+
+@dataclass
+class LintReport:
+    """Several linted files, in the order given."""
+
+    results: list[LintResult] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return sorted((d for r in self.results for d in r.diagnostics), key=sort_key)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for r in self.results:
+            out.update(r.sources)
+        return out
+
+
+@dataclass(frozen=True)
+class IgnoreComment:
+    span: Span
+    codes: tuple[str, ...]
+    reason: str | None
+    standalone: bool
+
+    def covers(self, line: int) -> bool:
+        return line == self.span.line or (self.standalone and line == self.span.line + 1)
+
+
+def lint_file(path: str | Path, config: LintConfig | None = None, history: HistoryOutcome | None = None,
+              text: str | None = None) -> LintResult:
+    """Compile `path` and, when it compiles, run every enabled check on it."""
+    path = Path(path)
+    compiled = compile_file(path, text=text)
+    config = config if config is not None else config_for(path)
+    diagnostics = list(compiled.diagnostics)
+    if compiled.program is None:
+        return LintResult(str(path), sorted(diagnostics, key=sort_key), compiled.sources)
+    context = CheckContext(compiled.program, compiled.sources, config.limits, history)
+    found: list[Diagnostic] = []
+    for check in registry().values():
+        if check.run is None or not config.enabled(check) or (check.needs_history and history is None):
+            continue
+        for finding in check.run(context):
+            found.append(check.diagnostic(finding, config.severity_of(check)))
+    found = _apply_ignores(found, compiled.sources, compiled.program.files, config)
+    return LintResult(str(path), sorted(diagnostics + found, key=sort_key), compiled.sources, compiled.program)
+
+
+def lint_paths(files: list[Path], history_for=None, jobs: int | None = None) -> LintReport:
+    """Lint many files; a large batch runs in parallel processes (results keep the given order).
+
+    `history_for(program)` gives the history outcome for a compiled program, or None.
+    """
+    report = LintReport()
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if history_for is None and workers > 1 and len(files) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            report.results.extend(pool.map(_lint_for_pool, files, chunksize=max(1, len(files) // (workers * 4))))
+        return report
+    for path in files:
+        if history_for is None:
+            report.results.append(lint_file(path))
+            continue
+        first = lint_file(path)
+        outcome = history_for(first.program) if first.program is not None else None
+        report.results.append(lint_file(path, history=outcome) if outcome is not None else first)
+    return report
+
+
+def _lint_for_pool(path: Path) -> LintResult:
+    result = lint_file(path)
+    result.program = None  # the program stays in the worker: the report needs only the findings
+    return result
+
+
+def ignore_comments(text: str, file: str) -> list[IgnoreComment]:
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "kpilang:" not in line:
+            continue
+        match = _IGNORE.search(line)
+        if match is None or line[:match.start()].count('"') % 2:  # inside a string, not a comment
+            continue
+        codes = tuple(c.strip().upper() for c in match["codes"].split(",") if c.strip())
+        reason = _REASON.match(match["rest"])
+        found.append(IgnoreComment(
+            span=Span(file=file, line=number, column=match.start() + 1, end_line=number, end_column=len(line) + 1),
+            codes=codes, reason=reason["reason"].strip() if reason else None,
+            standalone=not line[:match.start()].strip()))
+    return found
+
+
+def _apply_ignores(found: list[Diagnostic], sources: dict[str, str], files: tuple[str, ...],
+                   config: LintConfig) -> list[Diagnostic]:
+    checks = registry()
+    comments = [c for f in files if f in sources for c in ignore_comments(sources[f], f)]
+    if not comments:
+        return found
+    used: set[tuple[IgnoreComment, str]] = set()
+    kept = []
+    for diag in found:
+        match = next((c for c in comments if c.span.file == diag.span.file and diag.code in c.codes
+                      and c.covers(diag.span.line)), None)
+        if match is None:
+            kept.append(diag)
+        else:
+            used.add((match, diag.code))
+    meta = []
+    reasonless, unused = checks["KPL021"], checks["KPL022"]
+    for comment in comments:
+        if comment.reason is None and config.enabled(reasonless):
+            meta.append(_meta(reasonless, config, comment.span,
+                              "this ignore comment does not say why the finding is accepted",
+                              "add the reason after `--`: `# kpilang: ignore[" + ", ".join(comment.codes)
+                              + "] -- why this is right here`"))
+        if not config.enabled(unused):
+            continue
+        for code in comment.codes:
+            if (comment, code) in used:
+                continue
+            if code not in checks:
+                meta.append(_meta(unused, config, comment.span, f"there is no check {code}",
+                                  "see docs/checks/index.md for the codes"))
+            elif config.enabled(checks[code]):
+                meta.append(_meta(unused, config, comment.span, f"nothing here is found by {code} ({checks[code].name})",
+                                  "remove the ignore comment, or move it to the line it is meant for"))
+    return kept + meta
+
+
+def _meta(check: Check, config: LintConfig, span: Span, message: str, help: str) -> Diagnostic:
+    return Diagnostic(code=check.code, name=check.name, severity=config.severity_of(check), message=message,
+                      span=span, help=help)

@@ -1,44 +1,70 @@
-"""`kpilang lint PATH... [--format text|json]`."""
+"""`kpilang lint PATH... [--format text|json|sarif|github] [--history DATA]`."""
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, plan_files
-from kpilang.diagnostics import Severity, render_text, sort_key
-from kpilang.lint import lint_file
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, plan_files
+from kpilang.config import ConfigError
+from kpilang.diagnostics import Severity, render_text
+from kpilang.lint import lint_paths
+from kpilang.report_formats import summary, to_github, to_json, to_sarif
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="How to print the findings.")
-def lint(paths: tuple[str, ...], fmt: str) -> None:
-    """Compile and check plans (files, or directories of *.kpi files)."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True, help="How to print the findings: for people, JSON, SARIF 2.1.0, or GitHub annotations.")
+@click.option("--history", "history", type=click.Path(), default=None, metavar="DATA",
+              help="Past activity data: flag targets that few people reached in its periods.")
+def lint(paths: tuple[str, ...], fmt: str, history: str | None) -> None:
+    """Compile and check plans (files, or directories of *.kpi files).
+
+    Exit status: 0 no errors, 1 errors found, 2 a file or the configuration could not be read.
+    """
     files = plan_files(paths)
-    diagnostics, sources, unreadable = [], {}, False
+    history_for = None
+    if history is not None:
+        from kpilang.checks.history import history_loader
+
+        try:
+            history_for = history_loader(history)
+        except ValueError as err:
+            fail(str(err), "give a data directory with the tables the plans read (see docs on data)")
+    unreadable = []
+    readable = []
     for path in files:
         try:
-            result = lint_file(path)
-        except (OSError, UnicodeDecodeError) as err:
-            click.echo(f"error: cannot read {path}: {getattr(err, 'strerror', None) or err}", err=True)
-            unreadable = True
-            continue
-        diagnostics.extend(result.diagnostics)
-        sources.update(result.sources)
-    diagnostics.sort(key=sort_key)
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+            path.read_bytes()
+            readable.append(path)
+        except OSError as err:
+            unreadable.append(f"error: cannot read {path}: {err.strerror or err}")
+    try:
+        report = lint_paths(readable, history_for=history_for)
+    except ConfigError as err:
+        fail(str(err), "fix the configuration file, or remove the key")
+        return
+    except UnicodeDecodeError as err:
+        fail(f"a plan is not UTF-8 text: {err}")
+        return
+    for message in unreadable:
+        click.echo(message, err=True)
+    diagnostics = report.diagnostics
+    counts = summary(diagnostics, len(files))
     if fmt == "json":
-        click.echo(json.dumps({
-            "diagnostics": [d.to_json() for d in diagnostics],
-            "summary": {"files": len(files), "errors": errors, "warnings": warnings},
-        }, ensure_ascii=False, indent=1))
+        click.echo(to_json(diagnostics, len(files)))
+    elif fmt == "sarif":
+        click.echo(to_sarif(diagnostics))
+    elif fmt == "github":
+        if diagnostics:
+            click.echo(to_github(diagnostics))
     else:
+        sources = report.sources
         for d in diagnostics:
             click.echo(render_text(d, sources) + "\n")
-        click.echo(f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)", err=True)
+    if fmt != "json":
+        click.echo(f"{counts['files']} file(s): {counts['errors']} error(s), {counts['warnings']} warning(s)", err=True)
+    errors = any(d.severity is Severity.ERROR for d in diagnostics)
     sys.exit(EXIT_FAILURE if unreadable else EXIT_PROBLEMS if errors else EXIT_OK)

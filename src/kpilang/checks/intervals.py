@@ -1,0 +1,468 @@
+"""Interval reasoning over a plan's formulas: sound bounds, and exact values on single points.
+
+The checks that must *prove* something about every possible month of every person ("the score
+cannot reach 100% without a sale", "this pay cannot grow without bound with calls") evaluate the
+plan over ranges instead of numbers. Each value is an `Interval` [lo, hi] (possibly infinite)
+plus what is known about it: whether it can have no value (and which operation causes that),
+whether it moves with the free metrics, whether it is a whole number.
+
+Every rule over-approximates: the true set of values is always inside the interval. So
+"hi < 1" is a proof that the true value is below 1. When every input is a single point, every
+rule is exact decimal arithmetic, so the same engine evaluates a witness exactly: a claim that
+something *can* happen is always backed by concrete inputs evaluated this way.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program, TableDef
+from kpilang.diagnostics import Span
+from kpilang.syntax import ast
+
+INF = Decimal("Infinity")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class NoValueCause:
+    """An operation that can leave a value empty: `owner` is the declaration whose formula holds it."""
+
+    owner: str
+    span: Span
+    what: str
+
+
+@dataclass(frozen=True)
+class Interval:
+    lo: Decimal
+    hi: Decimal
+    has_value: bool = True
+    """False: the value never exists (lo and hi mean nothing)."""
+    maybe_none: bool = False
+    varies: bool = False
+    """True when the value can change with the free metrics (the others are fixed per person)."""
+    whole: bool = False
+    causes: tuple[NoValueCause, ...] = ()
+
+    @property
+    def is_point(self) -> bool:
+        return self.has_value and self.lo == self.hi
+
+    @property
+    def definite(self) -> bool:
+        """A single value that always exists: what a concrete evaluation gives."""
+        return self.is_point and not self.maybe_none
+
+    def contains_zero(self) -> bool:
+        return self.lo <= 0 <= self.hi
+
+
+def point(value: Decimal | int, whole: bool | None = None) -> Interval:
+    value = Decimal(value)
+    return Interval(value, value, whole=value == value.to_integral_value() if whole is None else whole)
+
+
+def span_of(lo: Decimal, hi: Decimal, **flags) -> Interval:
+    return Interval(lo, hi, **flags)
+
+
+NO_VALUE = Interval(ZERO, ZERO, has_value=False, maybe_none=True)
+UNKNOWN = Interval(-INF, INF)
+UNKNOWN_BOOL = Interval(ZERO, ONE, whole=True)
+
+
+def _mul(x: Decimal, y: Decimal) -> Decimal:
+    if x == 0 or y == 0:  # a finite zero times an unbounded value is still zero
+        return ZERO
+    return x * y
+
+
+def _div(x: Decimal, y: Decimal) -> Decimal:
+    if y.is_infinite():
+        return ZERO if not x.is_infinite() else (INF if (x > 0) == (y > 0) else -INF)
+    result = x / y
+    return ZERO if result == 0 else result
+
+
+def _merge(a: Interval, b: Interval, lo: Decimal, hi: Decimal, whole: bool = False, extra=()) -> Interval:
+    """The result of a binary operation: existence and causes from both operands."""
+    if not a.has_value or not b.has_value:
+        return replace(NO_VALUE, causes=a.causes + b.causes + tuple(extra))
+    varies = (a.varies or b.varies) and lo != hi
+    causes = a.causes + b.causes + tuple(extra)
+    return Interval(lo, hi, maybe_none=a.maybe_none or b.maybe_none or bool(extra), varies=varies,
+                    whole=whole, causes=causes)
+
+
+def add(a: Interval, b: Interval) -> Interval:
+    return _merge(a, b, a.lo + b.lo if not _opposite_inf(a.lo, b.lo) else -INF,
+                  a.hi + b.hi if not _opposite_inf(a.hi, b.hi) else INF, a.whole and b.whole)
+
+
+def _opposite_inf(x: Decimal, y: Decimal) -> bool:
+    return x.is_infinite() and y.is_infinite() and (x > 0) != (y > 0)
+
+
+def neg(a: Interval) -> Interval:
+    return replace(a, lo=-a.hi, hi=-a.lo)
+
+
+def sub(a: Interval, b: Interval) -> Interval:
+    return add(a, neg(b))
+
+
+def mul(a: Interval, b: Interval) -> Interval:
+    products = [_mul(x, y) for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+    return _merge(a, b, min(products), max(products), a.whole and b.whole)
+
+
+def div(a: Interval, b: Interval, cause: NoValueCause | None = None) -> Interval:
+    """a / b; a divisor that can be zero makes the result possibly empty (`cause` says where)."""
+    extra = (cause,) if cause is not None and b.has_value and b.contains_zero() else ()
+    if b.has_value and b.lo == 0 and b.hi == 0:
+        return replace(NO_VALUE, causes=a.causes + b.causes + extra)
+    smallest = ONE if b.whole else ZERO  # a whole divisor that is not zero is at least 1 away from it
+    parts: list[tuple[Decimal, Decimal]] = []
+    if b.hi > 0:
+        parts.append((b.lo if b.lo > 0 else smallest, b.hi))
+    if b.lo < 0:
+        parts.append((b.lo, b.hi if b.hi < 0 else -smallest))
+    los, his = [], []
+    for low, high in parts:
+        if low > high:
+            continue
+        if low >= 0:
+            recip = (_div(ONE, high), INF if low == 0 else _div(ONE, low))
+        else:
+            recip = (-INF if high == 0 else _div(ONE, high), _div(ONE, low))
+        quotients = [_mul(x, y) for x in (a.lo, a.hi) for y in recip]
+        los.append(min(quotients))
+        his.append(max(quotients))
+    if not los:
+        return replace(NO_VALUE, causes=a.causes + b.causes + extra)
+    merged = _merge(a, b, min(los), max(his), False, extra)
+    if b.contains_zero() and not extra:  # the divisor can be zero, but the caller keeps no cause
+        merged = replace(merged, maybe_none=True)
+    return merged
+
+
+def hull(a: Interval, b: Interval) -> Interval:
+    """Either a or b."""
+    if not a.has_value:
+        return replace(b, maybe_none=True, causes=a.causes + b.causes) if b.has_value else b
+    if not b.has_value:
+        return replace(a, maybe_none=True, causes=a.causes + b.causes)
+    lo, hi = min(a.lo, b.lo), max(a.hi, b.hi)
+    return Interval(lo, hi, maybe_none=a.maybe_none or b.maybe_none, varies=(a.varies or b.varies) and lo != hi,
+                    whole=a.whole and b.whole, causes=a.causes + b.causes)
+
+
+def minimum(values: list[Interval]) -> Interval:
+    for v in values:  # one operand below all the others is the result, exactly
+        if v.has_value and all(v is o or (o.has_value and v.hi <= o.lo) for o in values):
+            if all(not o.maybe_none for o in values if o is not v):
+                return v
+    result = values[0]
+    for v in values[1:]:
+        result = _merge(result, v, min(result.lo, v.lo), min(result.hi, v.hi), result.whole and v.whole)
+    return result
+
+
+def maximum(values: list[Interval]) -> Interval:
+    return neg(minimum([neg(v) for v in values]))
+
+
+def clamp(a: Interval, low: Decimal, high: Decimal | None) -> Interval:
+    top = INF if high is None else high
+    lo = min(max(a.lo, low), top)
+    hi = min(max(a.hi, low), top)
+    return replace(a, lo=lo, hi=hi, varies=a.varies and lo != hi)
+
+
+def round_to(a: Interval, digits: int) -> Interval:
+    quantum = Decimal(1).scaleb(-digits)
+
+    def q(x: Decimal) -> Decimal:
+        return x if x.is_infinite() else x.quantize(quantum, rounding=ROUND_HALF_UP)
+
+    if not a.has_value:
+        return a
+    lo, hi = q(a.lo), q(a.hi)
+    return replace(a, lo=lo, hi=hi, varies=a.varies and lo != hi)
+
+
+def compare(op: str, a: Interval, b: Interval) -> Interval:
+    if not a.has_value or not b.has_value:
+        return _merge(a, b, ZERO, ZERO)
+    always = {"<": a.hi < b.lo, "<=": a.hi <= b.lo, ">": a.lo > b.hi, ">=": a.lo >= b.hi,
+              "=": a.is_point and b.is_point and a.lo == b.lo, "!=": a.hi < b.lo or b.hi < a.lo}[op]
+    never = {"<": a.lo >= b.hi, "<=": a.lo > b.hi, ">": a.hi <= b.lo, ">=": a.hi < b.lo,
+             "=": a.hi < b.lo or b.hi < a.lo, "!=": a.is_point and b.is_point and a.lo == b.lo}[op]
+    lo = ONE if always else ZERO
+    hi = ZERO if never else ONE
+    return _merge(a, b, lo, hi, True)
+
+
+# ---- tables --------------------------------------------------------------------------------------
+
+
+def uncovered(table: TableDef) -> list[tuple[Decimal, Decimal]]:
+    """The stretches of the number line that no band of a step table holds, as [lo, hi) pairs
+    (±Infinity at the ends)."""
+    edges = sorted(((b.low if b.low is not None else -INF), (b.high if b.high is not None else INF))
+                   for b in table.bands)
+    gaps, reach = [], -INF
+    for low, high in edges:
+        if low > reach:
+            gaps.append((reach, low))
+        reach = max(reach, high)
+    if reach < INF:
+        gaps.append((reach, INF))
+    return gaps
+
+
+def step_lookup(table: TableDef, arg: Interval) -> Interval:
+    if not arg.has_value:
+        return arg
+    hit = [b.value for b in table.bands
+           if (b.low is None or b.low <= arg.hi) and (b.high is None or arg.lo < b.high)]
+    outside = any(low <= arg.hi and arg.lo < high and not (low == arg.hi and low == high) for low, high in uncovered(table))
+    if not hit:
+        return replace(NO_VALUE, causes=arg.causes)
+    lo, hi = min(hit), max(hit)
+    return Interval(lo, hi, maybe_none=arg.maybe_none or outside, varies=arg.varies and lo != hi,
+                    whole=all(v == v.to_integral_value() for v in hit), causes=arg.causes)
+
+
+def graduated(table: TableDef, x: Interval, base: Interval | None) -> Interval:
+    """Σ rate × (the part of x inside each band); with a base, the edges are fractions of it."""
+    if not x.has_value or (base is not None and not base.has_value):
+        return replace(NO_VALUE, causes=x.causes + (base.causes if base else ()))
+    rates = [b.value for b in table.bands]
+    flags = dict(maybe_none=x.maybe_none or (base is not None and base.maybe_none),
+                 causes=x.causes + (base.causes if base else ()))
+    if x.is_point and (base is None or base.is_point):
+        value = _graduated_point(table, x.lo, None if base is None else base.lo)
+        return Interval(value, value, **flags)
+    varies = x.varies or (base is not None and base.varies)
+    if base is None or base.is_point:
+        scale = None if base is None else base.lo
+        if all(r >= 0 for r in rates):  # monotone in x: the ends give the bounds
+            lo = _graduated_point(table, max(x.lo, ZERO), scale)
+            hi = _graduated_point(table, max(x.hi, ZERO), scale)
+            return Interval(lo, hi, varies=varies and lo != hi, **flags)
+    # the parts of x inside the bands add up to x, so the result lies between the extreme rates
+    part = Interval(max(x.lo, ZERO), max(x.hi, ZERO))
+    bound = hull(mul(part, point(min(rates))), mul(part, point(max(rates))))
+    bound = hull(bound, point(0))
+    return Interval(bound.lo, bound.hi, varies=varies and bound.lo != bound.hi, **flags)
+
+
+def _graduated_point(table: TableDef, x: Decimal, base: Decimal | None) -> Decimal:
+    if x.is_infinite():
+        top = max(table.bands, key=lambda b: INF if b.high is None else b.high)
+        return INF if top.high is None and top.value > 0 else (-INF if top.high is None and top.value < 0 else
+                                                                _graduated_point(table, _finite_top(table, base), base))
+    total = ZERO
+    for band in table.bands:
+        low = ZERO if band.low is None else band.low * (base if base is not None else 1)
+        high = x if band.high is None else band.high * (base if base is not None else 1)
+        part = min(x, high) - max(low, ZERO)
+        if part > 0:
+            total += band.value * part
+    return total
+
+
+def _finite_top(table: TableDef, base: Decimal | None) -> Decimal:
+    return max(b.high for b in table.bands if b.high is not None) * (base if base is not None else 1)
+
+
+# ---- the plan ------------------------------------------------------------------------------------
+
+
+class PlanIntervals:
+    """Evaluates a whole program over intervals: metrics, salary and targets in, every KPI
+    (attainment), the score and every pay out."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        self.minor_digits = _minor_digits(program.plan.currency) if program.plan else 2
+
+    def run(self, inputs: dict[str, Interval]) -> dict[str, Interval]:
+        """`inputs` gives every metric (by name), `salary`, `targets.NAME` and `managers.COLUMN`."""
+        values = dict(inputs)
+        p = self.program
+        for name in p.order:
+            if name in p.metrics:
+                if name not in values:
+                    values[name] = UNKNOWN
+            elif name in p.kpis:
+                values[name] = self.attainment(p.kpis[name], values)
+            elif name == SCORE:
+                values[name] = self.score(values)
+            elif name in p.pays:
+                values[name] = self.pay(p.pays[name], values)
+        return values
+
+    def kpi_value(self, kpi: KpiDef, values: dict[str, Interval]) -> tuple[Interval, Interval]:
+        return _Eval(self, values, kpi.name).eval(kpi.expr), _Eval(self, values, kpi.name).eval(kpi.target)
+
+    def attainment(self, kpi: KpiDef, values: dict[str, Interval]) -> Interval:
+        value, target = self.kpi_value(kpi, values)
+        ratio = div(target, value) if kpi.lower_is_better else div(value, target)
+        return clamp(ratio, ZERO, kpi.cap)
+
+    def score(self, values: dict[str, Interval]) -> Interval:
+        total = point(0)
+        for name, kpi in self.program.kpis.items():
+            total = add(total, mul(point(kpi.weight), values[name]))
+        return total
+
+    def pay(self, pay: PayDef, values: dict[str, Interval]) -> Interval:
+        amount = _Eval(self, values, pay.name).eval(pay.expr)
+        if pay.cap is not None:
+            amount = minimum([amount, _Eval(self, values, pay.name).eval(pay.cap)])
+        if pay.floor is not None:
+            amount = maximum([amount, _Eval(self, values, pay.name).eval(pay.floor)])
+        return round_to(amount, self.minor_digits)
+
+    def expression(self, expr: ast.Expr, values: dict[str, Interval], owner: str) -> Interval:
+        return _Eval(self, values, owner).eval(expr)
+
+
+def _metric_gap(metric) -> str:
+    expr = metric.expr
+    func = expr.func if isinstance(expr, ast.Call) else None
+    if func in ("avg", "min", "max", "median", "share"):
+        return f"`{metric.name}` is `{func}` over the period's rows, which has no value when there are none"
+    return f"`{metric.name}` can have no value"
+
+
+@functools.cache
+def _minor_digits(currency: str) -> int:
+    from babel.numbers import get_currency_precision
+
+    return get_currency_precision(currency)
+
+
+class _Eval:
+    def __init__(self, plan: PlanIntervals, values: dict[str, Interval], owner: str):
+        self.plan = plan
+        self.values = values
+        self.owner = owner
+
+    def eval(self, e: ast.Expr) -> Interval:
+        return getattr(self, "_" + e.node)(e)
+
+    def _num(self, e: ast.Num) -> Interval:
+        return point(e.value)
+
+    def _percent(self, e: ast.Percent) -> Interval:
+        return point(e.value, whole=False)
+
+    def _duration(self, e: ast.Duration) -> Interval:
+        return point(e.seconds)
+
+    def _bool(self, e: ast.Bool) -> Interval:
+        return point(1 if e.value else 0)
+
+    def _str(self, e) -> Interval:
+        return UNKNOWN
+
+    def _date(self, e) -> Interval:
+        return UNKNOWN
+
+    def _name(self, e: ast.Name) -> Interval:
+        value = self.values.get(e.name)
+        if value is None:
+            return UNKNOWN
+        program = self.plan.program
+        if e.name in program.kpis or e.name == SCORE or e.name in program.pays:
+            # an empty KPI or pay is reported where it is declared, not again where it is read
+            return replace(value, causes=())
+        if e.name in program.metrics and value.maybe_none and not value.causes:
+            return replace(value, causes=(NoValueCause(self.owner, e.span, _metric_gap(program.metrics[e.name])),))
+        return value
+
+    def _dotted(self, e: ast.Dotted) -> Interval:
+        return self.values.get(f"{e.table}.{e.column}", UNKNOWN)
+
+    def _neg(self, e: ast.Neg) -> Interval:
+        return neg(self.eval(e.operand))
+
+    def _not(self, e: ast.Not) -> Interval:
+        v = self.eval(e.operand)
+        return replace(v, lo=ONE - v.hi, hi=ONE - v.lo)
+
+    def _binary(self, e: ast.Binary) -> Interval:
+        a, b = self.eval(e.left), self.eval(e.right)
+        if e.op == "+":
+            return add(a, b)
+        if e.op == "-":
+            return sub(a, b)
+        if e.op == "*":
+            return mul(a, b)
+        return div(a, b, NoValueCause(self.owner, e.span, "division"))
+
+    def _compare(self, e: ast.Compare) -> Interval:
+        return compare(e.op, self.eval(e.left), self.eval(e.right))
+
+    def _logic(self, e: ast.Logic) -> Interval:
+        a, b = self.eval(e.left), self.eval(e.right)
+        if e.op == "and":
+            return _merge(a, b, min(a.lo, b.lo), min(a.hi, b.hi), True)
+        return _merge(a, b, max(a.lo, b.lo), max(a.hi, b.hi), True)
+
+    def _in(self, e: ast.InList) -> Interval:
+        operand = self.eval(e.operand)
+        items = [self.eval(i) for i in e.items]
+        if operand.is_point and all(i.is_point for i in items):
+            return point(1 if any(i.lo == operand.lo for i in items) else 0)
+        return replace(UNKNOWN_BOOL, maybe_none=operand.maybe_none, causes=operand.causes)
+
+    def _if(self, e: ast.If) -> Interval:
+        cond = self.eval(e.cond)
+        if not cond.has_value:
+            return cond
+        if cond.lo == 1:
+            result = self.eval(e.then)
+        elif cond.hi == 0:
+            result = self.eval(e.else_)
+        else:
+            result = hull(self.eval(e.then), self.eval(e.else_))
+            result = replace(result, varies=result.varies or (cond.varies and not result.is_point))
+        if cond.maybe_none:
+            result = replace(result, maybe_none=True, causes=cond.causes + result.causes)
+        return result
+
+    def _otherwise(self, e: ast.Otherwise) -> Interval:
+        value = self.eval(e.expr)
+        if not value.maybe_none:
+            return value
+        fallback = self.eval(e.fallback)
+        if not value.has_value:
+            return fallback
+        merged = hull(replace(value, maybe_none=False, causes=()), fallback)
+        return replace(merged, maybe_none=fallback.maybe_none, causes=fallback.causes,
+                       varies=merged.varies or (value.varies and not merged.is_point))
+
+    def _call(self, e: ast.Call) -> Interval:
+        program = self.plan.program
+        if e.func in program.tables:
+            table = program.tables[e.func]
+            args = [self.eval(a) for a in e.args]
+            if table.graduated:
+                return graduated(table, args[0], args[1] if len(args) > 1 else None)
+            return step_lookup(table, args[0])
+        args = [self.eval(a) for a in e.args]
+        if e.func == "min":
+            return minimum(args)
+        if e.func == "max":
+            return maximum(args)
+        if e.func == "round":
+            return round_to(args[0], int(e.args[1].value))
+        return UNKNOWN  # pragma: no cover - the compiler admits no other call outside metrics

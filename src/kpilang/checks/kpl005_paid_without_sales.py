@@ -1,0 +1,56 @@
+"""KPL005 paid-without-sales: a pay can grow above its all-zero value while every result metric is zero.
+
+**Why.** Managers must see "actions → result → money". A bonus that rises with calls or meetings
+while no deal is won pays for activity, not sales; it is the money side of KPL004. A fixed salary
+is fine: the check asks whether the pay can exceed what it is when every metric is zero.
+
+**Avoid.**
+```
+pay call_bonus "Премия за звонки" = 50 * calls
+pay meeting_bonus = if meeting_rate >= 100% then 10000 else 0
+```
+
+**Prefer.** Tie money to the KPI score through a multiplier whose low band pays nothing
+(`below 70% : 0`), or to result metrics (`2% * revenue`). Where paying for activity is deliberate,
+say so with `# kpilang: ignore[KPL005] -- why`.
+"""
+
+from __future__ import annotations
+
+from kpilang.checks.base import Check, CheckContext, Finding
+from kpilang.checks.proofs import proofs, shown
+from kpilang.diagnostics import Severity
+
+
+def run(ctx: CheckContext):
+    program = ctx.program
+    if program.plan is None:
+        return
+    analysis = proofs(ctx)
+    params = analysis.witness_params()
+    baseline = analysis.evaluate({}, params)
+    reported: set[str] = set()
+    for name, pay in program.pays.items():
+        if not analysis.no_sales[name].varies:
+            continue  # proven: without sales the pay does not move with any metric
+        if any(dep in reported for dep in program.reaches(name)):
+            continue  # the pay it is built from is reported already
+        zero = baseline[name]
+        if not zero.definite:
+            continue
+        found = analysis.search(lambda v, n=name: v[n].lo if v[n].definite else None, lambda x, z=zero.lo: x > z)
+        if found is None:
+            yield Finding(f"pay `{name}` may move with activity while sales are zero, and no case was found to "
+                          "prove or rule it out", pay.name_span, severity=Severity.INFO)
+            continue
+        reported.add(name)
+        value = analysis.evaluate(found, params)[name].lo
+        witness = analysis.witness_text(found)
+        yield Finding(f"pay `{name}` rises from {zero.lo} to {value} without a single sale: {shown(witness)}",
+                      pay.name_span, witness=witness,
+                      help="pay for results: tie the money to the KPI score through a multiplier whose low band "
+                           "pays nothing, or to result metrics such as revenue")
+
+
+CHECK = Check("KPL005", "paid-without-sales", Severity.WARNING,
+              "a pay can rise above its all-zero value while every result metric is zero", run)

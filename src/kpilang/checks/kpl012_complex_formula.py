@@ -1,0 +1,37 @@
+"""KPL012 complex-formula: a formula too deep or too long to check by hand.
+
+**Why.** Transparency: a manager must be able to follow their pay with a calculator. A formula
+nested six levels deep or thirty terms long is one nobody can explain, and one nobody notices
+when it is wrong. The limits are `formula-depth` and `formula-length`.
+
+**Avoid.** `pay bonus = if a > 1 then (b * (c + d / (e - f))) else (g * (h + (i - j) / k))`
+
+**Prefer.** Split it: give the parts names (a KPI, a table, a separate pay) and combine them in
+a short formula: `pay total = salary + bonus + commission`.
+"""
+
+from __future__ import annotations
+
+from kpilang.checks.base import Check, CheckContext, Finding
+from kpilang.checks.support import formula_depth, formula_length
+from kpilang.diagnostics import Severity
+
+
+def run(ctx: CheckContext):
+    program, limits = ctx.program, ctx.limits
+    exprs = [(f"metric `{n}`", d.expr) for n, d in program.metrics.items()]
+    for n, d in program.kpis.items():
+        exprs += [(f"KPI `{n}`", d.expr), (f"the target of `{n}`", d.target)]
+    for n, d in program.pays.items():
+        exprs += [(f"pay `{n}`", e) for e in (d.expr, d.cap, d.floor) if e is not None]
+    for what, expr in exprs:
+        depth, length = formula_depth(expr), formula_length(expr)
+        if depth > limits.formula_depth:
+            yield Finding(f"the formula of {what} is nested {depth} levels deep (the limit is {limits.formula_depth})",
+                          expr.span, help="give its parts names (a KPI, a table, another pay) and combine them")
+        elif length > limits.formula_length:
+            yield Finding(f"the formula of {what} has {length} terms (the limit is {limits.formula_length})",
+                          expr.span, help="give its parts names (a KPI, a table, another pay) and combine them")
+
+
+CHECK = Check("KPL012", "complex-formula", Severity.WARNING, "a formula too deep or too long to check by hand", run)

@@ -1,0 +1,29 @@
+"""KPL013 motivation-without-kpi: no pay depends on a KPI or the KPI score.
+
+**Why.** Motivation without KPI is chaos: the money follows something other than the goals the
+plan declares, and the KPIs become decoration. A percentage of sales beside a KPI bonus is the
+combined model and is fine; a plan where *no* pay reads a KPI is not.
+
+**Avoid.** Only `pay commission = 5% * revenue` beside three KPIs.
+
+**Prefer.** `pay bonus = salary * multiplier(kpi_score)` (and, if you like, a commission beside it).
+"""
+
+from __future__ import annotations
+
+from kpilang.checks.base import Check, CheckContext, Finding
+from kpilang.checks.support import pays_reaching_kpis, plan_name_span
+from kpilang.diagnostics import Severity
+
+
+def run(ctx: CheckContext):
+    program = ctx.program
+    if program.plan is None or not program.pays or not program.kpis:
+        return
+    if not any(pays_reaching_kpis(program).values()):
+        yield Finding("no pay depends on a KPI or on `kpi_score`: the money ignores the plan's goals",
+                      plan_name_span(program),
+                      help="tie a bonus to the score, e.g. `pay bonus = salary * multiplier(kpi_score)`")
+
+
+CHECK = Check("KPL013", "motivation-without-kpi", Severity.WARNING, "no pay depends on a KPI or the KPI score", run)

@@ -1,0 +1,45 @@
+"""KPL019 unbounded-pay: a pay that grows without bound as an activity or quality metric grows.
+
+**Why.** Money per call with no cap is an invitation to make calls, not sales: a manager who
+dials a thousand one-minute calls earns more than one who closes a deal, and the budget has no
+ceiling. The check proves it by interval reasoning: every other input held within a large but
+finite range, does the pay become unbounded when this one metric is free? Uncapped commission on
+result metrics such as revenue is a legitimate choice and is not flagged.
+
+**Avoid.** `pay call_bonus "За звонки" = 50 * calls`
+
+**Prefer.** `pay call_bonus "За звонки" = 50 * calls  cap 10000`, or money through the KPI score,
+whose KPIs are capped.
+"""
+
+from __future__ import annotations
+
+from kpilang.checks.base import Check, CheckContext, Finding
+from kpilang.checks.proofs import bounded_run, proofs
+from kpilang.diagnostics import Severity
+
+
+def run(ctx: CheckContext):
+    program = ctx.program
+    if not program.pays:
+        return
+    analysis = proofs(ctx)
+    baseline = bounded_run(analysis)
+    growing = [n for n, m in program.metrics.items() if m.kind != "result"]
+    for metric in growing:
+        if analysis.ranges[metric].hi.is_finite():
+            continue
+        values = bounded_run(analysis, metric)
+        for name, pay in program.pays.items():
+            if values[name].hi.is_finite() or not baseline[name].hi.is_finite():
+                continue
+            # report the pay where the growth starts, not every pay that adds it up
+            if any(dep in program.pays and not values[dep].hi.is_finite() for dep in program.depends_on.get(name, ())):
+                continue
+            yield Finding(f"pay `{name}` grows without bound as `{metric}` grows", pay.name_span,
+                          help="add a `cap` to the pay, or pay through capped KPIs; uncapped money belongs to results "
+                               "such as revenue")
+
+
+CHECK = Check("KPL019", "unbounded-pay", Severity.WARNING,
+              "a pay that grows without bound as an activity or quality metric grows", run)

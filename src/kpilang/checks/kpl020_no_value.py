@@ -1,0 +1,48 @@
+"""KPL020 no-value: a KPI or pay that can have no value, without `otherwise`.
+
+**Why.** Division by zero, and an average, minimum, maximum, median or share over no rows, give
+*no value*. A KPI or pay left without a value is an evaluation error for that person — their
+statement cannot be computed. A new manager with no calls in their first week is exactly the
+person who needs a clear statement.
+
+**Avoid.** `kpi meeting_rate = meetings / calls  target 8%  weight 20%`
+
+**Prefer.** Say what the value is when it cannot be computed:
+`kpi meeting_rate = meetings / calls otherwise 0  target 8%  weight 20%`.
+"""
+
+from __future__ import annotations
+
+from kpilang.checks.base import Check, CheckContext, Finding
+from kpilang.checks.proofs import proofs
+from kpilang.checks.support import source_text
+from kpilang.diagnostics import Severity
+
+
+def run(ctx: CheckContext):
+    program = ctx.program
+    analysis = proofs(ctx)
+    for name, kpi in program.kpis.items():
+        value, target = analysis.engine.kpi_value(kpi, analysis.free)
+        yield from _report("KPI", name, value.causes + target.causes, ctx.sources)
+    for name in program.pays:
+        yield from _report("pay", name, analysis.free[name].causes, ctx.sources)
+
+
+def _report(kind: str, name: str, causes, sources):
+    seen = set()
+    for cause in causes:
+        if cause.owner != name or cause.span in seen:
+            continue
+        seen.add(cause.span)
+        text = source_text(sources, cause.span)
+        if cause.what == "division":
+            message = f"{kind} `{name}` can have no value: `{text}` divides by a value that can be zero"
+        else:
+            message = f"{kind} `{name}` can have no value: {cause.what}"
+        yield Finding(message, cause.span,
+                      help=f"say what the value is then: `{text} otherwise 0` (or another fallback); otherwise the "
+                           "person gets an evaluation error instead of a statement")
+
+
+CHECK = Check("KPL020", "no-value", Severity.WARNING, "a KPI or pay that can have no value, without otherwise", run)

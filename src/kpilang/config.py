@@ -1,0 +1,175 @@
+"""The linter's configuration: `[tool.kpilang]` in a pyproject.toml, or a kpilang.toml.
+
+The nearest file found from the linted plan's folder upwards wins (a pyproject.toml without a
+`[tool.kpilang]` table is passed over). In kpilang.toml the keys sit at the top level, or under
+`[tool.kpilang]` as in pyproject.toml:
+
+    select = ["KPL001", "met-without-sales"]   # only these checks (default: all)
+    ignore = ["KPL002"]                          # never these
+    [severity]                                   # change a check's severity
+    KPL018 = "error"
+    [limits]
+    kpis-max = 5
+    formula-depth = 8
+    history-min-share = "15%"
+
+A mistake in the configuration is a clear error naming the file and the key, never ignored.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from kpilang.checks.base import Check, Limits, by_name_or_code, registry
+from kpilang.diagnostics import Severity
+
+CONFIG_FILES = ("kpilang.toml", "pyproject.toml")
+KEYS = ("select", "ignore", "severity", "limits")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    source: Path | None = None
+    selected: frozenset[str] | None = None
+    """Check codes to run; None means all."""
+    ignored: frozenset[str] = frozenset()
+    severities: dict[str, Severity] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+
+    def enabled(self, check: Check) -> bool:
+        return (self.selected is None or check.code in self.selected) and check.code not in self.ignored
+
+    def severity_of(self, check: Check) -> Severity:
+        return self.severities.get(check.code, check.severity)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file from `start` (a file or folder) upwards."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            path = candidate / name
+            if path.is_file() and (name == "kpilang.toml" or _has_tool_table(path)):
+                return path
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "kpilang" in _read(path).get("tool", {})
+    except ConfigError:
+        return True  # a broken pyproject.toml is reported, not skipped
+
+
+@functools.cache
+def _cached(path: Path) -> LintConfig:
+    return parse_config(path)
+
+
+def config_for(plan: Path) -> LintConfig:
+    path = find_config(plan)
+    return LintConfig() if path is None else _cached(path.resolve())
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
+
+
+def parse_config(path: Path) -> LintConfig:
+    data = _read(path)
+    table = data.get("tool", {}).get("kpilang") if path.name == "pyproject.toml" or "tool" in data else data
+    if table is None:
+        return LintConfig(source=path)
+    where = f"{path}: [tool.kpilang]" if path.name == "pyproject.toml" or "tool" in data else str(path)
+    for key in table:
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key `{key}`; the keys are " + ", ".join(KEYS))
+    config = LintConfig(source=path)
+    if "select" in table:
+        config = replace(config, selected=frozenset(_codes(table["select"], f"{where}: select")))
+    if "ignore" in table:
+        config = replace(config, ignored=frozenset(_codes(table["ignore"], f"{where}: ignore")))
+    if "severity" in table:
+        config = replace(config, severities=_severities(table["severity"], f"{where}: severity"))
+    if "limits" in table:
+        config = replace(config, limits=_limits(table["limits"], f"{where}: limits"))
+    return config
+
+
+def _codes(value, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of check codes or names, such as [\"KPL001\", \"kpi-count\"]")
+    codes = []
+    for key in value:
+        check = by_name_or_code(key)
+        if check is None:
+            raise ConfigError(f"{where}: no check `{key}`; see docs/checks/index.md for the list")
+        codes.append(check.code)
+    return codes
+
+
+def _severities(value, where: str) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table such as `KPL018 = \"error\"`")
+    out = {}
+    for key, level in value.items():
+        check = by_name_or_code(key)
+        if check is None:
+            raise ConfigError(f"{where}: no check `{key}`")
+        if level not in ("error", "warning", "info"):
+            raise ConfigError(f"{where}: `{key}` must be \"error\", \"warning\" or \"info\", not {level!r}")
+        out[check.code] = Severity(level)
+    return out
+
+
+def _limits(value, where: str) -> Limits:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table such as `kpis-max = 5`")
+    changes = {}
+    for key, raw in value.items():
+        attr = Limits.FIELDS.get(key)
+        if attr is None:
+            raise ConfigError(f"{where}: unknown limit `{key}`; the limits are " + ", ".join(Limits.FIELDS))
+        if attr == "history_min_share":
+            changes[attr] = _share(raw, f"{where}: {key}")
+        else:
+            if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+                raise ConfigError(f"{where}: `{key}` must be a whole number ≥ 0, not {raw!r}")
+            changes[attr] = raw
+    limits = replace(Limits(), **changes)
+    if limits.kpis_min > limits.kpis_max or limits.metrics_min > limits.metrics_max:
+        raise ConfigError(f"{where}: a minimum is above its maximum")
+    return limits
+
+
+def _share(raw, where: str) -> Decimal:
+    """A share as "15%" or a number between 0 and 1 (written as a string to stay exact)."""
+    text = raw.strip() if isinstance(raw, str) else None
+    if text is None:
+        raise ConfigError(f"{where}: write the share as a string, \"15%\" or \"0.15\", so it stays exact")
+    try:
+        value = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+    except InvalidOperation:
+        raise ConfigError(f"{where}: {raw!r} is not a share such as \"15%\"") from None
+    if not 0 <= value <= 1:
+        raise ConfigError(f"{where}: {raw!r} is not between 0% and 100%")
+    return value
+
+
+def all_codes() -> list[str]:
+    return list(registry())

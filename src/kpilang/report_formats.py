@@ -1,0 +1,132 @@
+"""Lint findings for machines: JSON (cli.md), SARIF 2.1.0 (code scanning) and GitHub annotations.
+
+The human format, rustc-style text with the source line and a caret, lives with the diagnostics
+themselves (`diagnostics.render_text`); this module holds only the formats other tools read.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from kpilang.checks.base import registry
+from kpilang.diagnostics import Diagnostic, Severity
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+HELP_ROOT = "docs/checks"
+
+
+def summary(diagnostics: list[Diagnostic], files: int) -> dict[str, int]:
+    return {
+        "files": files,
+        "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
+        "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+    }
+
+
+def to_json(diagnostics: list[Diagnostic], files: int) -> str:
+    return json.dumps({"diagnostics": [d.to_json() for d in diagnostics], "summary": summary(diagnostics, files)},
+                      ensure_ascii=False, indent=1)
+
+
+def _tool_version() -> str:
+    try:
+        return version("kpilang")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without metadata
+        return "0"
+
+
+def _level(severity: Severity) -> str:
+    return {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}[severity]
+
+
+def _uri(file: str) -> str:
+    path = Path(file)
+    return path.as_posix() if not path.is_absolute() else path.as_uri()
+
+
+def to_sarif(diagnostics: list[Diagnostic]) -> str:
+    """One SARIF 2.1.0 run: every check as a rule (with its page), every finding as a result."""
+    checks = registry()
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for code in sorted({d.code for d in diagnostics}):
+        index[code] = len(rules)
+        check = checks.get(code)
+        rule: dict[str, Any] = {"id": code}
+        if check is not None:
+            rule.update({
+                "name": check.name,
+                "shortDescription": {"text": check.summary},
+                "fullDescription": {"text": check.doc.split("\n\n", 1)[-1][:2000] or check.summary},
+                "helpUri": f"{HELP_ROOT}/{code}-{check.name}.md",
+                "defaultConfiguration": {"level": _level(check.severity)},
+            })
+        else:
+            name = next(d.name for d in diagnostics if d.code == code)
+            rule.update({"name": name, "shortDescription": {"text": f"compile error: {name}"},
+                         "defaultConfiguration": {"level": "error"}})
+        rules.append(rule)
+    results = []
+    for d in diagnostics:
+        message = d.message + (f"\nhelp: {d.help}" if d.help else "")
+        result: dict[str, Any] = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": _level(d.severity),
+            "message": {"text": message},
+            "locations": [_location(d.span)],
+        }
+        if d.notes:
+            result["relatedLocations"] = [
+                {**_location(n.span), "id": i, "message": {"text": n.message}} for i, n in enumerate(d.notes)
+            ]
+        if d.witness is not None:
+            result["properties"] = {"witness": dict(d.witness)}
+        results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "kpilang", "version": _tool_version(),
+                                "informationUri": "https://pypi.org/project/kpilang/", "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=1)
+
+
+def _location(span) -> dict[str, Any]:
+    return {"physicalLocation": {
+        "artifactLocation": {"uri": _uri(span.file)},
+        "region": {"startLine": span.line, "startColumn": span.column,
+                   "endLine": span.end_line, "endColumn": max(span.end_column, span.column + 1 if span.end_line == span.line else 1)},
+    }}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def to_github(diagnostics: list[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: one `::error file=…,line=…,col=…::…` line per finding."""
+    lines = []
+    for d in diagnostics:
+        command = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[d.severity]
+        props = ",".join([
+            f"file={_escape_property(d.span.file)}", f"line={d.span.line}", f"col={d.span.column}",
+            f"endLine={d.span.end_line}", f"endColumn={d.span.end_column}",
+            f"title={_escape_property(f'{d.code} {d.name}')}",
+        ])
+        text = d.message + (f"\nhelp: {d.help}" if d.help else "")
+        if d.witness:
+            text += "\nwitness: " + ", ".join(f"{k} = {v}" for k, v in d.witness.items())
+        lines.append(f"::{command} {props}::{_escape_data(text)}")
+    return "\n".join(lines)
