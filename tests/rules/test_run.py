@@ -50,3 +50,10 @@ def test_evaluates_on_the_demo_data(name):
         for error in person["errors"]:
             text = json.dumps(error, ensure_ascii=False)
             assert "data" in text.lower() or "target" in text.lower(), (person["manager_id"], text)
+
+
+@pytest.mark.skipif(not command_exists("fmt"), reason="`kpilang fmt` is not built yet")
+def test_plans_are_in_canonical_layout():
+    """Templates are copied by users: they start from the one layout `kpilang fmt` writes."""
+    result = CliRunner().invoke(main, ["fmt", "--check", str(RULES)])
+    assert result.exit_code == 0, result.output
