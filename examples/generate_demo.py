@@ -335,10 +335,9 @@ def build_people(seed: int, people: int, quarter: Quarter) -> list[Person]:
     result: list[Person] = []
     for team_index, (team, size) in enumerate(zip(teams, sizes)):
         mix = ONLINE_TEAM_ROLE_MIX if team == ONLINE_TEAM else FIELD_TEAM_ROLE_MIX
-        roles = ["head"] + split_by_quota(size - 1, mix)
-        members = roles[1:]
-        rng.shuffle(members)
-        for position, role in enumerate(["head"] + members):
+        members = split_by_quota(size - 1, mix)
+        rng.shuffle(members)  # so that ids do not give roles away
+        for role in ["head"] + members:
             if role == "head":
                 person_id = f"h{team_index + 1:02d}"
             else:
@@ -699,9 +698,7 @@ class Simulation:
         lead.status = "converted"
         created = started + dt.timedelta(seconds=duration)
         amount = rng.randrange(rub(5_000), rub(60_000))  # shop orders come with kopecks
-        deal = self.open_deal(Client(), created, amount, 700, (0, 5), True, "new", lead)
-        if deal.closed_at is not None and deal.closed_at.date() > created.date() + dt.timedelta(days=7):
-            deal.closed_at = created + dt.timedelta(hours=rng.randint(1, 72))
+        self.open_deal(Client(), created, amount, 700, (0, 5), True, "new", lead)
 
     def existing_clients(self, day: dt.date, skill: int) -> None:
         rng = self.rng
