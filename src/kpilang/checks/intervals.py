@@ -187,7 +187,9 @@ def round_to(a: Interval, digits: int) -> Interval:
     quantum = Decimal(1).scaleb(-digits)
 
     def q(x: Decimal) -> Decimal:
-        return x if x.is_infinite() else x.quantize(quantum, rounding=ROUND_HALF_UP)
+        if x.is_infinite() or x.adjusted() > 20:  # beyond any real amount: already whole, leave it
+            return x
+        return x.quantize(quantum, rounding=ROUND_HALF_UP)
 
     if not a.has_value:
         return a

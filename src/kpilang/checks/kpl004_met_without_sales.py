@@ -12,7 +12,7 @@ witness, which evaluates exactly to the claim.
 kpi calls_kpi = calls            target 800  weight 60%  cap 150%
 kpi meetings_kpi = meetings      target 40   weight 40%  cap 150%
 ```
-Witness: calls = 1000, meetings = 1000, revenue = 0 → score 150%.
+Witness: calls = 1000, meetings = 100, revenue = 0 → score 135%.
 
 **Prefer.** Give result KPIs (revenue, new clients) enough weight, and cap activity KPIs, so that
 activity alone stays below 100%: in the example, 150% cap × 20% weight on the meeting rate gives
@@ -39,7 +39,8 @@ def run(ctx: CheckContext):
     if not bound.has_value or bound.hi < ONE:
         return  # proven: without sales the score stays below 100%
     results = [n for n, m in program.metrics.items() if m.kind == "result"]
-    zero = ", ".join(f"`{n}`" for n in results) if results else "(no metric is marked `kind result`)"
+    zero = ("every result metric (" + ", ".join(f"`{n}`" for n in results) + ") is zero") if results else \
+        "no metric is marked `kind result`"
     found = analysis.search(score_objective, lambda s: s >= ONE)
     notes = tuple(
         Note(span=k.name_span, message=f"`{k.name}` can reach {percent(analysis.no_sales[k.name].hi)} × {percent(k.weight)} "
@@ -49,7 +50,7 @@ def run(ctx: CheckContext):
     )
     if found is None:
         yield Finding(f"cannot prove that the KPI score stays below 100% without sales: it is bounded only by "
-                      f"{percent(bound.hi) if bound.hi.is_finite() else 'nothing'} when {zero} are zero",
+                      f"{percent(bound.hi) if bound.hi.is_finite() else 'nothing'} when {zero}",
                       plan_name_span(program), severity=Severity.WARNING, notes=notes,
                       help="cap the activity KPIs (`cap 150%`) and weigh the result KPIs so that activity alone "
                            "stays below 100%")

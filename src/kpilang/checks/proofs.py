@@ -28,10 +28,10 @@ TINY = Decimal("1E-30")
 """Targets are positive: the smallest one the proofs consider."""
 
 _CANDIDATES = {
-    Unit.COUNT: ("1000", "100", "10", "1", "0"),
-    Unit.MONEY: ("1000000", "10000", "100", "0"),
-    Unit.DURATION: ("3600", "600", "60", "1", "0"),
-    Unit.NUMBER: ("1000", "1", "0.5", "0.1", "0"),
+    Unit.COUNT: ("1000000", "10000", "1000", "100", "10", "1", "0"),
+    Unit.MONEY: ("100000000", "1000000", "10000", "100", "0"),
+    Unit.DURATION: ("86400", "3600", "600", "60", "1", "0"),
+    Unit.NUMBER: ("1000000", "1000", "1", "0.5", "0.1", "0"),
 }
 _WITNESS_SALARY = Decimal("100000")
 _WITNESS_TARGET = {Unit.COUNT: Decimal("100"), Unit.MONEY: Decimal("1000000"), Unit.DURATION: Decimal("600"),
@@ -151,12 +151,15 @@ class PlanProofs:
                     break
         if best is None or not goal(best):
             return None
-        for n in free:  # keep only what the claim needs
-            if current[n] != 0:
-                trial = {**current, n: ZERO}
+        for n in free:  # the smallest round values that still make the claim: a witness a person can read
+            for value in sorted(choices[n]):
+                if value >= current[n]:
+                    break
+                trial = {**current, n: value}
                 got = score(trial)
                 if got is not None and goal(got):
                     current = trial
+                    break
         return current
 
     def _candidates(self, metric: str) -> list[Decimal]:

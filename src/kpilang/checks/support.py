@@ -3,6 +3,8 @@ a formula read, how big is it."""
 
 from __future__ import annotations
 
+import re
+
 from kpilang.compile.program import SCORE, Program
 from kpilang.diagnostics import Span
 from kpilang.syntax import ast
@@ -15,8 +17,9 @@ def plan_name_span(program: Program) -> Span:
     lines = program.sources.get(span.file, "").splitlines()
     if 1 <= span.line <= len(lines):
         line = lines[span.line - 1]
-        at = line.find(plan.name, span.column - 1)
-        if at >= 0:
+        match = re.compile(r"plan\s+(" + re.escape(plan.name) + r")(?!\w)").search(line, span.column - 1)
+        if match is not None:
+            at = match.start(1)
             return Span(file=span.file, line=span.line, column=at + 1, end_line=span.line,
                         end_column=at + 1 + len(plan.name))
     return Span(file=span.file, line=span.line, column=span.column, end_line=span.line, end_column=span.column + 4)

@@ -1,0 +1,97 @@
+"""The check pages in docs/checks/, made from each check's docstring.
+
+`python -m kpilang.checks.docs docs/checks` rewrites them; a test keeps the committed pages in
+sync with the docstrings, so the documentation moves with the behaviour.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kpilang.checks.base import Check, registry
+
+
+def page_name(check: Check) -> str:
+    return f"{check.code}-{check.name}.md"
+
+
+def render_page(check: Check) -> str:
+    lines = check.doc.splitlines()
+    body = "\n".join(lines[1:]).strip()  # the first line repeats the code, name and summary
+    return (
+        f"# {check.code} {check.name}\n\n"
+        f"{check.summary[0].upper() + check.summary[1:]}.\n\n"
+        f"Default severity: **{check.severity.value}**."
+        + (" Runs only with `kpilang lint --history DATA`." if check.needs_history else "")
+        + f"\n\n{body}\n\n"
+        f"To silence one finding, say why on its line or the line above:\n"
+        f"`# kpilang: ignore[{check.code}] -- the reason`. To change the severity or switch the check off for a\n"
+        f"project, see [the configuration](index.md#configuration).\n"
+    )
+
+
+def render_index() -> str:
+    rows = "\n".join(
+        f"| [{c.code}]({page_name(c)}) | `{c.name}` | {c.severity.value} | {c.summary} |" for c in registry().values()
+    )
+    return f"""# Checks
+
+`kpilang lint` compiles each plan and then runs these checks on it. Errors make the command exit
+with status 1; warnings are reported but do not fail it.
+
+| code | name | default | finds |
+|---|---|---|---|
+{rows}
+
+## Proofs and witnesses
+KPL004, KPL005, KPL009, KPL016, KPL019 and KPL020 reason over every possible month of every
+person: each formula is evaluated over ranges of values (interval analysis), which bounds what it
+can give. A bound is a proof ("without sales the score stays below 30%"). Where a problem *can*
+happen, the finding carries a **witness**: concrete metric values (in the message and in the JSON
+`witness` field) that, evaluated exactly, make it happen. Put them in a `test` block to keep the
+fix honest. When neither a proof nor a witness is found, the check says so instead of guessing.
+
+## Ignore comments
+`# kpilang: ignore[KPL012] -- the reason` silences the named checks for findings on the same
+line, or on the next line when the comment stands alone. The reason is required (KPL021); an
+ignore that silences nothing is reported (KPL022). Compile errors cannot be ignored.
+
+## Configuration
+The nearest `kpilang.toml`, or `pyproject.toml` with a `[tool.kpilang]` table, found from the
+linted file's folder upwards:
+
+```toml
+[tool.kpilang]
+select = ["KPL001", "met-without-sales"]   # only these (default: all)
+ignore = ["KPL002"]                          # never these
+[tool.kpilang.severity]
+KPL018 = "error"                             # error, warning or info
+[tool.kpilang.limits]
+kpis-min = 2
+kpis-max = 4
+metrics-min = 6
+metrics-max = 8
+formula-depth = 6          # the deepest nesting of operations
+formula-length = 25        # the most operations and operands
+history-min-share = "10%"  # with --history: a target fewer people reached is unrealistic
+```
+In a `kpilang.toml` the same keys may also stand at the top level, without `[tool.kpilang]`.
+"""
+
+
+def write_docs(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for check in registry().values():
+        path = folder / page_name(check)
+        path.write_text(render_page(check), encoding="utf-8")
+        written.append(path)
+    index = folder / "index.md"
+    index.write_text(render_index(), encoding="utf-8")
+    return [*written, index]
+
+
+if __name__ == "__main__":
+    for written in write_docs(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/checks")):
+        print(written)

@@ -1,0 +1,40 @@
+"""Every check against its case file: it fires on the failing snippets, at the expected line and
+column (and with the expected witness), and stays silent on the passing ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kpilang.config import LintConfig
+from kpilang.diagnostics import Severity
+from kpilang.lint import lint_file
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _cases():
+    for path in sorted(CASES.glob("KPL*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in spec["cases"]:
+            yield pytest.param(spec["check"], case, id=f"{path.stem}: {case['name']}")
+
+
+@pytest.mark.parametrize(("code", "case"), list(_cases()))
+def test_case(code: str, case: dict, tmp_path: Path) -> None:
+    plan = tmp_path / "case.kpi"
+    plan.write_text(case["source"], encoding="utf-8")
+    result = lint_file(plan, config=LintConfig())
+    compile_errors = [d for d in result.diagnostics if not d.code.startswith("KPL") and d.severity is Severity.ERROR]
+    assert not compile_errors, [d.message for d in compile_errors]
+    found = sorted((d for d in result.diagnostics if d.code == code), key=lambda d: (d.span.line, d.span.column))
+    expected = sorted(case["expect"], key=lambda e: (e["line"], e["column"]))
+    assert [(d.span.line, d.span.column) for d in found] == [(e["line"], e["column"]) for e in expected], \
+        [d.message for d in found]
+    for diag, want in zip(found, expected):
+        assert diag.severity is not Severity.INFO, diag.message
+        if "witness" in want:
+            assert diag.witness is not None
+            assert {k: diag.witness.get(k) for k in want["witness"]} == want["witness"]
