@@ -16,7 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from kpilang.compile.program import KpiDef, PayDef
 from kpilang.evaluate.numbers import ZERO, tidy
-from kpilang.evaluate.results import KpiFigures, PayFigures
+from kpilang.evaluate.results import KpiFigures, PayFigures, trusted_builder
+
+_kpi_figures = trusted_builder(KpiFigures)
+_pay_figures = trusted_builder(PayFigures)
 
 
 class KpiRule:
@@ -44,17 +47,18 @@ class KpiRule:
             attainment, floored = ZERO, True
         elif self.cap is not None and raw > self.cap:
             attainment, capped = self.cap, True
-        return KpiFigures(
-            value=value, target=target, raw_attainment=raw, attainment=attainment, capped=capped, floored=floored,
-            cap=self.cap, lower_is_better=self.lower_is_better, weight=self.weight,
-            contribution=self.weight * attainment,
-        )
+        return _kpi_figures({
+            "value": value, "target": target, "raw_attainment": raw, "attainment": attainment, "capped": capped,
+            "floored": floored, "cap": self.cap, "lower_is_better": self.lower_is_better, "weight": self.weight,
+            "contribution": self.weight * attainment,
+        })
 
     def failed(self, value: Decimal | None = None, target: Decimal | None = None) -> KpiFigures:
-        return KpiFigures(
-            value=value, target=target, raw_attainment=None, attainment=None, capped=False, cap=self.cap,
-            lower_is_better=self.lower_is_better, weight=self.weight, contribution=None,
-        )
+        return _kpi_figures({
+            "value": value, "target": target, "raw_attainment": None, "attainment": None, "capped": False,
+            "floored": False, "cap": self.cap, "lower_is_better": self.lower_is_better, "weight": self.weight,
+            "contribution": None,
+        })
 
 
 def score_of(*kpis: KpiFigures) -> Decimal | None:
@@ -86,9 +90,10 @@ class PayRule:
             amount, capped = cap, True
         if floor is not None and amount < floor:
             amount, floored = floor, True
-        return PayFigures(raw=raw, cap=cap, floor=floor, capped=capped, floored=floored, unrounded=amount,
-                          value=amount.quantize(self.quantum, rounding=ROUND_HALF_UP))
+        return _pay_figures({"raw": raw, "cap": cap, "floor": floor, "capped": capped, "floored": floored,
+                             "unrounded": amount, "value": amount.quantize(self.quantum, rounding=ROUND_HALF_UP)})
 
     @staticmethod
     def failed(raw: Decimal | None = None, cap: Decimal | None = None, floor: Decimal | None = None) -> PayFigures:
-        return PayFigures(raw=raw, cap=cap, floor=floor, capped=False, floored=False, unrounded=None, value=None)
+        return _pay_figures({"raw": raw, "cap": cap, "floor": floor, "capped": False, "floored": False,
+                             "unrounded": None, "value": None})

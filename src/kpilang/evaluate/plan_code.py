@@ -22,7 +22,7 @@ from kpilang.evaluate.figures import KpiRule, PayRule, score_of
 from kpilang.evaluate.formula_code import Code, CodeSpace, FormulaCompiler
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.numbers import minor_unit
-from kpilang.evaluate.results import PersonOutcome
+from kpilang.evaluate.results import PersonOutcome, trusted_builder
 from kpilang.evaluate.table_lookup import GraduatedTable, LookupFailed, StepTable
 from kpilang.syntax import ast
 
@@ -113,7 +113,7 @@ class PlanCode:
         self._subject_name = ""
         self.source = self._generate()
         namespace = self.space.namespace
-        namespace.update(FAULTS=FAULTS, score_of=score_of, Outcome=PersonOutcome)
+        namespace.update(FAULTS=FAULTS, score_of=score_of, Outcome=trusted_builder(PersonOutcome))
         exec(compile(self.source, f"<kpilang plan {program.file}>", "exec"), namespace)
         self.run = namespace["run"]
 
@@ -173,8 +173,8 @@ class PlanCode:
                 lines += self._score(kpi_figures)
         kpis = ", ".join(f"{n!r}: {f}" for n, f in zip((s.name for s in self.subjects if s.kind == "kpi"), kpi_figures))
         pays = ", ".join(f"{n!r}: {f}" for n, f in pay_figures)
-        lines.append(f"    return Outcome(metrics=metrics, kpis={{{kpis}}}, kpi_score=score, pays={{{pays}}}, "
-                     "table_hits=hits, errors=errors, trace=[])")
+        lines.append(f"    return Outcome({{'metrics': metrics, 'kpis': {{{kpis}}}, 'kpi_score': score, 'pays': {{{pays}}}, "
+                     "'table_hits': hits, 'errors': errors, 'trace': []})")
         return "\n".join(lines) + "\n"
 
     def _subject(self, kind: str, name: str, definition: Any) -> tuple[int, Subject]:

@@ -11,7 +11,7 @@ them exact.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Callable, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -168,3 +168,29 @@ class PersonOutcome(_Result):
             if err.subject == subject:
                 return err
         return None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def trusted_builder(cls: type[M]) -> Callable[[dict[str, Any]], M]:
+    """A constructor for figures the engine computed itself, skipping validation.
+
+    The formula stage builds several of these models per person; validating Decimals it has just
+    computed would cost more than computing them. `build(values)` needs every field, each already
+    of its declared type, and gives a model equal to `cls(**values)` (the tests check this on
+    every kind of outcome). Anything built from outside data goes through normal validation.
+    """
+    fields = set(cls.model_fields)
+    new = object.__new__
+    set_attribute = object.__setattr__
+
+    def build(values: dict[str, Any]) -> M:
+        model = new(cls)
+        set_attribute(model, "__dict__", values)
+        set_attribute(model, "__pydantic_fields_set__", fields)
+        set_attribute(model, "__pydantic_extra__", None)
+        set_attribute(model, "__pydantic_private__", None)
+        return model
+
+    return build

@@ -15,7 +15,9 @@ from decimal import Decimal
 
 from kpilang.compile.program import TableDef
 from kpilang.evaluate.numbers import ZERO, plain
-from kpilang.evaluate.results import TableHit, TierPart
+from kpilang.evaluate.results import TableHit, TierPart, trusted_builder
+
+_table_hit = trusted_builder(TableHit)
 
 
 class LookupFailed(Exception):
@@ -76,8 +78,9 @@ class StepTable:
     def hit(self, argument: Decimal, subject: str, call: str) -> tuple[Decimal, TableHit]:
         index = self.band_of(argument)
         low, high, value = self.bands[index]
-        return value, TableHit(table=self.name, subject=subject, call=call, argument=argument, band=index,
-                               low=low, high=high, value=value, result=value)
+        return value, _table_hit({"table": self.name, "subject": subject, "call": call, "argument": argument,
+                                  "base": None, "graduated": False, "band": index, "low": low, "high": high,
+                                  "value": value, "result": value, "parts": []})
 
 
 class GraduatedTable:

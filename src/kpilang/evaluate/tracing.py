@@ -18,6 +18,26 @@ from kpilang.evaluate.results import KpiFigures, PayFigures, PersonOutcome, Step
 from kpilang.evaluate.table_lookup import band_text, why_in_band
 
 
+def figure_of(program: Program, inputs: Any, outcome: PersonOutcome, name: str) -> Any:
+    """The value a name has in one person's formulas: a metric, `salary`, `targets.X`, `managers.X`,
+    `kpi_score`, a KPI (its attainment) or a pay (its rounded amount); None for no value."""
+    if name in program.metrics:
+        return inputs.metrics.get(name)
+    if name == SALARY:
+        return inputs.salary
+    if name.startswith("targets."):
+        return inputs.targets.get(name.split(".", 1)[1])
+    if name.startswith("managers."):
+        return inputs.managers.get(name.split(".", 1)[1])
+    if name == SCORE:
+        return outcome.kpi_score
+    if name in outcome.kpis:
+        return outcome.kpis[name].attainment
+    if name in outcome.pays:
+        return outcome.pays[name].value
+    return None
+
+
 class TraceBuilder:
     def __init__(self, program: Program, text: SourceText):
         self.program = program
@@ -32,21 +52,7 @@ class TraceBuilder:
         p = self.program
 
         def value_of(name: str) -> Any:
-            if name in p.metrics:
-                return inputs.metrics.get(name)
-            if name == SALARY:
-                return inputs.salary
-            if name.startswith("targets."):
-                return inputs.targets.get(name.split(".", 1)[1])
-            if name.startswith("managers."):
-                return inputs.managers.get(name.split(".", 1)[1])
-            if name == SCORE:
-                return outcome.kpi_score
-            if name in outcome.kpis:
-                return outcome.kpis[name].attainment
-            if name in outcome.pays:
-                return outcome.pays[name].value
-            return None
+            return figure_of(p, inputs, outcome, name)
 
         def put_in(node: Any) -> str | None:
             key = leaf_key(node)

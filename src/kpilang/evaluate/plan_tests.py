@@ -1,0 +1,291 @@
+"""Running a plan's `test` blocks: `given` values in, figures out, compared exactly.
+
+A test sets metric values, `salary`, `targets.NAME` and `managers.COLUMN` directly (no data is
+read), evaluates the plan's formulas for that one imagined person, and compares every `expect`
+as an exact decimal: a KPI by its attainment, `kpi_score`, a pay by its rounded amount, a metric
+by its value, a table by its result (`multiplier(kpi_score)`, or the bare table name when the plan
+calls it once). A value an expectation needs but `given` lacks is a test error that names it:
+a test never passes on a figure made up from a missing input.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from kpilang.compile import compile_file
+from kpilang.compile.program import SALARY, SCORE, Program, TestDef
+from kpilang.diagnostics import Diagnostic
+from kpilang.evaluate.formula_text import SourceText
+from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
+from kpilang.evaluate.plan_code import leaf_key
+from kpilang.evaluate.results import EvalError, PersonOutcome, Step
+from kpilang.evaluate.tracing import figure_of
+from kpilang.syntax import ast
+
+
+class ExpectationOutcome(BaseModel):
+    """One `expect NAME = VALUE` of a test."""
+
+    name: str
+    """As written: `kpi_score`, `bonus`, `multiplier(kpi_score)`."""
+    kind: str
+    """metric | kpi | score | pay | table | target"""
+    expected: Decimal | str | bool
+    actual: Decimal | str | bool | None
+    passed: bool
+    problem: str | None = None
+    """Why there is no figure to compare: an evaluation error, or inputs `given` lacks."""
+    line: int
+    column: int
+
+
+class PlanTestOutcome(BaseModel):
+    """One `test` block."""
+
+    name: str
+    file: str
+    line: int
+    column: int
+    passed: bool
+    expectations: list[ExpectationOutcome]
+    missing: list[str] = []
+    """Inputs the expectations need that `given` does not set."""
+    problems: list[str] = []
+    """Given values that cannot be used (a metric given a text, …)."""
+    errors: list[EvalError] = []
+    """Evaluation errors of the figures the test checks."""
+    trace: list[Step] = []
+    """The steps that produced the figures of the failed expectations."""
+
+
+class FileTestReport(BaseModel):
+    """The tests of one plan file, or why they could not run."""
+
+    file: str
+    compiled: bool
+    diagnostics: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+    tests: list[PlanTestOutcome] = []
+
+    @property
+    def passed(self) -> int:
+        return sum(t.passed for t in self.tests)
+
+    @property
+    def failed(self) -> int:
+        return sum(not t.passed for t in self.tests)
+
+
+def run_tests_in_file(path: str | Path) -> FileTestReport:
+    """Compile a plan file and run its tests; a plan that does not compile runs no test."""
+    result = compile_file(path)
+    if result.program is None:
+        return FileTestReport(file=str(path), compiled=False, diagnostics=result.diagnostics, sources=result.sources)
+    return FileTestReport(file=str(path), compiled=True, diagnostics=result.diagnostics, sources=result.sources,
+                          tests=run_plan_tests(result.program))
+
+
+def run_plan_tests(program: Program, engine: FormulaEngine | None = None) -> list[PlanTestOutcome]:
+    """Run every test block of a compiled program, in the order written."""
+    engine = engine or FormulaEngine(program)
+    return [_run_one(program, engine, test) for test in program.tests]
+
+
+# ---- one test ------------------------------------------------------------------------------------
+
+
+def _run_one(program: Program, engine: FormulaEngine, test: TestDef) -> PlanTestOutcome:
+    inputs, given_keys, problems = _inputs(program, test)
+    outcome = engine.evaluate(inputs, trace=True)
+    expectations: list[ExpectationOutcome] = []
+    missing_all: list[str] = []
+    relevant: set[str] = set()
+    failed_subjects: set[str] = set()
+    for tv in test.expect:
+        kind, name, needs, call = _describe(program, tv.target)
+        subjects = needs | ({_user_of(program, call)} if call is not None else set())
+        relevant |= subjects
+        missing = _missing_inputs(program, needs, given_keys)
+        for m in missing:
+            if m not in missing_all:
+                missing_all.append(m)
+        problem = None
+        actual = None
+        if missing:
+            problem = f"`given` does not set {', '.join(missing)}, which {name} needs"
+        else:
+            actual, problem = _actual(program, engine, inputs, outcome, kind, name, call)
+        passed = problem is None and _equal(actual, tv.value)
+        if not passed:
+            failed_subjects |= subjects
+        expectations.append(ExpectationOutcome(
+            name=name, kind=kind, expected=tv.value, actual=actual, passed=passed, problem=problem,
+            line=tv.span.line, column=tv.span.column,
+        ))
+    errors = [e for e in outcome.errors if e.subject in relevant]
+    passed = not problems and all(e.passed for e in expectations)
+    trace = _trace_for(program, outcome, failed_subjects) if not passed else []
+    return PlanTestOutcome(
+        name=test.name, file=test.span.file, line=test.span.line, column=test.span.column, passed=passed,
+        expectations=expectations, missing=missing_all, problems=problems, errors=errors, trace=trace,
+    )
+
+
+def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], list[str]]:
+    metrics: dict[str, Decimal | None] = {}
+    targets: dict[str, Decimal] = {}
+    managers: dict[str, Any] = {}
+    salary = None
+    keys: set[str] = set()
+    problems: list[str] = []
+    for tv in test.given:
+        key = leaf_key(tv.target)
+        keys.add(key)
+        number = tv.value if isinstance(tv.value, Decimal) else None
+        if key.startswith("managers."):
+            managers[key.split(".", 1)[1]] = tv.value
+            continue
+        if number is None:
+            problems.append(f"`{key}` must be given a number, not {_shown(tv.value)} (line {tv.span.line})")
+            continue
+        if key == SALARY:
+            salary = number
+            managers[SALARY] = number
+        elif key.startswith("targets."):
+            targets[key.split(".", 1)[1]] = number
+        else:
+            metrics[key] = number
+    inputs = PersonInputs(metrics=metrics, salary=salary, targets=targets, managers=managers,
+                          person=f'test "{test.name}"', period="the test")
+    return inputs, keys, problems
+
+
+def _describe(program: Program, target: Any) -> tuple[str, str, set[str], ast.Call | None]:
+    """(kind, name as written, the names whose figures it reads, the table call if any)."""
+    if isinstance(target, ast.Call):
+        return "table", SourceText(program.sources).text(target.span), _names_in(target), target
+    key = leaf_key(target)
+    if key == SCORE:
+        return "score", key, {SCORE}, None
+    if key in program.kpis:
+        return "kpi", key, {key}, None
+    if key in program.pays:
+        return "pay", key, {key}, None
+    if key in program.metrics:
+        return "metric", key, {key}, None
+    if key in program.tables:
+        call = _only_call(program, key)
+        return "table", key, _names_in(call), call
+    return "target", key, {key}, None
+
+
+def _missing_inputs(program: Program, subjects: set[str], given: set[str]) -> list[str]:
+    """The inputs (metrics, salary, targets.X, managers.X) the subjects need and `given` lacks."""
+    missing: list[str] = []
+    seen: set[str] = set()
+    stack = sorted(subjects)
+    while stack:
+        node = stack.pop()
+        if node in seen or node in given:
+            continue
+        seen.add(node)
+        if node in program.metrics or node == SALARY or node.startswith(("targets.", "managers.")):
+            missing.append(node)
+            continue
+        stack.extend(sorted(program.depends_on.get(node, ()), reverse=True))
+    return sorted(missing)
+
+
+def _actual(program: Program, engine: FormulaEngine, inputs: PersonInputs, outcome: PersonOutcome, kind: str,
+            name: str, call: ast.Call | None) -> tuple[Any, str | None]:
+    if kind == "table":
+        try:
+            value = engine.evaluate_expression(call, lambda node: figure_of(program, inputs, outcome, leaf_key(node)))
+        except Exception as exc:  # a look-up outside the bands: the message says which
+            return None, str(getattr(exc, "message", exc))
+        if value is None:
+            blockers = [n for n in sorted(_names_in(call)) if figure_of(program, inputs, outcome, n) is None]
+            why = "; ".join(_why(outcome, n) for n in blockers) or "an argument has no value"
+            return None, why
+        return value, None
+    value = figure_of(program, inputs, outcome, name)
+    if value is None:
+        return None, _why(outcome, name)
+    return value, None
+
+
+def _why(outcome: PersonOutcome, name: str) -> str:
+    error = outcome.error_for(name)
+    if error is None:
+        return f"{name} has no value"
+    return f"{error.message} ({error.location()})"
+
+
+def _equal(actual: Any, expected: Any) -> bool:
+    if actual is None:
+        return False
+    if isinstance(actual, Decimal) and isinstance(expected, Decimal):
+        return actual == expected
+    return type(actual) is type(expected) and actual == expected
+
+
+def _trace_for(program: Program, outcome: PersonOutcome, subjects: set[str]) -> list[Step]:
+    wanted = set(subjects)
+    for s in subjects:
+        wanted |= program.reaches(s)
+    out = []
+    for step in outcome.trace:
+        if step.kind == "table":
+            used_by = step.notes[-1].removeprefix("used by ") if step.notes else ""
+            if step.subject in wanted or used_by in wanted:
+                out.append(step)
+        elif step.subject in wanted:
+            out.append(step)
+    return out
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+
+def _names_in(expr: Any) -> set[str]:
+    return {k for k in (leaf_key(n) for n in ast.walk(expr)) if k is not None and k not in ("true", "false")}
+
+
+def _only_call(program: Program, table: str) -> ast.Call:
+    calls = [node for _user, node in _table_calls(program) if node.func == table]
+    return calls[0]
+
+
+def _user_of(program: Program, call: ast.Call) -> str:
+    """The declaration whose formula makes this call (for the trace of a failed expectation)."""
+    for user, node in _table_calls(program):
+        if node is call:
+            return user
+    return ""
+
+
+def _table_calls(program: Program):
+    for name, kpi in program.kpis.items():
+        for expr in (kpi.expr, kpi.target):
+            yield from ((name, n) for n in ast.walk(expr) if isinstance(n, ast.Call) and n.func in program.tables)
+    for name, pay in program.pays.items():
+        for expr in (pay.expr, pay.cap, pay.floor):
+            if expr is not None:
+                yield from ((name, n) for n in ast.walk(expr) if isinstance(n, ast.Call) and n.func in program.tables)
+    for name, metric in program.metrics.items():
+        yield from ((name, n) for n in ast.walk(metric.expr) if isinstance(n, ast.Call) and n.func in program.tables)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+__all__ = ["ExpectationOutcome", "FileTestReport", "PlanTestOutcome", "run_plan_tests", "run_tests_in_file"]
