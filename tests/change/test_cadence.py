@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -249,3 +250,47 @@ def test_not_a_repository(tmp_path, monkeypatch):
     monkeypatch.chdir(outside)
     result = CliRunner().invoke(main, ["cadence"])
     assert result.exit_code == 2 and "not inside a git repository" in result.output
+
+
+def test_an_override_without_a_reason_is_no_override(repo):
+    repo.write(PLAN, BASE.replace("2% * revenue", "3% * revenue"))
+    repo.commit("Commission 3% now\n\nKPI-Override:", "2026-07-20T10:00:00+03:00")
+    report = check_cadence(repo.path)
+    assert rules(report) == ["changes-plan-in-force"] and report.overrides == []
+
+
+def test_a_pending_version_may_be_moved_to_a_later_quarter(repo):
+    repo.write(PLAN, q4_weights(40, 40))
+    repo.commit("Q4 draft", "2026-08-12T10:00:00+03:00")
+    repo.write(PLAN, with_effective(q4_weights(40, 40), "2027-01-01"))
+    repo.commit("not ready: postpone to Q1", "2026-09-20T10:00:00+03:00")
+    report = check_cadence(repo.path)
+    assert report.violations == []
+    entry = report.histories[0].entries[-1]
+    assert entry.kind == "revision" and entry.revises == date(2026, 10, 1)
+    assert entry.changes == ("plan cold_sales: effective 2026-10-01 → 2027-01-01",)
+    assert "(moved to 2027-01-01)" in run(repo).output
+
+
+def test_a_plan_broken_at_the_last_commit_cannot_be_judged(repo):
+    repo.write(PLAN, BASE.replace("target 4", "target four"))
+    repo.commit("broken", "2026-07-20T10:00:00+03:00")
+    report = check_cadence(repo.path)
+    assert kinds(report) == ["introduced", "does not compile"]
+    assert rules(report) == ["does-not-compile"]
+
+
+def test_a_broken_commit_in_between_is_skipped(repo):
+    repo.write(PLAN, BASE.replace("target 4", "target four"))
+    repo.commit("broken", "2026-07-20T10:00:00+03:00")
+    repo.write(PLAN, BASE.replace("target 4", "target 5"))
+    repo.commit("fixed, but the target moved", "2026-07-21T10:00:00+03:00")
+    report = check_cadence(repo.path)
+    assert kinds(report) == ["introduced", "does not compile", "change to the plan in force"]
+    assert rules(report) == ["changes-plan-in-force"]
+
+
+def test_an_untracked_plan_is_skipped(repo):
+    repo.write("rules/draft.kpi", BASE)
+    report = check_cadence(repo.path, ["rules/draft.kpi"])
+    assert report.histories == [] and report.skipped == [("rules/draft.kpi", "not in the history (never committed)")]
