@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program, TableDef
 from kpilang.diagnostics import Span
+from kpilang.evaluate.numbers import PRECISION
 from kpilang.syntax import ast
+
+_CONTEXT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN)
+"""The evaluator's precision, so that a single-point evaluation gives the evaluator's figure."""
 
 INF = Decimal("Infinity")
 ZERO = Decimal(0)
@@ -81,6 +85,17 @@ def _mul(x: Decimal, y: Decimal) -> Decimal:
     return x * y
 
 
+def _quotient(x: Decimal, y: Decimal, positive: bool) -> Decimal:
+    """x / y at a corner; y = 0 stands for the divisor approaching zero from its side."""
+    if y == 0:
+        if x == 0:
+            return ZERO
+        return INF if (x > 0) == positive else -INF
+    if x.is_infinite():
+        return INF if (x > 0) == (y > 0) else -INF
+    return _div(x, y)
+
+
 def _div(x: Decimal, y: Decimal) -> Decimal:
     if y.is_infinite():
         return ZERO if not x.is_infinite() else (INF if (x > 0) == (y > 0) else -INF)
@@ -132,14 +147,10 @@ def div(a: Interval, b: Interval, cause: NoValueCause | None = None) -> Interval
     if b.lo < 0:
         parts.append((b.lo, b.hi if b.hi < 0 else -smallest))
     los, his = [], []
-    for low, high in parts:
+    for low, high in parts:  # on a divisor of one sign, x / y is monotone in each: the corners bound it
         if low > high:
             continue
-        if low >= 0:
-            recip = (_div(ONE, high), INF if low == 0 else _div(ONE, low))
-        else:
-            recip = (-INF if high == 0 else _div(ONE, high), _div(ONE, low))
-        quotients = [_mul(x, y) for x in (a.lo, a.hi) for y in recip]
+        quotients = [_quotient(x, y, positive=low >= 0) for x in (a.lo, a.hi) for y in (low, high)]
         los.append(min(quotients))
         his.append(max(quotients))
     if not los:
@@ -296,6 +307,10 @@ class PlanIntervals:
 
     def run(self, inputs: dict[str, Interval]) -> dict[str, Interval]:
         """`inputs` gives every metric (by name), `salary`, `targets.NAME` and `managers.COLUMN`."""
+        with localcontext(_CONTEXT):
+            return self._run(inputs)
+
+    def _run(self, inputs: dict[str, Interval]) -> dict[str, Interval]:
         values = dict(inputs)
         p = self.program
         for name in p.order:
@@ -311,10 +326,11 @@ class PlanIntervals:
         return values
 
     def kpi_value(self, kpi: KpiDef, values: dict[str, Interval]) -> tuple[Interval, Interval]:
-        return _Eval(self, values, kpi.name).eval(kpi.expr), _Eval(self, values, kpi.name).eval(kpi.target)
+        with localcontext(_CONTEXT):
+            return _Eval(self, values, kpi.name).eval(kpi.expr), _Eval(self, values, kpi.name).eval(kpi.target)
 
     def attainment(self, kpi: KpiDef, values: dict[str, Interval]) -> Interval:
-        value, target = self.kpi_value(kpi, values)
+        value, target = _Eval(self, values, kpi.name).eval(kpi.expr), _Eval(self, values, kpi.name).eval(kpi.target)
         ratio = div(target, value) if kpi.lower_is_better else div(value, target)
         return clamp(ratio, ZERO, kpi.cap)
 
@@ -333,7 +349,8 @@ class PlanIntervals:
         return round_to(amount, self.minor_digits)
 
     def expression(self, expr: ast.Expr, values: dict[str, Interval], owner: str) -> Interval:
-        return _Eval(self, values, owner).eval(expr)
+        with localcontext(_CONTEXT):
+            return _Eval(self, values, owner).eval(expr)
 
 
 def _metric_gap(metric) -> str:
