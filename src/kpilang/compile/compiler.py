@@ -283,8 +283,9 @@ class _Compiler:
         found: dict[str, ast.Clause] = {}
         for c in node.clauses:
             if c.keyword not in allowed:
-                self.error("E0503", "misplaced-clause", f"`{c.keyword}` does not belong to a {node.decl}", c.span,
-                           f"a {node.decl} takes " + ", ".join(f"`{a}`" for a in allowed))
+                self.error("E0503", "misplaced-clause", f"`{c.keyword}` does not belong to a {_DECL_WORDS[node.decl]}",
+                           c.span, f"a {_DECL_WORDS[node.decl]} takes " + _and(f"`{a}`" for a in allowed)
+                           + f"; `{c.keyword}` belongs to {_CLAUSE_OWNERS[c.keyword]}")
                 continue
             if c.keyword in found:
                 self.error("E0502", "duplicate-clause", f"`{c.keyword}` is given twice", c.span, "keep one",
@@ -378,7 +379,9 @@ class _Compiler:
             return None
         if value.value <= 0 or (not allow_over_one and value.value > 1):
             limit = "above 0%" if allow_over_one else "above 0% and at most 100%"
-            self.error("E0504", f"bad-{word}", f"the {word} of `{owner}` must be {limit}", value.span)
+            self.error("E0504", f"bad-{word}", f"the {word} of `{owner}` must be {limit}", value.span,
+                       "a weight is the KPI's share of the score, from 1% to 100%; the weights add up to 100%"
+                       if word == "weight" else "a cap limits the attainment that counts, e.g. `cap 150%`")
             return None
         return value.value
 
@@ -419,8 +422,9 @@ class _Compiler:
             self.error("E0301", "unit-mismatch", f"the bands of `{name}` mix units", node.span,
                        "write every band edge the same way: all percents, all numbers or all durations")
             return None
-        if node.graduated and any(b.low is not None and b.low < 0 for b in bands):
-            self.error("E0803", "bad-graduated-table", f"graduated table `{name}` has a negative edge", node.span,
+        negative = next((b for b in bands if (b.low is not None and b.low < 0) or (b.high is not None and b.high < 0)), None)
+        if node.graduated and negative is not None:
+            self.error("E0803", "bad-graduated-table", f"graduated table `{name}` has a negative edge", negative.span,
                        "tiers of a graduated table start at 0: `below 100% : 3%`, `from 100% : 5%`")
             return None
         self.units[name] = value_unit
@@ -441,7 +445,8 @@ class _Compiler:
             seen_units.add(Unit.DURATION)
             value = Decimal(expr.seconds)
         else:
-            self.error("E0801", "bad-band", "a band edge or value is a number, a percent or a duration", expr.span)
+            self.error("E0801", "bad-band", "a band edge or value is a number, a percent or a duration", expr.span,
+                       "write edges and values as written numbers such as `70%`, `1.2` or `15m`; a band holds no formula")
             return None
         return -value if negate else value
 
@@ -494,16 +499,17 @@ class _Compiler:
         given: list[TestValue] = []
         expect: list[TestValue] = []
         ok = True
-        seen: dict[str, Span] = {}
+        seen: dict[tuple[str, str], Span] = {}
         for section in node.sections:
             for a in section.assignments:
                 key = _shown(a.target)
-                if key in seen:
-                    self.error("E0902", "duplicate-test-value", f"`{key}` is set twice in this test", a.target.span,
-                               notes=(Note(span=seen[key], message="first set here"),))
+                if (section.keyword, key) in seen:
+                    verb = "set" if section.keyword == "given" else "expected"
+                    self.error("E0902", "duplicate-test-value", f"`{key}` is {verb} twice in this test", a.target.span,
+                               "keep one of them", notes=(Note(span=seen[section.keyword, key], message="first here"),))
                     ok = False
                     continue
-                seen[key] = a.target.span
+                seen[section.keyword, key] = a.target.span
                 if not self._test_target(a.target, section.keyword):
                     ok = False
                     continue
@@ -549,7 +555,7 @@ class _Compiler:
             else:
                 hint = "`expect` checks KPIs (their attainment), `kpi_score`, pays and tables"
         suggestion = _suggest(name, [*self.decls, SCORE, SALARY])
-        if name not in self.decls and suggestion:
+        if name not in self.decls and name not in (SCORE, SALARY) and suggestion:
             hint = f"did you mean `{suggestion}`?"
         self.error("E0901", "bad-test-name", f"`{name}` cannot be set in `{section}`" if name in self.decls or name in (SCORE, SALARY)
                    else f"unknown name `{name}`", target.span, hint)
@@ -785,7 +791,8 @@ class _Typer:
             return None
         if e.where is not None:
             self.fail("E0707", "where-outside-aggregate", "`where` filters the rows of an aggregate such as `count`",
-                      e.where.span)
+                      e.where.span, "filter rows in a metric, e.g. `metric won = count(deals where stage = \"won\")`, "
+                      "and use the metric here")
             return None
         if func in ("min", "max"):
             if len(e.args) < 2:
@@ -795,7 +802,8 @@ class _Typer:
             return self._same(e, e.args, f"`{func}` needs values of the same unit")
         if func == "round":
             if len(e.args) != 2 or not isinstance(e.args[1], ast.Num) or e.args[1].value != e.args[1].value.to_integral_value():
-                self.fail("E0708", "bad-arguments", "`round` takes a value and a whole number of digits: `round(x, 2)`", e.span)
+                self.fail("E0708", "bad-arguments", "`round` takes a value and a whole number of digits: `round(x, 2)`", e.span,
+                          "`round(x, 2)` keeps 2 digits after the point; pays are rounded to kopecks/cents anyway")
                 return None
             return self.unit(e.args[0])
         decl = self.c.decls.get(func)
@@ -849,12 +857,14 @@ class _Typer:
         arg = e.args[0]
         if func in ("count", "share"):
             if not isinstance(arg, ast.Name) or arg.name not in schema.ACTIVITY_TABLES:
+                hint = _suggest(arg.name, schema.ACTIVITY_TABLES) if isinstance(arg, ast.Name) else None
                 self.fail("E0709", "bad-aggregate", f"`{func}` counts the rows of a table: activities, leads or deals",
-                          arg.span, f"`{func}(activities where type = \"call\")`")
+                          arg.span, f"did you mean `{hint}`?" if hint else f"`{func}(activities where type = \"call\")`")
                 return None
             table = arg.name
             if func == "share" and e.where is None:
-                self.fail("E0709", "bad-aggregate", "`share` needs a `where`: the share of rows that match it", e.span)
+                self.fail("E0709", "bad-aggregate", "`share` needs a `where`: the share of rows that match it", e.span,
+                          "`share(leads where status = \"qualified\")` is the qualified leads divided by all leads")
                 return None
         else:
             table = _row_table(arg)
@@ -940,6 +950,18 @@ def _shown(e) -> str:
     if isinstance(e, ast.DateLit):
         return e.value.isoformat()
     return "…"
+
+
+_DECL_WORDS = {"metric": "metric", "kpi": "KPI", "pay": "pay"}
+_CLAUSE_OWNERS = {
+    "target": "a KPI", "weight": "a KPI", "cap": "a KPI or a pay", "lower is better": "a KPI",
+    "floor": "a pay", "kind": "a metric", "uncontrollable": "a metric",
+}
+
+
+def _and(words) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 _VERBS = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide"}

@@ -57,10 +57,21 @@ _CLAUSE_WORDS = {
 }
 
 
-def _expected_phrase(expected: set[str], parser: Lark) -> str:
+_DECLARATION_CLAUSES = {
+    "METRIC": {"KIND", "UNCONTROLLABLE"},
+    "KPI": {"TARGET", "WEIGHT", "CAP", "LOWER"},
+    "PAY": {"CAP", "FLOOR"},
+}
+
+
+def _expected_phrase(expected: set[str], parser: Lark, declaration: str | None = None) -> str:
     """Group what Lark expected into few words: a declaration, a clause, a value; operators that
-    could continue a finished expression are left out unless nothing else fits."""
+    could continue a finished expression are left out unless nothing else fits. The grammar lets
+    any clause follow any declaration (the compiler says which belong where), so only the clauses
+    of the declaration being written (`declaration`, its keyword's terminal) are offered."""
     expected = {t for t in expected if not t.startswith("__")}
+    if declaration in _DECLARATION_CLAUSES:
+        expected -= _CLAUSE_TERMINALS - _DECLARATION_CLAUSES[declaration]
     parts: list[str] = []
     if len(expected & _DECLARATION_TERMINALS) >= 3:
         parts.append("the next declaration (" + ", ".join(f"`{w}`" for w in DECLARATION_WORDS) + ")")
@@ -178,7 +189,8 @@ def syntax_error(err: UnexpectedInput, text: str, file: str, parser: Lark) -> Di
         line, column = len(lines), len(lines[-1]) + 1
     previous = _tokens_before(text, parser, line, column)
     after = f" after `{previous[-1].value}`" if previous else ""
-    message = f"expected {_expected_phrase(expected, parser)}{after}, found {_found(token)}"
+    declaration = next((t.type for t in reversed(previous) if t.type in _DECLARATION_TERMINALS), None)
+    message = f"expected {_expected_phrase(expected, parser, declaration)}{after}, found {_found(token)}"
     help_text = _hint(token, expected, previous)
     width = len(str(token.value)) if token.type != "$END" else 1
     return Diagnostic(
@@ -194,6 +206,10 @@ def _hint(token, expected: set[str], previous) -> str | None:
         return f"`{prev}` needs a value before the next clause, for example `{prev} 100%`"
     if token.type != "NAME" and expected & _VALUE_TERMINALS == {"NAME"} and value.isidentifier():
         return f"`{value}` is a word of the language and cannot be used as a name; pick another, such as `{value}_value`"
+    if prev == "kind" and token.type != "NAME":
+        return "a metric is `kind result`, `kind activity` or `kind quality`"
+    if token.type == "LSQB":
+        return 'square brackets hold the list after `in`, as in `stage in ["won", "lost"]`'
     if token.type == "EQ" and prev == "=":
         return "comparisons use a single `=`"
     if token.type == "NAME" and expected & _DECLARATION_TERMINALS:
