@@ -294,3 +294,36 @@ def test_an_untracked_plan_is_skipped(repo):
     repo.write("rules/draft.kpi", BASE)
     report = check_cadence(repo.path, ["rules/draft.kpi"])
     assert report.histories == [] and report.skipped == [("rules/draft.kpi", "not in the history (never committed)")]
+
+
+def test_a_merged_branch_is_judged_by_its_own_commits(repo):
+    repo.git("checkout", "-q", "-b", "q4")
+    repo.write(PLAN, q4_weights(40, 40))
+    branch_change = repo.commit("Q4 weights", "2026-08-12T10:00:00+03:00")
+    repo.git("checkout", "-q", "main")
+    repo.write("README.md", "Plans of the sales department\n")
+    base = repo.commit("readme", "2026-08-13T10:00:00+03:00")
+    repo.git("merge", "-q", "--no-ff", "q4", "-m", "Merge branch q4", when="2026-08-14T10:00:00+03:00")
+    report = check_cadence(repo.path, base=base)
+    entries = report.histories[0].entries
+    assert [(e.commit.sha, e.kind, e.checked) for e in entries if e.kind != "no change in meaning"] == [
+        (entries[0].commit.sha, "introduced", False), (branch_change, "new version", True)]
+    assert report.violations == []
+
+
+def test_a_merge_that_combines_two_branches_is_a_change_of_its_own(repo):
+    repo.write(PLAN, q4_weights(40, 40))
+    repo.commit("Q4 draft", "2026-08-12T10:00:00+03:00")
+    repo.git("checkout", "-q", "-b", "targets")
+    repo.write(PLAN, q4_weights(40, 40).replace("target 4", "target 5"))
+    repo.commit("Q4 target", "2026-08-20T10:00:00+03:00")
+    repo.git("checkout", "-q", "main")
+    repo.write(PLAN, q4_weights(40, 40).replace("2% * revenue", "3% * revenue"))
+    repo.commit("Q4 commission", "2026-08-21T10:00:00+03:00")
+    repo.git("merge", "-q", "targets", "-m", "Merge targets", when="2026-10-05T10:00:00+03:00")
+    report = check_cadence(repo.path)
+    merge = report.histories[0].entries[-1]
+    assert merge.commit.subject == "Merge targets" and merge.kind == "change to the plan in force"
+    # against the first parent (main), the merge brings the branch's target
+    assert merge.changes == ("kpi new_clients_kpi: target `4` → `5`",)
+    assert rules(report) == ["changes-plan-in-force"]

@@ -160,52 +160,48 @@ class _Version:
     entry: Entry
 
 
+@dataclass(frozen=True)
+class _Step:
+    commit: Commit
+    path: str
+    status: str
+    """As in `FileChange`, or `L`: only a library the plan imports changed."""
+    old_path: str | None = None
+
+
 def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[str] | None) -> PlanHistory | str:
     file_changes = file_history(repo, path)
     if not file_changes:
         return "not in the history (never committed)"
-    compiled: dict[str, Compiled] = {}
+    compiled: dict[tuple[str, str], Compiled] = {}
 
-    def at(commit: Commit, file: str) -> Compiled:
-        if commit.sha not in compiled:
-            compiled[commit.sha] = compile_at(repo, commit.sha, file, shown_rev=commit.short)
-        return compiled[commit.sha]
+    def at(sha: str, file: str) -> Compiled:
+        if (sha, file) not in compiled:
+            compiled[sha, file] = compile_at(repo, sha, file, shown_rev=sha[:10])
+        return compiled[sha, file]
 
-    # the plan's own commits, then commits that changed only a library it imports
-    steps: dict[str, tuple[Commit, str, str]] = {fc.commit.sha: (fc.commit, fc.path, fc.status) for fc in file_changes}
-    head_version = at(file_changes[-1].commit, file_changes[-1].path) if file_changes[-1].status != "D" else None
-    if head_version is not None and head_version.program is not None and head_version.program.plan is None:
-        return "a library (no plan block): its changes are checked in every plan that imports it"
-    libraries: set[str] = set()
-    while True:
-        for sha, (commit, file, status) in list(steps.items()):
-            if status != "D":
-                libraries.update(f for f in at(commit, file).files if f != file)
-        new = [c for c in commits_touching(repo, sorted(libraries)) if c.sha not in steps]
-        added = False
-        for commit in new:
-            earlier = [s for s in steps.values() if order.get(s[0].sha, -1) < order.get(commit.sha, -1)]
-            if not earlier:
-                continue  # the library changed before the plan existed
-            last = max(earlier, key=lambda s: order.get(s[0].sha, -1))
-            if last[2] == "D":
-                continue
-            steps[commit.sha] = (commit, last[1], "L")
-            added = True
-        if not added:
-            break
+    steps = {fc.commit.sha: _Step(fc.commit, fc.path, fc.status, fc.old_path) for fc in file_changes}
+    last = file_changes[-1]
+    if last.status != "D":
+        head_program = at(last.commit.sha, last.path).program
+        if head_program is not None and head_program.plan is None:
+            return "a library (no plan block): its changes are checked in every plan that imports it"
+    names = sorted({fc.path for fc in file_changes} | {fc.old_path for fc in file_changes if fc.old_path})
+    _add_steps(steps, commits_touching(repo, names, merges_only=True), order, "M")
+    _add_library_steps(repo, steps, order, at)
 
     entries: list[Entry] = []
     versions: list[_Version] = []
     previous: tuple[Program, str] | None = None
-    ordered = sorted(steps.values(), key=lambda s: order.get(s[0].sha, -1))
-    for index, (commit, file, status) in enumerate(ordered):
+    ordered = sorted(steps.values(), key=lambda s: order.get(s.commit.sha, -1))
+    for index, step in enumerate(ordered):
+        commit, file = step.commit, step.path
         checked = after_base is None or commit.sha in after_base
-        if status == "D":
+        if step.status == "D":
             entries.append(Entry(commit, file, "removed", _day(commit, previous), checked=checked))
             continue
-        version = at(commit, file)
-        if version.program is None or version.program.plan is None:
+        program = at(commit.sha, file).program
+        if program is None or program.plan is None:
             entry = Entry(commit, file, "does not compile", _day(commit, previous), checked=checked)
             if index == len(ordered) - 1:
                 entry.violations.append(Violation(
@@ -213,33 +209,73 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
                     "its meaning changed cannot be told", "fix the errors `kpilang lint` shows"))
             entries.append(entry)
             continue
-        program = version.program
-        entry = _judge(commit, file, program, previous, versions)
+        # compare with the parents' versions: on a merge, what a branch brought was judged on
+        # the branch's own commits, so a merge that takes one side's version changes nothing
+        parents = []
+        for parent in commit.parents:
+            before = at(parent, step.old_path or file).program
+            if before is not None and before.plan is not None:
+                parents.append((before, fingerprint(before)))
+        entry = _judge(commit, file, program, previous, versions, parents)
         entry.checked = checked
-        entry.via_library = status == "L"
+        entry.via_library = step.status == "L"
         entries.append(entry)
         previous = (program, fingerprint(program))
     plan_name = previous[0].plan.name if previous and previous[0].plan else None
-    return PlanHistory(ordered[-1][1], plan_name, entries)
+    return PlanHistory(ordered[-1].path, plan_name, entries)
+
+
+def _add_library_steps(repo: Path, steps: dict[str, _Step], order: dict[str, int], at) -> None:
+    """Add the commits that changed only a library the plan imports (at any of its versions),
+    until no new library turns up (a library may import another)."""
+    libraries: set[str] = set()
+    while True:
+        for step in list(steps.values()):
+            if step.status != "D":
+                libraries.update(f for f in at(step.commit.sha, step.path).files if f != step.path)
+        if not _add_steps(steps, commits_touching(repo, sorted(libraries)), order, "L"):
+            return
+
+
+def _add_steps(steps: dict[str, _Step], commits: list[Commit], order: dict[str, int], status: str) -> bool:
+    """Add commits the plan file's own log does not list, with the plan's path at that point;
+    whether any was added."""
+    added = False
+    for commit in commits:
+        if commit.sha in steps:
+            continue
+        earlier = [s for s in steps.values() if order.get(s.commit.sha, -1) < order.get(commit.sha, -1)]
+        if not earlier:
+            continue  # before the plan existed
+        latest = max(earlier, key=lambda s: order.get(s.commit.sha, -1))
+        if latest.status == "D":
+            continue
+        steps[commit.sha] = _Step(commit, latest.path, status)
+        added = True
+    return added
 
 
 def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program, str] | None,
-           versions: list[_Version]) -> Entry:
+           versions: list[_Version], parents: list[tuple[Program, str]] | None = None) -> Entry:
+    """Classify one commit's version and check the rules; `previous` is the last version met in
+    the history, `parents` the versions in the commit's parents (when they compile)."""
     assert program.plan is not None
     effective = program.plan.effective
     day = _local_date(commit.committed, program.plan.timezone)
     print_ = fingerprint(program)
     entry = Entry(commit, file, "introduced", day, effective=effective, fingerprint=print_)
-    if previous is None:
+    if parents is None:
+        parents = [previous] if previous is not None else []
+    if previous is None and not parents:
         if not _is_quarter_start(effective):
             entry.violations.append(_not_quarter_start(effective))
         versions.append(_Version(effective, entry))
         return entry
-    old_program, old_print = previous
-    if old_print == print_:
+    before = parents or [previous]
+    if any(old_print == print_ for _, old_print in before):
         entry.kind = "no change in meaning"
         return entry
-    entry.changes = tuple(c.describe() for c in diff_programs(old_program, program).changes)
+    entry.changes = tuple(c.describe() for c in diff_programs(before[0][0], program).changes)
 
     in_force = next((v for v in reversed(versions) if v.effective <= day), None)
     pending = versions[-1] if versions and versions[-1].effective > day else None

@@ -32,6 +32,7 @@ class Commit:
     subject: str
     overrides: tuple[str, ...]
     """The reasons given in `KPI-Override:` trailers."""
+    parents: tuple[str, ...] = ()
 
     @property
     def short(self) -> str:
@@ -112,16 +113,16 @@ def is_ancestor(repo: Path, ancestor: str, descendant: str) -> bool:
 
 
 _RS, _US = "\x1e", "\x1f"
-_FORMAT = _RS + _US.join(["%H", "%cI", "%an", "%s", f"%(trailers:key={OVERRIDE_TRAILER},valueonly,separator=%x1d)"]) + _US
+_FORMAT = _RS + _US.join(["%H", "%P", "%cI", "%an", "%s", f"%(trailers:key={OVERRIDE_TRAILER},valueonly,separator=%x1d)"]) + _US
 
 
 def _parse_log(out: str) -> list[tuple[Commit, list[str]]]:
     entries = []
     for chunk in out.split(_RS)[1:]:
-        sha, committed, author, subject, trailers, rest = chunk.split(_US, 5)
+        sha, parents, committed, author, subject, trailers, rest = chunk.split(_US, 6)
         overrides = tuple(t.strip() for t in trailers.split("\x1d") if t.strip())
         commit = Commit(sha=sha, committed=datetime.fromisoformat(committed), author=author, subject=subject,
-                        overrides=overrides)
+                        overrides=overrides, parents=tuple(parents.split()))
         entries.append((commit, [line for line in rest.splitlines() if line.strip()]))
     return entries
 
@@ -138,11 +139,15 @@ def file_history(repo: Path, path: str, rev: str = "HEAD") -> list[FileChange]:
     return history[::-1]
 
 
-def commits_touching(repo: Path, paths: list[str], rev: str = "HEAD") -> list[Commit]:
-    """Commits up to `rev` that changed any of `paths`, oldest first (no rename following)."""
+def commits_touching(repo: Path, paths: list[str], rev: str = "HEAD", merges_only: bool = False) -> list[Commit]:
+    """Commits up to `rev` that changed any of `paths`, oldest first (no rename following).
+
+    Merges are included when they differ from every parent (a merge that takes one side's
+    version is not). `git log --follow` never lists merges, so `merges_only` finds them apart."""
     if not paths:
         return []
-    out = run_git(repo, "log", "--topo-order", "--reverse", f"--format={_FORMAT}", rev, "--", *paths).stdout
+    extra = ["--merges"] if merges_only else []
+    out = run_git(repo, "log", *extra, "--topo-order", "--reverse", f"--format={_FORMAT}", rev, "--", *paths).stdout
     return [commit for commit, _ in _parse_log(out)]
 
 
