@@ -170,7 +170,9 @@ class PlanCode:
                 lines += self._pay(p.pays[name], quantum)
                 pay_figures.append((name, self.subjects[-1].figures_var))
             elif name == SCORE:
-                lines += self._score(kpi_figures)
+                # In declaration order, as the plan lists the KPIs (and as the trace shows the sum).
+                by_name = {s.name: s.figures_var for s in self.subjects if s.kind == "kpi"}
+                lines += self._score([by_name[k] for k in p.kpis])
         kpis = ", ".join(f"{n!r}: {f}" for n, f in zip((s.name for s in self.subjects if s.kind == "kpi"), kpi_figures))
         pays = ", ".join(f"{n!r}: {f}" for n, f in pay_figures)
         lines.append(f"    return Outcome({{'metrics': metrics, 'kpis': {{{kpis}}}, 'kpi_score': score, 'pays': {{{pays}}}, "
