@@ -2,8 +2,10 @@
 
 A template is a plan file at the top of `rules/`; the library files it imports come along. The
 sample data is a slice of the demo dataset: the people the plan applies to (with `scope team`,
-everyone in their teams) and every row of theirs, copied byte for byte, so the new folder holds
-exactly what the CRM export held, including the demo's deliberately wrong rows of those people.
+everyone in their teams) and their rows, copied byte for byte. The demo holds a few deliberately
+wrong rows (to show how they are reported); the rows of the slice that the data loader rejects are
+left out so that the new folder computes everyone from the start, and the folder's README lists
+each of them with the reason, so nothing is dropped unseen.
 
 Both directories are found in an installed wheel (package data `kpilang/rules` and
 `kpilang/demo`) and in a source checkout (`rules/` and `examples/demo/` at the top level).
@@ -15,6 +17,7 @@ import csv
 import difflib
 import functools
 import io
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -53,6 +56,7 @@ class Template:
     model: str
     """A key of MOTIVATION_MODELS, or "other" for a plan that fits none of them."""
     scope: str
+    timezone: str
     path: Path
     libraries: tuple[Path, ...]
     """Imported library files, every one reachable from the plan, in import order."""
@@ -70,6 +74,18 @@ class CreatedProject:
     """Every file written, relative to `directory`."""
     people: int
     """People in the sample data."""
+    left_out: tuple[LeftOutRow, ...]
+    """Rows of the demo slice that the data loader rejects, not copied."""
+
+
+@dataclass(frozen=True)
+class LeftOutRow:
+    table: str
+    row_id: str
+    """The row's first cell (its id, or the manager_id of a target)."""
+    column: str | None
+    value: str | None
+    reason: str
 
 
 def _packaged(name: str) -> Path | None:
@@ -131,7 +147,7 @@ def _template(path: Path) -> Template | None:
     _imports(path, libraries)
     return Template(
         name=path.stem, label=program.plan.label or program.plan.name, roles=program.plan.roles,
-        model=motivation_model(program), scope=program.plan.scope, path=path, libraries=tuple(libraries),
+        model=motivation_model(program), scope=program.plan.scope, timezone=program.plan.timezone, path=path, libraries=tuple(libraries),
     )
 
 
@@ -179,10 +195,12 @@ def create_project(name: str, directory: str | Path | None = None) -> CreatedPro
     for lib in template.libraries:
         write(lib.relative_to(root), lib.read_bytes())
     slice_ = demo_slice(template.roles, team_scope=template.scope == "team")
-    for table, data in slice_.files.items():
+    files, left_out = without_rejected_rows(slice_.files, template.timezone)
+    for table, data in files.items():
         write(Path("data") / f"{table}.csv", data)
-    write(Path("README.md"), _readme(template, slice_.people).encode("utf-8"))
-    return CreatedProject(directory=dest, plan=dest / plan_rel, files=tuple(written), people=len(slice_.people))
+    write(Path("README.md"), _readme(template, slice_.people, left_out).encode("utf-8"))
+    return CreatedProject(directory=dest, plan=dest / plan_rel, files=tuple(written), people=len(slice_.people),
+                          left_out=left_out)
 
 
 @dataclass(frozen=True)
@@ -215,6 +233,39 @@ def demo_slice(roles: tuple[str, ...], team_scope: bool = False, source: Path | 
     return DemoSlice(people=tuple(sorted(chosen)), files=files)
 
 
+def without_rejected_rows(files: dict[str, bytes], timezone: str) -> tuple[dict[str, bytes], tuple[LeftOutRow, ...]]:
+    """The CSV files without the rows the data loader rejects, and those rows with the reasons."""
+    from kpilang.data import DataError, load_data  # DuckDB: loaded only when a folder is created
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for table, data in files.items():
+            (Path(tmp) / f"{table}.csv").write_bytes(data)
+        try:
+            dataset = load_data(tmp, timezone=timezone)
+        except DataError as err:  # the packaged demo data itself is unusable: a broken install
+            raise TemplateError("the sample data cannot be read: " + "; ".join(str(p) for p in err.problems)) from err
+        try:
+            problems = [p for p in dataset.problems if p.row is not None and p.table in files]
+        finally:
+            dataset.close()
+    rejected: dict[str, set[int]] = {}
+    left_out: list[LeftOutRow] = []
+    for problem in problems:
+        lines = files[problem.table].splitlines(keepends=True)
+        if problem.row in rejected.get(problem.table, set()) or not 1 < problem.row <= len(lines):
+            continue
+        rejected.setdefault(problem.table, set()).add(problem.row)
+        first = next(iter(_fields(lines[problem.row - 1])), "")
+        left_out.append(LeftOutRow(table=problem.table, row_id=first, column=problem.column, value=problem.value,
+                                   reason=problem.reason))
+    cleaned = {}
+    for table, data in files.items():
+        drop = rejected.get(table, set())
+        lines = data.splitlines(keepends=True)
+        cleaned[table] = b"".join(line for number, line in enumerate(lines, start=1) if number not in drop)
+    return cleaned, tuple(left_out)
+
+
 def _lines(path: Path) -> list[bytes]:
     lines = path.read_bytes().splitlines(keepends=True)
     if not lines:
@@ -227,9 +278,9 @@ def _fields(line: bytes) -> list[str]:
     return next(csv.reader(io.StringIO(line.decode("utf-8").rstrip("\r\n"))), [])
 
 
-def _readme(template: Template, people: tuple[str, ...]) -> str:
+def _readme(template: Template, people: tuple[str, ...], left_out: tuple[LeftOutRow, ...]) -> str:
     plan = template.path.name
-    return f"""# {template.label}
+    text = f"""# {template.label}
 
 План `{plan}` из готовых шаблонов kpilang (роли: {", ".join(template.roles)}) и пример данных.
 
@@ -247,8 +298,19 @@ kpilang eval {plan} --data data --period 2026-07
 kpilang explain {plan} --data data --period 2026-07 --out statements
 ```
 
-В демонстрационной выгрузке нарочно оставлены ошибки, какие бывают в настоящих CRM: дубль строки,
-дата, набранная вручную, возврат, записанный отрицательной сделкой, сумма с запятой. kpilang не
-угадывает и не пропускает такие строки молча: он называет файл, строку, колонку и причину, а
-сотруднику, которого строка касается, не считает премию, пока данные не исправлены.
+Когда в выгрузке есть ошибка (дубль строки, дата, набранная вручную, возврат, записанный
+отрицательной сделкой, сумма с запятой), kpilang не угадывает и не пропускает строку молча: он
+называет файл, строку, колонку и причину, а сотруднику, которого она касается, не считает премию,
+пока данные не исправлены.
 """
+    if left_out:
+        text += """
+В полной демонстрационной выгрузке такие ошибки сделаны нарочно. Строки с ними, относящиеся к этим
+сотрудникам, в `data/` не скопированы, чтобы расчёт с первого запуска шёл по чистым данным:
+
+"""
+        for row in left_out:
+            where = f"{row.table}.csv, строка {row.row_id}" + (f", колонка {row.column}" if row.column else "")
+            shown = f" (значение `{row.value}`)" if row.value is not None else ""
+            text += f"- {where}{shown}: {row.reason}\n"
+    return text

@@ -30,6 +30,9 @@ def init(template: str | None, directory: str | None) -> None:
     click.echo(f"created {project.directory}/ from template `{project.plan.stem}`:", err=True)
     for path in project.files:
         click.echo(f"  {path.as_posix()}", err=True)
+    if project.left_out:
+        click.echo(f"{len(project.left_out)} deliberately wrong row(s) of the demo data left out of data/ "
+                   "(listed with the reasons in README.md)", err=True)
     click.echo(f"next, inside {project.directory}/:\n"
                f"  kpilang lint {plan}\n"
                f"  kpilang test {plan}\n"
