@@ -88,7 +88,7 @@ def _failure_lines(t: PlanTestOutcome) -> list[str]:
             lines.append(f"  {step.kind} {step.subject} = {step.formula}")
             if step.substituted and step.substituted not in (step.formula, value):
                 lines.append(f"      = {step.substituted}")
-            lines.append(f"      = {value}")
+            lines.append(f"      → attainment {value}" if step.kind == "kpi" else f"      = {value}")
             for note in step.notes:
                 lines.append(f"      · {note}")
     return lines
