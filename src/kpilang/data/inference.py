@@ -27,8 +27,6 @@ from .values import (
     ISO_DATE,
     ISO_DATETIME,
     MAX_SCALE,
-    SUB_MICROSECOND,
-    contains_match,
     datetime_to_utc,
     fraction_digits,
     full_match,
@@ -45,14 +43,11 @@ class InferredType:
     scale: int | None = None
 
 
-def inference_probes(ref: str, timezone: str) -> dict[str, str]:
+def inference_probes(ref: str) -> dict[str, str]:
     """Aggregates over one column whose results decide its kind."""
     words = ", ".join(literal(w) for w in BOOL_WORDS)
     is_number = full_match(ref, NUMBER)
-    datetime_ok = (
-        f"{full_match(ref, ISO_DATETIME)} AND NOT {contains_match(ref, SUB_MICROSECOND)} "
-        f"AND ({datetime_to_utc(ref, timezone)}) IS NOT NULL"
-    )
+    datetime_ok = f"{full_match(ref, ISO_DATETIME)} AND {datetime_to_utc(ref)} IS NOT NULL"
     return {
         "values": f"count({ref})",
         "bools": f"count(*) FILTER (WHERE lower({ref}) IN ({words}))",

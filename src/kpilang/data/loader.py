@@ -15,14 +15,15 @@ from .readers import RawTable, read_table
 from .readers.base import file_problem
 from .reporting import bad_row_problems, fault_problems
 from .schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
+from .sql import literal
 from .staging import LOAD_SCHEMA, drop_load_objects
 from .validation import (
     build_checks,
     count_rows,
-    create_clean_table,
-    find_bad_rows,
+    create_checked_table,
     known_people,
     plan_columns,
+    separate_bad_rows,
 )
 
 # Rows listed in detail per kind of problem and table; the rest are counted in one summary.
@@ -74,19 +75,18 @@ def _table_problems(
 
 
 def _validate(
-    con: duckdb.DuckDBPyConnection,
-    raw: RawTable,
-    spec: TableSpec,
-    timezone: str,
-    people: str | None,
+    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None
 ) -> tuple[TableInfo, list[DataProblem], dict[str, ColumnKind]]:
-    plans = plan_columns(con, raw, spec, timezone)
-    checks = build_checks(spec, plans, timezone, checks_people=people is not None)
-    bad = find_bad_rows(con, raw, spec, plans, checks, people)
-    problems = bad_row_problems(con, bad, spec.name, raw.file, DETAILED_PROBLEMS_PER_KIND)
+    plans = plan_columns(con, raw, spec)
+    checks = build_checks(spec, plans, checks_people=people is not None)
+    checked = create_checked_table(con, raw, spec, plans, checks, people)
+    rows_read = count_rows(con, raw.relation) + raw.faults.total
+    bad = separate_bad_rows(con, checked, spec, plans, checks)
+    problems = bad_row_problems(
+        con, bad, raw.relation, spec.name, raw.file, DETAILED_PROBLEMS_PER_KIND
+    )
     problems += fault_problems(raw.faults, spec.name, raw.file)
     problems.sort(key=lambda p: (p.row is None, p.row or 0))
-    create_clean_table(con, raw, spec, plans, bad, timezone)
 
     unreadable = raw.faults.total
     info = TableInfo(
@@ -94,8 +94,8 @@ def _validate(
         file=raw.file,
         format=raw.format,
         columns=list(raw.columns),
-        rows_read=count_rows(con, raw.relation) + unreadable,
-        rows_used=count_rows(con, f"main.{spec.name}"),
+        rows_read=rows_read,
+        rows_used=count_rows(con, checked),
         rows_rejected=count_rows(con, bad.table) + unreadable,
     )
     if info.rows_read != info.rows_used + info.rows_rejected:
@@ -127,9 +127,10 @@ def load_data(
 
     con = duckdb.connect()
     try:
-        # Timestamps are converted to and stored as UTC; the session must agree.
-        con.execute("SET TimeZone = 'UTC'")
         check_timezone(con, timezone)
+        # While loading, a timestamp without an offset is read in the plan's timezone (see
+        # values.datetime_to_utc); once loaded, everything is UTC and so is the session.
+        con.execute(f"SET TimeZone = {literal(timezone)}")
         con.execute(f"CREATE SCHEMA {LOAD_SCHEMA}")
         raws: dict[str, RawTable] = {}
         for table in wanted:
@@ -154,12 +155,13 @@ def load_data(
         for table, raw in raws.items():
             spec = TABLES[table]
             info, table_problems, kinds[table] = _validate(
-                con, raw, spec, timezone, people if spec.belongs_to_manager else None
+                con, raw, spec, people if spec.belongs_to_manager else None
             )
             tables[table] = info
             problems.extend(table_problems)
             drop_load_objects(con, table)
         con.execute(f"DROP SCHEMA {LOAD_SCHEMA} CASCADE")
+        con.execute("SET TimeZone = 'UTC'")
         return DataSet(con, tables, problems, timezone, kinds)
     except BaseException:
         con.close()

@@ -31,6 +31,10 @@ ROW_REASONS: dict[str, Reason] = {
         "empty {column}: this column is required",
         "fill in {column}, or remove the row if it is not real",
     ),
+    "padded": Reason(
+        "spaces around the value {value!r}: values are read exactly as written",
+        "remove the spaces (or other white space) before and after the value",
+    ),
     # Money and numbers.
     "currency": Reason(
         "unreadable {what}: currency signs and codes are not accepted",

@@ -32,14 +32,25 @@ def _summary(
 
 
 def bad_row_problems(
-    con: duckdb.DuckDBPyConnection, bad: BadRows, table: str, file: str, cap: int
+    con: duckdb.DuckDBPyConnection, bad: BadRows, raw: str, table: str, file: str, cap: int
 ) -> list[DataProblem]:
+    """Problems for the bad rows; `raw` is the raw table the offending texts are quoted from."""
     if not bad.checks:
         return []
+    quoted = f"{LOAD_SCHEMA}.quoted_{table}"
     ranked = f"{LOAD_SCHEMA}.ranked_{table}"
+    # The offending texts, looked up in the raw table for the bad rows only.
+    con.execute(
+        f"CREATE OR REPLACE TABLE {quoted} AS SELECT b.*, {bad.person_sql} AS _mid, "
+        + ", ".join(
+            f"left({check.value_sql}, {FETCHED_VALUE_CHARS}) AS v{i}"
+            for i, check in enumerate(bad.checks)
+        )
+        + f" FROM {bad.table} b JOIN {raw} USING (_row)"
+    )
     flagged = " UNION ALL ".join(
-        f"SELECT {i} AS k, p{i} AS code, _row, left(v{i}, {FETCHED_VALUE_CHARS}) AS value, "
-        f"_mid, _first_row FROM {bad.table} WHERE p{i} IS NOT NULL"
+        f"SELECT {i} AS k, p{i} AS code, _row, v{i} AS value, _mid, _first_row "
+        f"FROM {quoted} WHERE p{i} IS NOT NULL"
         for i in range(len(bad.checks))
     )
     con.execute(
@@ -55,6 +66,7 @@ def bad_row_problems(
         f"FROM {ranked} WHERE rank > {cap} GROUP BY k, code ORDER BY k, code"
     ).fetchall()
     con.execute(f"DROP TABLE {ranked}")
+    con.execute(f"DROP TABLE {quoted}")
 
     problems = []
     examples: dict[tuple[int, str], DataProblem] = {}

@@ -1,7 +1,9 @@
-"""Raw tables: every cell of a data file as trimmed text, with the row number it came from.
+"""Raw tables: every cell of a data file as text, with the row number it came from.
 
 Each reader ends here. A raw table has a BIGINT `_row` (the row number reported in problems)
-and VARCHAR columns c0, c1, … in header order; a cell that is empty or only white space is NULL.
+and VARCHAR columns c0, c1, … in header order. A cell holds its text exactly as written; an
+empty cell is NULL. (Values are not trimmed: on ten million rows trimming every cell costs more
+than reading the file, and a value padded with spaces is reported rather than silently changed.)
 Readers that parse in Python (XLSX, JSONL, and CSV files that need exact line accounting) write
 their rows to a temporary CSV that DuckDB then reads in one go, which is far faster than
 inserting rows one by one.
@@ -19,17 +21,17 @@ import duckdb
 
 from .sql import cell, literal
 
-# White space trimmed from both ends of every cell: ordinary, tab, line breaks, no-break,
-# narrow no-break and thin spaces, and a stray byte-order mark. Spreadsheets and CRM exports
-# pad cells with these; they never carry meaning at the edges of a value.
-TRIM_CHARACTERS = " \t\r\n\u00a0\u202f\u2009\ufeff"
+# White space removed from both ends of a column *name* in a header: ordinary, tab, line breaks,
+# no-break, narrow no-break and thin spaces, and a stray byte-order mark.
+NAME_PADDING = " \t\r\n\u00a0\u202f\u2009\ufeff"
 
 # The schema holding raw and intermediate tables while loading; dropped when loading ends.
 LOAD_SCHEMA = "kpilang_load"
 
 
-def trimmed(ref: str) -> str:
-    return f"NULLIF(trim({ref}, {literal(TRIM_CHARACTERS)}), '')"
+def present(ref: str) -> str:
+    """The cell, with an empty text read as missing."""
+    return f"NULLIF({ref}, '')"
 
 
 def csv_read_options(columns: Sequence[str], *, header: bool) -> str:
@@ -62,7 +64,8 @@ def create_from_numbered_csv(
     options = csv_read_options(names, header=False)
     if ragged:
         options += ", null_padding=true, parallel=false"
-    cells = ", ".join(f"{trimmed(cell(i))} AS {cell(i)}" for i in range(width))
+    # DuckDB reads an empty field, quoted or not, as NULL: no cell needs converting.
+    cells = ", ".join(cell(i) for i in range(width))
     name = raw_table_name(table)
     con.execute(
         f"CREATE OR REPLACE TABLE {name} AS SELECT CAST(_row AS BIGINT) AS _row"

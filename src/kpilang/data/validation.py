@@ -1,11 +1,15 @@
-"""From a raw table of text to a clean typed table, and the list of rows that were rejected.
+"""From a raw table of text to a clean typed table, and the rows that were rejected.
 
-All of it is set-based SQL over the whole table:
+All of it is set-based SQL over the whole table, and each expensive step runs once per cell:
 
-1. one aggregate pass measures the columns (the scale of money columns, the kind of extra ones);
-2. one pass collects the bad rows: each check is a column holding a reason code or NULL, and
-   repeated keys and unknown manager_ids come from joins against small helper tables;
-3. the clean table is every row that is not bad, converted to its types.
+1. one aggregate pass measures the columns (the scale of money columns, the kind of extra ones)
+   when there are such columns;
+2. repeated keys are found by one hash aggregation;
+3. one pass converts every cell to its type and, next to it, computes each check as a column
+   holding a reason code or NULL (a check reads the converted value rather than converting
+   again); repeated keys and unknown manager_ids come from joins with two small tables;
+4. the rows with a reason code are copied out as the bad rows and deleted, and the helper
+   columns are dropped, which leaves the clean table in place without copying it.
 
 So every row read ends up either in the clean table or among the bad rows, and the counts
 prove it.
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from .inference import infer_type, inference_probes
+from .readers.base import RawTable
 from .schema import ColumnKind, ColumnSpec, TableSpec
 from .sql import cell, ident
 from .staging import LOAD_SCHEMA
@@ -29,18 +34,19 @@ from .values import (
     scale_probe,
     typed_expression,
 )
-from .readers.base import RawTable
 
-# Aliases used in the bad-rows query: r the raw rows, d the repeated keys, m the known people.
-ROW, REPEATS, PEOPLE = "r", "d", "m"
+
+def typed(index: int) -> str:
+    """The internal name of the index-th typed column while the table is checked."""
+    return f"t{index}"
 
 
 @dataclass(frozen=True)
 class ColumnPlan:
     """How one column of a file becomes a column of the clean table."""
 
+    index: int  # position in the file; the raw cell column is c{index}
     name: str  # the column's name in the file and in the clean table
-    ref: str  # its raw cell column (c0, c1, …)
     kind: ColumnKind
     scale: int | None
     spec: ColumnSpec | None  # None for an extra column, typed by inference
@@ -48,32 +54,36 @@ class ColumnPlan:
 
 @dataclass(frozen=True)
 class Check:
-    """One way a row can be bad: a SQL expression giving a reason code, or NULL."""
+    """One way a row can be bad.
+
+    `code_sql` gives a reason code or NULL; it reads the raw cells (c0…), the typed values
+    (t0…), `_row`, `_first_row` (the first row with the same key, when the key repeats) and
+    `_known` (the manager_id found in managers, or NULL). `value_sql` is the raw text quoted in
+    the problem, over the raw cells.
+    """
 
     column: str | None  # the column the problem is reported on
-    value_sql: str  # the raw text quoted in the problem
+    value_sql: str
     code_sql: str
     facts: dict[str, object] = field(default_factory=dict)  # fixed facts for the reason text
 
 
 @dataclass
 class BadRows:
-    table: str  # DuckDB table: _row, _mid, _first_row, v0…, p0… (value and code per check)
+    table: str  # DuckDB table: _row, _first_row, p0… (a reason code or NULL per check)
     checks: list[Check]
+    person_sql: str  # over the raw cells: whose row it is (managers.id or manager_id)
 
 
-def plan_columns(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, timezone: str
-) -> list[ColumnPlan]:
+def plan_columns(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec) -> list[ColumnPlan]:
     probes: dict[str, str] = {}
     for index, name in enumerate(raw.columns):
         known = spec.column(name)
-        ref = cell(index)
         if known is None:
-            for probe, sql in inference_probes(ref, timezone).items():
+            for probe, sql in inference_probes(cell(index)).items():
                 probes[f"{probe}_{index}"] = sql
         elif known.kind in (ColumnKind.MONEY, ColumnKind.NUMBER):
-            probes[f"scale_{index}"] = scale_probe(ref)
+            probes[f"scale_{index}"] = scale_probe(cell(index))
     measured: dict[str, object] = {}
     if probes:
         names = list(probes)
@@ -85,128 +95,154 @@ def plan_columns(
     plans = []
     for index, name in enumerate(raw.columns):
         known = spec.column(name)
-        ref = cell(index)
         if known is None:
-            stats = {
-                probe: measured[f"{probe}_{index}"] for probe in inference_probes(ref, timezone)
-            }
+            stats = {probe: measured[f"{probe}_{index}"] for probe in inference_probes(cell(index))}
             inferred = infer_type(stats)
-            plans.append(ColumnPlan(name, ref, inferred.kind, inferred.scale, None))
+            plans.append(ColumnPlan(index, name, inferred.kind, inferred.scale, None))
         elif known.kind in (ColumnKind.MONEY, ColumnKind.NUMBER):
             scale = column_scale(known.kind, measured[f"scale_{index}"])
-            plans.append(ColumnPlan(name, ref, known.kind, scale, known))
+            plans.append(ColumnPlan(index, name, known.kind, scale, known))
         else:
-            plans.append(ColumnPlan(name, ref, known.kind, None, known))
+            plans.append(ColumnPlan(index, name, known.kind, None, known))
     return plans
 
 
-def _ref(plan: ColumnPlan) -> str:
-    return f"{ROW}.{plan.ref}"
-
-
-def build_checks(
-    spec: TableSpec, plans: list[ColumnPlan], timezone: str, checks_people: bool
-) -> list[Check]:
+def build_checks(spec: TableSpec, plans: list[ColumnPlan], checks_people: bool) -> list[Check]:
     by_name = {p.name: p for p in plans}
     checks = []
     for plan in plans:
         if plan.spec is None:
-            continue
-        code = check_expression(plan.spec, _ref(plan), plan.scale, timezone)
+            continue  # an extra column's type fits all its values
+        code = check_expression(plan.spec, cell(plan.index), typed(plan.index))
         if code is None:
             continue
         facts = {
-            "what": {"money": "amount"}.get(plan.kind.value, "number"),
+            "what": "amount" if plan.kind == ColumnKind.MONEY else "number",
             "max_integer_digits": max_integer_digits(plan.kind, plan.scale),
             "allowed": ", ".join(plan.spec.allowed or ()),
         }
-        checks.append(Check(plan.name, _ref(plan), code, facts))
-    key_refs = [_ref(by_name[k]) for k in spec.key]
-    repeated = f"CASE WHEN {REPEATS}.first_row < {ROW}._row THEN %s END"
+        checks.append(Check(plan.name, cell(plan.index), code, facts))
+    key_cells = [cell(by_name[k].index) for k in spec.key]
     if len(spec.key) == 1:
-        checks.append(Check(spec.key[0], key_refs[0], repeated % "'duplicate_id'"))
+        checks.append(Check(
+            spec.key[0], key_cells[0], "CASE WHEN _first_row < _row THEN 'duplicate_id' END",
+        ))
     else:
         checks.append(Check(
-            None, f"concat_ws(', ', {', '.join(key_refs)})", repeated % "'duplicate_key'",
+            None, f"concat_ws(', ', {', '.join(key_cells)})",
+            "CASE WHEN _first_row < _row THEN 'duplicate_key' END",
             {"key": ", ".join(spec.key)},
         ))
     if checks_people:
-        manager = _ref(by_name["manager_id"])
+        manager = cell(by_name["manager_id"].index)
         checks.append(Check(
             "manager_id", manager,
-            f"CASE WHEN {manager} IS NOT NULL AND {PEOPLE}.id IS NULL THEN 'unknown_manager' END",
+            f"CASE WHEN {manager} IS NOT NULL AND _known IS NULL THEN 'unknown_manager' END",
         ))
     return checks
 
 
-def find_bad_rows(
+def find_repeats(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, plans: list[ColumnPlan]
+) -> str:
+    """A table of every key that occurs more than once, with the first row holding it."""
+    by_name = {p.name: p for p in plans}
+    key_cells = [cell(by_name[k].index) for k in spec.key]
+    repeats = f"{LOAD_SCHEMA}.repeats_{spec.name}"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {repeats} AS SELECT {', '.join(key_cells)}, "
+        f"min(_row) AS first_row FROM {raw.relation} "
+        f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in key_cells)} "
+        f"GROUP BY ALL HAVING count(*) > 1"
+    )
+    return repeats
+
+
+def create_checked_table(
     con: duckdb.DuckDBPyConnection,
     raw: RawTable,
     spec: TableSpec,
     plans: list[ColumnPlan],
     checks: list[Check],
     people: str | None,
-) -> BadRows:
+) -> str:
+    """The table named after the data table, holding every row: its typed values t0…, its
+    row number and one reason-code column p0… per check."""
     by_name = {p.name: p for p in plans}
-    key_refs = [by_name[k].ref for k in spec.key]
-    repeats = f"{LOAD_SCHEMA}.repeats_{spec.name}"
-    # Hash aggregation over the key finds repeats without sorting the table.
-    con.execute(
-        f"CREATE OR REPLACE TABLE {repeats} AS SELECT {', '.join(key_refs)}, min(_row) AS first_row "
-        f"FROM {raw.relation} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in key_refs)} "
-        f"GROUP BY ALL HAVING count(*) > 1"
-    )
-    joins = f" LEFT JOIN {repeats} {REPEATS} ON " + " AND ".join(
-        f"{ROW}.{k} = {REPEATS}.{k}" for k in key_refs
-    )
+    repeats = find_repeats(con, raw, spec, plans)
+    key_cells = [cell(by_name[k].index) for k in spec.key]
+    joins = f" LEFT JOIN {repeats} d ON " + " AND ".join(f"r.{k} = d.{k}" for k in key_cells)
+    known = "NULL"
     if people is not None:
-        joins += f" LEFT JOIN {people} {PEOPLE} ON {ROW}.{by_name['manager_id'].ref} = {PEOPLE}.id"
-    person = by_name["id" if spec.name == "managers" else "manager_id"].ref
-    slots = ", ".join(
-        f"{check.value_sql} AS v{i}, {check.code_sql} AS p{i}" for i, check in enumerate(checks)
-    )
-    any_bad = " OR ".join(f"p{i} IS NOT NULL" for i in range(len(checks)))
-    bad = f"{LOAD_SCHEMA}.bad_{spec.name}"
-    con.execute(
-        f"CREATE OR REPLACE TABLE {bad} AS SELECT * FROM ("
-        f"SELECT {ROW}._row, {ROW}.{person} AS _mid, {REPEATS}.first_row AS _first_row, {slots} "
-        f"FROM {raw.relation} {ROW}{joins}) WHERE {any_bad}"
-    )
-    con.execute(f"DROP TABLE {repeats}")
-    return BadRows(bad, checks)
-
-
-def create_clean_table(
-    con: duckdb.DuckDBPyConnection,
-    raw: RawTable,
-    spec: TableSpec,
-    plans: list[ColumnPlan],
-    bad: BadRows,
-    timezone: str,
-) -> None:
-    columns = ", ".join(
-        f"CAST({typed_expression(p.kind, f'{ROW}.{p.ref}', p.scale, timezone)} "
-        f"AS {duckdb_type(p.kind, p.scale)}) AS {ident(p.name)}"
+        joins += f" LEFT JOIN {people} m ON r.{cell(by_name['manager_id'].index)} = m.id"
+        known = "m.id"
+    converted = ", ".join(
+        f"CAST({typed_expression(p.kind, f'r.{cell(p.index)}', p.scale)} "
+        f"AS {duckdb_type(p.kind, p.scale)}) AS {typed(p.index)}"
         for p in plans
     )
+    cells = ", ".join(f"r.{cell(p.index)}" for p in plans)
+    codes = ", ".join(f"{check.code_sql} AS p{i}" for i, check in enumerate(checks))
+    columns = ", ".join(typed(p.index) for p in plans)
+    name = f"main.{ident(spec.name)}"
     con.execute(
-        f"CREATE OR REPLACE TABLE main.{ident(spec.name)} AS SELECT {columns} "
-        f"FROM {raw.relation} {ROW} ANTI JOIN {bad.table} b ON {ROW}._row = b._row"
+        f"CREATE OR REPLACE TABLE {name} AS SELECT _row, _first_row, {columns}, {codes} FROM ("
+        f"SELECT r._row, d.first_row AS _first_row, {known} AS _known, {cells}, {converted} "
+        f"FROM {raw.relation} r{joins})"
     )
+    con.execute(f"DROP TABLE {repeats}")
+    return name
+
+
+def separate_bad_rows(
+    con: duckdb.DuckDBPyConnection,
+    checked: str,
+    spec: TableSpec,
+    plans: list[ColumnPlan],
+    checks: list[Check],
+) -> BadRows:
+    """Move the rows with any reason code out of the checked table, leaving the clean table."""
+    bad = f"{LOAD_SCHEMA}.bad_{spec.name}"
+    codes = ", ".join(f"p{i}" for i in range(len(checks)))
+    any_bad = " OR ".join(f"p{i} IS NOT NULL" for i in range(len(checks)))
+    con.execute(
+        f"CREATE OR REPLACE TABLE {bad} AS SELECT _row, _first_row, {codes} "
+        f"FROM {checked} WHERE {any_bad}"
+    )
+    if con.execute(f"SELECT count(*) FROM {bad}").fetchone()[0]:
+        con.execute(f"DELETE FROM {checked} WHERE _row IN (SELECT _row FROM {bad})")
+    # Dropping and renaming columns changes the catalog only; the data is not copied.
+    for helper in ["_row", "_first_row", *(f"p{i}" for i in range(len(checks)))]:
+        con.execute(f"ALTER TABLE {checked} DROP COLUMN {helper}")
+    names = {p.name for p in plans}
+    current = typed
+    if {typed(p.index) for p in plans} & names:
+        # A file column is named like an internal one (say t1): renaming t0 to t1 would clash,
+        # so first step through names that no file column starts with.
+        prefix = "tmp_"
+        while any(n.startswith(prefix) for n in names):
+            prefix = "_" + prefix
+        for p in plans:
+            con.execute(f"ALTER TABLE {checked} RENAME COLUMN {typed(p.index)} TO {prefix}{p.index}")
+        current = f"{prefix}{{}}".format
+    for p in plans:
+        con.execute(f"ALTER TABLE {checked} RENAME COLUMN {ident(current(p.index))} TO {ident(p.name)}")
+    by_name = {p.name: p for p in plans}
+    person = "id" if spec.name == "managers" else "manager_id"
+    return BadRows(bad, checks, cell(by_name[person].index))
 
 
 def known_people(con: duckdb.DuckDBPyConnection, managers: RawTable) -> str:
     """Every id listed in managers, including people whose own row was rejected: their rows
     elsewhere are theirs, and they get an error through the rejected managers row anyway."""
-    id_ref = cell(managers.columns.index("id"))
+    id_cell = cell(managers.columns.index("id"))
     name = f"{LOAD_SCHEMA}.people"
     con.execute(
-        f"CREATE OR REPLACE TABLE {name} AS SELECT DISTINCT {id_ref} AS id "
-        f"FROM {managers.relation} WHERE {id_ref} IS NOT NULL"
+        f"CREATE OR REPLACE TABLE {name} AS SELECT DISTINCT {id_cell} AS id "
+        f"FROM {managers.relation} WHERE {id_cell} IS NOT NULL"
     )
     return name
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, relation: str) -> int:
     return con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
-

@@ -19,12 +19,11 @@ import duckdb
 from ..sql import cell, literal
 from ..staging import (
     LOAD_SCHEMA,
-    TRIM_CHARACTERS,
+    NAME_PADDING,
     StagingFile,
     create_from_numbered_csv,
     csv_read_options,
     raw_table_name,
-    trimmed,
 )
 from .base import RawTable, RowFaults, file_problem, header_problems
 
@@ -62,7 +61,7 @@ def read_header(path: Path) -> list[str] | None:
         record = next(csv.reader(stream, strict=True), None)
     if record is None:
         return None
-    return [name.strip(TRIM_CHARACTERS) for name in record]
+    return [name.strip(NAME_PADDING) for name in record]
 
 
 def is_utf8(values: list[str]) -> bool:
@@ -111,8 +110,9 @@ def _read_fast(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: in
     """DuckDB's parallel scanner; None when line numbers cannot be derived exactly."""
     layout = scan_bytes(path)
     staged = f"{LOAD_SCHEMA}.scanned_{table}"
-    cells = ", ".join(f"{trimmed(cell(i))} AS {cell(i)}" for i in range(width))
-    # Line breaks quoted inside a record's cells, counted before trimming removes any.
+    # DuckDB reads an empty field, quoted or not, as NULL, so cells are taken as they come.
+    cells = ", ".join(cell(i) for i in range(width))
+    # Line breaks quoted inside a record's cells: each one moves the following records down.
     breaks = " + ".join(
         f"coalesce(length({cell(i)}) - length(replace({cell(i)}, chr(10), '')), 0)"
         for i in range(width)

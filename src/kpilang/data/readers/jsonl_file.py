@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from ..schema import TABLES
-from ..staging import TRIM_CHARACTERS, StagingFile, create_from_numbered_csv
+from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
 from .base import RawTable, RowFaults, file_problem, header_problems
 
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
@@ -39,7 +39,7 @@ def _object_without_repeats(pairs: list[tuple[str, object]]) -> dict[str, object
     # json.loads keeps the last of two equal keys silently; a repeat is reported instead.
     result: dict[str, object] = {}
     for key, value in pairs:
-        key = key.strip(TRIM_CHARACTERS)
+        key = key.strip(NAME_PADDING)
         if key in result:
             raise RepeatedKey(key)
         result[key] = value

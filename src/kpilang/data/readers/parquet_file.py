@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from ..sql import cell, ident, literal
-from ..staging import TRIM_CHARACTERS, raw_table_name, trimmed
+from ..staging import NAME_PADDING, present, raw_table_name
 from .base import RawTable, RowFaults, file_problem, header_problems
 
 FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL", "FLOAT4", "FLOAT8"}
@@ -34,7 +34,7 @@ def read_parquet_table(
         ))
         return raw
     stored_names = [row[0] for row in described]
-    header = [name.strip(TRIM_CHARACTERS) for name in stored_names]
+    header = [name.strip(NAME_PADDING) for name in stored_names]
     raw.fatal.extend(header_problems(table, file, header))
     if raw.fatal:
         return raw
@@ -44,7 +44,7 @@ def read_parquet_table(
     }
     staged = f"{raw_table_name(table)}_stored"
     cells = ", ".join(
-        f"{trimmed(f'CAST({ident(stored)} AS VARCHAR)')} AS {cell(i)}"
+        f"{present(f'CAST({ident(stored)} AS VARCHAR)')} AS {cell(i)}"
         for i, stored in enumerate(stored_names)
     )
     try:

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
-from ..staging import TRIM_CHARACTERS, StagingFile, create_from_numbered_csv
+from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
 from .base import RawTable, RowFaults, file_problem, header_problems
 
 
@@ -95,13 +95,13 @@ def read_xlsx_table(
             width = None
             for row_number, values in _sheet_rows(path):
                 texts = {column: cell_text(v) for column, v in values.items()}
-                texts = {c: t for c, t in texts.items() if t is not None and t.strip(TRIM_CHARACTERS)}
+                texts = {c: t for c, t in texts.items() if t}
                 if not texts:
                     continue  # an empty row is not a record
                 if width is None:
                     header_width = max(texts)
                     header = [
-                        (texts.get(c) or "").strip(TRIM_CHARACTERS)
+                        (texts.get(c) or "").strip(NAME_PADDING)
                         for c in range(1, header_width + 1)
                     ]
                     raw.fatal.extend(header_problems(table, file, header))
