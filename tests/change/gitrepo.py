@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from .plans import PlanText
+
 
 class GitRepo:
     def __init__(self, path: Path):
@@ -31,8 +33,8 @@ class GitRepo:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
 
-    def read(self, rel: str) -> str:
-        return (self.path / rel).read_text(encoding="utf-8")
+    def read(self, rel: str) -> PlanText:
+        return PlanText((self.path / rel).read_text(encoding="utf-8"))
 
     def commit(self, message: str, when: str) -> str:
         """Commit everything with author and committer date `when` (`2026-08-12T10:00:00+03:00`)."""

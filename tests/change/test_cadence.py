@@ -53,7 +53,7 @@ def test_one_change_per_quarter_effective_next_quarter_passes(repo):
     assert report.violations == []
     history = report.histories[0]
     assert [v.effective.isoformat() for v in history.versions] == ["2026-07-01", "2026-10-01", "2027-01-01"]
-    assert "kpi new_clients_kpi: weight 30% → 40%" in history.entries[1].changes
+    assert "kpi new_clients_kpi: weight 30% → 40%" in history.entries[1].change_lines
     result = run(repo)
     assert result.exit_code == 0, result.output
     assert "new version" in result.output
@@ -231,7 +231,7 @@ def test_a_library_change_changes_every_plan_importing_it(tmp_path, monkeypatch)
     entry = report.histories[0].entries[-1]
     assert entry.commit.sha == sha and entry.via_library
     assert rules(report) == ["changes-plan-in-force"]
-    assert any("1m" in c and "2m" in c for c in entry.changes)
+    assert any("1m" in c and "2m" in c for c in entry.change_lines)
 
 
 def test_paths_limit_the_plans(repo):
@@ -268,7 +268,7 @@ def test_a_pending_version_may_be_moved_to_a_later_quarter(repo):
     assert report.violations == []
     entry = report.histories[0].entries[-1]
     assert entry.kind == "revision" and entry.revises == date(2026, 10, 1)
-    assert entry.changes == ("plan cold_sales: effective 2026-10-01 → 2027-01-01",)
+    assert entry.change_lines == ("plan cold_sales: effective 2026-10-01 → 2027-01-01",)
     assert "(moved to 2027-01-01)" in run(repo).output
 
 
@@ -325,5 +325,5 @@ def test_a_merge_that_combines_two_branches_is_a_change_of_its_own(repo):
     merge = report.histories[0].entries[-1]
     assert merge.commit.subject == "Merge targets" and merge.kind == "change to the plan in force"
     # against the first parent (main), the merge brings the branch's target
-    assert merge.changes == ("kpi new_clients_kpi: target `4` → `5`",)
+    assert merge.change_lines == ("kpi new_clients_kpi: target `4` → `5`",)
     assert rules(report) == ["changes-plan-in-force"]

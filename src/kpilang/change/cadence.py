@@ -36,7 +36,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
-from kpilang.change.diff import diff_programs
+from kpilang.change.diff import Change, diff_programs
 from kpilang.change.fingerprint import fingerprint
 from kpilang.change.git import (
     Commit, GitError, commit_order, commits_touching, file_history, has_head, is_shallow, repo_root,
@@ -76,7 +76,8 @@ class Entry:
     """The commit's date in the plan's time zone."""
     effective: date | None = None
     fingerprint: str | None = None
-    changes: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()
+    """What changed in meaning, against the version in the commit's first parent."""
     revises: date | None = None
     """For a revision: the effective date of the pending version it revises."""
     via_library: bool = False
@@ -87,6 +88,10 @@ class Entry:
     @property
     def override(self) -> str | None:
         return "; ".join(self.commit.overrides) if self.commit.overrides else None
+
+    @property
+    def change_lines(self) -> tuple[str, ...]:
+        return tuple(c.describe() for c in self.changes)
 
     @property
     def failing(self) -> list[Violation]:
@@ -275,7 +280,7 @@ def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program,
     if any(old_print == print_ for _, old_print in before):
         entry.kind = "no change in meaning"
         return entry
-    entry.changes = tuple(c.describe() for c in diff_programs(before[0][0], program).changes)
+    entry.changes = diff_programs(before[0][0], program).changes
 
     in_force = next((v for v in reversed(versions) if v.effective <= day), None)
     pending = versions[-1] if versions and versions[-1].effective > day else None

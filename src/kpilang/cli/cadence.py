@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -73,7 +74,7 @@ def _text(report) -> str:
         lines.append(f"{history.path}" + (f" (plan {history.plan})" if history.plan else ""))
         for entry in history.entries:
             lines.append("  " + _entry_line(entry))
-            for change in entry.changes:
+            for change in entry.change_lines:
                 lines.append(f"      {change}")
             if entry.override and entry.checked:
                 lines.append(f"      override by {entry.commit.author}: {entry.override}")
@@ -126,7 +127,7 @@ def _json(report) -> dict:
                 "revises": e.revises.isoformat() if e.revises else None,
                 "via_library": e.via_library,
                 "sha256": e.fingerprint,
-                "changes": list(e.changes),
+                "changes": [{**asdict(c), "text": c.describe()} for c in e.changes],
                 "checked": e.checked,
                 "override": e.override,
                 "violations": [{"rule": v.rule, "message": v.message, "help": v.help,
