@@ -1,0 +1,112 @@
+"""Statements: every number of every person's pay explained, in ru or en, as text, Markdown or HTML.
+
+    report = kpilang.evaluate(program, "data/", "2026-07", trace=True)
+    statements = build_statements(report, lang="ru")             # the figures, formatted and worded
+    rendered = render_statements(statements, report, fmt="html")  # the documents and the index
+    rendered.write(Path("out/"))                                   # one file per person + index.html
+
+`kpilang.explain(report, ...)` does both steps. The layers are separate so that each can be used
+alone: `StatementBuilder` (one report, one language → `Statement`s), `StatementRenderer`
+(one format → text), `ReachFinder` ("what it would take").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from kpilang.explain.build import FigureKinds, StatementBuilder, file_stem
+from kpilang.explain.catalog import MessageError, Messages, load_messages
+from kpilang.explain.formatting import LANGUAGES, LocaleFormat
+from kpilang.explain.model import Statement
+from kpilang.explain.reach import ReachFinder
+from kpilang.explain.render import FORMATS, StatementRenderer, TemplateError
+
+__all__ = [
+    "FORMATS", "LANGUAGES", "FigureKinds", "LocaleFormat", "MessageError", "Messages", "ReachFinder", "Rendered",
+    "RenderedStatement", "Statement", "StatementBuilder", "StatementRenderer", "TemplateError", "build_statements",
+    "explain", "file_stem", "load_messages", "render_statements",
+]
+
+
+@dataclass(frozen=True)
+class RenderedStatement:
+    manager_id: str
+    file_name: str
+    text: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The documents of one run: one per person, and an index of them."""
+
+    format: str
+    statements: list[RenderedStatement]
+    index: str
+    index_name: str
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.statements)
+
+    def write(self, directory: Path) -> list[Path]:
+        """One file per person and the index; returns the paths written."""
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for statement in self.statements:
+            path = directory / statement.file_name
+            path.write_text(statement.text, encoding="utf-8")
+            written.append(path)
+        index = directory / self.index_name
+        index.write_text(self.index, encoding="utf-8")
+        written.append(index)
+        return written
+
+    def joined(self) -> str:
+        """Every statement one after the other, for standard output."""
+        separator = "\n" + "─" * 72 + "\n\n" if self.format == "text" else ("\n---\n\n" if self.format == "md" else "")
+        if self.format == "html":
+            return "".join(s.text for s in self.statements)
+        return separator.join(s.text for s in self.statements)
+
+
+def build_statements(report, *, lang: str = "ru", templates: Path | None = None,
+                     managers: Iterable[str] | None = None, what_it_takes: bool = True) -> list[Statement]:
+    """One `Statement` per evaluated person of `report` (an `EvalReport`), or only the `managers`
+    named. Raises `KeyError` naming an id that is not among the report's people."""
+    t = load_messages(lang, templates)
+    builder = StatementBuilder(report, t, what_it_takes=what_it_takes)
+    people = report.results
+    if managers is not None:
+        wanted = list(dict.fromkeys(managers))
+        by_id = {p.manager_id: p for p in people}
+        missing = [m for m in wanted if m not in by_id]
+        if missing:
+            raise KeyError(", ".join(missing))
+        people = [by_id[m] for m in wanted]
+    return [builder.build(person) for person in people]
+
+
+def render_statements(statements: list[Statement], report, *, fmt: str = "text", lang: str = "ru",
+                      templates: Path | None = None, renderer: StatementRenderer | None = None) -> Rendered:
+    """The statements as documents of one format, and their index."""
+    renderer = renderer or StatementRenderer(fmt, templates)
+    t = load_messages(lang, templates)
+    ext = renderer.extension
+    docs = [RenderedStatement(manager_id=s.manager_id, file_name=f"{s.file_stem}.{ext}", text=renderer.statement(s, t),
+                              ok=s.ok) for s in statements]
+    plan = report.program.plan
+    fingerprint = statements[0].fingerprint if statements else report.plan_sha256
+    period = statements[0].period if statements else report.period.label
+    index = renderer.index(statements, t, plan_label=(plan.label or plan.name) if plan else report.plan,
+                           plan_name=report.plan, period=period, fingerprint=fingerprint)
+    return Rendered(format=fmt, statements=docs, index=index, index_name=f"index.{ext}")
+
+
+def explain(report, *, lang: str = "ru", fmt: str = "text", templates: Path | None = None,
+            managers: Iterable[str] | None = None) -> Rendered:
+    """Statements for an evaluated report: build them in `lang` and render them as `fmt`."""
+    statements = build_statements(report, lang=lang, templates=templates, managers=managers)
+    return render_statements(statements, report, fmt=fmt, lang=lang, templates=templates)

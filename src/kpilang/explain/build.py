@@ -1,0 +1,476 @@
+"""From one person's evaluated figures to a `Statement`: every number formatted for the language,
+every formula in words and with the numbers put in, every band and rounding said, every error in
+plain words, and what it would take to reach the next band.
+
+The figures come from the evaluator's `PersonOutcome` (KPIs, score, table hits, pays, errors) and
+its trace (the order in which they were computed); the words come from the catalog. Nothing here
+computes a figure of pay: the "what it would take" search re-runs the plan's own formulas.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from decimal import Decimal
+from typing import Any
+
+from kpilang.compile.program import SALARY, SCORE, Program, Unit
+from kpilang.evaluate.formulas import FormulaEngine
+from kpilang.evaluate.numbers import minor_unit
+from kpilang.evaluate.results import EvalError, KpiFigures, PayFigures, PersonOutcome, TableHit
+from kpilang.evaluate.run import EvalReport, PersonResult
+from kpilang.explain.catalog import Messages
+from kpilang.explain.formatting import FigureKind, LocaleFormat, unit_kind
+from kpilang.explain.model import (
+    Bar, BandLine, ChartColumn, DataLine, ErrorLine, KpiLine, MetricLine, Option, PayLine, Statement, StepChart, TableLine,
+    TierLine, WhatItTakes,
+)
+from kpilang.explain.reach import Reach, ReachFinder
+from kpilang.explain.wording import FormulaWords
+from kpilang.syntax import ast
+
+_CHART = Decimal("0.1")
+# The step chart's plot area inside its 100 × 50 view box.
+_PLOT_BOTTOM, _PLOT_HEIGHT, _GAP = Decimal(38), Decimal(28), Decimal("0.6")
+_HUNDRED = Decimal(100)
+_SAFE_STEM = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+class FigureKinds:
+    """How each figure of one program is shown: as a count, a number, a percent, money or a duration.
+
+    A KPI or metric that is a fraction is shown as a percent when the plan writes its target as
+    one (`target 8%`) or when it is a `share(...)`; table edges and values follow how the table's
+    bands are written (`70% to 90%` → percents, `: 0.5` → a number)."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        self.metric: dict[str, FigureKind] = {}
+        for name, metric in program.metrics.items():
+            is_share = isinstance(metric.expr, ast.Call) and metric.expr.func == "share"
+            self.metric[name] = "percent" if is_share else unit_kind(metric.unit)
+        self.kpi: dict[str, FigureKind] = {}
+        self.target_kind: dict[str, FigureKind] = {}
+        for name, kpi in program.kpis.items():
+            kind = unit_kind(kpi.unit)
+            if kind == "number" and isinstance(kpi.target, ast.Percent):
+                kind = "percent"
+            self.kpi[name] = kind
+            if isinstance(kpi.target, ast.Dotted) and kpi.target.table == "targets":
+                self.target_kind.setdefault(kpi.target.column, kind)
+        self.table_key: dict[str, FigureKind] = {}
+        self.table_value: dict[str, FigureKind] = {}
+        sources = program.sources
+        for name, table in program.tables.items():
+            edges_percent = values_percent = False
+            for band in table.bands:
+                text = _span_text(sources, band.span)
+                edges, _, value = text.rpartition(":")
+                edges_percent |= "%" in edges
+                values_percent |= "%" in value
+            key = unit_kind(table.key_unit)
+            self.table_key[name] = "percent" if edges_percent and key == "number" else key
+            value_kind = unit_kind(table.value_unit)
+            self.table_value[name] = "percent" if (values_percent or table.graduated) and value_kind == "number" \
+                else value_kind
+
+        # A table's argument as the call site shows it: `commission_tiers(revenue, …)` is money.
+        self.table_argument: dict[str, FigureKind] = {}
+        for decl in (*program.kpis.values(), *program.pays.values()):
+            for node in ast.walk(decl.expr):
+                if isinstance(node, ast.Call) and node.func in program.tables and node.args:
+                    arg = node.args[0]
+                    if isinstance(arg, ast.Name | ast.Dotted):
+                        key = arg.name if isinstance(arg, ast.Name) else f"{arg.table}.{arg.column}"
+                        self.table_argument.setdefault(node.func, self.leaf(key))
+        for name in program.tables:
+            self.table_argument.setdefault(name, self.table_key[name])
+
+    def leaf(self, key: str) -> FigureKind:
+        p = self.program
+        if key in p.metrics:
+            return self.metric[key]
+        if key in p.kpis or key == SCORE:
+            return "percent"
+        if key in p.pays or key == SALARY:
+            return "money"
+        if key.startswith("targets."):
+            return self.target_kind.get(key.split(".", 1)[1], "number")
+        return "number"
+
+
+def _span_text(sources: dict[str, str], span: Any) -> str:
+    lines = sources.get(span.file, "").splitlines()
+    if not lines or span.line > len(lines):
+        return ""
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1:span.end_column - 1]
+    parts = [lines[span.line - 1][span.column - 1:]]
+    parts += lines[span.line:span.end_line - 1]
+    parts.append(lines[span.end_line - 1][:span.end_column - 1])
+    return " ".join(parts)
+
+
+def file_stem(manager_id: str) -> str:
+    """A file name for a person's statement: the id itself when it is safe in a path, otherwise the
+    id with unsafe characters replaced and a short hash, so that two ids never share a file."""
+    safe = _SAFE_STEM.sub("_", manager_id)
+    if safe == manager_id and safe not in ("", ".", "..") and not safe.lower().startswith("index"):
+        return safe
+    return f"{safe.strip('.') or 'person'}-{hashlib.sha256(manager_id.encode()).hexdigest()[:8]}"
+
+
+class StatementBuilder:
+    """Builds statements for one evaluated report in one language."""
+
+    def __init__(self, report: EvalReport, t: Messages, *, engine: FormulaEngine | None = None,
+                 what_it_takes: bool = True):
+        self.report = report
+        self.program = report.program
+        self.t = t
+        self.lang = t.lang
+        self.fmt = LocaleFormat(t.lang, report.currency)
+        self.words = FormulaWords(self.program, t, self.fmt)
+        self.kinds = FigureKinds(self.program)
+        self.engine = engine or FormulaEngine(self.program)
+        self.reach = ReachFinder(self.program, self.engine) if what_it_takes else None
+        self.period = self._period_label()
+        plan = self.program.plan
+        assert plan is not None
+        self.plan = plan
+        self.quantum = minor_unit(plan.currency)
+        self.final_pay = next((n for n in reversed(self.program.order) if n in self.program.pays), None)
+        self.fingerprint, self.fingerprint_note = self._fingerprint()
+        self._formula_words = {name: self.words.words(k.expr) for name, k in self.program.kpis.items()}
+        self._pay_words = {name: self.words.words(p.expr) for name, p in self.program.pays.items()}
+        self._counted = {
+            name: self.words.counted(m.expr, self.period, team=plan.scope == "team")
+            for name, m in self.program.metrics.items()
+        }
+
+    # ---- header ----
+    def _period_label(self) -> str:
+        period = self.report.period
+        if period.kind == "month":
+            return self.fmt.month(period.first_day)
+        if period.kind == "quarter":
+            return self.fmt.quarter(period.first_day)
+        week = period.first_day.isocalendar()
+        return self.t.f("week", week=week.week, year=week.year, days=self.fmt.day_range(period.first_day, period.end_day))
+
+    def _fingerprint(self) -> tuple[str, str | None]:
+        if self.report.plan_sha256:
+            return self.report.plan_sha256, None
+        try:
+            from kpilang.change.fingerprint import fingerprint
+        except ImportError:
+            joined = "\0".join(self.program.sources[f] for f in self.program.files)
+            return hashlib.sha256(joined.encode()).hexdigest(), self.t.fingerprint_fallback
+        return fingerprint(self.program), None
+
+    # ---- one person ----
+    def build(self, person: PersonResult) -> Statement:
+        outcome = person.outcome
+        figures = self._figures_lookup(person, outcome)
+        errors = [self._error(e) for e in person.errors]
+        errors_by_subject = {e.subject: line for e, line in zip(person.errors, errors)}
+        metrics = self._metrics(person)
+        kpis, tables, pays, score_line = [], [], [], None
+        reaches: list[WhatItTakes] = []
+        top: list[str] = []
+        if outcome is not None:
+            hits = {}
+            for hit in outcome.table_hits:
+                hits.setdefault(hit.subject, []).append(hit)
+            for name in (*self.program.kpis, *self.program.pays):
+                if name in self.program.kpis:
+                    kpis.append(self._kpi(name, outcome.kpis[name], figures, errors_by_subject.get(name)))
+                elif name in self.program.pays:
+                    pays.append(self._pay(name, outcome.pays[name], figures, errors_by_subject.get(name)))
+                for hit in hits.get(name, []):
+                    tables.append(self._table(hit))
+            score_line = outcome.kpi_score
+            if self.reach is not None and person.inputs is not None and outcome.kpi_score is not None:
+                for found in self.reach.find(person.inputs, outcome, person.role):
+                    reaches.append(self._what_it_takes(found, person))
+                top = [self.words.label(h.table) for h in self.reach.top_band(outcome)]
+        score_words = " + ".join(f"{self.fmt.figure(k.weight, 'percent')} × {self.words.label(n)}"
+                                 for n, k in self.program.kpis.items())
+        score_numbers = ""
+        if outcome is not None:
+            score_numbers = " + ".join(
+                f"{self.fmt.figure(k.weight, 'percent')} × {self.fmt.figure(outcome.kpis[n].attainment, 'percent')}"
+                for n, k in self.program.kpis.items() if n in outcome.kpis)
+        total = None
+        if outcome is not None and self.final_pay in outcome.pays:
+            value = outcome.pays[self.final_pay].value
+            total = self.fmt.figure(value, "money") if value is not None else None
+        return Statement(
+            lang=self.lang, manager_id=person.manager_id, name=person.name or person.manager_id,
+            role=person.role or "—", team=person.team or "—",
+            plan_name=self.plan.name, plan_label=self.plan.label or self.plan.name, goal=self.plan.goal,
+            fingerprint=self.fingerprint, fingerprint_note=self.fingerprint_note, period=self.period,
+            period_code=self.report.period.label, currency=self.report.currency, scope_team=self.plan.scope == "team",
+            metrics=metrics, kpis=kpis,
+            score=self.fmt.figure(score_line, "percent") if score_line is not None else None,
+            score_words=score_words, score_numbers=score_numbers, score_error=errors_by_subject.get(SCORE),
+            tables=tables, pays=pays, errors=errors, data=self._data_lines(person), what_it_takes=reaches,
+            top_band=top, total=total, file_stem=file_stem(person.manager_id),
+        )
+
+    def _figures_lookup(self, person: PersonResult, outcome: PersonOutcome | None):
+        inputs = person.inputs
+
+        def value_of(key: str) -> Any:
+            p = self.program
+            if key in p.metrics:
+                return person.metrics.get(key)
+            if outcome is None:
+                return None
+            if key == SCORE:
+                return outcome.kpi_score
+            if key in outcome.kpis:
+                return outcome.kpis[key].attainment
+            if key in outcome.pays:
+                return outcome.pays[key].value
+            if inputs is None:
+                return None
+            if key == SALARY:
+                return inputs.salary
+            if key.startswith("targets."):
+                return inputs.targets.get(key.split(".", 1)[1])
+            if key.startswith("managers."):
+                return inputs.managers.get(key.split(".", 1)[1])
+            return None
+
+        def leaf(node: ast.Expr) -> str | None:
+            if isinstance(node, ast.Name):
+                key = node.name
+            elif isinstance(node, ast.Dotted):
+                key = f"{node.table}.{node.column}"
+            else:
+                return None
+            value = value_of(key)
+            if value is None:
+                return self.t.no_value
+            if isinstance(value, Decimal):
+                return self.fmt.figure(value, self.kinds.leaf(key))
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return self.fmt.figure(Decimal(str(value)), "number")
+            return self.t.f("quoted", text=str(value))
+
+        return leaf
+
+    def _metrics(self, person: PersonResult) -> list[MetricLine]:
+        role = person.role
+        out = []
+        for name, metric in self.program.metrics.items():
+            value = person.metrics.get(name)
+            has_value = value is not None
+            if has_value:
+                shown = self.fmt.figure(value, self.kinds.metric[name])
+            elif person.outcome is None:
+                shown = self.t.not_computed
+            else:
+                shown = self.t.no_value
+            out.append(MetricLine(
+                name=name, label=metric.label or name, value=shown, counted=self._counted[name], has_value=has_value,
+                uncontrollable=metric.uncontrollable_for_role(role) if role else metric.uncontrollable_for is not None))
+        return out
+
+    def _kpi(self, name: str, f: KpiFigures, leaf, error: ErrorLine | None) -> KpiLine:
+        kpi = self.program.kpis[name]
+        kind = self.kinds.kpi[name]
+        fig = self.fmt.figure
+        cap = fig(kpi.cap, "percent") if kpi.cap is not None else None
+        if kpi.lower_is_better:
+            direction = self.t.f("kpi_direction_lower", target=fig(f.target, kind), value=fig(f.value, kind),
+                                 result=fig(f.raw_attainment, "percent"))
+        else:
+            direction = self.t.f("kpi_direction", target=fig(f.target, kind), value=fig(f.value, kind),
+                                 result=fig(f.raw_attainment, "percent"))
+        return KpiLine(
+            name=name, label=kpi.label or name, formula=_source(self.program, kpi.expr), words=self._formula_words[name], numbers=self.words.words(kpi.expr, leaf),
+            value=fig(f.value, kind), target=fig(f.target, kind), target_words=self.words.words(kpi.target),
+            direction=direction, raw_attainment=fig(f.raw_attainment, "percent"), attainment=fig(f.attainment, "percent"),
+            cap=cap, capped=f.capped, floored=f.floored, weight=fig(f.weight, "percent"),
+            contribution=fig(f.contribution, "percent"), error=error, bar=self._bar(f),
+        )
+
+    def _bar(self, f: KpiFigures) -> Bar | None:
+        if f.raw_attainment is None or f.attainment is None:
+            return None
+        scale = max(Decimal(1), f.cap or Decimal(0), f.raw_attainment.copy_abs() if f.cap is None else Decimal(0))
+        scale = max(scale, Decimal("1.5")) if f.cap is None else scale
+        width = min(max(f.attainment, Decimal(0)) / scale, Decimal(1)) * _HUNDRED
+        return Bar(
+            width=_pct(width), target_at=_pct(_HUNDRED / scale),
+            cap_at=_pct(f.cap / scale * _HUNDRED) if f.cap is not None else None,
+            capped=f.capped, scale=self.fmt.figure(scale, "percent"),
+        )
+
+    def _band_text(self, table: str, low: Decimal | None, high: Decimal | None, base: bool = False,
+                   amount_kind: FigureKind | None = None) -> str:
+        kind = amount_kind or ("percent" if base else self.kinds.table_key[table])
+        fig = self.fmt.figure
+        if low is None and high is None:
+            return self.t.band_any
+        if low is None:
+            return self.t.f("band_below", high=fig(high, kind))
+        if high is None:
+            return self.t.f("band_from", low=fig(low, kind))
+        return self.t.f("band_range", low=fig(low, kind), high=fig(high, kind))
+
+    def _table(self, hit: TableHit) -> TableLine:
+        table = self.program.tables[hit.table]
+        key_kind = self.kinds.table_key[hit.table]
+        value_kind = self.kinds.table_value[hit.table]
+        fig = self.fmt.figure
+        with_base = hit.base is not None
+        arg_kind = self.kinds.table_argument[hit.table]
+        argument = fig(hit.argument, arg_kind)
+        if with_base:
+            argument = self.t.f("table_argument_base", argument=argument, base=fig(hit.base, arg_kind))
+        why_parts = []
+        edge_kind = "percent" if with_base else key_kind
+        shown_arg = fig(hit.argument / hit.base, "percent") if with_base and hit.base else fig(hit.argument, arg_kind)
+        if hit.low is not None:
+            why_parts.append(f"{fig(hit.low, edge_kind)} ≤ ")
+        why_parts.append(shown_arg)
+        if hit.high is not None:
+            why_parts.append(f" < {fig(hit.high, edge_kind)}")
+        result_kind = "money" if arg_kind == "money" else "number"
+        tiers = [TierLine(band=self._band_text(hit.table, part.low, part.high) if not with_base else
+                          self._band_text(hit.table, part.low, part.high, amount_kind=arg_kind),
+                          rate=fig(part.rate, "percent"), amount=fig(part.amount, arg_kind),
+                          result=fig(part.result, result_kind))
+                 for part in hit.parts]
+        bands = [BandLine(text=self._band_text(hit.table, b.low, b.high, with_base), value=fig(b.value, value_kind),
+                          hit=i == hit.band) for i, b in enumerate(table.bands)]
+        subject = self.words.label(hit.subject)
+        return TableLine(
+            name=hit.table, label=table.label or hit.table, used_by=subject, call=hit.call, argument=argument,
+            band=self._band_text(hit.table, hit.low, hit.high, with_base), why="".join(why_parts),
+            value=fig(hit.value, value_kind), result=fig(hit.result, value_kind if not hit.graduated else result_kind),
+            graduated=hit.graduated, tiers=tiers, bands=bands,
+            chart=None if hit.graduated or not table.bands else self._step_chart(hit, table, value_kind),
+        )
+
+    def _step_chart(self, hit: TableHit, table, value_kind: str) -> StepChart | None:
+        """Bars of equal width, one per band, as tall as the band's value; the person's point is
+        placed inside its band in proportion to where the argument lies between the edges."""
+        bands = table.bands
+        top = max((b.value for b in bands), default=Decimal(0))
+        width = _HUNDRED / len(bands)
+        columns = []
+        point_x = Decimal(0)
+        for i, band in enumerate(bands):
+            height = (band.value / top * _PLOT_HEIGHT) if top > 0 and band.value > 0 else Decimal(0)
+            x = width * i
+            columns.append(ChartColumn(
+                x=_pct(x + _GAP), y=_pct(_PLOT_BOTTOM - height), width=_pct(width - 2 * _GAP), height=_pct(height),
+                middle=_pct(x + width / 2), value=self.fmt.figure(band.value, value_kind),
+                band=self._band_text(hit.table, band.low, band.high), hit=i == hit.band))
+            if i == hit.band:
+                point_x = x + width * _position_in(hit.argument, band.low, band.high)
+        return StepChart(columns=columns, point_x=_pct(point_x),
+                         point_label=self.fmt.figure(hit.argument, self.kinds.table_argument[hit.table]))
+
+    def _pay(self, name: str, f: PayFigures, leaf, error: ErrorLine | None) -> PayLine:
+        pay = self.program.pays[name]
+        fig = self.fmt.figure
+        rounding = None
+        if f.unrounded is not None and f.value is not None:
+            rounding = self.t.f("pay_rounded", unrounded=fig(f.unrounded, "money"), value=fig(f.value, "money"),
+                                quantum=fig(self.quantum, "money"))
+        return PayLine(
+            name=name, label=pay.label or name, formula=_source(self.program, pay.expr),
+            words=self._pay_words[name], numbers=self.words.words(pay.expr, leaf), raw=fig(f.raw, "money"),
+            cap=fig(f.cap, "money") if pay.cap is not None else None,
+            cap_words=self.words.words(pay.cap) if pay.cap is not None else None, capped=f.capped,
+            floor=fig(f.floor, "money") if pay.floor is not None else None,
+            floor_words=self.words.words(pay.floor) if pay.floor is not None else None, floored=f.floored,
+            unrounded=fig(f.unrounded, "money") if f.unrounded is not None else "—",
+            value=fig(f.value, "money"), rounding=rounding, error=error,
+        )
+
+    def _what_it_takes(self, found: Reach, person: PersonResult) -> WhatItTakes:
+        hit = found.hit
+        table = self.program.tables[hit.table]
+        value_kind = self.kinds.table_value[hit.table]
+        with_base = hit.base is not None
+        options = []
+        for change in found.changes:
+            kind = self.kinds.metric[change.metric]
+            final = None
+            if self.final_pay is not None and self.final_pay in change.outcome.pays:
+                value = change.outcome.pays[self.final_pay].value
+                final = self.fmt.figure(value, "money") if value is not None else None
+            options.append(Option(metric=self.words.label(change.metric), change=self.fmt.signed(change.delta, kind),
+                                  becomes=self.fmt.figure(change.value, kind), pay=final))
+        next_band = self._band_text(hit.table, found.next_low, _next_high(table, found.next_low), with_base)
+        if found.next_value is not None:
+            next_band = self.t.f("band_with_value", band=next_band, value=self.fmt.figure(found.next_value, value_kind))
+        return WhatItTakes(
+            table=table.label or hit.table,
+            now=self.t.f("band_with_value", band=self._band_text(hit.table, hit.low, hit.high, with_base),
+                         value=self.fmt.figure(hit.value, value_kind)),
+            next=next_band, options=options, unreachable=[self.words.label(m) for m in found.unreachable],
+            pay_label=self.words.label(self.final_pay) if self.final_pay else None,
+        )
+
+    # ---- errors and data ----
+    def _error(self, err: EvalError) -> ErrorLine:
+        subject = self.t.data_subject if err.subject == "data" else self.words.label(err.subject)
+        text = self.t.f(f"cause_{err.cause}", subject=subject, formula=err.formula)
+        if self.lang == "en":
+            help_text = err.help
+        else:
+            help_text = self.t.get(f"help_{err.cause}")
+        location = f"{err.file}:{err.line}:{err.column}" if err.line and err.column else (
+            f"{err.file}:{err.line}" if err.line else err.file)
+        return ErrorLine(subject=subject, text=text, detail=err.message, formula=err.formula, location=location,
+                         help=help_text)
+
+    def _data_lines(self, person: PersonResult) -> list[DataLine]:
+        out = []
+        for problem in self.report.data_problems:
+            if person.manager_id not in problem.manager_ids:
+                continue
+            where = self.t.f("data_where_row", file=problem.file, row=problem.row) if problem.row is not None \
+                else self.t.f("data_where_file", file=problem.file)
+            if problem.column:
+                where = self.t.f("data_where_column", where=where, column=problem.column)
+            out.append(DataLine(text=self.t.f("data_problem", where=where, reason=problem.reason,
+                                              value=problem.value if problem.value is not None else "—"),
+                                hint=problem.hint))
+        return out
+
+
+def _source(program: Program, expr: ast.Expr) -> str:
+    return " ".join(_span_text(program.sources, expr.span).split())
+
+
+def _next_high(table, low: Decimal) -> Decimal | None:
+    for band in table.bands:
+        if band.low == low:
+            return band.high
+    return None
+
+
+def _position_in(argument: Decimal, low: Decimal | None, high: Decimal | None) -> Decimal:
+    """Where the argument sits inside its band, from 0 to 1, for the chart's marker."""
+    if low is not None and high is not None and high > low:
+        return min(max((argument - low) / (high - low), Decimal(0)), Decimal(1))
+    if low is None and high is not None and high > 0:
+        return min(max(argument / high, Decimal(0)), Decimal(1))
+    if high is None and low is not None and low > 0:
+        return min(max((argument - low) / low, Decimal(0)), Decimal(1))
+    return Decimal("0.5")
+
+
+def _pct(value: Decimal) -> str:
+    return format(value.quantize(_CHART), "f")
+
+
+__all__ = ["FigureKinds", "StatementBuilder", "file_stem", "Unit"]

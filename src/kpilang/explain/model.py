@@ -1,0 +1,215 @@
+"""A statement as the templates see it: every figure already formatted for the reader's language,
+every sentence composed from the catalog, and the raw decimals kept next to the figures that the
+charts need. Templates only lay it out; they compute nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorLine:
+    subject: str
+    """The label of the figure that could not be computed (or "data")."""
+    text: str
+    """What went wrong, in the statement's language."""
+    detail: str
+    """The evaluator's own message, with the numbers involved."""
+    formula: str
+    location: str
+    help: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricLine:
+    name: str
+    label: str
+    value: str
+    counted: str
+    """What was counted, in words, with the period."""
+    has_value: bool
+    uncontrollable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """An attainment bar: widths in percent of the chart, as SVG-ready decimal strings."""
+
+    width: str
+    target_at: str
+    cap_at: str | None
+    capped: bool
+    scale: str
+    """The attainment at the right edge of the chart, formatted."""
+
+
+@dataclass(frozen=True, slots=True)
+class KpiLine:
+    name: str
+    label: str
+    formula: str
+    """As written in the plan."""
+    words: str
+    """In words, by labels."""
+    numbers: str
+    """With the person's numbers put in."""
+    value: str
+    target: str
+    target_words: str
+    direction: str
+    """How attainment is computed (value / target, or target / value when lower is better)."""
+    raw_attainment: str
+    attainment: str
+    cap: str | None
+    capped: bool
+    floored: bool
+    weight: str
+    contribution: str
+    error: ErrorLine | None
+    bar: Bar | None
+
+
+@dataclass(frozen=True, slots=True)
+class TierLine:
+    band: str
+    rate: str
+    amount: str
+    result: str
+
+
+@dataclass(frozen=True, slots=True)
+class BandLine:
+    text: str
+    value: str
+    hit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChartColumn:
+    """One band of a step table as an SVG bar (coordinates in the chart's 100 × 50 view box)."""
+
+    x: str
+    y: str
+    width: str
+    height: str
+    middle: str
+    value: str
+    band: str
+    hit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StepChart:
+    """A step table drawn as bars, one per band, with the person's point marked."""
+
+    columns: list[ChartColumn]
+    point_x: str
+    point_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableLine:
+    name: str
+    label: str
+    used_by: str
+    call: str
+    argument: str
+    band: str
+    why: str
+    """The comparison that put the argument in its band, e.g. `100 % ≤ 105,000025 % < 120 %`."""
+    value: str
+    result: str
+    graduated: bool
+    tiers: list[TierLine]
+    bands: list[BandLine]
+    chart: StepChart | None
+
+
+@dataclass(frozen=True, slots=True)
+class PayLine:
+    name: str
+    label: str
+    formula: str
+    words: str
+    numbers: str
+    raw: str
+    cap: str | None
+    cap_words: str | None
+    capped: bool
+    floor: str | None
+    floor_words: str | None
+    floored: bool
+    unrounded: str
+    value: str
+    rounding: str | None
+    """Said when rounding changed the figure."""
+    error: ErrorLine | None
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    metric: str
+    change: str
+    """`+1`, `+180 000,00 ₽`."""
+    becomes: str
+    """The metric's new value."""
+    pay: str | None
+    """What the final pay would then be."""
+
+
+@dataclass(frozen=True, slots=True)
+class WhatItTakes:
+    table: str
+    now: str
+    """The band the person is in now."""
+    next: str
+    """The band above, and its value."""
+    options: list[Option]
+    unreachable: list[str]
+    """Controllable metrics that alone cannot reach the band (caps), by label."""
+    pay_label: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DataLine:
+    text: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    lang: str
+    manager_id: str
+    name: str
+    role: str
+    team: str
+    plan_name: str
+    plan_label: str
+    goal: str
+    fingerprint: str
+    fingerprint_note: str | None
+    period: str
+    period_code: str
+    currency: str
+    scope_team: bool
+    metrics: list[MetricLine]
+    kpis: list[KpiLine]
+    score: str | None
+    score_words: str
+    score_numbers: str
+    score_error: ErrorLine | None
+    tables: list[TableLine]
+    pays: list[PayLine]
+    errors: list[ErrorLine]
+    data: list[DataLine]
+    what_it_takes: list[WhatItTakes]
+    top_band: list[str] = field(default_factory=list)
+    """Tables where the person is already in the highest band, by label."""
+    total: str | None = None
+    """The final pay (the last pay computed), for the index."""
+    file_stem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

@@ -1,0 +1,91 @@
+"""Statements laid out as text, Markdown or one self-contained HTML page, with Jinja2.
+
+Templates are compiled once per renderer. HTML templates autoescape, so a name such as
+`<script>` in the data is shown as text; Markdown output escapes the characters Markdown would
+read as markup or raw HTML. A user template directory (`--templates DIR`) overrides any of our
+templates by file name and runs, with ours, in Jinja2's `SandboxedEnvironment`: a template from
+outside cannot reach Python internals.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from kpilang.explain.catalog import Messages
+from kpilang.explain.model import Statement
+
+FORMATS = {"text": "txt", "md": "md", "html": "html"}
+"""Output format → file extension of its templates and of the files written."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md_escape(value: Any) -> str:
+    """Text safe inside Markdown: markup characters get a backslash, `<` and `&` become entities
+    (so raw HTML in a name is shown, not run)."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _svg_text(value: Any) -> Markup:
+    """A label inside inline SVG: escaped like any HTML text."""
+    return Markup.escape(str(value))
+
+
+class TemplateError(ValueError):
+    """A template that cannot be loaded or rendered, with the file and line if known."""
+
+
+class StatementRenderer:
+    """Renders statements in one format; templates are looked up in `templates_dir` first."""
+
+    def __init__(self, fmt: str, templates_dir: Path | None = None):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        self.format = fmt
+        self.extension = FORMATS[fmt]
+        loaders: list[Any] = [PackageLoader("kpilang.explain", "templates")]
+        if templates_dir is not None:
+            loaders.insert(0, FileSystemLoader(str(templates_dir)))
+        env_class = SandboxedEnvironment if templates_dir is not None else Environment
+        self.env = env_class(
+            loader=ChoiceLoader(loaders),
+            autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False,
+                                         default=False),
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
+            auto_reload=False,
+        )
+        self.env.filters["md"] = md_escape
+        self.env.filters["svgtext"] = _svg_text
+        try:
+            self._statement = self.env.get_template(f"statement.{self.extension}.j2")
+            self._index = self.env.get_template(f"index.{self.extension}.j2")
+        except Exception as err:  # a syntax error in a user template: say which file and line
+            raise TemplateError(_template_problem(err)) from err
+
+    def statement(self, statement: Statement, t: Messages) -> str:
+        try:
+            return self._statement.render(s=statement, t=t)
+        except Exception as err:
+            raise TemplateError(_template_problem(err)) from err
+
+    def index(self, statements: list[Statement], t: Messages, *, plan_label: str, plan_name: str, period: str,
+              fingerprint: str) -> str:
+        try:
+            return self._index.render(statements=statements, t=t, plan_label=plan_label, plan_name=plan_name,
+                                      period=period, fingerprint=fingerprint, extension=self.extension)
+        except Exception as err:
+            raise TemplateError(_template_problem(err)) from err
+
+
+def _template_problem(err: Exception) -> str:
+    name = getattr(err, "filename", None) or getattr(err, "name", None)
+    line = getattr(err, "lineno", None)
+    where = f"{name}:{line}: " if name and line else (f"{name}: " if name else "")
+    return f"{where}{type(err).__name__}: {err}"

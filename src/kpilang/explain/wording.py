@@ -1,0 +1,180 @@
+"""Formulas and metrics in words: `Проведённые встречи / Звонки от 1 минуты (если нет значения — 0)`,
+the same formula with the person's numbers put in (`12 / 120`), and what a metric counts
+("количество: действия, где тип = «call» и длительность ≥ 1 мин; июль 2026 г.").
+
+The printer walks the syntax tree, so the words follow the formula's real structure (brackets only
+where precedence needs them); every keyword, function and column name comes from the catalog.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Callable
+
+from kpilang.compile.program import SALARY, SCORE, Program
+from kpilang.evaluate.sql import is_aggregate
+from kpilang.explain.catalog import Messages
+from kpilang.explain.formatting import LocaleFormat
+from kpilang.syntax import ast
+
+Leaf = Callable[[ast.Expr], str | None]
+"""Gives the text of a Name or Dotted node, or None to print it by its label."""
+
+# Loosest first, as in the language reference.
+_PRECEDENCE = {"otherwise": 0, "if": 1, "or": 2, "and": 3, "not": 4, "compare": 5, "+": 6, "-": 6, "*": 7, "/": 7,
+               "neg": 8}
+_ATOM = 9
+_OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "/"}
+_COMPARE = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+class FormulaWords:
+    """Prints expressions of one program in one language."""
+
+    def __init__(self, program: Program, t: Messages, fmt: LocaleFormat):
+        self.program = program
+        self.t = t
+        self.fmt = fmt
+
+    # ---- names ----
+    def label(self, name: str) -> str:
+        """A declared name as the plan labels it (the name itself when it has no label)."""
+        if name == SCORE:
+            return self.t.kpi_score
+        if name == SALARY:
+            return self.t.salary
+        return self.program.label(name) or name
+
+    def column(self, table: str, column: str) -> str:
+        return self.t.get(f"column_{column}") or column
+
+    def table_noun(self, table: str) -> str:
+        return self.t.get(f"table_{table}") or table
+
+    def dotted(self, node: ast.Dotted) -> str:
+        if node.table == "targets":
+            return self.t.f("target_of", name=self.label(node.column) if node.column in self.program.metrics
+                            else node.column)
+        if node.table == "managers":
+            return self.t.f("manager_column", column=self.column("managers", node.column))
+        return self.column(node.table, node.column)
+
+    # ---- literals ----
+    def literal(self, node: ast.Expr) -> str:
+        if isinstance(node, ast.Percent):
+            return self.fmt.figure(node.value, "percent")
+        if isinstance(node, ast.Num):
+            return self.fmt.figure(node.value, "number")
+        if isinstance(node, ast.Duration):
+            return self.fmt.figure(Decimal(node.seconds), "duration")
+        if isinstance(node, ast.Str):
+            return self.t.f("quoted", text=node.value)
+        if isinstance(node, ast.Bool):
+            return self.t.yes if node.value else self.t.no
+        if isinstance(node, ast.DateLit):
+            return self.fmt.date(node.value)
+        raise TypeError(type(node).__name__)
+
+    # ---- expressions ----
+    def words(self, expr: ast.Expr, leaf: Leaf | None = None) -> str:
+        """`expr` in words; names by label unless `leaf` gives their text (numbers, usually)."""
+        return self._print(expr, leaf or (lambda node: None))[0]
+
+    def _print(self, node: ast.Expr, leaf: Leaf) -> tuple[str, int]:
+        t = self.t
+        if isinstance(node, ast.Name | ast.Dotted):
+            text = leaf(node)
+            if text is None:
+                text = self.label(node.name) if isinstance(node, ast.Name) else self.dotted(node)
+            return text, _ATOM
+        if isinstance(node, ast.LITERAL_TYPES):
+            return self.literal(node), _ATOM
+        if isinstance(node, ast.Neg):
+            return "−" + self._side(node.operand, leaf, _PRECEDENCE["neg"]), _PRECEDENCE["neg"]
+        if isinstance(node, ast.Not):
+            return t.f("op_not", operand=self._side(node.operand, leaf, _PRECEDENCE["not"] + 1)), _PRECEDENCE["not"]
+        if isinstance(node, ast.Binary):
+            p = _PRECEDENCE[node.op]
+            # `a - (b - c)` and `a / (b / c)` need their brackets; `a + (b + c)` prints alike either way.
+            right_min = p + 1 if node.op in "-/" else p
+            return (f"{self._side(node.left, leaf, p)} {_OPERATORS[node.op]} {self._side(node.right, leaf, right_min)}",
+                    p)
+        if isinstance(node, ast.Compare):
+            p = _PRECEDENCE["compare"]
+            return f"{self._side(node.left, leaf, p + 1)} {_COMPARE[node.op]} {self._side(node.right, leaf, p + 1)}", p
+        if isinstance(node, ast.Logic):
+            p = _PRECEDENCE[node.op]
+            word = t.op_and if node.op == "and" else t.op_or
+            return f"{self._side(node.left, leaf, p)} {word} {self._side(node.right, leaf, p + 1)}", p
+        if isinstance(node, ast.InList):
+            items = ", ".join(self._print(i, leaf)[0] for i in node.items)
+            return t.f("op_in", operand=self._side(node.operand, leaf, _ATOM), items=items), _PRECEDENCE["compare"]
+        if isinstance(node, ast.If):
+            p = _PRECEDENCE["if"]
+            return t.f("op_if", cond=self._side(node.cond, leaf, p + 1), then=self._side(node.then, leaf, p + 1),
+                       otherwise=self._side(node.else_, leaf, p)), p
+        if isinstance(node, ast.Otherwise):
+            p = _PRECEDENCE["otherwise"]
+            return t.f("op_otherwise", expr=self._side(node.expr, leaf, p + 1),
+                       fallback=self._side(node.fallback, leaf, p + 1)), p
+        if isinstance(node, ast.Call):
+            return self._call(node, leaf), _ATOM
+        raise TypeError(type(node).__name__)
+
+    def _side(self, node: ast.Expr, leaf: Leaf, least: int) -> str:
+        text, p = self._print(node, leaf)
+        return f"({text})" if p < least else text
+
+    def _call(self, node: ast.Call, leaf: Leaf) -> str:
+        args = ", ".join(self._print(a, leaf)[0] for a in node.args)
+        if node.func in self.program.tables:
+            return f"{self.label(node.func)}({args})"
+        if is_aggregate(node):
+            return self.counted(node)
+        name = self.t.get(f"fn_{node.func}") or node.func
+        return f"{name}({args})"
+
+    # ---- metrics ----
+    def counted(self, node: ast.Expr, period: str | None = None, team: bool = False) -> str:
+        """What a metric's aggregate counts, in words, with the period if given."""
+        if not is_aggregate(node):
+            text = self.words(node)
+        else:
+            assert isinstance(node, ast.Call)
+            arg = node.args[0]
+            table = _table_of(arg)
+            noun = self.table_noun(table) if table else ""
+            what = self.words(arg) if not isinstance(arg, ast.Name) else noun
+            where = self.t.f("agg_where", cond=self.condition(node.where, table)) if node.where is not None else ""
+            text = self.t.f(f"agg_{node.func}", table=noun, expr=what, where=where)
+        if team:
+            text = self.t.f("agg_team", text=text)
+        if period:
+            text = self.t.f("agg_period", text=text, period=period)
+        return text
+
+    def condition(self, cond: ast.Expr, table: str | None) -> str:
+        def leaf(node: ast.Expr) -> str | None:
+            if isinstance(node, ast.Name):  # a bare column of the aggregated table
+                return self.column(table or "", node.name)
+            return None
+
+        if isinstance(cond, ast.Name):  # a bare boolean column: `is_new_client`
+            return self.t.f("flag_true", column=self.column(table or "", cond.name))
+        if isinstance(cond, ast.Not) and isinstance(cond.operand, ast.Name):
+            return self.t.f("flag_false", column=self.column(table or "", cond.operand.name))
+        if isinstance(cond, ast.Logic):
+            word = self.t.op_and if cond.op == "and" else self.t.op_or
+            return f"{self.condition(cond.left, table)} {word} {self.condition(cond.right, table)}"
+        return self.words(cond, leaf)
+
+
+def _table_of(arg: ast.Expr) -> str | None:
+    if isinstance(arg, ast.Name):
+        return arg.name
+    if isinstance(arg, ast.Dotted):
+        return arg.table
+    for child in ast.walk(arg):
+        if isinstance(child, ast.Dotted):
+            return child.table
+    return None
