@@ -370,7 +370,8 @@ class StatementBuilder:
             columns.append(ChartColumn(
                 x=_pct(x + _GAP), y=_pct(_PLOT_BOTTOM - height), width=_pct(width - 2 * _GAP), height=_pct(height),
                 middle=_pct(x + width / 2), value=self.fmt.figure(band.value, value_kind),
-                band=self._band_text(hit.table, band.low, band.high), hit=i == hit.band))
+                edge=self.fmt.figure(band.low, self.kinds.table_key[hit.table]) if band.low is not None and i else "",
+                edge_x=_pct(x), hit=i == hit.band))
             if i == hit.band:
                 point_x = x + width * _position_in(hit.argument, band.low, band.high)
         return StepChart(columns=columns, point_x=_pct(point_x),
@@ -379,6 +380,7 @@ class StatementBuilder:
     def _pay(self, name: str, f: PayFigures, leaf, error: ErrorLine | None) -> PayLine:
         pay = self.program.pays[name]
         fig = self.fmt.figure
+        computed = f.value is not None  # without a figure, cap, floor and rounding were never applied
         rounding = None
         if f.unrounded is not None and f.value is not None:
             rounding = self.t.f("pay_rounded", unrounded=fig(f.unrounded, "money"), value=fig(f.value, "money"),
@@ -386,9 +388,9 @@ class StatementBuilder:
         return PayLine(
             name=name, label=pay.label or name, formula=_source(self.program, pay.expr),
             words=self._pay_words[name], numbers=self.words.words(pay.expr, leaf), raw=fig(f.raw, "money"),
-            cap=fig(f.cap, "money") if pay.cap is not None else None,
+            cap=fig(f.cap, "money") if pay.cap is not None and computed else None,
             cap_words=self.words.words(pay.cap) if pay.cap is not None else None, capped=f.capped,
-            floor=fig(f.floor, "money") if pay.floor is not None else None,
+            floor=fig(f.floor, "money") if pay.floor is not None and computed else None,
             floor_words=self.words.words(pay.floor) if pay.floor is not None else None, floored=f.floored,
             unrounded=fig(f.unrounded, "money") if f.unrounded is not None else "—",
             value=fig(f.value, "money"), rounding=rounding, error=error,

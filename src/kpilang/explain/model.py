@@ -95,7 +95,9 @@ class ChartColumn:
     height: str
     middle: str
     value: str
-    band: str
+    edge: str
+    """The band's lower edge, written under the boundary it starts at ("" for the first band)."""
+    edge_x: str
     hit: bool
 
 

@@ -1,0 +1,111 @@
+"""`kpilang explain PLAN --data DATA --period P [--manager ID]... [--lang ru|en]
+[--format text|md|html] [--out DIR] [--templates DIR]`: one statement per person.
+
+Exit status: 0 every statement explains figures computed from clean data; 1 someone has an
+evaluation error or some data rows were rejected (their statements are still written, with the
+error explained); 2 the job could not be done (usage error, a plan that does not compile, data
+that cannot be used, a template that cannot be read).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail
+from kpilang.diagnostics import Severity, render_text, sort_key
+
+
+@click.command("explain")
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option("--data", "data", required=True, type=click.Path(), help="The data directory (see the data format).")
+@click.option("--period", "period", required=True, help="2026-07, 2026-Q3 or 2026-W27; must fit the plan's period.")
+@click.option("--manager", "managers", multiple=True, metavar="ID",
+              help="Only this person (managers.id); repeat for several. Default: everyone the plan pays.")
+@click.option("--lang", "lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
+              help="The statements' language (numbers, money and dates follow it).")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html"]), default="text", show_default=True,
+              help="text for a terminal, md for Markdown, html for one self-contained page per person.")
+@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+              help="Write one file per person and an index here instead of printing.")
+@click.option("--templates", "templates", type=click.Path(file_okay=False), default=None,
+              help="A directory of templates overriding ours by file name (run in a sandbox).")
+def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: str, fmt: str, out: str | None,
+            templates: str | None) -> None:
+    """Explain every number of every person's pay: metrics, KPIs, score, bands, pays, and what it
+    would take to reach the next band."""
+    from kpilang.compile import compile_file
+    from kpilang.data import DataError
+    from kpilang.evaluate.period import PeriodError
+    from kpilang.evaluate.run import evaluate
+    from kpilang.explain import MessageError, TemplateError, build_statements, render_statements
+
+    if not Path(plan).is_file():
+        fail(f"no such plan file: {plan}")
+    template_dir = Path(templates) if templates is not None else None
+    if template_dir is not None and not template_dir.is_dir():
+        fail(f"no such template directory: {templates}",
+             "give a directory holding templates named like ours (statement.html.j2, index.md.j2, …)")
+    try:
+        result = compile_file(plan)
+    except (OSError, UnicodeDecodeError) as err:
+        fail(f"cannot read {plan}: {getattr(err, 'strerror', None) or err}")
+    errors = sorted((d for d in result.diagnostics if d.severity is Severity.ERROR), key=sort_key)
+    if result.program is None or errors:
+        for d in errors:
+            click.echo(render_text(d, result.sources) + "\n", err=True)
+        fail(f"{plan} does not compile ({len(errors)} error(s)); nothing was explained",
+             f"run `kpilang lint {plan}` and fix the errors first")
+    program = result.program
+    if program.plan is None:
+        fail(f"{plan} has no `plan` block, so there is nobody to pay",
+             "explain a plan file; a library file only provides metrics and tables")
+    if not Path(data).is_dir():
+        fail(f"no such data directory: {data}",
+             "give the directory holding managers.csv (and activities, leads, deals, targets)")
+
+    try:
+        report = evaluate(program, data, period, trace=True)
+    except PeriodError as err:
+        fail(err.message, err.hint)
+    except DataError as err:
+        click.echo(f"error: the data in {data} cannot be used; nothing was explained", err=True)
+        for problem in err.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(EXIT_FAILURE)
+
+    try:
+        statements = build_statements(report, lang=lang, templates=template_dir, managers=managers or None)
+        rendered = render_statements(statements, report, fmt=fmt, lang=lang, templates=template_dir)
+    except KeyError as err:
+        known = ", ".join(p.manager_id for p in report.results) or "nobody"
+        fail(f"no person with id {err.args[0]} is paid by {report.plan} in {report.period.label}",
+             f"the people in this run are: {known}")
+    except (TemplateError, MessageError) as err:
+        fail(f"cannot use the templates: {err}", "fix the template named above, or run without --templates")
+
+    if out is not None:
+        try:
+            written = rendered.write(Path(out))
+        except OSError as err:
+            fail(f"cannot write to {out}: {err.strerror or err}")
+        click.echo(f"wrote {len(written) - 1} statement(s) and {Path(out) / rendered.index_name}", err=True)
+    else:
+        text = rendered.joined()
+        click.echo(text, nl=not text.endswith("\n"))
+
+    chosen = {s.manager_id for s in statements}
+    failed = 0
+    for person in report.results:
+        if person.manager_id not in chosen:
+            continue
+        failed += not person.ok
+        for err in person.errors:
+            click.echo(f"error: {person.manager_id}: {err.subject}: {err.message}", err=True)
+    problems = [p for p in report.data_problems if chosen & set(p.manager_ids) or not p.manager_ids]
+    for problem in problems:
+        click.echo(f"warning: rejected data: {problem}", err=True)
+    click.echo(f"{len(statements)} statement(s) for {report.period.label}, {failed} with errors", err=True)
+    sys.exit(EXIT_PROBLEMS if failed or problems else EXIT_OK)
