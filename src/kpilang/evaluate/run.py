@@ -73,6 +73,9 @@ class PersonResult:
     outcome: PersonOutcome | None
     """The formula stage's figures; None when the person's data was incomplete."""
     errors: list[EvalError] = field(default_factory=list)
+    inputs: PersonInputs | None = None
+    """What the formulas read for this person (None when the person's data was incomplete); kept so
+    that statements can re-run the formulas with one metric changed ("what it would take")."""
 
     @property
     def ok(self) -> bool:
@@ -182,7 +185,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
             outcome = engine.evaluate(inputs, trace=trace)
             results.append(PersonResult(
                 manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
-                metrics=metrics, outcome=outcome, errors=list(outcome.errors)))
+                metrics=metrics, outcome=outcome, errors=list(outcome.errors), inputs=inputs))
         if progress is not None:
             progress(done, len(people))
 
