@@ -15,7 +15,8 @@ something *can* happen is always backed by concrete inputs evaluated this way.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program, TableDef
@@ -40,8 +41,9 @@ class NoValueCause:
     what: str
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):
+    """A value over ranges (a NamedTuple: the proofs make many of them, and tuples are cheap)."""
+
     lo: Decimal
     hi: Decimal
     has_value: bool = True
@@ -63,6 +65,10 @@ class Interval:
 
     def contains_zero(self) -> bool:
         return self.lo <= 0 <= self.hi
+
+
+def replace(value: Interval, **changes) -> Interval:
+    return value._replace(**changes)
 
 
 def point(value: Decimal | int, whole: bool | None = None) -> Interval:
@@ -304,16 +310,19 @@ class PlanIntervals:
     def __init__(self, program: Program):
         self.program = program
         self.minor_digits = _minor_digits(program.plan.currency) if program.plan else 2
+        self._orders: dict[str, tuple[str, ...]] = {}
 
-    def run(self, inputs: dict[str, Interval]) -> dict[str, Interval]:
-        """`inputs` gives every metric (by name), `salary`, `targets.NAME` and `managers.COLUMN`."""
+    def run(self, inputs: dict[str, Interval], target: str | None = None) -> dict[str, Interval]:
+        """`inputs` gives every metric (by name), `salary`, `targets.NAME` and `managers.COLUMN`;
+        with `target`, only that figure and what it depends on are evaluated."""
         with localcontext(_CONTEXT):
-            return self._run(inputs)
+            return self._run(inputs, target)
 
-    def _run(self, inputs: dict[str, Interval]) -> dict[str, Interval]:
+    def _run(self, inputs: dict[str, Interval], target: str | None) -> dict[str, Interval]:
         values = dict(inputs)
         p = self.program
-        for name in p.order:
+        order = p.order if target is None else self._order_for(target)
+        for name in order:
             if name in p.metrics:
                 if name not in values:
                     values[name] = UNKNOWN
@@ -324,6 +333,12 @@ class PlanIntervals:
             elif name in p.pays:
                 values[name] = self.pay(p.pays[name], values)
         return values
+
+    def _order_for(self, target: str) -> tuple[str, ...]:
+        if target not in self._orders:
+            needed = self.program.reaches(target) | {target}
+            self._orders[target] = tuple(n for n in self.program.order if n in needed)
+        return self._orders[target]
 
     def kpi_value(self, kpi: KpiDef, values: dict[str, Interval]) -> tuple[Interval, Interval]:
         with localcontext(_CONTEXT):
@@ -375,7 +390,7 @@ class _Eval:
         self.owner = owner
 
     def eval(self, e: ast.Expr) -> Interval:
-        return getattr(self, "_" + e.node)(e)
+        return _DISPATCH[e.node](self, e)
 
     def _num(self, e: ast.Num) -> Interval:
         return point(e.value)
@@ -485,3 +500,7 @@ class _Eval:
         if e.func == "round":
             return round_to(args[0], int(e.args[1].value))
         return UNKNOWN  # pragma: no cover - the compiler admits no other call outside metrics
+
+
+_DISPATCH = {name[1:]: method for name, method in vars(_Eval).items() if name.startswith("_") and not name.startswith("__")
+             and name not in ("_Eval",)}

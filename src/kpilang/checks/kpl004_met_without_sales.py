@@ -22,7 +22,7 @@ at most 30% without sales. Mark every metric that measures sales `kind result`.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
-from kpilang.checks.proofs import percent, proofs, score_objective, shown
+from kpilang.checks.proofs import percent, proofs, shown
 from kpilang.checks.support import plan_name_span
 from kpilang.compile.program import SCORE
 from kpilang.diagnostics import Note, Severity
@@ -41,7 +41,7 @@ def run(ctx: CheckContext):
     results = [n for n, m in program.metrics.items() if m.kind == "result"]
     zero = ("every result metric (" + ", ".join(f"`{n}`" for n in results) + ") is zero") if results else \
         "no metric is marked `kind result`"
-    found = analysis.search(score_objective, lambda s: s >= ONE)
+    found = analysis.search(SCORE, lambda s: s >= ONE)
     notes = tuple(
         Note(span=k.name_span, message=f"`{k.name}` can reach {percent(analysis.no_sales[k.name].hi)} × {percent(k.weight)} "
                                        "without sales" if analysis.no_sales[k.name].hi.is_finite() else
@@ -55,7 +55,7 @@ def run(ctx: CheckContext):
                       help="cap the activity KPIs (`cap 150%`) and weigh the result KPIs so that activity alone "
                            "stays below 100%")
         return
-    values = analysis.evaluate(found, analysis.witness_params())
+    values = analysis.evaluate(found, analysis.witness_params(), SCORE)
     witness = analysis.witness_text(found)
     yield Finding(f"the KPI score reaches {percent(values[SCORE].lo)} without a single sale: "
                   f"{shown(witness)}", plan_name_span(program), witness=witness, notes=notes,

@@ -38,13 +38,13 @@ def run(ctx: CheckContext):
         zero = baseline[name]
         if not zero.definite:
             continue
-        found = analysis.search(lambda v, n=name: v[n].lo if v[n].definite else None, lambda x, z=zero.lo: x > z)
+        found = analysis.search(name, lambda x, z=zero.lo: x > z)
         if found is None:
             yield Finding(f"pay `{name}` may move with activity while sales are zero, and no case was found to "
                           "prove or rule it out", pay.name_span, severity=Severity.INFO)
             continue
         reported.add(name)
-        value = analysis.evaluate(found, params)[name].lo
+        value = analysis.evaluate(found, params, name)[name].lo
         witness = analysis.witness_text(found)
         yield Finding(f"pay `{name}` rises from {zero.lo} to {value} without a single sale: {shown(witness)}",
                       pay.name_span, witness=witness,

@@ -13,7 +13,7 @@ a short formula: `pay total = salary + bonus + commission`.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
-from kpilang.checks.support import formula_depth, formula_length
+from kpilang.checks.support import formula_size
 from kpilang.diagnostics import Severity
 
 
@@ -25,7 +25,7 @@ def run(ctx: CheckContext):
     for n, d in program.pays.items():
         exprs += [(f"pay `{n}`", e) for e in (d.expr, d.cap, d.floor) if e is not None]
     for what, expr in exprs:
-        depth, length = formula_depth(expr), formula_length(expr)
+        depth, length = formula_size(expr)
         if depth > limits.formula_depth:
             yield Finding(f"the formula of {what} is nested {depth} levels deep (the limit is {limits.formula_depth})",
                           expr.span, help="give its parts names (a KPI, a table, another pay) and combine them")

@@ -15,11 +15,10 @@ round values; if neither a proof nor a witness is found, the check says so inste
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kpilang.compile.program import SALARY, SCORE, MetricDef, Program, Unit
-from kpilang.checks.intervals import INF, ZERO, Interval, PlanIntervals, point
+from kpilang.checks.intervals import INF, ZERO, Interval, PlanIntervals, point, replace
 from kpilang.syntax import ast
 
 BIG = Decimal("1E12")
@@ -105,31 +104,37 @@ class PlanProofs:
                 return kpi.unit
         return Unit.NUMBER
 
-    def evaluate(self, metrics: dict[str, Decimal], params: dict[str, Decimal]) -> dict[str, Interval]:
-        """Exact evaluation of the plan for one concrete person (every input a single point)."""
+    def evaluate(self, metrics: dict[str, Decimal], params: dict[str, Decimal],
+                 target: str | None = None) -> dict[str, Interval]:
+        """Exact evaluation of the plan for one concrete person (every input a single point);
+        with `target`, only what that figure needs."""
         inputs: dict[str, Interval] = {k: point(v) for k, v in params.items()}
         for column in self.program.manager_columns:
             inputs.setdefault(f"managers.{column}", Interval(-INF, INF))
         for name in self.program.metrics:
             inputs[name] = point(metrics.get(name, ZERO), whole=self.ranges[name].whole)
-        return self.engine.run(inputs)
+        return self.engine.run(inputs, target)
 
-    def search(self, objective: Callable[[dict[str, Interval]], Decimal | None],
-               goal: Callable[[Decimal], bool]) -> dict[str, Decimal] | None:
-        """Concrete metric values (results at zero) that make `goal(objective(…))` true, or None.
+    def search(self, target: str, goal: Callable[[Decimal], bool]) -> dict[str, Decimal] | None:
+        """Concrete metric values (results at zero) for which the figure `target` (a pay or
+        `kpi_score`) has a value that satisfies `goal`, or None if none was found.
 
-        Coordinate ascent over round candidate values, then every metric that can be zero is set
-        to zero so that the witness shows only what matters.
+        Only the free metrics the figure depends on are varied. First every one at its largest
+        round value, then coordinate ascent over round candidates; once found, each metric is
+        brought down to the smallest candidate that still satisfies the goal, so the witness
+        shows only what matters, in numbers a person can check.
         """
         params = self.witness_params()
-        free = self.free_metrics()
+        reach = self.program.reaches(target)
+        free = [n for n in self.free_metrics() if n in reach]
         choices = {n: self._candidates(n) for n in free}
         current = {n: ZERO for n in self.program.metrics}
         for n in free:
             current[n] = choices[n][0]
 
         def score(assign: dict[str, Decimal]) -> Decimal | None:
-            return objective(self.evaluate(assign, params))
+            value = self.evaluate(assign, params, target)[target]
+            return value.lo if value.definite else None
 
         best = score(current)
         if best is None or not goal(best):
@@ -151,15 +156,18 @@ class PlanProofs:
                     break
         if best is None or not goal(best):
             return None
-        for n in free:  # the smallest round values that still make the claim: a witness a person can read
-            for value in sorted(choices[n]):
-                if value >= current[n]:
-                    break
-                trial = {**current, n: value}
-                got = score(trial)
+        for n in free:  # bisect for the smallest candidate that still works (a value is kept only once tested)
+            lower = sorted(v for v in choices[n] if v < current[n])
+            low, high = 0, len(lower)
+            while low < high:
+                mid = (low + high) // 2
+                got = score({**current, n: lower[mid]})
                 if got is not None and goal(got):
-                    current = trial
-                    break
+                    high = mid
+                else:
+                    low = mid + 1
+            if high < len(lower):
+                current = {**current, n: lower[high]}
         return current
 
     def _candidates(self, metric: str) -> list[Decimal]:
@@ -183,11 +191,6 @@ class PlanProofs:
         return names
 
 
-def score_objective(values: dict[str, Interval]) -> Decimal | None:
-    score = values.get(SCORE)
-    return score.lo if score is not None and score.definite else None
-
-
 def _plain(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text
@@ -206,13 +209,13 @@ def proofs(ctx) -> PlanProofs:
     return ctx.cached("proofs", lambda: PlanProofs(ctx.program))
 
 
-def bounded_run(proofs_: PlanProofs, unbounded: str | None = None) -> dict[str, Interval]:
-    """The plan with every input held within ±BIG, except the metric `unbounded` (if given),
-    which may grow without limit: a value that becomes infinite grows with that metric alone."""
+def bounded_run(proofs_: PlanProofs, unbounded: tuple[str, ...] = ()) -> dict[str, Interval]:
+    """The plan with every input held within ±BIG, except the metrics `unbounded`, which may grow
+    without limit: a value that becomes infinite grows with those metrics alone."""
     inputs: dict[str, Interval] = {}
     for key, r in proofs_.params.items():
         inputs[key] = replace(r, hi=min(r.hi, BIG))
     for name, r in proofs_.ranges.items():
         bounded = replace(r, lo=max(r.lo, -BIG), hi=min(r.hi, BIG))
-        inputs[name] = replace(r, varies=True) if name == unbounded else bounded
+        inputs[name] = replace(r, varies=True) if name in unbounded else bounded
     return proofs_.engine.run(inputs)

@@ -25,13 +25,14 @@ def plan_name_span(program: Program) -> Span:
     return Span(file=span.file, line=span.line, column=span.column, end_line=span.line, end_column=span.column + 4)
 
 
-def formula_depth(expr: ast.Expr) -> int:
+def formula_size(expr: ast.Expr) -> tuple[int, int]:
+    """(depth, length): the deepest nesting of operations (`a * (b + c)` has depth 3) and the
+    number of operations and operands, in one pass."""
     kids = ast.children(expr)
-    return 1 + max((formula_depth(k) for k in kids), default=0)
-
-
-def formula_length(expr: ast.Expr) -> int:
-    return sum(1 for _ in ast.walk(expr))
+    if not kids:
+        return 1, 1
+    sizes = [formula_size(k) for k in kids]
+    return 1 + max(d for d, _ in sizes), 1 + sum(n for _, n in sizes)
 
 
 def pays_reaching_kpis(program: Program) -> dict[str, set[str]]:
