@@ -13,6 +13,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 def assert_golden(name: str, text: str) -> None:
     path = GOLDEN / name
+    assert text.strip(), f"refusing an empty output as golden {name}"
     if os.environ.get("KPILANG_UPDATE_GOLDEN") == "1":
         path.write_text(text, encoding="utf-8")
         return

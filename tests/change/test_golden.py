@@ -1,6 +1,6 @@
 """The rendered output of `diff` and `cadence`, as users read it, against golden files.
 
-Commit hashes are replaced by `commit-N` (N counting from the first commit): they depend on the
+Commit hashes are replaced by `#N` (N counting from the first commit): they depend on the
 bytes of the normative example, which `kpilang fmt` may lay out anew, while what this output
 says does not."""
 
@@ -49,7 +49,7 @@ def history(repo, monkeypatch):
 def without_hashes(repo, text: str) -> str:
     shas = repo.git("rev-list", "--reverse", "--all").split()
     for n, sha in enumerate(shas, 1):
-        text = text.replace(sha, f"commit-{n}").replace(sha[:10], f"commit-{n}")
+        text = text.replace(sha, f"#{n}").replace(sha[:10], f"#{n}")
     return text
 
 
