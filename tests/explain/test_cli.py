@@ -1,0 +1,84 @@
+"""`kpilang explain`: output places and exit codes per the command-line contract."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from kpilang.cli import main
+
+from .conftest import DATA, PERIOD, PLAN
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["explain", str(PLAN), "--period", PERIOD, *args])
+
+
+def test_everyone_to_stdout_in_russian_by_default():
+    result = run("--data", str(DATA))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("Расчёт выплаты:") == 4
+    assert "Итого к выплате: 155\xa0000,01\xa0₽" in result.stdout
+    assert "4 statement(s) for 2026-07, 0 with errors" in result.stderr
+
+
+def test_only_the_managers_asked_for():
+    result = run("--data", str(DATA), "--manager", "m2", "--manager", "m4", "--lang", "en", "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("# Pay statement:") == 2
+    assert "(m2)" in result.stdout and "(m4)" in result.stdout and "(m1)" not in result.stdout
+
+
+def test_out_writes_one_file_per_person_and_an_index(tmp_path):
+    out = tmp_path / "statements"
+    result = run("--data", str(DATA), "--format", "html", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "m1.html", "m2.html", "m3.html", "m4.html"]
+    assert result.stdout == ""
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="m3.html"' in index
+
+
+def test_an_evaluation_error_is_explained_and_exits_1(data_copy):
+    targets = data_copy / "targets.csv"
+    targets.write_text("".join(line for line in targets.read_text(encoding="utf-8").splitlines(keepends=True)
+                               if not line.startswith("m4,")), encoding="utf-8")
+    result = run("--data", str(data_copy), "--manager", "m4", "--lang", "en")
+    assert result.exit_code == 1
+    text = result.stdout
+    assert "Evaluation errors" in text
+    assert "“Выполнение плана по выручке” was not computed: there is no target for this period" in text
+    assert "KPI score: not computed" in text
+    assert "Итого к выплате: —" in text  # no invented total
+    assert "Процент с продаж: RUB2,000.00" in text  # what does not depend on the error is still computed
+    assert "1 with errors" in result.stderr
+
+
+def test_a_rejected_data_row_is_shown_to_the_person_it_touches(data_copy):
+    deals = data_copy / "deals.csv"
+    lines = deals.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    amount = header.index("amount")
+    for i, line in enumerate(lines[1:], start=1):
+        cells = line.split(",")
+        if cells[header.index("manager_id")] == "m2" and cells[amount]:
+            cells[amount] = "-5"
+            lines[i] = ",".join(cells)
+            break
+    deals.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("--data", str(data_copy), "--manager", "m2")
+    assert result.exit_code == 1
+    assert "Проблемы в данных" in result.stdout
+    assert "deals.csv" in result.stdout
+    assert "Расчёт не выполнен: строка данных сотрудника отклонена" in result.stdout
+
+
+def test_usage_errors_exit_2(tmp_path):
+    unknown = run("--data", str(DATA), "--manager", "nobody")
+    assert unknown.exit_code == 2 and "nobody" in unknown.stderr and "m1, m2, m3, m4" in unknown.stderr
+    assert run("--data", str(tmp_path / "missing")).exit_code == 2
+    assert run("--data", str(DATA), "--templates", str(tmp_path / "missing")).exit_code == 2
+    bad_period = CliRunner().invoke(main, ["explain", str(PLAN), "--data", str(DATA), "--period", "2026-Q3"])
+    assert bad_period.exit_code == 2
+    broken = tmp_path / "broken.kpi"
+    broken.write_text("plan x {", encoding="utf-8")
+    assert CliRunner().invoke(main, ["explain", str(broken), "--data", str(DATA), "--period", PERIOD]).exit_code == 2

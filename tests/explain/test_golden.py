@@ -1,0 +1,24 @@
+"""Golden files: the four people of the normative example in ru and en, as text, Markdown and HTML,
+and the index of each. Regenerate with `pytest tests/explain --update-golden` and review the diff:
+every change of wording or layout shows up there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kpilang.explain import FORMATS, build_statements, render_statements
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_statements_match_golden_files(normative_report, golden, lang, fmt):
+    statements = build_statements(normative_report, lang=lang)
+    rendered = render_statements(statements, normative_report, fmt=fmt, lang=lang)
+    assert [s.manager_id for s in rendered.statements] == ["m1", "m2", "m3", "m4"]
+    for doc in rendered.statements:
+        golden(GOLDEN / lang / doc.file_name, doc.text)
+    golden(GOLDEN / lang / rendered.index_name, rendered.index)
