@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kpilang.checks.history import evaluate_history
+from kpilang.compile import compile_file
 from kpilang.config import LintConfig
 from kpilang.diagnostics import Severity
 from kpilang.lint import lint_file
 
 CASES = Path(__file__).parent / "cases"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cases():
@@ -26,7 +29,12 @@ def _cases():
 def test_case(code: str, case: dict, tmp_path: Path) -> None:
     plan = tmp_path / "case.kpi"
     plan.write_text(case["source"], encoding="utf-8")
-    result = lint_file(plan, config=LintConfig())
+    history = None
+    if "history" in case:
+        program = compile_file(plan).program
+        assert program is not None
+        history = evaluate_history(program, ROOT / case["history"])
+    result = lint_file(plan, config=LintConfig(), history=history)
     compile_errors = [d for d in result.diagnostics if not d.code.startswith("KPL") and d.severity is Severity.ERROR]
     assert not compile_errors, [d.message for d in compile_errors]
     found = sorted((d for d in result.diagnostics if d.code == code), key=lambda d: (d.span.line, d.span.column))

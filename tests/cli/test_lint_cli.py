@@ -182,3 +182,22 @@ def test_ignore_comment_silences_only_its_line(tmp_path: Path) -> None:
     assert not [d for d in found if d["code"] == "KPL005" and "call_bonus" in d["message"]]
     assert [d for d in found if d["code"] == "KPL005" and "`bonus`" in d["message"]]  # another line: still reported
     assert "KPL004" in codes
+
+
+def test_history_flags_a_target_nobody_reached(tmp_path: Path) -> None:
+    text = NORMATIVE.read_text(encoding="utf-8").replace("    target 4\n", "    target 40\n")
+    plan = tmp_path / "cold.kpi"
+    plan.write_text(text, encoding="utf-8")
+    data = ROOT / "tests" / "fixtures" / "normative" / "data"
+    result = run(str(plan), "--history", str(data), "--format", "json")
+    assert result.exit_code == 0, result.output  # a warning: the plan is still usable
+    found = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "KPL010"]
+    assert len(found) == 1
+    assert "`new_clients_kpi` was reached in 0 of 8 person-periods (0%) in 2026-06, 2026-07" in found[0]["message"]
+    assert run(str(NORMATIVE), "--history", str(data)).exit_code == 0
+
+
+def test_history_that_is_not_a_directory_exits_2(tmp_path: Path) -> None:
+    result = run(str(NORMATIVE), "--history", str(tmp_path / "missing"))
+    assert result.exit_code == 2
+    assert "not a data directory" in result.stderr

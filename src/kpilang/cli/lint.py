@@ -27,11 +27,11 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None) -> None:
     files = plan_files(paths)
     history_for = None
     if history is not None:
-        from kpilang.checks.history import history_loader
+        from kpilang.checks.history import HistoryError, history_loader
 
         try:
             history_for = history_loader(history)
-        except ValueError as err:
+        except HistoryError as err:
             fail(str(err), "give a data directory with the tables the plans read (see docs on data)")
     unreadable = []
     readable = []
@@ -45,6 +45,9 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None) -> None:
         report = lint_paths(readable, history_for=history_for)
     except ConfigError as err:
         fail(str(err), "fix the configuration file, or remove the key")
+        return
+    except ValueError as err:  # history data that cannot be used (HistoryError)
+        fail(str(err), "give a data directory with the tables the plans read")
         return
     except UnicodeDecodeError as err:
         fail(f"a plan is not UTF-8 text: {err}")
