@@ -102,15 +102,16 @@ def diff_programs(old: Program, new: Program) -> PlanDiff:
         affected = sorted(new.pays)
     else:
         affected = sorted(p for p in new.pays if p in touched or new.reaches(p) & touched)
-    diff = PlanDiff(fingerprint(old), fingerprint(new), tuple(changes), tuple(labels), tuple(affected))
-    assert diff.meaning_changed == (diff.old_fingerprint != diff.new_fingerprint), "diff and fingerprint disagree"
-    return diff
+    old_print, new_print = fingerprint(old), fingerprint(new)
+    if old_print != new_print and not changes:
+        # a part of the meaning this module does not describe yet: say so rather than "no change"
+        changes.append(Change("changed", "plan", plan_name, "meaning", old_print[:12], new_print[:12]))
+    return PlanDiff(old_print, new_print, tuple(changes), tuple(labels), tuple(affected))
 
 
 # ---- plan fields ---------------------------------------------------------------------------------
 
-_PLAN_FIELD_WORDS = {"name": "name", "roles": "roles", "period": "period", "effective": "effective",
-                     "timezone": "timezone", "currency": "currency", "strategy": "strategy", "scope": "scope"}
+_PLAN_FIELD_ORDER = ("name", "roles", "period", "effective", "timezone", "currency", "strategy", "scope")
 
 
 def _plan_changes(old: Program, new: Program, old_plan: dict | None, new_plan: dict | None, plan_name: str,
@@ -121,12 +122,11 @@ def _plan_changes(old: Program, new: Program, old_plan: dict | None, new_plan: d
         action = "added" if old_plan is None else "removed"
         changes.append(Change(action, "plan", plan_name))
         return
-    for key in sorted(old_plan.keys() | new_plan.keys(), key=lambda k: list(_PLAN_FIELD_WORDS).index(k)
-                      if k in _PLAN_FIELD_WORDS else 99):
+    known = [k for k in _PLAN_FIELD_ORDER if k in old_plan.keys() | new_plan.keys()]
+    for key in known + sorted((old_plan.keys() | new_plan.keys()) - set(known)):
         a, b = old_plan.get(key), new_plan.get(key)
         if a != b:
-            changes.append(Change("changed", "plan", plan_name, _PLAN_FIELD_WORDS.get(key, key),
-                                  _plain(a), _plain(b)))
+            changes.append(Change("changed", "plan", plan_name, key, _plain(a), _plain(b)))
     assert old.plan is not None and new.plan is not None
     if old.plan.label != new.plan.label:
         labels.append(Change("changed", "plan", plan_name, "label", _quoted(old.plan.label), _quoted(new.plan.label)))
