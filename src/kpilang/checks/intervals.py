@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
+from kpilang import schema
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program, TableDef
 from kpilang.diagnostics import Span
 from kpilang.evaluate.numbers import PRECISION
@@ -300,6 +301,24 @@ def _finite_top(table: TableDef, base: Decimal | None) -> Decimal:
     return max(b.high for b in table.bands if b.high is not None) * (base if base is not None else 1)
 
 
+# ---- aggregates ----------------------------------------------------------------------------------
+
+AGGREGATES = ("count", "count_distinct", "sum", "avg", "min", "max", "median", "share")
+
+
+def aggregate_range(call: ast.Call) -> Interval:
+    """What an aggregate over one person's rows of a period can give."""
+    if call.func in ("count", "count_distinct"):
+        return Interval(ZERO, INF, whole=True)
+    if call.func == "share":
+        return Interval(ZERO, ONE, maybe_none=True)
+    arg = call.args[0]
+    column = schema.TABLES[arg.table].column(arg.column) if isinstance(arg, ast.Dotted) and arg.table in schema.TABLES else None
+    never_negative = column is not None and column.type in (schema.MONEY, schema.DURATION)  # the loader rejects negatives
+    low = ZERO if never_negative else -INF
+    return Interval(low, INF, maybe_none=call.func != "sum")
+
+
 # ---- the plan ------------------------------------------------------------------------------------
 
 
@@ -485,6 +504,8 @@ class _Eval:
                        varies=merged.varies or (value.varies and not merged.is_point))
 
     def _call(self, e: ast.Call) -> Interval:
+        if e.func in AGGREGATES and (e.where is not None or len(e.args) == 1):
+            return aggregate_range(e)
         program = self.plan.program
         if e.func in program.tables:
             table = program.tables[e.func]

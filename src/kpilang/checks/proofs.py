@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from kpilang.compile.program import SALARY, SCORE, MetricDef, Program, Unit
+from kpilang.compile.program import SALARY, SCORE, MetricDef, Program, Unit  # noqa: F401
 from kpilang.checks.intervals import INF, ZERO, Interval, PlanIntervals, point, replace
 from kpilang.syntax import ast
 
@@ -37,23 +37,16 @@ _WITNESS_TARGET = {Unit.COUNT: Decimal("100"), Unit.MONEY: Decimal("1000000"), U
                    Unit.NUMBER: Decimal("0.5")}
 
 
-def metric_range(metric: MetricDef) -> Interval:
-    """Every value a metric's aggregate can take for one person and period (its outermost call)."""
-    expr = metric.expr
-    maybe_none = False
-    while isinstance(expr, ast.Otherwise):
-        expr = expr.expr
-    if isinstance(expr, ast.Call) and expr.func in ("count", "count_distinct"):
-        return Interval(ZERO, INF, whole=True)
-    if isinstance(expr, ast.Call) and expr.func == "share":
-        return Interval(ZERO, Decimal(1), maybe_none=not isinstance(metric.expr, ast.Otherwise))
-    if isinstance(expr, ast.Call) and expr.func in ("sum", "avg", "min", "max", "median"):
-        maybe_none = expr.func != "sum" and not isinstance(metric.expr, ast.Otherwise)
-        arg = expr.args[0] if expr.args else None
-        if isinstance(arg, ast.Dotted) and metric.unit in (Unit.MONEY, Unit.DURATION) and arg.column in ("amount", "duration", "salary"):
-            return Interval(ZERO, INF, maybe_none=maybe_none)  # amounts and durations are never negative
-        return Interval(-INF, INF, maybe_none=maybe_none)
-    return Interval(-INF, INF, maybe_none=True)
+def metric_ranges(program: Program, engine: PlanIntervals) -> dict[str, Interval]:
+    """Every value each metric can take for one person and period: its formula over the ranges
+    of its aggregates (a count is a whole number ≥ 0, a sum of amounts ≥ 0, a share in [0, 1];
+    an average, minimum, maximum, median or share can have no value)."""
+    ranges: dict[str, Interval] = {}
+    for name in program.order:
+        if name in program.metrics:
+            value = engine.expression(program.metrics[name].expr, ranges, name)
+            ranges[name] = replace(value, causes=(), varies=False)
+    return ranges
 
 
 def is_result(metric: MetricDef) -> bool:
@@ -66,7 +59,7 @@ class PlanProofs:
     def __init__(self, program: Program):
         self.program = program
         self.engine = PlanIntervals(program)
-        self.ranges = {n: metric_range(m) for n, m in program.metrics.items()}
+        self.ranges = metric_ranges(program, self.engine)
         self.params = self._param_ranges()
         self.free = self.engine.run({**self.params, **{n: replace(r, varies=True) for n, r in self.ranges.items()}})
         self.no_sales = self.engine.run(self._no_sales_inputs())
