@@ -138,3 +138,25 @@ def test_cli_errors_exit_2(in_repo):
     in_repo.write(PLAN, BASE.replace("target 4", "target four"))
     result = CliRunner().invoke(main, ["diff", f"HEAD:{PLAN}", PLAN])
     assert result.exit_code == 2 and "does not compile" in result.output
+
+
+def test_clauses_directions_and_table_kinds():
+    new = (BASE.replace("kind activity\n\nmetric meetings", "kind result\n\nmetric meetings")
+           .replace("target 8%", "target 8%\n    lower is better")
+           .replace("cap 2 * salary", "cap 3 * salary\n    floor salary")
+           .replace('table multiplier "Мультипликатор KPI" {', 'table multiplier "Мультипликатор KPI" graduated {'))
+    result = program(new)
+    old = program(BASE)
+    lines = [c.describe() for c in diff_programs(old, result).changes]
+    assert "metric calls: kind activity → result" in lines
+    assert "kpi meeting_rate: direction higher is better → lower is better" in lines
+    assert "pay bonus: cap `2 * salary` → `3 * salary`" in lines
+    assert "pay bonus: floor (none) → `salary`" in lines
+    assert "table multiplier: kind step → graduated" in lines
+
+
+def test_an_added_kpi_is_summarised_with_target_and_weight():
+    new = (BASE.replace("weight 30%", "weight 20%")
+           .replace("table multiplier", 'kpi deals_kpi "Сделки" =\n    deals_won\n    target 10\n    weight 10%\n\ntable multiplier'))
+    lines = [c.describe() for c in diff_programs(program(BASE), program(new)).changes]
+    assert "kpi deals_kpi: added = deals_won (target 10, weight 10%)" in lines
