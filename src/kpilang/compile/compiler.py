@@ -911,6 +911,7 @@ def _column_unit(col_type: str) -> Unit:
     return {
         schema.STRING: Unit.STRING, schema.MONEY: Unit.MONEY, schema.DURATION: Unit.DURATION,
         schema.DATETIME: Unit.DATETIME, schema.BOOL: Unit.BOOL, schema.DECIMAL: Unit.NUMBER,
+        schema.INTEGER: Unit.NUMBER, schema.DATE: Unit.DATE,
     }[col_type]
 
 
