@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from kpilang.evaluate.numbers import decimal_context
 from kpilang.evaluate.sql import GROUP_ALIAS, TEAM_COLUMN, Aggregate, Dialect, RowSql
 from kpilang import schema
 from kpilang.syntax import ast
@@ -48,12 +49,14 @@ def compute_rowwise(agg: Aggregate, rows: list[tuple], columns: list[str]) -> di
     """Group → the aggregate's exact value, from (group, column values…) rows."""
     values: dict[Any, list[Decimal]] = defaultdict(list)
     seen_groups: set[Any] = set()
-    for group, *cells in rows:
-        seen_groups.add(group)
-        v = _value(agg.arg, dict(zip(columns, cells)))
-        if v is not None:
-            values[group].append(v)
-    return {g: _aggregate(agg.func, values.get(g, [])) for g in seen_groups}
+    with decimal_context():
+        for group, *cells in rows:
+            seen_groups.add(group)
+            v = _value(agg.arg, dict(zip(columns, cells)))
+            if v is not None:
+                values[group].append(v)
+    with decimal_context():
+        return {g: _aggregate(agg.func, values.get(g, [])) for g in seen_groups}
 
 
 def _aggregate(func: str, values: list[Decimal]) -> Decimal | None:

@@ -289,11 +289,11 @@ def _rejected_people(problems: list[DataProblem], managers: list[dict[str, Any]]
 
 def _data_error(problem: DataProblem, team_scope: bool) -> EvalError:
     where = f"row {problem.row} of {Path(problem.file).name}" if problem.row is not None else Path(problem.file).name
-    column = f", column {problem.column}" if problem.column else ""
+    column = f" (column {problem.column})" if problem.column else ""
     whose = "this person's team" if team_scope else "this person"
     return EvalError(
         subject="data",
-        message=(f"{where}{column} was rejected: {problem.reason}; {whose}'s figures would be computed "
+        message=(f"{where} was rejected: {problem.reason}{column}; {whose}'s figures would be computed "
                  "from partial data, so none are given"),
         formula="",
         file=problem.file,

@@ -8,7 +8,8 @@ bound as parameters, never pasted into the text.
 
 Exactness: money is DECIMAL in the database and stays DECIMAL here (no DOUBLE anywhere). Two
 aggregates that SQL engines compute through binary floating point are split into exact parts:
-`avg` is fetched as a sum and a count of the non-empty values and divided in Python's Decimal;
+`avg` is fetched as a sum and a count of the non-empty values and divided in Python's Decimal
+(in the formula stage's context, `numbers.decimal_context`, 34 significant digits);
 `median` is fetched as the lower and upper middle values (`quantile_disc` of the values and of
 their negations, which picks actual values, never interpolates) and averaged in Decimal, so the
 median of 1.01 and 2.00 is exactly 1.505. `share` is fetched as two counts.
@@ -34,6 +35,7 @@ from typing import Any
 
 from kpilang import schema
 from kpilang.compile.program import Program
+from kpilang.evaluate.numbers import decimal_context
 from kpilang.evaluate.period import local_midnight_utc
 from kpilang.syntax import ast
 
@@ -377,7 +379,10 @@ def _plain_finisher(k: str):
 def _avg_finisher(k: str):
     def finish(r: dict[str, Any]) -> Decimal | None:
         n = _dec(r[f"{k}_n"]) or Decimal(0)
-        return None if n == 0 else _dec(r[f"{k}_sum"]) / n
+        if n == 0:
+            return None
+        with decimal_context():
+            return _dec(r[f"{k}_sum"]) / n
     return finish
 
 
@@ -386,14 +391,20 @@ def _median_finisher(k: str):
         lo, hi = _dec(r[f"{k}_lo"]), _dec(r[f"{k}_hi"])
         if lo is None or hi is None:
             return None
-        return lo if lo == hi else (lo + hi) / 2
+        if lo == hi:
+            return lo
+        with decimal_context():
+            return (lo + hi) / 2
     return finish
 
 
 def _share_finisher(k: str):
     def finish(r: dict[str, Any]) -> Decimal | None:
         total = _dec(r[f"{k}_all"]) or Decimal(0)
-        return None if total == 0 else _dec(r[f"{k}_hit"]) / total
+        if total == 0:
+            return None
+        with decimal_context():
+            return _dec(r[f"{k}_hit"]) / total
     return finish
 
 

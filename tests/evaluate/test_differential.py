@@ -1,0 +1,488 @@
+"""The evaluator against a naive oracle, on generated plans and data.
+
+Hypothesis builds a small plan (metrics over random conditions, KPIs with targets, weights and
+caps, a step table, pays) and a small CRM export, writes them to files, and runs
+`kpilang.evaluate` end to end (loader, SQL, formulas). The oracle computes the same figures
+from the same generated structures in plain Python over the rows, with its own tiny interpreter
+and Decimal arithmetic; it imports nothing of the engine. Both must agree exactly: the same
+people, the same people with errors, and every figure of everyone else.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import kpilang
+
+TZ = "Europe/Moscow"
+PEOPLE = ("m1", "m2", "m3", "m4")
+TEAMS = {"m1": "north", "m2": "north", "m3": "south", "m4": "south"}
+UTC = timezone.utc
+
+# ---- the generated world ------------------------------------------------------------------------
+
+# A condition: ("cmp", column, op, literal) | ("in", column, [literals]) | ("bool", column)
+#            | ("and"|"or", a, b) | ("not", a)
+# A row value: ("col", column) | ("times", column, Decimal) | ("div", column, Decimal)
+#            | ("span", later, earlier)
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    name: str
+    func: str
+    table: str
+    value: tuple | None
+    where: tuple | None
+
+
+DEAL_CONDS = {
+    "stage": ("str", ["won", "lost", "open"]),
+    "client_id": ("str", ["c1", "c2", "c3"]),
+    "amount": ("money", None),
+    "is_new_client": ("bool", None),
+}
+ACTIVITY_CONDS = {
+    "type": ("str", ["call", "meeting", "email"]),
+    "status": ("str", ["done", "cancelled"]),
+    "duration": ("duration", None),
+}
+
+
+def money() -> st.SearchStrategy[Decimal]:
+    return st.integers(min_value=0, max_value=500_000).map(lambda k: Decimal(k).scaleb(-2))
+
+
+def condition(table: str, depth: int = 2) -> st.SearchStrategy[tuple]:
+    cols = DEAL_CONDS if table == "deals" else ACTIVITY_CONDS
+    leaves = []
+    for col, (kind, values) in cols.items():
+        if kind == "str":
+            leaves.append(st.tuples(st.just("cmp"), st.just(col), st.sampled_from(["=", "!="]), st.sampled_from(values)))
+            leaves.append(st.tuples(st.just("in"), st.just(col), st.lists(st.sampled_from(values), min_size=1, max_size=2)))
+        elif kind == "money":
+            leaves.append(st.tuples(st.just("cmp"), st.just(col), st.sampled_from(["<", "<=", ">", ">=", "=", "!="]), money()))
+        elif kind == "duration":
+            leaves.append(st.tuples(st.just("cmp"), st.just(col), st.sampled_from(["<", ">="]),
+                                    st.sampled_from([30, 60, 600])))
+        else:
+            leaves.append(st.tuples(st.just("bool"), st.just(col)))
+    if table == "deals":
+        leaves.append(st.tuples(st.just("span_cmp"), st.sampled_from(["<", ">="]), st.sampled_from([3600, 86400 * 5])))
+    leaf = st.one_of(leaves)
+    if depth == 0:
+        return leaf
+    sub = condition(table, depth - 1)
+    return st.one_of(leaf, st.tuples(st.sampled_from(["and", "or"]), sub, sub), st.tuples(st.just("not"), sub))
+
+
+@st.composite
+def metric_spec(draw, name: str) -> MetricSpec:
+    table = draw(st.sampled_from(["deals", "activities"]))
+    func = draw(st.sampled_from(["count", "sum", "avg", "min", "max", "median", "count_distinct", "share"]))
+    if table == "activities" and func == "count_distinct":
+        func = "count"
+    value = None
+    if func in ("sum", "avg", "min", "max", "median"):
+        if table == "deals":
+            value = draw(st.one_of(
+                st.just(("col", "amount")),
+                st.tuples(st.just("times"), st.just("amount"), st.sampled_from([Decimal(2), Decimal("0.5")])),
+                st.tuples(st.just("div"), st.just("amount"), st.sampled_from([Decimal(3), Decimal(4)])),
+                st.just(("span", "closed_at", "created_at")),
+            ))
+        else:
+            value = ("col", "duration")
+    elif func == "count_distinct":
+        value = ("col", "client_id")
+    where = draw(condition(table)) if func == "share" else draw(st.one_of(st.none(), condition(table)))
+    return MetricSpec(name, func, table, value, where)
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    name: str
+    num: str
+    den: str | None
+    target: Decimal | None
+    """None: `targets.goal`."""
+    weight: Decimal
+    cap: Decimal | None
+
+
+@dataclass(frozen=True)
+class World:
+    metrics: list[MetricSpec]
+    kpis: list[KpiSpec]
+    bands: list[tuple[Decimal | None, Decimal | None, Decimal]]
+    commission_rate: Decimal
+    commission_metric: str
+    team: bool
+    managers: list[dict]
+    deals: list[dict]
+    activities: list[dict]
+    targets: dict[str, Decimal]
+
+
+def moment() -> st.SearchStrategy[datetime]:
+    # Mostly July, with the hours around both of July's Moscow edges (21:00 UTC on 30 June and
+    # on 31 July) drawn often, on whole minutes.
+    edges = [datetime(2026, 6, 30, 21, tzinfo=UTC), datetime(2026, 7, 31, 21, tzinfo=UTC)]
+    near_edge = st.tuples(st.sampled_from(edges), st.integers(min_value=-90, max_value=90)).map(
+        lambda e: e[0] + timedelta(minutes=e[1]))
+    base = datetime(2026, 6, 30, tzinfo=UTC)
+    anywhere = st.integers(min_value=0, max_value=33 * 24 * 60).map(lambda m: base + timedelta(minutes=m))
+    return st.one_of(anywhere, near_edge)
+
+
+@st.composite
+def worlds(draw) -> World:
+    n_metrics = draw(st.integers(min_value=1, max_value=4))
+    metrics = [draw(metric_spec(f"m_{i}")) for i in range(n_metrics)]
+    n_kpis = draw(st.integers(min_value=1, max_value=3))
+    weights = {1: [Decimal(1)], 2: [Decimal("0.6"), Decimal("0.4")], 3: [Decimal("0.5"), Decimal("0.3"), Decimal("0.2")]}[n_kpis]
+    kpis = []
+    for i in range(n_kpis):
+        num = draw(st.sampled_from([m.name for m in metrics]))
+        den = draw(st.one_of(st.none(), st.sampled_from([m.name for m in metrics])))
+        if den is not None and den == num:
+            den = None
+        unit_ok = den is None or _units_divisible(metrics, num, den)
+        if not unit_ok:
+            den = None
+        target = draw(st.one_of(st.none(), st.sampled_from([Decimal(1), Decimal(3), Decimal("0.5"), Decimal(1000)])))
+        cap = draw(st.sampled_from([None, Decimal("1.5"), Decimal(1)]))
+        kpis.append(KpiSpec(f"k_{i}", num, den, target, weights[i], cap))
+    edges = sorted(draw(st.sets(st.sampled_from([Decimal("0.5"), Decimal("0.7"), Decimal("0.9"), Decimal(1), Decimal("1.2")]),
+                                min_size=1, max_size=3)))
+    values = draw(st.lists(st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(1), Decimal("1.2"), Decimal("1.5")]),
+                           min_size=len(edges) + 1, max_size=len(edges) + 1))
+    bands = [(None, edges[0], values[0])] + [(edges[i], edges[i + 1], values[i + 1]) for i in range(len(edges) - 1)] \
+        + [(edges[-1], None, values[-1])]
+    countable = [m.name for m in metrics if _unit(metrics, m.name) in ("count", "money")]
+    commission_metric = draw(st.sampled_from(countable)) if countable else ""
+    managers = [{"id": pid, "name": f"Person {pid}", "role": draw(st.sampled_from(["cold", "cold", "inbound"])),
+                 "team": TEAMS[pid], "salary": draw(st.sampled_from([Decimal("50000"), Decimal("60000.50"), Decimal("0")]))}
+                for pid in PEOPLE]
+    deals = []
+    for i in range(draw(st.integers(min_value=0, max_value=25))):
+        created = draw(moment())
+        closed = draw(st.one_of(st.none(), moment().map(lambda t, c=created: max(t, c))))
+        deals.append({
+            "id": f"d{i}", "manager_id": draw(st.sampled_from(PEOPLE)), "client_id": draw(st.sampled_from(["c1", "c2", "c3", None])),
+            "created_at": created, "closed_at": closed, "stage": draw(st.sampled_from(["won", "lost", "open"])),
+            "amount": draw(st.one_of(st.none(), money())), "is_new_client": draw(st.sampled_from([True, False, None])),
+        })
+    activities = []
+    for i in range(draw(st.integers(min_value=0, max_value=25))):
+        activities.append({
+            "id": f"a{i}", "manager_id": draw(st.sampled_from(PEOPLE)), "type": draw(st.sampled_from(["call", "meeting", "email"])),
+            "started_at": draw(moment()), "duration": draw(st.one_of(st.none(), st.sampled_from([0, 30, 59, 60, 61, 900]))),
+            "status": draw(st.sampled_from(["done", "cancelled", None])),
+        })
+    # Some people have no target row: a KPI that needs one is then that person's error.
+    targets = {pid: draw(st.sampled_from([Decimal(1), Decimal(5), Decimal("1000000")])) for pid in PEOPLE
+               if draw(st.integers(min_value=0, max_value=5))}
+    return World(metrics, kpis, bands, draw(st.sampled_from([Decimal("0.02"), Decimal("0.035")])), commission_metric,
+                 draw(st.booleans()), managers, deals, activities, targets)
+
+
+def _unit(metrics: list[MetricSpec], name: str) -> str:
+    m = next(m for m in metrics if m.name == name)
+    if m.func in ("count", "count_distinct"):
+        return "count"
+    if m.func == "share":
+        return "number"
+    if m.table == "activities" or m.value[0] == "span":
+        return "duration"
+    return "money"
+
+
+def _units_divisible(metrics, num, den) -> bool:
+    return _unit(metrics, num) == _unit(metrics, den)
+
+
+# ---- rendering the world as files ---------------------------------------------------------------
+
+def render_cond(c: tuple) -> str:
+    kind = c[0]
+    if kind == "cmp":
+        _, col, op, lit = c
+        if isinstance(lit, str):
+            text = f'"{lit}"'
+        elif col == "duration":
+            text = f"{lit}s"
+        else:
+            text = str(lit)
+        return f"{col} {op} {text}"
+    if kind == "in":
+        return f"{c[1]} in [{', '.join(f'{chr(34)}{v}{chr(34)}' for v in c[2])}]"
+    if kind == "bool":
+        return c[1]
+    if kind == "span_cmp":
+        return f"closed_at - created_at {c[1]} {c[2]}s"
+    if kind == "not":
+        return f"not ({render_cond(c[1])})"
+    return f"({render_cond(c[1])}) {kind} ({render_cond(c[2])})"
+
+
+def render_value(table: str, v: tuple) -> str:
+    if v[0] == "col":
+        return f"{table}.{v[1]}"
+    if v[0] == "times":
+        return f"{table}.{v[1]} * {v[2]}"
+    if v[0] == "div":
+        return f"{table}.{v[1]} / {v[2]}"
+    return f"{table}.{v[1]} - {table}.{v[2]}"
+
+
+def render_plan(w: World) -> str:
+    lines = ['plan gen "Generated" {', "  role cold", "  period month", "  effective 2026-07-01",
+             f'  timezone "{TZ}"', "  currency RUB", "  strategy growth", '  goal "g"']
+    if w.team:
+        lines.append("  scope team")
+    lines.append("}")
+    for m in w.metrics:
+        if m.func in ("count", "share"):
+            inner = m.table
+        else:
+            inner = render_value(m.table, m.value)
+        where = f" where {render_cond(m.where)}" if m.where is not None else ""
+        lines.append(f"metric {m.name} = {m.func}({inner}{where})")
+    for k in w.kpis:
+        expr = k.num if k.den is None else f"{k.num} / {k.den} otherwise 0"
+        target = "targets.goal" if k.target is None else str(k.target)
+        cap = f"\n  cap {k.cap * 100}%" if k.cap is not None else ""
+        lines.append(f"kpi {k.name} = {expr}\n  target {target}\n  weight {k.weight * 100}%{cap}")
+    bands = []
+    for low, high, value in w.bands:
+        if low is None:
+            bands.append(f"  below {low_text(high)} : {value}")
+        elif high is None:
+            bands.append(f"  from {low_text(low)} : {value}")
+        else:
+            bands.append(f"  {low_text(low)} to {low_text(high)} : {value}")
+    lines.append("table multiplier {\n" + "\n".join(bands) + "\n}")
+    lines.append("pay bonus = salary * multiplier(kpi_score)\n  cap 2 * salary")
+    if w.commission_metric:
+        unit = _unit(w.metrics, w.commission_metric)
+        rate = f"{w.commission_rate * 100}%" if unit == "money" else "100"
+        lines.append(f"pay commission = {rate} * {w.commission_metric}")
+        lines.append("pay total = salary + bonus + commission")
+    else:
+        lines.append("pay total = salary + bonus")
+    return "\n".join(lines) + "\n"
+
+
+def low_text(x: Decimal) -> str:
+    return f"{x * 100}%"
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(v)
+
+
+def write_data(w: World, root: Path) -> None:
+    def write(name, header, rows):
+        with open(root / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+            out = csv.writer(f, lineterminator="\n")
+            out.writerow(header)
+            for r in rows:
+                out.writerow([_cell(r[h]) for h in header])
+    write("managers", ["id", "name", "role", "team", "salary"], w.managers)
+    write("deals", ["id", "manager_id", "client_id", "created_at", "closed_at", "stage", "amount", "is_new_client"], w.deals)
+    write("activities", ["id", "manager_id", "type", "started_at", "duration", "status"], w.activities)
+    write("leads", ["id", "manager_id", "created_at"], [])
+    write("targets", ["manager_id", "period", "name", "value"],
+          [{"manager_id": p, "period": "2026-07", "name": "goal", "value": v} for p, v in w.targets.items()])
+
+
+# ---- the oracle ---------------------------------------------------------------------------------
+
+class NoValue(Exception):
+    pass
+
+
+def o_value(row: dict, v: tuple):
+    if v[0] == "col":
+        x = row[v[1]]
+        return Decimal(x) if isinstance(x, int) else x
+    if v[0] in ("times", "div"):
+        x = row[v[1]]
+        if x is None:
+            return None
+        return x * v[2] if v[0] == "times" else x / v[2]
+    a, b = row[v[1]], row[v[2]]
+    if a is None or b is None:
+        return None
+    d = a - b
+    return Decimal(d.days * 86400 + d.seconds)
+
+
+def o_holds(row: dict, c: tuple) -> bool:
+    kind = c[0]
+    if kind == "cmp":
+        _, col, op, lit = c
+        x = row[col]
+        if x is None:
+            return False
+        return {"=": x == lit, "!=": x != lit, "<": x < lit, "<=": x <= lit, ">": x > lit, ">=": x >= lit}[op]
+    if kind == "in":
+        return row[c[1]] is not None and row[c[1]] in c[2]
+    if kind == "bool":
+        return row[c[1]] is True
+    if kind == "span_cmp":
+        if row["closed_at"] is None:
+            return False
+        d = row["closed_at"] - row["created_at"]
+        secs = d.days * 86400 + d.seconds
+        return secs < c[2] if c[1] == "<" else secs >= c[2]
+    if kind == "not":
+        return not o_holds(row, c[1])
+    a, b = o_holds(row, c[1]), o_holds(row, c[2])
+    return (a and b) if kind == "and" else (a or b)
+
+
+def o_metric(m: MetricSpec, rows: list[dict]) -> Decimal | None:
+    matching = [r for r in rows if m.where is None or o_holds(r, m.where)]
+    if m.func == "count":
+        return Decimal(len(matching))
+    if m.func == "share":
+        return None if not rows else Decimal(len(matching)) / Decimal(len(rows))
+    values = [o_value(r, m.value) for r in matching]
+    values = [v for v in values if v is not None]
+    if m.func == "count_distinct":
+        return Decimal(len(set(values)))
+    if m.func == "sum":
+        return sum(values, Decimal(0))
+    if not values:
+        return None
+    if m.func == "avg":
+        return sum(values, Decimal(0)) / Decimal(len(values))
+    if m.func == "min":
+        return min(values)
+    if m.func == "max":
+        return max(values)
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def o_round_money(x: Decimal) -> Decimal:
+    return x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# The evaluator's documented arithmetic: 34 significant digits, ties to even (money is rounded
+# half up explicitly).
+PRECISION = 34
+
+
+def oracle(w: World) -> dict[str, dict]:
+    with localcontext(prec=PRECISION, rounding=ROUND_HALF_EVEN):
+        return _oracle(w)
+
+
+def _oracle(w: World) -> dict[str, dict]:
+    zone = ZoneInfo(TZ)
+    start = datetime(2026, 7, 1, tzinfo=zone)
+    end = datetime(2026, 8, 1, tzinfo=zone)
+    date_col = {"deals": "closed_at", "activities": "started_at"}
+    out = {}
+    for person in w.managers:
+        if person["role"] != "cold":
+            continue
+        pid = person["id"]
+        group = [p["id"] for p in w.managers if p["team"] == person["team"]] if w.team else [pid]
+        tables = {"deals": w.deals, "activities": w.activities}
+        metrics = {}
+        for m in w.metrics:
+            rows = [r for r in tables[m.table] if r["manager_id"] in group
+                    and r[date_col[m.table]] is not None and start <= r[date_col[m.table]] < end]
+            metrics[m.name] = o_metric(m, rows)
+        result = {"metrics": metrics, "error": False, "kpis": {}, "pays": {}}
+        try:
+            score = Decimal(0)
+            for k in w.kpis:
+                num = metrics[k.num]
+                if k.den is None:
+                    value = num
+                else:
+                    den = metrics[k.den]
+                    value = Decimal(0) if (num is None or den is None or den == 0) else num / den
+                if value is None:
+                    raise NoValue(k.name)
+                target = k.target if k.target is not None else w.targets.get(pid)
+                if target is None or target == 0:
+                    raise NoValue(k.name)
+                att = value / target
+                att = max(att, Decimal(0))
+                if k.cap is not None:
+                    att = min(att, k.cap)
+                contribution = k.weight * att
+                result["kpis"][k.name] = {"value": value, "target": target, "attainment": att, "contribution": contribution}
+                score += contribution
+            result["kpi_score"] = score
+            factor = next(v for lo, hi, v in w.bands if (lo is None or lo <= score) and (hi is None or score < hi))
+            salary = person["salary"]
+            bonus = o_round_money(min(salary * factor, 2 * salary))
+            result["pays"]["bonus"] = bonus
+            total = salary + bonus
+            if w.commission_metric:
+                cm = metrics[w.commission_metric]
+                if cm is None:
+                    raise NoValue("commission")
+                rate = w.commission_rate if _unit(w.metrics, w.commission_metric) == "money" else Decimal(100)
+                commission = o_round_money(rate * cm)
+                result["pays"]["commission"] = commission
+                total += commission
+            result["pays"]["total"] = o_round_money(total)
+        except NoValue:
+            result["error"] = True
+        out[pid] = result
+    return out
+
+
+# ---- the property -------------------------------------------------------------------------------
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(worlds())
+def test_engine_agrees_with_the_oracle(w: World):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "plan.kpi").write_text(render_plan(w), encoding="utf-8")
+        (root / "data").mkdir()
+        write_data(w, root / "data")
+        compiled = kpilang.load(root / "plan.kpi")
+        assert compiled.program is not None, (render_plan(w), [d.message for d in compiled.diagnostics])
+        report = kpilang.evaluate(compiled.program, root / "data", "2026-07")
+    want = oracle(w)
+    got = {r.manager_id: r for r in report.results}
+    assert set(got) == set(want)
+    assert not report.data_problems
+    for pid, expected in want.items():
+        person = got[pid]
+        assert person.metrics == expected["metrics"], pid
+        assert (not person.ok) == expected["error"], (pid, person.errors)
+        if expected["error"]:
+            continue
+        outcome = person.outcome
+        for name, figures in expected["kpis"].items():
+            k = outcome.kpis[name]
+            assert (k.value, k.target, k.attainment, k.contribution) == (
+                figures["value"], figures["target"], figures["attainment"], figures["contribution"]), (pid, name)
+        assert outcome.kpi_score == expected["kpi_score"]
+        assert {n: p.value for n, p in outcome.pays.items()} == expected["pays"]
