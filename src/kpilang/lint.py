@@ -57,7 +57,15 @@ class LintReport:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sorted((d for r in self.results for d in r.diagnostics), key=sort_key)
+        """Every finding once: a library imported by several plans is reported once, not per plan."""
+        seen: set[tuple] = set()
+        unique = []
+        for d in sorted((d for r in self.results for d in r.diagnostics), key=sort_key):
+            key = (d.code, d.span, d.message)
+            if key not in seen:
+                seen.add(key)
+                unique.append(d)
+        return unique
 
     @property
     def sources(self) -> dict[str, str]:

@@ -201,3 +201,17 @@ def test_history_that_is_not_a_directory_exits_2(tmp_path: Path) -> None:
     result = run(str(NORMATIVE), "--history", str(tmp_path / "missing"))
     assert result.exit_code == 2
     assert "not a data directory" in result.stderr
+
+
+def test_a_library_imported_by_two_plans_is_reported_once(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "tables.kpi").write_text(
+        'table m "M" { below 70% : 0  70% to 120% : 1.2  from 120% : 1 }\n', encoding="utf-8")
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.kpi").write_text(
+            f'import "lib/tables.kpi"\nplan {name} "{name}" {{\n    role cold  period month  effective 2026-07-01\n'
+            '    currency RUB  strategy growth  goal "g"\n}\n'
+            'metric r = sum(deals.amount where stage = "won")  kind result\n', encoding="utf-8")
+    found = json.loads(run(str(tmp_path), "--format", "json").stdout)["diagnostics"]
+    falling = [d for d in found if d["code"] == "KPL017"]
+    assert len(falling) == 1 and falling[0]["file"].endswith("tables.kpi")
