@@ -179,10 +179,11 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
     if not file_changes:
         return "not in the history (never committed)"
     compiled: dict[tuple[str, str], Compiled] = {}
+    by_content: dict[tuple, Compiled] = {}
 
     def at(sha: str, file: str) -> Compiled:
         if (sha, file) not in compiled:
-            compiled[sha, file] = compile_at(repo, sha, file, shown_rev=sha[:10])
+            compiled[sha, file] = compile_at(repo, sha, file, shown_rev=sha[:10], cache=by_content)
         return compiled[sha, file]
 
     steps = {fc.commit.sha: _Step(fc.commit, fc.path, fc.status, fc.old_path) for fc in file_changes}

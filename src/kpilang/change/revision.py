@@ -49,14 +49,22 @@ def compile_path(path: Path) -> Compiled:
     return Compiled(str(path), result.program, result.diagnostics, result.sources)
 
 
-def compile_at(repo: Path, rev: str, path: str, shown_rev: str | None = None) -> Compiled:
-    """Compile `path` (from the repository root) as it was at `rev`, imports included."""
+def compile_at(repo: Path, rev: str, path: str, shown_rev: str | None = None,
+               cache: dict[tuple, Compiled] | None = None) -> Compiled:
+    """Compile `path` (from the repository root) as it was at `rev`, imports included.
+
+    With `cache`, a revision whose files hold the same texts as one compiled before reuses that
+    result (walking a history meets the same version many times)."""
     label = f"{shown_rev or rev}:{path}"
     with tempfile.TemporaryDirectory(prefix="kpilang-rev-") as tmp:
         root = Path(tmp)
-        files = _materialise(repo, rev, path, root)
-        if not files:
+        texts = _materialise(repo, rev, path, root)
+        if not texts:
             return Compiled(label, None, missing=True)
+        files = list(texts)
+        key = (path, tuple(sorted(texts.items())))
+        if cache is not None and key in cache:
+            return cache[key]
         result = compile_file(root / path)
         prefix = str(root) + "/"
         rename = {name: _renamed(name, prefix, shown_rev or rev) for name in result.sources}
@@ -64,12 +72,16 @@ def compile_at(repo: Path, rev: str, path: str, shown_rev: str | None = None) ->
         diagnostics = [_rename_diagnostic(d, rename) for d in result.diagnostics]
         # the program keeps the temporary names: its spans and `sources` agree, which is all that
         # showing a formula needs, and the folder's removal does not touch the texts it holds
-        return Compiled(label, result.program, diagnostics, sources, tuple(files))
+        compiled = Compiled(label, result.program, diagnostics, sources, tuple(files))
+        if cache is not None:
+            cache[key] = compiled
+        return compiled
 
 
-def _materialise(repo: Path, rev: str, path: str, dest: Path) -> list[str]:
-    """Write `path` and, transitively, what it imports at `rev` below `dest`; the paths written."""
-    written: list[str] = []
+def _materialise(repo: Path, rev: str, path: str, dest: Path) -> dict[str, str]:
+    """Write `path` and, transitively, what it imports at `rev` below `dest`; path → text of
+    each file written (empty when `path` is not there)."""
+    written: dict[str, str] = {}
     queue = [path]
     while queue:
         current = queue.pop(0)
@@ -78,12 +90,12 @@ def _materialise(repo: Path, rev: str, path: str, dest: Path) -> list[str]:
         text = show_blob(repo, rev, current)
         if text is None:
             if current == path:
-                return []
+                return {}
             continue  # the compiler reports the missing import with its position
         target = dest / current
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        written.append(current)
+        written[current] = text
         module, _ = parse(text, current)
         if module is None:
             continue
