@@ -17,6 +17,8 @@ import click
 from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail
 from kpilang.diagnostics import Severity, render_text, sort_key
 
+# A table written to a file or a pipe has no terminal to fit; wide enough that names stay whole.
+TABLE_WIDTH_OFF_TERMINAL = 200
 # Fewer people than this finish before a progress bar would be worth drawing.
 PROGRESS_MIN_PEOPLE = 200
 
@@ -82,7 +84,7 @@ def eval_(plan: str, data: str, period: str, fmt: str, out: str | None) -> None:
                 from rich.console import Console
 
                 with open(out, "w", encoding="utf-8") as handle:
-                    render_table(report, Console(file=handle, width=200, color_system=None))
+                    render_table(report, Console(file=handle, width=TABLE_WIDTH_OFF_TERMINAL, color_system=None))
             else:
                 Path(out).write_text(text, encoding="utf-8")
         except OSError as err:
@@ -90,7 +92,10 @@ def eval_(plan: str, data: str, period: str, fmt: str, out: str | None) -> None:
     elif text is None:
         from rich.console import Console
 
-        render_table(report, Console())
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=TABLE_WIDTH_OFF_TERMINAL, color_system=None)
+        render_table(report, console)
     else:
         click.echo(text, nl=False)
 

@@ -14,6 +14,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from kpilang.evaluate.numbers import tidy
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.run import EvalReport, PersonResult
 
@@ -49,7 +50,7 @@ def person_json(report: EvalReport, person: PersonResult) -> dict[str, Any]:
             "value": number(figures.value) if figures else None,
             "target": number(figures.target) if figures else None,
             "attainment": number(figures.attainment) if figures else None,
-            "weight": number(kpi.weight),
+            "weight": number(figures.weight if figures else tidy(kpi.weight)),
             "contribution": number(figures.contribution) if figures else None,
         }
     pays: dict[str, Any] = {}
