@@ -43,6 +43,8 @@ def test_case(code: str, case: dict, tmp_path: Path) -> None:
         [d.message for d in found]
     for diag, want in zip(found, expected):
         assert diag.severity is not Severity.INFO, diag.message
+        if "severity" in want:
+            assert diag.severity.value == want["severity"]
         if "witness" in want:
             assert diag.witness is not None
             assert {k: diag.witness.get(k) for k in want["witness"]} == want["witness"]

@@ -81,8 +81,11 @@ class Check:
     needs_history: bool = False
 
     def diagnostic(self, finding: "Finding", severity: Severity | None = None) -> Diagnostic:
+        level = severity or self.severity
+        if finding.severity is not None and finding.severity.rank < level.rank:
+            level = finding.severity  # an undecided proof stays weaker than the check's level
         return Diagnostic(
-            code=self.code, name=self.name, severity=finding.severity or severity or self.severity,
+            code=self.code, name=self.name, severity=level,
             message=finding.message, span=finding.span, help=finding.help, notes=finding.notes,
             witness=finding.witness,
         )
