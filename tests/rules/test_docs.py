@@ -80,3 +80,18 @@ def test_init_output_is_current(page, tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["init", "cold_sales", "otdel"])
     assert result.exit_code == 0
     assert shown[0] == result.stderr.rstrip("\n").split("\n")
+
+
+@pytest.mark.skipif(not command_exists("explain"), reason="`kpilang explain` is not built yet")
+@pytest.mark.parametrize("page, lang", [("tutorial.md", "en"), ("tutorial.ru.md", "ru")])
+def test_statement_shown_is_current(page, lang, tmp_path, monkeypatch):
+    command = f"kpilang explain cold_sales.kpi --data data --period 2026-07 --manager m0004 --lang {lang}"
+    shown = _blocks_after((DOCS / page).read_text(encoding="utf-8"), command)
+    assert len(shown) == 1
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "cold_sales", str(tmp_path / "otdel")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "otdel")
+    result = runner.invoke(main, command.split()[1:])
+    assert result.exit_code == 0
+    printed = (result.stdout.rstrip("\n") + "\n" + result.stderr.rstrip("\n")).split("\n")
+    assert shown[0] == printed, f"the statement in docs/{page} is out of date: paste the command's output"
