@@ -327,3 +327,19 @@ def test_a_merge_that_combines_two_branches_is_a_change_of_its_own(repo):
     # against the first parent (main), the merge brings the branch's target
     assert merge.change_lines == ("kpi new_clients_kpi: target `4` → `5`",)
     assert rules(report) == ["changes-plan-in-force"]
+
+
+def test_cyrillic_names_and_a_run_from_a_subfolder(repo, monkeypatch):
+    repo.git("mv", PLAN, "rules/холодные продажи.kpi")
+    repo.commit("русское имя файла", "2026-07-03T10:00:00+03:00")
+    repo.write("rules/холодные продажи.kpi", BASE.replace("target 4", "target 5"))
+    repo.commit("правка действующего плана", "2026-07-20T10:00:00+03:00")
+    monkeypatch.chdir(repo.path / "rules")
+    result = CliRunner().invoke(main, ["cadence", "холодные продажи.kpi"])
+    assert result.exit_code == 1
+    assert "rules/холодные продажи.kpi (plan cold_sales)" in result.output
+    assert "changes-plan-in-force" in result.output
+    assert CliRunner().invoke(main, ["cadence", "."]).exit_code == 1
+    report = check_cadence(repo.path / "rules")
+    assert [e.path for e in report.histories[0].entries] == [PLAN, "rules/холодные продажи.kpi",
+                                                             "rules/холодные продажи.kpi"]
