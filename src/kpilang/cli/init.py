@@ -26,6 +26,9 @@ def init(template: str | None, directory: str | None) -> None:
         project = create_project(template, directory)
     except TemplateError as err:
         fail(err.message, err.hint)
+    except OSError as err:
+        fail(f"cannot write {err.filename or directory or template}: {err.strerror or err}",
+             "check that the folder can be created and written to")
     plan = project.plan.name
     click.echo(f"created {project.directory}/ from template `{project.plan.stem}`:", err=True)
     for path in project.files:
