@@ -34,7 +34,7 @@ def _failing(code: str):
 
 
 def _inputs(program, witness: dict[str, str]) -> PersonInputs:
-    metrics = {n: Decimal(witness[n]) for n in program.metrics}
+    metrics = {n: Decimal(witness.get(n, "0")) for n in program.metrics}
     targets = {k.split(".", 1)[1]: Decimal(v) for k, v in witness.items() if k.startswith("targets.")}
     return PersonInputs(metrics=metrics, salary=Decimal(witness.get(SALARY, "100000")), targets=targets, role="cold")
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from kpilang import schema
-from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program, TableDef
+from kpilang.compile.program import SCORE, KpiDef, PayDef, Program, TableDef
 from kpilang.diagnostics import Span
 from kpilang.evaluate.numbers import PRECISION
 from kpilang.syntax import ast

@@ -56,7 +56,7 @@ def run(ctx: CheckContext):
                            "stays below 100%")
         return
     values = analysis.evaluate(found, analysis.witness_params(), SCORE)
-    witness = analysis.witness_text(found)
+    witness = analysis.witness_text(found, SCORE)
     yield Finding(f"the KPI score reaches {percent(values[SCORE].lo)} without a single sale: "
                   f"{shown(witness)}", plan_name_span(program), witness=witness, notes=notes,
                   help="results must carry the plan: raise the weight of the result KPIs or cap the activity "

@@ -45,7 +45,7 @@ def run(ctx: CheckContext):
             continue
         reported.add(name)
         value = analysis.evaluate(found, params, name)[name].lo
-        witness = analysis.witness_text(found)
+        witness = analysis.witness_text(found, name)
         yield Finding(f"pay `{name}` rises from {zero.lo} to {value} without a single sale: {shown(witness)}",
                       pay.name_span, witness=witness,
                       help="pay for results: tie the money to the KPI score through a multiplier whose low band "

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from kpilang.compile.program import SALARY, SCORE, MetricDef, Program, Unit  # noqa: F401
+from kpilang.compile.program import SALARY, MetricDef, Program, Unit
 from kpilang.checks.intervals import INF, ZERO, Interval, PlanIntervals, point, replace
 from kpilang.syntax import ast
 
@@ -168,20 +168,15 @@ class PlanProofs:
         values = [Decimal(v) for v in _CANDIDATES.get(self.program.metrics[metric].unit, _CANDIDATES[Unit.NUMBER])]
         return [v for v in values if r.lo <= v <= r.hi] or [max(r.lo, ZERO)]
 
-    def witness_text(self, metrics: dict[str, Decimal]) -> dict[str, str]:
-        """The witness as the JSON and message show it: every metric, then salary and targets."""
-        out = {n: _plain(metrics.get(n, ZERO)) for n in self.program.metrics}
+    def witness_text(self, metrics: dict[str, Decimal], target: str) -> dict[str, str]:
+        """The witness as the JSON and message show it: the metrics `target` reads and every result
+        metric (at zero), then the salary and targets it reads. Metrics left out are zero."""
+        reach = self.program.reaches(target)
+        out = {n: _plain(metrics.get(n, ZERO)) for n, m in self.program.metrics.items() if n in reach or is_result(m)}
         for key, value in self.witness_params().items():
-            if key == SALARY and SALARY not in self._read_names():
-                continue
-            out[key] = _plain(value)
+            if key in reach:
+                out[key] = _plain(value)
         return out
-
-    def _read_names(self) -> set[str]:
-        names: set[str] = set()
-        for deps in self.program.depends_on.values():
-            names.update(deps)
-        return names
 
 
 def _plain(value: Decimal) -> str:
