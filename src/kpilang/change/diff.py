@@ -9,6 +9,7 @@ changes that carry no meaning.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -155,11 +156,17 @@ def _part_changes(what: What, name: str, old: Program, new: Program, a: dict, b:
         out.extend(_band_changes(name, old.tables[name].bands, new.tables[name].bands, old, new))
         return out
     old_def, new_def = getattr(old, what + "s")[name], getattr(new, what + "s")[name]
-    for key in _part_order(what):
+    known = _part_order(what)
+    # parts the compiler may add later are shown as their meaning rather than skipped
+    others = sorted((a.keys() | b.keys()) - set(known) - {"name", "tables"})
+    for key in (*known, *others):
         if a.get(key) == b.get(key):
             continue
         part = _PART_WORDS.get(key, key)
-        out.append(Change("changed", what, name, part, _part_text(old, old_def, key), _part_text(new, new_def, key)))
+        if key in known:
+            out.append(Change("changed", what, name, part, _part_text(old, old_def, key), _part_text(new, new_def, key)))
+        else:
+            out.append(Change("changed", what, name, part, _compact(a.get(key)), _compact(b.get(key))))
     if not out:  # never report "no change" for a meaning that differs
         out.append(Change("changed", what, name, "definition", _summary(old, what, name), _summary(new, what, name)))
     return out
@@ -232,6 +239,10 @@ def _band_edges_text(program: Program, band: Band) -> str:
 def _band_value_text(program: Program, band: Band) -> str:
     text = source_text(program, band.span)
     return text.split(":", 1)[1].strip() if ":" in text else canonical_decimal(band.value)
+
+
+def _compact(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _table_kind(graduated: bool) -> str:
