@@ -1,0 +1,213 @@
+"""W1: `kpilang eval` end to end on a month of CRM data at scale, against a hand-written baseline.
+
+    python bench/w1_end_to_end.py [--scale 1] [--data DIR] [--repeat 1] [--phases]
+
+The data comes from `bench/generate_w1.py` (10 000 people, 10 M activities, 1 M deals, 1 M leads
+at scale 1); it is generated into `bench/out/w1` (or `bench/out/w1-SCALE`) when absent. Two child
+processes compute the same figures for the normative cold-sales plan and period 2026-07:
+
+- `kpilang eval examples/cold_sales/cold_sales.kpi --data DIR --period 2026-07 --format json`:
+  the whole path, loading and validating every row, aggregating in DuckDB, formulas in Decimal;
+- the baseline: one hand-written DuckDB query per table straight over the CSV files (typed
+  columns, exact DECIMAL money, no validation) and the plan's KPIs, score and pays hard-coded in
+  Python over Decimal, written as JSON.
+
+Each is timed on the wall clock, and its peak RSS is read with `os.wait4` (the child's own
+rusage). Before the ratio is reported, every person's score and pays are compared between the
+two: the benchmark stops if any differs. `--phases` also times, in a third child, the stages of
+kpilang's run (loading, aggregation, formulas), to show where the time goes. Goals: time ratio
+≤ 1.5×, peak RSS ≤ 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "examples" / "cold_sales" / "cold_sales.kpi"
+PERIOD = "2026-07"
+# July 2026 in Europe/Moscow (UTC+3, no DST) as UTC instants.
+START_UTC, END_UTC = "2026-06-30 21:00:00+00", "2026-07-31 21:00:00+00"
+GOAL_RATIO, GOAL_RSS_BYTES = 1.5, 2 * 1024**3
+
+
+# ---- the baseline: hand-written SQL and Decimal -------------------------------------------------
+
+def _read(path: Path, types: dict[str, str]) -> str:
+    header = path.open(encoding="utf-8").readline().strip().split(",")
+    columns = ", ".join(f"'{c}': '{types.get(c, 'VARCHAR')}'" for c in header)
+    return f"read_csv('{path}', header=true, columns={{{columns}}})"
+
+
+def baseline(data: Path, out: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    period = f"BETWEEN TIMESTAMPTZ '{START_UTC}' AND TIMESTAMPTZ '{END_UTC}' - INTERVAL 1 MICROSECOND"
+    activities = {m: (c, n) for m, c, n in con.execute(
+        f"SELECT manager_id, count(*) FILTER (WHERE type = 'call' AND duration >= 60), "
+        f"count(*) FILTER (WHERE type = 'meeting' AND status = 'done') "
+        f"FROM {_read(data / 'activities.csv', {'started_at': 'TIMESTAMPTZ', 'duration': 'BIGINT'})} "
+        f"WHERE started_at {period} GROUP BY manager_id").fetchall()}
+    deals = {m: (w, r, n) for m, w, r, n in con.execute(
+        f"SELECT manager_id, count(*) FILTER (WHERE stage = 'won'), "
+        f"coalesce(sum(amount) FILTER (WHERE stage = 'won'), 0), "
+        f"count(*) FILTER (WHERE stage = 'won' AND is_new_client) "
+        f"FROM {_read(data / 'deals.csv', {'closed_at': 'TIMESTAMPTZ', 'amount': 'DECIMAL(38, 2)', 'is_new_client': 'BOOLEAN'})} "
+        f"WHERE closed_at {period} GROUP BY manager_id").fetchall()}
+    leads = dict(con.execute(
+        f"SELECT manager_id, count(*) FROM {_read(data / 'leads.csv', {'created_at': 'TIMESTAMPTZ'})} "
+        f"WHERE created_at {period} GROUP BY manager_id").fetchall())
+    targets = dict(con.execute(
+        f"SELECT manager_id, value FROM {_read(data / 'targets.csv', {'value': 'DECIMAL(38, 2)'})} "
+        f"WHERE period = '{PERIOD}' AND name = 'revenue'").fetchall())
+    managers = con.execute(
+        f"SELECT id, salary FROM {_read(data / 'managers.csv', {'salary': 'DECIMAL(38, 2)'})} "
+        f"WHERE role = 'cold' ORDER BY id").fetchall()
+
+    cent = Decimal("0.01")
+    cap = Decimal("1.5")
+    results = {}
+    with localcontext(prec=34):
+        for pid, salary in managers:
+            calls, meetings = activities.get(pid, (0, 0))
+            _won, revenue, new_clients = deals.get(pid, (0, Decimal(0), 0))
+            revenue_att = min(max(revenue / targets[pid], Decimal(0)), cap)
+            rate = Decimal(meetings) / Decimal(calls) if calls else Decimal(0)
+            rate_att = min(max(rate / Decimal("0.08"), Decimal(0)), cap)
+            clients_att = min(max(Decimal(new_clients) / 4, Decimal(0)), cap)
+            score = Decimal("0.5") * revenue_att + Decimal("0.2") * rate_att + Decimal("0.3") * clients_att
+            factor = (Decimal(0) if score < Decimal("0.7") else Decimal("0.5") if score < Decimal("0.9")
+                      else Decimal(1) if score < 1 else Decimal("1.2") if score < Decimal("1.2") else Decimal("1.5"))
+            bonus = min(salary * factor, 2 * salary).quantize(cent, ROUND_HALF_UP)
+            commission = (Decimal("0.02") * revenue).quantize(cent, ROUND_HALF_UP)
+            total = (salary + bonus + commission).quantize(cent, ROUND_HALF_UP)
+            results[pid] = {"kpi_score": str(score), "pays": {"bonus": str(bonus), "commission": str(commission),
+                                                               "total": str(total)}, "leads_in": leads.get(pid, 0)}
+    out.write_text(json.dumps(results), encoding="utf-8")
+
+
+# ---- kpilang's phases, for the breakdown --------------------------------------------------------
+
+def phases(data: Path) -> None:
+    from kpilang.compile import compile_file
+    from kpilang.data import load_data
+    from kpilang.evaluate import run
+    from kpilang.evaluate.aggregate import run_aggregates
+    from kpilang.evaluate.period import period_for_plan
+    from kpilang.evaluate.sql import collect_aggregates
+
+    t0 = time.perf_counter()
+    program = compile_file(PLAN).program
+    t1 = time.perf_counter()
+    dataset = load_data(data, timezone=program.plan.timezone, needs=run.data_needs(program))
+    t2 = time.perf_counter()
+    period = period_for_plan(PERIOD, program.plan.period)
+    start, end = period.bounds_utc(program.plan.timezone)
+    run_aggregates(dataset.connection, collect_aggregates(program), start=start, end=end,
+                   timezone=program.plan.timezone, team=False, tables_present=set(dataset.tables))
+    t3 = time.perf_counter()
+    run._evaluate_loaded(program, dataset, period, start, end, False, None)
+    t4 = time.perf_counter()
+    print(json.dumps({"compile": t1 - t0, "load": t2 - t1, "aggregate": t3 - t2,
+                      "aggregate + formulas": t4 - t3}))
+
+
+# ---- measuring ----------------------------------------------------------------------------------
+
+def measure(cmd: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in bytes (the child's own rusage) and stdout of one child."""
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        text = stdout.read().decode("utf-8")
+        stderr.seek(0)
+        messages = stderr.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        sys.exit(f"w1: {' '.join(cmd)} exited with {proc.returncode}:\n{messages[-2000:]}")
+    # ru_maxrss is in kilobytes on Linux.
+    return elapsed, usage.ru_maxrss * 1024, text
+
+
+def compare(kpilang_json: Path, baseline_json: Path) -> int:
+    got = {r["manager_id"]: r for r in json.loads(kpilang_json.read_text(encoding="utf-8"))["results"]}
+    want = json.loads(baseline_json.read_text(encoding="utf-8"))
+    if set(got) != set(want):
+        sys.exit(f"w1: kpilang evaluated {len(got)} people, the baseline {len(want)}")
+    differing = 0
+    for pid, w in want.items():
+        g = got[pid]
+        if g["errors"] or Decimal(g["kpi_score"]) != Decimal(w["kpi_score"]) or any(
+                Decimal(g["pays"][p]) != Decimal(v) for p, v in w["pays"].items()) or int(g["metrics"]["leads_in"]) != w["leads_in"]:
+            differing += 1
+            if differing <= 5:
+                print(f"  differs: {pid}: kpilang {g['kpi_score']} {g['pays']}; baseline {w['kpi_score']} {w['pays']}")
+    return differing
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", default="1", help="data size as a fraction of W1 (default 1)")
+    parser.add_argument("--data", type=Path, help="an existing W1 data directory (default: generate it)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each side; the best counts")
+    parser.add_argument("--phases", action="store_true", help="also time kpilang's stages")
+    parser.add_argument("--baseline-run", nargs=2, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--phases-run", metavar="DATA", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline_run:
+        baseline(Path(args.baseline_run[0]), Path(args.baseline_run[1]))
+        return
+    if args.phases_run:
+        phases(Path(args.phases_run))
+        return
+
+    data = args.data or ROOT / "bench" / "out" / ("w1" if args.scale == "1" else f"w1-{args.scale}")
+    if not (data / "managers.csv").exists():
+        print(f"generating W1 data at scale {args.scale} in {data} …", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "generate_w1.py"), "--out", str(data),
+                        "--scale", args.scale], check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        ours_json, base_json = Path(tmp) / "kpilang.json", Path(tmp) / "baseline.json"
+        kpilang_cmd = [sys.executable, "-m", "kpilang", "eval", str(PLAN), "--data", str(data), "--period", PERIOD,
+                       "--format", "json", "--out", str(ours_json)]
+        baseline_cmd = [sys.executable, __file__, "--baseline-run", str(data), str(base_json)]
+        ours, base = [], []
+        for _ in range(args.repeat):  # interleaved, so that a slow moment of the machine hits both
+            ours.append(measure(kpilang_cmd)[:2])
+            base.append(measure(baseline_cmd)[:2])
+        differing = compare(ours_json, base_json)
+        people = len(json.loads(base_json.read_text(encoding="utf-8")))
+    if differing:
+        sys.exit(f"w1: {differing} people's figures differ between kpilang and the baseline")
+    t_ours, rss_ours = min(o[0] for o in ours), max(o[1] for o in ours)
+    t_base, rss_base = min(b[0] for b in base), max(b[1] for b in base)
+    ratio = t_ours / t_base
+    print(f"W1 end to end: {people} people evaluated, figures identical to the baseline")
+    print(f"  machine: {platform.machine()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}")
+    print(f"  data: {data}")
+    print(f"  kpilang eval   {t_ours:8.2f} s   peak RSS {rss_ours / 2**20:8.0f} MiB")
+    print(f"  baseline       {t_base:8.2f} s   peak RSS {rss_base / 2**20:8.0f} MiB")
+    print(f"  time ratio     {ratio:8.2f} ×   (goal ≤ {GOAL_RATIO} ×: {'met' if ratio <= GOAL_RATIO else 'NOT met'})")
+    print(f"  peak RSS       {rss_ours / 2**30:8.2f} GiB (goal ≤ 2 GiB: {'met' if rss_ours <= GOAL_RSS_BYTES else 'NOT met'})")
+    if args.phases:
+        _, _, text = measure([sys.executable, __file__, "--phases-run", str(data)])
+        for name, seconds in json.loads(text.strip().splitlines()[-1]).items():
+            print(f"  phase {name:22s} {seconds:8.2f} s")
+
+
+if __name__ == "__main__":
+    main()
