@@ -105,7 +105,7 @@ def _entry_line(entry) -> str:
         what += " (through an imported library)"
     effective = f"effective {entry.effective}" if entry.effective else ""
     scope = "" if entry.checked else "  [before base]"
-    return (f"{entry.commit.short}  {entry.committed_on}  {effective:<20} {what}"
+    return (f"{entry.commit.short}  {entry.committed_on}  {effective:<20}  {what}"
             f"  — {entry.commit.subject}{scope}")
 
 
