@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import NamedTuple
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from typing import NamedTuple
 
 from kpilang import schema
 from kpilang.compile.program import SCORE, KpiDef, PayDef, Program, TableDef
@@ -322,6 +322,15 @@ def aggregate_range(call: ast.Call) -> Interval:
 # ---- the plan ------------------------------------------------------------------------------------
 
 
+def value_key(kpi: str) -> str:
+    """Where `run` keeps a KPI's value (its attainment is under the KPI's own name)."""
+    return f"{kpi}#value"
+
+
+def target_key(kpi: str) -> str:
+    return f"{kpi}#target"
+
+
 class PlanIntervals:
     """Evaluates a whole program over intervals: metrics, salary and targets in, every KPI
     (attainment), the score and every pay out."""
@@ -346,7 +355,11 @@ class PlanIntervals:
                 if name not in values:
                     values[name] = UNKNOWN
             elif name in p.kpis:
-                values[name] = self.attainment(p.kpis[name], values)
+                kpi = p.kpis[name]
+                value = _Eval(self, values, name).eval(kpi.expr)
+                target = _Eval(self, values, name).eval(kpi.target)
+                values[value_key(name)], values[target_key(name)] = value, target
+                values[name] = self._attain(kpi, value, target)
             elif name == SCORE:
                 values[name] = self.score(values)
             elif name in p.pays:
@@ -359,12 +372,8 @@ class PlanIntervals:
             self._orders[target] = tuple(n for n in self.program.order if n in needed)
         return self._orders[target]
 
-    def kpi_value(self, kpi: KpiDef, values: dict[str, Interval]) -> tuple[Interval, Interval]:
-        with localcontext(_CONTEXT):
-            return _Eval(self, values, kpi.name).eval(kpi.expr), _Eval(self, values, kpi.name).eval(kpi.target)
-
-    def attainment(self, kpi: KpiDef, values: dict[str, Interval]) -> Interval:
-        value, target = _Eval(self, values, kpi.name).eval(kpi.expr), _Eval(self, values, kpi.name).eval(kpi.target)
+    @staticmethod
+    def _attain(kpi: KpiDef, value: Interval, target: Interval) -> Interval:
         ratio = div(target, value) if kpi.lower_is_better else div(value, target)
         return clamp(ratio, ZERO, kpi.cap)
 

@@ -13,6 +13,7 @@ target is not achievable in any meaningful sense.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
+from kpilang.checks.intervals import target_key
 from kpilang.checks.proofs import proofs
 from kpilang.diagnostics import Severity
 
@@ -23,7 +24,7 @@ def run(ctx: CheckContext):
         return
     analysis = proofs(ctx)
     for name, kpi in program.kpis.items():
-        target = analysis.engine.expression(kpi.target, analysis.free, name)
+        target = analysis.free[target_key(name)]
         if target.has_value and target.hi <= 0:
             said = f"is {target.lo}" if target.is_point else "is never above zero"
             yield Finding(f"the target of `{name}` {said}: it can never be reached in a meaningful way",

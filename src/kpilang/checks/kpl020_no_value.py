@@ -14,6 +14,7 @@ person who needs a clear statement.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
+from kpilang.checks.intervals import target_key, value_key
 from kpilang.checks.proofs import proofs
 from kpilang.checks.support import source_text
 from kpilang.diagnostics import Severity
@@ -23,7 +24,7 @@ def run(ctx: CheckContext):
     program = ctx.program
     analysis = proofs(ctx)
     for name, kpi in program.kpis.items():
-        value, target = analysis.engine.kpi_value(kpi, analysis.free)
+        value, target = analysis.free[value_key(name)], analysis.free[target_key(name)]
         yield from _report("KPI", name, value.causes + target.causes, ctx.sources)
     for name in program.pays:
         yield from _report("pay", name, analysis.free[name].causes, ctx.sources)
