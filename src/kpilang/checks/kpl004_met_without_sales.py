@@ -43,8 +43,9 @@ def run(ctx: CheckContext):
         "no metric is marked `kind result`"
     found = analysis.search(SCORE, lambda s: s >= ONE)
     notes = tuple(
-        Note(span=k.name_span, message=f"`{k.name}` can reach {percent(analysis.no_sales[k.name].hi)} × {percent(k.weight)} "
-                                       "without sales" if analysis.no_sales[k.name].hi.is_finite() else
+        Note(span=k.name_span, message=f"`{k.name}` can reach {percent(analysis.no_sales[k.name].hi)} × {percent(k.weight)} = "
+                                       f"{percent(analysis.no_sales[k.name].hi * k.weight)} of the score without sales"
+             if analysis.no_sales[k.name].hi.is_finite() else
                                        f"`{k.name}` has no cap and can grow without limit without sales")
         for k in program.kpis.values() if analysis.no_sales[k.name].has_value and analysis.no_sales[k.name].hi > 0
     )
