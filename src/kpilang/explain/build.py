@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -26,10 +27,11 @@ from kpilang.explain.model import (
     TierLine, WhatItTakes,
 )
 from kpilang.explain.reach import Reach, ReachFinder
-from kpilang.explain.wording import FormulaWords
+from kpilang.explain.wording import FormulaWords, Substitution
 from kpilang.syntax import ast
 
 _CHART = Decimal("0.1")
+_ZERO, _ONE, _UNCAPPED_SCALE = Decimal(0), Decimal(1), Decimal("1.5")
 # The step chart's plot area inside its 100 × 50 view box.
 _PLOT_BOTTOM, _PLOT_HEIGHT, _GAP = Decimal(38), Decimal(28), Decimal("0.6")
 _HUNDRED = Decimal(100)
@@ -120,8 +122,36 @@ def file_stem(manager_id: str) -> str:
     return f"{safe.strip('.') or 'person'}-{hashlib.sha256(manager_id.encode()).hexdigest()[:8]}"
 
 
+@dataclass(frozen=True)
+class _KpiText:
+    """What a KPI's lines say whoever the person is: worded once per program."""
+
+    label: str
+    formula: str
+    words: str
+    numbers: Substitution
+    target_words: str
+    weight: str
+    cap: str | None
+    kind: FigureKind
+
+
+@dataclass(frozen=True)
+class _PayText:
+    label: str
+    formula: str
+    words: str
+    numbers: Substitution
+    cap_words: str | None
+    floor_words: str | None
+
+
 class StatementBuilder:
-    """Builds statements for one evaluated report in one language."""
+    """Builds statements for one evaluated report in one language.
+
+    Everything that does not depend on the person (labels, formulas in words, band texts, the
+    chart's bars) is worded and formatted once, when the builder is made; per person only the
+    figures are formatted and slotted in."""
 
     def __init__(self, report: EvalReport, t: Messages, *, engine: FormulaEngine | None = None,
                  what_it_takes: bool = True):
@@ -139,14 +169,35 @@ class StatementBuilder:
         assert plan is not None
         self.plan = plan
         self.quantum = minor_unit(plan.currency)
+        self.quantum_text = self.fmt.figure(self.quantum, "money")
         self.final_pay = next((n for n in reversed(self.program.order) if n in self.program.pays), None)
         self.fingerprint, self.fingerprint_note = self._fingerprint()
-        self._formula_words = {name: self.words.words(k.expr) for name, k in self.program.kpis.items()}
-        self._pay_words = {name: self.words.words(p.expr) for name, p in self.program.pays.items()}
-        self._counted = {
-            name: self.words.counted(m.expr, self.period, team=plan.scope == "team")
-            for name, m in self.program.metrics.items()
+        fig, words, program = self.fmt.figure, self.words, self.program
+        self._kpis = {
+            name: _KpiText(label=k.label or name, formula=_source(program, k.expr), words=words.words(k.expr),
+                           numbers=Substitution(words, k.expr), target_words=words.words(k.target),
+                           weight=fig(k.weight, "percent"), cap=fig(k.cap, "percent") if k.cap is not None else None,
+                           kind=self.kinds.kpi[name])
+            for name, k in program.kpis.items()
         }
+        self._pays = {
+            name: _PayText(label=p.label or name, formula=_source(program, p.expr), words=words.words(p.expr),
+                           numbers=Substitution(words, p.expr),
+                           cap_words=words.words(p.cap) if p.cap is not None else None,
+                           floor_words=words.words(p.floor) if p.floor is not None else None)
+            for name, p in program.pays.items()
+        }
+        self._counted = {
+            name: words.counted(m.expr, self.period, team=plan.scope == "team") for name, m in program.metrics.items()
+        }
+        self._score_words = " + ".join(f"{self._kpis[n].weight} × {words.label(n)}" for n in program.kpis)
+        self._bands: dict[tuple[str, int, bool], tuple[list[BandLine], list[ChartColumn]]] = {}
+        self._bar_scales: dict[Decimal, tuple[str, str | None, str]] = {}
+        self._uncontrollable: dict[str | None, dict[str, bool]] = {}
+        self._problems: dict[str, list[Any]] = {}
+        for problem in report.data_problems:
+            for manager_id in dict.fromkeys(problem.manager_ids):
+                self._problems.setdefault(manager_id, []).append(problem)
 
     # ---- header ----
     def _period_label(self) -> str:
@@ -171,98 +222,57 @@ class StatementBuilder:
     # ---- one person ----
     def build(self, person: PersonResult) -> Statement:
         outcome = person.outcome
-        figures = self._figures_lookup(person, outcome)
         errors = [self._error(e) for e in person.errors]
         errors_by_subject = {e.subject: line for e, line in zip(person.errors, errors)}
         metrics = self._metrics(person)
-        kpis, tables, pays, score_line = [], [], [], None
+        kpis, tables, pays = [], [], []
         reaches: list[WhatItTakes] = []
         top: list[str] = []
+        score = score_numbers = total = None
         if outcome is not None:
-            hits = {}
+            leaves = _Leaves(self, person, outcome)
+            hits: dict[str, list[TableHit]] = {}
             for hit in outcome.table_hits:
                 hits.setdefault(hit.subject, []).append(hit)
-            for name in (*self.program.kpis, *self.program.pays):
-                if name in self.program.kpis:
-                    kpis.append(self._kpi(name, outcome.kpis[name], figures, errors_by_subject.get(name)))
-                elif name in self.program.pays:
-                    pays.append(self._pay(name, outcome.pays[name], figures, errors_by_subject.get(name)))
-                for hit in hits.get(name, []):
-                    tables.append(self._table(hit))
-            score_line = outcome.kpi_score
+            for name in self.program.kpis:
+                kpis.append(self._kpi(name, outcome.kpis[name], leaves, errors_by_subject.get(name)))
+                tables += [self._table(hit) for hit in hits.get(name, ())]
+            for name in self.program.pays:
+                pays.append(self._pay(name, outcome.pays[name], leaves, errors_by_subject.get(name)))
+                tables += [self._table(hit) for hit in hits.get(name, ())]
+            if outcome.kpi_score is not None:
+                score = self.fmt.figure(outcome.kpi_score, "percent")
+            score_numbers = " + ".join(f"{self._kpis[n].weight} × {self.fmt.figure(outcome.kpis[n].attainment, 'percent')}"
+                                       for n in self.program.kpis if n in outcome.kpis)
+            final = outcome.pays.get(self.final_pay) if self.final_pay else None
+            if final is not None and final.value is not None:
+                total = self.fmt.figure(final.value, "money")
             if self.reach is not None and person.inputs is not None and outcome.kpi_score is not None:
                 for found in self.reach.find(person.inputs, outcome, person.role):
-                    reaches.append(self._what_it_takes(found, person))
+                    reaches.append(self._what_it_takes(found))
                 top = [self.words.label(h.table) for h in self.reach.top_band(outcome)]
-        score_words = " + ".join(f"{self.fmt.figure(k.weight, 'percent')} × {self.words.label(n)}"
-                                 for n, k in self.program.kpis.items())
-        score_numbers = ""
-        if outcome is not None:
-            score_numbers = " + ".join(
-                f"{self.fmt.figure(k.weight, 'percent')} × {self.fmt.figure(outcome.kpis[n].attainment, 'percent')}"
-                for n, k in self.program.kpis.items() if n in outcome.kpis)
-        total = None
-        if outcome is not None and self.final_pay in outcome.pays:
-            value = outcome.pays[self.final_pay].value
-            total = self.fmt.figure(value, "money") if value is not None else None
         return Statement(
             lang=self.lang, manager_id=person.manager_id, name=person.name or person.manager_id,
             role=person.role or "—", team=person.team or "—",
             plan_name=self.plan.name, plan_label=self.plan.label or self.plan.name, goal=self.plan.goal,
             fingerprint=self.fingerprint, fingerprint_note=self.fingerprint_note, period=self.period,
             period_code=self.report.period.label, currency=self.report.currency, scope_team=self.plan.scope == "team",
-            metrics=metrics, kpis=kpis,
-            score=self.fmt.figure(score_line, "percent") if score_line is not None else None,
-            score_words=score_words, score_numbers=score_numbers, score_error=errors_by_subject.get(SCORE),
-            tables=tables, pays=pays, errors=errors, data=self._data_lines(person), what_it_takes=reaches,
-            top_band=top, total=total, file_stem=file_stem(person.manager_id),
+            metrics=metrics, kpis=kpis, score=score, score_words=self._score_words, score_numbers=score_numbers or "",
+            score_error=errors_by_subject.get(SCORE), tables=tables, pays=pays, errors=errors,
+            data=self._data_lines(person), what_it_takes=reaches, top_band=top, total=total,
+            file_stem=file_stem(person.manager_id),
         )
 
-    def _figures_lookup(self, person: PersonResult, outcome: PersonOutcome | None):
-        inputs = person.inputs
-
-        def value_of(key: str) -> Any:
-            p = self.program
-            if key in p.metrics:
-                return person.metrics.get(key)
-            if outcome is None:
-                return None
-            if key == SCORE:
-                return outcome.kpi_score
-            if key in outcome.kpis:
-                return outcome.kpis[key].attainment
-            if key in outcome.pays:
-                return outcome.pays[key].value
-            if inputs is None:
-                return None
-            if key == SALARY:
-                return inputs.salary
-            if key.startswith("targets."):
-                return inputs.targets.get(key.split(".", 1)[1])
-            if key.startswith("managers."):
-                return inputs.managers.get(key.split(".", 1)[1])
-            return None
-
-        def leaf(node: ast.Expr) -> str | None:
-            if isinstance(node, ast.Name):
-                key = node.name
-            elif isinstance(node, ast.Dotted):
-                key = f"{node.table}.{node.column}"
-            else:
-                return None
-            value = value_of(key)
-            if value is None:
-                return self.t.no_value
-            if isinstance(value, Decimal):
-                return self.fmt.figure(value, self.kinds.leaf(key))
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return self.fmt.figure(Decimal(str(value)), "number")
-            return self.t.f("quoted", text=str(value))
-
-        return leaf
+    def _uncontrollable_for(self, role: str | None) -> dict[str, bool]:
+        found = self._uncontrollable.get(role)
+        if found is None:
+            found = self._uncontrollable[role] = {
+                name: m.uncontrollable_for_role(role) if role else m.uncontrollable_for is not None
+                for name, m in self.program.metrics.items()}
+        return found
 
     def _metrics(self, person: PersonResult) -> list[MetricLine]:
-        role = person.role
+        uncontrollable = self._uncontrollable_for(person.role)
         out = []
         for name, metric in self.program.metrics.items():
             value = person.metrics.get(name)
@@ -275,39 +285,35 @@ class StatementBuilder:
                 shown = self.t.no_value
             out.append(MetricLine(
                 name=name, label=metric.label or name, value=shown, counted=self._counted[name], has_value=has_value,
-                uncontrollable=metric.uncontrollable_for_role(role) if role else metric.uncontrollable_for is not None))
+                uncontrollable=uncontrollable[name]))
         return out
 
-    def _kpi(self, name: str, f: KpiFigures, leaf, error: ErrorLine | None) -> KpiLine:
-        kpi = self.program.kpis[name]
-        kind = self.kinds.kpi[name]
+    def _kpi(self, name: str, f: KpiFigures, leaves: _Leaves, error: ErrorLine | None) -> KpiLine:
+        text = self._kpis[name]
         fig = self.fmt.figure
-        cap = fig(kpi.cap, "percent") if kpi.cap is not None else None
-        if kpi.lower_is_better:
-            direction = self.t.f("kpi_direction_lower", target=fig(f.target, kind), value=fig(f.value, kind),
-                                 result=fig(f.raw_attainment, "percent"))
-        else:
-            direction = self.t.f("kpi_direction", target=fig(f.target, kind), value=fig(f.value, kind),
-                                 result=fig(f.raw_attainment, "percent"))
+        value, target, raw = fig(f.value, text.kind), fig(f.target, text.kind), fig(f.raw_attainment, "percent")
+        key = "kpi_direction_lower" if f.lower_is_better else "kpi_direction"
         return KpiLine(
-            name=name, label=kpi.label or name, formula=_source(self.program, kpi.expr), words=self._formula_words[name], numbers=self.words.words(kpi.expr, leaf),
-            value=fig(f.value, kind), target=fig(f.target, kind), target_words=self.words.words(kpi.target),
-            direction=direction, raw_attainment=fig(f.raw_attainment, "percent"), attainment=fig(f.attainment, "percent"),
-            cap=cap, capped=f.capped, floored=f.floored, weight=fig(f.weight, "percent"),
-            contribution=fig(f.contribution, "percent"), error=error, bar=self._bar(f),
+            name=name, label=text.label, formula=text.formula, words=text.words,
+            numbers=text.numbers.fill(leaves.texts(text.numbers.keys)), value=value, target=target,
+            target_words=text.target_words, direction=self.t.f(key, target=target, value=value, result=raw),
+            raw_attainment=raw, attainment=fig(f.attainment, "percent"), cap=text.cap, capped=f.capped,
+            floored=f.floored, weight=text.weight, contribution=fig(f.contribution, "percent"), error=error,
+            bar=self._bar(f),
         )
 
     def _bar(self, f: KpiFigures) -> Bar | None:
         if f.raw_attainment is None or f.attainment is None:
             return None
-        scale = max(Decimal(1), f.cap or Decimal(0), f.raw_attainment.copy_abs() if f.cap is None else Decimal(0))
-        scale = max(scale, Decimal("1.5")) if f.cap is None else scale
-        width = min(max(f.attainment, Decimal(0)) / scale, Decimal(1)) * _HUNDRED
-        return Bar(
-            width=_pct(width), target_at=_pct(_HUNDRED / scale),
-            cap_at=_pct(f.cap / scale * _HUNDRED) if f.cap is not None else None,
-            capped=f.capped, scale=self.fmt.figure(scale, "percent"),
-        )
+        # The chart's right edge: the cap, or (without one) far enough to show the attainment.
+        scale = max(_ONE, f.cap) if f.cap is not None else max(_UNCAPPED_SCALE, f.raw_attainment)
+        fixed = self._bar_scales.get(scale)
+        if fixed is None:
+            fixed = self._bar_scales[scale] = (
+                _pct(_HUNDRED / scale), _pct(f.cap / scale * _HUNDRED) if f.cap is not None else None,
+                self.fmt.figure(scale, "percent"))
+        width = min(max(f.attainment, _ZERO) / scale, _ONE) * _HUNDRED
+        return Bar(width=_pct(width), target_at=fixed[0], cap_at=fixed[1], capped=f.capped, scale=fixed[2])
 
     def _band_text(self, table: str, low: Decimal | None, high: Decimal | None, base: bool = False,
                    amount_kind: FigureKind | None = None) -> str:
@@ -321,82 +327,88 @@ class StatementBuilder:
             return self.t.f("band_from", low=fig(low, kind))
         return self.t.f("band_range", low=fig(low, kind), high=fig(high, kind))
 
+    def _bands_for(self, name: str, hit_band: int, with_base: bool) -> tuple[list[BandLine], list[ChartColumn]]:
+        """The table's bands with one of them marked, and its chart's bars (made once per band hit)."""
+        key = (name, hit_band, with_base)
+        found = self._bands.get(key)
+        if found is None:
+            table = self.program.tables[name]
+            value_kind = self.kinds.table_value[name]
+            fig = self.fmt.figure
+            bands = [BandLine(text=self._band_text(name, b.low, b.high, with_base), value=fig(b.value, value_kind),
+                              hit=i == hit_band) for i, b in enumerate(table.bands)]
+            columns = []
+            if not table.graduated and table.bands:
+                top = max(b.value for b in table.bands)
+                width = _HUNDRED / len(table.bands)
+                for i, band in enumerate(table.bands):
+                    height = (band.value / top * _PLOT_HEIGHT) if top > 0 and band.value > 0 else Decimal(0)
+                    x = width * i
+                    columns.append(ChartColumn(
+                        x=_pct(x + _GAP), y=_pct(_PLOT_BOTTOM - height), width=_pct(width - 2 * _GAP),
+                        height=_pct(height), middle=_pct(x + width / 2), value=fig(band.value, value_kind),
+                        edge=fig(band.low, self.kinds.table_key[name]) if band.low is not None and i else "",
+                        edge_x=_pct(x), hit=i == hit_band))
+            found = self._bands[key] = (bands, columns)
+        return found
+
     def _table(self, hit: TableHit) -> TableLine:
         table = self.program.tables[hit.table]
         key_kind = self.kinds.table_key[hit.table]
         value_kind = self.kinds.table_value[hit.table]
+        arg_kind = self.kinds.table_argument[hit.table]
         fig = self.fmt.figure
         with_base = hit.base is not None
-        arg_kind = self.kinds.table_argument[hit.table]
         argument = fig(hit.argument, arg_kind)
         if with_base:
             argument = self.t.f("table_argument_base", argument=argument, base=fig(hit.base, arg_kind))
-        why_parts = []
         edge_kind = "percent" if with_base else key_kind
         shown_arg = fig(hit.argument / hit.base, "percent") if with_base and hit.base else fig(hit.argument, arg_kind)
+        why = shown_arg
         if hit.low is not None:
-            why_parts.append(f"{fig(hit.low, edge_kind)} ≤ ")
-        why_parts.append(shown_arg)
+            why = f"{fig(hit.low, edge_kind)} ≤ {why}"
         if hit.high is not None:
-            why_parts.append(f" < {fig(hit.high, edge_kind)}")
+            why = f"{why} < {fig(hit.high, edge_kind)}"
         result_kind = "money" if arg_kind == "money" else "number"
-        tiers = [TierLine(band=self._band_text(hit.table, part.low, part.high) if not with_base else
-                          self._band_text(hit.table, part.low, part.high, amount_kind=arg_kind),
+        tiers = [TierLine(band=self._band_text(hit.table, part.low, part.high, amount_kind=arg_kind),
                           rate=fig(part.rate, "percent"), amount=fig(part.amount, arg_kind),
                           result=fig(part.result, result_kind))
                  for part in hit.parts]
-        bands = [BandLine(text=self._band_text(hit.table, b.low, b.high, with_base), value=fig(b.value, value_kind),
-                          hit=i == hit.band) for i, b in enumerate(table.bands)]
-        subject = self.words.label(hit.subject)
+        bands, columns = self._bands_for(hit.table, hit.band, with_base)
+        chart = None
+        if columns:
+            band = table.bands[hit.band]
+            width = _HUNDRED / len(table.bands)
+            point_x = width * hit.band + width * _position_in(hit.argument, band.low, band.high)
+            chart = StepChart(columns=columns, point_x=_pct(point_x), point_label=fig(hit.argument, arg_kind))
         return TableLine(
-            name=hit.table, label=table.label or hit.table, used_by=subject, call=hit.call, argument=argument,
-            band=self._band_text(hit.table, hit.low, hit.high, with_base), why="".join(why_parts),
+            name=hit.table, label=table.label or hit.table, used_by=self.words.label(hit.subject), call=hit.call,
+            argument=argument, band=bands[hit.band].text if hit.band < len(bands) else
+            self._band_text(hit.table, hit.low, hit.high, with_base), why=why,
             value=fig(hit.value, value_kind), result=fig(hit.result, value_kind if not hit.graduated else result_kind),
-            graduated=hit.graduated, tiers=tiers, bands=bands,
-            chart=None if hit.graduated or not table.bands else self._step_chart(hit, table, value_kind),
+            graduated=hit.graduated, tiers=tiers, bands=bands, chart=chart,
         )
 
-    def _step_chart(self, hit: TableHit, table, value_kind: str) -> StepChart | None:
-        """Bars of equal width, one per band, as tall as the band's value; the person's point is
-        placed inside its band in proportion to where the argument lies between the edges."""
-        bands = table.bands
-        top = max((b.value for b in bands), default=Decimal(0))
-        width = _HUNDRED / len(bands)
-        columns = []
-        point_x = Decimal(0)
-        for i, band in enumerate(bands):
-            height = (band.value / top * _PLOT_HEIGHT) if top > 0 and band.value > 0 else Decimal(0)
-            x = width * i
-            columns.append(ChartColumn(
-                x=_pct(x + _GAP), y=_pct(_PLOT_BOTTOM - height), width=_pct(width - 2 * _GAP), height=_pct(height),
-                middle=_pct(x + width / 2), value=self.fmt.figure(band.value, value_kind),
-                edge=self.fmt.figure(band.low, self.kinds.table_key[hit.table]) if band.low is not None and i else "",
-                edge_x=_pct(x), hit=i == hit.band))
-            if i == hit.band:
-                point_x = x + width * _position_in(hit.argument, band.low, band.high)
-        return StepChart(columns=columns, point_x=_pct(point_x),
-                         point_label=self.fmt.figure(hit.argument, self.kinds.table_argument[hit.table]))
-
-    def _pay(self, name: str, f: PayFigures, leaf, error: ErrorLine | None) -> PayLine:
-        pay = self.program.pays[name]
+    def _pay(self, name: str, f: PayFigures, leaves: _Leaves, error: ErrorLine | None) -> PayLine:
+        text = self._pays[name]
         fig = self.fmt.figure
         computed = f.value is not None  # without a figure, cap, floor and rounding were never applied
+        value = fig(f.value, "money")
+        unrounded = fig(f.unrounded, "money") if f.unrounded is not None else "—"
         rounding = None
-        if f.unrounded is not None and f.value is not None:
-            rounding = self.t.f("pay_rounded", unrounded=fig(f.unrounded, "money"), value=fig(f.value, "money"),
-                                quantum=fig(self.quantum, "money"))
+        if f.unrounded is not None and computed:
+            rounding = self.t.f("pay_rounded", unrounded=unrounded, value=value, quantum=self.quantum_text)
         return PayLine(
-            name=name, label=pay.label or name, formula=_source(self.program, pay.expr),
-            words=self._pay_words[name], numbers=self.words.words(pay.expr, leaf), raw=fig(f.raw, "money"),
-            cap=fig(f.cap, "money") if pay.cap is not None and computed else None,
-            cap_words=self.words.words(pay.cap) if pay.cap is not None else None, capped=f.capped,
-            floor=fig(f.floor, "money") if pay.floor is not None and computed else None,
-            floor_words=self.words.words(pay.floor) if pay.floor is not None else None, floored=f.floored,
-            unrounded=fig(f.unrounded, "money") if f.unrounded is not None else "—",
-            value=fig(f.value, "money"), rounding=rounding, error=error,
+            name=name, label=text.label, formula=text.formula, words=text.words,
+            numbers=text.numbers.fill(leaves.texts(text.numbers.keys)), raw=fig(f.raw, "money"),
+            cap=fig(f.cap, "money") if text.cap_words is not None and computed else None,
+            cap_words=text.cap_words, capped=f.capped,
+            floor=fig(f.floor, "money") if text.floor_words is not None and computed else None,
+            floor_words=text.floor_words, floored=f.floored, unrounded=unrounded, value=value, rounding=rounding,
+            error=error,
         )
 
-    def _what_it_takes(self, found: Reach, person: PersonResult) -> WhatItTakes:
+    def _what_it_takes(self, found: Reach) -> WhatItTakes:
         hit = found.hit
         table = self.program.tables[hit.table]
         value_kind = self.kinds.table_value[hit.table]
@@ -425,10 +437,7 @@ class StatementBuilder:
     def _error(self, err: EvalError) -> ErrorLine:
         subject = self.t.data_subject if err.subject == "data" else self.words.label(err.subject)
         text = self.t.f(f"cause_{err.cause}", subject=subject, formula=err.formula)
-        if self.lang == "en":
-            help_text = err.help
-        else:
-            help_text = self.t.get(f"help_{err.cause}")
+        help_text = (err.help or self.t.get(f"help_{err.cause}")) if self.lang == "en" else self.t.get(f"help_{err.cause}")
         location = f"{err.file}:{err.line}:{err.column}" if err.line and err.column else (
             f"{err.file}:{err.line}" if err.line else err.file)
         return ErrorLine(subject=subject, text=text, detail=err.message, formula=err.formula, location=location,
@@ -436,9 +445,7 @@ class StatementBuilder:
 
     def _data_lines(self, person: PersonResult) -> list[DataLine]:
         out = []
-        for problem in self.report.data_problems:
-            if person.manager_id not in problem.manager_ids:
-                continue
+        for problem in self._problems.get(person.manager_id, ()):
             where = self.t.f("data_where_row", file=problem.file, row=problem.row) if problem.row is not None \
                 else self.t.f("data_where_file", file=problem.file)
             if problem.column:
@@ -447,6 +454,56 @@ class StatementBuilder:
                                               value=problem.value if problem.value is not None else "—"),
                                 hint=problem.hint))
         return out
+
+
+class _Leaves:
+    """The text of every name a formula reads, for one person: formatted on first use, then kept."""
+
+    __slots__ = ("builder", "person", "outcome", "known")
+
+    def __init__(self, builder: StatementBuilder, person: PersonResult, outcome: PersonOutcome):
+        self.builder = builder
+        self.person = person
+        self.outcome = outcome
+        self.known: dict[str, str] = {}
+
+    def texts(self, keys: tuple[str, ...]) -> list[str]:
+        known = self.known
+        return [known[k] if k in known else self._text(k) for k in keys]
+
+    def _text(self, key: str) -> str:
+        b = self.builder
+        value = self._value(key)
+        if value is None:
+            text = b.t.no_value
+        elif isinstance(value, Decimal):
+            text = b.fmt.figure(value, b.kinds.leaf(key))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = b.fmt.figure(Decimal(value), "number")
+        else:
+            text = b.t.f("quoted", text=str(value))
+        self.known[key] = text
+        return text
+
+    def _value(self, key: str) -> Any:
+        program, outcome, inputs = self.builder.program, self.outcome, self.person.inputs
+        if key in program.metrics:
+            return self.person.metrics.get(key)
+        if key == SCORE:
+            return outcome.kpi_score
+        if key in outcome.kpis:
+            return outcome.kpis[key].attainment
+        if key in outcome.pays:
+            return outcome.pays[key].value
+        if inputs is None:
+            return None
+        if key == SALARY:
+            return inputs.salary
+        if key.startswith("targets."):
+            return inputs.targets.get(key.split(".", 1)[1])
+        if key.startswith("managers."):
+            return inputs.managers.get(key.split(".", 1)[1])
+        return None
 
 
 def _source(program: Program, expr: ast.Expr) -> str:

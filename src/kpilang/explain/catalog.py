@@ -23,29 +23,38 @@ class Messages:
     """The messages of one language. In templates: `t.metrics` or `t.f("kpi_line", value=…)`."""
 
     def __init__(self, lang: str, entries: dict[str, str]):
+        clash = sorted(set(entries) & _RESERVED)
+        if clash:
+            raise MessageError(f"message keys that would hide the catalog's own attributes: {', '.join(clash)}")
+        # Messages are plain instance attributes: templates read hundreds of them per statement,
+        # and a direct attribute is the fastest thing Jinja2 can look up.
+        self.__dict__.update(entries)
         self.lang = lang
         self._entries = entries
 
-    def __getattr__(self, key: str) -> str:
+    def __getattr__(self, key: str) -> str:  # only reached for a key that is not in the catalog
         if key.startswith("_"):
             raise AttributeError(key)
+        raise MessageError(f"no message {key!r} in the {self.lang} catalog")
+
+    def __getitem__(self, key: str) -> str:
         try:
             return self._entries[key]
         except KeyError:
             raise MessageError(f"no message {key!r} in the {self.lang} catalog") from None
-
-    def __getitem__(self, key: str) -> str:
-        return self.__getattr__(key)
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return self._entries.get(key, default)
 
     def f(self, key: str, **values: Any) -> str:
         """The message `key` with its `{placeholders}` filled in."""
-        return self.__getattr__(key).format(**values)
+        return self[key].format(**values)
 
     def keys(self) -> set[str]:
         return set(self._entries)
+
+
+_RESERVED = {"lang", "get", "f", "keys"}
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:

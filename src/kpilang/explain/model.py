@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ErrorLine:
     subject: str
     """The label of the figure that could not be computed (or "data")."""
@@ -21,7 +21,7 @@ class ErrorLine:
     help: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MetricLine:
     name: str
     label: str
@@ -32,7 +32,7 @@ class MetricLine:
     uncontrollable: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Bar:
     """An attainment bar: widths in percent of the chart, as SVG-ready decimal strings."""
 
@@ -44,7 +44,7 @@ class Bar:
     """The attainment at the right edge of the chart, formatted."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KpiLine:
     name: str
     label: str
@@ -70,7 +70,7 @@ class KpiLine:
     bar: Bar | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TierLine:
     band: str
     rate: str
@@ -78,14 +78,14 @@ class TierLine:
     result: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BandLine:
     text: str
     value: str
     hit: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ChartColumn:
     """One band of a step table as an SVG bar (coordinates in the chart's 100 × 50 view box)."""
 
@@ -101,7 +101,7 @@ class ChartColumn:
     hit: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StepChart:
     """A step table drawn as bars, one per band, with the person's point marked."""
 
@@ -110,7 +110,7 @@ class StepChart:
     point_label: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TableLine:
     name: str
     label: str
@@ -128,7 +128,7 @@ class TableLine:
     chart: StepChart | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PayLine:
     name: str
     label: str
@@ -149,7 +149,7 @@ class PayLine:
     error: ErrorLine | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Option:
     metric: str
     change: str
@@ -160,7 +160,7 @@ class Option:
     """What the final pay would then be."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WhatItTakes:
     table: str
     now: str
@@ -173,13 +173,13 @@ class WhatItTakes:
     pay_label: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DataLine:
     text: str
     hint: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Statement:
     lang: str
     manager_id: str

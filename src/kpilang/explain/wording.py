@@ -8,6 +8,7 @@ where precedence needs them); every keyword, function and column name comes from
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Callable
 
@@ -178,3 +179,32 @@ def _table_of(arg: ast.Expr) -> str | None:
         if isinstance(child, ast.Dotted):
             return child.table
     return None
+
+
+_SLOT = re.compile("\ue000(\\d+)\ue001")
+
+
+class Substitution:
+    """A formula in words with a slot for each name it reads, compiled once per formula: per person
+    only the slots are filled (`12 / 120 (если нет значения — 0)`)."""
+
+    __slots__ = ("keys", "_format")
+
+    def __init__(self, words: FormulaWords, expr: ast.Expr):
+        keys: list[str] = []
+
+        def slot(node: ast.Expr) -> str | None:
+            key = f"{node.table}.{node.column}" if isinstance(node, ast.Dotted) else getattr(node, "name", None)
+            if key is None:
+                return None
+            keys.append(key)
+            return f"\ue000{len(keys) - 1}\ue001"
+
+        pieces = _SLOT.split(words.words(expr, slot))
+        self.keys = tuple(keys)
+        # pieces alternate: text, slot index, text, …
+        self._format = "".join("{%s}" % p if i % 2 else p.replace("{", "{{").replace("}", "}}")
+                               for i, p in enumerate(pieces))
+
+    def fill(self, values: list[str]) -> str:
+        return self._format.format(*values)
