@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpilang.change.cadence import _judge, _next_quarter_start, _Version
+from kpilang.change.cadence import Version, _judge, _next_quarter_start
 from kpilang.change.fingerprint import fingerprint
 from kpilang.change.git import Commit
 from kpilang.compile import compile_text
@@ -34,7 +34,7 @@ def quarter_starts():
        effective=st.one_of(quarter_starts(), st.dates(date(2026, 1, 1), date(2028, 12, 31))))
 def test_one_change_after_the_introduction(day, effective):
     program = compile_text(with_effective(BASE, effective.isoformat()).replace("target 4", "target 5"), "plan.kpi").program
-    versions = [_Version(INTRODUCED, None)]
+    versions = [Version(INTRODUCED, None)]
     entry = _judge(commit_on(day), "plan.kpi", program, (BASE_PROGRAM, fingerprint(BASE_PROGRAM)), versions)
 
     expected = set()

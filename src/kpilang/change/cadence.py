@@ -100,15 +100,22 @@ class Entry:
 
 
 @dataclass
+class Version:
+    """One version of the plan: the commit that made it and the later commits that revised it
+    (before it took effect, or, breaking the rules, after)."""
+
+    effective: date
+    first: Entry
+    revisions: list[Entry] = field(default_factory=list)
+
+
+@dataclass
 class PlanHistory:
     path: str
     """The plan file's path at the last commit looked at."""
     plan: str | None
     entries: list[Entry]
-
-    @property
-    def versions(self) -> list[Entry]:
-        return [e for e in self.entries if e.kind in ("introduced", "new version")]
+    versions: list[Version] = field(default_factory=list)
 
 
 @dataclass
@@ -159,10 +166,6 @@ def check_cadence(start: Path, paths: list[str] | None = None, base: str | None 
 # ---- one plan ------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Version:
-    effective: date
-    entry: Entry
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,7 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
     _add_library_steps(repo, steps, order, at)
 
     entries: list[Entry] = []
-    versions: list[_Version] = []
+    versions: list[Version] = []
     previous: tuple[Program, str] | None = None
     ordered = sorted(steps.values(), key=lambda s: order.get(s.commit.sha, -1))
     for index, step in enumerate(ordered):
@@ -228,7 +231,7 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
         entries.append(entry)
         previous = (program, fingerprint(program))
     plan_name = previous[0].plan.name if previous and previous[0].plan else None
-    return PlanHistory(ordered[-1].path, plan_name, entries)
+    return PlanHistory(ordered[-1].path, plan_name, entries, versions)
 
 
 def _add_library_steps(repo: Path, steps: dict[str, _Step], order: dict[str, int], at) -> None:
@@ -262,7 +265,7 @@ def _add_steps(steps: dict[str, _Step], commits: list[Commit], order: dict[str, 
 
 
 def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program, str] | None,
-           versions: list[_Version], parents: list[tuple[Program, str]] | None = None) -> Entry:
+           versions: list[Version], parents: list[tuple[Program, str]] | None = None) -> Entry:
     """Classify one commit's version and check the rules; `previous` is the last version met in
     the history, `parents` the versions in the commit's parents (when they compile)."""
     assert program.plan is not None
@@ -275,7 +278,7 @@ def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program,
     if previous is None and not parents:
         if not _is_quarter_start(effective):
             entry.violations.append(_not_quarter_start(effective))
-        versions.append(_Version(effective, entry))
+        versions.append(Version(effective, entry))
         return entry
     before = parents or [previous]
     if any(old_print == print_ for _, old_print in before):
@@ -288,12 +291,14 @@ def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program,
     next_quarter = _next_quarter_start(day)
     if pending is not None:
         entry.kind, entry.revises = "revision", pending.effective
-        pending.effective, pending.entry = effective, entry
+        pending.effective = effective
+        pending.revisions.append(entry)
     elif in_force is not None and effective == in_force.effective:
         entry.kind = "change to the plan in force"
+        in_force.revisions.append(entry)
     else:
         entry.kind = "new version"
-        versions.append(_Version(effective, entry))
+        versions.append(Version(effective, entry))
 
     if not _is_quarter_start(effective):
         entry.violations.append(_not_quarter_start(effective))

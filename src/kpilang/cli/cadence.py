@@ -85,6 +85,7 @@ def _text(report) -> str:
                 lines.append(f"      {mark}[{v.rule}]: {v.message}")
                 if not entry.override:
                     lines.append(f"        = help: {v.help}")
+        lines.append("  versions: " + "; ".join(_version_text(v) for v in history.versions))
         lines.append("")
     for path, why in report.skipped:
         lines.append(f"{path}: skipped, {why}")
@@ -93,6 +94,12 @@ def _text(report) -> str:
         for history, entry, v in report.violations:
             lines.append(f"  {entry.commit.short} {history.plan or history.path}: {v.rule}: {v.message}")
     return "\n".join(lines).rstrip()
+
+
+def _version_text(version) -> str:
+    revised = len(version.revisions)
+    return (f"effective {version.effective} ({version.first.commit.short}"
+            + (f", revised {revised}×" if revised else "") + ")")
 
 
 def _entry_line(entry) -> str:
@@ -133,6 +140,11 @@ def _json(report) -> dict:
                 "violations": [{"rule": v.rule, "message": v.message, "help": v.help,
                                 "overridden": bool(e.override)} for v in e.violations] if e.checked else [],
             } for e in h.entries],
+            "versions": [{
+                "effective": v.effective.isoformat(),
+                "commit": v.first.commit.sha,
+                "revisions": [r.commit.sha for r in v.revisions],
+            } for v in h.versions],
         } for h in report.histories],
         "skipped": [{"file": p, "reason": why} for p, why in report.skipped],
         "summary": {"plans": len(report.histories), "violations": len(report.violations),
