@@ -11,8 +11,10 @@ invalid UTF-8) falls back to Python's csv module, which reports every such row w
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 
@@ -57,8 +59,8 @@ def scan_bytes(path: Path) -> ByteLayout:
 
 
 def read_header(path: Path) -> list[str] | None:
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
-        record = next(csv.reader(stream, strict=True), None)
+    with path.open("rb") as stream:
+        record = next(csv.reader(_lines(stream), strict=True), None)
     if record is None:
         return None
     return [name.strip(NAME_PADDING) for name in record]
@@ -154,13 +156,19 @@ def _read_fast(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: in
     return name
 
 
+def _lines(stream: BinaryIO) -> Iterator[str]:
+    """The file's lines, split at line feeds only (as counted by scan_bytes), as text.
+    Undecodable bytes become lone surrogates, so a bad row is reported instead of the file."""
+    for number, line in enumerate(stream):
+        text = line.decode("utf-8", "surrogateescape")
+        yield text.removeprefix("\ufeff") if number == 0 else text
+
+
 def _read_line_by_line(
     con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, faults: RowFaults
 ) -> str:
-    with StagingFile() as staging, path.open(
-        encoding="utf-8-sig", errors="surrogateescape", newline=""
-    ) as stream:
-        reader = csv.reader(stream, strict=True)
+    with StagingFile() as staging, path.open("rb") as stream:
+        reader = csv.reader(_lines(stream), strict=True)
         next(reader)  # the header, already checked
         last_line = reader.line_num
         while True:

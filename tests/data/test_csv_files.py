@@ -1,0 +1,124 @@
+"""CSV problems name the exact line of the file, whatever the file's shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpilang.data import DataError, load_data
+
+from .conftest import only, write
+
+HEADER = "id,manager_id,type,started_at,status\n"
+
+
+def activities(body: str | bytes) -> dict:
+    return {"activities.csv": HEADER + body} if isinstance(body, str) else body
+
+
+def test_blank_lines_are_skipped_and_line_numbers_stay_exact(load):
+    data = load(activities("a1,m1,call,2026-07-01,done\n\n\na2,m1,call,bad,done\n\n"))
+    problem = only(data.problems, column="started_at")
+    assert problem.row == 5
+    assert data.tables["activities"].rows_read == 2
+
+
+def test_quoted_line_breaks_move_the_following_lines(load):
+    data = load(activities(
+        'a1,m1,call,2026-07-01,"done\nwith a note\nover three lines"\n'
+        "a2,m1,call,bad,done\n"
+        'a3,m1,call,2026-07-01,"x\r\ny"\n'
+        "a4,m1,call,also bad,done\n"
+    ))
+    assert [(p.row, p.value) for p in data.problems] == [(5, "bad"), (8, "also bad")]
+    note = data.connection.execute("SELECT status FROM activities WHERE id = 'a1'").fetchone()[0]
+    assert note == "done\nwith a note\nover three lines"
+
+
+def test_a_row_with_the_wrong_number_of_values_is_rejected_with_its_line(load):
+    data = load(activities(
+        "a1,m1,call,2026-07-01,done\n"
+        "a2,m1,call,2026-07-01,done,extra\n"
+        "a3,m1,call\n"
+        "a4,m1,call,bad,done\n"
+    ))
+    rows = {p.row: p for p in data.problems}
+    assert set(rows) == {3, 4, 5}
+    assert rows[3].reason == "this row has 6 values but the header has 5 columns"
+    assert rows[3].value == "a2,m1,call,2026-07-01,done,extra"
+    assert rows[4].reason == "this row has 3 values but the header has 5 columns"
+    assert rows[5].column == "started_at"
+    info = data.tables["activities"]
+    assert (info.rows_read, info.rows_used, info.rows_rejected) == (4, 1, 3)
+
+
+def test_a_quote_that_never_closes_is_reported_not_swallowed(load):
+    data = load(activities('a1,m1,call,2026-07-01,done\na2,m1,call,2026-07-01,"oops\na3,m1,call,2026-07-01,done\n'))
+    problem = only(data.problems, row=3)
+    assert problem.reason == "an opening quote is never closed: lines 3 to 4 were read as one row"
+    assert data.tables["activities"].rows_read == 2
+
+
+def test_invalid_utf8_rejects_the_row_not_the_file(load, tmp_path):
+    body = HEADER.encode() + b"a1,m1,call,2026-07-01,done\na2,m1,call,2026-07-01,\xff\xfe\n"
+    directory = write(tmp_path / "d", {})
+    (directory / "activities.csv").write_bytes(body)
+    with load_data(directory, timezone="UTC") as data:
+        problem = only(data.problems, table="activities")
+        assert (problem.row, problem.column) == (3, None)
+        assert problem.reason == "this row is not valid UTF-8 text"
+        assert data.tables["activities"].rows_used == 1
+
+
+def test_windows_line_endings_and_a_byte_order_mark(tmp_path):
+    directory = write(tmp_path / "d", {})
+    text = "\ufeff" + HEADER + "a1,m1,call,2026-07-01,done\na2,m1,call,bad,done\n"
+    (directory / "activities.csv").write_bytes(text.replace("\n", "\r\n").encode())
+    with load_data(directory, timezone="UTC") as data:
+        assert data.tables["activities"].columns == ["id", "manager_id", "type", "started_at", "status"]
+        assert [(p.row, p.value) for p in data.problems] == [(3, "bad")]
+        assert data.connection.execute("SELECT status FROM activities").fetchone()[0] == "done"
+
+
+def test_a_file_without_a_final_line_break(load):
+    data = load(activities("a1,m1,call,2026-07-01,done\na2,m1,call,bad,done"))
+    assert [(p.row, p.value) for p in data.problems] == [(3, "bad")]
+
+
+def test_a_header_only_file_is_an_empty_table(load):
+    data = load(activities(""))
+    assert data.problems == []
+    assert data.tables["activities"].rows_read == 0
+
+
+def test_values_are_read_as_written(load):
+    data = load(activities("a1,m1, call ,2026-07-01,done\n"))
+    assert data.problems == []
+    assert data.connection.execute("SELECT type FROM activities").fetchone()[0] == " call "
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("id,manager_id,type,started_at,id\n", "the header names column 'id' twice"),
+        ("id,manager_id,,type,started_at\n", "column 3 has no name in the header"),
+    ],
+)
+def test_a_header_must_name_every_column_once(tmp_path, header, reason):
+    directory = write(tmp_path, {"activities.csv": header})
+    with pytest.raises(DataError) as caught:
+        load_data(directory, timezone="UTC")
+    problem = only(caught.value.problems, table="activities")
+    assert problem.reason == reason
+    assert problem.fatal
+
+
+def test_an_empty_file_is_fatal(tmp_path):
+    directory = write(tmp_path, {"activities.csv": ""})
+    with pytest.raises(DataError) as caught:
+        load_data(directory, timezone="UTC")
+    assert only(caught.value.problems, table="activities").reason.startswith("the file has no header row")
+
+
+def test_spaces_around_column_names_are_ignored(load):
+    data = load({"activities.csv": " id , manager_id,type,started_at\na1,m1,call,2026-07-01\n"})
+    assert data.tables["activities"].columns == ["id", "manager_id", "type", "started_at"]

@@ -1,0 +1,36 @@
+"""Extra columns get the first type all their values fit, and never reject a row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("values", "kind", "first"),
+    [
+        (["true", "FALSE", "1", ""], "bool", True),
+        (["1", "0", "1"], "integer", 1),
+        (["-12", "7", "0"], "integer", -12),
+        (["1.5", "-2", "0.125"], "number", Decimal("1.500")),
+        (["00123", "45"], "string", "00123"),  # leading zeros: an identifier, not a number
+        (["2024-03-01", "2026-12-31"], "date", dt.date(2024, 3, 1)),
+        (["2024-03-01T10:00:00+03:00", "2024-03-02"], "datetime", dt.datetime(2024, 3, 1, 7)),
+        (["1 234", "5"], "string", "1 234"),
+        (["", ""], "string", None),
+        (["12345678901234567890", "1"], "number", Decimal("12345678901234567890")),
+    ],
+)
+def test_extra_column_types(load, values, kind, first):
+    body = "".join(f"a{i},m1,call,2026-07-01,{v}\n" for i, v in enumerate(values))
+    data = load({"activities.csv": "id,manager_id,type,started_at,extra\n" + body}, timezone="UTC")
+    assert data.problems == []
+    assert data.column_type("activities", "extra") == kind
+    assert data.connection.execute("SELECT extra FROM activities WHERE id = 'a0'").fetchone()[0] == first
+
+
+def test_column_names_that_look_internal_are_kept(load):
+    data = load({"activities.csv": "id,manager_id,type,started_at,t0,p0,_row\na1,m1,call,2026-07-01,x,y,z\n"})
+    assert data.connection.execute("SELECT t0, p0, _row FROM activities").fetchone() == ("x", "y", "z")
