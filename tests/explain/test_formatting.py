@@ -59,3 +59,40 @@ def test_one_number_two_spellings_are_not_confused():
     assert RU.figure(Decimal("1.00"), "percent") == first == "100\xa0%"
     assert RU.figure(Decimal("0.125"), "number") == "0,125"
     assert RU.figure(Decimal("0.1250"), "number") == "0,125"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e20"), max_value=Decimal("1e20")),
+       st.sampled_from(["ru", "en"]), st.sampled_from(["decimal", "percent", "RUB", "USD", "JPY", "KWD", "EUR"]))
+def test_compiled_pattern_is_babels_apply(value, lang, kind):
+    """The compiled pattern gives exactly `NumberPattern.apply(..., decimal_quantization=False)`,
+    sign, zero and exponent forms included (`1E+3`, `-0.00`, `0E-7`)."""
+    from babel import Locale
+
+    from kpilang.explain.formatting import CompiledPattern
+
+    locale = Locale.parse(lang)
+    if kind == "decimal":
+        pattern, currency = locale.decimal_formats[None], None
+    elif kind == "percent":
+        pattern, currency = locale.percent_formats[None], None
+    else:
+        pattern, currency = locale.currency_formats["standard"], kind
+    compiled = CompiledPattern(pattern, locale, currency)
+    assert compiled(value) == pattern.apply(value, locale, currency=currency, decimal_quantization=False)
+    for spelled in (value.normalize(), value.quantize(Decimal("0.01")) if abs(value) < 10**15 else value):
+        assert compiled(spelled) == pattern.apply(spelled, locale, currency=currency, decimal_quantization=False)
+
+
+def test_exponent_spellings():
+    from babel import Locale
+
+    from kpilang.explain.formatting import CompiledPattern
+
+    for lang in ("ru", "en"):
+        locale = Locale.parse(lang)
+        pattern = locale.currency_formats["standard"]
+        compiled = CompiledPattern(pattern, locale, "RUB")
+        for text in ("1E+3", "-0.00", "0E-7", "0E+2", "123456789.123456789", "-5", "0.005"):
+            value = Decimal(text)
+            assert compiled(value) == pattern.apply(value, locale, currency="RUB", decimal_quantization=False), text

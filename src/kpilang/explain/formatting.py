@@ -43,7 +43,7 @@ class CompiledPattern:
     decimals without rounding: `NumberPattern.apply(value, locale, currency=…,
     decimal_quantization=False)`, minus the per-call look-ups."""
 
-    __slots__ = ("_babel", "_locale", "_currency", "_fallback", "_scale", "_min_frac", "_max_frac", "_min_int",
+    __slots__ = ("_babel", "_locale", "_currency", "_fallback", "_scale", "_min_frac", "_min_int",
                  "_group", "_group_next", "_group_symbol", "_decimal_symbol", "_prefix", "_suffix")
 
     def __init__(self, pattern: NumberPattern, locale: Locale, currency: str | None = None):
@@ -59,9 +59,9 @@ class CompiledPattern:
         self._scale = pattern.scale
         if currency is not None:
             digits = get_currency_precision(currency)
-            self._min_frac = self._max_frac = digits
+            self._min_frac = digits
         else:
-            self._min_frac, self._max_frac = pattern.frac_prec
+            self._min_frac = pattern.frac_prec[0]
         self._min_int = pattern.int_prec[0]
         self._group, self._group_next = pattern.grouping
         self._group_symbol = symbols["group"]
@@ -82,35 +82,33 @@ class CompiledPattern:
             return self._babel.apply(value, self._locale, currency=self._currency, decimal_quantization=False)
         if self._scale:
             value = value.scaleb(self._scale)
-        negative = int(value.is_signed())
-        value = abs(value).normalize()
-        exponent = value.as_tuple().exponent
-        precision = -exponent if exponent < 0 else 0
-        max_frac = max(self._max_frac, precision)
-        # Quantizing to at least the number's own precision never rounds: it only adds zeros.
-        integer, _, fraction = f"{value.quantize(_QUANTA[max_frac]) if max_frac < len(_QUANTA) else value:f}".partition(".")
+        negative = 1 if value.is_signed() else 0
+        # Babel quantizes to max(the pattern's fraction digits, the number's own precision), which
+        # only appends zeros that the fraction step strips again: the plain digits are the same.
+        integer, _, fraction = format(abs(value).normalize(), "f").partition(".")
         if len(integer) < self._min_int:
             integer = "0" * (self._min_int - len(integer)) + integer
-        size, grouped = self._group, ""
-        while len(integer) > size:
-            grouped = self._group_symbol + integer[-size:] + grouped
-            integer = integer[:-size]
-            size = self._group_next
-        number = integer + grouped + self._fraction(fraction or "0", max_frac)
-        return self._prefix[negative] + number + self._suffix[negative]
+        size = self._group
+        if len(integer) > size:
+            groups = []
+            while len(integer) > size:
+                groups.append(integer[-size:])
+                integer = integer[:-size]
+                size = self._group_next
+            groups.append(integer)
+            integer = self._group_symbol.join(reversed(groups))
+        return self._prefix[negative] + integer + self._fraction(fraction) + self._suffix[negative]
 
-    def _fraction(self, digits: str, max_frac: int) -> str:
+    def _fraction(self, digits: str) -> str:
         low = self._min_frac
         if len(digits) < low:
             digits += "0" * (low - len(digits))
-        if max_frac == 0 or (low == 0 and int(digits) == 0):
+        if not digits or (low == 0 and not digits.strip("0")):
             return ""
         while len(digits) > low and digits[-1] == "0":
             digits = digits[:-1]
         return self._decimal_symbol + digits
 
-
-_QUANTA = tuple(Decimal(1).scaleb(-n) for n in range(64))
 
 
 class LocaleFormat:
