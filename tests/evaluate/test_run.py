@@ -208,3 +208,27 @@ def test_loaded_dataset_can_be_passed(tmp_path):
     with load_data(data, timezone="Europe/Moscow", needs=data_needs(program)) as ds:
         report = kpilang.evaluate(program, ds, "2026-07")
     assert person(report, "m2").metrics["won"] == 2
+
+
+def test_a_metric_whose_table_lookup_misses_every_band_is_that_persons_error(tmp_path):
+    plan = HEAD + """
+metric revenue = sum(deals.amount where stage = "won")
+metric tier = level(count(deals where stage = "won"))
+kpi revenue_plan = revenue
+    target targets.revenue
+    weight 50%
+kpi tier_kpi = tier
+    target 1
+    weight 50%
+table level {{
+    below 2 : 1
+}}
+pay total = salary * kpi_score
+"""
+    program, data = make(tmp_path, plan)
+    report = kpilang.evaluate(program, data, "2026-07")
+    m2 = person(report, "m2")  # two won deals: `level` has no band from 2 on
+    assert m2.metrics["tier"] is None
+    assert any(e.subject == "tier" and e.cause == "no_band" and "level(" in e.formula for e in m2.errors)
+    m1 = person(report, "m1")
+    assert m1.ok and m1.metrics["tier"] == 1

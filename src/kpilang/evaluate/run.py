@@ -177,7 +177,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
                 errors=[_data_error(p, team_scope) for p in problems]))
         else:
             group = person["team"] if team_scope else pid
-            metrics = metric_values(program, plan, values.of(group), engine)
+            metrics, metric_errors = metric_values(program, plan, values.of(group), engine)
             inputs = PersonInputs(
                 metrics=metrics, salary=person.get("salary"), targets=targets.get(pid, {}),
                 managers={c: person.get(c) for c in program.manager_columns}, role=person["role"],
@@ -185,7 +185,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
             outcome = engine.evaluate(inputs, trace=trace)
             results.append(PersonResult(
                 manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
-                metrics=metrics, outcome=outcome, errors=list(outcome.errors), inputs=inputs))
+                metrics=metrics, outcome=outcome, errors=metric_errors + list(outcome.errors), inputs=inputs))
         if progress is not None:
             progress(done, len(people))
 
@@ -201,9 +201,13 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
 
 
 def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, Decimal | None],
-                  engine: Any) -> dict[str, Decimal | None]:
-    """Every metric's value for one person (or team), in dependency order."""
+                  engine: Any) -> tuple[dict[str, Decimal | None], list[EvalError]]:
+    """Every metric's value for one person (or team), in dependency order, and the errors of
+    metrics that combine aggregates through a table whose bands the value misses."""
+    from kpilang.evaluate.table_lookup import LookupFailed
+
     out: dict[str, Decimal | None] = {}
+    errors: list[EvalError] = []
     for name in program.order:
         metric = program.metrics.get(name)
         if metric is None:
@@ -221,8 +225,26 @@ def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, D
                 return _out[node]
             raise KeyError(node)
 
-        out[name] = engine.evaluate_expression(metric.expr, lookup)
-    return {name: out[name] for name in program.metrics}
+        try:
+            out[name] = engine.evaluate_expression(metric.expr, lookup)
+        except LookupFailed as failed:
+            out[name] = None
+            span = metric.expr.span
+            errors.append(EvalError(
+                subject=name, message=f"metric {name}: {failed.message}", formula=_source(program, span),
+                file=span.file, line=span.line, column=span.column, end_line=span.end_line,
+                end_column=span.end_column, cause="no_band", help=failed.help))
+    return {name: out[name] for name in program.metrics}, errors
+
+
+def _source(program: Program, span: Any) -> str:
+    """The source text a span covers (its first line, for long formulas)."""
+    lines = program.sources.get(span.file, "").splitlines()
+    if not 0 < span.line <= len(lines):
+        return ""
+    line = lines[span.line - 1]
+    end = span.end_column - 1 if span.end_line == span.line else len(line)
+    return line[span.column - 1:end].strip()
 
 
 def _managers(con: Any, program: Program) -> list[dict[str, Any]]:
