@@ -92,7 +92,9 @@ def has_head(repo: Path) -> bool:
 
 def show_blob(repo: Path, rev: str, path: str) -> str | None:
     """The text of `path` (from the root) at `rev`; None if the file is not there."""
-    done = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=repo, capture_output=True,
+    # `cat-file blob` rather than `show`: a folder's path must read as "no such file", not as
+    # the listing `git show` prints for it
+    done = subprocess.run(["git", "cat-file", "blob", f"{rev}:{path}"], cwd=repo, capture_output=True,
                           env={**os.environ, "LC_ALL": "C"})
     if done.returncode != 0:
         return None
