@@ -12,10 +12,11 @@ from pathlib import Path
 # the function keeps the name: Python sets a package's attribute to a subpackage only when it
 # first loads it. (The package itself is light; DuckDB is imported only when evaluation runs.)
 import kpilang.evaluate as _evaluate_package  # noqa: F401
+import kpilang.explain as _explain_package  # noqa: F401  (light: Jinja2 and Babel load on first use)
 from kpilang.compile import CompileResult, Program, compile_file
 from kpilang.diagnostics import Diagnostic, Severity, Span
 
-__all__ = ["CompileResult", "Diagnostic", "Program", "Severity", "Span", "evaluate", "load"]
+__all__ = ["CompileResult", "Diagnostic", "Program", "Severity", "Span", "evaluate", "explain", "load"]
 
 
 def load(path: str | Path) -> CompileResult:
@@ -36,3 +37,17 @@ def evaluate(program: Program, data, period: str, *, trace: bool = False, progre
     from kpilang.evaluate.run import evaluate as run
 
     return run(program, data, period, trace=trace, progress=progress)
+
+
+def explain(report, *, lang: str = "ru", fmt: str = "text", templates: str | Path | None = None, managers=None):
+    """Statements for an evaluated report (`evaluate(..., trace=True)`): one per person, in `lang`
+    (ru, en) and `fmt` (text, md, html), every number explained.
+
+    Returns a `kpilang.explain.Rendered`: `.statements` (one document per person), `.index`, and
+    `.write(directory)`. `templates` is a directory of templates overriding ours by file name
+    (run in Jinja2's sandbox); `managers` limits the statements to these ids.
+    """
+    from kpilang.explain import explain as run
+
+    return run(report, lang=lang, fmt=fmt, templates=Path(templates) if templates is not None else None,
+               managers=managers)

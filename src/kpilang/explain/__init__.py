@@ -16,12 +16,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from kpilang.explain.build import FigureKinds, StatementBuilder, file_stem
+from typing import TYPE_CHECKING, Any
+
 from kpilang.explain.catalog import MessageError, Messages, load_messages
-from kpilang.explain.formatting import LANGUAGES, LocaleFormat
-from kpilang.explain.model import Statement
-from kpilang.explain.reach import ReachFinder
-from kpilang.explain.render import FORMATS, StatementRenderer, TemplateError
+
+if TYPE_CHECKING:
+    from kpilang.explain.build import FigureKinds, StatementBuilder, file_stem
+    from kpilang.explain.formatting import LocaleFormat
+    from kpilang.explain.model import Statement
+    from kpilang.explain.reach import ReachFinder
+    from kpilang.explain.render import StatementRenderer, TemplateError
+
+FORMATS = ("text", "md", "html")
+LANGUAGES = ("ru", "en")
+
+# Importing this package stays cheap (`import kpilang` imports it for the façade): Jinja2, Babel
+# and the evaluator load when a statement is first built.
+_LAZY = {
+    "FigureKinds": "build", "StatementBuilder": "build", "file_stem": "build", "LocaleFormat": "formatting",
+    "Statement": "model", "ReachFinder": "reach", "StatementRenderer": "render", "TemplateError": "render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 __all__ = [
     "FORMATS", "LANGUAGES", "FigureKinds", "LocaleFormat", "MessageError", "Messages", "ReachFinder", "Rendered",
@@ -73,9 +96,11 @@ class Rendered:
 
 
 def build_statements(report, *, lang: str = "ru", templates: Path | None = None,
-                     managers: Iterable[str] | None = None, what_it_takes: bool = True) -> list[Statement]:
+                     managers: Iterable[str] | None = None, what_it_takes: bool = True) -> "list[Statement]":
     """One `Statement` per evaluated person of `report` (an `EvalReport`), or only the `managers`
     named. Raises `KeyError` naming an id that is not among the report's people."""
+    from kpilang.explain.build import StatementBuilder
+
     t = load_messages(lang, templates)
     builder = StatementBuilder(report, t, what_it_takes=what_it_takes)
     people = report.results
@@ -89,9 +114,11 @@ def build_statements(report, *, lang: str = "ru", templates: Path | None = None,
     return [builder.build(person) for person in people]
 
 
-def render_statements(statements: list[Statement], report, *, fmt: str = "text", lang: str = "ru",
-                      templates: Path | None = None, renderer: StatementRenderer | None = None) -> Rendered:
+def render_statements(statements: "list[Statement]", report, *, fmt: str = "text", lang: str = "ru",
+                      templates: Path | None = None, renderer: "StatementRenderer | None" = None) -> Rendered:
     """The statements as documents of one format, and their index."""
+    from kpilang.explain.render import StatementRenderer
+
     renderer = renderer or StatementRenderer(fmt, templates)
     t = load_messages(lang, templates)
     ext = renderer.extension
