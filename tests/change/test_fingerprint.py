@@ -4,6 +4,7 @@ moves with any change in what the plan computes."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -102,3 +103,31 @@ def test_the_formatter_keeps_the_fingerprint(order):
     formatted, diagnostics = format_source(text, "plan.kpi")
     assert formatted is not None, diagnostics
     assert fp(formatted) == BASE_FP
+
+
+def spellings(value: Decimal) -> list[str]:
+    """Ways to write one non-negative number: plain, with trailing zeros, with `_` between
+    thousands, and as a percent."""
+    plain = format(value, "f")
+    whole, _, frac = plain.partition(".")
+    grouped = f"{int(whole):_}" + (f".{frac}" if frac else "")
+    with_zeros = plain + ("0" if frac else ".00")
+    percent = format((value * 100).normalize(), "f") + "%"
+    return [plain, with_zeros, grouped, percent]
+
+
+targets = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("100000"), places=4, allow_nan=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(targets, st.data())
+def test_every_spelling_of_a_target_has_one_fingerprint(value, data):
+    first, second = data.draw(st.sampled_from(spellings(value))), data.draw(st.sampled_from(spellings(value)))
+    assert fp(BASE.replace("target 8%", f"target {first}")) == fp(BASE.replace("target 8%", f"target {second}"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(targets, targets)
+def test_different_targets_have_different_fingerprints(a, b):
+    same = fp(BASE.replace("target 8%", f"target {format(a, 'f')}")) == fp(BASE.replace("target 8%", f"target {format(b, 'f')}"))
+    assert same == (a == b)
