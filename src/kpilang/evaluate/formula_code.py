@@ -97,46 +97,38 @@ class FormulaCompiler:
                 c, a, b = self.compile(cond), self.compile(then), self.compile(else_)
                 if not c.may_be_none:
                     return Code(f"({a.source} if {c.source} else {b.source})", a.may_be_none or b.may_be_none)
-                t = self.space.temp()
-                return Code(f"(None if ({t} := {c.source}) is None else ({a.source} if {t} else {b.source}))", True)
+                t, bind = self._bound(c)
+                return Code(f"(None if {bind} is None else ({a.source} if {t} else {b.source}))", True)
             case ast.Otherwise(expr=expr, fallback=fallback):
                 a, b = self.compile(expr), self.compile(fallback)
                 if not a.may_be_none:
                     return a
-                t = self.space.temp()
-                return Code(f"({t} if ({t} := {a.source}) is not None else {b.source})", b.may_be_none)
+                t, bind = self._bound(a)
+                return Code(f"({t} if {bind} is not None else {b.source})", b.may_be_none)
             case ast.Call():
                 return self._call(e)
         raise AssertionError(f"cannot compile {type(e).__name__}")
 
     # ---- helpers ----
     def _guarded(self, operands: list[Code], body: Callable[[list[str]], str]) -> Code:
-        """`body` over operands that are known not to be None; None if any of them is."""
+        """`body` over operands that are known not to be None; None if any of them is.
+
+        Operands are evaluated once, left to right, and a None operand stops the evaluation there.
+        A plain name (a local variable or a constant) is simply tested and used; anything computed
+        is bound to a temporary, in order with the tests (a table look-up can raise).
+        """
+        if not any(op.may_be_none for op in operands):
+            return Code(f"({body([op.source for op in operands])})", False)
         names, checks = [], []
         for op in operands:
-            if op.may_be_none:
-                t = self.space.temp()
-                checks.append(f"({t} := {op.source}) is None")
-                names.append(t)
-            else:
+            if op.source.isidentifier():
                 names.append(op.source)
-        if not checks:
-            return Code(f"({body(names)})", False)
-        # Operands are evaluated left to right and a None operand stops the evaluation there, so an
-        # operand that is computed (a table look-up can raise) is bound in order with the others;
-        # a constant or a plain variable is simply named.
-        if any(not op.may_be_none and not op.source.isidentifier() for op in operands):
-            names, checks = [], []
-            for op in operands:
-                if op.source.isidentifier() and not op.may_be_none:
-                    names.append(op.source)
-                    continue
-                t = self.space.temp()
                 if op.may_be_none:
-                    checks.append(f"({t} := {op.source}) is None")
-                else:
-                    checks.append(f"(({t} := {op.source}) is None and False)")
-                names.append(t)
+                    checks.append(f"{op.source} is None")
+                continue
+            t = self.space.temp()
+            names.append(t)
+            checks.append(f"({t} := {op.source}) is None" if op.may_be_none else f"(({t} := {op.source}) is None and False)")
         return Code(f"(None if {' or '.join(checks)} else {body(names)})", True)
 
     def _unary(self, operand: Any, template: str) -> Code:
@@ -146,20 +138,37 @@ class FormulaCompiler:
         return self._guarded([a, b], lambda n: template.format(n[0], n[1]))
 
     def _divide(self, a: Code, b: Code) -> Code:
-        tb = self.space.temp()
-        # `not x` is true for None and for zero: both give no value.
-        if not a.may_be_none and a.source.isidentifier():
-            return Code(f"(None if not ({tb} := {b.source}) else {a.source} / {tb})", True)
-        ta = self.space.temp()
-        a_test = f"({ta} := {a.source}) is None" if a.may_be_none else f"(({ta} := {a.source}) is None and False)"
-        return Code(f"(None if {a_test} or not ({tb} := {b.source}) else {ta} / {tb})", True)
+        """No value when either side has none or the divisor is 0 (`not x` holds for both)."""
+        checks = []
+        if a.source.isidentifier():
+            left = a.source
+            if a.may_be_none:
+                checks.append(f"{left} is None")
+        else:
+            left = self.space.temp()
+            checks.append(f"({left} := {a.source}) is None" if a.may_be_none else f"(({left} := {a.source}) is None and False)")
+        if b.source.isidentifier():
+            right = b.source
+            checks.append(f"not {right}")
+        else:
+            right = self.space.temp()
+            checks.append(f"not ({right} := {b.source})")
+        return Code(f"(None if {' or '.join(checks)} else {left} / {right})", True)
 
     def _logic(self, op: str, a: Code, b: Code) -> Code:
-        t = self.space.temp()
+        """Left to right: `and` stops at false, `or` at true, both at no value."""
         stop = "False" if op == "and" else "True"
+        t, bind = self._bound(a)
         if not a.may_be_none:
-            return Code(f"({t} if ({t} := {a.source}) is {stop} else {b.source})", b.may_be_none)
-        return Code(f"({t} if ({t} := {a.source}) is None or {t} is {stop} else {b.source})", True)
+            return Code(f"({t} if {bind} is {stop} else {b.source})", b.may_be_none)
+        return Code(f"({t} if {bind} is None or {t} is {stop} else {b.source})", True)
+
+    def _bound(self, code: Code) -> tuple[str, str]:
+        """A name for the value of `code` and the expression that first evaluates it there."""
+        if code.source.isidentifier():
+            return code.source, code.source
+        t = self.space.temp()
+        return t, f"({t} := {code.source})"
 
     def _in(self, operand: Code, items: list[Code]) -> Code:
         return self._guarded([operand, *items], lambda n: f"{n[0]} in ({', '.join(n[1:])},)")

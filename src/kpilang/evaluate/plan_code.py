@@ -14,15 +14,14 @@ index.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import DivisionByZero, InvalidOperation, Overflow
+from decimal import ROUND_HALF_UP, DivisionByZero, InvalidOperation, Overflow
 from typing import Any, Callable
 
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program
-from kpilang.evaluate.figures import KpiRule, PayRule, score_of
 from kpilang.evaluate.formula_code import Code, CodeSpace, FormulaCompiler
 from kpilang.evaluate.formula_text import SourceText
-from kpilang.evaluate.numbers import minor_unit
-from kpilang.evaluate.results import PersonOutcome, trusted_builder
+from kpilang.evaluate.numbers import ZERO, minor_unit, tidy
+from kpilang.evaluate.results import KpiFigures, PayFigures, PersonOutcome, TrustedParts, trusted_builder
 from kpilang.evaluate.table_lookup import GraduatedTable, LookupFailed, StepTable
 from kpilang.syntax import ast
 
@@ -41,6 +40,7 @@ class Subject:
     var: str
     """The local variable holding its value (a KPI's attainment, the score, a pay's amount)."""
     figures_var: str | None = None
+    contribution_var: str | None = None
 
 
 def leaf_key(node: Any) -> str | None:
@@ -113,7 +113,13 @@ class PlanCode:
         self._subject_name = ""
         self.source = self._generate()
         namespace = self.space.namespace
-        namespace.update(FAULTS=FAULTS, score_of=score_of, Outcome=trusted_builder(PersonOutcome))
+        namespace.update(FAULTS=FAULTS, ZERO=ZERO, HALF_UP=ROUND_HALF_UP, KPI=trusted_builder(KpiFigures),
+                         PAY=trusted_builder(PayFigures), NEW=TrustedParts.new, SET_DICT=TrustedParts.set_dict,
+                         SET_FIELDS=TrustedParts.set_fields, SET_EXTRA=TrustedParts.set_extra,
+                         SET_PRIVATE=TrustedParts.set_private)
+        for model in (KpiFigures, PayFigures, PersonOutcome):
+            namespace[model.__name__] = model
+            namespace[f"FIELDS_{model.__name__}"] = set(model.model_fields)
         exec(compile(self.source, f"<kpilang plan {program.file}>", "exec"), namespace)
         self.run = namespace["run"]
 
@@ -171,70 +177,151 @@ class PlanCode:
                 pay_figures.append((name, self.subjects[-1].figures_var))
             elif name == SCORE:
                 # In declaration order, as the plan lists the KPIs (and as the trace shows the sum).
-                by_name = {s.name: s.figures_var for s in self.subjects if s.kind == "kpi"}
+                by_name = {s.name: s.contribution_var for s in self.subjects if s.kind == "kpi"}
                 lines += self._score([by_name[k] for k in p.kpis])
         kpis = ", ".join(f"{n!r}: {f}" for n, f in zip((s.name for s in self.subjects if s.kind == "kpi"), kpi_figures))
         pays = ", ".join(f"{n!r}: {f}" for n, f in pay_figures)
-        lines.append(f"    return Outcome({{'metrics': metrics, 'kpis': {{{kpis}}}, 'kpi_score': score, 'pays': {{{pays}}}, "
-                     "'table_hits': hits, 'errors': errors, 'trace': []})")
+        lines += self._built("outcome", "PersonOutcome", f"{{'metrics': metrics, 'kpis': {{{kpis}}}, 'kpi_score': score, "
+                             f"'pays': {{{pays}}}, 'table_hits': hits, 'errors': errors, 'trace': []}}", "    ")
+        lines.append("    return outcome")
         return "\n".join(lines) + "\n"
+
+    @staticmethod
+    def _built(var: str, model: str, values: str, indent: str) -> list[str]:
+        """`var = model(**values)` without validation, inlined: the hot path of every person
+        (see `results.trusted_builder`, which these lines spell out)."""
+        return [
+            f"{indent}{var} = NEW({model})",
+            f"{indent}SET_DICT({var}, {values})",
+            f"{indent}SET_FIELDS({var}, FIELDS_{model})",
+            f"{indent}SET_EXTRA({var}, None)",
+            f"{indent}SET_PRIVATE({var}, None)",
+        ]
 
     def _subject(self, kind: str, name: str, definition: Any) -> tuple[int, Subject]:
         index = len(self.subjects)
-        subject = Subject(kind=kind, name=name, definition=definition, var=f"v{index}", figures_var=f"f{index}")
+        subject = Subject(kind=kind, name=name, definition=definition, var=f"v{index}", figures_var=f"f{index}",
+                          contribution_var=f"w{index}")
         self.subjects.append(subject)
         self.vars[name] = subject.var
         self._subject_name = name
         return index, subject
 
     def _kpi(self, kpi: KpiDef) -> list[str]:
+        """attainment = value / target (target / value when lower is better), clamped to [0, cap]
+        (to [0, ∞) without a cap); contribution = weight × attainment. A zero divisor or a
+        missing value leaves the KPI without a value."""
         i, s = self._subject("kpi", kpi.name, kpi)
-        rule = self.space.constant(KpiRule(kpi), key=("kpi", kpi.name))
+        const = self.space.constant
+        cap = None if kpi.cap is None else tidy(kpi.cap)
+        weight = const(tidy(kpi.weight))
+        cap_name = const(cap) if cap is not None else "None"
+        lower = kpi.lower_is_better
+        divisor, dividend = (f"a{i}", f"b{i}") if lower else (f"b{i}", f"a{i}")
+        other = f"b{i}" if lower else f"a{i}"
+        figures = ("'value': a{i}, 'target': b{i}, 'raw_attainment': {raw}, 'attainment': v{i}, 'capped': {capped}, "
+                   "'floored': {floored}, 'cap': {cap}, 'lower_is_better': {lower}, 'weight': {weight}, "
+                   "'contribution': w{i}")
+        ok = figures.format(i=i, raw=f"r{i}", capped=f"cp{i}", floored=f"fl{i}", cap=cap_name, lower=lower,
+                            weight=weight)
+        failed = figures.format(i=i, raw="None", capped="False", floored="False", cap=cap_name, lower=lower,
+                                weight=weight)
+        clamp = [
+            f"            if r{i} < ZERO:",
+            f"                v{i}, cp{i}, fl{i} = ZERO, False, True",
+        ]
+        if cap is not None:
+            clamp += [
+                f"            elif r{i} > {cap_name}:",
+                f"                v{i}, cp{i}, fl{i} = {cap_name}, True, False",
+            ]
+        clamp += [
+            "            else:",
+            f"                v{i}, cp{i}, fl{i} = r{i}, False, False",
+        ]
         return [
             f"    # kpi {kpi.name}",
             "    try:",
             f"        a{i} = {self._code(kpi.expr)}",
             f"        b{i} = {self._code(kpi.target)}",
-            f"        f{i} = {rule}(a{i}, b{i})",
-            f"        v{i} = f{i}.attainment",
-            "    except FAULTS as exc:",
-            f"        f{i} = {rule}.failed()",
-            f"        v{i} = None",
-            f"        explain(errors, {i}, exc, locals())",
-            "    else:",
-            f"        if v{i} is None:",
+            f"        if {other} is None or not {divisor}:",
+            f"            v{i} = w{i} = None",
+            f"            f{i} = KPI({{{failed}}})",
             f"            explain(errors, {i}, None, locals())",
+            "        else:",
+            f"            r{i} = {dividend} / {divisor}",
+            *clamp,
+            f"            w{i} = {weight} * v{i}",
+            *self._built(f"f{i}", "KpiFigures", f"{{{ok}}}", "            "),
+            "    except FAULTS as exc:",
+            f"        v{i} = w{i} = None",
+            f"        f{i} = KPI({{'value': None, 'target': None, 'raw_attainment': None, 'attainment': None, "
+            f"'capped': False, 'floored': False, 'cap': {cap_name}, 'lower_is_better': {lower}, 'weight': {weight}, "
+            f"'contribution': None}})",
+            f"        explain(errors, {i}, exc, locals())",
         ]
 
-    def _score(self, kpi_figures: list[str]) -> list[str]:
+    def _score(self, contributions: list[str]) -> list[str]:
+        """kpi_score = Σ contributions, in the order the plan declares its KPIs."""
         i, s = self._subject("score", SCORE, None)
         self.vars[SCORE] = "score"
+        if not contributions:
+            return ["    # kpi_score: the plan has no KPIs", f"    explain(errors, {i}, None, locals())"]
+        missing = " or ".join(f"{c} is None" for c in contributions)
         return [
             "    # kpi_score",
-            f"    score = score_of({', '.join(kpi_figures)})",
-            "    if score is None:",
+            f"    if {missing}:",
+            "        score = None",
             f"        explain(errors, {i}, None, locals())",
+            "    else:",
+            f"        score = {' + '.join(contributions)}",
         ]
 
     def _pay(self, pay: PayDef, quantum) -> list[str]:
+        """The formula's value, lowered to the cap, raised to the floor, then rounded to the
+        currency's minor unit half up; no value if any of them has none, or the floor is above
+        the cap."""
         i, s = self._subject("pay", pay.name, pay)
-        rule = self.space.constant(PayRule(pay, quantum), key=("pay", pay.name))
-        return [
+        q = self.space.constant(quantum)
+        has_cap, has_floor = pay.cap is not None, pay.floor is not None
+        blocked = [f"a{i} is None"]
+        if has_cap:
+            blocked.append(f"b{i} is None")
+        if has_floor:
+            blocked.append(f"c{i} is None")
+        if has_cap and has_floor:
+            blocked.append(f"c{i} > b{i}")
+        figures = ("'raw': a{i}, 'cap': b{i}, 'floor': c{i}, 'capped': {capped}, 'floored': {floored}, "
+                   "'unrounded': {unrounded}, 'value': v{i}")
+        lines = [
             f"    # pay {pay.name}",
             "    try:",
             f"        a{i} = {self._code(pay.expr)}",
-            f"        b{i} = {self._code(pay.cap) if pay.cap is not None else 'None'}",
-            f"        c{i} = {self._code(pay.floor) if pay.floor is not None else 'None'}",
-            f"        f{i} = {rule}(a{i}, b{i}, c{i})",
-            f"        v{i} = f{i}.value",
-            "    except FAULTS as exc:",
-            f"        f{i} = {rule}.failed()",
-            f"        v{i} = None",
-            f"        explain(errors, {i}, exc, locals())",
-            "    else:",
-            f"        if v{i} is None:",
+            f"        b{i} = {self._code(pay.cap) if has_cap else 'None'}",
+            f"        c{i} = {self._code(pay.floor) if has_floor else 'None'}",
+            f"        if {' or '.join(blocked)}:",
+            f"            v{i} = None",
+            f"            f{i} = PAY({{{figures.format(i=i, capped='False', floored='False', unrounded='None')}}})",
             f"            explain(errors, {i}, None, locals())",
+            "        else:",
+            f"            u{i}, cp{i}, fl{i} = a{i}, False, False",
         ]
+        if has_cap:
+            lines += [f"            if u{i} > b{i}:", f"                u{i}, cp{i} = b{i}, True"]
+        if has_floor:
+            lines += [f"            if u{i} < c{i}:", f"                u{i}, fl{i} = c{i}, True"]
+        lines += [
+            f"            v{i} = u{i}.quantize({q}, HALF_UP)",
+            *self._built(f"f{i}", "PayFigures",
+                         f"{{{figures.format(i=i, capped=f'cp{i}', floored=f'fl{i}', unrounded=f'u{i}')}}}",
+                         "            "),
+            "    except FAULTS as exc:",
+            f"        v{i} = None",
+            f"        f{i} = PAY({{'raw': None, 'cap': None, 'floor': None, 'capped': False, 'floored': False, "
+            "'unrounded': None, 'value': None})",
+            f"        explain(errors, {i}, exc, locals())",
+        ]
+        return lines
 
 
 class ExpressionCode:

@@ -173,24 +173,38 @@ class PersonOutcome(_Result):
 M = TypeVar("M", bound=BaseModel)
 
 
+class TrustedParts:
+    """The steps of building a model without validation, for code generated per plan to inline
+    (see `trusted_builder`): `new(cls)`, `set_dict(model, values)`, `set_fields(model, fields)`,
+    `set_extra(model, None)`, `set_private(model, None)`."""
+
+    new = staticmethod(object.__new__)
+    set_dict = BaseModel.__dict__["__dict__"].__set__
+    set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+    set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+    set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
 def trusted_builder(cls: type[M]) -> Callable[[dict[str, Any]], M]:
     """A constructor for figures the engine computed itself, skipping validation.
 
     The formula stage builds several of these models per person; validating Decimals it has just
     computed would cost more than computing them. `build(values)` needs every field, each already
     of its declared type, and gives a model equal to `cls(**values)` (the tests check this on
-    every kind of outcome). Anything built from outside data goes through normal validation.
+    every kind of outcome). It fills the instance the way pydantic's own `model_construct` does,
+    through the slots pydantic declares. Anything built from outside data goes through normal
+    validation.
     """
     fields = set(cls.model_fields)
-    new = object.__new__
-    set_attribute = object.__setattr__
+    new, set_dict = TrustedParts.new, TrustedParts.set_dict
+    set_fields, set_extra, set_private = TrustedParts.set_fields, TrustedParts.set_extra, TrustedParts.set_private
 
     def build(values: dict[str, Any]) -> M:
         model = new(cls)
-        set_attribute(model, "__dict__", values)
-        set_attribute(model, "__pydantic_fields_set__", fields)
-        set_attribute(model, "__pydantic_extra__", None)
-        set_attribute(model, "__pydantic_private__", None)
+        set_dict(model, values)
+        set_fields(model, fields)
+        set_extra(model, None)
+        set_private(model, None)
         return model
 
     return build
