@@ -166,14 +166,13 @@ def check_cadence(start: Path, paths: list[str] | None = None, base: str | None 
 # ---- one plan ------------------------------------------------------------------------------------
 
 
-
-
 @dataclass(frozen=True)
 class _Step:
     commit: Commit
     path: str
     status: str
-    """As in `FileChange`, or `L`: only a library the plan imports changed."""
+    """As in `FileChange`; `M` a merge the file's own log leaves out; `L` only a library the plan
+    imports changed."""
     old_path: str | None = None
 
 
