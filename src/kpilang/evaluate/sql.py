@@ -115,8 +115,14 @@ class AggregatePlan:
 
     by_table: dict[str, list[Aggregate]] = field(default_factory=dict)
     _keys: dict[str, str] = field(default_factory=dict)
+    _nodes: dict[int, tuple[ast.Call, str]] = field(default_factory=dict)
+    """id(node) → (node, key) for the program's own nodes: looked up per person, so it must be
+    cheap; the node is kept so that its id cannot be reused by another object."""
 
     def key_of(self, call: ast.Call) -> str:
+        known = self._nodes.get(id(call))
+        if known is not None and known[0] is call:
+            return known[1]
         return self._keys[canonical(call)]
 
     @property
@@ -138,10 +144,12 @@ def collect_aggregates(program: Program) -> AggregatePlan:
                 continue
             text = canonical(node)
             if text in plan._keys:
+                plan._nodes[id(node)] = (node, plan._keys[text])
                 continue
             table = _aggregate_table(node)
             key = f"a{len(plan._keys)}"
             plan._keys[text] = key
+            plan._nodes[id(node)] = (node, key)
             arg = None if node.func in ("count", "share") else node.args[0]
             plan.by_table.setdefault(table, []).append(
                 Aggregate(key=key, func=node.func, table=table, arg=arg, where=node.where, text=text))
