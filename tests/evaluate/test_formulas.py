@@ -434,3 +434,13 @@ def test_trace_explains_every_figure(normative_engine):
 def test_no_trace_when_not_asked(normative_engine):
     outcome = normative_engine.evaluate(_normative_people()[0].values[0], trace=False)
     assert outcome.trace == [] and outcome.table_hits  # table hits are figures, kept
+
+
+def test_manager_columns_in_formulas_and_their_absence():
+    engine = engine_for('pay extra = if managers.team = "north" then 1000 else 0')
+    north = engine.evaluate(PersonInputs(metrics={}, salary=D(1), managers={"team": "north"}))
+    south = engine.evaluate(PersonInputs(metrics={}, salary=D(1), managers={"team": "south"}))
+    assert (north.pays["extra"].value, south.pays["extra"].value) == (D("1000.00"), D("0.00"))
+    empty = engine.evaluate(PersonInputs(metrics={}, salary=D(1), managers={}))
+    assert empty.pays["extra"].value is None
+    assert empty.error_for("extra").message == "`managers.team` is empty for this person"

@@ -123,3 +123,14 @@ test "text" {
     assert not t.passed
     assert t.problems == ['`revenue` must be given a number, not the text "a lot" (line 20)']
 
+
+
+def test_manager_columns_can_be_given():
+    (t,) = run('''
+pay north_bonus = if managers.team = "north" then 1000 else 0
+test "north" {
+    given managers.team = "north"
+    expect north_bonus = 1000
+}
+''')
+    assert t.passed, [(e.name, e.actual, e.problem) for e in t.expectations]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from kpilang.evaluate.formula_text import SourceText
-from kpilang.evaluate.numbers import digits_quantum, plain, round_half_up
+from kpilang.evaluate.numbers import digits_quantum, round_half_up
 from kpilang.syntax import ast
 
 
@@ -29,20 +29,12 @@ class Reason:
     help: str | None = None
 
 
-class Undetermined(Exception):
-    """Raised by a leaf that cannot be read at all (a lookup failing); carries a `Reason`."""
-
-    def __init__(self, reason: Reason):
-        super().__init__(reason.message)
-        self.reason = reason
-
-
 LeafValue = Callable[[Any], Any]
 """The value of a leaf node (Name, Dotted, or an aggregate call in a metric); None for no value."""
 LeafReason = Callable[[Any], Reason]
 """Why a leaf node has no value."""
 TableCall = Callable[[ast.Call, list[Any]], Any]
-"""The result of a table call given its evaluated arguments (may raise `Undetermined`)."""
+"""The result of a table call given its evaluated arguments (may raise `LookupFailed`)."""
 
 
 class ReferenceEvaluator:
