@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
 
 
 @click.command()
