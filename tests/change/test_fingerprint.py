@@ -131,3 +131,15 @@ def test_every_spelling_of_a_target_has_one_fingerprint(value, data):
 def test_different_targets_have_different_fingerprints(a, b):
     same = fp(BASE.replace("target 8%", f"target {format(a, 'f')}")) == fp(BASE.replace("target 8%", f"target {format(b, 'f')}"))
     assert same == (a == b)
+
+
+def test_moving_a_metric_into_a_library_is_no_change(tmp_path):
+    from kpilang.compile import compile_file
+
+    calls = 'metric calls "Звонки от 1 минуты" =\n    count(activities where type = "call" and duration >= 1m)\n    kind activity\n'
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "activity.kpi").write_text(calls, encoding="utf-8")
+    (tmp_path / "plan.kpi").write_text('import "lib/activity.kpi"\n' + BASE.replace(calls, ""), encoding="utf-8")
+    result = compile_file(tmp_path / "plan.kpi")
+    assert result.program is not None, [d.message for d in result.diagnostics]
+    assert fingerprint(result.program) == BASE_FP
