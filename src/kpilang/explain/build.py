@@ -32,6 +32,7 @@ from kpilang.syntax import ast
 
 _CHART = Decimal("0.1")
 _ZERO, _ONE, _UNCAPPED_SCALE = Decimal(0), Decimal(1), Decimal("1.5")
+_LABEL_MARGIN = Decimal(22)  # how near an edge the marker's label turns to stay inside the chart
 # The step chart's plot area inside its 100 × 50 view box.
 _PLOT_BOTTOM, _PLOT_HEIGHT, _GAP = Decimal(38), Decimal(28), Decimal("0.6")
 _HUNDRED = Decimal(100)
@@ -380,7 +381,9 @@ class StatementBuilder:
             band = table.bands[hit.band]
             width = _HUNDRED / len(table.bands)
             point_x = width * hit.band + width * _position_in(hit.argument, band.low, band.high)
-            chart = StepChart(columns=columns, point_x=_pct(point_x), point_label=fig(hit.argument, arg_kind))
+            anchor = "start" if point_x < _LABEL_MARGIN else ("end" if point_x > _HUNDRED - _LABEL_MARGIN else "middle")
+            chart = StepChart(columns=columns, point_x=_pct(point_x), point_label=fig(hit.argument, arg_kind),
+                              point_anchor=anchor)
         return TableLine(
             name=hit.table, label=table.label or hit.table, used_by=self.words.label(hit.subject), call=hit.call,
             argument=argument, band=bands[hit.band].text if hit.band < len(bands) else

@@ -1,6 +1,7 @@
 """A statement as the templates see it: every figure already formatted for the reader's language,
-every sentence composed from the catalog, and the raw decimals kept next to the figures that the
-charts need. Templates only lay it out; they compute nothing.
+every sentence composed from the catalog, and the charts' geometry as SVG-ready numbers. Templates
+only lay it out; they compute nothing. (Plain slotted dataclasses, not frozen ones: thousands are
+made per run, and nothing changes them after the builder returns.)
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ class StepChart:
     columns: list[ChartColumn]
     point_x: str
     point_label: str
+    point_anchor: str
+    """SVG text-anchor of the marker's label: kept inside the chart near its edges."""
 
 
 @dataclass(slots=True)

@@ -166,7 +166,15 @@ class FormulaWords:
             return self.t.f("flag_false", column=self.column(table or "", cond.operand.name))
         if isinstance(cond, ast.Logic):
             word = self.t.op_and if cond.op == "and" else self.t.op_or
-            return f"{self.condition(cond.left, table)} {word} {self.condition(cond.right, table)}"
+
+            def side(node: ast.Expr) -> str:
+                text = self.condition(node, table)
+                # `a and (b or c)`: the brackets say which way it groups
+                return f"({text})" if cond.op == "and" and isinstance(node, ast.Logic) and node.op == "or" else text
+
+            return f"{side(cond.left)} {word} {side(cond.right)}"
+        if isinstance(cond, ast.Not):
+            return self.t.f("op_not", operand=f"({self.condition(cond.operand, table)})")
         return self.words(cond, leaf)
 
 
