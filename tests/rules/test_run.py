@@ -14,8 +14,11 @@ from kpilang.templates import demo_data_dir, without_rejected_rows
 from .conftest import RULES, TEMPLATE_NAMES, command_exists, plan_path
 
 
-def test_lint_reports_nothing():
-    result = CliRunner().invoke(main, ["lint", "--format", "json", str(RULES)])
+@pytest.mark.parametrize("history", [False, True], ids=["plans", "with-demo-history"])
+def test_lint_reports_nothing(history):
+    """With the demo data as history, every constant target was reached by a fair share before."""
+    extra = ["--history", str(demo_data_dir())] if history else []
+    result = CliRunner().invoke(main, ["lint", "--format", "json", *extra, str(RULES)])
     report = json.loads(result.stdout)
     findings = [(d["file"], d["code"], d["message"]) for d in report["diagnostics"]
                 if d["severity"] in ("error", "warning")]
