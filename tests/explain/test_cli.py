@@ -82,3 +82,12 @@ def test_usage_errors_exit_2(tmp_path):
     broken = tmp_path / "broken.kpi"
     broken.write_text("plan x {", encoding="utf-8")
     assert CliRunner().invoke(main, ["explain", str(broken), "--data", str(DATA), "--period", PERIOD]).exit_code == 2
+
+
+def test_html_on_stdout_is_one_page():
+    everyone = run("--data", str(DATA), "--format", "html")
+    assert everyone.exit_code == 0, everyone.stderr
+    assert everyone.stdout.count("<html") == 1 and everyone.stdout.count("<main") == 4
+    assert "break-before: page" in everyone.stdout  # a printed page per person
+    one = run("--data", str(DATA), "--format", "html", "--manager", "m3")
+    assert one.stdout.count("<main") == 1 and "Вера Смирнова" in one.stdout

@@ -78,7 +78,8 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
 
     try:
         statements = build_statements(report, lang=lang, templates=template_dir, managers=managers or None)
-        rendered = render_statements(statements, report, fmt=fmt, lang=lang, templates=template_dir)
+        rendered = render_statements(statements, report, fmt=fmt, lang=lang, templates=template_dir,
+                                     book=out is None)
     except KeyError as err:
         known = ", ".join(p.manager_id for p in report.results) or "nobody"
         fail(f"no person with id {err.args[0]} is paid by {report.plan} in {report.period.label}",

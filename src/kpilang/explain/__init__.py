@@ -69,6 +69,8 @@ class Rendered:
     statements: list[RenderedStatement]
     index: str
     index_name: str
+    book: str | None = None
+    """For HTML asked with `book=True`: every statement in one page (a printed page per person)."""
 
     @property
     def ok(self) -> bool:
@@ -88,10 +90,15 @@ class Rendered:
         return written
 
     def joined(self) -> str:
-        """Every statement one after the other, for standard output."""
-        separator = "\n" + "─" * 72 + "\n\n" if self.format == "text" else ("\n---\n\n" if self.format == "md" else "")
+        """Every statement in one document, for standard output: text and Markdown one after the
+        other, HTML as one page (the single statement's own page when there is one)."""
         if self.format == "html":
-            return "".join(s.text for s in self.statements)
+            if len(self.statements) == 1:
+                return self.statements[0].text
+            if self.book is None:
+                raise ValueError("render the statements with book=True to join HTML statements")
+            return self.book
+        separator = "\n" + "─" * 72 + "\n\n" if self.format == "text" else "\n---\n\n"
         return separator.join(s.text for s in self.statements)
 
 
@@ -115,7 +122,8 @@ def build_statements(report, *, lang: str = "ru", templates: Path | None = None,
 
 
 def render_statements(statements: "list[Statement]", report, *, fmt: str = "text", lang: str = "ru",
-                      templates: Path | None = None, renderer: "StatementRenderer | None" = None) -> Rendered:
+                      templates: Path | None = None, renderer: "StatementRenderer | None" = None,
+                      book: bool = False) -> Rendered:
     """The statements as documents of one format, and their index."""
     from kpilang.explain.render import StatementRenderer
 
@@ -127,13 +135,15 @@ def render_statements(statements: "list[Statement]", report, *, fmt: str = "text
     plan = report.program.plan
     fingerprint = statements[0].fingerprint if statements else report.plan_sha256
     period = statements[0].period if statements else report.period.label
-    index = renderer.index(statements, t, plan_label=(plan.label or plan.name) if plan else report.plan,
-                           plan_name=report.plan, period=period, fingerprint=fingerprint)
-    return Rendered(format=fmt, statements=docs, index=index, index_name=f"index.{ext}")
+    plan_label = (plan.label or plan.name) if plan else report.plan
+    index = renderer.index(statements, t, plan_label=plan_label, plan_name=report.plan, period=period,
+                           fingerprint=fingerprint)
+    combined = renderer.book(statements, t, plan_label=plan_label, period=period) if book and fmt == "html" else None
+    return Rendered(format=fmt, statements=docs, index=index, index_name=f"index.{ext}", book=combined)
 
 
 def explain(report, *, lang: str = "ru", fmt: str = "text", templates: Path | None = None,
             managers: Iterable[str] | None = None) -> Rendered:
     """Statements for an evaluated report: build them in `lang` and render them as `fmt`."""
     statements = build_statements(report, lang=lang, templates=templates, managers=managers)
-    return render_statements(statements, report, fmt=fmt, lang=lang, templates=templates)
+    return render_statements(statements, report, fmt=fmt, lang=lang, templates=templates, book=fmt == "html")

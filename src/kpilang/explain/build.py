@@ -193,6 +193,7 @@ class StatementBuilder:
         }
         self._score_words = " + ".join(f"{self._kpis[n].weight} × {words.label(n)}" for n in program.kpis)
         self._bands: dict[tuple[str, int, bool], tuple[list[BandLine], list[ChartColumn]]] = {}
+        self._subject_order = {name: i for i, name in enumerate((*program.kpis, *program.pays))}
         self._bar_scales: dict[Decimal, tuple[str, str | None, str]] = {}
         self._uncontrollable: dict[str | None, dict[str, bool]] = {}
         self._problems: dict[str, list[Any]] = {}
@@ -249,8 +250,10 @@ class StatementBuilder:
             if final is not None and final.value is not None:
                 total = self.fmt.figure(final.value, "money")
             if self.reach is not None and person.inputs is not None and outcome.kpi_score is not None:
-                for found in self.reach.find(person.inputs, outcome, person.role):
-                    reaches.append(self._what_it_takes(found))
+                found = self.reach.find(person.inputs, outcome, person.role)
+                # in the order the statement shows the tables: by the KPI or pay that uses them
+                found.sort(key=lambda r: self._subject_order.get(r.hit.subject, len(self._subject_order)))
+                reaches = [self._what_it_takes(r) for r in found]
                 top = [self.words.label(h.table) for h in self.reach.top_band(outcome)]
         return Statement(
             lang=self.lang, manager_id=person.manager_id, name=person.name or person.manager_id,

@@ -66,6 +66,8 @@ class StatementRenderer:
         try:
             self._statement = self.env.get_template(f"statement.{self.extension}.j2")
             self._index = self.env.get_template(f"index.{self.extension}.j2")
+            # Many HTML statements on standard output: one page, a printed page per person.
+            self._book = self.env.get_template("book.html.j2") if fmt == "html" else None
         except Exception as err:  # a syntax error in a user template: say which file and line
             raise TemplateError(_template_problem(err)) from err
 
@@ -80,6 +82,16 @@ class StatementRenderer:
         try:
             return self._index.render(statements=statements, t=t, plan_label=plan_label, plan_name=plan_name,
                                       period=period, fingerprint=fingerprint, extension=self.extension)
+        except Exception as err:
+            raise TemplateError(_template_problem(err)) from err
+
+
+    def book(self, statements: list[Statement], t: Messages, *, plan_label: str, period: str) -> str:
+        """Every statement in one document (HTML only; text and Markdown simply follow each other)."""
+        if self._book is None:
+            raise ValueError(f"no combined document for {self.format}")
+        try:
+            return self._book.render(statements=statements, t=t, plan_label=plan_label, period=period)
         except Exception as err:
             raise TemplateError(_template_problem(err)) from err
 
