@@ -7,7 +7,6 @@ import csv
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

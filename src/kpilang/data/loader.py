@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +31,13 @@ from .validation import (
 
 # Rows listed in detail per kind of problem and table; the rest are counted in one summary.
 DETAILED_PROBLEMS_PER_KIND = 1000
+
+
+def spill_directory() -> str:
+    """Where DuckDB may spill when the data outgrows memory: a fresh directory under the system
+    temporary directory, which DuckDB creates only if needed and removes on close. (Its default,
+    .tmp in the working directory, would land in the user's plan repository.)"""
+    return os.path.join(tempfile.gettempdir(), f"kpilang-duckdb-{uuid.uuid4().hex}")
 
 
 def check_timezone(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
@@ -125,7 +135,8 @@ def load_data(
     if fatal:
         raise DataError(fatal)
 
-    con = duckdb.connect()
+    # DuckDB's own progress bar would print into pipes and CI logs; the CLI shows progress itself.
+    con = duckdb.connect(config={"temp_directory": spill_directory(), "enable_progress_bar": False})
     try:
         check_timezone(con, timezone)
         # While loading, a timestamp without an offset is read in the plan's timezone (see

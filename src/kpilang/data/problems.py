@@ -47,8 +47,8 @@ class DataProblem(BaseModel):
             place += f", row {self.row}"
         if self.column is not None:
             place += f", column {self.column}"
-        shown = f" (value: {self.value!r})" if self.value is not None else ""
-        return f"{place}: {self.reason}{shown}. {self.hint}"
+        shown = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{place}: {self.reason}{shown}; {self.hint}"
 
 
 class DataError(Exception):

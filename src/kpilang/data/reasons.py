@@ -161,10 +161,6 @@ ROW_REASONS: dict[str, Reason] = {
     ),
 }
 
-# Names for the offending value used in the money and number reasons.
-WHAT_BY_KIND = {"money": "amount", "number": "number", "integer": "number"}
-
-
 def summary_reason(shown: int, omitted: int, first_reason: str) -> str:
     return (
         f"…and {omitted} more rows with the same problem ({first_reason}); "
