@@ -160,3 +160,34 @@ def test_an_added_kpi_is_summarised_with_target_and_weight():
            .replace("table multiplier", 'kpi deals_kpi "Сделки" =\n    deals_won\n    target 10\n    weight 10%\n\ntable multiplier'))
     lines = [c.describe() for c in diff_programs(program(BASE), program(new)).changes]
     assert "kpi deals_kpi: added = deals_won (target 10, weight 10%)" in lines
+
+
+def test_cli_folders_plan_by_plan(in_repo):
+    in_repo.write("rules/other.kpi", BASE.replace("plan cold_sales", "plan other"))
+    in_repo.write("rules/lib/unused.kpi", "metric emails = count(activities where type = \"email\")\n")
+    in_repo.commit("two plans", "2026-06-11T10:00:00+03:00")
+    in_repo.write(PLAN, BASE.replace("target 4", "target 5"))
+    in_repo.git("mv", "rules/other.kpi", "rules/outbound.kpi")
+    in_repo.write("rules/new.kpi", BASE.replace("plan cold_sales", "plan new"))
+    in_repo.git("rm", "-q", "rules/lib/unused.kpi")
+    result = CliRunner().invoke(main, ["diff", "HEAD:rules", "rules"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "HEAD:rules → rules",
+        "lib/unused.kpi: removed",
+        "new.kpi: added",
+        "cold_sales.kpi: meaning changed (fingerprint 7cf721cfc65f → "
+        + result.stdout.split("7cf721cfc65f → ")[1][:12] + "):",
+        "  kpi new_clients_kpi: target `4` → `5`",
+        "pays that may come out different: bonus, total",
+        f"other.kpi → outbound.kpi: no change in meaning (fingerprint "
+        + result.stdout.split("outbound.kpi: no change in meaning (fingerprint ")[1][:12] + ")",
+    ]
+    data = json.loads(CliRunner().invoke(main, ["diff", "--format", "json", "HEAD:rules", "./rules"]).stdout)
+    assert [(f["file"], f["status"], f.get("renamed_from")) for f in data["files"]] == [
+        ("lib/unused.kpi", "removed", None), ("new.kpi", "added", None),
+        ("cold_sales.kpi", "changed", None), ("outbound.kpi", "unchanged", "other.kpi")]
+    assert CliRunner().invoke(main, ["diff", "--exit-code", "HEAD:rules", "rules"]).exit_code == 1
+    assert CliRunner().invoke(main, ["diff", "--exit-code", "HEAD:rules", "HEAD:rules"]).exit_code == 0
+    mixed = CliRunner().invoke(main, ["diff", "HEAD:rules", PLAN])
+    assert mixed.exit_code == 2 and "compare a folder with a folder" in mixed.output

@@ -104,6 +104,19 @@ def show_blob(repo: Path, rev: str, path: str) -> str | None:
         raise GitError(f"{rev}:{path} is not UTF-8 text", "plans are UTF-8 text files")
 
 
+def object_type(repo: Path, rev: str, path: str) -> str | None:
+    """`blob`, `tree`, … for `path` (from the root) at `rev`; None if it is not there."""
+    done = run_git(repo, "cat-file", "-t", f"{rev}:{path}", allow_fail=True)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def files_at(repo: Path, rev: str, folder: str, suffix: str) -> list[str]:
+    """Files (from the root) below `folder` at `rev` whose names end with `suffix`, sorted."""
+    spec = [folder.rstrip("/") + "/"] if folder not in ("", ".") else []
+    out = run_git(repo, "ls-tree", "-r", "-z", "--name-only", rev, "--", *spec).stdout
+    return sorted(p for p in out.split("\0") if p.endswith(suffix))
+
+
 def tracked_files(repo: Path, suffix: str) -> list[str]:
     """Tracked files (from the root) whose names end with `suffix`, sorted."""
     out = run_git(repo, "ls-files", "-z").stdout

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail
 
 
 @click.command()
@@ -25,9 +25,28 @@ def diff(old: str, new: str, fmt: str, exit_code: bool) -> None:
     targets, weights, caps, bands, formulas and plan fields changed, old → new. Reformatting,
     comments and label edits are "no change in meaning".
 
+    Two folders (`origin/main:rules rules`) compare every *.kpi file below them, matched by
+    their path inside the folder: what a pull request changes, plan by plan.
+
     A change is not a problem, so the exit status is 0 whether or not the meaning changed, unless
     --exit-code is given (then 1 means "changed"). Exit 2: a side cannot be read or does not compile.
     """
+    from kpilang.change.git import GitError
+    from kpilang.change.sides import folder_side
+
+    try:
+        folders = folder_side(old), folder_side(new)
+    except GitError as err:
+        fail(err.message, err.hint)
+    if folders[0] is not None and folders[1] is not None:
+        _diff_folders(folders[0], folders[1], fmt, exit_code)
+    if folders[0] is not None or folders[1] is not None:
+        fail("compare a folder with a folder, or a plan with a plan",
+             f"`{old if folders[0] is not None else new}` is a folder")
+    _diff_files(old, new, fmt, exit_code)
+
+
+def _diff_files(old: str, new: str, fmt: str, exit_code: bool) -> None:
     from kpilang.change.diff import diff_programs
     from kpilang.change.git import GitError
     from kpilang.change.sides import load_side
@@ -50,16 +69,85 @@ def diff(old: str, new: str, fmt: str, exit_code: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps({"old": old, "new": new, **result.to_json()}, ensure_ascii=False, indent=1))
     else:
-        click.echo(render_diff(old, new, result))
+        click.echo(f"{old} → {new}\n" + render_diff(result))
     sys.exit(EXIT_PROBLEMS if exit_code and result.meaning_changed else EXIT_OK)
 
 
-def render_diff(old: str, new: str, result) -> str:
-    lines = [f"{old} → {new}"]
-    if not result.meaning_changed:
-        lines.append(f"no change in meaning (fingerprint {result.new_fingerprint[:12]})")
+def _diff_folders(old, new, fmt: str, exit_code: bool) -> None:
+    from kpilang.change.diff import diff_programs
+
+    rows, blocks, failed, changed = [], [f"{old.label} → {new.label}"], False, False
+    pairs = {name: (name, name) for name in old.files.keys() & new.files.keys()}
+    pairs.update(_renamed(old, new))
+    paired_old = {a for a, _ in pairs.values()}
+    for name in sorted(old.files.keys() - paired_old):
+        rows.append({"file": name, "status": "removed"})
+        blocks.append(f"{name}: removed")
+        changed = True
+    for name in sorted(new.files.keys() - pairs.keys()):
+        rows.append({"file": name, "status": "added"})
+        blocks.append(f"{name}: added")
+        changed = True
+    for name, (old_name, new_name) in sorted(pairs.items()):
+        if old_name != new_name:
+            name = f"{old_name} → {new_name}"
+        sides = []
+        for folder, file in ((old, old_name), (new, new_name)):
+            try:
+                sides.append(folder.files[file]())
+            except (OSError, UnicodeDecodeError) as err:
+                sides.append(None)
+                click.echo(f"error: cannot read {folder.label}/{file}: {getattr(err, 'strerror', None) or err}", err=True)
+        broken = [(f, s) for f, s in zip((old, new), sides) if s is None or s.program is None]
+        if broken:
+            for folder, side in broken:
+                if side is not None:
+                    click.echo(side.errors_text() + "\n", err=True)
+                click.echo(f"error: {name} in {folder.label} does not compile, so its meaning is unknown", err=True)
+            rows.append({"file": name, "status": "error"})
+            blocks.append(f"{name}: does not compile, not compared")
+            failed = True
+            continue
+        result = diff_programs(sides[0].program, sides[1].program)
+        changed = changed or result.meaning_changed
+        row = {"file": new_name, "status": "changed" if result.meaning_changed else "unchanged"}
+        if old_name != new_name:
+            row["renamed_from"] = old_name
+        rows.append({**row, **result.to_json()})
+        blocks.append(f"{name}: " + render_diff(result))
+    if fmt == "json":
+        click.echo(json.dumps({"old": old.label, "new": new.label, "files": rows}, ensure_ascii=False, indent=1))
     else:
-        lines.append(f"meaning changed (fingerprint {result.old_fingerprint[:12]} → {result.new_fingerprint[:12]}):")
+        click.echo("\n".join(blocks))
+    sys.exit(EXIT_FAILURE if failed else EXIT_PROBLEMS if exit_code and changed else EXIT_OK)
+
+
+def _renamed(old, new) -> dict[str, tuple[str, str]]:
+    """Files only on one side that hold the same plan (by its name, when only one file on each
+    side holds it): a file renamed, to be compared rather than listed as removed and added."""
+    def plans(folder, names):
+        found: dict[str, list[str]] = {}
+        for name in names:
+            try:
+                program = folder.files[name]().program
+            except (OSError, UnicodeDecodeError):
+                continue
+            if program is not None and program.plan is not None:
+                found.setdefault(program.plan.name, []).append(name)
+        return found
+
+    gone = plans(old, old.files.keys() - new.files.keys())
+    came = plans(new, new.files.keys() - old.files.keys())
+    return {came[plan][0]: (gone[plan][0], came[plan][0])
+            for plan in gone.keys() & came.keys() if len(gone[plan]) == 1 and len(came[plan]) == 1}
+
+
+def render_diff(result) -> str:
+    """The change in meaning in words, from its headline on."""
+    if not result.meaning_changed:
+        lines = [f"no change in meaning (fingerprint {result.new_fingerprint[:12]})"]
+    else:
+        lines = [f"meaning changed (fingerprint {result.old_fingerprint[:12]} → {result.new_fingerprint[:12]}):"]
         lines += [f"  {c.describe()}" for c in result.changes]
         if result.affected_pays:
             lines.append(f"pays that may come out different: {', '.join(result.affected_pays)}")
