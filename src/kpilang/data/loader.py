@@ -136,8 +136,9 @@ def load_data(
         raise DataError(fatal)
 
     # DuckDB's own progress bar would print into pipes and CI logs; the CLI shows progress itself.
-    con = duckdb.connect(config={"temp_directory": spill_directory(), "enable_progress_bar": False})
+    con = duckdb.connect(config={"temp_directory": spill_directory()})
     try:
+        con.execute("SET enable_progress_bar = false")
         check_timezone(con, timezone)
         # While loading, a timestamp without an offset is read in the plan's timezone (see
         # values.datetime_to_utc); once loaded, everything is UTC and so is the session.
