@@ -184,17 +184,17 @@ def kpis(draw) -> list[str]:
 @st.composite
 def tables(draw) -> list[str]:
     tokens = ["table", draw(names), *_label(draw)] + (["graduated"] if draw(st.booleans()) else []) + ["{"]
-    edge = st.one_of(numeric_literals, numeric_literals.map(lambda t: "- " + t))
+    edge = st.one_of(numeric_literals.map(lambda t: [t]), numeric_literals.map(lambda t: ["-", t]))
     for _ in range(draw(st.integers(0, 5))):
         kind = draw(st.sampled_from(["below", "range", "from"]))
         if kind == "below":
-            tokens += ["below", draw(edge)]
+            tokens += ["below", *draw(edge)]
         elif kind == "from":
-            tokens += ["from", draw(edge)]
+            tokens += ["from", *draw(edge)]
         else:
-            tokens += [draw(edge), "to", draw(edge)]
-        tokens += [":", draw(edge)]
-    return [*(t for tok in tokens for t in tok.split(" ")), "}"]
+            tokens += [*draw(edge), "to", *draw(edge)]
+        tokens += [":", *draw(edge)]
+    return [*tokens, "}"]
 
 
 @st.composite

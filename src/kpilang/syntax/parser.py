@@ -1,18 +1,26 @@
-"""Text → `Module`: the cached LALR parser, the transformer to typed nodes, comments kept aside.
+"""Text → `Module`: the cached LALR parser that builds typed nodes as it parses, comments kept aside.
 
 The grammar lives in `grammar/kpilang.lark` at the top of the repository and is shipped inside
 the wheel as `kpilang/grammar/kpilang.lark`; `grammar_text()` finds it in either place.
+
+Speed: the builder is Lark's inline transformer (no intermediate parse tree, no second pass), each
+node's span comes from its first and last child (not Lark's `propagate_positions`), nodes are made
+without pydantic's validation (the builder passes the right types, so it would only repeat what
+the grammar guarantees), and the garbage collector rests during the parse.
+`bench/parse_compile.py` measures it.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
+import threading
 from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 
 from kpilang.diagnostics import Diagnostic, Severity, Span
@@ -42,6 +50,8 @@ class _Comments:
 
 
 _comments = _Comments()
+_lock = threading.Lock()
+"""One parse at a time: the comment collector and the builder hold the state of the current parse."""
 
 
 @functools.cache
@@ -50,35 +60,36 @@ def lark_parser() -> Lark:
         grammar_text(),
         parser="lalr",
         lexer="basic",  # keywords stay keywords everywhere: `target weight` is an error, not a name
-        propagate_positions=True,
         maybe_placeholders=True,
+        transformer=_builder,
         lexer_callbacks={"COMMENT": _comments},
     )
 
 
 def parse(text: str, file: str = "<input>") -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse one file. Returns the module (None on a syntax error) and the diagnostics."""
-    parser = lark_parser()
-    _comments.items = []
     if text.startswith("\ufeff"):
         text = text[1:]
-    try:
-        tree = parser.parse(text)
-    except UnexpectedInput as err:
-        return None, [syntax_error(err, text, file, parser)]
-    builder = _AstBuilder(file)
-    items = builder.transform(tree)
-    if builder.diagnostics:
-        return None, builder.diagnostics
-    return ast.Module(file=file, items=items, comments=list(_comments.items)), []
-
-
-def _span(file: str, meta) -> Span:
-    return Span(file=file, line=meta.line, column=meta.column, end_line=meta.end_line, end_column=meta.end_column)
-
-
-def _tok_span(file: str, tok: Token) -> Span:
-    return Span(file=file, line=tok.line, column=tok.column, end_line=tok.end_line, end_column=tok.end_column)
+    with _lock:
+        parser = lark_parser()
+        _comments.items = []
+        _builder.start_file(file)
+        # A parse allocates tens of thousands of nodes that all stay alive and form no cycles; the
+        # cyclic garbage collector would traverse them again and again for nothing (40% of the
+        # time of a 10,000-line plan). It is paused for the parse and restored as it was.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            items = parser.parse(text)
+        except UnexpectedInput as err:
+            return None, [syntax_error(err, text, file, parser)]
+        finally:
+            if collecting:
+                gc.enable()
+            _builder.finish()
+        if _builder.diagnostics:
+            return None, list(_builder.diagnostics)
+        return ast.Module(file=file, items=items, comments=list(_comments.items)), []
 
 
 def unescape(quoted: str) -> str:
@@ -100,159 +111,188 @@ def _number(text: str) -> Decimal:
     return Decimal(text.replace("_", ""))
 
 
-@v_args(meta=True)
-class _AstBuilder(Transformer):
-    """Lark tree → typed nodes. Bad literals (a date that does not exist) become diagnostics."""
+class _AstBuilder:
+    """Lark's inline transformer: each method gets a rule's children (tokens, nodes, lists, None
+    for an absent optional part) and returns the typed node. Bad literals (a date that does not
+    exist) become diagnostics."""
 
-    def __init__(self, file: str) -> None:
-        super().__init__()
-        self.file = file
+    def __init__(self) -> None:
+        self.file = "<input>"
         self.diagnostics: list[Diagnostic] = []
+        self._outer: dict[int, tuple[int, int, int, int]] = {}
+        """Node id → its span with the parentheses around it, for the span of the node around it."""
 
-    def _s(self, meta) -> Span:
-        return _span(self.file, meta)
+    def start_file(self, file: str) -> None:
+        self.file = file
+        self.diagnostics = []
+        self._outer = {}
+
+    def finish(self) -> None:
+        self._outer = {}
+
+    # ---- spans ----
+    def _edges(self, x) -> tuple[int, int, int, int]:
+        if isinstance(x, Token):
+            return x.line, x.column, x.end_line, x.end_column
+        outer = self._outer.get(id(x))
+        if outer is not None:
+            return outer
+        span = x.span
+        return span.line, span.column, span.end_line, span.end_column
+
+    def _s(self, first, last) -> Span:
+        """The span from the start of `first` to the end of `last` (tokens or nodes)."""
+        a, b = self._edges(first), self._edges(last)
+        return _span(file=self.file, line=a[0], column=a[1], end_line=b[2], end_column=b[3])
 
     def _t(self, tok: Token) -> Span:
-        return _tok_span(self.file, tok)
+        return _span(file=self.file, line=tok.line, column=tok.column, end_line=tok.end_line, end_column=tok.end_column)
 
     def _ident(self, tok: Token) -> ast.Ident:
-        return ast.Ident(span=self._t(tok), name=str(tok))
+        return _new_Ident(span=self._t(tok), name=str(tok))
 
-    def _label(self, tok: Token | None) -> str | None:
+    @staticmethod
+    def _label(tok: Token | None) -> str | None:
         return unescape(tok) if tok is not None else None
 
     # ---- top level ----
-    def start(self, meta, items):
-        return list(items)
+    def start(self, c):
+        return list(c)
 
-    def import_decl(self, meta, c):
-        return ast.Import(span=self._s(meta), path=unescape(c[1]))
+    def import_decl(self, c):
+        return _new_Import(span=self._s(c[0], c[1]), path=unescape(c[1]))
 
-    def plan_decl(self, meta, c):
-        _, name, label, *fields = c
-        return ast.Plan(span=self._s(meta), name=self._ident(name), label=self._label(label), fields=fields)
+    def plan_decl(self, c):
+        _, name, label, *fields, _rbrace = c
+        return _new_Plan(span=self._s(c[0], _rbrace), name=self._ident(name), label=self._label(label), fields=fields)
 
-    def plan_field(self, meta, c):
+    def plan_field(self, c):
         name, *values = c
-        return ast.PlanField(span=self._s(meta), name=self._ident(name), values=values)
+        return _new_PlanField(span=self._s(name, values[-1]), name=self._ident(name), values=values)
 
-    def field_name(self, meta, c):
-        return ast.Name(span=self._t(c[0]), name=str(c[0]))
+    def field_name(self, c):
+        return _new_Name(span=self._t(c[0]), name=str(c[0]))
 
-    def metric_decl(self, meta, c):
+    def metric_decl(self, c):
         _, name, label, _eq, expr, *clauses = c
-        return ast.Metric(span=self._s(meta), name=self._ident(name), label=self._label(label), expr=expr, clauses=clauses)
+        return _new_Metric(span=self._s(c[0], clauses[-1] if clauses else expr), name=self._ident(name), label=self._label(label), expr=expr,
+                                          clauses=clauses)
 
-    def kpi_decl(self, meta, c):
+    def kpi_decl(self, c):
         _, name, label, _eq, expr, *clauses = c
-        return ast.Kpi(span=self._s(meta), name=self._ident(name), label=self._label(label), expr=expr, clauses=clauses)
+        return _new_Kpi(span=self._s(c[0], clauses[-1] if clauses else expr), name=self._ident(name), label=self._label(label), expr=expr,
+                                       clauses=clauses)
 
-    def pay_decl(self, meta, c):
+    def pay_decl(self, c):
         _, name, label, _eq, expr, *clauses = c
-        return ast.Pay(span=self._s(meta), name=self._ident(name), label=self._label(label), expr=expr, clauses=clauses)
+        return _new_Pay(span=self._s(c[0], clauses[-1] if clauses else expr), name=self._ident(name), label=self._label(label), expr=expr,
+                                       clauses=clauses)
 
-    def kind_clause(self, meta, c):
-        return ast.Clause(span=self._s(meta), keyword="kind", words=[self._ident(c[1])])
+    def kind_clause(self, c):
+        return _new_Clause(span=self._s(c[0], c[1]), keyword="kind", value=None, words=[self._ident(c[1])])
 
-    def uncontrollable_clause(self, meta, c):
+    def uncontrollable_clause(self, c):
         roles = [self._ident(t) for t in c[1:] if t is not None]
-        return ast.Clause(span=self._s(meta), keyword="uncontrollable", words=roles)
+        return _new_Clause(span=self._s(c[0], c[-1] if c[-1] is not None else c[0]), keyword="uncontrollable", value=None, words=roles)
 
-    def value_clause(self, meta, c):
-        return ast.Clause(span=self._s(meta), keyword=str(c[0]), value=c[1])
+    def value_clause(self, c):
+        return _new_Clause(span=self._s(c[0], c[1]), keyword=str(c[0]), value=c[1], words=[])
 
-    def flag_clause(self, meta, c):
-        return ast.Clause(span=self._s(meta), keyword="lower is better")
+    def flag_clause(self, c):
+        return _new_Clause(span=self._s(c[0], c[-1]), keyword="lower is better", value=None, words=[])
 
-    def table_decl(self, meta, c):
-        _, name, label, graduated, *bands = c
-        return ast.Table(
-            span=self._s(meta), name=self._ident(name), label=self._label(label),
+    def table_decl(self, c):
+        _, name, label, graduated, *bands, _rbrace = c
+        return _new_Table(
+            span=self._s(c[0], _rbrace), name=self._ident(name), label=self._label(label),
             graduated=graduated is not None, bands=bands,
         )
 
-    def band_below(self, meta, c):
-        return ast.Band(span=self._s(meta), kind="below", high=c[1], value=c[2])
+    def band_below(self, c):
+        return _new_Band(span=self._s(c[0], c[2]), kind="below", low=None, high=c[1], value=c[2])
 
-    def band_range(self, meta, c):
-        return ast.Band(span=self._s(meta), kind="range", low=c[0], high=c[1], value=c[2])
+    def band_range(self, c):
+        return _new_Band(span=self._s(c[0], c[2]), kind="range", low=c[0], high=c[1], value=c[2])
 
-    def band_from(self, meta, c):
-        return ast.Band(span=self._s(meta), kind="from", low=c[1], value=c[2])
+    def band_from(self, c):
+        return _new_Band(span=self._s(c[0], c[2]), kind="from", low=c[1], high=None, value=c[2])
 
-    def test_decl(self, meta, c):
-        _, name, *sections = c
-        return ast.Test(span=self._s(meta), name=unescape(name), sections=sections)
+    def test_decl(self, c):
+        _, name, *sections, _rbrace = c
+        return _new_Test(span=self._s(c[0], _rbrace), name=unescape(name), sections=sections)
 
-    def test_section(self, meta, c):
+    def test_section(self, c):
         keyword, *assignments = c
-        return ast.TestSection(span=self._s(meta), keyword=str(keyword), assignments=assignments)
+        return _new_TestSection(span=self._s(keyword, assignments[-1]), keyword=str(keyword), assignments=assignments)
 
-    def assignment(self, meta, c):
-        return ast.Assignment(span=self._s(meta), target=c[0], value=c[2])
+    def assignment(self, c):
+        return _new_Assignment(span=self._s(c[0], c[2]), target=c[0], value=c[2])
 
-    def test_call(self, meta, c):
+    def test_call(self, c):
         name, arg, _rpar = c
-        return ast.Call(span=self._s(meta), func=str(name), func_span=self._t(name), args=[arg])
+        return _new_Call(span=self._s(name, _rpar), func=str(name), func_span=self._t(name), args=[arg], where=None)
 
     # ---- expressions ----
-    def otherwise(self, meta, c):
-        return ast.Otherwise(span=self._s(meta), expr=c[0], fallback=c[1])
+    def otherwise(self, c):
+        return _new_Otherwise(span=self._s(c[0], c[1]), expr=c[0], fallback=c[1])
 
-    def if_then_else(self, meta, c):
-        return ast.If(span=self._s(meta), cond=c[1], then=c[2], else_=c[3])
+    def if_then_else(self, c):
+        return _new_If(span=self._s(c[0], c[3]), cond=c[1], then=c[2], else_=c[3])
 
-    def or_op(self, meta, c):
-        return ast.Logic(span=self._s(meta), op="or", left=c[0], right=c[1])
+    def or_op(self, c):
+        return _new_Logic(span=self._s(c[0], c[1]), op="or", left=c[0], right=c[1])
 
-    def and_op(self, meta, c):
-        return ast.Logic(span=self._s(meta), op="and", left=c[0], right=c[1])
+    def and_op(self, c):
+        return _new_Logic(span=self._s(c[0], c[1]), op="and", left=c[0], right=c[1])
 
-    def not_op(self, meta, c):
-        return ast.Not(span=self._s(meta), operand=c[1])
+    def not_op(self, c):
+        return _new_Not(span=self._s(c[0], c[1]), operand=c[1])
 
-    def compare(self, meta, c):
-        return ast.Compare(span=self._s(meta), op=str(c[1]), left=c[0], right=c[2])
+    def compare(self, c):
+        return _new_Compare(span=self._s(c[0], c[2]), op=str(c[1]), left=c[0], right=c[2])
 
-    def in_list(self, meta, c):
+    def in_list(self, c):
         operand, *items, _rsqb = c
-        return ast.InList(span=self._s(meta), operand=operand, items=[i for i in items if i is not None])
+        return _new_InList(span=self._s(operand, _rsqb), operand=operand, items=[i for i in items if i is not None])
 
-    def binary(self, meta, c):
-        return ast.Binary(span=self._s(meta), op=str(c[1]), left=c[0], right=c[2])
+    def binary(self, c):
+        return _new_Binary(span=self._s(c[0], c[2]), op=str(c[1]), left=c[0], right=c[2])
 
-    def neg(self, meta, c):
-        return ast.Neg(span=self._s(meta), operand=c[1])
+    def neg(self, c):
+        return _new_Neg(span=self._s(c[0], c[1]), operand=c[1])
 
-    def paren(self, meta, c):
+    def paren(self, c):
+        # The node keeps its own span; the node around it spans the parentheses too.
+        self._outer[id(c[1])] = (c[0].line, c[0].column, c[2].end_line, c[2].end_column)
         return c[1]
 
-    def call(self, meta, c):
+    def call(self, c):
         name, args, _where, where, _rpar = c
-        return ast.Call(
-            span=self._s(meta), func=str(name), func_span=self._t(name), args=args or [], where=where,
+        return _new_Call(
+            span=self._s(name, _rpar), func=str(name), func_span=self._t(name), args=args or [], where=where,
         )
 
-    def call_args(self, meta, c):
+    def call_args(self, c):
         return list(c)
 
-    def name(self, meta, c):
-        return ast.Name(span=self._t(c[0]), name=str(c[0]))
+    def name(self, c):
+        return _new_Name(span=self._t(c[0]), name=str(c[0]))
 
-    def dotted(self, meta, c):
-        return ast.Dotted(span=self._s(meta), table=str(c[0]), column=str(c[1]))
+    def dotted(self, c):
+        return _new_Dotted(span=self._s(c[0], c[1]), table=str(c[0]), column=str(c[1]))
 
-    def number(self, meta, c):
-        return ast.Num(span=self._t(c[0]), value=_number(c[0]), text=str(c[0]))
+    def number(self, c):
+        return _new_Num(span=self._t(c[0]), value=_number(c[0]), text=str(c[0]))
 
-    def percent(self, meta, c):
-        return ast.Percent(span=self._t(c[0]), value=_number(c[0][:-1]).scaleb(-2), text=str(c[0]))
+    def percent(self, c):
+        return _new_Percent(span=self._t(c[0]), value=_number(c[0][:-1]).scaleb(-2), text=str(c[0]))
 
-    def duration(self, meta, c):
+    def duration(self, c):
         text = str(c[0])
-        return ast.Duration(span=self._t(c[0]), seconds=int(text[:-1].replace("_", "")) * _DURATION_SECONDS[text[-1]], text=text)
+        seconds = int(text[:-1].replace("_", "")) * _DURATION_SECONDS[text[-1]]
+        return _new_Duration(span=self._t(c[0]), seconds=seconds, text=text)
 
-    def date(self, meta, c):
+    def date(self, c):
         text = str(c[0])
         try:
             value = date.fromisoformat(text)
@@ -263,13 +303,43 @@ class _AstBuilder(Transformer):
                 span=self._t(c[0]), help="write dates as YYYY-MM-DD, for example 2026-07-01",
             ))
             value = date(1, 1, 1)
-        return ast.DateLit(span=self._t(c[0]), value=value)
+        return _new_DateLit(span=self._t(c[0]), value=value)
 
-    def string(self, meta, c):
-        return ast.Str(span=self._t(c[0]), value=unescape(c[0]))
+    def string(self, c):
+        return _new_Str(span=self._t(c[0]), value=unescape(c[0]))
 
-    def true(self, meta, c):
-        return ast.Bool(span=self._t(c[0]), value=True)
+    def true(self, c):
+        return _new_Bool(span=self._t(c[0]), value=True)
 
-    def false(self, meta, c):
-        return ast.Bool(span=self._t(c[0]), value=False)
+    def false(self, c):
+        return _new_Bool(span=self._t(c[0]), value=False)
+
+
+def _fast_constructor(cls):
+    """A constructor of `cls` without validation, as `model_construct` but about three times faster
+    (it skips the per-call field bookkeeping). Safe here because the builder passes each field a
+    value of its declared type; tests check that the nodes equal validated ones."""
+    new = cls.__new__
+    set_attribute = object.__setattr__
+    defaults = {name: f.default for name, f in cls.model_fields.items() if not f.is_required()}
+
+    def make(**values):
+        obj = new(cls)
+        set_attribute(obj, "__dict__", {**defaults, **values})
+        set_attribute(obj, "__pydantic_fields_set__", set(values))
+        set_attribute(obj, "__pydantic_extra__", None)
+        set_attribute(obj, "__pydantic_private__", None)
+        return obj
+
+    return make
+
+
+_span = _fast_constructor(Span)
+for _cls in (ast.Num, ast.Percent, ast.Duration, ast.DateLit, ast.Str, ast.Bool, ast.Name, ast.Dotted, ast.Neg, ast.Not,
+             ast.Binary, ast.Compare, ast.Logic, ast.InList, ast.If, ast.Otherwise, ast.Call, ast.Ident, ast.Import,
+             ast.PlanField, ast.Plan, ast.Clause, ast.Metric, ast.Kpi, ast.Band, ast.Table, ast.Pay, ast.Assignment,
+             ast.TestSection, ast.Test):
+    globals()[f"_new_{_cls.__name__}"] = _fast_constructor(_cls)
+del _cls
+
+_builder = _AstBuilder()
