@@ -29,6 +29,24 @@ def _blocks_after(text: str, command: str) -> list[list[str]]:
     return found
 
 
+def _assert_block_current(page: str, command: str, shown: list[str], printed: list[str]) -> None:
+    """The block shown after `$ COMMAND` in a page equals what the command prints now; with
+    KPILANG_UPDATE_GOLDEN=1 the page is rewritten instead (read the text around it afterwards)."""
+    if os.environ.get("KPILANG_UPDATE_GOLDEN") == "1" and shown != printed:
+        text = (DOCS / page).read_text(encoding="utf-8")
+        old = "\n".join([f"$ {command}", *shown])
+        assert old in text
+        (DOCS / page).write_text(text.replace(old, "\n".join([f"$ {command}", *printed])), encoding="utf-8")
+        return
+    assert shown == printed, (f"`{command}` in docs/{page} is out of date; if the change is right, rerun with "
+                              "KPILANG_UPDATE_GOLDEN=1 and read the tutorial's text around it")
+
+
+def _printed(result) -> list[str]:
+    """What a terminal shows: standard output, then the summary kpilang writes to standard error."""
+    return (result.stdout + result.stderr).rstrip("\n").split("\n")
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_links_resolve(page):
     text = (DOCS / page).read_text(encoding="utf-8")
@@ -94,11 +112,28 @@ def test_statement_shown_is_current(page, lang, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "otdel")
     result = runner.invoke(main, command.split()[1:])
     assert result.exit_code == 0
-    printed = (result.stdout.rstrip("\n") + "\n" + result.stderr.rstrip("\n")).split("\n")
-    if os.environ.get("KPILANG_UPDATE_GOLDEN") == "1" and shown[0] != printed:
-        text = (DOCS / page).read_text(encoding="utf-8")
-        old = "\n".join([f"$ {command}", *shown[0]])
-        (DOCS / page).write_text(text.replace(old, "\n".join([f"$ {command}", *printed])), encoding="utf-8")
-        return
-    assert shown[0] == printed, (f"the statement in docs/{page} is out of date; if the change is right, rerun with "
-                                 "KPILANG_UPDATE_GOLDEN=1 and read the tutorial's text around it")
+    _assert_block_current(page, command, shown[0], _printed(result))
+
+
+ACTIVITY_HEAVY_WEIGHTS = {"revenue_plan": "20%", "new_clients_plan": "10%", "meeting_conversion": "40%",
+                          "lead_generation": "30%"}
+"""The tutorial's day 3: someone proposes to weigh activity more."""
+
+
+@pytest.mark.parametrize("page", TUTORIALS)
+def test_met_without_sales_finding_shown_is_current(page, tmp_path, monkeypatch):
+    shown = [b for b in _blocks_after((DOCS / page).read_text(encoding="utf-8"), "kpilang lint cold_sales.kpi")
+             if len(b) > 1]
+    assert len(shown) == 1
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "cold_sales", str(tmp_path / "otdel")]).exit_code == 0
+    plan = tmp_path / "otdel" / "cold_sales.kpi"
+    text = plan.read_text(encoding="utf-8")
+    for kpi, weight in ACTIVITY_HEAVY_WEIGHTS.items():
+        text, replaced = re.subn(rf"(kpi {kpi} .*?weight )\d+%", rf"\g<1>{weight}", text, count=1, flags=re.S)
+        assert replaced == 1, kpi
+    plan.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "otdel")
+    result = runner.invoke(main, ["lint", "cold_sales.kpi"])
+    assert result.exit_code == 1
+    _assert_block_current(page, "kpilang lint cold_sales.kpi", shown[0], _printed(result))
