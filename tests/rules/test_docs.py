@@ -137,3 +137,18 @@ def test_met_without_sales_finding_shown_is_current(page, tmp_path, monkeypatch)
     result = runner.invoke(main, ["lint", "cold_sales.kpi"])
     assert result.exit_code == 1
     _assert_block_current(page, "kpilang lint cold_sales.kpi", shown[0], _printed(result))
+
+
+@pytest.mark.parametrize("page", TUTORIALS)
+def test_payout_table_shown_is_current(page, tmp_path, monkeypatch):
+    command = "kpilang eval cold_sales.kpi --data data --period 2026-07"
+    shown = [b for b in _blocks_after((DOCS / page).read_text(encoding="utf-8"), command) if "┏" in "".join(b)]
+    assert len(shown) == 1
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "cold_sales", str(tmp_path / "otdel")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "otdel")
+    # The table is drawn for the terminal's width; the tutorial shows it 200 columns wide.
+    result = runner.invoke(main, command.split()[1:], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    _assert_block_current(page, command, [line.rstrip() for line in shown[0]],
+                          [line.rstrip() for line in _printed(result)])
