@@ -74,6 +74,11 @@ def test_paid_without_sales_witness_raises_the_pay(source: str, tmp_path: Path) 
         zero = inputs.model_copy(update={"metrics": {n: Decimal(0) for n in program.metrics}})
         with_witness = engine.evaluate(inputs, trace=False).pays[pay].value
         at_zero = engine.evaluate(zero, trace=False).pays[pay].value
+        if at_zero is None:  # no value at zero: the least activity, each metric at 1 and in turn at 0
+            ones = {n: Decimal(0 if m.kind == "result" else 1) for n, m in program.metrics.items()}
+            tries = [ones] + [{**ones, n: Decimal(0)} for n, m in program.metrics.items() if m.kind != "result"]
+            values = [engine.evaluate(inputs.model_copy(update={"metrics": t}), trace=False).pays[pay].value for t in tries]
+            at_zero = min(v for v in values if v is not None)
         assert with_witness > at_zero
         assert f"from {at_zero} to {with_witness}" in diag.message
 

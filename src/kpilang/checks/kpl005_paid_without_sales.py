@@ -18,6 +18,7 @@ say so with `# kpilang: ignore[KPL005] -- why`.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
+from kpilang.checks.intervals import ZERO
 from kpilang.checks.proofs import proofs, shown
 from kpilang.diagnostics import Severity
 
@@ -29,6 +30,11 @@ def run(ctx: CheckContext):
     analysis = proofs(ctx)
     params = analysis.witness_params()
     baseline = analysis.evaluate({}, params)
+    # where a pay has no value with every metric at zero (a division by calls), compare with the
+    # lowest value it takes at the least activity: every metric at its smallest non-zero value,
+    # and each in turn at zero
+    ones = {n: analysis.smallest_positive(n) for n in analysis.free_metrics()}
+    least = [analysis.evaluate(ones, params)] + [analysis.evaluate({**ones, n: ZERO}, params) for n in ones]
     reported: set[str] = set()
     for name, pay in program.pays.items():
         if not analysis.no_sales[name].varies:
@@ -37,7 +43,10 @@ def run(ctx: CheckContext):
             continue  # the pay it is built from is reported already
         zero = baseline[name]
         if not zero.definite:
-            continue
+            found_values = [v[name] for v in least if v[name].definite]
+            if not found_values:
+                continue
+            zero = min(found_values, key=lambda v: v.lo)
         found = analysis.search(name, lambda x, z=zero.lo: x > z)
         if found is None:
             yield Finding(f"pay `{name}` may move with activity while sales are zero, and no case was found to "

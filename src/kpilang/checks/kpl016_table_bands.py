@@ -61,10 +61,10 @@ def run(ctx: CheckContext):
             arg = analysis.engine.expression(call.args[0], analysis.free, owner)
             if not arg.has_value:
                 continue
-            if arg.lo < first_low:
+            if first_low > -INF and arg.lo < first_low:
                 yield Finding(f"`{name}` has no band below {_edge(first_low)}, but `{owner}` can look up "
                               f"{_edge(arg.lo)}", call.span, help=f"add `below {_edge(first_low)} : …` to `{name}`")
-            if arg.hi >= last_high:
+            if last_high < INF and arg.hi >= last_high:
                 yield Finding(f"`{name}` has no band from {_edge(last_high)} on, but `{owner}` can look up "
                               f"{_edge(arg.hi)}", call.span, help=f"add `from {_edge(last_high)} : …` to `{name}`")
 

@@ -163,6 +163,11 @@ class PlanProofs:
                 current = {**current, n: lower[high]}
         return current
 
+    def smallest_positive(self, metric: str) -> Decimal:
+        """The smallest round value above zero a metric can take (zero if it can take no other)."""
+        positive = [v for v in self._candidates(metric) if v > 0]
+        return min(positive) if positive else ZERO
+
     def _candidates(self, metric: str) -> list[Decimal]:
         r = self.ranges[metric]
         values = [Decimal(v) for v in _CANDIDATES.get(self.program.metrics[metric].unit, _CANDIDATES[Unit.NUMBER])]

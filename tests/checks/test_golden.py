@@ -1,0 +1,30 @@
+"""The rendered lint output of one plan with many faults, in every format, against golden files.
+
+Run with KPILANG_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change, then
+review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kpilang.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).parent / "golden"
+PLAN = "tests/checks/golden/activity_only.kpi"
+
+
+@pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("json", "json"), ("github", "github")])
+def test_lint_output_matches_golden(fmt: str, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["lint", PLAN, "--format", fmt])
+    assert result.exit_code == 1
+    golden = GOLDEN / f"activity_only.{suffix}"
+    if os.environ.get("KPILANG_UPDATE_GOLDEN"):
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == golden.read_text(encoding="utf-8")
