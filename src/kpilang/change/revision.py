@@ -8,6 +8,7 @@ mirrors the repository's layout; diagnostics are then renamed back to `REV:path`
 from __future__ import annotations
 
 import posixpath
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,6 @@ from pydantic import BaseModel
 from kpilang.change.git import show_blob
 from kpilang.compile import Program, compile_file
 from kpilang.diagnostics import Diagnostic, Severity, Span, render_text, sort_key
-from kpilang.syntax import ast
-from kpilang.syntax.parser import parse
 
 
 @dataclass
@@ -96,13 +95,15 @@ def _materialise(repo: Path, rev: str, path: str, dest: Path) -> dict[str, str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         written[current] = text
-        module, _ = parse(text, current)
-        if module is None:
-            continue
-        for item in module.items:
-            if isinstance(item, ast.Import):
-                queue.append(posixpath.normpath(posixpath.join(posixpath.dirname(current), item.path)))
+        for imported in _IMPORT.findall(text):
+            queue.append(posixpath.normpath(posixpath.join(posixpath.dirname(current), imported)))
     return written
+
+
+_IMPORT = re.compile(r'\bimport\s+"([^"\\\n]*)"')
+"""An `import "path"` anywhere in the text. Parsing each version only to find its imports would
+double the cost of walking a history; a match inside a comment or a string only writes a file
+the compiler then ignores, and no real import is missed."""
 
 
 def _renamed(name: str, prefix: str, rev: str) -> str:
