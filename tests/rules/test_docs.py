@@ -29,14 +29,16 @@ def _blocks_after(text: str, command: str) -> list[list[str]]:
     return found
 
 
-def _assert_block_current(page: str, command: str, shown: list[str], printed: list[str]) -> None:
-    """The block shown after `$ COMMAND` in a page equals what the command prints now; with
-    KPILANG_UPDATE_GOLDEN=1 the page is rewritten instead (read the text around it afterwards)."""
+def _assert_block_current(page: str, command: str, shown: list[str], printed: list[str],
+                          elided: tuple[str, ...] = ()) -> None:
+    """The block shown after `$ COMMAND` (and the `elided` marker lines) in a page equals what the
+    command prints now; with KPILANG_UPDATE_GOLDEN=1 the page is rewritten instead (read the text
+    around it afterwards)."""
     if os.environ.get("KPILANG_UPDATE_GOLDEN") == "1" and shown != printed:
         text = (DOCS / page).read_text(encoding="utf-8")
-        old = "\n".join([f"$ {command}", *shown])
+        old = "\n".join([f"$ {command}", *elided, *shown])
         assert old in text
-        (DOCS / page).write_text(text.replace(old, "\n".join([f"$ {command}", *printed])), encoding="utf-8")
+        (DOCS / page).write_text(text.replace(old, "\n".join([f"$ {command}", *elided, *printed])), encoding="utf-8")
         return
     assert shown == printed, (f"`{command}` in docs/{page} is out of date; if the change is right, rerun with "
                               "KPILANG_UPDATE_GOLDEN=1 and read the tutorial's text around it")
@@ -152,3 +154,23 @@ def test_payout_table_shown_is_current(page, tmp_path, monkeypatch):
     assert result.exit_code == 0
     _assert_block_current(page, command, [line.rstrip() for line in shown[0]],
                           [line.rstrip() for line in _printed(result)])
+
+
+@pytest.mark.parametrize("page", TUTORIALS)
+def test_rejected_amount_shown_is_current(page, tmp_path, monkeypatch):
+    command = "kpilang eval cold_sales.kpi --data data --period 2026-07"
+    shown = [b for b in _blocks_after((DOCS / page).read_text(encoding="utf-8"), command) if b and b[0] == "…"]
+    assert len(shown) == 1
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "cold_sales", str(tmp_path / "otdel")]).exit_code == 0
+    deals = tmp_path / "otdel" / "data" / "deals.csv"
+    lines = deals.read_bytes().split(b"\r\n")
+    assert lines[1].startswith(b"d000001,m0001,") and b",67000.00," in lines[1]
+    lines[1] = lines[1].replace(b",67000.00,", b',"67 000,00",')
+    deals.write_bytes(b"\r\n".join(lines))
+    monkeypatch.chdir(tmp_path / "otdel")
+    result = runner.invoke(main, command.split()[1:], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    printed = [line.rstrip() for line in _printed(result)]
+    after_table = printed[max(i for i, line in enumerate(printed) if line.startswith("└")) + 1:]
+    _assert_block_current(page, command, [line.rstrip() for line in shown[0][1:]], after_table, elided=("…",))
