@@ -191,3 +191,11 @@ def test_cli_folders_plan_by_plan(in_repo):
     assert CliRunner().invoke(main, ["diff", "--exit-code", "HEAD:rules", "HEAD:rules"]).exit_code == 0
     mixed = CliRunner().invoke(main, ["diff", "HEAD:rules", PLAN])
     assert mixed.exit_code == 2 and "compare a folder with a folder" in mixed.output
+
+
+def test_errors_at_a_revision_name_the_revision(in_repo, monkeypatch):
+    in_repo.write(PLAN, BASE.replace("target 4", "target four"))
+    in_repo.commit("broken", "2026-06-12T10:00:00+03:00")
+    result = CliRunner().invoke(main, ["diff", f"HEAD:{PLAN}", f"HEAD~1:{PLAN}"])
+    assert result.exit_code == 2
+    assert f"HEAD:{PLAN}:" in result.output and "kpilang-rev-" not in result.output

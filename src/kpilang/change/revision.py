@@ -65,8 +65,7 @@ def compile_at(repo: Path, rev: str, path: str, shown_rev: str | None = None,
         if cache is not None and key in cache:
             return cache[key]
         result = compile_file(root / path)
-        prefix = str(root) + "/"
-        rename = {name: _renamed(name, prefix, shown_rev or rev) for name in result.sources}
+        rename = {name: _renamed(name, root, shown_rev or rev) for name in result.sources}
         sources = {rename[k]: v for k, v in result.sources.items()}
         diagnostics = [_rename_diagnostic(d, rename) for d in result.diagnostics]
         # the program keeps the temporary names: its spans and `sources` agree, which is all that
@@ -106,8 +105,13 @@ double the cost of walking a history; a match inside a comment or a string only 
 the compiler then ignores, and no real import is missed."""
 
 
-def _renamed(name: str, prefix: str, rev: str) -> str:
-    return f"{rev}:{name[len(prefix):]}" if name.startswith(prefix) else name
+def _renamed(name: str, root: Path, rev: str) -> str:
+    """`REV:path` for a file the compiler names below the temporary `root` (absolutely, or
+    relative to the working folder when that holds it)."""
+    try:
+        return f"{rev}:{Path(name).resolve().relative_to(root.resolve()).as_posix()}"
+    except ValueError:
+        return name
 
 
 def _rename_diagnostic(d: Diagnostic, rename: dict[str, str]) -> Diagnostic:
