@@ -174,3 +174,29 @@ def test_rejected_amount_shown_is_current(page, tmp_path, monkeypatch):
     printed = [line.rstrip() for line in _printed(result)]
     after_table = printed[max(i for i, line in enumerate(printed) if line.startswith("└")) + 1:]
     _assert_block_current(page, command, [line.rstrip() for line in shown[0][1:]], after_table, elided=("…",))
+
+
+def _question_test(page: str) -> str:
+    """The test block the tutorial adds on day 5."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```\n(.*?)```", text, flags=re.S) if b.startswith('test "вопрос Анны')]
+    return block
+
+
+@pytest.mark.skipif(not command_exists("test"), reason="`kpilang test` is not built yet")
+@pytest.mark.parametrize("page", TUTORIALS)
+def test_day_five_test_and_fingerprint_are_current(page, tmp_path, monkeypatch):
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "cold_sales", str(tmp_path / "otdel")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "otdel")
+    fingerprint = runner.invoke(main, ["hash", "cold_sales.kpi"])
+    (shown_hash,) = _blocks_after((DOCS / page).read_text(encoding="utf-8"), "kpilang hash cold_sales.kpi")
+    _assert_block_current(page, "kpilang hash cold_sales.kpi", shown_hash, _printed(fingerprint))
+    with open("cold_sales.kpi", "a", encoding="utf-8") as plan:
+        plan.write("\n" + _question_test(page))
+    result = runner.invoke(main, ["test", "cold_sales.kpi"])
+    assert result.exit_code == 0, result.output
+    shown = [b for b in _blocks_after((DOCS / page).read_text(encoding="utf-8"), "kpilang test cold_sales.kpi")
+             if any("вопрос Анны" in line for line in b)]
+    assert len(shown) == 1
+    _assert_block_current(page, "kpilang test cold_sales.kpi", shown[0], _printed(result))
