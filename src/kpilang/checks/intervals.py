@@ -284,9 +284,12 @@ def graduated(table: TableDef, x: Interval, base: Interval | None) -> Interval:
 
 def _graduated_point(table: TableDef, x: Decimal, base: Decimal | None) -> Decimal:
     if x.is_infinite():
-        top = max(table.bands, key=lambda b: INF if b.high is None else b.high)
-        return INF if top.high is None and top.value > 0 else (-INF if top.high is None and top.value < 0 else
-                                                                _graduated_point(table, _finite_top(table, base), base))
+        open_rates = [b.value for b in table.bands if b.high is None and b.value != 0]
+        if open_rates:  # an open top band with a rate: the result grows without bound with x
+            return INF if x > 0 and max(open_rates) > 0 else -INF
+        edges = [e for b in table.bands for e in (b.low, b.high) if e is not None]
+        top = max(edges, default=ZERO) * (base if base is not None else 1)
+        return _graduated_point(table, max(top, ZERO), base)
     total = ZERO
     for band in table.bands:
         low = ZERO if band.low is None else band.low * (base if base is not None else 1)
@@ -295,10 +298,6 @@ def _graduated_point(table: TableDef, x: Decimal, base: Decimal | None) -> Decim
         if part > 0:
             total += band.value * part
     return total
-
-
-def _finite_top(table: TableDef, base: Decimal | None) -> Decimal:
-    return max(b.high for b in table.bands if b.high is not None) * (base if base is not None else 1)
 
 
 # ---- aggregates ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ at most 30% without sales. Mark every metric that measures sales `kind result`.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
-from kpilang.checks.proofs import percent, proofs, shown
+from kpilang.checks.proofs import BIG, percent, proofs, shown
 from kpilang.checks.support import plan_name_span
 from kpilang.compile.program import SCORE
 from kpilang.diagnostics import Note, Severity
@@ -45,8 +45,8 @@ def run(ctx: CheckContext):
     notes = tuple(
         Note(span=k.name_span, message=f"`{k.name}` can reach {percent(analysis.no_sales[k.name].hi)} × {percent(k.weight)} = "
                                        f"{percent(analysis.no_sales[k.name].hi * k.weight)} of the score without sales"
-             if analysis.no_sales[k.name].hi.is_finite() else
-                                       f"`{k.name}` has no cap and can grow without limit without sales")
+             if analysis.no_sales[k.name].hi < BIG else
+                                       f"`{k.name}` can grow without limit without sales")
         for k in program.kpis.values() if analysis.no_sales[k.name].has_value and analysis.no_sales[k.name].hi > 0
     )
     if found is None:

@@ -195,6 +195,10 @@ def shown(witness: dict[str, str], limit: int = 8) -> str:
 
 
 def percent(value: Decimal) -> str:
+    if not value.is_finite():
+        return "∞%"
+    if value.adjusted() >= 9:  # beyond any real attainment: only the size matters
+        return f"{value * 100:.2E}%"
     return _plain((value * 100).quantize(Decimal("0.01")).normalize()) + "%"
 
 
