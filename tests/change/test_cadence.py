@@ -278,6 +278,9 @@ def test_a_plan_broken_at_the_last_commit_cannot_be_judged(repo):
     report = check_cadence(repo.path)
     assert kinds(report) == ["introduced", "does not compile"]
     assert rules(report) == ["does-not-compile"]
+    reason = report.histories[0].entries[-1].reason
+    assert reason.startswith(f"{report.histories[0].entries[-1].commit.short}:{PLAN}:") and "four" in reason
+    assert f"why: {reason}" in run(repo).output
 
 
 def test_a_broken_commit_in_between_is_skipped(repo):

@@ -44,6 +44,7 @@ from kpilang.change.git import (
 )
 from kpilang.change.revision import Compiled, compile_at
 from kpilang.compile import Program
+from kpilang.diagnostics import Severity, sort_key
 
 Kind = Literal["introduced", "new version", "revision", "change to the plan in force", "no change in meaning",
                "does not compile", "removed"]
@@ -84,6 +85,8 @@ class Entry:
     """The plan file is unchanged; a library it imports changed."""
     checked: bool = True
     violations: list[Violation] = field(default_factory=list)
+    reason: str | None = None
+    """Why a version could not be judged (its first compile error)."""
 
     @property
     def override(self) -> str | None:
@@ -208,9 +211,11 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
         if step.status == "D":
             entries.append(Entry(commit, file, "removed", _day(commit, previous), checked=checked))
             continue
-        program = at(commit.sha, file).program
+        version = at(commit.sha, file)
+        program = version.program
         if program is None or program.plan is None:
-            entry = Entry(commit, file, "does not compile", _day(commit, previous), checked=checked)
+            entry = Entry(commit, file, "does not compile", _day(commit, previous), checked=checked,
+                          reason=_why_not(version))
             if index == len(ordered) - 1:
                 entry.violations.append(Violation(
                     "does-not-compile", f"plan file {file} does not compile at commit {commit.short}, so whether "
@@ -326,6 +331,15 @@ def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program,
             f"the version in force since {in_force.effective}",
             f"use `effective {max(next_quarter, _next_quarter_start(in_force.effective))}` or later; {override_hint}"))
     return entry
+
+
+def _why_not(version: Compiled) -> str:
+    errors = sorted((d for d in version.diagnostics if d.severity is Severity.ERROR), key=sort_key)
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+        return f"{first.span}: {first.message}{more}"
+    return "the file has no `plan` block"
 
 
 def _not_quarter_start(effective: date) -> Violation:

@@ -76,6 +76,8 @@ def _text(report) -> str:
             lines.append("  " + _entry_line(entry))
             for change in entry.change_lines:
                 lines.append(f"      {change}")
+            if entry.reason:
+                lines.append(f"      why: {entry.reason}")
             if entry.override and entry.checked:
                 lines.append(f"      override by {entry.commit.author}: {entry.override}")
             for v in entry.violations:
@@ -136,6 +138,7 @@ def _json(report) -> dict:
                 "sha256": e.fingerprint,
                 "changes": [{**asdict(c), "text": c.describe()} for c in e.changes],
                 "checked": e.checked,
+                "reason": e.reason,
                 "override": e.override,
                 "violations": [{"rule": v.rule, "message": v.message, "help": v.help,
                                 "overridden": bool(e.override)} for v in e.violations] if e.checked else [],
