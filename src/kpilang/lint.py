@@ -5,7 +5,7 @@ An ignore comment names the checks it silences and says why:
 
     pay call_bonus = 50 * calls   # kpilang: ignore[KPL019] -- agreed for the launch month
 
-It covers findings that start on its own line or, when it stands alone on its line, on the next
+Checks are named by code or by name (`ignore[unbounded-pay]`). It covers findings that start on its own line or, when it stands alone on its line, on the next
 line. One without a reason still silences but is itself a warning (KPL021); one that silences
 nothing is a warning too (KPL022). Compile errors cannot be ignored: a plan that does not compile
 is never checked.
@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpilang.checks.base import Check, CheckContext, HistoryOutcome, registry
+from kpilang.checks.base import Check, CheckContext, HistoryOutcome, by_name_or_code, registry
 from kpilang.compile import Program, compile_file
 from kpilang.config import LintConfig, config_for
 from kpilang.diagnostics import Diagnostic, Severity, Span, sort_key
@@ -141,13 +141,19 @@ def ignore_comments(text: str, file: str) -> list[IgnoreComment]:
         match = _IGNORE.search(line)
         if match is None or line[:match.start()].count('"') % 2:  # inside a string, not a comment
             continue
-        codes = tuple(c.strip().upper() for c in match["codes"].split(",") if c.strip())
+        codes = tuple(_code(c.strip()) for c in match["codes"].split(",") if c.strip())
         reason = _REASON.match(match["rest"])
         found.append(IgnoreComment(
             span=Span(file=file, line=number, column=match.start() + 1, end_line=number, end_column=len(line) + 1),
             codes=codes, reason=reason["reason"].strip() if reason else None,
             standalone=not line[:match.start()].strip()))
     return found
+
+
+def _code(key: str) -> str:
+    """A check named by code or by name (`KPL019`, `unbounded-pay`), as its code."""
+    check = by_name_or_code(key)
+    return check.code if check is not None else key.upper()
 
 
 def _apply_ignores(found: list[Diagnostic], sources: dict[str, str], files: tuple[str, ...],

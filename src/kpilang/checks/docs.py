@@ -53,7 +53,7 @@ happen, the finding carries a **witness**: concrete metric values (in the messag
 fix honest. When neither a proof nor a witness is found, the check says so instead of guessing.
 
 ## Ignore comments
-`# kpilang: ignore[KPL012] -- the reason` silences the named checks for findings on the same
+`# kpilang: ignore[KPL012] -- the reason` (or `ignore[complex-formula]`) silences the named checks for findings on the same
 line, or on the next line when the comment stands alone. The reason is required (KPL021); an
 ignore that silences nothing is reported (KPL022). Compile errors cannot be ignored.
 

@@ -10,6 +10,9 @@ Every rule over-approximates: the true set of values is always inside the interv
 "hi < 1" is a proof that the true value is below 1. When every input is a single point, every
 rule is exact decimal arithmetic, so the same engine evaluates a witness exactly: a claim that
 something *can* happen is always backed by concrete inputs evaluated this way.
+
+Arithmetic runs at the evaluator's precision (34 significant digits), so a bound is exact up to
+the last of those digits; a claim that rests on that last digit is settled by the witness.
 """
 
 from __future__ import annotations
