@@ -346,3 +346,11 @@ def test_cyrillic_names_and_a_run_from_a_subfolder(repo, monkeypatch):
     report = check_cadence(repo.path / "rules")
     assert [e.path for e in report.histories[0].entries] == [PLAN, "rules/холодные продажи.kpi",
                                                              "rules/холодные продажи.kpi"]
+
+
+def test_several_override_trailers_are_all_shown(repo):
+    repo.write(PLAN, BASE.replace("2% * revenue", "3% * revenue"))
+    repo.commit("Commission 3%\n\nKPI-Override: audit finding 7\nKPI-Override: approved by the CEO",
+                "2026-07-20T10:00:00+03:00")
+    [(_, entry)] = check_cadence(repo.path).overrides
+    assert entry.override == "audit finding 7; approved by the CEO"
