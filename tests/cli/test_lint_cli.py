@@ -215,3 +215,14 @@ def test_a_library_imported_by_two_plans_is_reported_once(tmp_path: Path) -> Non
     found = json.loads(run(str(tmp_path), "--format", "json").stdout)["diagnostics"]
     falling = [d for d in found if d["code"] == "KPL017"]
     assert len(falling) == 1 and falling[0]["file"].endswith("tables.kpi")
+
+
+def test_sarif_with_compile_errors_is_valid(tmp_path: Path) -> None:
+    path = tmp_path / "broken.kpi"
+    path.write_text(HEADER + "kpi k = revnue target 1 weight 100%\n", encoding="utf-8")
+    result = run(str(path), "--format", "sarif")
+    assert result.exit_code == 1
+    log = json.loads(result.stdout)
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    assert log["runs"][0]["results"][0]["level"] == "error"
