@@ -44,6 +44,32 @@ with status 1; warnings are reported but do not fail it.
 |---|---|---|---|
 {rows}
 
+## Running
+```
+kpilang lint PATH... [--format text|json|sarif|github] [--history DATA]
+```
+A directory means every `*.kpi` below it. `text` is for people (the source line, a caret, the
+help); `json` lists every finding with its position and help, and `witness` where a check proves something
+with concrete values; `sarif` is SARIF 2.1.0 for code scanning; `github` prints workflow
+annotations. `--history DATA` also runs KPL010 on the past periods of a data directory. Exit
+status: 0 no errors, 1 errors found, 2 a file, the data or the configuration could not be read.
+
+## The seven criteria, and the rest
+| criterion (domain) | checks |
+|---|---|
+| structure: 2–4 KPIs, 6–8 metrics, weights 100% | KPL001, KPL002, KPL003 |
+| specific | KPL006, KPL007 |
+| measurable | KPL008 |
+| achievable | KPL009, KPL010 |
+| relevant: not met without sales | KPL004, KPL005 |
+| time-bound | KPL011 |
+| transparent | KPL012, KPL013, KPL014 |
+| stable (at most one change a quarter) | `kpilang cadence`, not a lint check |
+| controllable | KPL015 |
+| tables and bounds | KPL016, KPL017, KPL018, KPL019 |
+| no value | KPL020 |
+| ignore comments | KPL021, KPL022 |
+
 ## Proofs and witnesses
 KPL004, KPL005, KPL009, KPL016, KPL019 and KPL020 reason over every possible month of every
 person: each formula is evaluated over ranges of values (interval analysis), which bounds what it
