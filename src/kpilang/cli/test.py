@@ -83,7 +83,8 @@ def _failure_lines(t: PlanTestOutcome) -> list[str]:
         for step in t.trace:
             value = plain(step.value)
             if step.kind == "metric":
-                lines.append(f"  metric {step.subject} = {value}")
+                given = "not given" if "not given" in step.notes else value
+                lines.append(f"  metric {step.subject} = {given}")
                 continue
             lines.append(f"  {step.kind} {step.subject} = {step.formula}")
             if step.substituted and step.substituted not in (step.formula, value):

@@ -86,20 +86,21 @@ class ErrorExplainer:
 
     def _score(self, frame: dict[str, Any]) -> EvalError:
         kpis = [s for s in self.code.subjects if s.kind == "kpi"]
-        formula = " + ".join(f"{percent(self.program.kpis[s.name].weight)} × {s.name}" for s in kpis)
+        formula = " + ".join(f"{percent(k.weight)} × {n}" for n, k in self.program.kpis.items())
         if not kpis:
             span = self.program.plan.span if self.program.plan else _file_start(self.program.file)
             return EvalError(subject=SCORE, message="the plan has no KPIs, so there is no kpi_score",
                              formula="", cause="no_value", help="declare KPIs, or do not use kpi_score",
                              **_position(span))
-        for s in kpis:
-            if frame.get(s.var) is None:
-                definition = self.program.kpis[s.name]
-                return EvalError(
-                    subject=SCORE, message=f"kpi_score has no value: KPI `{s.name}` has none (see its error)",
-                    formula=formula, cause="no_value",
-                    help=f"fix what keeps `{s.name}` from being computed", **_position(definition.name_span),
-                )
+        by_name = {s.name: s for s in kpis}
+        failed = [name for name in self.program.kpis if frame.get(by_name[name].var) is None]
+        if failed:
+            first = self.program.kpis[failed[0]]
+            names = ", ".join(f"`{n}`" for n in failed)
+            message = (f"kpi_score has no value: KPI {names} has none (see its error)" if len(failed) == 1
+                       else f"kpi_score has no value: KPIs {names} have none (see their errors)")
+            return EvalError(subject=SCORE, message=message, formula=formula, cause="no_value",
+                             help="fix what keeps " + names + " from being computed", **_position(first.name_span))
         raise AssertionError("kpi_score failed with every KPI computed")
 
     def _raised(self, subject: Subject, exc: BaseException, frame: dict[str, Any]) -> EvalError:

@@ -159,8 +159,7 @@ def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], li
             targets[key.split(".", 1)[1]] = number
         else:
             metrics[key] = number
-    inputs = PersonInputs(metrics=metrics, salary=salary, targets=targets, managers=managers,
-                          person=f'test "{test.name}"', period="the test")
+    inputs = PersonInputs(metrics=metrics, salary=salary, targets=targets, managers=managers)
     return inputs, keys, problems
 
 
