@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpilang.data import DataError, load_data
 
-from .conftest import only, write
+from .conftest import assert_accounted, only, write
 
 HEADER = "id,manager_id,type,started_at,status\n"
 
@@ -122,3 +124,37 @@ def test_an_empty_file_is_fatal(tmp_path):
 def test_spaces_around_column_names_are_ignored(load):
     data = load({"activities.csv": " id , manager_id,type,started_at\na1,m1,call,2026-07-01\n"})
     assert data.tables["activities"].columns == ["id", "manager_id", "type", "started_at"]
+
+
+def test_a_lone_carriage_return_is_reported_in_words(load):
+    data = load(activities("a1,m1,call,2026-07-01,do\rne\na2,m1,call,2026-07-01,done\n"))
+    problem = only(data.problems, row=2)
+    assert problem.reason == "unreadable row: a carriage return (CR) inside a value that is not quoted"
+    assert data.tables["activities"].rows_used == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet='a1,"\r\n \t-:T\u00a0é', max_size=30), max_size=12))
+def test_any_lines_are_read_or_reported_never_lost(tmp_path_factory, lines):
+    directory = write(tmp_path_factory.mktemp("lines"), {})
+    body = HEADER + "".join(line + "\n" for line in lines)
+    (directory / "activities.csv").write_bytes(body.encode())
+    with load_data(directory, timezone="UTC") as data:
+        assert_accounted(data)
+        info = data.tables["activities"]
+        last_line = body.count("\n")
+        assert all(p.row is None or 2 <= p.row <= last_line for p in data.problems)
+        assert info.rows_rejected == len({p.row for p in data.problems if p.row is not None})
+
+
+def test_quoted_line_breaks_keep_the_fast_reader(load, monkeypatch):
+    # Ten million rows go through DuckDB's parallel reader; only files whose line numbers it
+    # cannot derive (blank lines, malformed rows) fall back to reading line by line.
+    from kpilang.data.readers import csv_file
+
+    def fail(*args):
+        raise AssertionError("the line-by-line reader was used")
+
+    monkeypatch.setattr(csv_file, "_read_line_by_line", fail)
+    data = load(activities('a1,m1,call,2026-07-01,"two\nlines"\na2,m1,call,bad,done\n'))
+    assert [(p.row, p.value) for p in data.problems] == [(4, "bad")]

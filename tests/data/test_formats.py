@@ -281,3 +281,18 @@ def test_an_empty_jsonl_file_is_an_empty_table(tmp_path):
     with load_data(directory, timezone="UTC", needs={"deals": {"amount"}}) as data:
         assert data.tables["deals"].rows_read == 0
         assert data.column_type("deals", "amount") == "money"
+
+
+def test_line_breaks_and_carriage_returns_inside_values_survive(tmp_path):
+    directory = tmp_path / "j"
+    directory.mkdir()
+    write_csv(directory / "managers.csv", *MANAGERS)
+    (directory / "activities.jsonl").write_text(
+        json.dumps({"id": "a1", "manager_id": "m1", "type": "call", "started_at": "2026-07-01",
+                    "note": "one\rtwo\r\nthree\n", "empty": ""}) + "\n",
+        encoding="utf-8",
+    )
+    with load_data(directory, timezone="UTC") as data:
+        assert data.problems == []
+        row = data.connection.execute("SELECT note, empty FROM activities").fetchone()
+        assert row == ("one\rtwo\r\nthree\n", None)

@@ -20,7 +20,8 @@ HEADER = ["id", "manager_id", "created_at", "stage", "amount"]
 
 def deals_csv(amounts: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Quoting every field keeps a carriage return inside a value (csv.writer leaves it bare).
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(HEADER)
     for i, amount in enumerate(amounts):
         writer.writerow([f"d{i}", "m1", "2026-07-01", "won", amount])

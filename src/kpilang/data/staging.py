@@ -47,6 +47,12 @@ def raw_table_name(table: str) -> str:
     return f"{LOAD_SCHEMA}.raw_{table}"
 
 
+def staged_read_options(columns: Sequence[str]) -> str:
+    # A staged file always ends its lines with \n; saying so stops DuckDB from taking a carriage
+    # return inside a quoted value for the line ending.
+    return csv_read_options(columns, header=False) + ", new_line='\\n'"
+
+
 def create_from_numbered_csv(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -61,7 +67,7 @@ def create_from_numbered_csv(
     DuckDB pads them with NULL, which needs its single-threaded CSV scanner.
     """
     names = ["_row"] + [cell(i) for i in range(width)]
-    options = csv_read_options(names, header=False)
+    options = staged_read_options(names)
     if ragged:
         options += ", null_padding=true, parallel=false"
     # DuckDB reads an empty field, quoted or not, as NULL: no cell needs converting.
@@ -81,7 +87,9 @@ class StagingFile:
         handle, name = tempfile.mkstemp(prefix="kpilang-", suffix=".csv")
         self.path = Path(name)
         self._file = os.fdopen(handle, "w", encoding="utf-8", newline="")
-        self._writer = csv.writer(self._file, lineterminator="\n")
+        # Every field quoted: csv.writer leaves a lone carriage return unquoted otherwise, which
+        # DuckDB would read as a line break. A quoted empty field still reads as NULL.
+        self._writer = csv.writer(self._file, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     def write(self, row: int, cells: Iterable[str | None]) -> None:
         self._writer.writerow([row, *cells])

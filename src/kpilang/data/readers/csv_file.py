@@ -164,6 +164,14 @@ def _lines(stream: BinaryIO) -> Iterator[str]:
         yield text.removeprefix("\ufeff") if number == 0 else text
 
 
+def _in_words(error: csv.Error) -> str:
+    """Python's csv messages, minus the advice meant for programmers."""
+    text = str(error)
+    if "new-line character seen in unquoted field" in text:
+        return "a carriage return (CR) inside a value that is not quoted"
+    return text
+
+
 def _read_line_by_line(
     con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, faults: RowFaults
 ) -> str:
@@ -182,7 +190,7 @@ def _read_line_by_line(
                     faults.add(first_line, "runaway_quote",
                                first_line=first_line, last_line=last_line)
                 else:
-                    faults.add(first_line, "csv_syntax", detail=str(error))
+                    faults.add(first_line, "csv_syntax", detail=_in_words(error))
                 continue
             line, last_line = last_line + 1, reader.line_num
             if not record:
