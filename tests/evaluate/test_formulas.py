@@ -444,3 +444,15 @@ def test_manager_columns_in_formulas_and_their_absence():
     empty = engine.evaluate(PersonInputs(metrics={}, salary=D(1), managers={}))
     assert empty.pays["extra"].value is None
     assert empty.error_for("extra").message == "`managers.team` is empty for this person"
+
+
+def test_fast_built_outcomes_with_errors_and_tiers_equal_validated_ones():
+    outcomes = [
+        engine_for(GRADUATED).evaluate(person(revenue="1200000", targets={"revenue": "800000"})),
+        engine_for(GRADUATED).evaluate(person(revenue="-1", targets={"revenue": "800000"})),
+        engine_for(NO_VALUE).evaluate(person(calls="0", meetings="3", revenue="1000")),
+    ]
+    for outcome in outcomes:
+        assert PersonOutcome.model_validate(outcome.model_dump()) == outcome
+        assert PersonOutcome.model_validate_json(outcome.model_dump_json()) == outcome
+    assert outcomes[1].errors and outcomes[2].errors and outcomes[0].table_hits[0].parts

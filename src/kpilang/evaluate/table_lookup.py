@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpilang.compile.program import TableDef
-from kpilang.evaluate.numbers import ZERO, plain
+from kpilang.evaluate.numbers import ZERO, plain, tidy
 from kpilang.evaluate.results import TableHit, TierPart, trusted_builder
 
 _table_hit = trusted_builder(TableHit)
@@ -92,8 +92,10 @@ class GraduatedTable:
 
     def __init__(self, table: TableDef):
         self.name = table.name
+        # Edges without trailing zeros (100% → 1), so that scaled by a base of 800000 they read 800000.
         tiers = sorted(
-            ((index, ZERO if band.low is None else band.low, band.high, band.value) for index, band in enumerate(table.bands)),
+            ((index, ZERO if band.low is None else tidy(band.low), None if band.high is None else tidy(band.high),
+              band.value) for index, band in enumerate(table.bands)),
             key=lambda t: t[1],
         )
         covered_to: Decimal | None = tiers[0][1]
