@@ -48,6 +48,14 @@ def test_number_spelling_does_not_count():
     assert fp(text) == BASE_FP
 
 
+def test_a_duration_is_its_seconds_but_not_a_bare_number():
+    assert fp(BASE.replace("duration >= 1m", "duration >= 60s")) == BASE_FP
+    assert fp(BASE.replace("duration >= 1m", "duration >= 2m")) != BASE_FP
+    # `60` computes as `1m` does, but the fingerprint is recorded in payrolls and statements:
+    # it stays as defined (version 1) rather than follow every equivalence
+    assert fp(BASE.replace("duration >= 1m", "duration >= 60")) != BASE_FP
+
+
 def test_tests_do_not_count():
     text = BASE.replace("expect kpi_score = 30%, bonus = 0, total = 60000",
                         "expect kpi_score = 30%, bonus = 0")
