@@ -151,3 +151,10 @@ def test_moving_a_metric_into_a_library_is_no_change(tmp_path):
     result = compile_file(tmp_path / "plan.kpi")
     assert result.program is not None, [d.message for d in result.diagnostics]
     assert fingerprint(result.program) == BASE_FP
+
+
+def test_the_normative_plan_keeps_its_recorded_fingerprint():
+    """Payrolls and statements record this hash. If it moves, something changed what the
+    fingerprint hashes (a new field in the compiled program, say): decide whether that field is
+    meaning, and if the hash must change, raise FINGERPRINT_VERSION and say so in docs/ci.md."""
+    assert BASE_FP == "7cf721cfc65f6f29ece14d3e3637a5e9f9609413eb9165bbd8f3edc3b4e0834d"
