@@ -69,7 +69,8 @@ def test_a_rejected_data_row_is_shown_to_the_person_it_touches(data_copy):
     assert result.exit_code == 1
     assert "Проблемы в данных" in result.stdout
     assert "deals.csv" in result.stdout
-    assert "Расчёт не выполнен: строка данных сотрудника отклонена" in result.stdout
+    assert "Расчёт не выполнен: отклонена строка данных сотрудника" in result.stdout
+    assert "KPI и выплаты не рассчитаны" in result.stdout
 
 
 def test_usage_errors_exit_2(tmp_path):
