@@ -165,22 +165,20 @@ class PlanCode:
             lines.append(f"    h{index} = managers.get({name!r})")
         self.vars[SCORE] = "score"
         lines.append("    score = None")
-        kpi_figures: list[str] = []
-        pay_figures: list[tuple[str, str]] = []
         quantum = minor_unit(p.plan.currency if p.plan is not None else None)
         for name in p.order:
             if name in p.kpis:
                 lines += self._kpi(p.kpis[name])
-                kpi_figures.append(self.subjects[-1].figures_var)
             elif name in p.pays:
                 lines += self._pay(p.pays[name], quantum)
-                pay_figures.append((name, self.subjects[-1].figures_var))
             elif name == SCORE:
                 # In declaration order, as the plan lists the KPIs (and as the trace shows the sum).
                 by_name = {s.name: s.contribution_var for s in self.subjects if s.kind == "kpi"}
                 lines += self._score([by_name[k] for k in p.kpis])
-        kpis = ", ".join(f"{n!r}: {f}" for n, f in zip((s.name for s in self.subjects if s.kind == "kpi"), kpi_figures))
-        pays = ", ".join(f"{n!r}: {f}" for n, f in pay_figures)
+        # The outcome lists KPIs and pays as the plan declares them, whatever order computed them.
+        figures = {s.name: s.figures_var for s in self.subjects}
+        kpis = ", ".join(f"{n!r}: {figures[n]}" for n in p.kpis)
+        pays = ", ".join(f"{n!r}: {figures[n]}" for n in p.pays)
         lines += self._built("outcome", "PersonOutcome", f"{{'metrics': metrics, 'kpis': {{{kpis}}}, 'kpi_score': score, "
                              f"'pays': {{{pays}}}, 'table_hits': hits, 'errors': errors, 'trace': []}}", "    ")
         lines.append("    return outcome")
