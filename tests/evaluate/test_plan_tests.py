@@ -110,7 +110,9 @@ test "no calls" {
     assert not t.passed
     (e,) = t.expectations
     assert e.actual is None and "kpi_score has no value" in e.problem
-    assert {err.subject for err in t.errors} == {"kpi_score"}
+    # the root cause comes with the figure it stopped
+    assert [err.subject for err in t.errors] == ["meeting_rate", "kpi_score"]
+    assert t.errors[0].message == "division by zero: calls is 0 in meetings / calls"
 
 
 def test_a_text_given_to_a_metric_is_a_problem():

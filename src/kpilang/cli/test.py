@@ -78,6 +78,8 @@ def _failure_lines(t: PlanTestOutcome) -> list[str]:
             lines.append(f"{what}: expected {plain(e.expected)}, but it has no value: {e.problem}  [{where}]")
         else:
             lines.append(f"{what}: expected {plain(e.expected)}, got {plain(e.actual)}  [{where}]")
+    for error in t.errors:
+        lines.append(f"error in {error.subject}: {error.message}  [{error.location()}]")
     if t.trace:
         lines.append("how the figures were computed:")
         for step in t.trace:

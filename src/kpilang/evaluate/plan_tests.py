@@ -57,7 +57,7 @@ class PlanTestOutcome(BaseModel):
     problems: list[str] = []
     """Given values that cannot be used (a metric given a text, …)."""
     errors: list[EvalError] = []
-    """Evaluation errors of the figures the test checks."""
+    """Evaluation errors of the figures the test checks and of what they are computed from."""
     trace: list[Step] = []
     """The steps that produced the figures of the failed expectations."""
 
@@ -126,6 +126,10 @@ def _run_one(program: Program, engine: FormulaEngine, test: TestDef) -> PlanTest
             name=name, kind=kind, expected=tv.value, actual=actual, passed=passed, problem=problem,
             line=tv.span.line, column=tv.span.column,
         ))
+    # The errors of the checked figures and of everything they are computed from, so that a
+    # failure shows its root cause (a division by zero in a KPI), not only "bonus has no value".
+    for subject in list(relevant):
+        relevant |= program.reaches(subject)
     errors = [e for e in outcome.errors if e.subject in relevant]
     passed = not problems and all(e.passed for e in expectations)
     trace = _trace_for(program, outcome, failed_subjects) if not passed else []
