@@ -456,3 +456,14 @@ def test_fast_built_outcomes_with_errors_and_tiers_equal_validated_ones():
         assert PersonOutcome.model_validate(outcome.model_dump()) == outcome
         assert PersonOutcome.model_validate_json(outcome.model_dump_json()) == outcome
     assert outcomes[1].errors and outcomes[2].errors and outcomes[0].table_hits[0].parts
+
+
+def test_evaluate_expression_tells_an_aggregate_min_from_a_min_of_values():
+    result = compile_text(HEADER + '''
+metric spread = max(deals.amount where stage = "won") - min(deals.amount where stage = "won")
+''', "plan.kpi")
+    engine = FormulaEngine(result.program)
+    rows = {"max": D("900"), "min": D("150")}
+    spread = result.program.metrics["spread"].expr
+    assert engine.evaluate_expression(spread, lambda node: rows[node.func]) == D("750")
+    assert engine.evaluate_expression(spread, lambda node: None) is None

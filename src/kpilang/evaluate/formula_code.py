@@ -176,7 +176,7 @@ class FormulaCompiler:
     def _call(self, e: ast.Call) -> Code:
         if self.is_table(e.func):
             return self._guarded([self.compile(a) for a in e.args], lambda names: self.table(e, names))
-        if e.func in ("min", "max"):
+        if e.func in ("min", "max") and len(e.args) >= 2 and e.where is None:  # of values, not of rows
             fn = self.space.constant(min if e.func == "min" else max, key=("builtin", e.func))
             return self._guarded([self.compile(a) for a in e.args], lambda n: f"{fn}({', '.join(n)})")
         if e.func == "round":

@@ -134,7 +134,7 @@ class ReferenceEvaluator:
                     return None, r
                 args.append(v)
             return self.table_call(e, args), None
-        if e.func in ("min", "max"):
+        if e.func in ("min", "max") and len(e.args) >= 2 and e.where is None:  # of values, not of rows
             values = []
             for arg in e.args:
                 v, r = self._eval(arg)
