@@ -180,27 +180,20 @@ def create_project(name: str, directory: str | Path | None = None) -> CreatedPro
     if dest.is_dir() and any(dest.iterdir()):
         raise TemplateError(f"{dest} is not empty; kpilang init never overwrites files",
                             f"choose a new folder (`kpilang init {template.name} {dest.name}_new`) or empty this one")
+    # Everything is read and prepared first, so that a failure leaves no half-made folder.
     root = rules_dir().resolve()
-    written: list[Path] = []
-
-    def write(relative: Path, data: bytes) -> None:
+    slice_ = demo_slice(template.roles, team_scope=template.scope == "team")
+    data, left_out = without_rejected_rows(slice_.files, template.timezone)
+    contents = {Path(template.path.name): template.path.read_bytes()}
+    contents.update({lib.relative_to(root): lib.read_bytes() for lib in template.libraries})
+    contents.update({Path("data") / f"{table}.csv": rows for table, rows in data.items()})
+    contents[Path("README.md")] = _readme(template, slice_.people, left_out).encode("utf-8")
+    for relative, payload in contents.items():
         target = dest / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(relative)
-
-    dest.mkdir(parents=True, exist_ok=True)
-    plan_rel = Path(template.path.name)
-    write(plan_rel, template.path.read_bytes())
-    for lib in template.libraries:
-        write(lib.relative_to(root), lib.read_bytes())
-    slice_ = demo_slice(template.roles, team_scope=template.scope == "team")
-    files, left_out = without_rejected_rows(slice_.files, template.timezone)
-    for table, data in files.items():
-        write(Path("data") / f"{table}.csv", data)
-    write(Path("README.md"), _readme(template, slice_.people, left_out).encode("utf-8"))
-    return CreatedProject(directory=dest, plan=dest / plan_rel, files=tuple(written), people=len(slice_.people),
-                          left_out=left_out)
+        target.write_bytes(payload)
+    return CreatedProject(directory=dest, plan=dest / template.path.name, files=tuple(contents),
+                          people=len(slice_.people), left_out=left_out)
 
 
 @dataclass(frozen=True)
