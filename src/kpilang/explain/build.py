@@ -297,13 +297,25 @@ class StatementBuilder:
         fig = self.fmt.figure
         value, target, raw = fig(f.value, text.kind), fig(f.target, text.kind), fig(f.raw_attainment, "percent")
         key = "kpi_direction_lower" if f.lower_is_better else "kpi_direction"
+        attainment, contribution = fig(f.attainment, "percent"), fig(f.contribution, "percent")
+        t = self.t
+        if f.capped:
+            cap_note = t.f("kpi_capped", cap=text.cap, attainment=attainment)
+        elif f.floored:
+            cap_note = t.kpi_floored
+        elif text.cap is not None:
+            cap_note = t.f("kpi_within_cap", cap=text.cap)
+        else:
+            cap_note = t.kpi_no_cap
         return KpiLine(
             name=name, label=text.label, formula=text.formula, words=text.words,
             numbers=text.numbers.fill(leaves.texts(text.numbers.keys)), value=value, target=target,
             target_words=text.target_words, direction=self.t.f(key, target=target, value=value, result=raw),
-            raw_attainment=raw, attainment=fig(f.attainment, "percent"), cap=text.cap, capped=f.capped,
-            floored=f.floored, weight=text.weight, contribution=fig(f.contribution, "percent"), error=error,
-            bar=self._bar(f),
+            raw_attainment=raw, attainment=attainment, cap=text.cap, capped=f.capped,
+            floored=f.floored, weight=text.weight, contribution=contribution, cap_note=cap_note,
+            contribution_line=t.f("kpi_contribution_line", weight=text.weight, attainment=attainment,
+                                  contribution=contribution),
+            error=error, bar=self._bar(f),
         )
 
     def _bar(self, f: KpiFigures) -> Bar | None:
@@ -374,10 +386,13 @@ class StatementBuilder:
         if hit.high is not None:
             why = f"{why} < {fig(hit.high, edge_kind)}"
         result_kind = "money" if arg_kind == "money" else "number"
-        tiers = [TierLine(band=self._band_text(hit.table, part.low, part.high, amount_kind=arg_kind),
-                          rate=fig(part.rate, "percent"), amount=fig(part.amount, arg_kind),
-                          result=fig(part.result, result_kind))
-                 for part in hit.parts]
+        tiers = []
+        for part in hit.parts:
+            band_text = self._band_text(hit.table, part.low, part.high, amount_kind=arg_kind)
+            rate, amount, result = fig(part.rate, "percent"), fig(part.amount, arg_kind), fig(part.result, result_kind)
+            tiers.append(TierLine(band=band_text, rate=rate, amount=amount, result=result,
+                                  line=self.t.f("table_tier_line", band=band_text, rate=rate, amount=amount,
+                                                result=result)))
         bands, columns = self._bands_for(hit.table, hit.band, with_base)
         chart = None
         if columns:
@@ -387,8 +402,10 @@ class StatementBuilder:
             anchor = "start" if point_x < _LABEL_MARGIN else ("end" if point_x > _HUNDRED - _LABEL_MARGIN else "middle")
             chart = StepChart(columns=columns, point_x=_pct(point_x), point_label=fig(hit.argument, arg_kind),
                               point_anchor=anchor)
+        used_by = self.words.label(hit.subject)
         return TableLine(
-            name=hit.table, label=table.label or hit.table, used_by=self.words.label(hit.subject), call=hit.call,
+            name=hit.table, label=table.label or hit.table, used_by=used_by,
+            used_by_line=self.t.f("table_used_by", subject=used_by), call=hit.call,
             argument=argument, band=bands[hit.band].text if hit.band < len(bands) else
             self._band_text(hit.table, hit.low, hit.high, with_base), why=why,
             value=fig(hit.value, value_kind), result=fig(hit.result, value_kind if not hit.graduated else result_kind),
@@ -404,14 +421,20 @@ class StatementBuilder:
         rounding = None
         if f.unrounded is not None and computed:
             rounding = self.t.f("pay_rounded", unrounded=unrounded, value=value, quantum=self.quantum_text)
+        cap = fig(f.cap, "money") if text.cap_words is not None and computed else None
+        floor = fig(f.floor, "money") if text.floor_words is not None and computed else None
+        cap_line = floor_line = None
+        if cap is not None:
+            cap_line = self.t.f("pay_cap_applied" if f.capped else "pay_cap_not_reached", words=text.cap_words, cap=cap)
+        if floor is not None:
+            floor_line = self.t.f("pay_floor_applied" if f.floored else "pay_floor_not_reached",
+                                  words=text.floor_words, floor=floor)
         return PayLine(
             name=name, label=text.label, formula=text.formula, words=text.words,
             numbers=text.numbers.fill(leaves.texts(text.numbers.keys)), raw=fig(f.raw, "money"),
-            cap=fig(f.cap, "money") if text.cap_words is not None and computed else None,
-            cap_words=text.cap_words, capped=f.capped,
-            floor=fig(f.floor, "money") if text.floor_words is not None and computed else None,
-            floor_words=text.floor_words, floored=f.floored, unrounded=unrounded, value=value, rounding=rounding,
-            error=error,
+            cap=cap, cap_words=text.cap_words, capped=f.capped, floor=floor, floor_words=text.floor_words,
+            floored=f.floored, unrounded=unrounded, value=value, cap_line=cap_line, floor_line=floor_line,
+            rounding=rounding, error=error,
         )
 
     def _what_it_takes(self, found: Reach) -> WhatItTakes:
@@ -426,8 +449,12 @@ class StatementBuilder:
             if self.final_pay is not None and self.final_pay in change.outcome.pays:
                 value = change.outcome.pays[self.final_pay].value
                 final = self.fmt.figure(value, "money") if value is not None else None
-            options.append(Option(metric=self.words.label(change.metric), change=self.fmt.signed(change.delta, kind),
-                                  becomes=self.fmt.figure(change.value, kind), pay=final))
+            metric, delta, becomes = (self.words.label(change.metric), self.fmt.signed(change.delta, kind),
+                                      self.fmt.figure(change.value, kind))
+            line = self.t.f("what_option", metric=metric, change=delta, becomes=becomes)
+            if final is not None and self.final_pay is not None:
+                line += "; " + self.t.f("what_option_pay", pay_label=self.words.label(self.final_pay), pay=final)
+            options.append(Option(metric=metric, change=delta, becomes=becomes, pay=final, line=line))
         next_band = self._band_text(hit.table, found.next_low, _next_high(table, found.next_low), with_base)
         if found.next_value is not None:
             next_band = self.t.f("band_with_value", band=next_band, value=self.fmt.figure(found.next_value, value_kind))

@@ -67,6 +67,10 @@ class KpiLine:
     floored: bool
     weight: str
     contribution: str
+    cap_note: str
+    """Whether the cap applied, in words: `в пределах потолка 150 %`, `выше потолка …: засчитано …`."""
+    contribution_line: str
+    """`50 % × 115,00005 % = 57,500025 %`."""
     error: ErrorLine | None
     bar: Bar | None
 
@@ -77,6 +81,8 @@ class TierLine:
     rate: str
     amount: str
     result: str
+    line: str
+    """`от 0,00 ₽ до 810 000,00 ₽: 3 % × 292 500,00 ₽ = 8 775,00 ₽`."""
 
 
 @dataclass(slots=True)
@@ -118,6 +124,8 @@ class TableLine:
     name: str
     label: str
     used_by: str
+    used_by_line: str
+    """`для расчёта «Премия»`."""
     call: str
     argument: str
     band: str
@@ -147,6 +155,9 @@ class PayLine:
     floored: bool
     unrounded: str
     value: str
+    cap_line: str | None
+    """`не достигнут: 2 × Оклад = 120 000,00 ₽` (None without a cap, or without a figure)."""
+    floor_line: str | None
     rounding: str | None
     """Said when rounding changed the figure."""
     error: ErrorLine | None
@@ -161,6 +172,8 @@ class Option:
     """The metric's new value."""
     pay: str | None
     """What the final pay would then be."""
+    line: str
+    """The option in one sentence, with the final pay."""
 
 
 @dataclass(slots=True)
