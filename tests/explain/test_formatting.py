@@ -36,11 +36,10 @@ def test_the_example_figures():
        st.sampled_from([RU, EN]))
 def test_same_as_babel_for_any_decimal(value, fmt):
     loc = fmt.locale
-    assert fmt.figure(value, "money") == format_currency(value, "RUB", locale=loc, decimal_quantization=False)
-    assert fmt.figure(value, "percent") == format_percent(value if not value.is_zero() else Decimal(0), locale=loc,
-                                                          decimal_quantization=False)
-    assert fmt.figure(value, "number") == format_decimal(value if not value.is_zero() else Decimal(0), locale=loc,
-                                                         decimal_quantization=False)
+    value_or_zero = value if not value.is_zero() else Decimal(0)  # statements show zero unsigned
+    assert fmt.figure(value, "money") == format_currency(value_or_zero, "RUB", locale=loc, decimal_quantization=False)
+    assert fmt.figure(value, "percent") == format_percent(value_or_zero, locale=loc, decimal_quantization=False)
+    assert fmt.figure(value, "number") == format_decimal(value_or_zero, locale=loc, decimal_quantization=False)
 
 
 @settings(max_examples=200, deadline=None)
@@ -51,6 +50,11 @@ def test_no_digit_is_lost(units, scale):
     digits = "".join(c for c in shown if c.isdigit())
     written = format(value.normalize(), "f").replace("-", "").replace(".", "")
     assert digits.lstrip("0") == written.lstrip("0")
+
+
+def test_zero_is_never_negative():
+    assert RU.figure(Decimal("-0.00"), "money") == "0,00\xa0₽"
+    assert EN.figure(Decimal("-0E+2"), "percent") == "0%"
 
 
 def test_one_number_two_spellings_are_not_confused():

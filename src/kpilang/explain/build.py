@@ -2,9 +2,12 @@
 every formula in words and with the numbers put in, every band and rounding said, every error in
 plain words, and what it would take to reach the next band.
 
-The figures come from the evaluator's `PersonOutcome` (KPIs, score, table hits, pays, errors) and
-its trace (the order in which they were computed); the words come from the catalog. Nothing here
-computes a figure of pay: the "what it would take" search re-runs the plan's own formulas.
+The figures come from the evaluator's `PersonOutcome`: the same figures its trace lists step by
+step (KPI value, target, raw and capped attainment, contribution; every table hit with its band
+and tiers; every pay's raw figure, cap, floor, unrounded and rounded value), read as structured
+values rather than as the trace's English notes, so that each can be formatted for the reader's
+language. The words come from the catalog. Nothing here computes a figure of pay: the "what it
+would take" search re-runs the plan's own formulas.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kpilang.compile.program import SALARY, SCORE, Program, Unit
+from kpilang.compile.program import SALARY, SCORE, Program
 from kpilang.evaluate.formulas import FormulaEngine
 from kpilang.evaluate.numbers import minor_unit
 from kpilang.evaluate.results import EvalError, KpiFigures, PayFigures, PersonOutcome, TableHit
@@ -23,8 +26,8 @@ from kpilang.evaluate.run import EvalReport, PersonResult
 from kpilang.explain.catalog import Messages
 from kpilang.explain.formatting import FigureKind, LocaleFormat, unit_kind
 from kpilang.explain.model import (
-    Bar, BandLine, ChartColumn, DataLine, ErrorLine, KpiLine, MetricLine, Option, PayLine, Statement, StepChart, TableLine,
-    TierLine, WhatItTakes,
+    Bar, BandLine, ChartColumn, DataLine, ErrorLine, KpiLine, MetricLine, Option, PayLine, Statement, StepChart,
+    TableLine, TierLine, WhatItTakes,
 )
 from kpilang.explain.reach import Reach, ReachFinder
 from kpilang.explain.wording import FormulaWords, Substitution
@@ -565,4 +568,4 @@ def _pct(value: Decimal) -> str:
     return format(value.quantize(_CHART), "f")
 
 
-__all__ = ["FigureKinds", "StatementBuilder", "file_stem", "Unit"]
+__all__ = ["FigureKinds", "StatementBuilder", "file_stem"]

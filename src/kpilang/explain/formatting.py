@@ -12,12 +12,11 @@ applies the same steps `NumberPattern.apply` takes for a plain (non-scientific, 
 digit) pattern; any other pattern is left to Babel itself. `tests/explain/test_formatting.py`
 checks with Hypothesis that the result is character for character Babel's `format_decimal`,
 `format_percent` and `format_currency` for any decimal, in every language we ship. Results are
-also memoised per (kind, exact text of the number), since a statement repeats many figures.
+also memoised per (kind, value), since a statement repeats many figures.
 """
 
 from __future__ import annotations
 
-import functools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -27,8 +26,7 @@ from babel.numbers import NumberPattern, get_currency_precision, get_currency_sy
 from babel.units import format_unit
 
 from kpilang.compile.program import Unit
-
-LANGUAGES = ("ru", "en")
+from kpilang.explain import LANGUAGES
 
 FigureKind = str
 """How a figure is shown: `count`, `number`, `percent`, `money`, `duration`."""
