@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -19,8 +20,8 @@ from kpilang.diagnostics import Severity, render_text, sort_key
 
 # A table written to a file or a pipe has no terminal to fit; wide enough that names stay whole.
 TABLE_WIDTH_OFF_TERMINAL = 200
-# Fewer people than this finish before a progress bar would be worth drawing.
-PROGRESS_MIN_PEOPLE = 200
+# A run shorter than this finishes before a progress bar would be worth drawing.
+PROGRESS_DELAY_SECONDS = 1.0
 
 
 @click.command("eval")
@@ -118,7 +119,7 @@ def _summary(report, *, show_details: bool) -> None:
     if show_details:
         for person in report.results:
             for err in person.errors:
-                where = f"{err.file}:{err.line}:{err.column}" if err.line else err.file
+                where = f"{err.file}:{err.line}" + (f":{err.column}" if err.column else "") if err.line else err.file
                 click.echo(f"error: {person.manager_id}: {err.subject}: {err.message} ({where})", err=True)
     for problem in report.data_problems:
         click.echo("warning: rejected data: " + _problem_line(problem), err=True)
@@ -138,27 +139,36 @@ def _stderr_console():
 
 
 class _progress:
-    """A progress bar shown only once a run is long enough to need one."""
+    """Progress on a terminal, drawn only once a run has lasted PROGRESS_DELAY_SECONDS: reading
+    the data first (its length unknown), then one step per person."""
 
     def __init__(self, console):
-        self.console = console
-        self.progress = None
-        self.task = None
+        from rich.progress import Progress
+
+        self.progress = Progress(console=console, transient=True)
+        self.task = self.progress.add_task("reading the data", total=None)
+        self._lock = threading.Lock()
+        self._started = False
+        self._finished = False
+        self._timer = threading.Timer(PROGRESS_DELAY_SECONDS, self._start)
+        self._timer.daemon = True
+
+    def _start(self) -> None:
+        with self._lock:
+            if not self._finished:
+                self.progress.start()
+                self._started = True
 
     def __enter__(self):
+        self._timer.start()
         return self
 
     def __call__(self, done: int, total: int) -> None:
-        if total < PROGRESS_MIN_PEOPLE:
-            return
-        if self.progress is None:
-            from rich.progress import Progress
-
-            self.progress = Progress(console=self.console, transient=True)
-            self.progress.start()
-            self.task = self.progress.add_task("computing pay", total=total)
-        self.progress.update(self.task, completed=done)
+        self.progress.update(self.task, description="computing pay", completed=done, total=total)
 
     def __exit__(self, *exc) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+        self._timer.cancel()
+        with self._lock:
+            self._finished = True
+            if self._started:
+                self.progress.stop()
