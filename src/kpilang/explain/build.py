@@ -252,7 +252,7 @@ class StatementBuilder:
             final = outcome.pays.get(self.final_pay) if self.final_pay else None
             if final is not None and final.value is not None:
                 total = self.fmt.figure(final.value, "money")
-            if self.reach is not None and person.inputs is not None and outcome.kpi_score is not None:
+            if self.reach is not None and person.inputs is not None:
                 found = self.reach.find(person.inputs, outcome, person.role)
                 # in the order the statement shows the tables: by the KPI or pay that uses them
                 found.sort(key=lambda r: self._subject_order.get(r.hit.subject, len(self._subject_order)))

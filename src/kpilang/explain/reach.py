@@ -134,7 +134,9 @@ class ReachFinder:
 
         def reaches(k: int) -> tuple[bool, Decimal | None, PersonOutcome]:
             arg, outcome = self._argument(inputs, hit, name, start + k * step)
-            return (arg is not None and arg >= goal and not outcome.errors), arg, outcome
+            # reached, and the figure the table serves is computed (an unrelated error elsewhere,
+            # already the person's, does not hide the way to this band)
+            return (arg is not None and arg >= goal and outcome.error_for(hit.subject) is None), arg, outcome
 
         previous_arg = hit.argument
         low, high = 0, None
