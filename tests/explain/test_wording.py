@@ -76,7 +76,7 @@ def test_formulas_keep_their_grouping(tmp_path):
     assert w.words(p.pays["total"].expr) == \
         "if KPI score ≥ 100% then Salary + Премия, otherwise max(Salary, 1,000)"
     assert w.words(p.kpis["speed"].expr) == "Быстрые ответы (if it has no value: 0)"
-    assert w.words(p.kpis["revenue_plan"].target) == "target “Выручка”"
+    assert w.words(p.kpis["revenue_plan"].target) == "personal target “Выручка”"
 
 
 def test_substitution_fills_numbers_into_the_worded_formula(tmp_path):
