@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from kpilang.evaluate.rowwise import compute_rowwise, rowwise_query
-from kpilang.evaluate.sql import DUCKDB, AggregatePlan, Dialect, build_query, finish_missing
+from kpilang.evaluate.sql import DUCKDB, AggregatePlan, ColumnType, Dialect, build_query, finish_missing
 
 
 @dataclass
@@ -45,6 +45,7 @@ def run_aggregates(
     team: bool,
     tables_present: set[str],
     dialect: Dialect = DUCKDB,
+    column_type: ColumnType | None = None,
 ) -> AggregateValues:
     """Compute every aggregate of `plan` for the period [start, end) (naive UTC)."""
     out = AggregateValues(plan=plan)
@@ -53,7 +54,7 @@ def run_aggregates(
             raise LookupError(f"the data has no table {table}")
         ref, managers = dialect.ident(table), dialect.ident("managers")
         query = build_query(table, aggregates, table_ref=ref, managers_ref=managers, start=start, end=end,
-                            timezone=timezone, team=team, dialect=dialect)
+                            timezone=timezone, team=team, dialect=dialect, column_type=column_type)
         cursor = con.execute(query.sql, query.params)
         names = [d[0] for d in cursor.description]
         counts: dict[Any, int] = {}
@@ -69,7 +70,8 @@ def run_aggregates(
             if not agg.rowwise:
                 continue
             sql, params, columns = rowwise_query(agg, table_ref=ref, managers_ref=managers, start=start, end=end,
-                                                 timezone=timezone, team=team, dialect=dialect)
+                                                 timezone=timezone, team=team, dialect=dialect,
+                                                 column_type=column_type)
             for group, value in compute_rowwise(agg, con.execute(sql, params).fetchall(), columns).items():
                 out.values.setdefault(group, {})[agg.key] = value
     return out

@@ -22,11 +22,11 @@ from kpilang.syntax import ast
 
 
 def rowwise_query(agg: Aggregate, *, table_ref: str, managers_ref: str, start, end, timezone: str,
-                  team: bool, dialect: Dialect) -> tuple[str, dict[str, Any], list[str]]:
+                  team: bool, dialect: Dialect, column_type=None) -> tuple[str, dict[str, Any], list[str]]:
     """SQL selecting the group and every column the row expression reads, for matching rows."""
     d = dialect
     params: dict[str, Any] = {}
-    row = RowSql(agg.table, "t", timezone, d, params)
+    row = RowSql(agg.table, "t", timezone, d, params, column_type)
     columns = sorted({n.column for n in ast.walk(agg.arg) if isinstance(n, ast.Dotted)}
                      | {n.name for n in ast.walk(agg.arg) if isinstance(n, ast.Name)})
     conds = [row.cond(agg.where)] if agg.where is not None else []

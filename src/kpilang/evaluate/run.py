@@ -161,7 +161,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
 
     plan = collect_aggregates(program)
     values = run_aggregates(con, plan, start=start, end=end, timezone=info.timezone, team=team_scope,
-                            tables_present=set(dataset.tables))
+                            tables_present=set(dataset.tables), column_type=getattr(dataset, "column_type", None))
     targets = _targets(con, program, the_period.label, set(dataset.tables))
     touched = _touched_people(touching, people, managers, team_scope)
 

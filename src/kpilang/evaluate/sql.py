@@ -39,6 +39,9 @@ from kpilang.evaluate.numbers import decimal_context
 from kpilang.evaluate.period import local_midnight_utc
 from kpilang.syntax import ast
 
+ColumnType = Callable[[str, str], str]
+"""(table, column) → the loaded column's kind (`DataSet.column_type`); raises KeyError if unknown."""
+
 AGGREGATE_FUNCTIONS = ("count", "sum", "avg", "min", "max", "median", "count_distinct", "share")
 TEAM_COLUMN = "team"
 GROUP_ALIAS = "grp"
@@ -188,12 +191,14 @@ class Query:
 class RowSql:
     """Translates row expressions and conditions over one table into SQL with parameters."""
 
-    def __init__(self, table: str, alias: str, timezone: str, dialect: Dialect, params: dict[str, Any]):
+    def __init__(self, table: str, alias: str, timezone: str, dialect: Dialect, params: dict[str, Any],
+                 column_type: ColumnType | None = None):
         self.table = table
         self.alias = alias
         self.timezone = timezone
         self.d = dialect
         self.params = params
+        self.column_type = column_type
 
     def bind(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -203,12 +208,23 @@ class RowSql:
     def column(self, name: str) -> str:
         return f"{self.alias}.{self.d.ident(name)}"
 
-    def is_datetime(self, e: Any) -> bool:
+    def kind_of(self, e: Any) -> str | None:
+        """The kind of a column (`datetime`, `date`, `money`, …); None for anything else."""
         name = e.column if isinstance(e, ast.Dotted) else e.name if isinstance(e, ast.Name) else None
         if name is None:
-            return False
+            return None
         col = schema.TABLES[self.table].column(name)
-        return col is not None and col.type == schema.DATETIME
+        if col is not None:
+            return col.type
+        if self.column_type is not None:
+            try:
+                return self.column_type(self.table, name)
+            except KeyError:
+                return None
+        return None
+
+    def is_datetime(self, e: Any) -> bool:
+        return self.kind_of(e) == schema.DATETIME
 
     # values
     def value(self, e: Any) -> str:
@@ -244,6 +260,13 @@ class RowSql:
                 return self.cond(e)
         raise ValueError(f"no SQL form for {type(e).__name__} in a row expression")
 
+    def compared(self, e: Any, other: Any) -> str:
+        """One side of a comparison. A date literal stands for midnight in the plan's timezone
+        when compared with a date and time, but for the date itself against a date column."""
+        if isinstance(e, ast.DateLit) and self.kind_of(other) == "date":
+            return self.bind(e.value)
+        return self.value(e)
+
     # conditions (never unknown: an empty cell makes a comparison false)
     def cond(self, e: Any) -> str:
         match e:
@@ -253,7 +276,7 @@ class RowSql:
                 return f"(NOT {self.cond(o)})"
             case ast.Compare(op=op, left=l, right=r):
                 sql_op = "<>" if op == "!=" else op
-                return self.d.false_if_empty(f"{self.value(l)} {sql_op} {self.value(r)}")
+                return self.d.false_if_empty(f"{self.compared(l, r)} {sql_op} {self.compared(r, l)}")
             case ast.InList(operand=o, items=items):
                 left = self.value(o)
                 if not items:
@@ -285,6 +308,7 @@ def build_query(
     timezone: str,
     team: bool,
     dialect: Dialect = DUCKDB,
+    column_type: ColumnType | None = None,
 ) -> Query:
     """One grouped query computing every (non-rowwise) aggregate over `table` for the period.
 
@@ -294,7 +318,7 @@ def build_query(
     """
     d = dialect
     params: dict[str, Any] = {}
-    row = RowSql(table, "t", timezone, d, params)
+    row = RowSql(table, "t", timezone, d, params, column_type)
     select: list[str] = []
     columns: list[str] = []
     finishers: dict[str, Callable[[dict[str, Any]], Decimal | None]] = {}
