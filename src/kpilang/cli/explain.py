@@ -9,6 +9,7 @@ that cannot be used, a template that cannot be read).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,10 @@ import click
 
 from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail
 from kpilang.diagnostics import Severity, render_text, sort_key
+
+# Fewer statements than this are done before a progress bar would be worth drawing (each one
+# searches what it would take to reach the next band, a few dozen formula runs).
+PROGRESS_MIN_PEOPLE = 50
 
 
 @click.command("explain")
@@ -77,7 +82,9 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
         sys.exit(EXIT_FAILURE)
 
     try:
-        statements = build_statements(report, lang=lang, templates=template_dir, managers=managers or None)
+        with _Progress() as progress:
+            statements = build_statements(report, lang=lang, templates=template_dir, managers=managers or None,
+                                          progress=progress)
         rendered = render_statements(statements, report, fmt=fmt, lang=lang, templates=template_dir,
                                      book=out is None)
     except KeyError as err:
@@ -110,3 +117,35 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
         click.echo(f"warning: rejected data: {problem}", err=True)
     click.echo(f"{len(statements)} statement(s) for {report.period.label}, {failed} with errors", err=True)
     sys.exit(EXIT_PROBLEMS if failed or problems else EXIT_OK)
+
+
+class _Progress:
+    """A progress bar on a terminal's stderr for long runs; nothing in pipes or CI."""
+
+    def __init__(self):
+        self.bar = None
+        self.task = None
+        self.console = None
+        if not os.environ.get("CI") and sys.stderr.isatty():
+            from rich.console import Console
+
+            console = Console(stderr=True)
+            self.console = console if console.is_terminal else None
+
+    def __enter__(self):
+        return self if self.console is not None else None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_MIN_PEOPLE:
+            return
+        if self.bar is None:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=self.console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("explaining pay", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()

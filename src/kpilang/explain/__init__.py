@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from decimal import Decimal
+from typing import Callable, Iterable
 
 from typing import TYPE_CHECKING, Any
 
@@ -103,9 +104,11 @@ class Rendered:
 
 
 def build_statements(report, *, lang: str = "ru", templates: Path | None = None,
-                     managers: Iterable[str] | None = None, what_it_takes: bool = True) -> "list[Statement]":
+                     managers: Iterable[str] | None = None, what_it_takes: bool = True,
+                     progress: Callable[[int, int], None] | None = None) -> "list[Statement]":
     """One `Statement` per evaluated person of `report` (an `EvalReport`), or only the `managers`
-    named. Raises `KeyError` naming an id that is not among the report's people."""
+    named. Raises `KeyError` naming an id that is not among the report's people. `progress(done,
+    total)` is called after each statement (the next-band search makes long runs noticeable)."""
     from kpilang.explain.build import StatementBuilder
 
     t = load_messages(lang, templates)
@@ -118,7 +121,12 @@ def build_statements(report, *, lang: str = "ru", templates: Path | None = None,
         if missing:
             raise KeyError(", ".join(missing))
         people = [by_id[m] for m in wanted]
-    return [builder.build(person) for person in people]
+    out = []
+    for person in people:
+        out.append(builder.build(person))
+        if progress is not None:
+            progress(len(out), len(people))
+    return out
 
 
 def render_statements(statements: "list[Statement]", report, *, fmt: str = "text", lang: str = "ru",
@@ -137,9 +145,19 @@ def render_statements(statements: "list[Statement]", report, *, fmt: str = "text
     period = statements[0].period if statements else report.period.label
     plan_label = (plan.label or plan.name) if plan else report.plan
     index = renderer.index(statements, t, plan_label=plan_label, plan_name=report.plan, period=period,
-                           fingerprint=fingerprint)
+                           fingerprint=fingerprint, sum_of_totals=_sum_of_totals(statements, report, lang))
     combined = renderer.book(statements, t, plan_label=plan_label, period=period) if book and fmt == "html" else None
     return Rendered(format=fmt, statements=docs, index=index, index_name=f"index.{ext}", book=combined)
+
+
+def _sum_of_totals(statements, report, lang: str) -> str | None:
+    """The final pays added up over the people whose final pay was computed (exact decimals)."""
+    amounts = [s.total_amount for s in statements if s.total_amount is not None]
+    if not amounts:
+        return None
+    from kpilang.explain.formatting import LocaleFormat
+
+    return LocaleFormat(lang, report.currency).figure(sum(amounts, Decimal(0)), "money")
 
 
 def explain(report, *, lang: str = "ru", fmt: str = "text", templates: Path | None = None,

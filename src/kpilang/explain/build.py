@@ -233,7 +233,7 @@ class StatementBuilder:
         kpis, tables, pays = [], [], []
         reaches: list[WhatItTakes] = []
         top: list[str] = []
-        score = score_numbers = total = None
+        score = score_numbers = total = total_amount = None
         if outcome is not None:
             leaves = _Leaves(self, person, outcome)
             hits: dict[str, list[TableHit]] = {}
@@ -251,7 +251,8 @@ class StatementBuilder:
                                        for n in self.program.kpis if n in outcome.kpis)
             final = outcome.pays.get(self.final_pay) if self.final_pay else None
             if final is not None and final.value is not None:
-                total = self.fmt.figure(final.value, "money")
+                total_amount = final.value
+                total = self.fmt.figure(total_amount, "money")
             if self.reach is not None and person.inputs is not None:
                 found = self.reach.find(person.inputs, outcome, person.role)
                 # in the order the statement shows the tables: by the KPI or pay that uses them
@@ -266,7 +267,7 @@ class StatementBuilder:
             period_code=self.report.period.label, currency=self.report.currency, scope_team=self.plan.scope == "team",
             metrics=metrics, kpis=kpis, score=score, score_words=self._score_words, score_numbers=score_numbers or "",
             score_error=errors_by_subject.get(SCORE), tables=tables, pays=pays, errors=errors,
-            data=self._data_lines(person), what_it_takes=reaches, top_band=top, total=total,
+            data=self._data_lines(person), what_it_takes=reaches, top_band=top, total=total, total_amount=total_amount,
             file_stem=file_stem(person.manager_id),
         )
 

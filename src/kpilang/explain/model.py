@@ -7,6 +7,7 @@ made per run, and nothing changes them after the builder returns.)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 @dataclass(slots=True)
@@ -226,6 +227,8 @@ class Statement:
     """Tables where the person is already in the highest band, by label."""
     total: str | None = None
     """The final pay (the last pay computed), for the index."""
+    total_amount: Decimal | None = None
+    """The same figure as an exact decimal, for the index's sum over everyone."""
     file_stem: str = ""
 
     @property

@@ -78,10 +78,12 @@ class StatementRenderer:
             raise TemplateError(_template_problem(err)) from err
 
     def index(self, statements: list[Statement], t: Messages, *, plan_label: str, plan_name: str, period: str,
-              fingerprint: str) -> str:
+              fingerprint: str, sum_of_totals: str | None = None) -> str:
         try:
             return self._index.render(statements=statements, t=t, plan_label=plan_label, plan_name=plan_name,
-                                      period=period, fingerprint=fingerprint, extension=self.extension)
+                                      period=period, fingerprint=fingerprint, extension=self.extension,
+                                      sum_of_totals=sum_of_totals,
+                                      not_computed=sum(1 for s in statements if s.total is None))
         except Exception as err:
             raise TemplateError(_template_problem(err)) from err
 
