@@ -254,3 +254,20 @@ pay total = salary * kpi_score
     report = kpilang.evaluate(program, data, "2026-07")
     m1 = person(report, "m1")
     assert (m1.metrics["early"], m1.metrics["late"], m1.metrics["on_the_day"]) == (1, 1, 1)
+
+
+def test_a_period_before_the_plan_takes_effect_is_a_usage_error(tmp_path):
+    program, data = make(tmp_path)
+    with pytest.raises(PeriodError) as err:
+        kpilang.evaluate(program, data, "2026-06")
+    assert "takes effect on 2026-07-01" in err.value.message and "2026-07" in err.value.hint
+
+
+def test_data_loaded_for_another_timezone_is_refused(tmp_path):
+    from kpilang.data import load_data
+    from kpilang.evaluate.run import data_needs
+
+    program, data = make(tmp_path)
+    with load_data(data, timezone="UTC", needs=data_needs(program)) as ds:
+        with pytest.raises(ValueError, match="loaded for timezone UTC"):
+            kpilang.evaluate(program, ds, "2026-07")
