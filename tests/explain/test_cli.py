@@ -92,3 +92,17 @@ def test_html_on_stdout_is_one_page():
     assert "break-before: page" in everyone.stdout  # a printed page per person
     one = run("--data", str(DATA), "--format", "html", "--manager", "m3")
     assert one.stdout.count("<main") == 1 and "Вера Смирнова" in one.stdout
+
+
+def test_the_index_adds_up_only_computed_pay(data_copy, tmp_path):
+    targets = data_copy / "targets.csv"
+    targets.write_text("".join(line for line in targets.read_text(encoding="utf-8").splitlines(keepends=True)
+                               if not line.startswith("m4,")), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("--data", str(data_copy), "--out", str(out), "--format", "md", "--lang", "en")
+    assert result.exit_code == 1
+    index = (out / "index.md").read_text(encoding="utf-8")
+    # 155 000.01 + 95 300.00 + 149 000.00: m4's total is not computed and not counted as zero
+    assert "Sum of pay: RUB399,300.01 (3 employee(s))" in index
+    assert "Not computed for 1 employee(s)" in index
+    assert "| [m4](m4.md) | Глеб Кузнецов | not computed | not computed | has errors |" in index
