@@ -93,3 +93,16 @@ def test_forms_other_than_iso_8601_are_rejected(load, text):
     [problem] = data.problems
     assert (problem.row, problem.column, problem.value) == (2, "started_at", text)
     assert problem.reason.startswith("unparsable date")
+
+
+def test_time_zone_support_is_built_into_duckdb():
+    # Conversions use DuckDB's ICU; it must come with the wheel, never from a download.
+    import duckdb
+
+    con = duckdb.connect(config={"autoinstall_known_extensions": False})
+    modes = dict(con.execute(
+        "SELECT extension_name, install_mode FROM duckdb_extensions() "
+        "WHERE extension_name IN ('icu', 'parquet')"
+    ).fetchall())
+    assert modes == {"icu": "STATICALLY_LINKED", "parquet": "STATICALLY_LINKED"}
+    con.close()

@@ -115,10 +115,13 @@ def _read_fast(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: in
     # DuckDB reads an empty field, quoted or not, as NULL, so cells are taken as they come.
     cells = ", ".join(cell(i) for i in range(width))
     # Line breaks quoted inside a record's cells: each one moves the following records down.
-    breaks = " + ".join(
-        f"coalesce(length({cell(i)}) - length(replace({cell(i)}, chr(10), '')), 0)"
+    # They are counted only in the rare records that have one (contains is a cheap byte scan).
+    has_break = " OR ".join(f"contains({cell(i)}, chr(10))" for i in range(width))
+    counted = " + ".join(
+        f"coalesce(strlen({cell(i)}) - strlen(replace({cell(i)}, chr(10), '')), 0)"
         for i in range(width)
     )
+    breaks = f"CASE WHEN {has_break} THEN {counted} ELSE 0 END"
     options = csv_read_options([cell(i) for i in range(width)], header=True)
     try:
         con.execute(
