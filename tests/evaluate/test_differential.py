@@ -147,6 +147,12 @@ def moment() -> st.SearchStrategy[datetime]:
 def worlds(draw) -> World:
     n_metrics = draw(st.integers(min_value=1, max_value=4))
     metrics = [draw(metric_spec(f"m_{i}")) for i in range(n_metrics)]
+    if draw(st.booleans()):
+        # A metric that combines two counts arithmetically: `count(… where A) / count(… where B)`.
+        table = draw(st.sampled_from(["deals", "activities"]))
+        num = MetricSpec("", "count", table, None, draw(condition(table)))
+        den = MetricSpec("", "count", table, None, draw(st.one_of(st.none(), condition(table))))
+        metrics.append(MetricSpec(f"m_{n_metrics}", "ratio", table, (num, den), None))
     n_kpis = draw(st.integers(min_value=1, max_value=3))
     weights = {1: [Decimal(1)], 2: [Decimal("0.6"), Decimal("0.4")], 3: [Decimal("0.5"), Decimal("0.3"), Decimal("0.2")]}[n_kpis]
     kpis = []
@@ -197,6 +203,8 @@ def worlds(draw) -> World:
 
 def _unit(metrics: list[MetricSpec], name: str) -> str:
     m = next(m for m in metrics if m.name == name)
+    if m.func == "ratio":
+        return "number"
     if m.func in ("count", "count_distinct"):
         return "count"
     if m.func == "share":
@@ -251,6 +259,9 @@ def render_plan(w: World) -> str:
         lines.append("  scope team")
     lines.append("}")
     for m in w.metrics:
+        if m.func == "ratio":
+            lines.append(f"metric {m.name} = {render_aggregate(m.value[0])} / {render_aggregate(m.value[1])}")
+            continue
         if m.func in ("count", "share"):
             inner = m.table
         else:
@@ -280,6 +291,12 @@ def render_plan(w: World) -> str:
     else:
         lines.append("pay total = salary + bonus")
     return "\n".join(lines) + "\n"
+
+
+def render_aggregate(m: MetricSpec) -> str:
+    inner = m.table if m.func in ("count", "share") else render_value(m.table, m.value)
+    where = f" where {render_cond(m.where)}" if m.where is not None else ""
+    return f"{m.func}({inner}{where})"
 
 
 def low_text(x: Decimal) -> str:
@@ -358,6 +375,9 @@ def o_holds(row: dict, c: tuple) -> bool:
 
 
 def o_metric(m: MetricSpec, rows: list[dict]) -> Decimal | None:
+    if m.func == "ratio":
+        num, den = o_metric(m.value[0], rows), o_metric(m.value[1], rows)
+        return None if num is None or den is None or den == 0 else num / den
     matching = [r for r in rows if m.where is None or o_holds(r, m.where)]
     if m.func == "count":
         return Decimal(len(matching))
