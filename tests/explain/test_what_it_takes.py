@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kpilang.evaluate.formulas import FormulaEngine
 from kpilang.explain import ReachFinder, build_statements
@@ -35,7 +37,7 @@ def test_each_change_is_the_smallest_that_reaches_the_next_band(normative_report
     for r in found:
         now = r.hit.band
         for change in r.changes:
-            step = reach.step_of(change.metric)
+            step = reach.step_of(change.metric).copy_sign(change.delta)
             at = p.inputs.model_copy(update={"metrics": {**p.inputs.metrics, change.metric: change.value}})
             before = p.inputs.model_copy(update={"metrics": {**p.inputs.metrics, change.metric: change.value - step}})
             assert band_of(engine, at, r.hit.table) > now
@@ -65,3 +67,27 @@ def test_the_statement_words_it(normative_report):
     assert [(o.change, o.becomes) for o in w.options] == [("+RUB320,000.00", "RUB960,000.00"), ("+3", "5")]
     [m3] = build_statements(normative_report, lang="ru", managers=["m3"])
     assert m3.what_it_takes == [] and m3.top_band == ["Мультипликатор KPI"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(calls=st.integers(0, 300), meetings=st.integers(0, 40), new_clients=st.integers(0, 8),
+       kopecks=st.integers(0, 200_000_000), target=st.integers(1, 20))
+def test_any_person_gets_the_smallest_change(normative_report, finder, calls, meetings, new_clients, kopecks, target):
+    reach, engine = finder
+    from kpilang.evaluate.formulas import PersonInputs
+
+    metrics = {"calls": Decimal(calls), "meetings": Decimal(meetings), "deals_won": Decimal(new_clients),
+               "revenue": Decimal(kopecks) / 100, "new_clients": Decimal(new_clients), "leads_in": Decimal(1)}
+    inputs = PersonInputs(metrics=metrics, salary=Decimal(60000), targets={"revenue": Decimal(target * 100_000)},
+                          role="cold")
+    outcome = engine.evaluate(inputs, trace=False)
+    for r in reach.find(inputs, outcome, "cold"):
+        assert "leads_in" not in {c.metric for c in r.changes} | set(r.unreachable)
+        for change in r.changes:
+            # one step less of the change (a change downwards, e.g. fewer calls for a higher
+            # conversion, is one step less when it is one step nearer zero)
+            step = reach.step_of(change.metric).copy_sign(change.delta)
+            at = inputs.model_copy(update={"metrics": {**metrics, change.metric: change.value}})
+            before = inputs.model_copy(update={"metrics": {**metrics, change.metric: change.value - step}})
+            assert band_of(engine, at, r.hit.table) > r.hit.band
+            assert band_of(engine, before, r.hit.table) == r.hit.band
