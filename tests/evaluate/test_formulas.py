@@ -467,3 +467,17 @@ metric spread = max(deals.amount where stage = "won") - min(deals.amount where s
     spread = result.program.metrics["spread"].expr
     assert engine.evaluate_expression(spread, lambda node: rows[node.func]) == D("750")
     assert engine.evaluate_expression(spread, lambda node: None) is None
+
+
+def test_formula_text_over_several_lines_drops_comments_but_not_strings():
+    engine = engine_for('''
+pay base = salary     # the fixed part
+    + 2% * revenue    # and a share of sales
+pay north = if managers.team = "north  #1" then salary else 0
+''')
+    outcome = engine.evaluate(PersonInputs(metrics={"revenue": D(1000)}, salary=D(100), managers={"team": "x"}))
+    steps = {s.subject: s for s in outcome.trace}
+    assert steps["base"].formula == "salary + 2% * revenue"
+    assert steps["base"].substituted == "100 + 2% * 1000"
+    assert steps["north"].formula == 'if managers.team = "north  #1" then salary else 0'
+    assert steps["north"].substituted == 'if "x" = "north  #1" then 100 else 0'

@@ -38,7 +38,7 @@ class SourceText:
         source = self._sources[span.file]
         start = self._offset(span.file, span.line, span.column)
         end = self._offset(span.file, span.end_line, span.end_column)
-        return " ".join(source[start:end].split())
+        return _one_line(source[start:end])
 
     def substituted(self, expr: ast.Expr, replacement: Callable[[ast.Expr], str | None]) -> str:
         """The formula's text with some nodes replaced: `replacement(node)` gives the text to put in
@@ -69,5 +69,44 @@ class SourceText:
             out.append(new)
             cursor = e
         out.append(source[cursor:end])
-        return " ".join("".join(out).split())
+        return _one_line("".join(out))
+
+
+def _one_line(fragment: str) -> str:
+    """A formula written over several lines as one line: comments dropped (outside strings), runs
+    of white space (outside strings) made one space."""
+    out: list[str] = []
+    in_string = in_comment = False
+    pending_space = False
+    i = 0
+    while i < len(fragment):
+        char = fragment[i]
+        if in_comment:
+            if char == "\n":
+                in_comment, pending_space = False, True
+            i += 1
+            continue
+        if in_string:
+            out.append(char)
+            if char == "\\" and i + 1 < len(fragment):
+                out.append(fragment[i + 1])
+                i += 2
+                continue
+            if char == '"':
+                in_string = False
+            i += 1
+            continue
+        if char == "#":
+            in_comment = True
+        elif char.isspace():
+            pending_space = True
+        else:
+            if pending_space and out:
+                out.append(" ")
+            pending_space = False
+            out.append(char)
+            if char == '"':
+                in_string = True
+        i += 1
+    return "".join(out)
 
