@@ -179,7 +179,7 @@ class PlanCode:
         figures = {s.name: s.figures_var for s in self.subjects}
         kpis = ", ".join(f"{n!r}: {figures[n]}" for n in p.kpis)
         pays = ", ".join(f"{n!r}: {figures[n]}" for n in p.pays)
-        lines += self._built("outcome", "PersonOutcome", f"{{'metrics': metrics, 'kpis': {{{kpis}}}, 'kpi_score': score, "
+        lines += self._built("outcome", "PersonOutcome", f"{{'metrics': dict(metrics), 'kpis': {{{kpis}}}, 'kpi_score': score, "
                              f"'pays': {{{pays}}}, 'table_hits': hits, 'errors': errors, 'trace': []}}", "    ")
         lines.append("    return outcome")
         return "\n".join(lines) + "\n"
