@@ -195,3 +195,8 @@ def test_person_with_an_evaluation_error_exits_1(tmp_path):
     assert m4["metrics"]["calls"] == "0"
     assert people["m1"]["errors"] == [] and people["m1"]["pays"]["total"] == "155000.01"
     assert "error: m4" in result.stderr
+
+
+def test_period_before_the_plan_takes_effect_exits_2():
+    result = run(NORMATIVE / "cold_sales.kpi", "--data", NORMATIVE / "data", "--period", "2026-06")
+    assert result.exit_code == 2 and "takes effect on 2026-07-01" in result.stderr and result.stdout == ""

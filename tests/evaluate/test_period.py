@@ -101,3 +101,13 @@ def test_weeks_are_seven_days_from_monday(year, week):
     p = parse_period(f"{year}-W{week:02d}")
     assert p.first_day.isocalendar()[:2] == (year, week)
     assert p.end_day - p.first_day == timedelta(days=7)
+
+
+def test_check_in_force():
+    from kpilang.evaluate.period import check_in_force
+
+    check_in_force(parse_period("2026-07"), "p", date(2026, 7, 1))
+    check_in_force(parse_period("2026-07"), "p", date(2026, 7, 15))  # takes effect during the month
+    with pytest.raises(PeriodError) as err:
+        check_in_force(parse_period("2026-06"), "p", date(2026, 7, 1))
+    assert "takes effect on 2026-07-01, after 2026-06 ends" in err.value.message

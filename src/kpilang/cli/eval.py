@@ -36,7 +36,7 @@ def eval_(plan: str, data: str, period: str, fmt: str, out: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
     from kpilang.compile import compile_file
     from kpilang.data import DataError
-    from kpilang.evaluate.period import PeriodError
+    from kpilang.evaluate.period import PeriodError, check_in_force, period_for_plan
     from kpilang.evaluate.report import render_csv, render_json, render_table
     from kpilang.evaluate.run import evaluate
 
@@ -59,6 +59,11 @@ def eval_(plan: str, data: str, period: str, fmt: str, out: str | None) -> None:
     if not Path(data).is_dir():
         fail(f"no such data directory: {data}",
              "give the directory holding managers.csv (and activities, leads, deals, targets)")
+
+    try:
+        check_in_force(period_for_plan(period, program.plan.period), program.plan.name, program.plan.effective)
+    except PeriodError as err:
+        fail(err.message, err.hint)
 
     console = _stderr_console()
     show_progress = console is not None

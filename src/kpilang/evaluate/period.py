@@ -95,3 +95,15 @@ def period_for_plan(text: str, plan_period: PeriodKind) -> Period:
             f"give a {plan_period}, e.g. --period {_EXAMPLES[plan_period]}",
         )
     return period
+
+
+def check_in_force(period: Period, plan_name: str, effective: date) -> None:
+    """Refuse to pay people by a plan for a period that ends before the plan takes effect.
+
+    `kpilang eval` applies this; `evaluate` itself does not, because the history check of the
+    linter deliberately evaluates a new plan on past periods ("would this target have been met").
+    """
+    if period.end_day <= effective:
+        raise PeriodError(
+            f"plan {plan_name} takes effect on {effective.isoformat()}, after {period.label} ends",
+            "evaluate a period from the plan's `effective` date on, or the plan that was in force then")

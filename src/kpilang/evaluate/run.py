@@ -115,11 +115,6 @@ def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
                           "evaluate a plan file; a library file only provides metrics and tables")
     info = program.plan
     the_period = period_for_plan(period, info.period)
-    if the_period.end_day <= info.effective:
-        raise PeriodError(
-            f"plan {info.name} takes effect on {info.effective.isoformat()}, after {the_period.label} ends",
-            f"evaluate {info.effective.isoformat()[:7] if info.period == 'month' else 'a period'} or later, "
-            "or evaluate the plan that was in force in that period")
     start, end = the_period.bounds_utc(info.timezone)
     if isinstance(data, str | Path):
         from kpilang.data import load_data
