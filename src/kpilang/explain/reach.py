@@ -63,9 +63,12 @@ class ReachFinder:
         # A metric another metric is computed from cannot be changed alone without recomputing the
         # other from data the statement does not have; it is left out rather than half-changed.
         self.feeds = feeds
+        self._reaches: dict[str, set[str]] = {}
 
     def candidates(self, subject: str, role: str | None, inputs: PersonInputs) -> list[str]:
-        reached = self.program.reaches(subject)
+        reached = self._reaches.get(subject)
+        if reached is None:
+            reached = self._reaches[subject] = self.program.reaches(subject)
         out = []
         for name, metric in self.program.metrics.items():
             if name not in reached or name in self.feeds:
