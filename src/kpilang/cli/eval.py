@@ -124,7 +124,7 @@ def _summary(report, *, show_details: bool) -> None:
     if show_details:
         for person in report.results:
             for err in person.errors:
-                where = f"{err.file}:{err.line}" + (f":{err.column}" if err.column else "") if err.line else err.file
+                where = f"{err.file}:{err.line}:{err.column}" if err.line else err.file
                 click.echo(f"error: {person.manager_id}: {err.subject}: {err.message} ({where})", err=True)
     for problem in report.data_problems:
         click.echo("warning: rejected data: " + _problem_line(problem), err=True)

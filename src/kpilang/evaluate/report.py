@@ -152,7 +152,7 @@ def render_table(report: EvalReport, console: Any) -> None:
     console.print(table)
     for person in report.results:
         for err in person.errors:
-            where = f"{err.file}:{err.line}" + (f":{err.column}" if err.column else "") if err.line else err.file
+            where = f"{err.file}:{err.line}:{err.column}" if err.line else err.file
             console.print(f"[red]{escape(person.manager_id)}[/red] {escape(err.subject)}: "
                           f"{escape(err.message)}  ({escape(where)})")
     for s in report.skipped:
