@@ -36,9 +36,9 @@ def run(ctx: CheckContext):
             if not roles:
                 continue
             chain = program.chain(name, metric_name) or [name, metric_name]
-            who = "any role" if not metric.uncontrollable_for else "role " + ", ".join(roles)
+            who = "every role" if not metric.uncontrollable_for else "role " + ", ".join(roles)
             clause = metric.clause_spans.get("uncontrollable", metric.name_span)
-            yield Finding(f"KPI `{name}` depends on `{metric_name}`, which {who} cannot influence: "
+            yield Finding(f"KPI `{name}` depends on `{metric_name}`, which is uncontrollable for {who}: "
                           + " → ".join(chain), kpi.name_span,
                           notes=(Note(span=clause, message=f"`{metric_name}` is declared uncontrollable here"),),
                           help="base the KPI on what the manager controls (calls, meetings, conversion, deal size); "
