@@ -226,3 +226,12 @@ def test_sarif_with_compile_errors_is_valid(tmp_path: Path) -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.validators.validator_for(schema)(schema).validate(log)
     assert log["runs"][0]["results"][0]["level"] == "error"
+
+
+def test_a_file_that_is_not_utf8_is_named_and_the_others_are_linted(tmp_path: Path) -> None:
+    (tmp_path / "a_latin1.kpi").write_bytes('plan p "Продажи" {}\n'.encode("cp1251"))
+    (tmp_path / "b_good.kpi").write_text(NORMATIVE.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run(str(tmp_path), "--format", "json")
+    assert result.exit_code == 2
+    assert "a_latin1.kpi is not UTF-8 text" in result.stderr
+    assert json.loads(result.stdout)["summary"]["errors"] == 0

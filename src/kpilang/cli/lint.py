@@ -37,10 +37,12 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None) -> None:
     readable = []
     for path in files:
         try:
-            path.read_bytes()
+            path.read_bytes().decode("utf-8")
             readable.append(path)
         except OSError as err:
             unreadable.append(f"error: cannot read {path}: {err.strerror or err}")
+        except UnicodeDecodeError as err:
+            unreadable.append(f"error: {path} is not UTF-8 text (byte {err.start + 1}); save it as UTF-8")
     try:
         report = lint_paths(readable, history_for=history_for)
     except ConfigError as err:
@@ -48,9 +50,6 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None) -> None:
         return
     except ValueError as err:  # history data that cannot be used (HistoryError)
         fail(str(err), "give a data directory with the tables the plans read")
-        return
-    except UnicodeDecodeError as err:
-        fail(f"a plan is not UTF-8 text: {err}")
         return
     for message in unreadable:
         click.echo(message, err=True)
