@@ -179,7 +179,7 @@ def create_project(name: str, directory: str | Path | None = None) -> CreatedPro
                             f"{template.name} my_plan`")
     if dest.is_dir() and any(dest.iterdir()):
         raise TemplateError(f"{dest} is not empty; kpilang init never overwrites files",
-                            f"choose a new folder (`kpilang init {template.name} {dest.name}_new`) or empty this one")
+                            f"choose a new folder (`kpilang init {template.name} {dest.resolve().name}_new`) or empty this one")
     # Everything is read and prepared first, so that a failure leaves no half-made folder.
     root = rules_dir().resolve()
     slice_ = demo_slice(template.roles, team_scope=template.scope == "team")
