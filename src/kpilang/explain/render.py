@@ -15,7 +15,6 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
 
 from kpilang.explain.catalog import Messages
 from kpilang.explain.model import Statement
@@ -31,11 +30,6 @@ def md_escape(value: Any) -> str:
     (so raw HTML in a name is shown, not run)."""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _svg_text(value: Any) -> Markup:
-    """A label inside inline SVG: escaped like any HTML text."""
-    return Markup.escape(str(value))
 
 
 class TemplateError(ValueError):
@@ -62,7 +56,6 @@ class StatementRenderer:
             auto_reload=False,
         )
         self.env.filters["md"] = md_escape
-        self.env.filters["svgtext"] = _svg_text
         try:
             self._statement = self.env.get_template(f"statement.{self.extension}.j2")
             self._index = self.env.get_template(f"index.{self.extension}.j2")
