@@ -76,6 +76,8 @@ def test_a_rejected_data_row_is_shown_to_the_person_it_touches(data_copy):
 def test_usage_errors_exit_2(tmp_path):
     unknown = run("--data", str(DATA), "--manager", "nobody")
     assert unknown.exit_code == 2 and "nobody" in unknown.stderr and "m1, m2, m3, m4" in unknown.stderr
+    skipped = run("--data", str(DATA), "--manager", "m5")
+    assert skipped.exit_code == 2 and "m5: role inbound is not in this plan" in skipped.stderr
     assert run("--data", str(tmp_path / "missing")).exit_code == 2
     assert run("--data", str(DATA), "--templates", str(tmp_path / "missing")).exit_code == 2
     bad_period = CliRunner().invoke(main, ["explain", str(PLAN), "--data", str(DATA), "--period", "2026-Q3"])

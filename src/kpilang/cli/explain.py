@@ -89,8 +89,10 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
                                      book=out is None)
     except KeyError as err:
         known = ", ".join(p.manager_id for p in report.results) or "nobody"
-        fail(f"no person with id {err.args[0]} is paid by {report.plan} in {report.period.label}",
-             f"the people in this run are: {known}")
+        skipped = {s.manager_id: s.reason for s in report.skipped}
+        why = "; ".join(f"{m}: {skipped[m]}" for m in err.args[0].split(", ") if m in skipped)
+        fail(f"no person with id {err.args[0]} is paid by {report.plan} in {report.period.label}"
+             + (f" ({why})" if why else ""), f"the people in this run are: {known}")
     except (TemplateError, MessageError) as err:
         fail(f"cannot use the templates: {err}", "fix the template named above, or run without --templates")
 
