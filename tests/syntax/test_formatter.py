@@ -245,3 +245,8 @@ def test_fmt_reports_a_file_that_does_not_parse_and_exits_2(plans):
 
 def test_fmt_of_a_missing_path_exits_2(tmp_path):
     assert CliRunner().invoke(main, ["fmt", str(tmp_path / "nope.kpi")]).exit_code == 2
+
+
+def test_windows_line_ends_and_a_byte_order_mark_become_the_canonical_text():
+    text = (ROOT / "examples/cold_sales/cold_sales.kpi").read_text(encoding="utf-8")
+    assert fmt("\ufeff" + text.replace("\n", "\r\n")) == text
