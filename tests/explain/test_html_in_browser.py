@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,16 @@ def test_statement_renders_in_chromium(normative_report, tmp_path, lang, figures
     for figure in figures:
         assert figure in text, figure
     assert "@media print" in dom
+
+
+def test_missing_chromium_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    here = sys.modules[__name__]
+
+    monkeypatch.setattr(here, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(here.shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true but chromium is not installed"):
+        here.chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
+        here.chromium()
