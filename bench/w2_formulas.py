@@ -183,13 +183,13 @@ def main() -> None:
         return engine.evaluate(p, trace=False)
 
     # The three must agree before their speed means anything.
-    for p in crowd[:20_000]:
+    for index, p in enumerate(crowd[:20_000]):
         ours, hand = engine_run(p), hand_written(p)
         assert ours.errors == [], ours.errors
         assert ours.kpi_score == hand["kpi_score"]
         for name in ("bonus", "commission", "total"):
             assert ours.pays[name].value == hand["pays"][name]["value"], (name, p)
-        if rules is not None and p in sample[:2000]:
+        if rules is not None and index < min(len(sample), 2000):
             theirs = rules(p)
             # rule-engine computes in its own 28-digit context: the score may differ in the last digits
             assert abs(theirs["kpi_score"] - hand["kpi_score"]) < Decimal("1e-24")
