@@ -59,12 +59,16 @@ class StepTable:
     def __init__(self, table: TableDef):
         self.name = table.name
         self.bands = tuple((b.low, b.high, b.value) for b in table.bands)
+        self._indexed = tuple((index, low, high, value) for index, (low, high, value) in enumerate(self.bands))
 
     def band_of(self, argument: Decimal) -> int:
-        for index, (low, high, _value) in enumerate(self.bands):
+        for index, low, high, _value in self._indexed:
             if (low is None or low <= argument) and (high is None or argument < high):
                 return index
-        raise LookupFailed(
+        raise self._no_band(argument)
+
+    def _no_band(self, argument: Decimal) -> LookupFailed:
+        return LookupFailed(
             "no_band",
             f"{plain(argument)} falls in no band of table `{self.name}` "
             f"(its bands: {', '.join(band_text(lo, hi) for lo, hi, _ in self.bands)})",
@@ -76,11 +80,14 @@ class StepTable:
         return self.bands[self.band_of(argument)][2]
 
     def hit(self, argument: Decimal, subject: str, call: str) -> tuple[Decimal, TableHit]:
-        index = self.band_of(argument)
-        low, high, value = self.bands[index]
-        return value, _table_hit({"table": self.name, "subject": subject, "call": call, "argument": argument,
-                                  "base": None, "graduated": False, "band": index, "low": low, "high": high,
-                                  "value": value, "result": value, "parts": []})
+        # The band search is written out here rather than calling band_of: this runs once per
+        # person for every look-up.
+        for index, low, high, value in self._indexed:
+            if (low is None or low <= argument) and (high is None or argument < high):
+                return value, _table_hit({"table": self.name, "subject": subject, "call": call, "argument": argument,
+                                          "base": None, "graduated": False, "band": index, "low": low, "high": high,
+                                          "value": value, "result": value, "parts": []})
+        raise self._no_band(argument)
 
 
 class GraduatedTable:
