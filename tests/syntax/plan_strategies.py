@@ -257,3 +257,104 @@ def plan_texts(draw) -> tuple[str, list[str]]:
     if header:
         body = header[0] + "\n" + ("\n" if draw(st.booleans()) else "") + body
     return body, header + comments
+
+
+# ---- plans that also compile ---------------------------------------------------------------------
+
+_CONDITIONS = {
+    "activities": ['type = "call"', 'type in ["call", "meeting"]', 'status != "done"', "duration >= 1m",
+                   'not (status = "failed")'],
+    "leads": ['source = "ads"', 'status in ["qualified", "converted"]', "first_response_at <= created_at",
+              'not source = "site"'],
+    "deals": ['stage = "won"', "is_new_client", "not is_new_client", 'stage in ["won", "lost"]', "amount > 1_000"],
+}
+_COLUMNS = {"activities": ["duration"], "leads": ["first_response_at - leads.created_at"], "deals": ["amount"]}
+
+
+@st.composite
+def _condition(draw, table: str) -> str:
+    parts = draw(st.lists(st.sampled_from(_CONDITIONS[table]), min_size=1, max_size=3))
+    text = parts[0]
+    for part in parts[1:]:
+        op = draw(st.sampled_from(["and", "or"]))
+        text = f"({text}) {op} {part}" if draw(st.booleans()) else f"{text} {op} {part}"
+    return text
+
+
+@st.composite
+def compiling_plans(draw) -> tuple[str, list[str]]:
+    """A plan that compiles: every aggregate, where conditions, KPIs with every clause, step and
+    graduated tables, pays with cap and floor, a test; laid out with random white space and
+    comments. Returns the text and its comments."""
+    metric_names = draw(st.lists(names, min_size=2, max_size=5, unique=True))
+    used: set[str] = set(metric_names)
+
+    def fresh() -> str:
+        name = draw(names.filter(lambda n: n not in used and n not in ("salary", "kpi_score", "targets", "managers",
+                                                                         "activities", "leads", "deals")))
+        used.add(name)
+        return name
+
+    tokens = ["plan", draw(names), *_label(draw), "{", "role", "cold", ",", "inbound", "period",
+              draw(st.sampled_from(["week", "month", "quarter"])), "effective", draw(dates.filter(lambda d: d >= "1900")),
+              "timezone", '"Europe/Moscow"', "currency", draw(st.sampled_from(["RUB", "EUR", "KZT"])),
+              "strategy", draw(st.sampled_from(["growth", "retention", "scaling", "service"])),
+              "goal", draw(strings)]
+    tokens += (["scope", "team"] if draw(st.booleans()) else []) + ["}"]
+    units: dict[str, str] = {}
+    for name in metric_names:
+        table = draw(st.sampled_from(["activities", "leads", "deals"]))
+        func = draw(st.sampled_from(AGGREGATES))
+        where = draw(_condition(table))
+        if func in ("count", "share"):
+            body, units[name] = f"{func}({table} where {where})", "count" if func == "count" else "number"
+        elif func == "count_distinct":
+            body, units[name] = f"count_distinct({table}.id where {where})", "count"
+        else:
+            column = draw(st.sampled_from(_COLUMNS[table]))
+            body = f"{func}({table}.{column}" + (f" where {where})" if draw(st.booleans()) else ")")
+            units[name] = "money" if column == "amount" else "duration"
+        tokens += ["metric", name, *_label(draw), "=", body]
+        tokens += ["kind", draw(st.sampled_from(["result", "activity", "quality"]))] if draw(st.booleans()) else []
+        if draw(st.integers(0, 3)) == 0:
+            tokens += ["uncontrollable", "for", "inbound"] if draw(st.booleans()) else ["uncontrollable"]
+    kpi_names = []
+    for name in metric_names[: draw(st.integers(1, len(metric_names)))]:
+        kpi = fresh()
+        kpi_names.append(kpi)
+        target = {"count": draw(st.sampled_from(["10", "4", "targets.calls"])), "number": "80%",
+                  "money": draw(st.sampled_from(["1_000_000", "targets.revenue"])), "duration": "15m"}[units[name]]
+        value = f"{name} otherwise 0" if units[name] in ("count", "number") and draw(st.booleans()) else name
+        tokens += ["kpi", kpi, *_label(draw), "=", value, "target", target, "weight", f"{draw(st.integers(1, 100))}%"]
+        if draw(st.booleans()):
+            tokens += ["cap", f"{draw(st.integers(100, 200))}%"]
+        if units[name] == "duration" and draw(st.booleans()):
+            tokens += ["lower", "is", "better"]
+    step, graduated = fresh(), fresh()
+    tokens += ["table", step, *_label(draw), "{", "below", "70%", ":", "0", "70%", "to", "100%", ":", "1",
+               "from", "100%", ":", "1.2", "}"]
+    tokens += ["table", graduated, "graduated", "{", "below", "100%", ":", "3%", "from", "100%", ":", "5%", "}"]
+    money_metrics = [n for n in metric_names if units[n] == "money"]
+    base = fresh()
+    tokens += ["pay", base, "=", f"salary * {step}(kpi_score)", "cap", "2 * salary", "floor", "0"]
+    pays = [base]
+    if money_metrics:
+        commission = fresh()
+        tokens += ["pay", commission, *_label(draw), "=", f"{graduated}({money_metrics[0]}, targets.revenue)"]
+        pays.append(commission)
+    if kpi_names:
+        extra = fresh()
+        tokens += ["pay", extra, "=", f"if {kpi_names[0]} >= 100% and kpi_score > 0.5 then round(salary * 10%, 2) else 0"]
+        pays.append(extra)
+    total = fresh()
+    tokens += ["pay", total, "=", " + ".join(pays)]
+    given = [f"{n} = {dict(count='3', number='50%', money='500_000', duration='10m')[units[n]]}" for n in metric_names]
+    tokens += ["test", draw(strings), "{", "given", ", ".join(["salary = 60000", "targets.revenue = 1_000_000",
+                                                             "targets.calls = 10", *given]),
+               "expect", f"{base} = 0"]
+    tokens += ["}"]
+    # Split the formula strings into tokens so that comments and white space can go between them.
+    split: list[str] = []
+    for tok in tokens:
+        split += tok.split(" ") if not tok.startswith('"') else [tok]
+    return draw(layouts(split))
