@@ -250,8 +250,9 @@ class _Printer:
         self.out: list[str] = []
 
     def comments_before(self, unit: _Unit, indent: str, top_level: bool = False) -> list[ast.Comment]:
-        """Print `unit`'s own-line comments; returns the trailing comment(s) that did not fit at
-        the end of the line (a line holds one): all but the last go before it as well."""
+        """Print the comments that go on lines of their own before `unit`: its leading comments
+        and, since a line ends with at most one comment, all its trailing comments but the last.
+        Returns that last trailing comment (or nothing) for the caller to put at the line's end."""
         extra = unit.trailing[:-1]
         for c in unit.leading:
             self.out.append(indent + c.text)
