@@ -250,3 +250,9 @@ def test_fmt_of_a_missing_path_exits_2(tmp_path):
 def test_windows_line_ends_and_a_byte_order_mark_become_the_canonical_text():
     text = (ROOT / "examples/cold_sales/cold_sales.kpi").read_text(encoding="utf-8")
     assert fmt("\ufeff" + text.replace("\n", "\r\n")) == text
+
+
+def test_fmt_diff_marks_a_last_line_without_newline(tmp_path):
+    (tmp_path / "p.kpi").write_text("pay p = 1", encoding="utf-8")
+    result = CliRunner().invoke(main, ["fmt", "--diff", str(tmp_path / "p.kpi")])
+    assert "-pay p = 1\n\\ No newline at end of file\n+pay p =\n+    1\n" in result.stdout

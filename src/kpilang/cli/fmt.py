@@ -51,10 +51,7 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
             continue
         changed.append(name)
         if show_diff:
-            click.echo("".join(difflib.unified_diff(
-                original.splitlines(keepends=True), formatted.splitlines(keepends=True),
-                fromfile=f"{name} (now)", tofile=f"{name} (formatted)",
-            )), nl=False)
+            click.echo(_unified_diff(original, formatted, name), nl=False)
         if check:
             click.echo(f"would reformat {name}")
         elif not show_diff:
@@ -66,6 +63,13 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     if failed:
         sys.exit(EXIT_FAILURE)
     sys.exit(EXIT_PROBLEMS if check and changed else EXIT_OK)
+
+
+def _unified_diff(original: str, formatted: str, name: str) -> str:
+    lines = difflib.unified_diff(original.splitlines(keepends=True), formatted.splitlines(keepends=True),
+                                 fromfile=f"{name} (now)", tofile=f"{name} (formatted)")
+    # As `diff` does, mark a last line without a newline instead of running it into the next one.
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def _write(path: Path, text: str) -> None:
