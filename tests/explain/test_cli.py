@@ -108,3 +108,22 @@ def test_the_index_adds_up_only_computed_pay(data_copy, tmp_path):
     assert "Sum of pay: RUB399,300.01 (3 employee(s))" in index
     assert "Not computed for 1 employee(s)" in index
     assert "| [m4](m4.md) | Глеб Кузнецов | not computed | not computed | has errors |" in index
+
+
+def test_weekly_and_quarterly_periods_in_words(tmp_path, data_copy):
+    plan = tmp_path / "weekly.kpi"
+    plan.write_text(PLAN.read_text(encoding="utf-8").replace("period    month", "period    week"), encoding="utf-8")
+    targets = data_copy / "targets.csv"
+    targets.write_text(targets.read_text(encoding="utf-8").replace("2026-07,", "2026-W28,"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(plan), "--data", str(data_copy), "--period", "2026-W28",
+                                       "--manager", "m1", "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    assert "Period: week 28: Jul 6\u2009–\u200912, 2026 (2026-W28)" in result.stdout
+    quarterly = tmp_path / "quarterly.kpi"
+    quarterly.write_text(PLAN.read_text(encoding="utf-8").replace("period    month", "period    quarter"),
+                         encoding="utf-8")
+    targets.write_text(targets.read_text(encoding="utf-8").replace("2026-W28,", "2026-Q3,"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(quarterly), "--data", str(data_copy), "--period", "2026-Q3",
+                                       "--manager", "m1"])
+    assert result.exit_code == 0, result.stderr
+    assert "Период: 3-й квартал 2026\u202fг. (2026-Q3)" in result.stdout
