@@ -200,3 +200,17 @@ def test_person_with_an_evaluation_error_exits_1(tmp_path):
 def test_period_before_the_plan_takes_effect_exits_2():
     result = run(NORMATIVE / "cold_sales.kpi", "--data", NORMATIVE / "data", "--period", "2026-06")
     assert result.exit_code == 2 and "takes effect on 2026-07-01" in result.stderr and result.stdout == ""
+
+
+def test_extra_column_of_the_wrong_kind_exits_2_without_a_traceback(tmp_path, data_copy):
+    plan = tmp_path / "plan.kpi"
+    text = (NORMATIVE / "cold_sales.kpi").read_text(encoding="utf-8").replace(
+        'count(deals where stage = "won" and is_new_client)', 'count(deals where deals.deal_type > 5)')
+    plan.write_text(text, encoding="utf-8")
+    deals = data_copy / "deals.csv"
+    lines = deals.read_text(encoding="utf-8").splitlines()
+    deals.write_text("\n".join([lines[0] + ",deal_type"] + [line + ",new" for line in lines[1:]]) + "\n", encoding="utf-8")
+    result = run(plan, "--data", data_copy, "--period", "2026-07", "--format", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "the metrics over deals cannot be computed on this data" in result.stderr
+    assert "Traceback" not in result.stderr and "SELECT" not in result.stderr

@@ -36,6 +36,7 @@ def eval_(plan: str, data: str, period: str, fmt: str, out: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
     from kpilang.compile import compile_file
     from kpilang.data import DataError
+    from kpilang.evaluate.aggregate import MetricQueryError
     from kpilang.evaluate.period import PeriodError, check_in_force, period_for_plan
     from kpilang.evaluate.report import render_csv, render_json, render_table
     from kpilang.evaluate.run import evaluate
@@ -72,6 +73,9 @@ def eval_(plan: str, data: str, period: str, fmt: str, out: str | None) -> None:
             report = evaluate(program, data, period, progress=bar)
     except PeriodError as err:
         fail(err.message, err.hint)
+    except MetricQueryError as err:
+        fail(str(err), "an extra column is typed from its values: compare it with values of the same kind "
+             "(text in quotes, numbers without), or fix the column in the data")
     except DataError as err:
         click.echo(f"error: the data in {data} cannot be used; nothing was computed", err=True)
         for problem in err.problems:

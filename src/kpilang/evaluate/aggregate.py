@@ -19,6 +19,16 @@ from kpilang.evaluate.rowwise import compute_rowwise, rowwise_query
 from kpilang.evaluate.sql import DUCKDB, AggregatePlan, ColumnType, Dialect, build_query, finish_missing
 
 
+class MetricQueryError(Exception):
+    """The database refused a metric's query: the data's column kinds do not fit what the plan
+    does with them (an extra column of text compared with a number, say)."""
+
+    def __init__(self, table: str, detail: str):
+        super().__init__(f"the metrics over {table} cannot be computed on this data: {detail}")
+        self.table = table
+        self.detail = detail
+
+
 @dataclass
 class AggregateValues:
     """Every aggregate's value for every group (manager_id, or team for `scope team`)."""
@@ -55,7 +65,7 @@ def run_aggregates(
         ref, managers = dialect.ident(table), dialect.ident("managers")
         query = build_query(table, aggregates, table_ref=ref, managers_ref=managers, start=start, end=end,
                             timezone=timezone, team=team, dialect=dialect, column_type=column_type)
-        cursor = con.execute(query.sql, query.params)
+        cursor = _execute(con, table, query.sql, query.params)
         names = [d[0] for d in cursor.description]
         counts: dict[Any, int] = {}
         for raw in cursor.fetchall():
@@ -72,6 +82,15 @@ def run_aggregates(
             sql, params, columns = rowwise_query(agg, table_ref=ref, managers_ref=managers, start=start, end=end,
                                                  timezone=timezone, team=team, dialect=dialect,
                                                  column_type=column_type)
-            for group, value in compute_rowwise(agg, con.execute(sql, params).fetchall(), columns).items():
+            for group, value in compute_rowwise(agg, _execute(con, table, sql, params).fetchall(), columns).items():
                 out.values.setdefault(group, {})[agg.key] = value
     return out
+
+
+def _execute(con: duckdb.DuckDBPyConnection, table: str, sql: str, params: dict[str, Any]):
+    try:
+        return con.execute(sql, params)
+    except duckdb.Error as err:
+        # The first line says what is wrong; the rest is the generated SQL, of no use to a reader.
+        detail = str(err).splitlines()[0]
+        raise MetricQueryError(table, detail) from err
