@@ -1,6 +1,6 @@
 """Statements: every number of every person's pay explained, in ru or en, as text, Markdown or HTML.
 
-    report = kpilang.evaluate(program, "data/", "2026-07", trace=True)
+    report = kpilang.evaluate(program, "data/", "2026-07")
     statements = build_statements(report, lang="ru")             # the figures, formatted and worded
     rendered = render_statements(statements, report, fmt="html")  # the documents and the index
     rendered.write(Path("out/"))                                   # one file per person + index.html
@@ -13,11 +13,9 @@ alone: `StatementBuilder` (one report, one language → `Statement`s), `Statemen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from decimal import Decimal
-from typing import Callable, Iterable
-
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from kpilang.explain.catalog import MessageError, Messages, load_messages
 
@@ -46,6 +44,7 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "FORMATS", "LANGUAGES", "FigureKinds", "LocaleFormat", "MessageError", "Messages", "ReachFinder", "Rendered",
