@@ -54,7 +54,7 @@ BASELINE = (
 
 
 def people(program, count: int, seed: int) -> list[PersonResult]:
-    """`count` people evaluated by the plan's own formulas, with a trace, as `kpilang eval` keeps them."""
+    """`count` people evaluated by the plan's own formulas, as `kpilang explain` gets them."""
     engine = FormulaEngine(program)
     rng = random.Random(seed)
     out = []
@@ -67,7 +67,7 @@ def people(program, count: int, seed: int) -> list[PersonResult]:
         inputs = PersonInputs(metrics=metrics, salary=Decimal(rng.randint(400, 900) * 100),
                               targets={"revenue": Decimal(rng.randint(4, 14) * 100_000)}, role="cold",
                               person=f"p{i:05d}", period="2026-07")
-        outcome = engine.evaluate(inputs, trace=True)
+        outcome = engine.evaluate(inputs, trace=False)
         out.append(PersonResult(manager_id=f"p{i:05d}", name=f"Сотрудник {i}", role="cold", team="north",
                                 metrics=metrics, outcome=outcome, errors=list(outcome.errors), inputs=inputs))
     return out
@@ -124,7 +124,7 @@ def main() -> None:
     args = parser.parse_args()
 
     program = kpilang.load(PLAN).program
-    report = kpilang.evaluate(program, DATA, "2026-07", trace=True)
+    report = kpilang.evaluate(program, DATA, "2026-07")
     report.results = people(program, args.people, args.seed)
 
     base = best(args.repeat, baseline, report, report.results)

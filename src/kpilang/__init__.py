@@ -40,7 +40,7 @@ def evaluate(program: Program, data, period: str, *, trace: bool = False, progre
 
 
 def explain(report, *, lang: str = "ru", fmt: str = "text", templates: str | Path | None = None, managers=None):
-    """Statements for an evaluated report (`evaluate(..., trace=True)`): one per person, in `lang`
+    """Statements for an evaluated report (`evaluate(...)`): one per person, in `lang`
     (ru, en) and `fmt` (text, md, html), every number explained.
 
     Returns a `kpilang.explain.Rendered`: `.statements` (one document per person), `.index`, and

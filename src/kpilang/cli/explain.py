@@ -72,7 +72,7 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
              "give the directory holding managers.csv (and activities, leads, deals, targets)")
 
     try:
-        report = evaluate(program, data, period, trace=True)
+        report = evaluate(program, data, period)
     except PeriodError as err:
         fail(err.message, err.hint)
     except DataError as err:
