@@ -95,3 +95,10 @@ def test_a_catalog_override_must_name_real_messages(tmp_path):
     (tmp_path / "messages.ru.toml").write_text('totl = "x"\n', encoding="utf-8")
     with pytest.raises(MessageError, match="totl"):
         load_messages("ru", tmp_path)
+
+
+@pytest.mark.parametrize("text", ["{subject.__class__}", "{subject[0]}", "{0}", "{subject:{width}}"])
+def test_a_wording_file_cannot_reach_into_objects(tmp_path, text):
+    (tmp_path / "messages.en.toml").write_text(f'table_used_by = "{text}"\n', encoding="utf-8")
+    with pytest.raises(MessageError, match="table_used_by"):
+        load_messages("en", tmp_path)

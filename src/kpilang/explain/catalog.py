@@ -9,6 +9,7 @@ some messages; the keys it does not name keep ours.
 from __future__ import annotations
 
 import functools
+import string
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -55,6 +56,20 @@ class Messages:
 
 
 _RESERVED = {"lang", "get", "f", "keys"}
+_FORMATTER = string.Formatter()
+
+
+def _check_placeholders(path: Path, key: str, text: str) -> None:
+    """A message from outside may name placeholders, nothing more: `{value}` is filled in, but
+    `{value.__class__}` or `{value[0]}` would let a wording file reach into Python objects."""
+    try:
+        fields = [(name, spec) for _, name, spec, _ in _FORMATTER.parse(text) if name is not None]
+    except ValueError as err:
+        raise MessageError(f"{path}: message {key!r} is not a valid template: {err}") from None
+    for name, spec in fields:
+        if not name.isidentifier() or "{" in (spec or ""):
+            raise MessageError(f"{path}: message {key!r} may only use plain placeholders such as {{value}}, "
+                               f"not {{{name}}}")
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -87,5 +102,7 @@ def load_messages(lang: str, override_dir: Path | None = None) -> Messages:
             unknown = sorted(set(extra) - set(entries))
             if unknown:
                 raise MessageError(f"{path} names messages that do not exist: {', '.join(unknown)}")
+            for key, text in extra.items():
+                _check_placeholders(path, key, text)
             entries.update(extra)
     return Messages(lang, entries)
