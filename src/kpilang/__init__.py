@@ -31,8 +31,11 @@ def evaluate(program: Program, data, period: str, *, trace: bool = False, progre
     """Compute every person's figures for a period (`2026-07`, `2026-Q3`, `2026-W27`).
 
     `data` is a data directory (or a loaded `kpilang.data.DataSet`). Returns an `EvalReport`
-    (`kpilang.evaluate.run`); raises `PeriodError` for a period that does not fit the plan and
-    `kpilang.data.DataError` for data that cannot be used at all.
+    (`kpilang.evaluate.run`): people sorted by manager_id, each with metrics, the formula stage's
+    outcome and errors; skipped people; rejected data rows; an account of rows per table.
+    Raises `kpilang.evaluate.period.PeriodError` for a period that does not fit the plan,
+    `kpilang.data.DataError` for data that cannot be used at all, and
+    `kpilang.evaluate.aggregate.MetricQueryError` when the data's column kinds do not fit the plan.
     """
     from kpilang.evaluate.run import evaluate as run
 

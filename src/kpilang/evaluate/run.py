@@ -108,7 +108,9 @@ def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
     """Compute every person's figures for `period` (`2026-07`, `2026-Q3`, `2026-W27`).
 
     `data` is a loaded `DataSet` or a path to a data directory. Raises `PeriodError` for a period
-    that does not fit the plan and `DataError` for data that cannot be used at all.
+    that does not fit the plan, `DataError` for data that cannot be used at all, and
+    `aggregate.MetricQueryError` when the data's column kinds do not fit what the plan does with
+    them. Everything that goes wrong for one person is in that person's `errors` instead.
     """
     if program.plan is None:
         raise PeriodError("this file has no `plan` block, so there is nobody to pay",
