@@ -113,15 +113,16 @@ def render_text(diag: Diagnostic, sources: dict[str, str]) -> str:
 
 def _excerpt(span: Span, sources: dict[str, str], indent: str = "") -> list[str]:
     text = sources.get(span.file)
-    out = [f"{indent}  --> {span.file}:{span.line}:{span.column}"]
+    number = str(span.line)
+    gutter = " " * len(number)
+    # rustc's layout: the arrow sits one column left of the gutter bar, whatever its width.
+    out = [f"{indent}{gutter}--> {span.file}:{span.line}:{span.column}"]
     if text is None:
         return out
     source_lines = text.splitlines()
     if not (1 <= span.line <= len(source_lines)):
         return out
     line_text = source_lines[span.line - 1].replace("\t", " ")
-    number = str(span.line)
-    gutter = " " * len(number)
     if span.end_line == span.line:
         width = max(1, span.end_column - span.column)
     else:
