@@ -16,7 +16,10 @@ import kpilang.explain as _explain_package  # noqa: F401  (light: Jinja2 and Bab
 from kpilang.compile import CompileResult, Program, compile_file
 from kpilang.diagnostics import Diagnostic, Severity, Span
 
-__all__ = ["CompileResult", "Diagnostic", "Program", "Severity", "Span", "evaluate", "explain", "load"]
+__all__ = [
+    "CompileResult", "Diagnostic", "Program", "Severity", "Span", "diff", "evaluate", "explain", "fingerprint",
+    "lint", "load",
+]
 
 
 def load(path: str | Path) -> CompileResult:
@@ -25,6 +28,31 @@ def load(path: str | Path) -> CompileResult:
     Returns a result with `.program` (None when there are errors), `.diagnostics` and `.sources`.
     """
     return compile_file(path)
+
+
+def lint(path: str | Path):
+    """Compile a plan and run every check on it (configuration found from the file upwards).
+
+    Returns a `kpilang.lint.LintResult`: `.program`, `.diagnostics` (compile errors and check
+    findings, with witnesses where a check proves something), `.sources`, `.errors`, `.warnings`.
+    """
+    from kpilang.lint import lint_file
+
+    return lint_file(path)
+
+
+def fingerprint(program: Program) -> str:
+    """The plan's meaning fingerprint: a SHA-256 blind to layout, comments, labels and order."""
+    from kpilang.change import fingerprint as run
+
+    return run(program)
+
+
+def diff(old: Program, new: Program):
+    """What changed in meaning between two versions of a plan (`kpilang.change.PlanDiff`)."""
+    from kpilang.change import diff_programs
+
+    return diff_programs(old, new)
 
 
 def evaluate(program: Program, data, period: str, *, trace: bool = False, progress=None):
