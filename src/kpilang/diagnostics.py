@@ -10,7 +10,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kpilang.messages import DEFAULT_LANGUAGE, Text, render
 
 
 class Span(BaseModel):
@@ -46,17 +48,44 @@ class Severity(str, Enum):
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
+def _keep_texts(values: Any, fields: tuple[tuple[str, str], ...]) -> Any:
+    """Let `message=t(...)` be given where a string is expected: the English sentence becomes the
+    string (what JSON consumers and golden files have always read) and the `Text` is kept beside it
+    to be rendered in another language."""
+    if not isinstance(values, dict):
+        return values
+    values = dict(values)
+    for field, keeper in fields:
+        value = values.get(field)
+        if isinstance(value, Text):
+            values[field] = value.render(DEFAULT_LANGUAGE)
+            values[keeper] = value
+    return values
+
+
 class Note(BaseModel):
     """A secondary location that explains the primary one (\"first declared here\")."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     span: Span
     message: str
+    text: Text | None = Field(default=None, exclude=True, repr=False)
+    """The message as a catalog key and arguments, when it can be said in other languages."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _texts(cls, values: Any) -> Any:
+        return _keep_texts(values, (("message", "text"),))
+
+    def localized(self, lang: str) -> "Note":
+        if lang == DEFAULT_LANGUAGE or self.text is None:
+            return self
+        return self.model_copy(update={"message": render(self.text, lang)})
 
 
 class Diagnostic(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     code: str
     name: str
@@ -66,6 +95,26 @@ class Diagnostic(BaseModel):
     help: str | None = None
     notes: tuple[Note, ...] = ()
     witness: dict[str, str] | None = None
+    text: Text | None = Field(default=None, exclude=True, repr=False)
+    """`message` as a catalog key and arguments (`message` itself is always the English)."""
+    help_text: Text | None = Field(default=None, exclude=True, repr=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _texts(cls, values: Any) -> Any:
+        return _keep_texts(values, (("message", "text"), ("help", "help_text")))
+
+    def localized(self, lang: str) -> "Diagnostic":
+        """The same diagnostic with its message, help and notes in `lang` (English is the
+        original; a message without a catalog key stays as it is)."""
+        if lang == DEFAULT_LANGUAGE:
+            return self
+        update: dict[str, Any] = {"notes": tuple(n.localized(lang) for n in self.notes)}
+        if self.text is not None:
+            update["message"] = render(self.text, lang)
+        if self.help_text is not None:
+            update["help"] = render(self.help_text, lang)
+        return self.model_copy(update=update)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -95,20 +144,27 @@ def sort_key(d: Diagnostic) -> tuple:
     return (d.span.file, d.span.line, d.span.column, d.code)
 
 
-def render_text(diag: Diagnostic, sources: dict[str, str]) -> str:
+def render_text(diag: Diagnostic, sources: dict[str, str], lang: str = DEFAULT_LANGUAGE) -> str:
     """Render like rustc: header, `--> file:line:col`, the source line with a caret or underline,
-    then notes and `= help: …`."""
-    lines = [f"{diag.severity.value}[{diag.code}]: {diag.message}"]
+    then notes and `= help: …`; words and labels in `lang` (code identifiers stay as written)."""
+    diag = diag.localized(lang)
+    severity = render(Text(f"severity.{diag.severity.value}"), lang)
+    lines = [f"{severity}[{diag.code}]: {diag.message}"]
     lines.extend(_excerpt(diag.span, sources))
     for note in diag.notes:
-        lines.append(f"  = note: {note.message}")
+        lines.append(f"  = {label('note', lang)}: {note.message}")
         lines.extend(_excerpt(note.span, sources, indent="    "))
     if diag.witness:
         shown = ", ".join(f"{k} = {v}" for k, v in diag.witness.items())
-        lines.append(f"  = witness: {shown}")
+        lines.append(f"  = {label('witness', lang)}: {shown}")
     if diag.help:
-        lines.append(f"  = help: {diag.help}")
+        lines.append(f"  = {label('help', lang)}: {diag.help}")
     return "\n".join(lines)
+
+
+def label(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The word before a diagnostic's part: `help`, `note`, `witness` (`подсказка`, …)."""
+    return render(Text(f"label.{name}"), lang)
 
 
 def _excerpt(span: Span, sources: dict[str, str], indent: str = "") -> list[str]:

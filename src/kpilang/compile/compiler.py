@@ -22,6 +22,7 @@ from kpilang.compile.program import (
     SALARY, SCORE, Band, KpiDef, MetricDef, PayDef, PlanInfo, Program, TableDef, TestDef, TestValue, Unit,
 )
 from kpilang.diagnostics import Diagnostic, Note, Severity, Span
+from kpilang.messages import Text, join, t
 from kpilang.syntax import ast
 
 AGGREGATES = ("count", "sum", "avg", "min", "max", "median", "count_distinct", "share")
@@ -88,7 +89,7 @@ class _Compiler:
         declared before it uses it)."""
 
     # ---- reporting ----
-    def error(self, code: str, name: str, message: str, span: Span, help: str | None = None,
+    def error(self, code: str, name: str, message: Text, span: Span, help: Text | None = None,
               notes: tuple[Note, ...] = ()) -> None:
         self.diagnostics.append(Diagnostic(code=code, name=name, severity=Severity.ERROR, message=message,
                                            span=span, help=help, notes=notes))
@@ -105,9 +106,8 @@ class _Compiler:
                     continue
                 if isinstance(item, ast.Plan):
                     if is_library:
-                        self.error("E0207", "import-of-plan", "an imported file must not have a `plan` block",
-                                   item.name.span, "imports bring in metrics and tables from library files; "
-                                   "move this plan to its own file, or remove the `import`")
+                        self.error("E0207", "import-of-plan", t("E0207.message"),
+                                   item.name.span, t("E0207.help"))
                     else:
                         plans.append(item)
                     continue
@@ -116,23 +116,23 @@ class _Compiler:
                         tests.append(item)
                     continue
                 if is_library and isinstance(item, ast.Kpi | ast.Pay):
-                    self.error("E0208", "library-declaration", f"a library file holds metrics and tables, not a `{item.decl}`",
-                               item.name.span, "declare KPIs and pays in the plan file that imports this library")
+                    self.error("E0208", "library-declaration", t("E0208.message", decl=item.decl),
+                               item.name.span, t("E0208.help"))
                     continue
                 self._declare(item)
         plan = None
         if len(plans) > 1:
             first = plans[0]
             for extra in plans[1:]:
-                self.error("E0203", "second-plan", "a plan file has exactly one `plan` block; this is a second one",
-                           extra.name.span, "put each plan in its own file",
-                           notes=(Note(span=first.name.span, message="the first plan is declared here"),))
+                self.error("E0203", "second-plan", t("E0203.message"),
+                           extra.name.span, t("E0203.help"),
+                           notes=(Note(span=first.name.span, message=t("E0203.note")),))
         if plans:
             plan = self._plan(plans[0])
         elif self.decls and any(isinstance(d, ast.Kpi | ast.Pay) for d in self.decls.values()):
             first = next(d for d in self.decls.values() if isinstance(d, ast.Kpi | ast.Pay))
-            self.error("E0204", "missing-plan", "KPIs and pays need a `plan` block in the same file",
-                       first.name.span, 'add `plan NAME "label" { role …  period month  effective … }` at the top')
+            self.error("E0204", "missing-plan", t("E0204.message"),
+                       first.name.span, t("E0204.help"))
 
         metrics = {n: self._metric(d) for n, d in self.decls.items() if isinstance(d, ast.Metric)}
         tables = {n: self._table(d) for n, d in self.decls.items() if isinstance(d, ast.Table)}
@@ -164,14 +164,14 @@ class _Compiler:
     def _declare(self, item) -> None:
         name = item.name.name
         if name in BUILTIN_NAMES or name in schema.TABLES:
-            self.error("E0202", "reserved-name", f"`{name}` is a built-in name and cannot be declared",
-                       item.name.span, f"choose another name, such as `{name}_{item.decl}`")
+            self.error("E0202", "reserved-name", t("E0202.reserved", name=name),
+                       item.name.span, t("E0202.reserved-help", name=name, decl=item.decl))
             return
         if name in self.decls:
             first = self.decls[name]
-            self.error("E0202", "duplicate-name", f"`{name}` is declared twice", item.name.span,
-                       "names are unique in a plan and its imports; rename one of them",
-                       notes=(Note(span=first.name.span, message=f"the first `{name}` ({first.decl}) is here"),))
+            self.error("E0202", "duplicate-name", t("E0202.duplicate", name=name), item.name.span,
+                       t("E0202.duplicate-help"),
+                       notes=(Note(span=first.name.span, message=t("E0202.duplicate-note", name=name, decl=first.decl)),))
             return
         self.decls[name] = item
 
@@ -182,20 +182,21 @@ class _Compiler:
             fname = f.name.name
             if fname not in PLAN_FIELDS:
                 hint = _suggest(fname, PLAN_FIELDS)
-                self.error("E0401", "unknown-plan-field", f"`{fname}` is not a plan field", f.name.span,
-                           f"did you mean `{hint}`?" if hint else "plan fields are " + ", ".join(f"`{p}`" for p in PLAN_FIELDS))
+                self.error("E0401", "unknown-plan-field", t("E0401.message", field=fname), f.name.span,
+                           t("did-you-mean", name=hint) if hint
+                           else t("E0401.help", fields=", ".join(f"`{p}`" for p in PLAN_FIELDS)))
                 continue
             if fname in fields:
-                self.error("E0402", "duplicate-plan-field", f"`{fname}` is given twice", f.name.span,
-                           "keep one", notes=(Note(span=fields[fname].span, message="first given here"),))
+                self.error("E0402", "duplicate-plan-field", t("given-twice", name=fname), f.name.span,
+                           t("keep-one"), notes=(Note(span=fields[fname].span, message=t("first-given-here")),))
                 continue
             fields[fname] = f
         ok = True
         for req in REQUIRED_PLAN_FIELDS:
             if req not in fields:
                 ok = False
-                self.error("E0403", "missing-plan-field", f"the plan has no `{req}`", node.name.span,
-                           _FIELD_HELP[req])
+                self.error("E0403", "missing-plan-field", t("E0403.message", field=req), node.name.span,
+                           _field_help(req))
         values: dict = {}
         for fname, f in fields.items():
             value = self._field_value(fname, f)
@@ -215,65 +216,65 @@ class _Compiler:
     def _field_value(self, fname: str, f: ast.PlanField):
         vals = f.values
 
-        def bad(message: str, span: Span | None = None) -> None:
-            self.error("E0404", "bad-plan-field", message, span or f.span, _FIELD_HELP[fname])
+        def bad(message: Text, span: Span | None = None) -> None:
+            self.error("E0404", "bad-plan-field", message, span or f.span, _field_help(fname))
 
         if fname == "role":
             roles = []
             for v in vals:
                 if not isinstance(v, ast.Name):
-                    bad("a role is a bare word such as `cold`", v.span)
+                    bad(t("E0404.role-word"), v.span)
                     return None
                 roles.append(v.name)
             if len(set(roles)) != len(roles):
-                bad("a role is listed twice")
+                bad(t("E0404.role-twice"))
                 return None
             return tuple(roles)
         if len(vals) != 1:
-            bad(f"`{fname}` takes one value", vals[1].span if len(vals) > 1 else f.span)
+            bad(t("E0404.one-value", field=fname), vals[1].span if len(vals) > 1 else f.span)
             return None
         v = vals[0]
         word = v.name if isinstance(v, ast.Name) else v.value if isinstance(v, ast.Str) else None
         if fname == "period":
             if word not in PERIODS:
-                bad(f"`{_shown(v)}` is not a period", v.span)
+                bad(t("E0404.period", value=_shown(v)), v.span)
                 return None
             return word
         if fname == "strategy":
             if word not in STRATEGIES:
-                bad(f"`{_shown(v)}` is not a strategy", v.span)
+                bad(t("E0404.strategy", value=_shown(v)), v.span)
                 return None
             return word
         if fname == "scope":
             if word != "team":
-                bad(f"`{_shown(v)}` is not a scope", v.span)
+                bad(t("E0404.scope", value=_shown(v)), v.span)
                 return None
             return "team"
         if fname == "effective":
             if not isinstance(v, ast.DateLit):
-                bad("`effective` takes a date such as 2026-07-01", v.span)
+                bad(t("E0404.effective"), v.span)
                 return None
             return v.value
         if fname == "timezone":
             if not isinstance(v, ast.Str):
-                bad('a timezone is a quoted IANA name such as "Europe/Moscow"', v.span)
+                bad(t("E0404.timezone-quoted"), v.span)
                 return None
             try:
                 zoneinfo.ZoneInfo(v.value)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 hint = _suggest(v.value, zoneinfo.available_timezones())
-                self.error("E0404", "bad-plan-field", f'"{v.value}" is not an IANA timezone', v.span,
-                           f'did you mean "{hint}"?' if hint else _FIELD_HELP["timezone"])
+                self.error("E0404", "bad-plan-field", t("E0404.timezone", value=v.value), v.span,
+                           t("E0404.timezone-hint", name=hint) if hint else _field_help("timezone"))
                 return None
             return v.value
         if fname == "currency":
             if word is None or word not in _currencies():
-                bad(f"`{_shown(v)}` is not an ISO 4217 currency code", v.span)
+                bad(t("E0404.currency", value=_shown(v)), v.span)
                 return None
             return word
         if fname == "goal":
             if not isinstance(v, ast.Str):
-                bad('the goal is a text in quotes, for example "New clients: +20% over last quarter"', v.span)
+                bad(t("E0404.goal"), v.span)
                 return None
             return v.value
         return None  # pragma: no cover - PLAN_FIELDS is exhaustive
@@ -283,13 +284,13 @@ class _Compiler:
         found: dict[str, ast.Clause] = {}
         for c in node.clauses:
             if c.keyword not in allowed:
-                self.error("E0503", "misplaced-clause", f"`{c.keyword}` does not belong to a {_DECL_WORDS[node.decl]}",
-                           c.span, f"a {_DECL_WORDS[node.decl]} takes " + _and(f"`{a}`" for a in allowed)
-                           + f"; `{c.keyword}` belongs to {_CLAUSE_OWNERS[c.keyword]}")
+                self.error("E0503", "misplaced-clause", t("E0503.message", clause=c.keyword, decl=t(f"decl.{node.decl}")),
+                           c.span, t("E0503.help", decl=t(f"decl.{node.decl}"), allowed=join(f"`{a}`" for a in allowed),
+                                     clause=c.keyword, owners=t(f"E0503.owner.{_CLAUSE_OWNERS[c.keyword]}")))
                 continue
             if c.keyword in found:
-                self.error("E0502", "duplicate-clause", f"`{c.keyword}` is given twice", c.span, "keep one",
-                           notes=(Note(span=found[c.keyword].span, message="first given here"),))
+                self.error("E0502", "duplicate-clause", t("given-twice", name=c.keyword), c.span, t("keep-one"),
+                           notes=(Note(span=found[c.keyword].span, message=t("first-given-here")),))
                 continue
             found[c.keyword] = c
         return found
@@ -309,9 +310,8 @@ class _Compiler:
         if "kind" in clauses:
             word = clauses["kind"].words[0]
             if word.name not in KINDS:
-                self.error("E0506", "bad-kind", f"`{word.name}` is not a kind of metric", word.span,
-                           "a metric is `kind result` (sales, revenue), `kind activity` (calls, meetings) "
-                           "or `kind quality` (conversion, response time)")
+                self.error("E0506", "bad-kind", t("E0506.message", word=word.name), word.span,
+                           t("E0506.help"))
             else:
                 kind = word.name
         uncontrollable = None
@@ -322,11 +322,11 @@ class _Compiler:
         if unit is None:
             return None
         if not typer.aggregates:
-            self.error("E0701", "metric-without-data", f"metric `{name}` aggregates no data", node.expr.span,
-                       "a metric counts or sums rows of activity data, e.g. `count(activities where type = \"call\")`")
+            self.error("E0701", "metric-without-data", t("E0701.message", name=name), node.expr.span,
+                       t("E0701.help"))
             return None
         if unit not in U.NUMERIC:
-            self.error("E0301", "unit-mismatch", f"metric `{name}` must be a number, not {U.WORDS[unit]}",
+            self.error("E0301", "unit-mismatch", t("E0301.metric", name=name, unit=U.WORDS[unit]),
                        node.expr.span)
             return None
         self.units[name] = unit
@@ -344,8 +344,8 @@ class _Compiler:
         for req in ("target", "weight"):
             if req not in clauses:
                 ok = False
-                self.error("E0501", "missing-clause", f"KPI `{name}` has no `{req}`", node.name.span,
-                           "every KPI needs `target …` and `weight …%`, e.g. `target 4  weight 30%`")
+                self.error("E0501", "missing-clause", t("E0501.message", name=name, clause=req), node.name.span,
+                           t("E0501.help"))
         value_unit = _Typer(self, name, context="scalar").unit(node.expr)
         target_unit = None
         if "target" in clauses:
@@ -357,8 +357,8 @@ class _Compiler:
         common = U.unify(value_unit, target_unit)
         if common is None or common not in U.NUMERIC:
             self.error("E0301", "unit-mismatch",
-                       f"the target of `{name}` is {U.WORDS[target_unit]} but its value is {U.WORDS[value_unit]}",
-                       clauses["target"].value.span, "a target has the unit of the KPI's value")
+                       t("E0301.target", name=name, target=U.WORDS[target_unit], value=U.WORDS[value_unit]),
+                       clauses["target"].value.span, t("E0301.target-help"))
             return None
         if weight is None or ("cap" in clauses and cap is None):
             return None
@@ -374,14 +374,12 @@ class _Compiler:
             return None
         value = clause.value
         if not isinstance(value, ast.Percent):
-            self.error("E0504", f"bad-{word}", f"the {word} of `{owner}` must be a percent such as 30%",
-                       value.span, f"write `{word} 30%`; a plain number is ambiguous (0.3 or 30?)")
+            self.error("E0504", f"bad-{word}", t(f"E0504.{word}-percent", owner=owner),
+                       value.span, t("E0504.percent-help", clause=word))
             return None
         if value.value <= 0 or (not allow_over_one and value.value > 1):
-            limit = "above 0%" if allow_over_one else "above 0% and at most 100%"
-            self.error("E0504", f"bad-{word}", f"the {word} of `{owner}` must be {limit}", value.span,
-                       "a weight is the KPI's share of the score, from 1% to 100%; the weights add up to 100%"
-                       if word == "weight" else "a cap limits the attainment that counts, e.g. `cap 150%`")
+            self.error("E0504", f"bad-{word}", t(f"E0504.{word}-range", owner=owner), value.span,
+                       t(f"E0504.{word}-help"))
             return None
         return value.value
 
@@ -398,8 +396,8 @@ class _Compiler:
         value_units: set[Unit] = set()
         ok = True
         if not node.bands:
-            self.error("E0801", "empty-table", f"table `{name}` has no bands", node.name.span,
-                       "add bands such as `below 70% : 0`, `70% to 100% : 1`, `from 100% : 1.2`")
+            self.error("E0801", "empty-table", t("E0801.empty", name=name), node.name.span,
+                       t("E0801.empty-help"))
             return None
         for band in node.bands:
             low = self._constant(band.low, key_units) if band.low is not None else None
@@ -409,8 +407,8 @@ class _Compiler:
                 ok = False
                 continue
             if low is not None and high is not None and low >= high:
-                self.error("E0802", "empty-band", f"the band `{_shown(band.low)} to {_shown(band.high)}` is empty",
-                           band.span, "a band `X to Y` holds X ≤ s < Y, so X must be below Y")
+                self.error("E0802", "empty-band", t("E0802.message", low=_shown(band.low), high=_shown(band.high)),
+                           band.span, t("E0802.help"))
                 ok = False
                 continue
             bands.append(Band(low=low, high=high, value=value, span=band.span))
@@ -419,13 +417,13 @@ class _Compiler:
         key_unit = Unit.NUMBER if Unit.NUMBER in key_units else (next(iter(key_units)) if key_units else Unit.FLEX)
         value_unit = Unit.NUMBER if Unit.NUMBER in value_units else Unit.FLEX
         if len(key_units - {Unit.FLEX}) > 1 or key_units - {Unit.FLEX, Unit.NUMBER, Unit.DURATION}:
-            self.error("E0301", "unit-mismatch", f"the bands of `{name}` mix units", node.span,
-                       "write every band edge the same way: all percents, all numbers or all durations")
+            self.error("E0301", "unit-mismatch", t("E0301.bands", name=name), node.span,
+                       t("E0301.bands-help"))
             return None
         negative = next((b for b in bands if (b.low is not None and b.low < 0) or (b.high is not None and b.high < 0)), None)
         if node.graduated and negative is not None:
-            self.error("E0803", "bad-graduated-table", f"graduated table `{name}` has a negative edge", negative.span,
-                       "tiers of a graduated table start at 0: `below 100% : 3%`, `from 100% : 5%`")
+            self.error("E0803", "bad-graduated-table", t("E0803.message", name=name), negative.span,
+                       t("E0803.help"))
             return None
         self.units[name] = value_unit
         return TableDef(name=name, label=node.label, graduated=node.graduated, bands=tuple(bands),
@@ -445,8 +443,8 @@ class _Compiler:
             seen_units.add(Unit.DURATION)
             value = Decimal(expr.seconds)
         else:
-            self.error("E0801", "bad-band", "a band edge or value is a number, a percent or a duration", expr.span,
-                       "write edges and values as written numbers such as `70%`, `1.2` or `15m`; a band holds no formula")
+            self.error("E0801", "bad-band", t("E0801.band"), expr.span,
+                       t("E0801.band-help"))
             return None
         return -value if negate else value
 
@@ -461,8 +459,8 @@ class _Compiler:
                 ok = False
             elif not U.fits(unit, Unit.MONEY):
                 ok = False
-                what = f"pay `{name}`" if part == "formula" else f"the {part} of pay `{name}`"
-                self.error("E0301", "unit-mismatch", f"{what} must be money, but it is {U.WORDS[unit]}", expr.span,
+                what = t("E0301.pay-formula", name=name) if part == "formula" else t(f"E0301.pay-{part}", name=name)
+                self.error("E0301", "unit-mismatch", t("E0301.pay", what=what, unit=U.WORDS[unit]), expr.span,
                            _money_help(unit))
         if not ok:
             return None
@@ -485,12 +483,11 @@ class _Compiler:
             decl = self.decls.get(first)
             span = decl.name.span if decl is not None else self.decls[cycle[1]].name.span
             notes = tuple(
-                Note(span=self.decls[n].name.span, message=f"`{n}` uses `{m}`")
+                Note(span=self.decls[n].name.span, message=t("E0601.note", name=n, used=m))
                 for n, m in zip(cycle, cycle[1:]) if n in self.decls
             )
-            self.error("E0601", "cycle", "these declarations depend on each other in a circle: "
-                       + " → ".join(cycle), span,
-                       "a value cannot be computed from itself; break the circle by removing one of the uses",
+            self.error("E0601", "cycle", t("E0601.message", cycle=" → ".join(cycle)), span,
+                       t("E0601.help"),
                        notes=notes)
             return []
 
@@ -504,9 +501,8 @@ class _Compiler:
             for a in section.assignments:
                 key = _shown(a.target)
                 if (section.keyword, key) in seen:
-                    verb = "set" if section.keyword == "given" else "expected"
-                    self.error("E0902", "duplicate-test-value", f"`{key}` is {verb} twice in this test", a.target.span,
-                               "keep one of them", notes=(Note(span=seen[section.keyword, key], message="first here"),))
+                    self.error("E0902", "duplicate-test-value", t(f"E0902.{section.keyword}", name=key), a.target.span,
+                               t("E0902.help"), notes=(Note(span=seen[section.keyword, key], message=t("E0902.note")),))
                     ok = False
                     continue
                 seen[section.keyword, key] = a.target.span
@@ -517,8 +513,8 @@ class _Compiler:
                 tv = TestValue(target=a.target, value=value, span=a.span)
                 (given if section.keyword == "given" else expect).append(tv)
         if not expect and ok:
-            self.error("E0903", "test-without-expect", f'test "{node.name}" expects nothing', node.span,
-                       "add `expect NAME = VALUE`, for example `expect bonus = 0`")
+            self.error("E0903", "test-without-expect", t("E0903.message", name=node.name), node.span,
+                       t("E0903.help"))
             ok = False
         return TestDef(name=node.name, given=tuple(given), expect=tuple(expect), span=node.span) if ok else None
 
@@ -528,13 +524,13 @@ class _Compiler:
                 return True
             if target.table == "managers" and section == "given":
                 return True
-            self.error("E0901", "bad-test-name", f"`{_shown(target)}` cannot be set in `{section}`", target.span,
-                       "`given` sets metrics, `salary`, `targets.NAME` and `managers.COLUMN`")
+            self.error("E0901", "bad-test-name", t("E0901.cannot-set", name=_shown(target), section=section), target.span,
+                       t("E0901.given-help"))
             return False
         if isinstance(target, ast.Call):
             if target.func not in self.decls or not isinstance(self.decls[target.func], ast.Table) or section != "expect":
-                self.error("E0901", "bad-test-name", f"`{target.func}(…)` is not a table to check here",
-                           target.func_span, "`expect TABLE(EXPR) = VALUE` checks a table's result")
+                self.error("E0901", "bad-test-name", t("E0901.not-a-table", name=target.func),
+                           target.func_span, t("E0901.table-help"))
                 return False
             return _Typer(self, "", context="scalar").unit(target.args[0]) is not None
         assert isinstance(target, ast.Name)
@@ -542,7 +538,7 @@ class _Compiler:
         if section == "given":
             if name == SALARY or isinstance(self.decls.get(name), ast.Metric):
                 return True
-            hint = "`given` sets metrics, `salary`, `targets.NAME` and `managers.COLUMN`; KPIs, the score and pays are computed"
+            hint = t("E0901.given-computed")
         else:
             decl = self.decls.get(name)
             if name == SCORE or isinstance(decl, ast.Kpi | ast.Pay | ast.Metric):
@@ -551,14 +547,14 @@ class _Compiler:
                 calls = self.table_calls.get(name, [])
                 if len(calls) == 1:
                     return True
-                hint = f"table `{name}` is used {len(calls)} times; say which use: `expect {name}(kpi_score) = …`"
+                hint = t("E0901.table-uses", name=name, count=len(calls))
             else:
-                hint = "`expect` checks KPIs (their attainment), `kpi_score`, pays and tables"
+                hint = t("E0901.expect-help")
         suggestion = _suggest(name, [*self.decls, SCORE, SALARY])
         if name not in self.decls and name not in (SCORE, SALARY) and suggestion:
-            hint = f"did you mean `{suggestion}`?"
-        self.error("E0901", "bad-test-name", f"`{name}` cannot be set in `{section}`" if name in self.decls or name in (SCORE, SALARY)
-                   else f"unknown name `{name}`", target.span, hint)
+            hint = t("did-you-mean", name=suggestion)
+        self.error("E0901", "bad-test-name", t("E0901.cannot-set", name=name, section=section) if name in self.decls or name in (SCORE, SALARY)
+                   else t("E0201.unknown-name", name=name), target.span, hint)
         return False
 
 
@@ -577,7 +573,7 @@ class _Typer:
         self.aggregates: list[ast.Call] = []
         self.tables: set[str] = set()
 
-    def fail(self, code: str, name: str, message: str, span: Span, help: str | None = None) -> None:
+    def fail(self, code: str, name: str, message: Text, span: Span, help: Text | None = None) -> None:
         self.c.error(code, name, message, span, help)
 
     def dep(self, name: str) -> None:
@@ -617,38 +613,38 @@ class _Typer:
                 return _column_unit(col.type)
             known = [c.name for c in schema.TABLES[self.row_table].columns]
             hint = _suggest(name, known)
-            self.fail("E0201", "unknown-name", f"`{self.row_table}` has no column `{name}`", e.span,
-                      f"did you mean `{hint}`?" if hint else
-                      f"known columns: {', '.join(known)}; an extra column of your data is written `{self.row_table}.{name}`")
+            self.fail("E0201", "unknown-name", t("E0201.unknown-column", table=self.row_table, name=name), e.span,
+                      t("did-you-mean", name=hint) if hint else
+                      t("E0201.known-columns", columns=", ".join(known), table=self.row_table, name=name))
             return None
         if name == SCORE:
             if self.context == "metric":
-                return self._not_in_metric(e, "the KPI score")
+                return self._not_in_metric(e, t("E0703.score"))
             self.dep(SCORE)
             return Unit.NUMBER
         if name == SALARY:
             if self.context == "metric":
-                return self._not_in_metric(e, "salary")
+                return self._not_in_metric(e, t("E0703.salary"))
             self.dep(SALARY)
             self.c.manager_columns.add("salary")
             return Unit.MONEY
         decl = self.c.decls.get(name)
         if decl is None:
             if name in schema.TABLES:
-                self.fail("E0201", "unknown-name", f"`{name}` is a data table, not a value", e.span,
-                          f"aggregate it in a metric, e.g. `metric n = count({name})`")
+                self.fail("E0201", "unknown-name", t("E0201.data-table", name=name), e.span,
+                          t("E0201.data-table-help", name=name))
                 return None
             candidates = [*self.c.decls, SCORE, SALARY]
             hint = _suggest(name, candidates)
-            self.fail("E0201", "unknown-name", f"unknown name `{name}`", e.span,
-                      f"did you mean `{hint}`?" if hint else "declare it as a metric, KPI or pay, or check the spelling")
+            self.fail("E0201", "unknown-name", t("E0201.unknown-name", name=name), e.span,
+                      t("did-you-mean", name=hint) if hint else t("E0201.unknown-name-help"))
             return None
         if isinstance(decl, ast.Table):
-            self.fail("E0702", "table-without-argument", f"table `{name}` is used without an argument", e.span,
-                      f"call it with the value to look up: `{name}(kpi_score)`")
+            self.fail("E0702", "table-without-argument", t("E0702.message", name=name), e.span,
+                      t("E0702.help", name=name))
             return None
         if self.context == "metric" and not isinstance(decl, ast.Metric):
-            return self._not_in_metric(e, f"{decl.decl} `{name}`")
+            return self._not_in_metric(e, t(f"E0703.{decl.decl}", name=name))
         self.dep(name)
         if name not in self.c.units:
             # Declared later (order-independent): type it now; cycles are reported by the orderer.
@@ -662,47 +658,47 @@ class _Typer:
                 return Unit.MONEY
         return self.c.units.get(name, Unit.NUMBER if isinstance(decl, ast.Kpi) else Unit.MONEY if isinstance(decl, ast.Pay) else None)
 
-    def _not_in_metric(self, e, what: str) -> None:
-        self.fail("E0703", "metric-reads-non-data", f"a metric cannot use {what}", e.span,
-                  "metrics are computed from activity data only; use it in a KPI or a pay instead")
+    def _not_in_metric(self, e, what: Text) -> None:
+        self.fail("E0703", "metric-reads-non-data", t("E0703.message", what=what), e.span,
+                  t("E0703.help"))
         return None
 
     def _dotted(self, e: ast.Dotted) -> Unit | None:
         if self.context == "row":
             if e.table != self.row_table:
-                self.fail("E0704", "mixed-tables", f"`{e.table}.{e.column}` is not a column of `{self.row_table}`, the table this aggregate reads",
-                          e.span, "one aggregate reads one table; combine two metrics in a KPI instead")
+                self.fail("E0704", "mixed-tables", t("E0704.message", table=e.table, column=e.column, reads=self.row_table),
+                          e.span, t("E0704.help"))
                 return None
             col = schema.TABLES[e.table].column(e.column)
             self.c.data_needs.setdefault(e.table, set()).add(e.column)
             return _column_unit(col.type) if col is not None else Unit.ANY
         if e.table == "targets":
             if self.context == "metric":
-                return self._not_in_metric(e, "a target")
+                return self._not_in_metric(e, t("E0703.target"))
             self.c.target_names.add(e.column)
             self.dep(f"targets.{e.column}")
             return Unit.FLEX
         if e.table == "managers":
             if self.context == "metric":
-                return self._not_in_metric(e, "a manager's column")
+                return self._not_in_metric(e, t("E0703.manager-column"))
             self.c.manager_columns.add(e.column)
             self.dep(f"managers.{e.column}")
             col = schema.TABLES["managers"].column(e.column)
             return _column_unit(col.type) if col is not None else Unit.ANY
         if e.table in schema.ACTIVITY_TABLES:
-            self.fail("E0705", "column-outside-aggregate", f"`{e.table}.{e.column}` is a column, read row by row",
-                      e.span, f"aggregate it: `sum({e.table}.{e.column})`, `avg(…)`, `max(…)`")
+            self.fail("E0705", "column-outside-aggregate", t("E0705.message", table=e.table, column=e.column),
+                      e.span, t("E0705.help", table=e.table, column=e.column))
             return None
         hint = _suggest(e.table, ["targets", "managers", *schema.ACTIVITY_TABLES])
-        self.fail("E0201", "unknown-name", f"unknown table `{e.table}`", e.span,
-                  f"did you mean `{hint}`?" if hint else "tables are managers, activities, leads, deals and targets")
+        self.fail("E0201", "unknown-name", t("E0201.unknown-table", name=e.table), e.span,
+                  t("did-you-mean", name=hint) if hint else t("E0201.unknown-table-help"))
         return None
 
     # operators
     def _neg(self, e: ast.Neg):
         u = self.unit(e.operand)
         if u is not None and u not in U.NUMERIC:
-            self.fail("E0301", "unit-mismatch", f"cannot negate {U.WORDS[u]}", e.span)
+            self.fail("E0301", "unit-mismatch", t("E0301.negate", unit=U.WORDS[u]), e.span)
             return None
         return u
 
@@ -714,8 +710,8 @@ class _Typer:
         if u is None:
             return None
         if u not in (Unit.BOOL, Unit.ANY):
-            self.fail("E0301", "unit-mismatch", f"expected a yes/no condition, found {U.WORDS[u]}", e.span,
-                      "compare it with something: `x > 0`, `stage = \"won\"`")
+            self.fail("E0301", "unit-mismatch", t("E0301.condition", unit=U.WORDS[u]), e.span,
+                      t("E0301.condition-help"))
             return None
         return Unit.BOOL
 
@@ -727,7 +723,7 @@ class _Typer:
               "*": U.multiply, "/": U.divide}[e.op]
         result = fn(left, right)
         if result is None:
-            self.fail("E0301", "unit-mismatch", f"cannot {_VERBS[e.op]} {U.WORDS[left]} and {U.WORDS[right]}", e.span,
+            self.fail("E0301", "unit-mismatch", t(f"E0301.{_VERBS[e.op]}", left=U.WORDS[left], right=U.WORDS[right]), e.span,
                       _binary_help(e.op, left, right))
         return result
 
@@ -736,11 +732,11 @@ class _Typer:
         if left is None or right is None:
             return None
         if U.unify(left, right) is None:
-            self.fail("E0301", "unit-mismatch", f"cannot compare {U.WORDS[left]} with {U.WORDS[right]}", e.span)
+            self.fail("E0301", "unit-mismatch", t("E0301.compare", left=U.WORDS[left], right=U.WORDS[right]), e.span)
             return None
         if e.op not in ("=", "!=") and U.unify(left, right) in (Unit.BOOL, Unit.STRING):
-            self.fail("E0301", "unit-mismatch", f"`{e.op}` needs numbers, dates or durations", e.span,
-                      "texts and yes/no values compare only with `=` and `!=`")
+            self.fail("E0301", "unit-mismatch", t("E0301.order", op=e.op), e.span,
+                      t("E0301.order-help"))
             return None
         return Unit.BOOL
 
@@ -756,18 +752,18 @@ class _Typer:
             if iu is None:
                 ok = False
             elif u is not None and U.unify(u, iu) is None:
-                self.fail("E0301", "unit-mismatch", f"the list holds {U.WORDS[iu]}, the value is {U.WORDS[u]}", item.span)
+                self.fail("E0301", "unit-mismatch", t("E0301.list", item=U.WORDS[iu], value=U.WORDS[u]), item.span)
                 ok = False
         return Unit.BOOL if ok else None
 
     def _if(self, e: ast.If):
         cond = self._need_bool(e.cond)
-        return self._same(e, [e.then, e.else_], "both branches of `if` must have the same unit") if cond else None
+        return self._same(e, [e.then, e.else_], t("E0301.if")) if cond else None
 
     def _otherwise(self, e: ast.Otherwise):
-        return self._same(e, [e.expr, e.fallback], "`otherwise` must give the same unit as the value it replaces")
+        return self._same(e, [e.expr, e.fallback], t("E0301.otherwise"))
 
-    def _same(self, e, parts, message: str) -> Unit | None:
+    def _same(self, e, parts, message: Text) -> Unit | None:
         found = [self.unit(p) for p in parts]
         if any(u is None for u in found):
             return None
@@ -775,7 +771,7 @@ class _Typer:
         for part, u in zip(parts[1:], found[1:]):
             merged = U.unify(result, u)
             if merged is None:
-                self.fail("E0301", "unit-mismatch", f"{message}: {U.WORDS[result]} and {U.WORDS[u]}", part.span)
+                self.fail("E0301", "unit-mismatch", t("E0301.same", message=message, left=U.WORDS[result], right=U.WORDS[u]), part.span)
                 return None
             result = merged
         return result
@@ -786,24 +782,23 @@ class _Typer:
         if self.context == "metric" and func in AGGREGATES:
             return self._aggregate(e)
         if func in AGGREGATES and func not in SCALAR_FUNCTIONS:
-            self.fail("E0706", "aggregate-outside-metric", f"`{func}(…)` reads data rows and belongs in a metric",
-                      e.func_span, f"declare `metric NAME = {func}(…)` and use NAME here")
+            self.fail("E0706", "aggregate-outside-metric", t("E0706.message", func=func),
+                      e.func_span, t("E0706.help", func=func))
             return None
         if e.where is not None:
-            self.fail("E0707", "where-outside-aggregate", "`where` filters the rows of an aggregate such as `count`",
-                      e.where.span, "filter rows in a metric, e.g. `metric won = count(deals where stage = \"won\")`, "
-                      "and use the metric here")
+            self.fail("E0707", "where-outside-aggregate", t("E0707.message"),
+                      e.where.span, t("E0707.help"))
             return None
         if func in ("min", "max"):
             if len(e.args) < 2:
-                self.fail("E0708", "bad-arguments", f"`{func}` of values takes two or more of them", e.span,
-                          f"`{func}(a, b)`; to aggregate data rows, use `{func}(…)` in a metric")
+                self.fail("E0708", "bad-arguments", t("E0708.values", func=func), e.span,
+                          t("E0708.values-help", func=func))
                 return None
-            return self._same(e, e.args, f"`{func}` needs values of the same unit")
+            return self._same(e, e.args, t("E0301.same-unit", func=func))
         if func == "round":
             if len(e.args) != 2 or not isinstance(e.args[1], ast.Num) or e.args[1].value != e.args[1].value.to_integral_value():
-                self.fail("E0708", "bad-arguments", "`round` takes a value and a whole number of digits: `round(x, 2)`", e.span,
-                          "`round(x, 2)` keeps 2 digits after the point; pays are rounded to kopecks/cents anyway")
+                self.fail("E0708", "bad-arguments", t("E0708.round"), e.span,
+                          t("E0708.round-help"))
                 return None
             return self.unit(e.args[0])
         decl = self.c.decls.get(func)
@@ -813,16 +808,16 @@ class _Typer:
         if self.context == "metric":
             known += list(AGGREGATES)
         hint = _suggest(func, known)
-        self.fail("E0201", "unknown-name", f"unknown function or table `{func}`", e.func_span,
-                  f"did you mean `{hint}`?" if hint else "functions are min, max and round; tables are called by name")
+        self.fail("E0201", "unknown-name", t("E0201.unknown-function", name=func), e.func_span,
+                  t("did-you-mean", name=hint) if hint else t("E0201.unknown-function-help"))
         return None
 
     def _table_call(self, e: ast.Call, decl: ast.Table):
         self.c.table_calls.setdefault(decl.name.name, []).append(e)
         self.dep(decl.name.name)
         if len(e.args) != 1 and not (decl.graduated and len(e.args) == 2):
-            usage = f"`{decl.name.name}(x)`" + (" or `(x, base)`" if decl.graduated else "")
-            self.fail("E0708", "bad-arguments", f"table `{decl.name.name}` takes one value: {usage}", e.span)
+            usage = t("E0708.graduated-usage" if decl.graduated else "E0708.table-usage", name=decl.name.name)
+            self.fail("E0708", "bad-arguments", t("E0708.table", name=decl.name.name, usage=usage), e.span)
             return None
         units = [self.unit(a) for a in e.args]
         if any(u is None for u in units):
@@ -837,13 +832,12 @@ class _Typer:
             # its target), so a plain-number base (`targets.revenue`) takes x's unit.
             measured = units[0] if len(units) == 1 else U.unify(units[0], units[1])
             if measured is None:
-                self.fail("E0301", "unit-mismatch", f"graduated table `{decl.name.name}` compares {U.WORDS[units[0]]} "
-                          f"with a base of {U.WORDS[units[1]]}", e.span,
-                          "the base has the unit of the value: `commission_tiers(revenue, targets.revenue)`")
+                self.fail("E0301", "unit-mismatch", t("E0301.base", name=decl.name.name, value=U.WORDS[units[0]], base=U.WORDS[units[1]]), e.span,
+                          t("E0301.base-help"))
                 return None
             result = U.multiply(measured, value_unit)
             if result is None:
-                self.fail("E0301", "unit-mismatch", f"graduated table `{decl.name.name}` cannot apply its rates to {U.WORDS[measured]}", e.span)
+                self.fail("E0301", "unit-mismatch", t("E0301.rates", name=decl.name.name, unit=U.WORDS[measured]), e.span)
             return result
         return value_unit
 
@@ -851,30 +845,30 @@ class _Typer:
         func = e.func
         self.aggregates.append(e)
         if len(e.args) != 1:
-            self.fail("E0708", "bad-arguments", f"`{func}` takes one argument and an optional `where`", e.span,
-                      f"`{func}(deals where stage = \"won\")`" if func in ("count", "share") else f"`{func}(deals.amount where stage = \"won\")`")
+            self.fail("E0708", "bad-arguments", t("E0708.aggregate", func=func), e.span,
+                      t("E0708.rows-example" if func in ("count", "share") else "E0708.column-example", func=func))
             return None
         arg = e.args[0]
         if func in ("count", "share"):
             if not isinstance(arg, ast.Name) or arg.name not in schema.ACTIVITY_TABLES:
                 hint = _suggest(arg.name, schema.ACTIVITY_TABLES) if isinstance(arg, ast.Name) else None
-                self.fail("E0709", "bad-aggregate", f"`{func}` counts the rows of a table: activities, leads or deals",
-                          arg.span, f"did you mean `{hint}`?" if hint else f"`{func}(activities where type = \"call\")`")
+                self.fail("E0709", "bad-aggregate", t("E0709.rows", func=func),
+                          arg.span, t("did-you-mean", name=hint) if hint else t("E0709.rows-help", func=func))
                 return None
             table = arg.name
             if func == "share" and e.where is None:
-                self.fail("E0709", "bad-aggregate", "`share` needs a `where`: the share of rows that match it", e.span,
-                          "`share(leads where status = \"qualified\")` is the qualified leads divided by all leads")
+                self.fail("E0709", "bad-aggregate", t("E0709.share"), e.span,
+                          t("E0709.share-help"))
                 return None
         else:
             table = _row_table(arg)
             if table is None:
-                self.fail("E0709", "bad-aggregate", f"`{func}` aggregates a column, written `TABLE.COLUMN`", arg.span,
-                          f"`{func}(deals.amount)`")
+                self.fail("E0709", "bad-aggregate", t("E0709.column", func=func), arg.span,
+                          t("E0709.column-help", func=func))
                 return None
         if table not in schema.ACTIVITY_TABLES:
-            self.fail("E0709", "bad-aggregate", f"`{table}` is not an activity table to aggregate", arg.span,
-                      "aggregate activities, leads or deals; `managers` and `targets` are read per person")
+            self.fail("E0709", "bad-aggregate", t("E0709.table", name=table), arg.span,
+                      t("E0709.table-help"))
             return None
         self.tables.add(table)
         date_col = schema.TABLES[table].date_column
@@ -884,8 +878,8 @@ class _Typer:
         unit: Unit | None = Unit.COUNT
         if func == "count_distinct":
             if not isinstance(arg, ast.Dotted):
-                self.fail("E0709", "bad-aggregate", "`count_distinct` counts the distinct values of one column", arg.span,
-                          "`count_distinct(deals.client_id)`")
+                self.fail("E0709", "bad-aggregate", t("E0709.distinct"), arg.span,
+                          t("E0709.distinct-help"))
                 return None
             unit = Unit.COUNT if row.unit(arg) is not None else None
         elif func == "share":
@@ -893,7 +887,7 @@ class _Typer:
         elif func != "count":
             unit = row.unit(arg)
             if unit is not None and unit not in U.NUMERIC:
-                self.fail("E0301", "unit-mismatch", f"`{func}` needs numbers, money or durations, not {U.WORDS[unit]}", arg.span)
+                self.fail("E0301", "unit-mismatch", t("E0301.aggregate", func=func, unit=U.WORDS[unit]), arg.span)
                 return None
             if unit == Unit.FLEX:
                 unit = Unit.NUMBER
@@ -953,44 +947,31 @@ def _shown(e) -> str:
     return "…"
 
 
-_DECL_WORDS = {"metric": "metric", "kpi": "KPI", "pay": "pay"}
 _CLAUSE_OWNERS = {
-    "target": "a KPI", "weight": "a KPI", "cap": "a KPI or a pay", "lower is better": "a KPI",
-    "floor": "a pay", "kind": "a metric", "uncontrollable": "a metric",
+    "target": "kpi", "weight": "kpi", "cap": "kpi-or-pay", "lower is better": "kpi",
+    "floor": "pay", "kind": "metric", "uncontrollable": "metric",
 }
-
-
-def _and(words) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
+"""Clause → the key of the words that say which declarations take it (`E0503.owner.*`)."""
 
 _VERBS = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide"}
 
 
-def _binary_help(op: str, left: Unit, right: Unit) -> str:
+def _binary_help(op: str, left: Unit, right: Unit) -> Text:
     if op in "+-":
-        return "`+` and `-` need the same unit on both sides"
+        return t("E0301.add-help")
     if op == "*":
-        return "money × number is money, count × money is money; two amounts of money cannot be multiplied"
-    return "divide like by like for a ratio (money / money), or money or a duration by a count for an average"
+        return t("E0301.multiply-help")
+    return t("E0301.divide-help")
 
 
-def _money_help(unit: Unit) -> str:
+def _money_help(unit: Unit) -> Text:
     if unit == Unit.NUMBER:
-        return "multiply by money, e.g. `salary * multiplier(kpi_score)` or `2% * revenue`"
+        return t("E0301.money-number-help")
     if unit == Unit.COUNT:
-        return "multiply the count by an amount of money, e.g. `new_clients * 5000`"
-    return "a pay is an amount of money"
+        return t("E0301.money-count-help")
+    return t("E0301.money-help")
 
 
-_FIELD_HELP = {
-    "role": "name the roles the plan applies to, as in the managers table: `role cold` or `role cold, inbound`",
-    "period": "`period month` (or `week`, `quarter`)",
-    "effective": "`effective 2026-07-01`: the first day the plan applies",
-    "timezone": 'an IANA name in quotes, such as `timezone "Europe/Moscow"` (the default is "UTC")',
-    "currency": "an ISO 4217 code, such as `currency RUB`",
-    "strategy": "`strategy growth` (or `retention`, `scaling`, `service`)",
-    "goal": 'one sentence in quotes: `goal "New clients: +20% over last quarter"`',
-    "scope": "`scope team` makes metrics count the whole team (for heads of sales)",
-}
+def _field_help(field: str) -> Text:
+    """How to write a plan field (`E0404.help.*`), said when it is missing or wrong."""
+    return t(f"E0404.help.{field}")

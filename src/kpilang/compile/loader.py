@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpilang.diagnostics import Diagnostic, Note, Severity, Span
+from kpilang.messages import t
 from kpilang.syntax import ast
 from kpilang.syntax.parser import parse
 
@@ -49,8 +50,7 @@ def _load(path: Path, result: SourceSet, stack: list[tuple[str, Span | None]], v
         assert via is not None
         result.diagnostics.append(Diagnostic(
             code="E0206", name="import-cycle", severity=Severity.ERROR,
-            message="import cycle: " + " → ".join(cycle), span=via,
-            help="library files must not import each other in a circle; move the shared part to a third file",
+            message=t("E0206.message", cycle=" → ".join(cycle)), span=via, help=t("E0206.help"),
         ))
         return
     if name in result.sources:
@@ -59,13 +59,13 @@ def _load(path: Path, result: SourceSet, stack: list[tuple[str, Span | None]], v
         try:
             text = read_text(path)
         except (OSError, UnicodeDecodeError) as err:
-            reason = "it is not UTF-8 text" if isinstance(err, UnicodeDecodeError) else (err.strerror or str(err))
+            # The operating system's own reason (its locale's words) is passed on as it is.
+            reason = t("E0205.not-utf8") if isinstance(err, UnicodeDecodeError) else (err.strerror or str(err))
             if via is None:
                 raise
             result.diagnostics.append(Diagnostic(
                 code="E0205", name="import-not-found", severity=Severity.ERROR,
-                message=f"cannot read imported file `{name}`: {reason}", span=via,
-                help="import paths are relative to the file that imports them",
+                message=t("E0205.message", name=name, reason=reason), span=via, help=t("E0205.help"),
             ))
             return
     result.sources[name] = text

@@ -11,21 +11,23 @@ literal stays plain, so `calls * 50` can be a pay and `calls * 2` a KPI value.
 from __future__ import annotations
 
 from kpilang.compile.program import Unit
+from kpilang.messages import t
 
 NUMERIC = {Unit.COUNT, Unit.MONEY, Unit.DURATION, Unit.NUMBER, Unit.FLEX, Unit.ANY}
 
 WORDS = {
-    Unit.COUNT: "a count",
-    Unit.MONEY: "money",
-    Unit.DURATION: "a duration",
-    Unit.NUMBER: "a number",
-    Unit.FLEX: "a number",
-    Unit.BOOL: "a yes/no condition",
-    Unit.STRING: "a text",
-    Unit.DATE: "a date",
-    Unit.DATETIME: "a date and time",
-    Unit.ANY: "a data value",
+    Unit.COUNT: t("unit.count"),
+    Unit.MONEY: t("unit.money"),
+    Unit.DURATION: t("unit.duration"),
+    Unit.NUMBER: t("unit.number"),
+    Unit.FLEX: t("unit.number"),
+    Unit.BOOL: t("unit.bool"),
+    Unit.STRING: t("unit.string"),
+    Unit.DATE: t("unit.date"),
+    Unit.DATETIME: t("unit.datetime"),
+    Unit.ANY: t("unit.any"),
 }
+"""How messages name each unit ("money", «деньги»); `str()` of one is the English."""
 
 
 def unify(a: Unit, b: Unit) -> Unit | None:

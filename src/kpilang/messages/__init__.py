@@ -1,0 +1,129 @@
+"""What kpilang says about a plan, in English and in Russian: message keys, catalogs, rendering.
+
+A diagnostic does not carry a finished sentence but a `Text`: a key into the catalogs
+(`en.toml`, `ru.toml` beside this module) and the values for its `{placeholders}`. The sentence
+is made when it is printed, in the language the reader asked for (`--lang`, or `KPILANG_LANG`).
+
+Why TOML catalogs and not gettext: the keys are short and stable (`E0201.unknown-name`) rather than
+the English sentence itself, so rewording the English does not orphan the Russian; the files need
+no compile step and ship in the wheel as they are (tomllib is in the standard library); and a test
+can enumerate every key used in the code and every placeholder of every entry.
+
+A placeholder's value may itself be a `Text` (a unit such as "money"/«деньги», a phrase of a
+syntax error) or a `Join` of several (rendered with the language's "and"/"or"), so composed
+sentences are translated whole, not glued from English pieces.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import string
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("en", "ru")
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_VARIABLE = "KPILANG_LANG"
+"""The environment variable that chooses the language when no `--lang` is given."""
+
+
+class CatalogError(LookupError):
+    """A key that is not in a catalog: a bug in kpilang, caught by the catalog tests."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence to say: its catalog key and the values of its placeholders."""
+
+    key: str
+    args: tuple[tuple[str, Any], ...] = ()
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        template = catalog(lang).get(self.key)
+        if template is None:
+            raise CatalogError(f"no message {self.key!r} in the {lang} catalog")
+        return template.format_map({name: _render_value(value, lang) for name, value in self.args})
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT_LANGUAGE)
+
+
+@dataclass(frozen=True)
+class Join:
+    """Several values said as one: `a, b and c` (`conjunction="and"`) or `a, b or c`."""
+
+    items: tuple[Any, ...]
+    conjunction: str = "and"
+
+    def render(self, lang: str) -> str:
+        words = [_render_value(item, lang) for item in self.items]
+        if len(words) <= 1:
+            return "".join(words)
+        last = catalog(lang)[f"join.{self.conjunction}"]
+        return ", ".join(words[:-1]) + last.format(item=words[-1])
+
+
+def t(key: str, **args: Any) -> Text:
+    """The sentence `key` with its placeholders filled by `args` (rendered when printed)."""
+    return Text(key, tuple(args.items()))
+
+
+def join(items: Iterable[Any], conjunction: str = "and") -> Join:
+    return Join(tuple(items), conjunction)
+
+
+def render(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A `Text`, a `Join` or a plain value (a name, a number) as words in `lang`."""
+    return _render_value(value, lang)
+
+
+def _render_value(value: Any, lang: str) -> str:
+    if isinstance(value, Text | Join):
+        return value.render(lang)
+    return str(value)
+
+
+def language(choice: str | None = None) -> str:
+    """The language to speak: `choice` if given, else `KPILANG_LANG` if it names a known
+    language, else English."""
+    if choice:
+        return _known(choice)
+    from_environment = os.environ.get(LANGUAGE_VARIABLE, "").strip().lower()
+    if from_environment:
+        # `ru_RU.UTF-8`-style values name the language first.
+        short = from_environment.split("_")[0].split(".")[0].split("-")[0]
+        if short in LANGUAGES:
+            return short
+    return DEFAULT_LANGUAGE
+
+
+def _known(choice: str) -> str:
+    lang = choice.strip().lower()
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {choice!r}; kpilang speaks {', '.join(LANGUAGES)}")
+    return lang
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, str]:
+    """Every message of `lang`, by its dotted key (`[E0201]` + `unknown-name` → `E0201.unknown-name`)."""
+    _known(lang)
+    text = resources.files(__package__).joinpath(f"{lang}.toml").read_text(encoding="utf-8")
+    return dict(_flatten(tomllib.loads(text)))
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> Iterable[tuple[str, str]]:
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def placeholders(template: str) -> set[str]:
+    """The names a template fills, e.g. `{"name"}` for "unknown name `{name}`"."""
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
