@@ -14,20 +14,21 @@ from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from kpilang.diagnostics import Diagnostic, Severity, Span
+from kpilang.messages import Join, Text, join, t
 
 DECLARATION_WORDS = ("plan", "metric", "kpi", "table", "pay", "test", "import")
 _DECLARATION_TERMINALS = {w.upper() for w in DECLARATION_WORDS}
 _VALUE_TERMINALS = {"NAME", "NUMBER", "PERCENT", "DURATION", "DATE", "STRING", "TRUE", "FALSE", "LPAR", "MINUS", "IF", "NOT"}
 _CLAUSE_TERMINALS = {"TARGET", "WEIGHT", "CAP", "FLOOR", "LOWER", "KIND", "UNCONTROLLABLE"}
 
-_WORDS = {
-    "NAME": "a name",
-    "NUMBER": "a number",
-    "PERCENT": "a percent such as 50%",
-    "DURATION": "a duration such as 15m",
-    "DATE": "a date such as 2026-07-01",
-    "STRING": 'a text in double quotes',
-    "$END": "the end of the file",
+_WORDS: dict[str, Text | str] = {
+    "NAME": t("E0101.name"),
+    "NUMBER": t("E0101.number"),
+    "PERCENT": t("E0101.percent"),
+    "DURATION": t("E0101.duration"),
+    "DATE": t("E0101.date"),
+    "STRING": t("E0101.string"),
+    "$END": t("E0101.end-of-file"),
     "LPAR": "`(`", "RPAR": "`)`", "LBRACE": "`{`", "RBRACE": "`}`", "LSQB": "`[`", "RSQB": "`]`",
     "COMMA": "`,`", "COLON": "`:`", "DOT": "`.`", "EQ": "`=`",
 }
@@ -35,7 +36,7 @@ _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 
 
-def _describe(terminal: str, parser: Lark) -> str:
+def _describe(terminal: str, parser: Lark) -> Text | str:
     if terminal in _WORDS:
         return _WORDS[terminal]
     try:
@@ -64,7 +65,7 @@ _DECLARATION_CLAUSES = {
 }
 
 
-def _expected_phrase(expected: set[str], parser: Lark, declaration: str | None = None) -> str:
+def _expected_phrase(expected: set[str], parser: Lark, declaration: str | None = None) -> Text | Join | str:
     """Group what Lark expected into few words: a declaration, a clause, a value; operators that
     could continue a finished expression are left out unless nothing else fits. The grammar lets
     any clause follow any declaration (the compiler says which belong where), so only the clauses
@@ -72,34 +73,35 @@ def _expected_phrase(expected: set[str], parser: Lark, declaration: str | None =
     expected = {t for t in expected if not t.startswith("__")}
     if declaration in _DECLARATION_CLAUSES:
         expected -= _CLAUSE_TERMINALS - _DECLARATION_CLAUSES[declaration]
-    parts: list[str] = []
+    parts: list[Text | str] = []
     if len(expected & _DECLARATION_TERMINALS) >= 3:
-        parts.append("the next declaration (" + ", ".join(f"`{w}`" for w in DECLARATION_WORDS) + ")")
+        parts.append(t("E0101.next-declaration", words=", ".join(f"`{w}`" for w in DECLARATION_WORDS)))
         expected -= _DECLARATION_TERMINALS
         expected.discard("$END")
     clauses = [w for t, w in _CLAUSE_WORDS.items() if t in expected]
     if clauses:
-        parts.insert(0, "a clause (" + ", ".join(f"`{w}`" for w in clauses) + ")")
+        parts.insert(0, t("E0101.clause", words=", ".join(f"`{w}`" for w in clauses)))
         expected -= _CLAUSE_WORDS.keys()
     if len(expected & _VALUE_TERMINALS) >= 4:
-        parts.append("a value (a number, a percent, a name, or an expression in parentheses)")
+        parts.append(t("E0101.value"))
         expected -= _VALUE_TERMINALS
     rest = expected - _OPERATOR_TERMINALS
     if parts or rest:
         expected = rest
-    parts.extend(sorted(_describe(t, parser) for t in expected))
+    # Sorted by their English words, so the order is the same in every language.
+    parts.extend(sorted((_describe(terminal, parser) for terminal in expected), key=str))
     if not parts:
-        return "something else"
+        return t("E0101.something-else")
     if len(parts) == 1:
         return parts[0]
-    return ", ".join(parts[:-1]) + " or " + parts[-1]
+    return join(parts, "or")
 
 
-def _found(token) -> str:
+def _found(token) -> Text | str:
     if token.type == "$END":
-        return "the end of the file"
+        return t("E0101.end-of-file")
     if token.type == "STRING":
-        return f"the text {token.value}"
+        return t("E0101.found-text", text=token.value)
     return f"`{token.value}`"
 
 
@@ -139,24 +141,25 @@ def unclosed_bracket(text: str, file: str, parser: Lark, upto: tuple[int, int] |
                 opened = stack[-1]
                 return Diagnostic(
                     code="E0102", name="mismatched-bracket", severity=Severity.ERROR,
-                    message=f"`{tok.value}` does not close the `{opened.value}` opened at {opened.line}:{opened.column}",
+                    message=t("E0102.mismatched", closer=tok.value, opener=opened.value, line=opened.line,
+                              column=opened.column),
                     span=_point(file, tok.line, tok.column),
-                    help=f"close it with `{_OPENERS[opened.value]}` first",
+                    help=t("E0102.mismatched-help", closer=_OPENERS[opened.value]),
                 )
             else:
                 return Diagnostic(
                     code="E0102", name="mismatched-bracket", severity=Severity.ERROR,
-                    message=f"`{tok.value}` closes nothing",
+                    message=t("E0102.closes-nothing", closer=tok.value),
                     span=_point(file, tok.line, tok.column),
-                    help="remove it, or add the opening bracket it belongs to",
+                    help=t("E0102.closes-nothing-help"),
                 )
     if stack and upto is None:
         opened = stack[-1]
         return Diagnostic(
             code="E0102", name="unclosed-bracket", severity=Severity.ERROR,
-            message=f"unclosed `{opened.value}` opened at {opened.line}:{opened.column}",
+            message=t("E0102.unclosed", opener=opened.value, line=opened.line, column=opened.column),
             span=_point(file, opened.line, opened.column),
-            help=f"add the matching `{_OPENERS[opened.value]}`",
+            help=t("E0102.unclosed-help", closer=_OPENERS[opened.value]),
         )
     return None
 
@@ -188,9 +191,10 @@ def syntax_error(err: UnexpectedInput, text: str, file: str, parser: Lark) -> Di
         lines = text.splitlines() or [""]
         line, column = len(lines), len(lines[-1]) + 1
     previous = _tokens_before(text, parser, line, column)
-    after = f" after `{previous[-1].value}`" if previous else ""
+    after = t("E0101.after", word=previous[-1].value) if previous else ""
     declaration = next((t.type for t in reversed(previous) if t.type in _DECLARATION_TERMINALS), None)
-    message = f"expected {_expected_phrase(expected, parser, declaration)}{after}, found {_found(token)}"
+    message = t("E0101.message", expected=_expected_phrase(expected, parser, declaration), after=after,
+                found=_found(token))
     help_text = _hint(token, expected, previous)
     width = len(str(token.value)) if token.type != "$END" else 1
     return Diagnostic(
@@ -199,33 +203,32 @@ def syntax_error(err: UnexpectedInput, text: str, file: str, parser: Lark) -> Di
     )
 
 
-def _hint(token, expected: set[str], previous) -> str | None:
+def _hint(token, expected: set[str], previous) -> Text | None:
     value = str(token.value)
     prev = previous[-1].value if previous else None
     if token.type in _CLAUSE_WORDS and prev in ("target", "weight", "cap", "floor"):
-        return f"`{prev}` needs a value before the next clause, for example `{prev} 100%`"
+        return t("E0101.clause-needs-value", word=prev)
     if token.type != "NAME" and expected & _VALUE_TERMINALS == {"NAME"} and value.isidentifier():
-        return f"`{value}` is a word of the language and cannot be used as a name; pick another, such as `{value}_value`"
+        return t("E0101.keyword-as-name", word=value)
     if prev == "kind" and token.type != "NAME":
-        return "a metric is `kind result`, `kind activity` or `kind quality`"
+        return t("E0101.kind")
     if token.type == "LSQB":
-        return 'square brackets hold the list after `in`, as in `stage in ["won", "lost"]`'
+        return t("E0101.square-brackets")
     if token.type == "EQ" and prev == "=":
-        return "comparisons use a single `=`"
+        return t("E0101.single-equals")
     if token.type == "NAME" and expected & _DECLARATION_TERMINALS:
         close = difflib.get_close_matches(value, DECLARATION_WORDS, n=1)
         if close:
-            return f"did you mean `{close[0]}`?"
+            return t("did-you-mean", name=close[0])
         if expected & _CLAUSE_TERMINALS:
-            return ("a declaration ends where the next one begins; a clause such as `target`, `weight`, "
-                    "`cap` or `kind` goes right after the formula")
-        return "each declaration starts with a keyword such as `metric`, `kpi` or `pay`"
+            return t("E0101.declaration-ends")
+        return t("E0101.declaration-keyword")
     if token.type == "NAME" and prev == "weight" or (token.type == "NUMBER" and prev == "weight"):
-        return "write weights as percents, for example `weight 30%`"
+        return t("E0101.weight-percent")
     if token.type == "COMMA" and prev is not None and prev.replace("_", "").isdigit():
-        return "decimals use a point, not a comma: `0.5`, not `0,5`"
+        return t("E0101.decimal-point")
     if "EQ" in expected and token.type != "EQ" and prev is not None and prev not in ("=",):
-        return "a declaration's name is followed by `=` and its formula, e.g. `metric calls = count(activities)`"
+        return t("E0101.name-then-equals")
     return None
 
 
@@ -238,25 +241,24 @@ def _bad_character(err: UnexpectedCharacters, text: str, file: str) -> Diagnosti
             offset, sequence = escape
             return Diagnostic(
                 code="E0103", name="bad-escape", severity=Severity.ERROR,
-                message=f"`{sequence}` is not an escape kpilang knows",
+                message=t("E0103.bad-escape", sequence=sequence),
                 span=_point(file, err.line, err.column + offset, len(sequence)),
-                help='inside a text, write a quote as `\\"` and a backslash as `\\\\`; nothing else follows a backslash',
+                help=t("E0103.bad-escape-help"),
             )
         return Diagnostic(
             code="E0103", name="unclosed-text", severity=Severity.ERROR,
-            message="this text has no closing `\"` on its line", span=span,
-            help='close the text with `"` before the end of the line; write a quote inside it as `\\"`',
+            message=t("E0103.unclosed"), span=span, help=t("E0103.unclosed-help"),
         )
     hints = {
-        "'": "texts are written in double quotes: \"like this\"",
-        "%": "a percent sign goes right after a number: `8%`",
-        "≥": "write `>=`", "≤": "write `<=`", "≠": "write `!=`",
-        "×": "write `*` for multiplication", "÷": "write `/` for division",
+        "'": t("E0104.quote"),
+        "%": t("E0104.percent"),
+        "≥": t("E0104.write", operator=">="), "≤": t("E0104.write", operator="<="), "≠": t("E0104.write", operator="!="),
+        "×": t("E0104.times"), "÷": t("E0104.divide"),
     }
     return Diagnostic(
         code="E0104", name="bad-character", severity=Severity.ERROR,
-        message=f"unexpected character `{char}`", span=span,
-        help=hints.get(char, "remove it; names use letters, digits and `_`, and `#` starts a comment"),
+        message=t("E0104.message", char=char), span=span,
+        help=hints.get(char, t("E0104.help")),
     )
 
 

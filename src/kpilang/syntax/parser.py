@@ -24,6 +24,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 
 from kpilang.diagnostics import Diagnostic, Severity, Span
+from kpilang.messages import t
 from kpilang.syntax import ast
 from kpilang.syntax.errors import syntax_error
 
@@ -302,8 +303,7 @@ class _AstBuilder:
         except ValueError:
             self.diagnostics.append(Diagnostic(
                 code="E0105", name="bad-date", severity=Severity.ERROR,
-                message=f"`{text}` is not a date in the calendar",
-                span=self._t(c[0]), help="write dates as YYYY-MM-DD, for example 2026-07-01",
+                message=t("E0105.message", text=text), span=self._t(c[0]), help=t("E0105.help"),
             ))
             value = date(1, 1, 1)
         return _new_DateLit(span=self._t(c[0]), value=value)
