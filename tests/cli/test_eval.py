@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +16,6 @@ from kpilang.cli import main
 
 NORMATIVE = Path(__file__).resolve().parent.parent / "fixtures" / "normative"
 GOLDEN = Path(__file__).resolve().parent / "test_eval_golden"
-REGENERATE = os.environ.get("KPILANG_REGENERATE_GOLDEN") == "1"
 
 
 def run(*args):
@@ -83,26 +81,18 @@ def test_rerun_is_byte_identical():
     assert first.stdout_bytes == second.stdout_bytes
 
 
-def test_json_golden():
-    text = normative("--format", "json").stdout
-    golden = GOLDEN / "normative.json"
-    if REGENERATE:
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8"), "run with KPILANG_REGENERATE_GOLDEN=1 and review the diff"
+def test_json_golden(golden):
+    golden(GOLDEN / "normative.json", normative("--format", "json").stdout)
 
 
-def test_csv_one_row_per_person():
+def test_csv_one_row_per_person(golden):
     result = normative("--format", "csv")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["manager_id"] for r in rows] == ["m1", "m2", "m3", "m4"]
     assert rows[0]["total"] == "155000.01" and rows[0]["revenue_plan.attainment"] == "1.1500005"
     assert rows[1]["kpi_score"] == "0.700" and rows[0]["errors"] == ""
-    golden = GOLDEN / "normative.csv"
-    if REGENERATE:
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    golden(GOLDEN / "normative.csv", result.stdout)
 
 
 def test_table_format():

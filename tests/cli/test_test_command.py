@@ -1,7 +1,8 @@
 """`kpilang test`: PASS/FAIL lines, the summary, exit codes, the JSON form, a golden failure report.
 
 Regenerate the golden file after a deliberate change of the output with
-`KPILANG_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/cli/test_test_command.py` and review the diff.
+`KPILANG_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/cli/test_test_command.py` (or `--update-golden`)
+and review the diff.
 """
 
 from __future__ import annotations
@@ -60,12 +61,9 @@ def test_a_wrong_expectation_fails_with_expected_and_actual(plans):
     assert result.stdout.splitlines()[-1] == "1 passed, 1 failed"
 
 
-def test_failure_report_matches_the_golden_file(plans):
+def test_failure_report_matches_the_golden_file(plans, golden):
     result = invoke("wrong", cwd=plans)
-    golden = GOLDEN / "test_command_failure.txt"
-    if os.environ.get("KPILANG_UPDATE_GOLDEN"):
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    golden(GOLDEN / "test_command_failure.txt", result.stdout)
 
 
 def test_a_directory_runs_every_plan_below_it(plans):

@@ -3,7 +3,6 @@ are what the commands print today."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -11,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from kpilang.cli import main
+
+from conftest import HOW_TO_UPDATE, update_golden
 
 from .conftest import command_exists
 
@@ -32,16 +33,16 @@ def _blocks_after(text: str, command: str) -> list[list[str]]:
 def _assert_block_current(page: str, command: str, shown: list[str], printed: list[str],
                           elided: tuple[str, ...] = ()) -> None:
     """The block shown after `$ COMMAND` (and the `elided` marker lines) in a page equals what the
-    command prints now; with KPILANG_UPDATE_GOLDEN=1 the page is rewritten instead (read the text
-    around it afterwards)."""
-    if os.environ.get("KPILANG_UPDATE_GOLDEN") == "1" and shown != printed:
+    command prints now; when the suite rewrites golden files (`update_golden()`) the page is
+    rewritten instead (read the text around it afterwards)."""
+    if update_golden() and shown != printed:
         text = (DOCS / page).read_text(encoding="utf-8")
         old = "\n".join([f"$ {command}", *elided, *shown])
         assert old in text
         (DOCS / page).write_text(text.replace(old, "\n".join([f"$ {command}", *elided, *printed])), encoding="utf-8")
         return
-    assert shown == printed, (f"`{command}` in docs/{page} is out of date; if the change is right, rerun with "
-                              "KPILANG_UPDATE_GOLDEN=1 and read the tutorial's text around it")
+    assert shown == printed, (f"`{command}` in docs/{page} is out of date; if the change is right, {HOW_TO_UPDATE} "
+                              "and read the tutorial's text around it")
 
 
 def _printed(result) -> list[str]:
