@@ -23,6 +23,7 @@ from kpilang.checks.base import Check, CheckContext, HistoryOutcome, by_name_or_
 from kpilang.compile import Program, compile_file
 from kpilang.config import LintConfig, config_for
 from kpilang.diagnostics import Diagnostic, Severity, Span, sort_key
+from kpilang.messages import Text, t
 
 _IGNORE = re.compile(r"#\s*kpilang:\s*ignore\[(?P<codes>[^\]]*)\](?P<rest>.*)$")
 _REASON = re.compile(r"^\s*--\s*(?P<reason>\S.*)$")
@@ -176,23 +177,21 @@ def _apply_ignores(found: list[Diagnostic], sources: dict[str, str], files: tupl
     for comment in comments:
         if comment.reason is None and config.enabled(reasonless):
             meta.append(_meta(reasonless, config, comment.span,
-                              "this ignore comment does not say why the finding is accepted",
-                              "add the reason after `--`: `# kpilang: ignore[" + ", ".join(comment.codes)
-                              + "] -- why this is right here`"))
+                              t("KPL021.message"), t("KPL021.help", codes=", ".join(comment.codes))))
         if not config.enabled(unused):
             continue
         for code in comment.codes:
             if (comment, code) in used:
                 continue
             if code not in checks:
-                meta.append(_meta(unused, config, comment.span, f"there is no check {code}",
-                                  "see docs/checks/index.md for the codes"))
+                meta.append(_meta(unused, config, comment.span, t("KPL022.no-such-check", code=code),
+                                  t("KPL022.no-such-check-help")))
             elif config.enabled(checks[code]):
-                meta.append(_meta(unused, config, comment.span, f"nothing here is found by {code} ({checks[code].name})",
-                                  "remove the ignore comment, or move it to the line it is meant for"))
+                meta.append(_meta(unused, config, comment.span, t("KPL022.unused", code=code, name=checks[code].name),
+                                  t("KPL022.unused-help")))
     return kept + meta
 
 
-def _meta(check: Check, config: LintConfig, span: Span, message: str, help: str) -> Diagnostic:
+def _meta(check: Check, config: LintConfig, span: Span, message: Text, help: Text) -> Diagnostic:
     return Diagnostic(code=check.code, name=check.name, severity=config.severity_of(check), message=message,
                       span=span, help=help)

@@ -15,6 +15,7 @@ from typing import Any
 
 from kpilang.compile.program import Program
 from kpilang.diagnostics import Diagnostic, Note, Severity, Span
+from kpilang.messages import Text
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,10 @@ class Check:
 class Finding:
     """One problem a check found; the linter turns it into a Diagnostic with the check's code."""
 
-    message: str
+    message: Text
+    """Said in the reader's language when printed (`kpilang.messages`)."""
     span: Span
-    help: str | None = None
+    help: Text | None = None
     notes: tuple[Note, ...] = ()
     witness: dict[str, str] | None = None
     severity: Severity | None = None

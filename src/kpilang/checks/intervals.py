@@ -27,6 +27,7 @@ from kpilang.compile.program import SCORE, KpiDef, PayDef, Program, TableDef
 from kpilang.diagnostics import Span
 from kpilang.evaluate.numbers import PRECISION
 from kpilang.syntax import ast
+from kpilang.messages import Text, t
 
 _CONTEXT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN)
 """The evaluator's precision, so that a single-point evaluation gives the evaluator's figure."""
@@ -42,7 +43,8 @@ class NoValueCause:
 
     owner: str
     span: Span
-    what: str
+    what: Text | str
+    """"division", or the words for why a metric can have no value."""
 
 
 class Interval(NamedTuple):
@@ -398,12 +400,12 @@ class PlanIntervals:
             return _Eval(self, values, owner).eval(expr)
 
 
-def _metric_gap(metric) -> str:
+def _metric_gap(metric) -> Text:
     expr = metric.expr
     func = expr.func if isinstance(expr, ast.Call) else None
     if func in ("avg", "min", "max", "median", "share"):
-        return f"`{metric.name}` is `{func}` over the period's rows, which has no value when there are none"
-    return f"`{metric.name}` can have no value"
+        return t("KPL020.aggregate-gap", name=metric.name, func=func)
+    return t("KPL020.metric-gap", name=metric.name)
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from __future__ import annotations
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.support import plan_name_span
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -32,15 +33,13 @@ def run(ctx: CheckContext):
     kpis = list(program.kpis.values())
     if len(kpis) > limits.kpis_max:
         extra = kpis[limits.kpis_max]
-        yield Finding(f"the plan has {len(kpis)} KPIs; at most {limits.kpis_max} keep the goal clear",
+        yield Finding(t("KPL001.too-many", count=len(kpis), max=limits.kpis_max),
                       extra.name_span,
-                      help=f"keep {limits.kpis_min}–{limits.kpis_max} KPIs that follow the strategy; turn the others "
-                           "into plain metrics, which statements still show")
+                      help=t("KPL001.too-many-help", min=limits.kpis_min, max=limits.kpis_max))
     elif len(kpis) < limits.kpis_min:
-        yield Finding(f"the plan has {len(kpis)} KPI{'s' if len(kpis) != 1 else ''}; a plan needs at least "
-                      f"{limits.kpis_min}", plan_name_span(program),
-                      help="pair the result KPI with one that shows how it is reached (meetings, conversion), "
-                           f"{limits.kpis_min}–{limits.kpis_max} in all")
+        yield Finding(t("KPL001.too-few-one" if len(kpis) == 1 else "KPL001.too-few", count=len(kpis), min=limits.kpis_min),
+                      plan_name_span(program),
+                      help=t("KPL001.too-few-help", min=limits.kpis_min, max=limits.kpis_max))
 
 
 CHECK = Check("KPL001", "kpi-count", Severity.ERROR, "a plan with fewer than 2 or more than 4 KPIs", run)

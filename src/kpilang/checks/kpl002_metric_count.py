@@ -16,6 +16,7 @@ from __future__ import annotations
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.support import plan_name_span
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -24,15 +25,12 @@ def run(ctx: CheckContext):
         return
     metrics = list(program.metrics.values())
     if len(metrics) > limits.metrics_max:
-        yield Finding(f"the plan has {len(metrics)} metrics; {limits.metrics_min}–{limits.metrics_max} are "
-                      "enough to see how the result is made", metrics[limits.metrics_max].name_span,
-                      help="drop the metrics no KPI or statement needs, or move them to a report")
+        yield Finding(t("KPL002.too-many", count=len(metrics), min=limits.metrics_min, max=limits.metrics_max),
+                      metrics[limits.metrics_max].name_span, help=t("KPL002.too-many-help"))
     elif len(metrics) < limits.metrics_min:
-        yield Finding(f"the plan has {len(metrics)} metric{'s' if len(metrics) != 1 else ''}; "
-                      f"{limits.metrics_min}–{limits.metrics_max} show how the result is made",
-                      plan_name_span(program),
-                      help="add the activities and qualities that lead to the result: calls, meetings, "
-                           "conversion, response time")
+        yield Finding(t("KPL002.too-few-one" if len(metrics) == 1 else "KPL002.too-few", count=len(metrics),
+                        min=limits.metrics_min, max=limits.metrics_max),
+                      plan_name_span(program), help=t("KPL002.too-few-help"))
 
 
 CHECK = Check("KPL002", "metric-count", Severity.WARNING, "a plan with fewer than 6 or more than 8 metrics", run)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.support import percent_text, plan_name_span
 from kpilang.diagnostics import Note, Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -29,12 +30,12 @@ def run(ctx: CheckContext):
     total = sum((k.weight for k in program.kpis.values()), Decimal(0))
     if total == 1:
         return
-    notes = tuple(Note(span=k.clause_spans.get("weight", k.name_span), message=f"`{k.name}` weighs {percent_text(k.weight)}")
+    notes = tuple(Note(span=k.clause_spans.get("weight", k.name_span), message=t("KPL003.note", name=k.name, weight=percent_text(k.weight)))
                   for k in program.kpis.values())
     gap = Decimal(1) - total
-    yield Finding(f"the KPI weights add up to {percent_text(total)}, not 100%", plan_name_span(program),
-                  help=(f"add {percent_text(gap)} to the weights" if gap > 0 else f"take {percent_text(-gap)} off the weights")
-                  + ": a manager who meets every target must score exactly 100%", notes=notes)
+    yield Finding(t("KPL003.message", total=percent_text(total)), plan_name_span(program),
+                  help=t("KPL003.add-help", gap=percent_text(gap)) if gap > 0 else t("KPL003.take-help", gap=percent_text(-gap)),
+                  notes=notes)
 
 
 CHECK = Check("KPL003", "weights-sum", Severity.ERROR, "KPI weights that do not add up to exactly 100%", run)

@@ -26,6 +26,7 @@ from kpilang.checks.proofs import BIG, percent, proofs, shown
 from kpilang.checks.support import plan_name_span
 from kpilang.compile.program import SCORE
 from kpilang.diagnostics import Note, Severity
+from kpilang.messages import t
 
 ONE = 1
 
@@ -39,31 +40,23 @@ def run(ctx: CheckContext):
     if not bound.has_value or bound.hi < ONE:
         return  # proven: without sales the score stays below 100%
     results = [n for n, m in program.metrics.items() if m.kind == "result"]
-    zero = ("every result metric (" + ", ".join(f"`{n}`" for n in results) + ") is zero") if results else \
-        "no metric is marked `kind result`"
+    zero = t("KPL004.results-zero", names=", ".join(f"`{n}`" for n in results)) if results else t("KPL004.no-results")
     found = analysis.search(SCORE, lambda s: s >= ONE)
     notes = tuple(
-        Note(span=k.name_span, message=f"`{k.name}` can reach {percent(analysis.no_sales[k.name].hi)} × {percent(k.weight)} = "
-                                       f"{percent(analysis.no_sales[k.name].hi * k.weight)} of the score without sales"
-             if analysis.no_sales[k.name].hi < BIG else
-                                       f"`{k.name}` can grow without limit without sales")
+        Note(span=k.name_span, message=t("KPL004.note", name=k.name, reach=percent(analysis.no_sales[k.name].hi),
+                                         weight=percent(k.weight), share=percent(analysis.no_sales[k.name].hi * k.weight))
+             if analysis.no_sales[k.name].hi < BIG else t("KPL004.note-unbounded", name=k.name))
         for k in program.kpis.values() if analysis.no_sales[k.name].has_value and analysis.no_sales[k.name].hi > 0
     )
     if found is None:
-        yield Finding(f"cannot prove that the KPI score stays below 100% without sales: it is bounded only by "
-                      f"{percent(bound.hi) if bound.hi.is_finite() else 'nothing'} when {zero}",
+        yield Finding(t("KPL004.undecided", bound=percent(bound.hi) if bound.hi.is_finite() else t("KPL004.nothing"), when=zero),
                       plan_name_span(program), severity=Severity.WARNING, notes=notes,
-                      help="cap the activity KPIs (`cap 150%`) and weigh the result KPIs so that activity alone "
-                           "stays below 100%")
+                      help=t("KPL004.undecided-help"))
         return
     values = analysis.evaluate(found, analysis.witness_params(), SCORE)
     witness = analysis.witness_text(found, SCORE)
-    yield Finding(f"the KPI score reaches {percent(values[SCORE].lo)} without a single sale: "
-                  f"{shown(witness)}", plan_name_span(program), witness=witness, notes=notes,
-                  help="results must carry the plan: raise the weight of the result KPIs or cap the activity "
-                       "KPIs so that activity alone stays below 100%; "
-                       + ("" if results else "mark the metrics that measure sales `kind result`; ")
-                       + "a `test` with these values keeps the fix honest")
+    yield Finding(t("KPL004.message", score=percent(values[SCORE].lo), witness=shown(witness)), plan_name_span(program), witness=witness, notes=notes,
+                  help=t("KPL004.help" if results else "KPL004.help-mark-results"))
 
 
 CHECK = Check("KPL004", "met-without-sales", Severity.ERROR,

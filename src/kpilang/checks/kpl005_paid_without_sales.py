@@ -21,6 +21,7 @@ from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.intervals import ZERO
 from kpilang.checks.proofs import proofs, shown
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -49,16 +50,14 @@ def run(ctx: CheckContext):
             zero = min(found_values, key=lambda v: v.lo)
         found = analysis.search(name, lambda x, z=zero.lo: x > z)
         if found is None:
-            yield Finding(f"pay `{name}` may move with activity while sales are zero, and no case was found to "
-                          "prove or rule it out", pay.name_span, severity=Severity.INFO)
+            yield Finding(t("KPL005.undecided", name=name), pay.name_span, severity=Severity.INFO)
             continue
         reported.add(name)
         value = analysis.evaluate(found, params, name)[name].lo
         witness = analysis.witness_text(found, name)
-        yield Finding(f"pay `{name}` rises from {zero.lo} to {value} without a single sale: {shown(witness)}",
+        yield Finding(t("KPL005.message", name=name, low=zero.lo, high=value, witness=shown(witness)),
                       pay.name_span, witness=witness,
-                      help="pay for results: tie the money to the KPI score through a multiplier whose low band "
-                           "pays nothing, or to result metrics such as revenue")
+                      help=t("KPL005.help"))
 
 
 CHECK = Check("KPL005", "paid-without-sales", Severity.WARNING,

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
-    for kind, group in (("KPI", ctx.program.kpis), ("pay", ctx.program.pays)):
+    for kind, group in (("kpi", ctx.program.kpis), ("pay", ctx.program.pays)):
         for name, decl in group.items():
             if not decl.label:
-                yield Finding(f"{kind} `{name}` has no label", decl.name_span,
-                              help=f'name it in words after its name: `{"kpi" if kind == "KPI" else "pay"} {name} "…" = …`; '
-                                   "statements show the label to the manager")
+                yield Finding(t(f"KPL006.{kind}", name=name), decl.name_span,
+                              help=t("KPL006.help", decl=kind, name=name))
 
 
 CHECK = Check("KPL006", "missing-label", Severity.WARNING, "a KPI or pay without a human label", run)

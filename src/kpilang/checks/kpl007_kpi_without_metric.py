@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
     program = ctx.program
     for name, kpi in program.kpis.items():
         if not any(dep in program.metrics for dep in program.reaches(name)):
-            yield Finding(f"KPI `{name}` depends on no metric: it measures nothing the manager does",
-                          kpi.name_span, help="build the KPI on a metric computed from the data, such as `revenue` or "
-                                              "`meetings / calls`")
+            yield Finding(t("KPL007.message", name=name),
+                          kpi.name_span, help=t("KPL007.help"))
 
 
 CHECK = Check("KPL007", "kpi-without-metric", Severity.ERROR, "a KPI that depends on no metric", run)

@@ -17,20 +17,20 @@ from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.compile.program import SALARY
 from kpilang.diagnostics import Severity
 from kpilang.syntax import ast
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
     program = ctx.program
-    decls = [("KPI", n, d, [d.expr, d.target]) for n, d in program.kpis.items()]
+    decls = [("kpi", n, d, [d.expr, d.target]) for n, d in program.kpis.items()]
     decls += [("pay", n, d, [e for e in (d.expr, d.cap, d.floor) if e is not None]) for n, d in program.pays.items()]
     for kind, name, _decl, exprs in decls:
         for expr in exprs:
             for node in ast.walk(expr):
                 if isinstance(node, ast.Dotted) and node.table == "managers" and node.column != SALARY:
-                    yield Finding(f"{kind} `{name}` reads `managers.{node.column}`, a value entered by hand",
+                    yield Finding(t(f"KPL008.{kind}", name=name, column=node.column),
                                   node.span,
-                                  help="compute it from activity data with a metric; a hand-entered value can change "
-                                       "without a trace, and managers stop trusting the figure")
+                                  help=t("KPL008.help"))
 
 
 CHECK = Check("KPL008", "manual-input", Severity.WARNING, "a KPI or pay that reads a hand-entered managers column", run)

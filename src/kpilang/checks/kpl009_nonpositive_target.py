@@ -16,6 +16,7 @@ from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.intervals import target_key
 from kpilang.checks.proofs import proofs
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -26,9 +27,8 @@ def run(ctx: CheckContext):
     for name, kpi in program.kpis.items():
         target = analysis.free[target_key(name)]
         if target.has_value and target.hi <= 0:
-            said = f"is {target.lo}" if target.is_point else "is never above zero"
-            yield Finding(f"the target of `{name}` {said}: it can never be reached in a meaningful way",
-                          kpi.target.span, help="set a positive target, such as `target 4` or `target targets.NAME`")
+            message = t("KPL009.point", name=name, value=target.lo) if target.is_point else t("KPL009.never-positive", name=name)
+            yield Finding(message, kpi.target.span, help=t("KPL009.help"))
 
 
 CHECK = Check("KPL009", "nonpositive-target", Severity.ERROR, "a KPI whose target is zero or negative", run)

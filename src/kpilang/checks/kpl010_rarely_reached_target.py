@@ -19,6 +19,7 @@ from decimal import Decimal
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.support import percent_text
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -33,14 +34,13 @@ def run(ctx: CheckContext):
         share = Decimal(reached) / Decimal(total)
         if share < ctx.limits.history_min_share:
             periods = ", ".join(history.periods) if len(history.periods) <= 6 else \
-                f"{history.periods[0]} … {history.periods[-1]} ({len(history.periods)} periods)"
+                t("KPL010.periods", first=history.periods[0], last=history.periods[-1], count=len(history.periods))
             yield Finding(
-                f"the target of `{name}` was reached in {reached} of {total} person-periods "
-                f"({percent_text(share.quantize(Decimal('0.001')))}) in {periods}; fewer than "
-                f"{percent_text(ctx.limits.history_min_share)} means it is out of reach",
+                t("KPL010.message", name=name, reached=reached, total=total,
+                  share=percent_text(share.quantize(Decimal("0.001"))), periods=periods,
+                  limit=percent_text(ctx.limits.history_min_share)),
                 kpi.clause_spans.get("target", kpi.target.span),
-                help="set a target a fair share of the team reached before, or per-person targets "
-                     "(`target targets.NAME`)")
+                help=t("KPL010.help"))
 
 
 CHECK = Check("KPL010", "rarely-reached-target", Severity.WARNING,

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -30,9 +31,9 @@ def run(ctx: CheckContext):
     else:
         start = day.replace(day=1)
     if day != start:
-        yield Finding(f"the plan takes effect on {day.isoformat()}, in the middle of a {plan.period}",
+        yield Finding(t(f"KPL011.{plan.period}", day=day.isoformat()),
                       plan.field_spans.get("effective", plan.span),
-                      help=f"start on the first day of the {plan.period}: `effective {start.isoformat()}`")
+                      help=t(f"KPL011.{plan.period}-help", start=start.isoformat()))
 
 
 CHECK = Check("KPL011", "effective-mid-period", Severity.WARNING,

@@ -15,23 +15,24 @@ from __future__ import annotations
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.support import formula_size
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
     program, limits = ctx.program, ctx.limits
-    exprs = [(f"metric `{n}`", d.expr) for n, d in program.metrics.items()]
+    exprs = [(t("KPL012.metric", name=n), d.expr) for n, d in program.metrics.items()]
     for n, d in program.kpis.items():
-        exprs += [(f"KPI `{n}`", d.expr), (f"the target of `{n}`", d.target)]
+        exprs += [(t("KPL012.kpi", name=n), d.expr), (t("KPL012.target", name=n), d.target)]
     for n, d in program.pays.items():
-        exprs += [(f"pay `{n}`", e) for e in (d.expr, d.cap, d.floor) if e is not None]
+        exprs += [(t("KPL012.pay", name=n), e) for e in (d.expr, d.cap, d.floor) if e is not None]
     for what, expr in exprs:
         depth, length = formula_size(expr)
         if depth > limits.formula_depth:
-            yield Finding(f"the formula of {what} is nested {depth} levels deep (the limit is {limits.formula_depth})",
-                          expr.span, help="give its parts names (a KPI, a table, another pay) and combine them")
+            yield Finding(t("KPL012.depth", what=what, depth=depth, limit=limits.formula_depth),
+                          expr.span, help=t("KPL012.help"))
         elif length > limits.formula_length:
-            yield Finding(f"the formula of {what} has {length} terms (the limit is {limits.formula_length})",
-                          expr.span, help="give its parts names (a KPI, a table, another pay) and combine them")
+            yield Finding(t("KPL012.length", what=what, length=length, limit=limits.formula_length),
+                          expr.span, help=t("KPL012.help"))
 
 
 CHECK = Check("KPL012", "complex-formula", Severity.WARNING, "a formula too deep or too long to check by hand", run)

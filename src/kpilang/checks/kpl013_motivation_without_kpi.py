@@ -14,6 +14,7 @@ from __future__ import annotations
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.support import pays_reaching_kpis, plan_name_span
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -21,9 +22,9 @@ def run(ctx: CheckContext):
     if program.plan is None or not program.pays or not program.kpis:
         return
     if not any(pays_reaching_kpis(program).values()):
-        yield Finding("no pay depends on a KPI or on `kpi_score`: the money ignores the plan's goals",
+        yield Finding(t("KPL013.message"),
                       plan_name_span(program),
-                      help="tie a bonus to the score, e.g. `pay bonus = salary * multiplier(kpi_score)`")
+                      help=t("KPL013.help"))
 
 
 CHECK = Check("KPL013", "motivation-without-kpi", Severity.WARNING, "no pay depends on a KPI or the KPI score", run)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.support import pays_reaching_kpis
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -23,9 +24,7 @@ def run(ctx: CheckContext):
     motivated = set().union(*pays_reaching_kpis(program).values()) if program.pays else set()
     for name, kpi in program.kpis.items():
         if name not in motivated:
-            yield Finding(f"no pay depends on KPI `{name}`: meeting it changes nothing in the pay", kpi.name_span,
-                          help="use the KPI score in a pay (`salary * multiplier(kpi_score)`), or keep it as a "
-                               "plain metric")
+            yield Finding(t("KPL014.message", name=name), kpi.name_span, help=t("KPL014.help"))
 
 
 CHECK = Check("KPL014", "kpi-without-motivation", Severity.WARNING, "a KPI that no pay depends on", run)

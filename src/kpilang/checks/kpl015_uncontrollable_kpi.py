@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.diagnostics import Note, Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -36,13 +37,11 @@ def run(ctx: CheckContext):
             if not roles:
                 continue
             chain = program.chain(name, metric_name) or [name, metric_name]
-            who = "every role" if not metric.uncontrollable_for else "role " + ", ".join(roles)
+            who = t("KPL015.every-role") if not metric.uncontrollable_for else t("KPL015.roles", roles=", ".join(roles))
             clause = metric.clause_spans.get("uncontrollable", metric.name_span)
-            yield Finding(f"KPI `{name}` depends on `{metric_name}`, which is uncontrollable for {who}: "
-                          + " → ".join(chain), kpi.name_span,
-                          notes=(Note(span=clause, message=f"`{metric_name}` is declared uncontrollable here"),),
-                          help="base the KPI on what the manager controls (calls, meetings, conversion, deal size); "
-                               f"a ratio such as `deals_won / {metric_name}` measures what they do with it")
+            yield Finding(t("KPL015.message", name=name, metric=metric_name, who=who, chain=" → ".join(chain)), kpi.name_span,
+                          notes=(Note(span=clause, message=t("KPL015.note", metric=metric_name)),),
+                          help=t("KPL015.help", metric=metric_name))
 
 
 CHECK = Check("KPL015", "uncontrollable-kpi", Severity.ERROR,

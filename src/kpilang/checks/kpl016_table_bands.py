@@ -25,6 +25,7 @@ from kpilang.checks.intervals import INF
 from kpilang.checks.proofs import proofs
 from kpilang.checks.support import table_calls
 from kpilang.diagnostics import Note, Severity
+from kpilang.messages import t
 
 
 def _edge(value) -> str:
@@ -43,13 +44,13 @@ def run(ctx: CheckContext):
             high = INF if band.high is None else band.high
             if previous is not None and low < reach:
                 later, earlier = (band, previous) if (band.span.line, band.span.column) > (previous.span.line, previous.span.column) else (previous, band)
-                yield Finding(f"bands of `{name}` overlap: values from {_edge(low)} to {_edge(min(reach, high))} fall in two bands",
-                              later.span, notes=(Note(span=earlier.span, message="the other band"),),
-                              help="make each band start where the previous one ends")
+                yield Finding(t("KPL016.overlap", name=name, low=_edge(low), high=_edge(min(reach, high))),
+                              later.span, notes=(Note(span=earlier.span, message=t("KPL016.other-band")),),
+                              help=t("KPL016.overlap-help"))
             elif previous is not None and low > reach:
-                yield Finding(f"table `{name}` has no band for values from {_edge(reach)} to {_edge(low)}", band.span,
-                              notes=(Note(span=previous.span, message="the band before the gap"),),
-                              help=f"start this band at {_edge(reach)}, or add a band `{_edge(reach)} to {_edge(low)}`")
+                yield Finding(t("KPL016.gap", name=name, low=_edge(reach), high=_edge(low)), band.span,
+                              notes=(Note(span=previous.span, message=t("KPL016.band-before-gap")),),
+                              help=t("KPL016.gap-help", low=_edge(reach), high=_edge(low)))
             reach = high if reach is None else max(reach, high)
             previous = band
         if table.graduated or not ordered:
@@ -62,11 +63,11 @@ def run(ctx: CheckContext):
             if not arg.has_value:
                 continue
             if first_low > -INF and arg.lo < first_low:
-                yield Finding(f"`{name}` has no band below {_edge(first_low)}, but `{owner}` can look up "
-                              f"{_edge(arg.lo)}", call.span, help=f"add `below {_edge(first_low)} : …` to `{name}`")
+                yield Finding(t("KPL016.below", name=name, edge=_edge(first_low), owner=owner, value=_edge(arg.lo)),
+                              call.span, help=t("KPL016.below-help", name=name, edge=_edge(first_low)))
             if last_high < INF and arg.hi >= last_high:
-                yield Finding(f"`{name}` has no band from {_edge(last_high)} on, but `{owner}` can look up "
-                              f"{_edge(arg.hi)}", call.span, help=f"add `from {_edge(last_high)} : …` to `{name}`")
+                yield Finding(t("KPL016.above", name=name, edge=_edge(last_high), owner=owner, value=_edge(arg.hi)),
+                              call.span, help=t("KPL016.above-help", name=name, edge=_edge(last_high)))
 
 
 CHECK = Check("KPL016", "table-bands", Severity.ERROR,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.intervals import INF
 from kpilang.diagnostics import Note, Severity
+from kpilang.messages import t
 
 
 def _plain(value) -> str:
@@ -26,10 +27,9 @@ def run(ctx: CheckContext):
         ordered = sorted(table.bands, key=lambda b: (-INF if b.low is None else b.low))
         for before, after in zip(ordered, ordered[1:]):
             if after.value < before.value:
-                yield Finding(f"table `{name}` falls from {_plain(before.value)} to {_plain(after.value)} as the value "
-                              "rises: doing more pays less", after.span,
-                              notes=(Note(span=before.span, message="the band before"),),
-                              help="keep the values rising; limit the payout with a `cap` on the pay or the KPIs instead")
+                yield Finding(t("KPL017.message", name=name, high=_plain(before.value), low=_plain(after.value)), after.span,
+                              notes=(Note(span=before.span, message=t("KPL017.note")),),
+                              help=t("KPL017.help"))
 
 
 CHECK = Check("KPL017", "falling-table", Severity.WARNING, "a table whose value falls as the looked-up value rises", run)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
     for name, kpi in ctx.program.kpis.items():
         if kpi.cap is None:
-            yield Finding(f"KPI `{name}` has no cap: its attainment can grow without limit and outweigh the others",
-                          kpi.name_span, help="add `cap 150%` (or the ceiling your plan allows)")
+            yield Finding(t("KPL018.message", name=name), kpi.name_span, help=t("KPL018.help"))
 
 
 CHECK = Check("KPL018", "kpi-without-cap", Severity.WARNING, "a KPI without a cap", run)

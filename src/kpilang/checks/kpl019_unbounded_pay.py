@@ -17,6 +17,7 @@ from __future__ import annotations
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.proofs import bounded_run, proofs
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -39,9 +40,7 @@ def run(ctx: CheckContext):
             # report the pay where the growth starts, not every pay that adds it up
             if any(dep in program.pays and not values[dep].hi.is_finite() for dep in program.depends_on.get(name, ())):
                 continue
-            yield Finding(f"pay `{name}` grows without bound as `{metric}` grows", pay.name_span,
-                          help="add a `cap` to the pay, or pay through capped KPIs; uncapped money belongs to results "
-                               "such as revenue")
+            yield Finding(t("KPL019.message", name=name, metric=metric), pay.name_span, help=t("KPL019.help"))
 
 CHECK = Check("KPL019", "unbounded-pay", Severity.WARNING,
               "a pay that grows without bound as an activity or quality metric grows", run)

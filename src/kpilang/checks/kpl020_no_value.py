@@ -18,6 +18,7 @@ from kpilang.checks.intervals import target_key, value_key
 from kpilang.checks.proofs import proofs
 from kpilang.checks.support import source_text
 from kpilang.diagnostics import Severity
+from kpilang.messages import t
 
 
 def run(ctx: CheckContext):
@@ -25,7 +26,7 @@ def run(ctx: CheckContext):
     analysis = proofs(ctx)
     for name, kpi in program.kpis.items():
         value, target = analysis.free[value_key(name)], analysis.free[target_key(name)]
-        yield from _report("KPI", name, value.causes + target.causes, ctx.sources)
+        yield from _report("kpi", name, value.causes + target.causes, ctx.sources)
     for name in program.pays:
         yield from _report("pay", name, analysis.free[name].causes, ctx.sources)
 
@@ -38,12 +39,10 @@ def _report(kind: str, name: str, causes, sources):
         seen.add(cause.span)
         text = source_text(sources, cause.span)
         if cause.what == "division":
-            message = f"{kind} `{name}` can have no value: `{text}` divides by a value that can be zero"
+            message = t(f"KPL020.{kind}-division", name=name, text=text)
         else:
-            message = f"{kind} `{name}` can have no value: {cause.what}"
-        yield Finding(message, cause.span,
-                      help=f"say what the value is then: `{text} otherwise 0` (or another fallback); otherwise the "
-                           "person gets an evaluation error instead of a statement")
+            message = t(f"KPL020.{kind}", name=name, cause=cause.what)
+        yield Finding(message, cause.span, help=t("KPL020.help", text=text))
 
 
 CHECK = Check("KPL020", "no-value", Severity.WARNING, "a KPI or pay that can have no value, without otherwise", run)
