@@ -1,4 +1,4 @@
-"""`kpilang eval PLAN --data DATA --period P [--format table|json|csv] [--out FILE]`.
+"""`kpilang eval PLAN --data DATA --period P [--format table|json|csv] [--wide] [--out FILE]`.
 
 Exit status: 0 every figure of every person computed from clean data; 1 someone has an
 evaluation error or some data rows were rejected; 2 the job could not be done (usage error, a
@@ -10,16 +10,12 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail
-from kpilang.diagnostics import Severity, render_text, sort_key
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
 
-# A table written to a file or a pipe has no terminal to fit; wide enough that names stay whole.
-TABLE_WIDTH_OFF_TERMINAL = 200
 # A run shorter than this finishes before a progress bar would be worth drawing.
 PROGRESS_DELAY_SECONDS = 1.0
 
@@ -30,57 +26,18 @@ PROGRESS_DELAY_SECONDS = 1.0
 @click.option("--period", "period", required=True, help="2026-07, 2026-Q3 or 2026-W27; must fit the plan's period.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="How to print the results.")
+@click.option("--wide", "wide", is_flag=True, default=False,
+              help="In the table, show every KPI's attainment even when the terminal is too narrow for it.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the results to this file instead of standard output.")
-def eval_(plan: str, data: str, period: str, fmt: str, out: str | None) -> None:
+def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
-    from kpilang.compile import compile_file
-    from kpilang.data import DataError
-    from kpilang.evaluate.aggregate import MetricQueryError
-    from kpilang.evaluate.period import PeriodError, check_in_force, period_for_plan
-    from kpilang.evaluate.report import render_csv, render_json, render_table
-    from kpilang.evaluate.run import evaluate
-
-    if not Path(plan).is_file():
-        fail(f"no such plan file: {plan}")
-    try:
-        result = compile_file(plan)
-    except (OSError, UnicodeDecodeError) as err:
-        fail(f"cannot read {plan}: {getattr(err, 'strerror', None) or err}")
-    errors = sorted((d for d in result.diagnostics if d.severity is Severity.ERROR), key=sort_key)
-    if result.program is None or errors:
-        for d in errors:
-            click.echo(render_text(d, result.sources) + "\n", err=True)
-        fail(f"{plan} does not compile ({len(errors)} error(s)); nothing was computed",
-             f"run `kpilang lint {plan}` and fix the errors first")
-    program = result.program
-    if program.plan is None:
-        fail(f"{plan} has no `plan` block, so there is nobody to pay",
-             "evaluate a plan file; a library file only provides metrics and tables")
-    if not Path(data).is_dir():
-        fail(f"no such data directory: {data}",
-             "give the directory holding managers.csv (and activities, leads, deals, targets)")
-
-    try:
-        check_in_force(period_for_plan(period, program.plan.period), program.plan.name, program.plan.effective)
-    except PeriodError as err:
-        fail(err.message, err.hint)
+    from kpilang.cli.run_inputs import evaluate_inputs, report_problems, summary_line
+    from kpilang.evaluate.report import render_csv, render_json
 
     console = _stderr_console()
-    show_progress = console is not None
-    try:
-        with _progress(console) if show_progress else nullcontext(None) as bar:
-            report = evaluate(program, data, period, progress=bar)
-    except PeriodError as err:
-        fail(err.message, err.hint)
-    except MetricQueryError as err:
-        fail(str(err), "an extra column is typed from its values: compare it with values of the same kind "
-             "(text in quotes, numbers without), or fix the column in the data")
-    except DataError as err:
-        click.echo(f"error: the data in {data} cannot be used; nothing was computed", err=True)
-        for problem in err.problems:
-            click.echo("  - " + _problem_line(problem), err=True)
-        sys.exit(EXIT_FAILURE)
+    report = evaluate_inputs(plan, data, period, verb="computed",
+                             progress=(lambda: _progress(console)) if console is not None else None)
 
     if fmt == "json":
         text = render_json(report)
@@ -91,50 +48,38 @@ def eval_(plan: str, data: str, period: str, fmt: str, out: str | None) -> None:
     if out is not None:
         try:
             if text is None:
-                from rich.console import Console
-
                 with open(out, "w", encoding="utf-8") as handle:
-                    render_table(report, Console(file=handle, width=TABLE_WIDTH_OFF_TERMINAL, color_system=None))
+                    _print_table(report, handle, wide=wide)
             else:
                 Path(out).write_text(text, encoding="utf-8")
         except OSError as err:
             fail(f"cannot write {out}: {err.strerror or err}")
     elif text is None:
-        from rich.console import Console
-
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=TABLE_WIDTH_OFF_TERMINAL, color_system=None)
-        render_table(report, console)
+        _print_table(report, None, wide=wide)
     else:
         click.echo(text, nl=False)
 
-    _summary(report, show_details=fmt != "table" or out is not None)
+    # The table already lists each person's errors on standard output; other outputs list them here.
+    failed, problems = report_problems(report, show_errors=fmt != "table" or out is not None)
+    click.echo(summary_line(len(report.results), "person(s) evaluated", report, failed, problems), err=True)
     sys.exit(EXIT_PROBLEMS if report.has_errors else EXIT_OK)
 
 
-def _problem_line(problem) -> str:
-    parts = [f"table {problem.table}", f"file {problem.file}"]
-    if problem.row is not None:
-        parts.append(f"row {problem.row}")
-    if problem.column is not None:
-        parts.append(f"column {problem.column}")
-    shown = f" (value: {problem.value!r})" if problem.value is not None else ""
-    return f"{', '.join(parts)}: {problem.reason}{shown}\n      = help: {problem.hint}"
+def _print_table(report, file, *, wide: bool) -> None:
+    """On a terminal, fit its width (KPI columns only if they fit, or with --wide); in a file or a
+    pipe, draw the table as wide as its content so that nothing is cut."""
+    from rich.console import Console
 
+    from kpilang.evaluate.report import choose_layout, render_table
 
-def _summary(report, *, show_details: bool) -> None:
-    """What went wrong, on stderr, whatever the output format."""
-    if show_details:
-        for person in report.results:
-            for err in person.errors:
-                where = f"{err.file}:{err.line}:{err.column}" if err.line else err.file
-                click.echo(f"error: {person.manager_id}: {err.subject}: {err.message} ({where})", err=True)
-    for problem in report.data_problems:
-        click.echo("warning: rejected data: " + _problem_line(problem), err=True)
-    failed = sum(not r.ok for r in report.results)
-    click.echo(f"{len(report.results)} person(s) evaluated for {report.period.label}, {failed} with errors, "
-               f"{len(report.skipped)} skipped, {len(report.data_problems)} data problem(s)", err=True)
+    console = Console(file=file) if file is None else None
+    if console is not None and console.is_terminal:
+        render_table(report, console, choose_layout(report, console.width, wide=wide))
+        return
+    layout = choose_layout(report, None)
+    title = len(f"{report.plan} · {report.period.label} · {report.currency}")
+    render_table(report, Console(file=file, width=max(layout.width, title), color_system=None, soft_wrap=False),
+                 layout)
 
 
 def _stderr_console():

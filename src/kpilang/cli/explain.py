@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail
-from kpilang.diagnostics import Severity, render_text, sort_key
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
+from kpilang.cli.run_inputs import report_problems, summary_line
 
 # Fewer statements than this are done before a progress bar would be worth drawing (each one
 # searches what it would take to reach the next band, a few dozen formula runs).
@@ -41,45 +41,14 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
             templates: str | None) -> None:
     """Explain every number of every person's pay: metrics, KPIs, score, bands, pays, and what it
     would take to reach the next band."""
-    from kpilang.compile import compile_file
-    from kpilang.data import DataError
-    from kpilang.evaluate.period import PeriodError
-    from kpilang.evaluate.run import evaluate
+    from kpilang.cli.run_inputs import evaluate_inputs
     from kpilang.explain import MessageError, TemplateError, build_statements, render_statements
 
-    if not Path(plan).is_file():
-        fail(f"no such plan file: {plan}")
     template_dir = Path(templates) if templates is not None else None
     if template_dir is not None and not template_dir.is_dir():
         fail(f"no such template directory: {templates}",
              "give a directory holding templates named like ours (statement.html.j2, index.md.j2, …)")
-    try:
-        result = compile_file(plan)
-    except (OSError, UnicodeDecodeError) as err:
-        fail(f"cannot read {plan}: {getattr(err, 'strerror', None) or err}")
-    errors = sorted((d for d in result.diagnostics if d.severity is Severity.ERROR), key=sort_key)
-    if result.program is None or errors:
-        for d in errors:
-            click.echo(render_text(d, result.sources) + "\n", err=True)
-        fail(f"{plan} does not compile ({len(errors)} error(s)); nothing was explained",
-             f"run `kpilang lint {plan}` and fix the errors first")
-    program = result.program
-    if program.plan is None:
-        fail(f"{plan} has no `plan` block, so there is nobody to pay",
-             "explain a plan file; a library file only provides metrics and tables")
-    if not Path(data).is_dir():
-        fail(f"no such data directory: {data}",
-             "give the directory holding managers.csv (and activities, leads, deals, targets)")
-
-    try:
-        report = evaluate(program, data, period)
-    except PeriodError as err:
-        fail(err.message, err.hint)
-    except DataError as err:
-        click.echo(f"error: the data in {data} cannot be used; nothing was explained", err=True)
-        for problem in err.problems:
-            click.echo(f"  - {problem}", err=True)
-        sys.exit(EXIT_FAILURE)
+    report = evaluate_inputs(plan, data, period, verb="explained")
 
     try:
         with _Progress() as progress:
@@ -106,18 +75,8 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
         text = rendered.joined()
         click.echo(text, nl=not text.endswith("\n"))
 
-    chosen = {s.manager_id for s in statements}
-    failed = 0
-    for person in report.results:
-        if person.manager_id not in chosen:
-            continue
-        failed += not person.ok
-        for err in person.errors:
-            click.echo(f"error: {person.manager_id}: {err.subject}: {err.message}", err=True)
-    problems = [p for p in report.data_problems if chosen & set(p.manager_ids) or not p.manager_ids]
-    for problem in problems:
-        click.echo(f"warning: rejected data: {problem}", err=True)
-    click.echo(f"{len(statements)} statement(s) for {report.period.label}, {failed} with errors", err=True)
+    failed, problems = report_problems(report, people={s.manager_id for s in statements})
+    click.echo(summary_line(len(statements), "statement(s)", report, failed, problems), err=True)
     sys.exit(EXIT_PROBLEMS if failed or problems else EXIT_OK)
 
 

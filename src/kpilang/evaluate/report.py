@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kpilang.evaluate.numbers import tidy
@@ -116,44 +117,101 @@ def render_csv(report: EvalReport) -> str:
 
 
 def percent(value: Decimal | None) -> str:
+    """An attainment or score for reading: a percent with one decimal, rounded half-up (the JSON
+    and CSV keep every digit)."""
     if value is None:
         return "—"
-    return format((value * 100).quantize(Decimal("0.1")), "f") + "%"
+    return format((value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "f") + "%"
 
 
-def render_table(report: EvalReport, console: Any) -> None:
-    """A readable table on a terminal: attainment per KPI, score, pays, and who has an error."""
-    from rich.markup import escape
-    from rich.table import Table
+def error_place(err: EvalError) -> str:
+    """Where an evaluation error comes from: `plan.kpi:LINE:COLUMN` for a formula, `file.csv:ROW`
+    for a rejected data row (a row has no column number; the message names the column in words),
+    the bare file for a whole file."""
+    if not err.line:
+        return err.file
+    if err.cause == "rejected_data" or not err.column:
+        return f"{err.file}:{err.line}"
+    return f"{err.file}:{err.line}:{err.column}"
 
+
+@dataclass(frozen=True)
+class TableLayout:
+    """The columns of the terminal table and the width they need without cutting any cell."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    right: set[int]
+    width: int
+
+
+# A rich table spends one border character per column plus one, and one space each side of a cell.
+_BORDER_PER_COLUMN, _BORDER_EXTRA = 3, 1
+
+
+def table_layout(report: EvalReport, *, kpis: bool) -> TableLayout:
+    """The table a head of sales scans: manager, name, score, each pay and status, with each KPI's
+    attainment after the name when `kpis`."""
     program = report.program
-    title = escape(f"{report.plan} · {report.period.label} · {report.currency}")
-    table = Table(title=title, show_lines=False)
-    table.add_column("manager")
-    table.add_column("name")
-    for name in program.kpis:
-        table.add_column(name, justify="right")
-    table.add_column("kpi_score", justify="right")
-    for name in program.pays:
-        table.add_column(name, justify="right")
-    table.add_column("status")
+    headers = ["manager", "name", *(program.kpis if kpis else []), "kpi_score", *program.pays, "status"]
+    rows = []
     for person in report.results:
         o = person.outcome
-        cells = [escape(person.manager_id), escape(person.name or "?")]
-        for name in program.kpis:
-            f = o.kpis.get(name) if o is not None else None
-            cells.append(percent(f.attainment if f else None))
+        cells = [person.manager_id, person.name or "?"]
+        if kpis:
+            for name in program.kpis:
+                f = o.kpis.get(name) if o is not None else None
+                cells.append(percent(f.attainment if f else None))
         cells.append(percent(o.kpi_score if o is not None else None))
         for name in program.pays:
             f = o.pays.get(name) if o is not None else None
             cells.append(number(f.value) if f and f.value is not None else "—")
-        cells.append("ok" if person.ok else f"[red]{len(person.errors)} error(s)[/red]")
-        table.add_row(*cells)
+        cells.append("ok" if person.ok else f"{len(person.errors)} error(s)")
+        rows.append(cells)
+    right = set(range(2, len(headers) - 1))
+    widths = [max([_cells(h)] + [_cells(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    width = sum(widths) + _BORDER_PER_COLUMN * len(headers) + _BORDER_EXTRA
+    return TableLayout(headers, rows, right, width)
+
+
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def choose_layout(report: EvalReport, width: int | None, *, wide: bool = False) -> TableLayout:
+    """The layout for a terminal `width` columns wide (None: no limit, as in a pipe or a file):
+    KPI attainments only when they fit, or always with `wide`."""
+    full = table_layout(report, kpis=True)
+    if wide or width is None or full.width <= width or not report.program.kpis:
+        return full
+    return table_layout(report, kpis=False)
+
+
+def render_table(report: EvalReport, console: Any, layout: TableLayout | None = None) -> None:
+    """A table for reading: numbers right-aligned, ids and money never cut; below it, each
+    person's errors with where they come from, and who was skipped."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    layout = layout or choose_layout(report, None)
+    title = escape(f"{report.plan} · {report.period.label} · {report.currency}")
+    table = Table(title=title, show_lines=False, box=box.HEAVY_HEAD)
+    for i, header in enumerate(layout.headers):
+        # The name may wrap on a narrow terminal; ids, percents and money never do.
+        table.add_column(escape(header), justify="right" if i in layout.right else "left",
+                         no_wrap=header != "name" or i != 1, overflow="fold")
+    for person, cells in zip(report.results, layout.rows):
+        shown = [escape(c) for c in cells]
+        if not person.ok:
+            shown[-1] = f"[red]{shown[-1]}[/red]"
+        table.add_row(*shown)
     console.print(table)
     for person in report.results:
         for err in person.errors:
-            where = f"{err.file}:{err.line}:{err.column}" if err.line else err.file
             console.print(f"[red]{escape(person.manager_id)}[/red] {escape(err.subject)}: "
-                          f"{escape(err.message)}  ({escape(where)})")
+                          f"{escape(err.message)}  ({escape(error_place(err))})", soft_wrap=True)
     for s in report.skipped:
-        console.print(f"[dim]skipped {escape(s.manager_id)}: {escape(s.reason)}[/dim]")
+        console.print(f"[dim]skipped {escape(s.manager_id)}: {escape(s.reason)}[/dim]", soft_wrap=True)
