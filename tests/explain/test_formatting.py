@@ -1,16 +1,20 @@
-"""Figures are formatted by Babel for the locale, every digit kept, and the memo never mixes up two
-spellings of one number (`1.0` and `1.00` are equal and hash alike, but are written differently)."""
+"""Figures are formatted by Babel for the locale: money with every digit, other figures rounded for
+display half up (`≈`, the exact value carried along), comparisons never made to look false by that
+rounding, and the memo never mixes up two spellings of one number (`1.0` and `1.00`)."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal, format_percent
+from decimal import ROUND_HALF_UP, localcontext
+
+from babel.numbers import format_currency, format_decimal, format_percent, parse_pattern
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpilang.explain import LocaleFormat
+from kpilang.explain.approx import exact_values, html, plain
 
 RU = LocaleFormat("ru", "RUB")
 EN = LocaleFormat("en", "RUB")
@@ -18,8 +22,16 @@ EN = LocaleFormat("en", "RUB")
 
 def test_the_example_figures():
     assert RU.figure(Decimal("155000.01"), "money") == "155\xa0000,01\xa0₽"
-    assert EN.figure(Decimal("155000.01"), "money") == "RUB155,000.01"
-    assert RU.figure(Decimal("1.1500005"), "percent") == "115,00005\xa0%"
+    assert EN.figure(Decimal("155000.01"), "money") == "RUB\xa0155,000.01"
+    assert RU.figure(Decimal("1.15"), "percent") == "115\xa0%"
+    assert plain(RU.figure(Decimal("1.1500005"), "percent")) == "≈\xa0115\xa0%"
+    assert plain(RU.figure(Decimal(13) / 36, "percent")) == "≈\xa036,11\xa0%"
+    assert plain(EN.figure(Decimal(2) / 35, "percent")) == "≈\xa05.71%"
+    assert plain(RU.figure(Decimal("0.0000123456"), "percent")) == "≈\xa00,00123\xa0%"  # three significant
+    assert plain(RU.figure(Decimal(10) / 3, "number")) == "≈\xa03,33"
+    assert plain(RU.figure(Decimal("90.5"), "duration")) == "≈\xa091 с"
+    assert plain(RU.signed(Decimal(-1) / 3, "number")) == "≈\xa0-0,333"
+    assert RU.figure(Decimal("1.2"), "number") == "1,2"
     assert EN.figure(Decimal("0.08"), "percent") == "8%"
     assert RU.figure(Decimal("0E+2"), "percent") == "0\xa0%"
     assert RU.figure(Decimal("120"), "count") == "120"
@@ -31,25 +43,77 @@ def test_the_example_figures():
     assert EN.quarter(date(2026, 7, 1)) == "3rd quarter 2026"
 
 
+def _babel_rounded(value, places, babel):
+    """What Babel itself shows for `value` rounded half up to `places` decimals of the display."""
+    with localcontext() as ctx:
+        ctx.rounding = ROUND_HALF_UP
+        return babel(value.quantize(Decimal(1).scaleb(-places)))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**12, max_value=10**12, places=6),
        st.sampled_from([RU, EN]))
 def test_same_as_babel_for_any_decimal(value, fmt):
+    """Money is Babel's exact figure; a percent or number is Babel's figure of the value rounded
+    half up to its display precision, with `≈` when that changed it, and the exact figure (Babel's,
+    every digit) kept for the reader who asks."""
     loc = fmt.locale
     value_or_zero = value if not value.is_zero() else Decimal(0)  # statements show zero unsigned
-    assert fmt.figure(value, "money") == format_currency(value_or_zero, "RUB", locale=loc, decimal_quantization=False)
-    assert fmt.figure(value, "percent") == format_percent(value_or_zero, locale=loc, decimal_quantization=False)
-    assert fmt.figure(value, "number") == format_decimal(value_or_zero, locale=loc, decimal_quantization=False)
+    money_pattern = "¤\xa0#,##0.00" if loc.language == "en" else None
+    assert fmt.figure(value, "money") == format_currency(value_or_zero, "RUB", format=money_pattern, locale=loc,
+                                                         currency_digits=True, decimal_quantization=False)
+    for kind, babel, scale in (("percent", lambda v: format_percent(v, locale=loc, decimal_quantization=False), 2),
+                               ("number", lambda v: format_decimal(v, locale=loc, decimal_quantization=False), 0)):
+        shown = fmt.figure(value, kind)
+        exact = babel(value_or_zero)
+        places = fmt.places(value_or_zero, kind)
+        rounded = value_or_zero.scaleb(scale).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if rounded == value_or_zero.scaleb(scale):
+            assert shown == exact
+        else:
+            as_babel = babel(rounded.scaleb(-scale) if not rounded.is_zero() else Decimal(0))
+            assert plain(shown) == "≈\xa0" + as_babel
+            assert exact_values(shown) == [(plain(shown), exact)]
+            assert f'value="{format(value_or_zero, "f")}"' in html(shown) and f'title="{exact}"' in html(shown)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(-10**9, 10**9), st.integers(0, 6))
 def test_no_digit_is_lost(units, scale):
+    """Every digit is in the exact figure a rounded one carries (and in money, as shown)."""
     value = Decimal(units).scaleb(-scale)
     shown = RU.figure(value, "number")
-    digits = "".join(c for c in shown if c.isdigit())
+    exact = exact_values(shown)[0][1] if exact_values(shown) else shown
+    digits = "".join(c for c in exact if c.isdigit())
     written = format(value.normalize(), "f").replace("-", "").replace(".", "")
     assert digits.lstrip("0") == written.lstrip("0")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=0, max_value=5, allow_nan=False, allow_infinity=False, places=12),
+       st.decimals(min_value=0, max_value=5, allow_nan=False, allow_infinity=False, places=12),
+       st.decimals(min_value=0, max_value=5, allow_nan=False, allow_infinity=False, places=12),
+       st.sampled_from([RU, EN]), st.sampled_from(["percent", "number"]))
+def test_a_band_check_never_reads_false(a, b, c, fmt, kind):
+    """`low ≤ value < high` as shown reads true whenever it is true: 89,9999 % against a 90 % edge
+    takes more digits rather than print `90 % < 90 %`."""
+    low, value, high = sorted((a, b, c))
+    if value == high:
+        return
+    shown = [plain(x) for x in fmt.between(low, value, high, kind)]
+    numbers = [Decimal(x.replace("≈\xa0", "").replace("\xa0", "").replace("%", "").replace(" ", "")
+                       .replace(",", "." if fmt.lang == "ru" else "").replace("\u202f", "")) for x in shown]
+    assert numbers[0] <= numbers[1] < numbers[2], shown
+
+
+def test_the_edge_that_rounding_would_cross():
+    low, value, high = RU.between(Decimal("0.7"), Decimal("0.8999999"), Decimal("0.9"), "percent")
+    assert (plain(low), plain(value), plain(high)) == ("70\xa0%", "89,99999\xa0%", "90\xa0%")
+    _, value, _ = RU.between(Decimal("0.7"), Decimal("0.89999999999999999999"), Decimal("0.9"), "percent")
+    assert plain(value) == "89,999999999999999999\xa0%"  # only every digit tells it from the edge
+    _, value, _ = RU.between(Decimal("0.7"), Decimal(5) / 6, Decimal("0.9"), "percent")
+    assert plain(value) == "≈\xa083,33\xa0%"  # far from the edges: the usual precision
+    assert plain(RU.above(Decimal("1.50004"), Decimal("1.5"), "percent")) == "150,004\xa0%"
 
 
 def test_zero_is_never_negative():

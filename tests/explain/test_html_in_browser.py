@@ -37,7 +37,7 @@ def dump_dom(page: Path, profile: Path) -> str:
 
 @pytest.mark.parametrize("lang, figures", [
     ("ru", ["155\xa0000,01\xa0₽", "105,000025\xa0%", "72\xa0000,00\xa0₽", "вы здесь"]),
-    ("en", ["RUB155,000.01", "105.000025%", "RUB72,000.00", "you are here"]),
+    ("en", ["RUB\xa0155,000.01", "105.000025%", "RUB\xa072,000.00", "you are here"]),
 ])
 def test_statement_renders_in_chromium(normative_report, tmp_path, lang, figures):
     statements = build_statements(normative_report, lang=lang, managers=["m1"])

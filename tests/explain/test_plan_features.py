@@ -61,13 +61,13 @@ def test_graduated_commission_on_a_base(report):
     st, text = text_of(report, "m1", lang="en")
     [tiers] = [t for t in st.tables if t.name == "tiers"]
     assert tiers.graduated
-    assert tiers.argument == "RUB1,150,000.50 of a base of RUB1,000,000.00"
+    assert tiers.argument == "RUB\xa01,150,000.50 of a base of RUB\xa01,000,000.00"
     assert [t.line for t in tiers.tiers] == [
-        "RUB0.00 to RUB1,000,000.00: 3% × RUB1,000,000.00 = RUB30,000.00",
-        "from RUB1,000,000.00: 5% × RUB150,000.50 = RUB7,500.025",
+        "RUB\xa00.00 to RUB\xa01,000,000.00: 3% × RUB\xa01,000,000.00 = RUB\xa030,000.00",
+        "from RUB\xa01,000,000.00: 5% × RUB\xa0150,000.50 = RUB\xa07,500.025",
     ]
-    assert "Комиссия: RUB37,500.03" in text
-    assert "to RUB0.01, half up: RUB37,500.025 → RUB37,500.03" in text
+    assert "Комиссия: RUB\xa037,500.03" in text
+    assert "to RUB\xa00.01, half up: RUB\xa037,500.025 → RUB\xa037,500.03" in text
 
 
 def test_step_table_of_a_count_and_the_next_band(report):

@@ -64,7 +64,7 @@ def test_the_statement_words_it(normative_report):
     [w] = m2.what_it_takes
     assert w.now == "70% to 90% → 0.5"
     assert w.next == "90% to 100% → 1"
-    assert [(o.change, o.becomes) for o in w.options] == [("+RUB320,000.00", "RUB960,000.00"), ("+3", "5")]
+    assert [(o.change, o.becomes) for o in w.options] == [("+RUB\xa0320,000.00", "RUB\xa0960,000.00"), ("+3", "5")]
     [m3] = build_statements(normative_report, lang="ru", managers=["m3"])
     assert m3.what_it_takes == [] and m3.top_band == ["Мультипликатор KPI"]
 

@@ -23,6 +23,7 @@ from kpilang.evaluate.formulas import FormulaEngine
 from kpilang.evaluate.numbers import minor_unit
 from kpilang.evaluate.results import EvalError, KpiFigures, PayFigures, PersonOutcome, TableHit
 from kpilang.evaluate.run import EvalReport, PersonResult
+from kpilang.explain.approx import is_marked
 from kpilang.explain.catalog import Messages
 from kpilang.explain.formatting import FigureKind, LocaleFormat, unit_kind
 from kpilang.explain.model import (
@@ -259,7 +260,7 @@ class StatementBuilder:
                 found.sort(key=lambda r: self._subject_order.get(r.hit.subject, len(self._subject_order)))
                 reaches = [self._what_it_takes(r) for r in found]
                 top = [self.words.label(h.table) for h in self.reach.top_band(outcome)]
-        return Statement(
+        statement = Statement(
             lang=self.lang, manager_id=person.manager_id, name=person.name or person.manager_id,
             role=person.role or "—", team=person.team or "—",
             plan_name=self.plan.name, plan_label=self.plan.label or self.plan.name, goal=self.plan.goal,
@@ -270,6 +271,8 @@ class StatementBuilder:
             data=self._data_lines(person), what_it_takes=reaches, top_band=top, total=total, total_amount=total_amount,
             file_stem=file_stem(person.manager_id),
         )
+        statement.rounded = _any_marked(statement)
+        return statement
 
     def _uncontrollable_for(self, role: str | None) -> dict[str, bool]:
         found = self._uncontrollable.get(role)
@@ -300,6 +303,8 @@ class StatementBuilder:
         text = self._kpis[name]
         fig = self.fmt.figure
         value, target, raw = fig(f.value, text.kind), fig(f.target, text.kind), fig(f.raw_attainment, "percent")
+        if f.capped and f.cap is not None and f.raw_attainment is not None and f.raw_attainment > f.cap:
+            raw = self.fmt.above(f.raw_attainment, f.cap, "percent")  # above the cap, also as shown
         key = "kpi_direction_lower" if f.lower_is_better else "kpi_direction"
         attainment, contribution = fig(f.attainment, "percent"), fig(f.contribution, "percent")
         t = self.t
@@ -383,12 +388,14 @@ class StatementBuilder:
         if with_base:
             argument = self.t.f("table_argument_base", argument=argument, base=fig(hit.base, arg_kind))
         edge_kind = "percent" if with_base else key_kind
-        shown_arg = fig(hit.argument / hit.base, "percent") if with_base and hit.base else fig(hit.argument, arg_kind)
-        why = shown_arg
-        if hit.low is not None:
-            why = f"{fig(hit.low, edge_kind)} ≤ {why}"
-        if hit.high is not None:
-            why = f"{why} < {fig(hit.high, edge_kind)}"
+        compared, compared_kind = (hit.argument / hit.base, "percent") if with_base and hit.base else \
+            (hit.argument, arg_kind)
+        # The comparison must read true with the figures as shown (never `90 % < 90 %`).
+        low, why, high = self.fmt.between(hit.low, compared, hit.high, compared_kind, edge_kind)
+        if low is not None:
+            why = f"{low} ≤ {why}"
+        if high is not None:
+            why = f"{why} < {high}"
         result_kind = "money" if arg_kind == "money" else "number"
         tiers = []
         for part in hit.parts:
@@ -489,7 +496,7 @@ class StatementBuilder:
                 where = self.t.f("data_where_column", where=where, column=problem.column)
             out.append(DataLine(text=self.t.f("data_problem", where=where, reason=problem.reason,
                                               value=problem.value if problem.value is not None else "—"),
-                                hint=problem.hint))
+                                hint=self.t.f("data_hint", hint=problem.hint)))
         return out
 
 
@@ -541,6 +548,18 @@ class _Leaves:
         if key.startswith("managers."):
             return inputs.managers.get(key.split(".", 1)[1])
         return None
+
+
+def _any_marked(node: Any) -> bool:
+    """Whether a rounded figure is anywhere in a statement's strings (dataclasses, lists, text)."""
+    if isinstance(node, str):
+        return is_marked(node)
+    if isinstance(node, list):
+        return any(_any_marked(item) for item in node)
+    slots = getattr(type(node), "__slots__", None)
+    if slots and hasattr(node, "__dataclass_fields__"):
+        return any(_any_marked(getattr(node, name)) for name in node.__dataclass_fields__)
+    return False
 
 
 def _source(program: Program, expr: ast.Expr) -> str:

@@ -1,6 +1,8 @@
 """A statement as the templates see it: every figure already formatted for the reader's language,
 every sentence composed from the catalog, and the charts' geometry as SVG-ready numbers. Templates
-only lay it out; they compute nothing. (Plain slotted dataclasses, not frozen ones: thousands are
+only lay it out; they compute nothing. A figure rounded for display (`≈ 36,11 %`) carries its exact
+value inside the string (see `approx`): our renderer shows it, `approx.plain()` gives the text as
+read. (Plain slotted dataclasses, not frozen ones: thousands are
 made per run, and nothing changes them after the builder returns.)
 """
 
@@ -230,6 +232,9 @@ class Statement:
     total_amount: Decimal | None = None
     """The same figure as an exact decimal, for the index's sum over everyone."""
     file_stem: str = ""
+    rounded: bool = False
+    """Whether some figure is rounded for display (`≈`): the statement then says, once, that pay
+    is computed from exact values."""
 
     @property
     def ok(self) -> bool:

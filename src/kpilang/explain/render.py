@@ -5,6 +5,11 @@ Templates are compiled once per renderer. HTML templates autoescape, so a name s
 read as markup or raw HTML. A user template directory (`--templates DIR`) overrides any of our
 templates by file name and runs, with ours, in Jinja2's `SandboxedEnvironment`: a template from
 outside cannot reach Python internals.
+
+Figures rounded for display carry their exact value (see `approx`); every `{{ … }}` passes through
+the environment's `finalize`, which shows them as written in text and Markdown and as
+`<data value title>` in HTML. Inside SVG text and attribute values, where no element can go,
+templates use the `plain` filter.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
+from kpilang.explain import approx
 from kpilang.explain.catalog import Messages
 from kpilang.explain.model import Statement
 
@@ -30,6 +36,16 @@ def md_escape(value: Any) -> str:
     (so raw HTML in a name is shown, not run)."""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _finalize_plain(value: Any) -> Any:
+    return approx.plain(value) if isinstance(value, str) and approx.is_marked(value) else value
+
+
+def _finalize_html(value: Any) -> Any:
+    if isinstance(value, str) and approx.is_marked(value):
+        return approx.plain(value) if hasattr(value, "__html__") else approx.html(value)
+    return value
 
 
 class TemplateError(ValueError):
@@ -53,9 +69,10 @@ class StatementRenderer:
             autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False,
                                          default=False),
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
-            auto_reload=False,
+            auto_reload=False, finalize=_finalize_html if fmt == "html" else _finalize_plain,
         )
         self.env.filters["md"] = md_escape
+        self.env.filters["plain"] = approx.plain
         try:
             self._statement = self.env.get_template(f"statement.{self.extension}.j2")
             self._index = self.env.get_template(f"index.{self.extension}.j2")
