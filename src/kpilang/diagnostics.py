@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kpilang.messages import DEFAULT_LANGUAGE, Text, render
+from kpilang.messages import DEFAULT_LANGUAGE, Text, language, render
 
 
 class Span(BaseModel):
@@ -144,9 +144,13 @@ def sort_key(d: Diagnostic) -> tuple:
     return (d.span.file, d.span.line, d.span.column, d.code)
 
 
-def render_text(diag: Diagnostic, sources: dict[str, str], lang: str = DEFAULT_LANGUAGE) -> str:
+def render_text(diag: Diagnostic, sources: dict[str, str], lang: str | None = None) -> str:
     """Render like rustc: header, `--> file:line:col`, the source line with a caret or underline,
-    then notes and `= help: …`; words and labels in `lang` (code identifiers stay as written)."""
+    then notes and `= help: …`; words and labels in `lang` (code identifiers stay as written).
+
+    Without `lang`, the language is `KPILANG_LANG`'s (English when it is not set), so every command
+    that prints diagnostics speaks the language the user chose once for the shell."""
+    lang = language(lang)
     diag = diag.localized(lang)
     severity = render(Text(f"severity.{diag.severity.value}"), lang)
     lines = [f"{severity}[{diag.code}]: {diag.message}"]

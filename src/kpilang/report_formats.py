@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from kpilang.checks.base import registry
-from kpilang.diagnostics import Diagnostic, Severity
+from kpilang.diagnostics import Diagnostic, Severity, label
+from kpilang.messages import DEFAULT_LANGUAGE
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 HELP_ROOT = "docs/checks"
@@ -26,8 +27,10 @@ def summary(diagnostics: list[Diagnostic], files: int) -> dict[str, int]:
     }
 
 
-def to_json(diagnostics: list[Diagnostic], files: int) -> str:
-    return json.dumps({"diagnostics": [d.to_json() for d in diagnostics], "summary": summary(diagnostics, files)},
+def to_json(diagnostics: list[Diagnostic], files: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """cli.md's JSON; `message`, `help` and notes in `lang` (the keys and codes never change)."""
+    localized = [d.localized(lang) for d in diagnostics]
+    return json.dumps({"diagnostics": [d.to_json() for d in localized], "summary": summary(diagnostics, files)},
                       ensure_ascii=False, indent=1)
 
 
@@ -47,8 +50,10 @@ def _uri(file: str) -> str:
     return path.as_posix() if not path.is_absolute() else path.as_uri()
 
 
-def to_sarif(diagnostics: list[Diagnostic]) -> str:
-    """One SARIF 2.1.0 run: every check as a rule (with its page), every finding as a result."""
+def to_sarif(diagnostics: list[Diagnostic], lang: str = DEFAULT_LANGUAGE) -> str:
+    """One SARIF 2.1.0 run: every check as a rule (with its page), every finding as a result
+    (its message in `lang`; rule descriptions come from the checks' English documentation)."""
+    diagnostics = [d.localized(lang) for d in diagnostics]
     checks = registry()
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
@@ -71,7 +76,7 @@ def to_sarif(diagnostics: list[Diagnostic]) -> str:
         rules.append(rule)
     results = []
     for d in diagnostics:
-        message = d.message + (f"\nhelp: {d.help}" if d.help else "")
+        message = d.message + (f"\n{label('help', lang)}: {d.help}" if d.help else "")
         result: dict[str, Any] = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
@@ -115,18 +120,19 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def to_github(diagnostics: list[Diagnostic]) -> str:
-    """GitHub Actions workflow commands: one `::error file=…,line=…,col=…::…` line per finding."""
+def to_github(diagnostics: list[Diagnostic], lang: str = DEFAULT_LANGUAGE) -> str:
+    """GitHub Actions workflow commands: one `::error file=…,line=…,col=…::…` line per finding,
+    its text in `lang`."""
     lines = []
-    for d in diagnostics:
+    for d in (d.localized(lang) for d in diagnostics):
         command = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[d.severity]
         props = ",".join([
             f"file={_escape_property(d.span.file)}", f"line={d.span.line}", f"col={d.span.column}",
             f"endLine={d.span.end_line}", f"endColumn={d.span.end_column}",
             f"title={_escape_property(f'{d.code} {d.name}')}",
         ])
-        text = d.message + (f"\nhelp: {d.help}" if d.help else "")
+        text = d.message + (f"\n{label('help', lang)}: {d.help}" if d.help else "")
         if d.witness:
-            text += "\nwitness: " + ", ".join(f"{k} = {v}" for k, v in d.witness.items())
+            text += f"\n{label('witness', lang)}: " + ", ".join(f"{k} = {v}" for k, v in d.witness.items())
         lines.append(f"::{command} {props}::{_escape_data(text)}")
     return "\n".join(lines)

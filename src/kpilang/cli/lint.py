@@ -1,4 +1,4 @@
-"""`kpilang lint PATH... [--format text|json|sarif|github] [--history DATA]`."""
+"""`kpilang lint PATH... [--format text|json|sarif|github] [--history DATA] [--lang en|ru]`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, plan_files
 from kpilang.config import ConfigError
 from kpilang.diagnostics import Severity, render_text
+from kpilang.messages import LANGUAGES, LANGUAGE_VARIABLE, language, t
 from kpilang.lint import lint_paths
 from kpilang.report_formats import summary, to_github, to_json, to_sarif
 
@@ -19,11 +20,14 @@ from kpilang.report_formats import summary, to_github, to_json, to_sarif
               show_default=True, help="How to print the findings: for people, JSON, SARIF 2.1.0, or GitHub annotations.")
 @click.option("--history", "history", type=click.Path(), default=None, metavar="DATA",
               help="Past activity data: flag targets that few people reached in its periods.")
-def lint(paths: tuple[str, ...], fmt: str, history: str | None) -> None:
+@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None,
+              help=f"The language of messages, help and notes in every format [default: en, or ${LANGUAGE_VARIABLE}].")
+def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None) -> None:
     """Compile and check plans (files, or directories of *.kpi files).
 
     Exit status: 0 no errors, 1 errors found, 2 a file or the configuration could not be read.
     """
+    lang = language(lang)
     files = plan_files(paths)
     history_for = None
     if history is not None:
@@ -40,9 +44,9 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None) -> None:
             path.read_bytes().decode("utf-8")
             readable.append(path)
         except OSError as err:
-            unreadable.append(f"error: cannot read {path}: {err.strerror or err}")
+            unreadable.append(t("cli.cannot-read", path=path, reason=err.strerror or err).render(lang))
         except UnicodeDecodeError as err:
-            unreadable.append(f"error: {path} is not UTF-8 text (byte {err.start + 1}); save it as UTF-8")
+            unreadable.append(t("cli.not-utf8", path=path, byte=err.start + 1).render(lang))
     try:
         report = lint_paths(readable, history_for=history_for)
     except ConfigError as err:
@@ -56,17 +60,17 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None) -> None:
     diagnostics = report.diagnostics
     counts = summary(diagnostics, len(files))
     if fmt == "json":
-        click.echo(to_json(diagnostics, len(files)))
+        click.echo(to_json(diagnostics, len(files), lang))
     elif fmt == "sarif":
-        click.echo(to_sarif(diagnostics))
+        click.echo(to_sarif(diagnostics, lang))
     elif fmt == "github":
         if diagnostics:
-            click.echo(to_github(diagnostics))
+            click.echo(to_github(diagnostics, lang))
     else:
         sources = report.sources
         for d in diagnostics:
-            click.echo(render_text(d, sources) + "\n")
+            click.echo(render_text(d, sources, lang) + "\n")
     if fmt != "json":
-        click.echo(f"{counts['files']} file(s): {counts['errors']} error(s), {counts['warnings']} warning(s)", err=True)
+        click.echo(t("summary.line", **counts).render(lang), err=True)
     errors = any(d.severity is Severity.ERROR for d in diagnostics)
     sys.exit(EXIT_FAILURE if unreadable else EXIT_PROBLEMS if errors else EXIT_OK)
