@@ -187,8 +187,8 @@ class _Compiler:
                            else t("E0401.help", fields=", ".join(f"`{p}`" for p in PLAN_FIELDS)))
                 continue
             if fname in fields:
-                self.error("E0402", "duplicate-plan-field", t("given-twice", name=fname), f.name.span,
-                           t("keep-one"), notes=(Note(span=fields[fname].span, message=t("first-given-here")),))
+                self.error("E0402", "duplicate-plan-field", t("E0402.message", name=fname), f.name.span,
+                           t("E0402.help"), notes=(Note(span=fields[fname].span, message=t("E0402.note")),))
                 continue
             fields[fname] = f
         ok = True
@@ -289,8 +289,8 @@ class _Compiler:
                                      clause=c.keyword, owners=t(f"E0503.owner.{_CLAUSE_OWNERS[c.keyword]}")))
                 continue
             if c.keyword in found:
-                self.error("E0502", "duplicate-clause", t("given-twice", name=c.keyword), c.span, t("keep-one"),
-                           notes=(Note(span=found[c.keyword].span, message=t("first-given-here")),))
+                self.error("E0502", "duplicate-clause", t("E0502.message", name=c.keyword), c.span, t("E0502.help"),
+                           notes=(Note(span=found[c.keyword].span, message=t("E0502.note")),))
                 continue
             found[c.keyword] = c
         return found
