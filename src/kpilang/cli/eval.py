@@ -74,7 +74,10 @@ def _print_table(report, file, *, wide: bool) -> None:
 
     console = Console(file=file) if file is None else None
     if console is not None and console.is_terminal:
-        render_table(report, console, choose_layout(report, console.width, wide=wide))
+        layout = choose_layout(report, console.width, wide=wide)
+        if layout.width > console.width and wide:  # asked for: let the lines run past the edge
+            console = Console(width=layout.width)
+        render_table(report, console, layout)
         return
     layout = choose_layout(report, None)
     title = len(f"{report.plan} · {report.period.label} · {report.currency}")

@@ -75,7 +75,9 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
         text = rendered.joined()
         click.echo(text, nl=not text.endswith("\n"))
 
-    failed, problems = report_problems(report, people={s.manager_id for s in statements})
+    # With --manager, only what concerns the chosen people; otherwise everything, as eval says it.
+    chosen = {s.manager_id for s in statements} if managers else None
+    failed, problems = report_problems(report, people=chosen)
     click.echo(summary_line(len(statements), "statement(s)", report, failed, problems), err=True)
     sys.exit(EXIT_PROBLEMS if failed or problems else EXIT_OK)
 

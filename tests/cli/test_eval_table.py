@@ -1,0 +1,87 @@
+"""`kpilang eval`'s table: what a head of sales scans, whole, at any width; data rows located as
+file:row; the same summary line as `kpilang explain`."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
+
+import kpilang
+from kpilang.cli import main
+from kpilang.evaluate.report import choose_layout, render_table
+from kpilang.evaluate.run import evaluate
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAN = ROOT / "examples" / "cold_sales" / "cold_sales.kpi"
+DEMO = ROOT / "examples" / "demo"
+
+
+@pytest.fixture(scope="module")
+def report():
+    return evaluate(kpilang.load(PLAN).program, DEMO, "2026-07")
+
+
+def drawn(report, width, *, wide=False):
+    console = Console(width=width, force_terminal=True, color_system=None, record=True)
+    render_table(report, console, choose_layout(report, width, wide=wide))
+    return console.export_text()
+
+
+def test_a_narrow_terminal_keeps_ids_money_and_status_whole(report):
+    text = drawn(report, 80)
+    assert "…" not in text
+    header = next(line for line in text.splitlines() if "manager" in line)
+    assert "revenue_plan" not in header and "kpi_score" in header and "total" in header and "status" in header
+    assert all(len(line) <= 80 for line in text.splitlines()[:16])
+    m1 = next(line for line in text.splitlines() if "m0001" in line)
+    assert "149.2%" in m1 and "230890.00" in m1 and m1.rstrip().endswith("ok         │")
+
+
+def test_a_wide_terminal_or_wide_flag_shows_each_kpi(report):
+    assert "revenue_plan" in drawn(report, 200)
+    assert "revenue_plan" in choose_layout(report, 80, wide=True).headers
+
+
+def test_numbers_are_right_aligned(report):
+    m4 = next(line for line in drawn(report, 200).splitlines() if "m0004" in line)
+    cells = [c for c in m4.split("│")[1:-1]]
+    assert cells[2].endswith("36.1% ") and cells[2].startswith(" ")
+
+
+def test_in_a_pipe_the_table_is_as_wide_as_its_content():
+    result = CliRunner().invoke(main, ["eval", str(PLAN), "--data", str(DEMO), "--period", "2026-07"],
+                                env={"COLUMNS": "80"})
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "revenue_plan" in lines[2] and "…" not in result.stdout
+    widths = {len(line) for line in lines if line[:1] in "┏┃┡│└"}
+    assert len(widths) == 1 and widths.pop() > 80
+
+
+def test_a_rejected_data_row_is_located_as_file_and_row():
+    result = CliRunner().invoke(main, ["eval", str(PLAN), "--data", str(DEMO), "--period", "2026-07"])
+    assert f"({DEMO}/activities.csv:202)" in result.stdout
+    assert "(column started_at)" in result.stdout
+    assert ":202:0" not in result.stdout + result.stderr
+    as_json = CliRunner().invoke(main, ["eval", str(PLAN), "--data", str(DEMO), "--period", "2026-07",
+                                        "--format", "json"])
+    assert f"error: m0007: data: row 202 of activities.csv was rejected" in as_json.stderr
+    assert f"({DEMO}/activities.csv:202)\n" in as_json.stderr
+
+
+def test_eval_and_explain_end_with_the_same_summary_shape():
+    args = [str(PLAN), "--data", str(DEMO), "--period", "2026-07"]
+    evaluated = CliRunner().invoke(main, ["eval", *args, "--format", "csv"]).stderr.splitlines()[-1]
+    explained = CliRunner().invoke(main, ["explain", *args, "--lang", "en"]).stderr.splitlines()[-1]
+    assert evaluated == "10 person(s) evaluated for 2026-07, 2 with errors, 30 skipped, 5 data problem(s)"
+    assert explained == "10 statement(s) for 2026-07, 2 with errors, 30 skipped, 5 data problem(s)"
+
+
+def test_explain_refuses_bad_data_in_the_same_words_as_eval(tmp_path):
+    (tmp_path / "data").mkdir()
+    args = [str(PLAN), "--data", str(tmp_path / "data"), "--period", "2026-07"]
+    evaluated = CliRunner().invoke(main, ["eval", *args])
+    explained = CliRunner().invoke(main, ["explain", *args])
+    assert evaluated.exit_code == explained.exit_code == 2
+    assert evaluated.stderr.replace("nothing was computed", "nothing was explained") == explained.stderr
