@@ -3,6 +3,7 @@ column (and with the expected witness), and stays silent on the passing ones."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from kpilang.lint import lint_file
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[2]
+_CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+"""Each finding can also be said in Russian (the words themselves are pinned by golden files)."""
 
 
 def _cases():
@@ -48,3 +51,9 @@ def test_case(code: str, case: dict, tmp_path: Path) -> None:
         if "witness" in want:
             assert diag.witness is not None
             assert {k: diag.witness.get(k) for k in want["witness"]} == want["witness"]
+        assert diag.text is not None and (diag.help is None or diag.help_text is not None), diag.message
+        russian = diag.localized("ru")
+        assert _CYRILLIC.search(russian.message), russian.message
+        assert russian.help is None or _CYRILLIC.search(russian.help), russian.help
+        assert all(_CYRILLIC.search(n.message) or not re.search("[a-z]{3}", n.message) for n in russian.notes), \
+            [n.message for n in russian.notes]

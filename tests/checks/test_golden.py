@@ -7,6 +7,7 @@ review the diff.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,17 @@ def test_lint_output_matches_golden(fmt: str, suffix: str, monkeypatch: pytest.M
     if os.environ.get("KPILANG_UPDATE_GOLDEN"):
         golden.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("json", "json"), ("sarif", "sarif"), ("github", "github")])
+def test_lint_output_in_russian_matches_golden(fmt: str, suffix: str, monkeypatch: pytest.MonkeyPatch, golden) -> None:
+    """The same findings with `--lang ru`: messages, help, notes and labels in Russian; codes,
+    names, positions and the JSON keys exactly as in English."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("KPILANG_LANG", raising=False)
+    result = CliRunner().invoke(main, ["lint", PLAN, "--format", fmt, "--lang", "ru"])
+    assert result.exit_code == 1
+    output = result.stdout
+    if fmt == "sarif":  # the tool's version changes with every release; the findings do not
+        output = re.sub(r'"version": "\d[^"]*"', '"version": "…"', output.replace('"version": "2.1.0"', '"sarif": "2.1.0"'))
+    golden(GOLDEN / "ru" / f"activity_only.{suffix}", output)
