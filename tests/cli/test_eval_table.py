@@ -85,3 +85,21 @@ def test_explain_refuses_bad_data_in_the_same_words_as_eval(tmp_path):
     explained = CliRunner().invoke(main, ["explain", *args])
     assert evaluated.exit_code == explained.exit_code == 2
     assert evaluated.stderr.replace("nothing was computed", "nothing was explained") == explained.stderr
+
+
+def test_a_rejected_target_row_of_another_period_says_why_it_still_counts(tmp_path):
+    """The loader reports the bad cell, not the row's period: until it does, the person gets an
+    error and the warning says plainly that the row's period could not be told."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DEMO, data)
+    lines = (data / "targets.csv").read_text(encoding="utf-8").split("\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith("m0001,2026-08,new_clients,"))
+    lines[row] = "m0001,2026-08,new_clients,три"
+    (data / "targets.csv").write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(PLAN), "--data", str(data), "--period", "2026-07",
+                                       "--format", "csv"])
+    assert result.exit_code == 1
+    assert f"error: m0001: data: row {row + 1} of targets.csv was rejected" in result.stderr
+    assert "= note: the rejected row's period is not known" in result.stderr

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 METRIC_QUERY_HINT = ("an extra column is typed from its values: compare it with values of the same kind "
                      "(text in quotes, numbers without), or fix the column in the data")
 
+# A rejected targets row counts against its person whatever period it was for: the data problem
+# carries the bad cell only, not the row's period, so a row for another month cannot be told apart.
+TARGETS_PERIOD_NOTE = ("the rejected row's period is not known, so it counts against its person in every period; "
+                       "fix the row even if it is for another period")
+
 
 def load_plan(plan: str, *, verb: str) -> Program:
     """The compiled plan of `plan`, or exit 2 with its diagnostics. `verb` says what the command
@@ -87,7 +92,10 @@ def problem_line(problem: DataProblem) -> str:
     if problem.column is not None:
         parts.append(f"column {problem.column}")
     shown = f" (value: {problem.value!r})" if problem.value is not None else ""
-    return f"{', '.join(parts)}: {problem.reason}{shown}\n      = help: {problem.hint}"
+    line = f"{', '.join(parts)}: {problem.reason}{shown}\n      = help: {problem.hint}"
+    if problem.table == "targets" and problem.manager_ids:
+        line += "\n      = note: " + TARGETS_PERIOD_NOTE
+    return line
 
 
 def error_line(manager_id: str, err: EvalError) -> str:
