@@ -1,0 +1,94 @@
+"""`kpilang lint --lang en|ru` and `KPILANG_LANG`: which language the findings are said in, in every
+format, and that the choice changes the words only (codes, positions, exit status stay)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kpilang.cli import main
+
+PLAN = """plan p "P" {
+    role cold  period month  effective 2026-07-01
+    currency RUB  strategy growth  goal "g"
+}
+metric calls = count(activities where type = "call")
+kpi k "K" = cals target 10 weight 100% cap 150%
+"""
+
+
+@pytest.fixture
+def plan(tmp_path, monkeypatch):
+    monkeypatch.delenv("KPILANG_LANG", raising=False)
+    path = tmp_path / "plan.kpi"
+    path.write_text(PLAN, encoding="utf-8")
+    return str(path)
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, ["lint", *args], env=env)
+
+
+def test_english_is_the_default(plan):
+    result = run(plan)
+    assert result.exit_code == 1
+    assert "error[E0201]: unknown name `cals`" in result.stdout
+    assert "  = help: did you mean `calls`?" in result.stdout
+    assert "1 file(s): 1 error(s), 0 warning(s)" in result.stderr
+
+
+def test_lang_ru_says_the_finding_and_the_summary_in_russian(plan):
+    result = run(plan, "--lang", "ru")
+    assert result.exit_code == 1
+    assert "ошибка[E0201]: неизвестное имя «cals»" in result.stdout
+    assert "  = подсказка: возможно, вы имели в виду «calls»?" in result.stdout
+    assert "файлов: 1; ошибок: 1, предупреждений: 0" in result.stderr
+    assert "error" not in result.stdout and "help:" not in result.stdout
+
+
+def test_kpilang_lang_chooses_russian_and_the_option_wins_over_it(plan):
+    assert "ошибка[E0201]" in run(plan, env={"KPILANG_LANG": "ru"}).stdout
+    assert "error[E0201]" in run(plan, "--lang", "en", env={"KPILANG_LANG": "ru"}).stdout
+    assert "error[E0201]" in run(plan, env={"KPILANG_LANG": "fr"}).stdout  # not a language kpilang speaks
+
+
+def test_an_unknown_language_is_refused_with_the_choices(plan):
+    result = run(plan, "--lang", "de")
+    assert result.exit_code == 2
+    assert "'en'" in result.output and "'ru'" in result.output
+
+
+def test_json_in_russian_changes_only_the_words(plan):
+    english = json.loads(run(plan, "--format", "json").stdout)
+    russian = json.loads(run(plan, "--format", "json", "--lang", "ru").stdout)
+    [en], [ru] = english["diagnostics"], russian["diagnostics"]
+    assert (ru["message"], ru["help"]) == ("неизвестное имя «cals»", "возможно, вы имели в виду «calls»?")
+    assert {k: v for k, v in ru.items() if k not in ("message", "help")} == \
+        {k: v for k, v in en.items() if k not in ("message", "help")}
+    assert russian["summary"] == english["summary"]
+
+
+def test_sarif_and_github_in_russian(plan):
+    sarif = json.loads(run(plan, "--format", "sarif", "--lang", "ru").stdout)
+    [result] = sarif["runs"][0]["results"]
+    assert result["message"]["text"] == "неизвестное имя «cals»\nподсказка: возможно, вы имели в виду «calls»?"
+    assert result["ruleId"] == "E0201" and result["level"] == "error"
+    github = run(plan, "--format", "github", "--lang", "ru").stdout
+    assert github.startswith("::error file=")
+    assert "::неизвестное имя «cals»%0Aподсказка: возможно, вы имели в виду «calls»?" in github
+
+
+def test_an_unreadable_file_is_reported_in_the_chosen_language(tmp_path, monkeypatch):
+    monkeypatch.delenv("KPILANG_LANG", raising=False)
+    path = tmp_path / "latin1.kpi"
+    path.write_bytes('# план\n'.encode("cp1251"))
+    result = run(str(path), "--lang", "ru")
+    assert result.exit_code == 2
+    assert f"ошибка: {path} — не текст в UTF-8 (байт 3); сохраните файл в UTF-8" in result.stderr
+
+
+def test_other_commands_print_compile_errors_in_kpilang_lang(plan):
+    result = CliRunner().invoke(main, ["test", plan], env={"KPILANG_LANG": "ru"})
+    assert "ошибка[E0201]: неизвестное имя «cals»" in result.output
