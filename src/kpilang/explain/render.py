@@ -73,6 +73,8 @@ class StatementRenderer:
         )
         self.env.filters["md"] = md_escape
         self.env.filters["plain"] = approx.plain
+        # ` = ` before a figure, or just a space before a rounded one, which brings its own `≈`
+        self.env.filters["equals"] = lambda figure: " " if approx.is_marked(str(figure)) else " = "
         try:
             self._statement = self.env.get_template(f"statement.{self.extension}.j2")
             self._index = self.env.get_template(f"index.{self.extension}.j2")
