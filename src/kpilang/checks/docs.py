@@ -46,13 +46,20 @@ with status 1; warnings are reported but do not fail it.
 
 ## Running
 ```
-kpilang lint PATH... [--format text|json|sarif|github] [--history DATA]
+kpilang lint PATH... [--format text|json|sarif|github] [--history DATA] [--lang en|ru]
 ```
 A directory means every `*.kpi` below it. `text` is for people (the source line, a caret, the
 help); `json` lists every finding with its position and help, and `witness` where a check proves something
 with concrete values; `sarif` is SARIF 2.1.0 for code scanning; `github` prints workflow
 annotations. `--history DATA` also runs KPL010 on the past periods of a data directory. Exit
 status: 0 no errors, 1 errors found, 2 a file, the data or the configuration could not be read.
+
+## In Russian
+`--lang ru` says every finding, its help and notes, and the summary line in Russian, in every
+format (`ошибка[KPL003]: сумма весов KPI — 90%, а не 100%` … `= подсказка: …`); `KPILANG_LANG=ru`
+in the environment does the same for every command without the option (`--lang en` overrides it).
+Codes, check names, positions and JSON keys never change with the language; SARIF rule
+descriptions (from these pages) stay in English. The default is English.
 
 ## The seven criteria, and the rest
 | criterion (domain) | checks |
