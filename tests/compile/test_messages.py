@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpilang import messages
 from kpilang.checks.base import registry
@@ -222,3 +224,15 @@ def test_russian_follows_kpilang_lang_when_no_language_is_given(monkeypatch):
     assert english.startswith("error[E0201]: unknown name `cals`")
     assert russian.startswith("ошибка[E0201]: неизвестное имя «cals»")
     assert "= подсказка: возможно, вы имели в виду «calls»?" in russian
+
+
+_KEYS_WITH_PLACEHOLDERS = sorted(k for k, v in catalog("en").items() if placeholders(v))
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.sampled_from(_KEYS_WITH_PLACEHOLDERS), value=st.text(max_size=20), lang=st.sampled_from(LANGUAGES))
+def test_any_value_is_printed_verbatim_in_any_language(key, value, lang):
+    """A name from a plan may hold braces, quotes or Cyrillic; it is printed as it is, never read
+    as another placeholder."""
+    text = t(key, **{name: value for name in placeholders(catalog(lang)[key])}).render(lang)
+    assert value in text
