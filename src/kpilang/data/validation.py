@@ -5,11 +5,12 @@ All of it is set-based SQL over the whole table, and each expensive step runs on
 1. one aggregate pass measures the columns (the scale of money columns, the kind of extra ones)
    when there are such columns;
 2. repeated keys are found by one hash aggregation;
-3. one pass converts every cell to its type and, next to it, computes each check as a column
-   holding a reason code or NULL (a check reads the converted value rather than converting
-   again); repeated keys and unknown manager_ids come from joins with two small tables;
-4. the rows with a reason code are copied out as the bad rows and deleted, and the helper
-   columns are dropped, which leaves the clean table in place without copying it.
+3. one pass converts every cell to its type and flags the row when any check gives a reason
+   code (a check reads the converted value rather than converting again); repeated keys and
+   unknown manager_ids come from joins with two small tables;
+4. the reason codes are computed again for the flagged rows only and copied out as the bad
+   rows, which are deleted; the helper columns are dropped, which leaves the clean table in
+   place without copying it.
 
 So every row read ends up either in the clean table or among the bad rows, and the counts
 prove it.
@@ -158,6 +159,27 @@ def find_repeats(
     return repeats
 
 
+@dataclass(frozen=True)
+class CheckedRows:
+    """The clean table being built, and how to recompute the checks for chosen rows.
+
+    `select_sql` is a SELECT over the raw table giving `_row`, `_first_row`, `_known`, the raw
+    cells and the typed values; `where` narrows it to some rows. It reads the repeats table,
+    which lives until the bad rows are separated.
+    """
+
+    table: str
+    select_sql: str
+    repeats: str
+
+    def select(self, where: str = "") -> str:
+        return self.select_sql + (f" WHERE {where}" if where else "")
+
+
+def any_code(checks: list[Check]) -> str:
+    return " OR ".join(f"({check.code_sql}) IS NOT NULL" for check in checks) or "false"
+
+
 def create_checked_table(
     con: duckdb.DuckDBPyConnection,
     raw: RawTable,
@@ -165,9 +187,14 @@ def create_checked_table(
     plans: list[ColumnPlan],
     checks: list[Check],
     people: str | None,
-) -> str:
-    """The table named after the data table, holding every row: its typed values t0…, its
-    row number and one reason-code column p0… per check."""
+) -> CheckedRows:
+    """The table named after the data table, holding every row: its typed values t0…, its row
+    number and one flag `_bad` saying whether any check gave a reason code.
+
+    The reason codes themselves are not stored: on ten million rows a mostly empty text column
+    per check costs more memory than the data. They are recomputed for the flagged rows only
+    (see separate_bad_rows), from the same expressions, so they are the same codes.
+    """
     by_name = {p.name: p for p in plans}
     repeats = find_repeats(con, raw, spec, plans)
     key_cells = [cell(by_name[k].index) for k in spec.key]
@@ -182,38 +209,44 @@ def create_checked_table(
         for p in plans
     )
     cells = ", ".join(f"r.{cell(p.index)}" for p in plans)
-    codes = ", ".join(f"{check.code_sql} AS p{i}" for i, check in enumerate(checks))
     columns = ", ".join(typed(p.index) for p in plans)
-    name = f"main.{ident(spec.name)}"
-    con.execute(
-        f"CREATE OR REPLACE TABLE {name} AS SELECT _row, _first_row, {columns}, {codes} FROM ("
-        f"SELECT r._row, d.first_row AS _first_row, {known} AS _known, {cells}, {converted} "
-        f"FROM {raw.relation} r{joins})"
+    rows = CheckedRows(
+        table=f"main.{ident(spec.name)}",
+        select_sql=(
+            f"SELECT r._row, d.first_row AS _first_row, {known} AS _known, {cells}, {converted} "
+            f"FROM {raw.relation} r{joins}"
+        ),
+        repeats=repeats,
     )
-    con.execute(f"DROP TABLE {repeats}")
-    return name
+    con.execute(
+        f"CREATE OR REPLACE TABLE {rows.table} AS SELECT _row, {columns}, "
+        f"{any_code(checks)} AS _bad FROM ({rows.select()})"
+    )
+    return rows
 
 
 def separate_bad_rows(
     con: duckdb.DuckDBPyConnection,
-    checked: str,
+    checked: CheckedRows,
     spec: TableSpec,
     plans: list[ColumnPlan],
     checks: list[Check],
 ) -> BadRows:
-    """Move the rows with any reason code out of the checked table, leaving the clean table."""
+    """Move the flagged rows out of the checked table, with their reason codes, leaving the
+    clean table."""
     bad = f"{LOAD_SCHEMA}.bad_{spec.name}"
-    codes = ", ".join(f"p{i}" for i in range(len(checks)))
-    any_bad = " OR ".join(f"p{i} IS NOT NULL" for i in range(len(checks)))
+    codes = ", ".join(f"{check.code_sql} AS p{i}" for i, check in enumerate(checks))
+    flagged = f"r._row IN (SELECT _row FROM {checked.table} WHERE _bad)"
     con.execute(
         f"CREATE OR REPLACE TABLE {bad} AS SELECT _row, _first_row, {codes} "
-        f"FROM {checked} WHERE {any_bad}"
+        f"FROM ({checked.select(flagged)})"
     )
+    con.execute(f"DROP TABLE {checked.repeats}")
     if con.execute(f"SELECT count(*) FROM {bad}").fetchone()[0]:
-        con.execute(f"DELETE FROM {checked} WHERE _row IN (SELECT _row FROM {bad})")
+        con.execute(f"DELETE FROM {checked.table} WHERE _bad")
     # Dropping and renaming columns changes the catalog only; the data is not copied.
-    for helper in ["_row", "_first_row", *(f"p{i}" for i in range(len(checks)))]:
-        con.execute(f"ALTER TABLE {checked} DROP COLUMN {helper}")
+    for helper in ["_row", "_bad"]:
+        con.execute(f"ALTER TABLE {checked.table} DROP COLUMN {helper}")
     names = {p.name for p in plans}
     current = typed
     if {typed(p.index) for p in plans} & names:
@@ -223,10 +256,14 @@ def separate_bad_rows(
         while any(n.startswith(prefix) for n in names):
             prefix = "_" + prefix
         for p in plans:
-            con.execute(f"ALTER TABLE {checked} RENAME COLUMN {typed(p.index)} TO {prefix}{p.index}")
+            con.execute(
+                f"ALTER TABLE {checked.table} RENAME COLUMN {typed(p.index)} TO {prefix}{p.index}"
+            )
         current = f"{prefix}{{}}".format
     for p in plans:
-        con.execute(f"ALTER TABLE {checked} RENAME COLUMN {ident(current(p.index))} TO {ident(p.name)}")
+        con.execute(
+            f"ALTER TABLE {checked.table} RENAME COLUMN {ident(current(p.index))} TO {ident(p.name)}"
+        )
     by_name = {p.name: p for p in plans}
     person = "id" if spec.name == "managers" else "manager_id"
     return BadRows(bad, checks, cell(by_name[person].index))
