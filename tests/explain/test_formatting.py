@@ -164,3 +164,15 @@ def test_exponent_spellings():
         for text in ("1E+3", "-0.00", "0E-7", "0E+2", "123456789.123456789", "-5", "0.005"):
             value = Decimal(text)
             assert compiled(value) == pattern.apply(value, locale, currency="RUB", decimal_quantization=False), text
+
+
+def test_the_exact_figure_keeps_every_digit_of_a_long_quotient():
+    """The evaluator divides with 34 digits; the exact percent an auditor sees keeps all of them
+    (scaling by 100 under Babel's default 28-digit context would cut them)."""
+    with localcontext() as ctx:
+        ctx.prec = 34
+        value = Decimal(13) / 36
+    [(shown, exact)] = exact_values(RU.figure(value, "percent"))
+    assert shown == "≈\xa036,11\xa0%"
+    assert exact == "36," + "1" * 32 + "\xa0%"
+    assert f'value="{value}"' in html(RU.figure(value, "percent"))

@@ -26,7 +26,7 @@ also memoised per (kind, value), since a statement repeats many figures.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, getcontext, localcontext
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -173,8 +173,18 @@ class LocaleFormat:
         return text
 
     def exact(self, value: Decimal, kind: FigureKind) -> str:
-        """Every digit of `value`, as the locale writes a `kind` (what a rounded figure stands for)."""
-        return self._formatters[kind](Decimal(0) if value.is_zero() else value)
+        """Every digit of `value`, as the locale writes a `kind` (what a rounded figure stands for).
+
+        A percent is scaled by 100 under the decimal context's precision (28 digits by default),
+        which would cut an evaluator's 34-digit quotient short: the context is widened to hold
+        every digit of `value`."""
+        value = Decimal(0) if value.is_zero() else value
+        digits = len(value.as_tuple().digits)
+        if digits + 4 <= getcontext().prec:
+            return self._formatters[kind](value)
+        with localcontext() as ctx:
+            ctx.prec = digits + 4
+            return self._formatters[kind](value)
 
     def places(self, value: Decimal, kind: FigureKind) -> int | None:
         """The decimals `value` is shown with (of the percent for a percent), or None: exactly."""
@@ -197,8 +207,7 @@ class LocaleFormat:
             return self._formatters[kind](value)
         if rounded.is_zero():
             rounded = Decimal(0)
-        exact = self._formatters[kind](value)
-        return mark(value, exact, self.approx + self._formatters[kind](rounded))
+        return mark(value, self.exact(value, kind), self.approx + self._formatters[kind](rounded))
 
     @staticmethod
     def _rounded(value: Decimal, kind: FigureKind, places: int | None) -> Decimal | None:
