@@ -71,6 +71,21 @@ def test_a_rejected_data_row_is_shown_to_the_person_it_touches(data_copy):
     assert "deals.csv" in result.stdout
     assert "Расчёт не выполнен: отклонена строка данных сотрудника" in result.stdout
     assert "KPI и выплаты не рассчитаны" in result.stdout
+    # the loader's reason and advice are in English: a Russian sentence says so before them
+    assert "Причина, как её называет загрузчик данных (на английском): " in result.stdout
+    assert "совет загрузчика данных (на английском): " in result.stdout
+    assert "Сообщение вычислителя (на английском, с числами расчёта): " in result.stdout
+
+
+def test_an_evaluation_error_in_russian_frames_the_english_detail(data_copy):
+    targets = data_copy / "targets.csv"
+    targets.write_text("".join(line for line in targets.read_text(encoding="utf-8").splitlines(keepends=True)
+                               if not line.startswith("m4,")), encoding="utf-8")
+    result = run("--data", str(data_copy), "--manager", "m4")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    detail = next(line for line in lines if "Сообщение вычислителя (на английском, с числами расчёта): " in line)
+    assert detail.split(": ", 1)[1].strip()  # the evaluator's own words follow
 
 
 def test_usage_errors_exit_2(tmp_path):
