@@ -103,3 +103,14 @@ def test_a_rejected_target_row_of_another_period_says_why_it_still_counts(tmp_pa
     assert result.exit_code == 1
     assert f"error: m0001: data: row {row + 1} of targets.csv was rejected" in result.stderr
     assert "= note: the rejected row's period is not known" in result.stderr
+
+
+def test_percents_are_rounded_half_up_for_display_only():
+    from decimal import Decimal
+
+    from kpilang.evaluate.report import percent
+
+    assert percent(Decimal("0.0005")) == "0.1%"       # half-up, not to even
+    assert percent(Decimal("1.1500005")) == "115.0%"
+    assert percent(Decimal("0.0015")) == "0.2%"
+    assert percent(None) == "—"
