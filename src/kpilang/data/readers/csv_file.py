@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -38,6 +39,21 @@ class ByteLayout:
     has_quotes: bool  # without a quote character no cell can span lines
 
 
+# The end of a chunk looked at first for the line breaks that end it; stripping them from the
+# whole chunk would copy all of it.
+TAIL_BYTES = 4096
+
+
+def _strip_breaks(chunk: bytes) -> tuple[bool, int]:
+    """Whether the chunk holds anything but line breaks, and how many line feeds end it."""
+    tail = chunk[-TAIL_BYTES:]
+    body = tail.rstrip(b"\r\n")
+    if not body and len(chunk) > len(tail):
+        tail = chunk
+        body = chunk.rstrip(b"\r\n")
+    return bool(body), tail[len(body):].count(b"\n")
+
+
 def scan_bytes(path: Path) -> ByteLayout:
     newlines = 0
     has_quotes = False
@@ -47,12 +63,12 @@ def scan_bytes(path: Path) -> ByteLayout:
         while chunk := stream.read(CHUNK_BYTES):
             newlines += chunk.count(b"\n")
             has_quotes = has_quotes or b'"' in chunk
-            body = chunk.rstrip(b"\r\n")
-            if body:
+            content, ending = _strip_breaks(chunk)
+            if content:
                 any_content = True
-                trailing_breaks = chunk[len(body):].count(b"\n")
+                trailing_breaks = ending
             else:
-                trailing_breaks += chunk.count(b"\n")
+                trailing_breaks += ending
     if not any_content:
         return ByteLayout(0, has_quotes)
     return ByteLayout(newlines - trailing_breaks + 1, has_quotes)
@@ -109,32 +125,58 @@ def read_csv_table(
 
 
 def _read_fast(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int) -> str | None:
-    """DuckDB's parallel scanner; None when line numbers cannot be derived exactly."""
-    layout = scan_bytes(path)
+    """DuckDB's parallel scanner; None when line numbers cannot be derived exactly.
+
+    The bytes are scanned in a second thread while DuckDB reads the file: DuckDB releases
+    Python's lock while it works, so on a large file the scan costs little extra time.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(scan_bytes, path)
+        staged = _read_staged(con, table, path, width)
+        layout = scanning.result()
+    if staged is None:
+        return None
+    return _numbered(con, table, staged, width, layout)
+
+
+def _read_staged(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int) -> str | None:
+    """Every record's cells as text, in file order; None when DuckDB's strict reader refuses
+    the file."""
     staged = f"{LOAD_SCHEMA}.scanned_{table}"
     # DuckDB reads an empty field, quoted or not, as NULL, so cells are taken as they come.
     cells = ", ".join(cell(i) for i in range(width))
-    # Line breaks quoted inside a record's cells: each one moves the following records down.
-    # They are counted only in the rare records that have one (contains is a cheap byte scan).
-    has_break = " OR ".join(f"contains({cell(i)}, chr(10))" for i in range(width))
-    counted = " + ".join(
-        f"coalesce(strlen({cell(i)}) - strlen(replace({cell(i)}, chr(10), '')), 0)"
-        for i in range(width)
-    )
-    breaks = f"CASE WHEN {has_break} THEN {counted} ELSE 0 END"
     options = csv_read_options([cell(i) for i in range(width)], header=True)
     try:
         con.execute(
-            f"CREATE OR REPLACE TABLE {staged} AS SELECT {cells}, "
-            f"{breaks if layout.has_quotes else '0'} AS _breaks "
+            f"CREATE OR REPLACE TABLE {staged} AS SELECT {cells} "
             f"FROM read_csv({literal(str(path))}, {options})"
         )
     except duckdb.Error:
         # A malformed row or invalid UTF-8: the line-by-line reader reports each such row.
         con.execute(f"DROP TABLE IF EXISTS {staged}")
         return None
+    return staged
+
+
+def _quoted_breaks(width: int) -> str:
+    """Line breaks quoted inside a record's cells: each one moves the following records down.
+    They are counted only in the rare records that have one (contains is a cheap byte scan)."""
+    has_break = " OR ".join(f"contains({cell(i)}, chr(10))" for i in range(width))
+    counted = " + ".join(
+        f"coalesce(strlen({cell(i)}) - strlen(replace({cell(i)}, chr(10), '')), 0)"
+        for i in range(width)
+    )
+    return f"CASE WHEN {has_break} THEN {counted} ELSE 0 END"
+
+
+def _numbered(
+    con: duckdb.DuckDBPyConnection, table: str, staged: str, width: int, layout: ByteLayout
+) -> str | None:
+    """The staged records with the line each starts on; None when lines cannot be derived
+    from positions. Without a quote character in the file no cell can hold a line break."""
+    breaks = _quoted_breaks(width) if layout.has_quotes and width else "0"
     records, quoted_breaks = con.execute(
-        f"SELECT count(*), coalesce(sum(_breaks), 0) FROM {staged}"
+        f"SELECT count(*), coalesce(sum({breaks}), 0) FROM {staged}"
     ).fetchone()
     if layout.lines != 1 + records + quoted_breaks:
         # Blank lines were skipped somewhere, so positions no longer give lines.
@@ -151,7 +193,7 @@ def _read_fast(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: in
         )
     else:
         con.execute(
-            f"CREATE OR REPLACE TABLE {name} AS SELECT CAST(rowid + 2 + coalesce(sum(_breaks) "
+            f"CREATE OR REPLACE TABLE {name} AS SELECT CAST(rowid + 2 + coalesce(sum({breaks}) "
             f"OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) "
             f"AS BIGINT) AS _row{', ' if width else ''}{columns} FROM {staged}"
         )
