@@ -198,7 +198,11 @@ def create_checked_table(
     by_name = {p.name: p for p in plans}
     repeats = find_repeats(con, raw, spec, plans)
     key_cells = [cell(by_name[k].index) for k in spec.key]
+    first_row = "d.first_row"
     joins = f" LEFT JOIN {repeats} d ON " + " AND ".join(f"r.{k} = d.{k}" for k in key_cells)
+    if not count_rows(con, repeats):
+        # The usual case: no key repeats, and ten million rows need not probe an empty table.
+        first_row, joins = "NULL", ""
     known = "NULL"
     if people is not None:
         joins += f" LEFT JOIN {people} m ON r.{cell(by_name['manager_id'].index)} = m.id"
@@ -213,7 +217,7 @@ def create_checked_table(
     rows = CheckedRows(
         table=f"main.{ident(spec.name)}",
         select_sql=(
-            f"SELECT r._row, d.first_row AS _first_row, {known} AS _known, {cells}, {converted} "
+            f"SELECT r._row, {first_row} AS _first_row, {known} AS _known, {cells}, {converted} "
             f"FROM {raw.relation} r{joins}"
         ),
         repeats=repeats,
