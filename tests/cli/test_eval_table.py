@@ -35,7 +35,7 @@ def test_a_narrow_terminal_keeps_ids_money_and_status_whole(report):
     assert "revenue_plan" not in header and "kpi_score" in header and "total" in header and "status" in header
     assert all(len(line) <= 80 for line in text.splitlines()[:16])
     m1 = next(line for line in text.splitlines() if "m0001" in line)
-    assert "149.2%" in m1 and "230890.00" in m1 and m1.rstrip().endswith("ok         │")
+    assert "149.2%" in m1 and "230890.00" in m1 and m1.rstrip().endswith("│ ok      │")
 
 
 def test_a_wide_terminal_or_wide_flag_shows_each_kpi(report):
@@ -114,3 +114,14 @@ def test_percents_are_rounded_half_up_for_display_only():
     assert percent(Decimal("1.1500005")) == "115.0%"
     assert percent(Decimal("0.0015")) == "0.2%"
     assert percent(None) == "—"
+
+
+def test_people_other_plans_pay_are_listed_once_per_reason(report):
+    lines = [line for line in drawn(report, 120).splitlines() if line.startswith("skipped")]
+    assert lines[0] == "skipped (role head is not in this plan): h01, h02, h03"
+    assert len(lines) == len({s.reason for s in report.skipped})
+
+
+def test_a_name_wraps_whole_rather_than_being_cut(report):
+    text = drawn(report, 80)
+    assert "Анастаси" in text and "Макарова" in text and "…" not in text

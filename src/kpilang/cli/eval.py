@@ -75,7 +75,7 @@ def _print_table(report, file, *, wide: bool) -> None:
     console = Console(file=file) if file is None else None
     if console is not None and console.is_terminal:
         layout = choose_layout(report, console.width, wide=wide)
-        if layout.width > console.width and wide:  # asked for: let the lines run past the edge
+        if layout.min_width() > console.width:  # rather past the edge than a figure cut short
             console = Console(width=layout.width)
         render_table(report, console, layout)
         return

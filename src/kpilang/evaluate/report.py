@@ -142,9 +142,17 @@ class TableLayout:
     headers: list[str]
     rows: list[list[str]]
     right: set[int]
+    widths: list[int]
     width: int
 
+    def min_width(self) -> int:
+        """The narrowest this table gets with the name wrapped to NAME_MIN_WIDTH and nothing cut."""
+        return self.width - self.widths[NAME_COLUMN] + min(self.widths[NAME_COLUMN], NAME_MIN_WIDTH)
 
+
+NAME_COLUMN = 1
+# Below this width a wrapped name is no longer readable; the table then runs past the terminal's edge.
+NAME_MIN_WIDTH = 8
 # A rich table spends one border character per column plus one, and one space each side of a cell.
 _BORDER_PER_COLUMN, _BORDER_EXTRA = 3, 1
 
@@ -166,12 +174,13 @@ def table_layout(report: EvalReport, *, kpis: bool) -> TableLayout:
         for name in program.pays:
             f = o.pays.get(name) if o is not None else None
             cells.append(number(f.value) if f and f.value is not None else "—")
-        cells.append("ok" if person.ok else f"{len(person.errors)} error(s)")
+        errors = len(person.errors)
+        cells.append("ok" if person.ok else f"{errors} error" if errors == 1 else f"{errors} errors")
         rows.append(cells)
     right = set(range(2, len(headers) - 1))
     widths = [max([_cells(h)] + [_cells(r[i]) for r in rows]) for i, h in enumerate(headers)]
     width = sum(widths) + _BORDER_PER_COLUMN * len(headers) + _BORDER_EXTRA
-    return TableLayout(headers, rows, right, width)
+    return TableLayout(headers, rows, right, widths, width)
 
 
 def _cells(text: str) -> int:
@@ -184,7 +193,7 @@ def choose_layout(report: EvalReport, width: int | None, *, wide: bool = False) 
     """The layout for a terminal `width` columns wide (None: no limit, as in a pipe or a file):
     KPI attainments only when they fit, or always with `wide`."""
     full = table_layout(report, kpis=True)
-    if wide or width is None or full.width <= width or not report.program.kpis:
+    if wide or width is None or full.min_width() <= width or not report.program.kpis:
         return full
     return table_layout(report, kpis=False)
 
@@ -200,9 +209,10 @@ def render_table(report: EvalReport, console: Any, layout: TableLayout | None = 
     title = escape(f"{report.plan} · {report.period.label} · {report.currency}")
     table = Table(title=title, show_lines=False, box=box.HEAVY_HEAD)
     for i, header in enumerate(layout.headers):
-        # The name may wrap on a narrow terminal; ids, percents and money never do.
-        table.add_column(escape(header), justify="right" if i in layout.right else "left",
-                         no_wrap=header != "name" or i != 1, overflow="fold")
+        # Only the name may wrap on a narrow terminal: ids, percents and money keep their width.
+        wraps = i == NAME_COLUMN
+        table.add_column(escape(header), justify="right" if i in layout.right else "left", no_wrap=not wraps,
+                         overflow="fold" if wraps else "ellipsis", min_width=None if wraps else layout.widths[i])
     for person, cells in zip(report.results, layout.rows):
         shown = [escape(c) for c in cells]
         if not person.ok:
@@ -213,5 +223,9 @@ def render_table(report: EvalReport, console: Any, layout: TableLayout | None = 
         for err in person.errors:
             console.print(f"[red]{escape(person.manager_id)}[/red] {escape(err.subject)}: "
                           f"{escape(err.message)}  ({escape(error_place(err))})", soft_wrap=True)
+    # One line per reason: a department export lists many people other plans pay.
+    by_reason: dict[str, list[str]] = {}
     for s in report.skipped:
-        console.print(f"[dim]skipped {escape(s.manager_id)}: {escape(s.reason)}[/dim]", soft_wrap=True)
+        by_reason.setdefault(s.reason, []).append(s.manager_id)
+    for reason, ids in by_reason.items():
+        console.print(f"[dim]skipped ({escape(reason)}): {escape(', '.join(ids))}[/dim]", soft_wrap=True)
