@@ -46,6 +46,8 @@ class Bar:
     capped: bool
     scale: str
     """The attainment at the right edge of the chart, formatted."""
+    target: str = "100 %"
+    """Full attainment (the target line), formatted for the language: `100 %`, `100%`."""
 
 
 @dataclass(slots=True)
