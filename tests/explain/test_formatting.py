@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from decimal import ROUND_HALF_UP, localcontext
 
-from babel.numbers import format_currency, format_decimal, format_percent, parse_pattern
+from babel.numbers import format_currency, format_decimal, format_percent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -131,7 +131,8 @@ def test_one_number_two_spellings_are_not_confused():
 
 @settings(max_examples=400, deadline=None)
 @given(st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e20"), max_value=Decimal("1e20")),
-       st.sampled_from(["ru", "en"]), st.sampled_from(["decimal", "percent", "RUB", "USD", "JPY", "KWD", "EUR"]))
+       st.sampled_from(["ru", "en"]),
+       st.sampled_from(["decimal", "percent", "RUB", "USD", "JPY", "KWD", "EUR", "RUB spaced", "KWD spaced"]))
 def test_compiled_pattern_is_babels_apply(value, lang, kind):
     """The compiled pattern gives exactly `NumberPattern.apply(..., decimal_quantization=False)`,
     sign, zero and exponent forms included (`1E+3`, `-0.00`, `0E-7`)."""
@@ -144,6 +145,12 @@ def test_compiled_pattern_is_babels_apply(value, lang, kind):
         pattern, currency = locale.decimal_formats[None], None
     elif kind == "percent":
         pattern, currency = locale.percent_formats[None], None
+    elif kind.endswith(" spaced"):  # the statement's money pattern for a letter code: `RUB 155,000.01`
+        from kpilang.explain.formatting import _money_pattern
+
+        currency = kind.split()[0]
+        pattern = _money_pattern(locale, "RUB" if lang == "en" else "₽")
+        assert lang != "en" or pattern.pattern.startswith("¤\xa0")
     else:
         pattern, currency = locale.currency_formats["standard"], kind
     compiled = CompiledPattern(pattern, locale, currency)
