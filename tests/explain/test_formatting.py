@@ -5,9 +5,7 @@ rounding, and the memo never mixes up two spellings of one number (`1.0` and `1.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-
-from decimal import ROUND_HALF_UP, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.numbers import format_currency, format_decimal, format_percent
 from hypothesis import given, settings
@@ -41,13 +39,6 @@ def test_the_example_figures():
     assert EN.figure(Decimal(90), "duration") == "90 sec"
     assert RU.month(date(2026, 7, 1)).startswith("июль 2026")
     assert EN.quarter(date(2026, 7, 1)) == "3rd quarter 2026"
-
-
-def _babel_rounded(value, places, babel):
-    """What Babel itself shows for `value` rounded half up to `places` decimals of the display."""
-    with localcontext() as ctx:
-        ctx.rounding = ROUND_HALF_UP
-        return babel(value.quantize(Decimal(1).scaleb(-places)))
 
 
 @settings(max_examples=300, deadline=None)
