@@ -34,3 +34,29 @@ def test_extra_column_types(load, values, kind, first):
 def test_column_names_that_look_internal_are_kept(load):
     data = load({"activities.csv": "id,manager_id,type,started_at,t0,p0,_row\na1,m1,call,2026-07-01,x,y,z\n"})
     assert data.connection.execute("SELECT t0, p0, _row FROM activities").fetchone() == ("x", "y", "z")
+
+
+def test_extra_columns_the_plan_does_not_read_are_left_out_and_reject_nothing(load):
+    files = {
+        "activities.csv": "id,manager_id,type,started_at,channel,note\n"
+        "a1,m1,call,2026-07-01,web,1 234\n"
+        "a2,m1,call,2026-07-02,,x\n"
+        "a1,m2,call,2026-07-03,phone,\n",  # a repeated id is still rejected
+    }
+    needs = {"activities": {"channel"}}
+    data = load(files, needs=needs)
+    columns = [r[0] for r in data.connection.execute("DESCRIBE activities").fetchall()]
+    assert "channel" in columns and "note" not in columns
+    assert data.column_type("activities", "channel") == "string"
+    with pytest.raises(KeyError):
+        data.column_type("activities", "note")
+    info = data.tables["activities"]
+    assert info.columns[-1] == "note"  # the file's columns are still reported as found
+    assert (info.rows_read, info.rows_used, info.rows_rejected) == (3, 2, 1)
+    assert [(p.row, p.column) for p in data.problems] == [(4, "id")]
+
+    everything = load(files)
+    assert everything.column_type("activities", "note") == "string"
+    assert everything.tables["activities"].rows_used == 2
+    # managers keeps every column whatever the plan reads
+    assert "name" in [r[0] for r in data.connection.execute("DESCRIBE managers").fetchall()]

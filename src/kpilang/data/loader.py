@@ -101,9 +101,10 @@ def _table_problems(
 
 
 def _validate(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None
+    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None,
+    extra_needed: set[str] | None,
 ) -> tuple[TableInfo, list[DataProblem], dict[str, ColumnKind]]:
-    plans = plan_columns(con, raw, spec)
+    plans = plan_columns(con, raw, spec, extra_needed)
     checks = build_checks(spec, plans, checks_people=people is not None)
     checked = create_checked_table(con, raw, spec, plans, checks, people)
     rows_read = count_rows(con, raw.relation) + raw.faults.total
@@ -140,7 +141,8 @@ def load_data(
     `timezone` (an IANA name) is the plan's: timestamps without an offset are local time there.
     `needs` maps each table the plan reads to the columns it uses beyond the required ones;
     managers is always loaded, other tables only when listed (all present tables when `needs`
-    is None). Raises DataError when a needed table or column is missing or a file cannot be
+    is None); of a listed table other than managers, only the extra columns listed are kept
+    (every known column is still checked, so the same rows are rejected). Raises DataError when a needed table or column is missing or a file cannot be
     read, and ValueError for an unknown timezone.
     """
     if not Path(path).is_dir():
@@ -187,8 +189,11 @@ def load_data(
         kinds: dict[str, dict[str, ColumnKind]] = {}
         for table, raw in raws.items():
             spec = TABLES[table]
+            # Every column of managers is kept (statements may show any of them); elsewhere
+            # only the extra columns the plan reads.
+            extra_needed = None if needs is None or table == "managers" else needs.get(table, set())
             info, table_problems, kinds[table] = _validate(
-                con, raw, spec, people if spec.belongs_to_manager else None
+                con, raw, spec, people if spec.belongs_to_manager else None, extra_needed
             )
             tables[table] = info
             problems.extend(table_problems)

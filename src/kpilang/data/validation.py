@@ -76,9 +76,19 @@ class BadRows:
     person_sql: str  # over the raw cells: whose row it is (managers.id or manager_id)
 
 
-def plan_columns(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec) -> list[ColumnPlan]:
+def plan_columns(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec,
+    extra_needed: set[str] | None = None,
+) -> list[ColumnPlan]:
+    """How each column becomes typed. With `extra_needed`, an extra column not in it is left
+    out of the clean table: an extra column never rejects a row, so leaving out one the plan
+    does not read changes no figure and no problem, and saves a pass over it and its memory."""
+    columns = [
+        (index, name) for index, name in enumerate(raw.columns)
+        if spec.column(name) is not None or extra_needed is None or name in extra_needed
+    ]
     probes: dict[str, str] = {}
-    for index, name in enumerate(raw.columns):
+    for index, name in columns:
         known = spec.column(name)
         if known is None:
             for probe, sql in inference_probes(cell(index)).items():
@@ -94,7 +104,7 @@ def plan_columns(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec)
         ).fetchone()
         measured = dict(zip(names, row))
     plans = []
-    for index, name in enumerate(raw.columns):
+    for index, name in columns:
         known = spec.column(name)
         if known is None:
             stats = {probe: measured[f"{probe}_{index}"] for probe in inference_probes(cell(index))}
