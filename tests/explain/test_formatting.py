@@ -174,3 +174,12 @@ def test_the_exact_figure_keeps_every_digit_of_a_long_quotient():
     assert shown == "≈\xa036,11\xa0%"
     assert exact == "36," + "1" * 32 + "\xa0%"
     assert f'value="{value}"' in html(RU.figure(value, "percent"))
+
+
+def test_money_is_exact_unless_a_division_made_more_digits_than_amounts_have():
+    assert RU.figure(Decimal("1250.5"), "money") == "1\xa0250,50\xa0₽"  # a sum keeps its scale
+    assert RU.figure(Decimal("1.123456"), "money") == "1,123456\xa0₽"
+    average = Decimal(1000000) / 3
+    [(shown, exact)] = exact_values(RU.figure(average, "money"))
+    assert shown == "≈\xa0333\xa0333,33\xa0₽"
+    assert exact.startswith("333\xa0333,3333333333")

@@ -429,7 +429,8 @@ class StatementBuilder:
         fig = self.fmt.figure
         computed = f.value is not None  # without a figure, cap, floor and rounding were never applied
         value = fig(f.value, "money")
-        unrounded = fig(f.unrounded, "money") if f.unrounded is not None else "—"
+        # the rounding line shows what was rounded, every digit of it
+        unrounded = self.fmt.exact(f.unrounded, "money") if f.unrounded is not None else "—"
         rounding = None
         if f.unrounded is not None and computed:
             rounding = self.t.f("pay_rounded", unrounded=unrounded, value=value, quantum=self.quantum_text)

@@ -3,7 +3,8 @@
 Every figure is formatted from Babel's locale data: `155 000,01 ₽` in ru, `RUB 155,000.01` in en.
 
 Money is shown exactly: pays are already rounded by the plan to the currency's minor unit, and a
-metric's sum of money keeps its own scale (`1 250,5 ₽` stays as summed). Every other figure —
+metric's sum of money keeps its own scale (`1 250,5 ₽` stays as summed); only a money figure
+that a division gave more than six decimals (an average deal) is shown to the minor unit, `≈`. Every other figure —
 percents, ratios, attainments, contributions, the score, multipliers, averages — is rounded for
 display, half up, to a precision that fits it (`DISPLAY_PLACES`: two decimals, more for a figure
 below one so that it keeps three significant digits), and marked `≈` when that changed it:
@@ -46,6 +47,11 @@ DISPLAY_PLACES = {"percent": 2, "number": 2, "count": 2, "duration": 0}
 """Decimals shown of a figure that is not money: of the percent for percents (`36,11 %`), of the
 number for numbers and fractional counts (an average of 3,33), of the seconds for durations. A
 figure below one keeps three significant digits (`0,00123 %`), up to `_MAX_PLACES`."""
+
+MONEY_EXACT_PLACES = 6
+"""Money is shown exactly up to this many decimals (any sum of amounts written with at most six);
+a money figure with more, which only a division makes (an average deal), is shown to the
+currency's minor unit with `≈`."""
 
 _MAX_PLACES = 12
 _SIGNIFICANT = 3
@@ -188,6 +194,12 @@ class LocaleFormat:
 
     def places(self, value: Decimal, kind: FigureKind) -> int | None:
         """The decimals `value` is shown with (of the percent for a percent), or None: exactly."""
+        if kind == "money":
+            # Sums, minima and maxima of amounts keep the data's own scale; only a division (an
+            # average, a share of money) makes more digits than amounts are written with.
+            if not value.is_finite() or value.as_tuple().exponent >= -MONEY_EXACT_PLACES:  # type: ignore[operator]
+                return None
+            return self.money_digits
         base = DISPLAY_PLACES.get(kind)
         if base is None or not value.is_finite():
             return None
