@@ -125,8 +125,10 @@ def phases(data: Path) -> None:
 
 # ---- measuring ----------------------------------------------------------------------------------
 
-def measure(cmd: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS in bytes (the child's own rusage) and stdout of one child."""
+def measure(cmd: list[str]) -> tuple[float, int, str, float]:
+    """Wall seconds, peak RSS in bytes (the child's own rusage), stdout and CPU seconds (user +
+    system, all threads) of one child. On a shared machine the CPU time moves much less with
+    the load than the wall time does."""
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr)
@@ -140,7 +142,7 @@ def measure(cmd: list[str]) -> tuple[float, int, str]:
     if proc.returncode != 0:
         sys.exit(f"w1: {' '.join(cmd)} exited with {proc.returncode}:\n{messages[-2000:]}")
     # ru_maxrss is in kilobytes on Linux.
-    return elapsed, usage.ru_maxrss * 1024, text
+    return elapsed, usage.ru_maxrss * 1024, text, usage.ru_utime + usage.ru_stime
 
 
 def compare(kpilang_json: Path, baseline_json: Path) -> int:
@@ -187,8 +189,10 @@ def main() -> None:
         baseline_cmd = [sys.executable, __file__, "--baseline-run", str(data), str(base_json)]
         ours, base = [], []
         for _ in range(args.repeat):  # interleaved, so that a slow moment of the machine hits both
-            ours.append(measure(kpilang_cmd)[:2])
-            base.append(measure(baseline_cmd)[:2])
+            wall, rss, _, cpu = measure(kpilang_cmd)
+            ours.append((wall, rss, cpu))
+            wall, rss, _, cpu = measure(baseline_cmd)
+            base.append((wall, rss, cpu))
         differing = compare(ours_json, base_json)
         people = len(json.loads(base_json.read_text(encoding="utf-8")))
     if differing:
@@ -196,15 +200,18 @@ def main() -> None:
     t_ours, rss_ours = min(o[0] for o in ours), max(o[1] for o in ours)
     t_base, rss_base = min(b[0] for b in base), max(b[1] for b in base)
     ratio = t_ours / t_base
+    cpu_ours, cpu_base = min(o[2] for o in ours), min(b[2] for b in base)
     print(f"W1 end to end: {people} people evaluated, figures identical to the baseline")
     print(f"  machine: {platform.machine()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}")
     print(f"  data: {data}")
     print(f"  kpilang eval   {t_ours:8.2f} s   peak RSS {rss_ours / 2**20:8.0f} MiB")
     print(f"  baseline       {t_base:8.2f} s   peak RSS {rss_base / 2**20:8.0f} MiB")
     print(f"  time ratio     {ratio:8.2f} ×   (goal ≤ {GOAL_RATIO} ×: {'met' if ratio <= GOAL_RATIO else 'NOT met'})")
+    print(f"  CPU seconds    {cpu_ours:8.2f} s kpilang, {cpu_base:.2f} s baseline: {cpu_ours / cpu_base:.2f} ×")
+    print(f"  load average   {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min, at the end)")
     print(f"  peak RSS       {rss_ours / 2**30:8.2f} GiB (goal ≤ 2 GiB: {'met' if rss_ours <= GOAL_RSS_BYTES else 'NOT met'})")
     if args.phases:
-        _, _, text = measure([sys.executable, __file__, "--phases-run", str(data)])
+        _, _, text, _ = measure([sys.executable, __file__, "--phases-run", str(data)])
         for name, seconds in json.loads(text.strip().splitlines()[-1]).items():
             print(f"  phase {name:22s} {seconds:8.2f} s")
 
