@@ -13,7 +13,7 @@ from typing import Any
 
 from kpilang.checks.base import registry
 from kpilang.diagnostics import Diagnostic, Severity, label
-from kpilang.messages import DEFAULT_LANGUAGE
+from kpilang.messages import DEFAULT_LANGUAGE, t
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 HELP_ROOT = "docs/checks"
@@ -52,7 +52,8 @@ def _uri(file: str) -> str:
 
 def to_sarif(diagnostics: list[Diagnostic], lang: str = DEFAULT_LANGUAGE) -> str:
     """One SARIF 2.1.0 run: every check as a rule (with its page), every finding as a result
-    (its message in `lang`; rule descriptions come from the checks' English documentation)."""
+    (its message and the rule's one-line summary in `lang`; the full rule description comes from
+    the check's documentation page, which is in English)."""
     diagnostics = [d.localized(lang) for d in diagnostics]
     checks = registry()
     rules: list[dict[str, Any]] = []
@@ -64,14 +65,14 @@ def to_sarif(diagnostics: list[Diagnostic], lang: str = DEFAULT_LANGUAGE) -> str
         if check is not None:
             rule.update({
                 "name": check.name,
-                "shortDescription": {"text": check.summary},
+                "shortDescription": {"text": t(f"{code}.summary").render(lang)},
                 "fullDescription": {"text": check.doc.split("\n\n", 1)[-1][:2000] or check.summary},
                 "helpUri": f"{HELP_ROOT}/{code}-{check.name}.md",
                 "defaultConfiguration": {"level": _level(check.severity)},
             })
         else:
             name = next(d.name for d in diagnostics if d.code == code)
-            rule.update({"name": name, "shortDescription": {"text": f"compile error: {name}"},
+            rule.update({"name": name, "shortDescription": {"text": t("summary.compile-error", name=name).render(lang)},
                          "defaultConfiguration": {"level": "error"}})
         rules.append(rule)
     results = []

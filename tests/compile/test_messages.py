@@ -76,7 +76,8 @@ def test_every_key_the_code_uses_is_in_the_catalogs():
 def test_every_catalog_entry_is_used_by_the_code():
     literal, patterns = _keys_used_in_code()
     rendering = {"join.and", "join.or", "severity.error", "severity.warning", "severity.info", "label.help",
-                 "label.note", "label.witness", "summary.line", "cli.cannot-read", "cli.not-utf8"}
+                 "label.note", "label.witness", "summary.line", "summary.compile-error", "cli.cannot-read", "cli.not-utf8"}
+    rendering |= {f"{code}.summary" for code in registry()}  # SARIF rules (report_formats.py)
     unused = {k for k in catalog("en") if k not in literal | rendering and not any(re.fullmatch(p, k) for p in patterns)}
     assert unused == set(), "catalog entries nothing says"
 
@@ -236,3 +237,9 @@ def test_any_value_is_printed_verbatim_in_any_language(key, value, lang):
     as another placeholder."""
     text = t(key, **{name: value for name in placeholders(catalog(lang)[key])}).render(lang)
     assert value in text
+
+
+def test_each_checks_english_summary_is_the_one_its_page_shows():
+    """The catalog's one-line summaries (SARIF rules) cannot drift from the checks' own."""
+    en = catalog("en")
+    assert {code: en[f"{code}.summary"] for code in registry()} == {code: c.summary for code, c in registry().items()}
