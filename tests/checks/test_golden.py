@@ -20,6 +20,12 @@ GOLDEN = Path(__file__).parent / "golden"
 PLAN = "tests/checks/golden/activity_only.kpi"
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read English; `KPILANG_LANG` in the shell running them must not change that."""
+    monkeypatch.delenv("KPILANG_LANG", raising=False)
+
+
 @pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("json", "json"), ("github", "github")])
 def test_lint_output_matches_golden(fmt: str, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast as pyast
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
