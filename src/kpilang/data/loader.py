@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -73,6 +74,18 @@ def _wanted_tables(needs: dict[str, set[str]] | None) -> tuple[str, ...]:
     if needs is None:
         return TABLE_ORDER
     return tuple(t for t in TABLE_ORDER if t == "managers" or t in needs)
+
+
+def _extra_columns_kept(table: str, needs: dict[str, set[str]] | None) -> set[str] | None:
+    """The extra columns of a table that are loaded, None for all of them: every column of
+    managers (statements may show any), elsewhere only those the plan reads."""
+    if needs is None or table == "managers":
+        return None
+    return needs.get(table, set())
+
+
+def _unused_column(spec: TableSpec, kept: set[str]) -> Callable[[str], bool]:
+    return lambda name: spec.column(name) is None and name not in kept
 
 
 def _table_problems(
@@ -169,8 +182,10 @@ def load_data(
             if table not in found:
                 continue
             located = found[table]
+            kept = _extra_columns_kept(table, needs)
             raw = read_table(
-                con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND
+                con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND,
+                None if kept is None else _unused_column(TABLES[table], kept),
             )
             if not raw.fatal:
                 needed = needs.get(table) if needs is not None else None
@@ -189,11 +204,9 @@ def load_data(
         kinds: dict[str, dict[str, ColumnKind]] = {}
         for table, raw in raws.items():
             spec = TABLES[table]
-            # Every column of managers is kept (statements may show any of them); elsewhere
-            # only the extra columns the plan reads.
-            extra_needed = None if needs is None or table == "managers" else needs.get(table, set())
             info, table_problems, kinds[table] = _validate(
-                con, raw, spec, people if spec.belongs_to_manager else None, extra_needed
+                con, raw, spec, people if spec.belongs_to_manager else None,
+                _extra_columns_kept(table, needs),
             )
             tables[table] = info
             problems.extend(table_problems)

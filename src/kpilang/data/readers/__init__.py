@@ -26,8 +26,14 @@ FORMATS: tuple[str, ...] = tuple(READERS)
 
 
 def read_table(
-    con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, fmt: str, cap: int
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, fmt: str, cap: int,
+    unused: Callable[[str], bool] | None = None,
 ) -> RawTable:
+    """`unused(name)` says that a column's cells will never be looked at; a reader may then
+    leave them empty (the CSV reader does, to keep less text in memory). The column is still
+    listed in the raw table's columns."""
+    if fmt == "csv":
+        return read_csv_table(con, table, path, file, cap, unused)
     return READERS[fmt](con, table, path, file, cap)
 
 

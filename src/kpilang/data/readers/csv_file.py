@@ -11,7 +11,7 @@ invalid UTF-8) falls back to Python's csv module, which reports every such row w
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +92,8 @@ def is_utf8(values: list[str]) -> bool:
 
 
 def read_csv_table(
-    con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, cap: int
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, cap: int,
+    unused: Callable[[str], bool] | None = None,
 ) -> RawTable:
     raw = RawTable(table=table, file=file, format="csv", faults=RowFaults(cap))
     try:
@@ -118,13 +119,16 @@ def read_csv_table(
     if raw.fatal:
         return raw
     raw.columns = header
-    raw.relation = _read_fast(con, table, path, len(header))
+    skipped = {i for i, name in enumerate(header) if unused is not None and unused(name)}
+    raw.relation = _read_fast(con, table, path, len(header), skipped)
     if raw.relation is None:
         raw.relation = _read_line_by_line(con, table, path, len(header), raw.faults)
     return raw
 
 
-def _read_fast(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int) -> str | None:
+def _read_fast(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, skipped: set[int]
+) -> str | None:
     """DuckDB's parallel scanner; None when line numbers cannot be derived exactly.
 
     The bytes are scanned in a second thread while DuckDB reads the file: DuckDB releases
@@ -132,19 +136,23 @@ def _read_fast(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: in
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         scanning = pool.submit(scan_bytes, path)
-        staged = _read_staged(con, table, path, width)
+        staged = _read_staged(con, table, path, width, skipped)
         layout = scanning.result()
     if staged is None:
         return None
     return _numbered(con, table, staged, width, layout)
 
 
-def _read_staged(con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int) -> str | None:
-    """Every record's cells as text, in file order; None when DuckDB's strict reader refuses
-    the file."""
+def _read_staged(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, skipped: set[int]
+) -> str | None:
+    """Every record's cells as text, in file order (the `skipped` columns left empty); None
+    when DuckDB's strict reader refuses the file, which it still parses whole."""
     staged = f"{LOAD_SCHEMA}.scanned_{table}"
     # DuckDB reads an empty field, quoted or not, as NULL, so cells are taken as they come.
-    cells = ", ".join(cell(i) for i in range(width))
+    cells = ", ".join(
+        f"CAST(NULL AS VARCHAR) AS {cell(i)}" if i in skipped else cell(i) for i in range(width)
+    )
     options = csv_read_options([cell(i) for i in range(width)], header=True)
     try:
         con.execute(
