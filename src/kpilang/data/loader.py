@@ -155,8 +155,9 @@ def load_data(
     `needs` maps each table the plan reads to the columns it uses beyond the required ones;
     managers is always loaded, other tables only when listed (all present tables when `needs`
     is None); of a listed table other than managers, only the extra columns listed are kept
-    (every known column is still checked, so the same rows are rejected). Raises DataError when a needed table or column is missing or a file cannot be
-    read, and ValueError for an unknown timezone.
+    (every known column is still checked, so the same rows are rejected). Raises DataError when
+    a needed table or column is missing or a file cannot be read, and ValueError for an unknown
+    timezone.
     """
     if not Path(path).is_dir():
         raise DataError([not_a_directory_problem(path)])
