@@ -1,12 +1,11 @@
 """The rendered lint output of one plan with many faults, in every format, against golden files.
 
-Run with KPILANG_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change, then
-review the diff.
+Rewrite the golden files after a deliberate change with KPILANG_UPDATE_GOLDEN=1 (or
+`pytest --update-golden`), then review the diff.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -27,14 +26,11 @@ def _english_unless_a_test_asks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("json", "json"), ("github", "github")])
-def test_lint_output_matches_golden(fmt: str, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lint_output_matches_golden(fmt: str, suffix: str, monkeypatch: pytest.MonkeyPatch, golden) -> None:
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(main, ["lint", PLAN, "--format", fmt])
     assert result.exit_code == 1
-    golden = GOLDEN / f"activity_only.{suffix}"
-    if os.environ.get("KPILANG_UPDATE_GOLDEN"):
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    golden(GOLDEN / f"activity_only.{suffix}", result.stdout)
 
 
 @pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("json", "json"), ("sarif", "sarif"), ("github", "github")])

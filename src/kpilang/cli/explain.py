@@ -48,7 +48,8 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
     if template_dir is not None and not template_dir.is_dir():
         fail(f"no such template directory: {templates}",
              "give a directory holding templates named like ours (statement.html.j2, index.md.j2, …)")
-    report = evaluate_inputs(plan, data, period, verb="explained")
+    # A statement in Russian comes with the plan's compile errors, if any, in Russian too.
+    report = evaluate_inputs(plan, data, period, verb="explained", lang=lang)
 
     try:
         with _Progress() as progress:

@@ -28,9 +28,10 @@ TARGETS_PERIOD_NOTE = ("the rejected row's period is not known, so it counts aga
                        "fix the row even if it is for another period")
 
 
-def load_plan(plan: str, *, verb: str) -> Program:
-    """The compiled plan of `plan`, or exit 2 with its diagnostics. `verb` says what the command
-    would have done ("computed", "explained") in the refusal."""
+def load_plan(plan: str, *, verb: str, lang: str | None = None) -> Program:
+    """The compiled plan of `plan`, or exit 2 with its diagnostics (in `lang`; by default the
+    language `KPILANG_LANG` names). `verb` says what the command would have done ("computed",
+    "explained") in the refusal."""
     from kpilang.compile import compile_file
 
     if not Path(plan).is_file():
@@ -42,7 +43,7 @@ def load_plan(plan: str, *, verb: str) -> Program:
     errors = sorted((d for d in result.diagnostics if d.severity is Severity.ERROR), key=sort_key)
     if result.program is None or errors:
         for d in errors:
-            click.echo(render_text(d, result.sources) + "\n", err=True)
+            click.echo(render_text(d, result.sources, lang) + "\n", err=True)
         fail(f"{plan} does not compile ({len(errors)} error(s)); nothing was {verb}",
              f"run `kpilang lint {plan}` and fix the errors first")
     program = result.program
@@ -53,7 +54,7 @@ def load_plan(plan: str, *, verb: str) -> Program:
 
 
 def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
-                    progress: Callable[[], object] | None = None) -> EvalReport:
+                    progress: Callable[[], object] | None = None, lang: str | None = None) -> EvalReport:
     """Compile `plan`, check `period` against it and evaluate it on the data directory `data`.
     Exits 2 with the reason when the job cannot be done; `progress`, if given, makes a context
     manager whose value is passed to the evaluation as its progress callback."""
@@ -62,7 +63,7 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     from kpilang.evaluate.period import PeriodError, check_in_force, period_for_plan
     from kpilang.evaluate.run import evaluate
 
-    program = load_plan(plan, verb=verb)
+    program = load_plan(plan, verb=verb, lang=lang)
     if not Path(data).is_dir():
         fail(f"no such data directory: {data}",
              "give the directory holding managers.csv (and activities, leads, deals, targets)")
