@@ -16,8 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kpilang.evaluate.numbers import decimal_context
-from kpilang.evaluate.sql import GROUP_ALIAS, TEAM_COLUMN, Aggregate, Dialect, RowSql
-from kpilang import schema
+from kpilang.evaluate.sql import GROUP_ALIAS, Aggregate, Dialect, RowSql, period_and_grouping
 from kpilang.syntax import ast
 
 
@@ -30,16 +29,9 @@ def rowwise_query(agg: Aggregate, *, table_ref: str, managers_ref: str, start, e
     columns = sorted({n.column for n in ast.walk(agg.arg) if isinstance(n, ast.Dotted)}
                      | {n.name for n in ast.walk(agg.arg) if isinstance(n, ast.Name)})
     conds = [row.cond(agg.where)] if agg.where is not None else []
-    date_col = schema.TABLES[agg.table].date_column
-    params["period_start"], params["period_end"] = start, end
-    conds.insert(0, f"t.{d.ident(date_col)} >= {d.placeholder('period_start')} "
-                    f"AND t.{d.ident(date_col)} < {d.placeholder('period_end')}")
-    if team:
-        group = f"m.{d.ident(TEAM_COLUMN)}"
-        source = f"{table_ref} AS t JOIN {managers_ref} AS m ON m.{d.ident('id')} = t.{d.ident('manager_id')}"
-    else:
-        group = f"t.{d.ident('manager_id')}"
-        source = f"{table_ref} AS t"
+    period, group, source = period_and_grouping(agg.table, table_ref=table_ref, managers_ref=managers_ref,
+                                                start=start, end=end, team=team, dialect=d, params=params)
+    conds.insert(0, period)
     picked = ", ".join(f"t.{d.ident(c)} AS {d.ident('c_' + c)}" for c in columns)
     sql = f"SELECT {group} AS {GROUP_ALIAS}, {picked} FROM {source} WHERE {' AND '.join(conds)}"
     return sql, params, columns

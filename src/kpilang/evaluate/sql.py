@@ -362,16 +362,8 @@ def build_query(
             raise ValueError(agg.func)
     add(d.count_rows(None), "n_rows")
 
-    date_col = schema.TABLES[table].date_column
-    params["period_start"], params["period_end"] = start, end
-    period = (f"t.{d.ident(date_col)} >= {d.placeholder('period_start')} "
-              f"AND t.{d.ident(date_col)} < {d.placeholder('period_end')}")
-    if team:
-        group = f"m.{d.ident(TEAM_COLUMN)}"
-        source = f"{table_ref} AS t JOIN {managers_ref} AS m ON m.{d.ident('id')} = t.{d.ident('manager_id')}"
-    else:
-        group = f"t.{d.ident('manager_id')}"
-        source = f"{table_ref} AS t"
+    period, group, source = period_and_grouping(table, table_ref=table_ref, managers_ref=managers_ref,
+                                                start=start, end=end, team=team, dialect=d, params=params)
     sql = (f"SELECT {group} AS {GROUP_ALIAS}, {', '.join(select)} FROM {source} "
            f"WHERE {period} GROUP BY {group}")
     return Query(table=table, sql=sql, params=params, columns=columns, finishers=finishers)
@@ -444,3 +436,22 @@ def literal_date(value: date, timezone: str):
     """A date literal as the instant it stands for in conditions: midnight in the plan's
     timezone (as naive UTC, like the stored datetimes)."""
     return local_midnight_utc(value, timezone)
+
+
+def period_and_grouping(table: str, *, table_ref: str, managers_ref: str, start, end, team: bool,
+                        dialect: Dialect, params: dict[str, Any]) -> tuple[str, str, str]:
+    """The parts every per-person query of `table` shares: the condition that keeps the
+    period's rows (by the table's date column, bounds bound as parameters), the grouping
+    expression (the person, or for `scope team` the person's team) and the FROM source."""
+    d = dialect
+    date_col = schema.TABLES[table].date_column
+    params["period_start"], params["period_end"] = start, end
+    period = (f"t.{d.ident(date_col)} >= {d.placeholder('period_start')} "
+              f"AND t.{d.ident(date_col)} < {d.placeholder('period_end')}")
+    if team:
+        group = f"m.{d.ident(TEAM_COLUMN)}"
+        source = f"{table_ref} AS t JOIN {managers_ref} AS m ON m.{d.ident('id')} = t.{d.ident('manager_id')}"
+    else:
+        group = f"t.{d.ident('manager_id')}"
+        source = f"{table_ref} AS t"
+    return period, group, source
