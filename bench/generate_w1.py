@@ -35,25 +35,6 @@ TEAM_SIZE = 50
 PORTFOLIO_SIZE = 30  # clients per account or base manager
 HASH_PRIME = 2_147_483_647
 
-HEADERS = {
-    "managers": ["id", "name", "role", "team", "salary", "hired_at", "portfolio_clients"],
-    "activities": ["id", "manager_id", "type", "started_at", "duration", "status", "rating", "client_id"],
-    "leads": ["id", "manager_id", "created_at", "first_response_at", "source", "status"],
-    "deals": [
-        "id",
-        "manager_id",
-        "client_id",
-        "created_at",
-        "closed_at",
-        "stage",
-        "amount",
-        "is_new_client",
-        "deal_type",
-        "lead_id",
-    ],
-    "targets": ["manager_id", "period", "name", "value"],
-}
-
 # Members who are not heads of sales, by role, in percent: mostly cold callers, so that the
 # normative cold-sales plan has most of the people to evaluate.
 ROLE_SHARES = (("cold", 80), ("inbound", 8), ("account", 6), ("chat", 3), ("base", 3))
