@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ from kpilang.evaluate.sql import AggregatePlan, collect_aggregates, is_aggregate
 from kpilang.syntax import ast
 
 REQUIRED_MANAGER_COLUMNS = ("id", "name", "role", "team", "salary")
+HIRED_AT = "hired_at"
+"""An optional managers column: people hired after a period are not evaluated for it."""
 
 Progress = Callable[[int, int], None]
 """Called as progress(people_done, people_total) while the formulas run."""
@@ -162,9 +164,14 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     team_scope = info.scope == "team"
 
     managers = _managers(con, program)
-    people = [m for m in managers if m["role"] in info.roles]
     skipped = [Skipped(m["id"], m["name"], f"role {m['role']} is not in this plan") for m in managers
                if m["role"] not in info.roles]
+    # Someone hired after the period ended had no part in it: no pay, and no "missing target"
+    # error either. The optional `managers.hired_at` column says so when the export has it.
+    hired_later = _hired_after(dataset, the_period.end_day)
+    skipped += [Skipped(m["id"], m["name"], f"hired on {hired_later[m['id']].isoformat()}, after this period")
+                for m in managers if m["role"] in info.roles and m["id"] in hired_later]
+    people = [m for m in managers if m["role"] in info.roles and m["id"] not in hired_later]
 
     plan = collect_aggregates(program)
     values = run_aggregates(con, plan, start=start, end=end, timezone=info.timezone, team=team_scope,
@@ -252,6 +259,25 @@ def _source(program: Program, span: Any) -> str:
     line = lines[span.line - 1]
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     return line[span.column - 1:end].strip()
+
+
+def _hired_after(dataset: Any, end_day: date) -> dict[str, date]:
+    """manager_id → hiring date, for the people the optional `hired_at` column (a date) places
+    on or after `end_day`, the day after the period's last."""
+    try:
+        kind = dataset.column_type("managers", HIRED_AT)
+    except KeyError:
+        return {}
+    if kind not in ("date", "datetime"):
+        return {}
+    rows = dataset.connection.execute(
+        f'SELECT "id", "{HIRED_AT}" FROM "managers" WHERE "{HIRED_AT}" IS NOT NULL').fetchall()
+    out = {}
+    for manager_id, hired in rows:
+        day = hired.date() if isinstance(hired, datetime) else hired
+        if day >= end_day:
+            out[manager_id] = day
+    return out
 
 
 def _managers(con: Any, program: Program) -> list[dict[str, Any]]:
