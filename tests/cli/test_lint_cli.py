@@ -199,7 +199,7 @@ def test_history_flags_a_target_nobody_reached(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output  # a warning: the plan is still usable
     found = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "KPL010"]
     assert len(found) == 1
-    assert "`new_clients_kpi` was reached in 0 of 8 person-periods (0%) in 2026-06, 2026-07" in found[0]["message"]
+    assert "`new_clients_kpi` was reached in 0 of 7 person-periods (0%) in 2026-06, 2026-07" in found[0]["message"]
     assert run(str(NORMATIVE), "--history", str(data)).exit_code == 0
 
 

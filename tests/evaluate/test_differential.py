@@ -14,7 +14,7 @@ import csv
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import MAX_PREC, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -242,6 +242,13 @@ def render_cond(c: tuple) -> str:
     return f"({render_cond(c[1])}) {kind} ({render_cond(c[2])})"
 
 
+def o_sum(values: list[Decimal]) -> Decimal:
+    """Rows added exactly (order cannot matter), then rounded once to the working precision."""
+    with localcontext(prec=MAX_PREC):
+        total = sum(values, Decimal(0))
+    return +total
+
+
 def render_value(table: str, v: tuple) -> str:
     if v[0] == "col":
         return f"{table}.{v[1]}"
@@ -388,11 +395,11 @@ def o_metric(m: MetricSpec, rows: list[dict]) -> Decimal | None:
     if m.func == "count_distinct":
         return Decimal(len(set(values)))
     if m.func == "sum":
-        return sum(values, Decimal(0))
+        return o_sum(values)
     if not values:
         return None
     if m.func == "avg":
-        return sum(values, Decimal(0)) / Decimal(len(values))
+        return o_sum(values) / Decimal(len(values))
     if m.func == "min":
         return min(values)
     if m.func == "max":

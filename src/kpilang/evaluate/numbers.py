@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from decimal import (
+    MAX_PREC,
     ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext,
 )
 
@@ -25,6 +26,19 @@ ArithmeticFault = (InvalidOperation, DivisionByZero, Overflow)
 def decimal_context():
     """A context manager giving the formula stage's decimal context for the current thread."""
     return localcontext(_CONTEXT)
+
+
+_EXACT_ADDITION = Context(prec=MAX_PREC, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, Overflow])
+
+
+def exact_sum(values) -> Decimal:
+    """The sum of `values`, added without rounding and then rounded once to the formula stage's
+    precision. Adding in the 34-digit context rounds every partial sum, which makes the last digit
+    depend on the order of the rows; an exact sum does not."""
+    with localcontext(_EXACT_ADDITION):
+        total = sum(values, ZERO)
+    with decimal_context():
+        return +total
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kpilang.evaluate.numbers import decimal_context
+from kpilang.evaluate.numbers import decimal_context, exact_sum
 from kpilang.evaluate.sql import GROUP_ALIAS, Aggregate, Dialect, RowSql, period_and_grouping
 from kpilang.syntax import ast
 
@@ -53,11 +53,11 @@ def compute_rowwise(agg: Aggregate, rows: list[tuple], columns: list[str]) -> di
 
 def _aggregate(func: str, values: list[Decimal]) -> Decimal | None:
     if func == "sum":
-        return sum(values, Decimal(0))
+        return exact_sum(values)
     if not values:
         return None
     if func == "avg":
-        return sum(values, Decimal(0)) / len(values)
+        return exact_sum(values) / len(values)
     if func == "min":
         return min(values)
     if func == "max":
