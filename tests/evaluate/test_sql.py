@@ -3,7 +3,7 @@ whose tables have the types the data loader gives (DECIMAL money, BIGINT duratio
 TIMESTAMPs, BOOLEAN)."""
 
 from datetime import datetime
-from decimal import Decimal, localcontext
+from decimal import MAX_PREC, Decimal, localcontext
 
 import duckdb
 import pytest
@@ -224,9 +224,13 @@ def test_arithmetic_in_row_expressions(con):
 
 def test_division_in_a_row_expression_is_exact(con):
     got = compute(con, "sum(deals.amount / 3)")
-    with localcontext(prec=34):  # the evaluator's documented precision
-        want = sum((Decimal(v) / 3 for v in ("300000.00", "250000.25", "80000.00", "1.01")), Decimal(0))
-    assert got["m1"] == want
+    with localcontext(prec=34):  # the evaluator's documented precision: each row's quotient…
+        rows = [Decimal(v) / 3 for v in ("300000.00", "250000.25", "80000.00", "1.01")]
+    with localcontext(prec=MAX_PREC):  # …added exactly, whatever the order of the rows…
+        total = sum(rows, Decimal(0))
+    with localcontext(prec=34):  # …and rounded once
+        want = +total
+    assert got["m1"] == want == Decimal("210000.42")
     assert got["m3"] == 0
     assert compute(con, "avg(deals.amount / 3)")["m3"] is None
     assert compute(con, 'median(deals.amount / 2 where stage = "won")')["m1"] == Decimal("125000.125")
