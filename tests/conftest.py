@@ -62,3 +62,54 @@ def check_golden(path: Path, text: str) -> None:
 def golden():
     """`golden(path, text)`: `check_golden` as a fixture."""
     return check_golden
+
+
+# ---- the wheel, built once per run from the committed files and installed in a fresh venv ----
+
+def _run_quiet(*args, cwd: Path) -> "subprocess.CompletedProcess":
+    import subprocess
+
+    return subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory) -> Path:
+    """A wheel built from a clean copy of the files git tracks (what a fresh checkout has)."""
+    import importlib.util
+    import shutil
+    import sys
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout to know which files are committed")
+    source = tmp_path_factory.mktemp("clean-copy")
+    for name in filter(None, _run_quiet("git", "ls-files", "-z", cwd=ROOT).stdout.split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    dist = tmp_path_factory.mktemp("dist")
+    no_isolation = ["--no-isolation"] if importlib.util.find_spec("hatchling") else []
+    built = _run_quiet(sys.executable, "-m", "build", "--wheel", *no_isolation, "--outdir", dist, source, cwd=source)
+    assert built.returncode == 0, built.stdout + built.stderr
+    (wheel,) = dist.glob("kpilang-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def wheel_env(built_wheel, tmp_path_factory) -> Path:
+    """A fresh venv holding only the wheel; its dependencies come from this environment, placed
+    after the venv's own site-packages (so the wheel, not the source tree, is what imports)."""
+    import os
+    import sys
+    import sysconfig
+    import venv
+
+    env_dir = tmp_path_factory.mktemp("venv")
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    site = Path(_run_quiet(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+                           cwd=env_dir).stdout.strip())
+    done = _run_quiet(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
+                      "--quiet", built_wheel, cwd=env_dir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (site / "zz_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    return env_dir

@@ -9,13 +9,8 @@ About 10–20 s.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import shutil
 import subprocess
-import sys
-import sysconfig
-import venv
 from pathlib import Path
 
 import pytest
@@ -27,31 +22,10 @@ def _run(*args, cwd: Path, env: dict | None = None) -> subprocess.CompletedProce
     return subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
+@pytest.fixture
+def installed(wheel_env) -> Path:
     """The `kpilang` script of a fresh environment holding only the wheel built from HEAD's files."""
-    if shutil.which("git") is None or not (ROOT / ".git").exists():
-        pytest.skip("needs a git checkout to know which files are committed")
-    source = tmp_path_factory.mktemp("clean-copy")
-    for name in filter(None, _run("git", "ls-files", "-z", cwd=ROOT).stdout.split("\0")):
-        if (ROOT / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
-    dist = tmp_path_factory.mktemp("dist")
-    no_isolation = ["--no-isolation"] if importlib.util.find_spec("hatchling") else []
-    built = _run(sys.executable, "-m", "build", "--wheel", *no_isolation, "--outdir", dist, source, cwd=source)
-    assert built.returncode == 0, built.stdout + built.stderr
-    (wheel,) = dist.glob("kpilang-*.whl")
-    env_dir = tmp_path_factory.mktemp("venv")
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-                     cwd=env_dir).stdout.strip())
-    done = _run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "--quiet",
-                wheel, cwd=env_dir)
-    assert done.returncode == 0, done.stdout + done.stderr
-    (site / "zz_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    return env_dir / ("Scripts/kpilang.exe" if os.name == "nt" else "bin/kpilang")
+    return wheel_env / ("Scripts/kpilang.exe" if os.name == "nt" else "bin/kpilang")
 
 
 def test_installed_init_starts_a_folder_that_runs(installed, tmp_path):
