@@ -1,17 +1,26 @@
 """Text → `Module`: the cached LALR parser that builds typed nodes as it parses, comments kept aside.
 
 The grammar lives in `grammar/kpilang.lark` at the top of the repository and is shipped inside
-the wheel as `kpilang/grammar/kpilang.lark`; `grammar_text()` finds it in either place.
+the wheel as `kpilang/grammar/kpilang.lark`; `grammar_text()` finds it in either place. Lark
+reads it and computes the LALR table (`lark_parser()`).
+
+Two ways run that table over a text, giving the same module (`tests/syntax/test_fast_parser.py`):
+- the fast path (`parse_fast`), which `parse` tries first: `syntax/lexer.py` tokenizes with the
+  regular expression Lark built, `syntax/lalr.py` runs Lark's table and callbacks in a tighter
+  loop. It reads valid text only, and rejects the rest without saying why;
+- Lark's own lexer and parser (`parse_with_lark`): for a text the fast path rejects, Lark parses
+  it again to report the syntax error with what it expected (`syntax/errors.py`).
 
 Speed: the builder is Lark's inline transformer (no intermediate parse tree, no second pass), each
 node's span comes from its first and last child (not Lark's `propagate_positions`), nodes are made
 without pydantic's validation (the builder passes the right types, so it would only repeat what
-the grammar guarantees), and the garbage collector rests during the parse.
-`bench/parse_compile.py` measures it.
+the grammar guarantees), and the garbage collector rests during the parse and leaves the new
+nodes in its oldest generation. `bench/parse_compile.py` measures it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import threading
@@ -21,12 +30,15 @@ from importlib import resources
 from pathlib import Path
 
 from lark import Lark, Token
+from pydantic import BaseModel
 from lark.exceptions import UnexpectedInput
 
 from kpilang.diagnostics import Diagnostic, Severity, Span
 from kpilang.messages import t
 from kpilang.syntax import ast
 from kpilang.syntax.errors import syntax_error
+from kpilang.syntax.lalr import SyntaxRejected, TableParser
+from kpilang.syntax.lexer import Tokenizer, UnreadableText
 
 _DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -70,35 +82,83 @@ def lark_parser() -> Lark:
     )
 
 
+@functools.cache
+def fast_parser() -> tuple[Tokenizer, TableParser]:
+    """The tokenizer and table parser built from `lark_parser()`: its terminals, table and callbacks."""
+    lark = lark_parser()
+    table = lark.parser.parser.parser  # the frontend's LALR parser's table and rule callbacks
+    return Tokenizer(lark.parser.lexer), TableParser(table.parse_table, table.callbacks)
+
+
 def parse(text: str, file: str = "<input>") -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse one file. Returns the module (None on a syntax error) and the diagnostics."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    with _lock:
-        parser = lark_parser()
+    try:
+        return parse_fast(text, file)
+    except (UnreadableText, SyntaxRejected):
+        return parse_with_lark(text, file)  # to say what is wrong, in Lark's words
+
+
+def parse_fast(text: str, file: str = "<input>") -> tuple[ast.Module | None, list[Diagnostic]]:
+    """`parse` by the fast tokenizer and table parser, which read valid text only: on a syntax
+    error they raise `UnreadableText` or `SyntaxRejected` instead of a diagnostic."""
+    tokenizer, table = fast_parser()
+    return _parse(text, file, lambda text: table.parse(tokenizer.tokenize(text)))
+
+
+def parse_with_lark(text: str, file: str = "<input>") -> tuple[ast.Module | None, list[Diagnostic]]:
+    """`parse` by Lark's own lexer and parser loop: the reference the fast path is tested against,
+    and what explains a syntax error."""
+    parser = lark_parser()
+    try:
+        return _parse(text, file, parser.parse)
+    except UnexpectedInput as err:
+        return None, [syntax_error(err, _without_bom(text), file, parser)]
+
+
+def _parse(text: str, file: str, run) -> tuple[ast.Module | None, list[Diagnostic]]:
+    text = _without_bom(text)
+    with _lock, _gc_paused():
         _comments.items = []
         _builder.start_file(file)
-        # A parse allocates tens of thousands of nodes that all stay alive and form no cycles; the
-        # cyclic garbage collector would traverse them again and again for nothing (40% of the
-        # time of a 10,000-line plan). It is paused for the parse and restored as it was.
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            items = parser.parse(text)
-        except UnexpectedInput as err:
-            return None, [syntax_error(err, text, file, parser)]
+            items = run(text)
         finally:
-            if collecting:
-                gc.enable()
             _builder.finish()
         if _builder.diagnostics:
             return None, list(_builder.diagnostics)
         return ast.Module(file=file, items=items, comments=list(_comments.items)), []
 
 
+def _without_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """A parse allocates tens of thousands of nodes that all stay alive and form no cycles; the
+    cyclic garbage collector would traverse them again and again for nothing (40% of the time of
+    a 10,000-line plan). It is paused for the parse and restored as it was.
+
+    Resumed as is, it would still visit every new node twice soon after (all are in the youngest
+    generation, then the middle one: 0.07 s for that plan). `freeze()` and `unfreeze()` move every
+    tracked object to the oldest generation at once, visited only by a full collection, if one
+    comes; nothing is exempted from collection."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+
+
 def unescape(quoted: str) -> str:
     """`"a \\"b\\""` → `a "b"`; the grammar admits only `\\"` and `\\\\` escapes."""
     body = quoted[1:-1]
+    if "\\" not in body:
+        return body
     out, i = [], 0
     while i < len(body):
         ch = body[i]
@@ -123,7 +183,7 @@ class _AstBuilder:
     def __init__(self) -> None:
         self.file = "<input>"
         self.diagnostics: list[Diagnostic] = []
-        self._outer: dict[int, tuple[int, int, int, int]] = {}
+        self._outer: dict[int, Span] = {}
         """Node id → its span with the parentheses around it, for the span of the node around it."""
 
     def start_file(self, file: str) -> None:
@@ -135,22 +195,17 @@ class _AstBuilder:
         self._outer = {}
 
     # ---- spans ----
-    def _edges(self, x) -> tuple[int, int, int, int]:
-        if isinstance(x, Token):
-            return x.line, x.column, x.end_line, x.end_column
-        outer = self._outer.get(id(x))
-        if outer is not None:
-            return outer
-        span = x.span
-        return span.line, span.column, span.end_line, span.end_column
-
     def _s(self, first, last) -> Span:
-        """The span from the start of `first` to the end of `last` (tokens or nodes)."""
-        a, b = self._edges(first), self._edges(last)
-        return _span(file=self.file, line=a[0], column=a[1], end_line=b[2], end_column=b[3])
+        """The span from the start of `first` to the end of `last` (tokens or nodes); a node that
+        was in parentheses spans them here (`_outer`). Tokens and spans have the same position
+        attributes, so either serves."""
+        outer = self._outer
+        start = first if isinstance(first, Token) else outer.get(id(first)) or first.span
+        end = last if isinstance(last, Token) else outer.get(id(last)) or last.span
+        return _span_at(self.file, start.line, start.column, end.end_line, end.end_column)
 
     def _t(self, tok: Token) -> Span:
-        return _span(file=self.file, line=tok.line, column=tok.column, end_line=tok.end_line, end_column=tok.end_column)
+        return _span_at(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
 
     def _ident(self, tok: Token) -> ast.Ident:
         return _new_Ident(span=self._t(tok), name=str(tok))
@@ -267,7 +322,7 @@ class _AstBuilder:
 
     def paren(self, c):
         # The node keeps its own span; the node around it spans the parentheses too.
-        self._outer[id(c[1])] = (c[0].line, c[0].column, c[2].end_line, c[2].end_column)
+        self._outer[id(c[1])] = self._s(c[0], c[2])
         return c[1]
 
     def call(self, c):
@@ -318,26 +373,45 @@ class _AstBuilder:
         return _new_Bool(span=self._t(c[0]), value=False)
 
 
+_new_object = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
 def _fast_constructor(cls):
-    """A constructor of `cls` without validation, as `model_construct` but about three times faster
-    (it skips the per-call field bookkeeping). Safe here because the builder passes each field a
-    value of its declared type; tests check that the nodes equal validated ones."""
+    """A constructor of `cls` without validation, as `model_construct` but about four times faster:
+    it skips the per-call field bookkeeping and fills pydantic's slots through their descriptors
+    (not `object.__setattr__`, which looks each one up by name). Safe here because the builder
+    passes each field a value of its declared type; tests check that the nodes equal validated ones."""
     new = cls.__new__
-    set_attribute = object.__setattr__
     defaults = {name: f.default for name, f in cls.model_fields.items() if not f.is_required()}
 
     def make(**values):
         obj = new(cls)
-        set_attribute(obj, "__dict__", {**defaults, **values})
-        set_attribute(obj, "__pydantic_fields_set__", set(values))
-        set_attribute(obj, "__pydantic_extra__", None)
-        set_attribute(obj, "__pydantic_private__", None)
+        _set_dict(obj, {**defaults, **values} if defaults else values)
+        _set_fields_set(obj, set(values))
+        _set_extra(obj, None)
+        _set_private(obj, None)
         return obj
 
     return make
 
 
-_span = _fast_constructor(Span)
+_SPAN_FIELDS = set(Span.model_fields)
+
+
+def _span_at(file: str, line: int, column: int, end_line: int, end_column: int) -> Span:
+    """`_fast_constructor(Span)` with positional fields: a span is made for every node."""
+    span = _new_object(Span)
+    _set_dict(span, {"file": file, "line": line, "column": column, "end_line": end_line, "end_column": end_column})
+    _set_fields_set(span, _SPAN_FIELDS)  # shared: pydantic copies it before changing it (`model_copy`)
+    _set_extra(span, None)
+    _set_private(span, None)
+    return span
+
+
 for _cls in (ast.Num, ast.Percent, ast.Duration, ast.DateLit, ast.Str, ast.Bool, ast.Name, ast.Dotted, ast.Neg, ast.Not,
              ast.Binary, ast.Compare, ast.Logic, ast.InList, ast.If, ast.Otherwise, ast.Call, ast.Ident, ast.Import,
              ast.PlanField, ast.Plan, ast.Clause, ast.Metric, ast.Kpi, ast.Band, ast.Table, ast.Pay, ast.Assignment,
