@@ -158,3 +158,39 @@ def test_quoted_line_breaks_keep_the_fast_reader(load, monkeypatch):
     monkeypatch.setattr(csv_file, "_read_line_by_line", fail)
     data = load(activities('a1,m1,call,2026-07-01,"two\nlines"\na2,m1,call,bad,done\n'))
     assert [(p.row, p.value) for p in data.problems] == [(4, "bad")]
+
+
+def test_a_plain_file_is_checked_straight_from_the_file(load, monkeypatch):
+    # One line per record: the file is never stored as text, rows are numbered by position,
+    # and bad cells, repeated ids (in and out of order) and unknown managers keep their lines.
+    from kpilang.data.readers import csv_file
+
+    def fail(*args):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(csv_file, "_read_carefully", fail)
+    data = load(activities(
+        "a1,m1,call,2026-07-01T10:00:00+03:00,done\n"
+        "a2,m1,call,2026-07-32,done\n"
+        "a3,m9,call,2026-07-01,done\n"
+        "a1,m2,call,2026-07-02,done\n"
+        "a4,m2,call,2026-07-03,done\n"
+        "a3,m1,call,2026-07-01,done\n"
+    ))
+    assert [(p.row, p.column, p.value) for p in data.problems] == [
+        (3, "started_at", "2026-07-32"), (4, "manager_id", "m9"), (5, "id", "a1"), (7, "id", "a3"),
+    ]
+    used = data.connection.execute("SELECT id FROM activities ORDER BY id").fetchall()
+    assert used == [("a1",), ("a4",)]
+
+
+@pytest.mark.parametrize("ids, repeated", [
+    (["a1", "a2", "a3"], []),
+    (["a3", "a2", "a1"], []),
+    (["a1", "a2", "a2"], [4]),
+    (["a2", "a1", "a2"], [4]),
+])
+def test_repeated_ids_are_found_in_any_order(load, ids, repeated):
+    body = "".join(f"{i},m1,call,2026-07-01,done\n" for i in ids)
+    data = load(activities(body))
+    assert [p.row for p in data.problems if p.column == "id"] == repeated

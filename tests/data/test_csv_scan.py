@@ -1,6 +1,6 @@
 """scan_bytes counts a CSV file's lines chunk by chunk; it must agree with counting the whole
 file at once for any split of the bytes into chunks, including chunks made only of line breaks
-and line breaks straddling a chunk edge."""
+and line breaks (a CR LF pair too) straddling a chunk edge."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from kpilang.data.readers.csv_file import ByteLayout, scan_bytes
 
 def whole_file_layout(data: bytes) -> ByteLayout:
     body = data.rstrip(b"\r\n")
+    lone_cr = data.count(b"\r") > data.count(b"\r\n")
     if not body:
-        return ByteLayout(0, b'"' in data)
-    return ByteLayout(data.count(b"\n") - data[len(body):].count(b"\n") + 1, b'"' in data)
+        return ByteLayout(0, b'"' in data, lone_cr)
+    lines = data.count(b"\n") - data[len(body):].count(b"\n") + 1
+    return ByteLayout(lines, b'"' in data, lone_cr)
 
 
 @settings(max_examples=300, deadline=None)
@@ -39,3 +41,9 @@ def test_trailing_blank_lines_are_not_lines(tmp_path):
     path = tmp_path / "t.csv"
     path.write_bytes(b"id\r\nm1\r\n\r\n\n")
     assert scan_bytes(path) == ByteLayout(2, False)
+
+
+def test_a_carriage_return_without_line_feed_is_noticed(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id\r\nm1\rm2\r\n")
+    assert scan_bytes(path) == ByteLayout(2, False, True)

@@ -22,6 +22,9 @@ from .schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from .sql import literal
 from .staging import LOAD_SCHEMA, drop_load_objects
 from .validation import (
+    Check,
+    CheckedTable,
+    ColumnPlan,
     build_checks,
     count_rows,
     create_checked_table,
@@ -113,18 +116,36 @@ def _table_problems(
     return problems
 
 
+def _check_cells(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None,
+    extra_needed: set[str] | None,
+) -> tuple[RawTable, list[ColumnPlan], list[Check], CheckedTable]:
+    """Measure the columns and build the checked table. A relation read straight from a file
+    whose rows its positions do not number (or that DuckDB's strict reader refuses) is read
+    again the careful way, and checked from there."""
+    try:
+        plans = plan_columns(con, raw, spec, extra_needed)
+        checks = build_checks(spec, plans, checks_people=people is not None)
+        checked = create_checked_table(con, raw, spec, plans, checks)
+    except duckdb.Error:
+        if raw.read_again is None:
+            raise
+        return _check_cells(con, raw.read_again(), spec, people, extra_needed)
+    if raw.positions_hold is not None and not raw.positions_hold(checked.records):
+        con.execute(f"DROP TABLE {checked.table}")
+        return _check_cells(con, raw.read_again(), spec, people, extra_needed)
+    return raw, plans, checks, checked
+
+
 def _validate(
     con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None,
     extra_needed: set[str] | None,
-) -> tuple[TableInfo, list[DataProblem], dict[str, ColumnKind]]:
-    plans = plan_columns(con, raw, spec, extra_needed)
-    checks = build_checks(spec, plans, checks_people=people is not None)
-    checked = create_checked_table(con, raw, spec, plans, checks, people)
-    rows_read = count_rows(con, raw.relation) + raw.faults.total
-    bad = separate_bad_rows(con, checked, spec, plans, checks)
-    problems = bad_row_problems(
-        con, bad, raw.relation, spec.name, raw.file, DETAILED_PROBLEMS_PER_KIND
-    )
+) -> tuple[TableInfo, list[DataProblem], dict[str, ColumnKind], str | None]:
+    """Check one table; for managers, also return the table of every id it lists."""
+    raw, plans, checks, checked = _check_cells(con, raw, spec, people, extra_needed)
+    listed = known_people(con, checked, plans) if spec.name == "managers" else None
+    bad = separate_bad_rows(con, checked, spec, plans, checks, people)
+    problems = bad_row_problems(con, bad, spec.name, raw.file, DETAILED_PROBLEMS_PER_KIND)
     problems += fault_problems(raw.faults, spec.name, raw.file)
     problems.sort(key=lambda p: (p.row is None, p.row or 0))
 
@@ -134,7 +155,7 @@ def _validate(
         file=raw.file,
         format=raw.format,
         columns=list(raw.columns),
-        rows_read=rows_read,
+        rows_read=checked.records + unreadable,
         rows_used=count_rows(con, checked.table),
         rows_rejected=count_rows(con, bad.table) + unreadable,
     )
@@ -143,7 +164,7 @@ def _validate(
             f"internal error: {raw.file}: {info.rows_read} rows read but {info.rows_used} used "
             f"and {info.rows_rejected} rejected"
         )
-    return info, problems, {p.name: p.kind for p in plans}
+    return info, problems, {p.name: p.kind for p in plans}, listed
 
 
 def load_data(
@@ -196,19 +217,20 @@ def load_data(
         if fatal:
             raise DataError(fatal)
 
-        # From here on every row carries its number in _row, so the clean tables need not keep
-        # the files' order; without that constraint DuckDB builds them with less memory.
+        # Only a table built straight from a file needs to keep the file's order (its rows are
+        # numbered by position); without that constraint DuckDB builds tables with less memory.
         con.execute("SET preserve_insertion_order = false")
-        people = known_people(con, raws["managers"])
+        people: str | None = None
         tables: dict[str, TableInfo] = {}
         problems: list[DataProblem] = []
         kinds: dict[str, dict[str, ColumnKind]] = {}
-        for table, raw in raws.items():
+        for table, raw in raws.items():  # managers first: the others are checked against it
             spec = TABLES[table]
-            info, table_problems, kinds[table] = _validate(
+            info, table_problems, kinds[table], listed = _validate(
                 con, raw, spec, people if spec.belongs_to_manager else None,
                 _extra_columns_kept(table, needs),
             )
+            people = people or listed
             tables[table] = info
             problems.extend(table_problems)
             drop_load_objects(con, table)

@@ -32,21 +32,21 @@ def _summary(
 
 
 def bad_row_problems(
-    con: duckdb.DuckDBPyConnection, bad: BadRows, raw: str, table: str, file: str, cap: int
+    con: duckdb.DuckDBPyConnection, bad: BadRows, table: str, file: str, cap: int
 ) -> list[DataProblem]:
-    """Problems for the bad rows; `raw` is the raw table the offending texts are quoted from."""
+    """Problems for the bad rows, quoting their offending texts."""
     if not bad.checks:
         return []
     quoted = f"{LOAD_SCHEMA}.quoted_{table}"
     ranked = f"{LOAD_SCHEMA}.ranked_{table}"
-    # The offending texts, looked up in the raw table for the bad rows only.
+    # The offending texts, kept for the bad rows only.
     con.execute(
         f"CREATE OR REPLACE TABLE {quoted} AS SELECT b.*, {bad.person_sql} AS _mid, "
         + ", ".join(
             f"left({check.value_sql}, {FETCHED_VALUE_CHARS}) AS v{i}"
             for i, check in enumerate(bad.checks)
         )
-        + f" FROM {bad.table} b JOIN {raw} USING (_row)"
+        + f" FROM {bad.table} b JOIN {bad.raw} USING (_row)"
     )
     flagged = " UNION ALL ".join(
         f"SELECT {i} AS k, p{i} AS code, _row, v{i} AS value, _mid, _first_row "

@@ -4,12 +4,15 @@ All of it is set-based SQL over the whole table, and each expensive step runs on
 
 1. one aggregate pass measures the columns (the scale of money columns, the kind of extra ones)
    when there are such columns;
-2. repeated keys are found by one hash aggregation;
-3. one pass converts every cell to its type and flags the row when any check gives a reason
-   code (a check reads the converted value rather than converting again); repeated keys and
-   unknown manager_ids come from joins with two small tables;
-4. the reason codes are computed again for the flagged rows only and copied out as the bad
-   rows, which are deleted; the helper columns are dropped, which leaves the clean table in
+2. one pass over the raw relation (for a CSV file, straight over the file) builds the checked
+   table: every cell converted to its type, a flag `_bad` when a check of the row's own cells
+   gives a reason code (a check reads the converted value rather than converting again), and the
+   row's text kept for flagged rows only;
+3. repeated keys are found in the checked table: by one pass comparing each key with the one
+   before when the keys come in increasing order (as CRM exports list them), by one hash
+   aggregation otherwise; unknown manager_ids by a join with the small table of people;
+4. the reason codes are computed again for the bad rows only and copied out with their text,
+   the bad rows are deleted, and the helper columns dropped, which leaves the clean table in
    place without copying it.
 
 So every row read ends up either in the clean table or among the bad rows, and the counts
@@ -67,6 +70,9 @@ class Check:
     value_sql: str
     code_sql: str
     facts: dict[str, object] = field(default_factory=dict)  # fixed facts for the reason text
+    # Reads only the row's own cells (c…, t…): checked while the checked table is built. The
+    # others (a repeated key, an unknown manager) need the whole table first.
+    own_cells: bool = False
 
 
 @dataclass
@@ -74,6 +80,7 @@ class BadRows:
     table: str  # DuckDB table: _row, _first_row, p0… (a reason code or NULL per check)
     checks: list[Check]
     person_sql: str  # over the raw cells: whose row it is (managers.id or manager_id)
+    raw: str  # DuckDB table: _row and the raw cells c0… of the bad rows, to quote from
 
 
 def plan_columns(
@@ -132,7 +139,7 @@ def build_checks(spec: TableSpec, plans: list[ColumnPlan], checks_people: bool) 
             "max_integer_digits": max_integer_digits(plan.kind, plan.scale),
             "allowed": ", ".join(plan.spec.allowed or ()),
         }
-        checks.append(Check(plan.name, cell(plan.index), code, facts))
+        checks.append(Check(plan.name, cell(plan.index), code, facts, own_cells=True))
     key_cells = [cell(by_name[k].index) for k in spec.key]
     if len(spec.key) == 1:
         checks.append(Check(
@@ -153,37 +160,29 @@ def build_checks(spec: TableSpec, plans: list[ColumnPlan], checks_people: bool) 
     return checks
 
 
-def find_repeats(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, plans: list[ColumnPlan]
-) -> str:
-    """A table of every key that occurs more than once, with the first row holding it."""
-    by_name = {p.name: p for p in plans}
-    key_cells = [cell(by_name[k].index) for k in spec.key]
-    repeats = f"{LOAD_SCHEMA}.repeats_{spec.name}"
-    con.execute(
-        f"CREATE OR REPLACE TABLE {repeats} AS SELECT {', '.join(key_cells)}, "
-        f"min(_row) AS first_row FROM {raw.relation} "
-        f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in key_cells)} "
-        f"GROUP BY ALL HAVING count(*) > 1"
-    )
-    return repeats
+def kept_text(index: int) -> str:
+    """The internal name of the text kept for a flagged row's index-th cell while checking."""
+    return f"_r{index}"
 
 
 @dataclass(frozen=True)
-class CheckedRows:
-    """The clean table being built, and how to recompute the checks for chosen rows.
-
-    `select_sql` is a SELECT over the raw table giving `_row`, `_first_row`, `_known`, the raw
-    cells and the typed values; `where` narrows it to some rows. It reads the repeats table,
-    which lives until the bad rows are separated.
-    """
+class CheckedTable:
+    """The table named after the data table while it is checked: the typed values t0…, `_bad`
+    (a check of the row's own cells failed), the text of each cell whose typed value is not
+    its text, for flagged rows only (_r0…, NULL for the others) and, when the raw relation has
+    one, `_row`. `row()` gives a row's number: the `_row` column, or the position in the file
+    plus an offset."""
 
     table: str
-    select_sql: str
-    repeats: str
+    position_offset: int | None  # None: the table has a `_row` column
+    records: int
+    kept: tuple[int, ...]  # the cells whose text is kept for flagged rows
 
-    def select(self, where: str = "") -> str:
-        return self.select_sql + (f" WHERE {where}" if where else "")
+    def row(self, alias: str = "") -> str:
+        qualified = f"{alias}." if alias else ""
+        if self.position_offset is None:
+            return f"{qualified}_row"
+        return f"({qualified}rowid + {self.position_offset})"
 
 
 def any_code(checks: list[Check]) -> str:
@@ -196,70 +195,147 @@ def create_checked_table(
     spec: TableSpec,
     plans: list[ColumnPlan],
     checks: list[Check],
-    people: str | None,
-) -> CheckedRows:
-    """The table named after the data table, holding every row: its typed values t0…, its row
-    number and one flag `_bad` saying whether any check gave a reason code.
+) -> CheckedTable:
+    """One pass over the raw relation: every row converted and flagged.
 
     The reason codes themselves are not stored: on ten million rows a mostly empty text column
-    per check costs more memory than the data. They are recomputed for the flagged rows only
-    (see separate_bad_rows), from the same expressions, so they are the same codes.
+    per check costs more memory than the data. They are recomputed for the bad rows only (see
+    separate_bad_rows), from the same expressions and the kept text, so they are the same codes.
+    A relation without `_row` is read in the file's order, which the table keeps, so a row's
+    position gives its number.
     """
-    by_name = {p.name: p for p in plans}
-    repeats = find_repeats(con, raw, spec, plans)
-    key_cells = [cell(by_name[k].index) for k in spec.key]
-    first_row = "d.first_row"
-    joins = f" LEFT JOIN {repeats} d ON " + " AND ".join(f"r.{k} = d.{k}" for k in key_cells)
-    if not count_rows(con, repeats):
-        # The usual case: no key repeats, and ten million rows need not probe an empty table.
-        first_row, joins = "NULL", ""
-    known = "NULL"
-    if people is not None:
-        joins += f" LEFT JOIN {people} m ON r.{cell(by_name['manager_id'].index)} = m.id"
-        known = "m.id"
+    by_position = raw.position_offset is not None
+    row = "" if by_position else "_row, "
     converted = ", ".join(
-        f"CAST({typed_expression(p.kind, f'r.{cell(p.index)}', p.scale)} "
+        f"CAST({typed_expression(p.kind, cell(p.index), p.scale)} "
         f"AS {duckdb_type(p.kind, p.scale)}) AS {typed(p.index)}"
         for p in plans
     )
-    cells = ", ".join(f"r.{cell(p.index)}" for p in plans)
+    cells = ", ".join(cell(p.index) for p in plans)
     columns = ", ".join(typed(p.index) for p in plans)
-    rows = CheckedRows(
-        table=f"main.{ident(spec.name)}",
-        select_sql=(
-            f"SELECT r._row, {first_row} AS _first_row, {known} AS _known, {cells}, {converted} "
-            f"FROM {raw.relation} r{joins}"
-        ),
-        repeats=repeats,
-    )
+    # A text column's typed value is its text; only the other cells need their text kept.
+    kept = tuple(p.index for p in plans if p.kind != ColumnKind.STRING)
+    texts = "".join(f", CASE WHEN _bad THEN {cell(i)} END AS {kept_text(i)}" for i in kept)
+    own = [check for check in checks if check.own_cells]
+    table = f"main.{ident(spec.name)}"
+    con.execute(f"SET preserve_insertion_order = {'true' if by_position else 'false'}")
     con.execute(
-        f"CREATE OR REPLACE TABLE {rows.table} AS SELECT _row, {columns}, "
-        f"{any_code(checks)} AS _bad FROM ({rows.select()})"
+        f"CREATE OR REPLACE TABLE {table} AS SELECT {row}{columns}, _bad{texts} FROM ("
+        f"SELECT *, {any_code(own)} AS _bad FROM ("
+        f"SELECT {row}{cells}, {converted} FROM {raw.relation}))"
     )
-    return rows
+    con.execute("SET preserve_insertion_order = false")
+    return CheckedTable(table, raw.position_offset, count_rows(con, table), kept)
+
+
+def _keys_increase(con: duckdb.DuckDBPyConnection, checked: CheckedTable, key: str) -> bool:
+    """Whether the key rises strictly from each row to the next, which proves every key
+    distinct without a hash table of ten million keys.
+
+    The comparison needs each row's predecessor, read in one stream: a stream split in parts
+    would show more than one row without a predecessor, and then the answer is no (the hash
+    aggregation decides). Strictly increasing along any single sequence of all the rows means
+    no key occurs twice, whatever order the stream took.
+    """
+    starts, falls = con.execute(
+        f"SELECT count(*) FILTER (WHERE previous IS NULL), count(*) FILTER (WHERE k <= previous) "
+        f"FROM (SELECT {key} AS k, lag({key}) OVER () AS previous FROM {checked.table} "
+        f"WHERE {key} IS NOT NULL)"
+    ).fetchone()
+    return starts <= 1 and falls == 0
+
+
+def find_repeats(
+    con: duckdb.DuckDBPyConnection, checked: CheckedTable, spec: TableSpec,
+    plans: list[ColumnPlan],
+) -> str | None:
+    """A table of every key that occurs more than once, with the first row holding it; None
+    when no key repeats. Keys are text, so the typed key columns hold the raw text."""
+    by_name = {p.name: p for p in plans}
+    keys = [typed(by_name[k].index) for k in spec.key]
+    if len(keys) == 1 and _keys_increase(con, checked, keys[0]):
+        return None
+    repeats = f"{LOAD_SCHEMA}.repeats_{spec.name}"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {repeats} AS SELECT {', '.join(keys)}, "
+        f"min({checked.row()}) AS first_row FROM {checked.table} "
+        f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in keys)} "
+        f"GROUP BY ALL HAVING count(*) > 1"
+    )
+    if not count_rows(con, repeats):
+        con.execute(f"DROP TABLE {repeats}")
+        return None
+    return repeats
+
+
+def _raw_cell(plan: ColumnPlan, checked: CheckedTable) -> str:
+    """A bad row's text of one cell: a text column's typed value is its text; another cell's
+    text is kept for a flagged row, and never quoted for a row rejected only for its key or
+    its manager (its own cells all passed)."""
+    if plan.index in checked.kept:
+        return f"r.{kept_text(plan.index)}"
+    return f"r.{typed(plan.index)}"
 
 
 def separate_bad_rows(
     con: duckdb.DuckDBPyConnection,
-    checked: CheckedRows,
+    checked: CheckedTable,
     spec: TableSpec,
     plans: list[ColumnPlan],
     checks: list[Check],
+    people: str | None,
 ) -> BadRows:
-    """Move the flagged rows out of the checked table, with their reason codes, leaving the
-    clean table."""
-    bad = f"{LOAD_SCHEMA}.bad_{spec.name}"
-    codes = ", ".join(f"{check.code_sql} AS p{i}" for i, check in enumerate(checks))
-    flagged = f"r._row IN (SELECT _row FROM {checked.table} WHERE _bad)"
-    con.execute(
-        f"CREATE OR REPLACE TABLE {bad} AS SELECT _row, _first_row, {codes} "
-        f"FROM ({checked.select(flagged)})"
+    """Move the bad rows out of the checked table, with their reason codes and text, leaving
+    the clean table."""
+    by_name = {p.name: p for p in plans}
+    repeats = find_repeats(con, checked, spec, plans)
+    first_row, known, joins = "NULL", "NULL", ""
+    if repeats is not None:
+        keys = [typed(by_name[k].index) for k in spec.key]
+        joins = f" LEFT JOIN {repeats} d ON " + " AND ".join(f"r.{k} = d.{k}" for k in keys)
+        first_row = "d.first_row"
+    if people is not None:
+        joins += f" LEFT JOIN {people} m ON r.{typed(by_name['manager_id'].index)} = m.id"
+        known = "m.id"
+    # First the bad rows' numbers, from a narrow pass over every row: the checks of keys and
+    # managers read only text columns, whose typed values are their text.
+    rest = [check for check in checks if not check.own_cells]
+    text_cells = "".join(
+        f", r.{typed(p.index)} AS {cell(p.index)}" for p in plans if p.index not in checked.kept
     )
-    con.execute(f"DROP TABLE {checked.repeats}")
-    if con.execute(f"SELECT count(*) FROM {bad}").fetchone()[0]:
-        con.execute(f"DELETE FROM {checked.table} WHERE _bad")
+    found = f"{LOAD_SCHEMA}.found_{spec.name}"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {found} AS SELECT _row, _first_row, _known FROM ("
+        f"SELECT {checked.row('r')} AS _row, {first_row} AS _first_row, {known} AS _known, "
+        f"r._bad{text_cells} FROM {checked.table} r{joins}) WHERE _bad OR {any_code(rest)}"
+    )
+    # Then everything the reasons need, for those rows only.
+    raw_cells = ", ".join(f"{_raw_cell(p, checked)} AS {cell(p.index)}" for p in plans)
+    typed_values = ", ".join(f"r.{typed(p.index)}" for p in plans)
+    raw = f"{LOAD_SCHEMA}.badraw_{spec.name}"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {raw} AS SELECT f._row, f._first_row, f._known, r._bad, "
+        f"{raw_cells}, {typed_values} FROM {found} f JOIN {checked.table} r "
+        f"ON {checked.row('r')} = f._row"
+    )
+    con.execute(f"DROP TABLE {found}")
+    bad = f"{LOAD_SCHEMA}.bad_{spec.name}"
+    codes = ", ".join(
+        f"CASE WHEN _bad THEN {check.code_sql} END AS p{i}" if check.own_cells
+        else f"{check.code_sql} AS p{i}"
+        for i, check in enumerate(checks)
+    )
+    con.execute(f"CREATE OR REPLACE TABLE {bad} AS SELECT _row, _first_row, {codes} FROM {raw}")
+    if repeats is not None:
+        con.execute(f"DROP TABLE {repeats}")
+    if count_rows(con, bad):
+        con.execute(
+            f"DELETE FROM {checked.table} WHERE {checked.row()} IN (SELECT _row FROM {bad})"
+        )
     # Dropping and renaming columns changes the catalog only; the data is not copied.
-    for helper in ["_row", "_bad"]:
+    helpers = ["_bad", *map(kept_text, checked.kept)]
+    helpers += ["_row"] if checked.position_offset is None else []
+    for helper in helpers:
         con.execute(f"ALTER TABLE {checked.table} DROP COLUMN {helper}")
     names = {p.name for p in plans}
     current = typed
@@ -278,19 +354,22 @@ def separate_bad_rows(
         con.execute(
             f"ALTER TABLE {checked.table} RENAME COLUMN {ident(current(p.index))} TO {ident(p.name)}"
         )
-    by_name = {p.name: p for p in plans}
     person = "id" if spec.name == "managers" else "manager_id"
-    return BadRows(bad, checks, cell(by_name[person].index))
+    return BadRows(bad, checks, cell(by_name[person].index), raw)
 
 
-def known_people(con: duckdb.DuckDBPyConnection, managers: RawTable) -> str:
-    """Every id listed in managers, including people whose own row was rejected: their rows
-    elsewhere are theirs, and they get an error through the rejected managers row anyway."""
-    id_cell = cell(managers.columns.index("id"))
+def known_people(
+    con: duckdb.DuckDBPyConnection, managers: CheckedTable, plans: list[ColumnPlan]
+) -> str:
+    """Every id listed in managers, including people whose own row is rejected: their rows
+    elsewhere are theirs, and they get an error through the rejected managers row anyway. Read
+    from the checked table before its bad rows are removed (an id is text, so its typed value is
+    its text)."""
+    id_column = typed(next(p.index for p in plans if p.name == "id"))
     name = f"{LOAD_SCHEMA}.people"
     con.execute(
-        f"CREATE OR REPLACE TABLE {name} AS SELECT DISTINCT {id_cell} AS id "
-        f"FROM {managers.relation} WHERE {id_cell} IS NOT NULL"
+        f"CREATE OR REPLACE TABLE {name} AS SELECT DISTINCT {id_column} AS id "
+        f"FROM {managers.table} WHERE {id_column} IS NOT NULL"
     )
     return name
 

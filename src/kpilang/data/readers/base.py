@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..problems import DataProblem, preview
@@ -41,9 +42,16 @@ class RowFaults:
 class RawTable:
     """One data file read as text.
 
-    `relation` names a DuckDB table or view with `_row` BIGINT and c0…cN VARCHAR, one per entry
-    of `columns` (the header, in file order). `fatal` lists problems that make the file unusable;
-    when it is not empty, `relation` is None.
+    `relation` is something to select from (a DuckDB table, a view, or a parenthesised query
+    straight over the file) with c0…cN VARCHAR, one per entry of `columns` (the header, in file
+    order), and `_row` BIGINT, the row number problems report. `fatal` lists problems that make
+    the file unusable; when it is not empty, `relation` is None.
+
+    A relation read straight from the file, in its order, has no `_row` column: the k-th record
+    (from 0) is row k + `position_offset`. That holds only once `positions_hold(records)` has
+    confirmed it for the number of records DuckDB found; when it does not (blank lines, a line
+    break inside a quoted value, a row DuckDB's strict reader refuses), `read_again()` returns
+    the file read the careful way, with `_row` column.
     """
 
     table: str
@@ -55,6 +63,9 @@ class RawTable:
     fatal: list[DataProblem] = field(default_factory=list)
     # Columns whose stored type cannot hold an exact decimal (binary floating point in Parquet).
     float_columns: set[str] = field(default_factory=set)
+    position_offset: int | None = None
+    positions_hold: Callable[[int], bool] | None = None
+    read_again: Callable[[], RawTable] | None = None
 
 
 def file_problem(table: str, file: str, reason: str, hint: str, column: str | None = None) -> DataProblem:

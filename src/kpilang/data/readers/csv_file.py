@@ -1,18 +1,23 @@
 """CSV files (UTF-8, comma-separated, double quotes, header row) as raw tables.
 
-Problems must name the exact line of the file, which DuckDB's fast CSV scanner does not report
-for good rows. So the file is read twice in the common case, both times at full speed: once by
-counting line breaks in the bytes, once by DuckDB. When every record accounts for its lines (one
-line each, plus the line breaks quoted inside its cells), the line of each record follows from
-its position. Anything else (blank lines, rows with the wrong number of values, broken quoting,
-invalid UTF-8) falls back to Python's csv module, which reports every such row with its line.
+Problems must name the exact line of the file, which DuckDB's fast CSV scanner does not report.
+So the common case reads the file twice at full speed, at the same time: DuckDB parses it
+straight into the checked table (see validation.py), keeping the file's order, while a second
+thread counts the line breaks in the bytes. When the file has exactly one line per record (no
+blank line, no line break inside a quoted value, no lone carriage return), the k-th record is on
+line k + 2 and nothing else is needed: the text of the cells is never stored.
+
+Otherwise the file is read again the careful way: DuckDB's cells as text with each record's
+line derived from the line breaks quoted before it, or, when DuckDB's strict reader refuses the
+file or lines are skipped (blank lines, rows with the wrong number of values, broken quoting,
+invalid UTF-8), Python's csv module, which reports every such row with its line.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -37,6 +42,9 @@ CHUNK_BYTES = 16 * 1024 * 1024
 class ByteLayout:
     lines: int  # lines holding anything, trailing empty lines not counted
     has_quotes: bool  # without a quote character no cell can span lines
+    # A carriage return not followed by a line feed: DuckDB may end a record there, which the
+    # line count (line feeds) would not see.
+    lone_carriage_return: bool = False
 
 
 # The end of a chunk looked at first for the line breaks that end it; stripping them from the
@@ -59,19 +67,26 @@ def scan_bytes(path: Path) -> ByteLayout:
     has_quotes = False
     trailing_breaks = 0  # line breaks after the last byte that is not a line break
     any_content = False
+    carriage_returns = 0
+    crlf = 0
+    previous_ended_with_cr = False
     with path.open("rb") as stream:
         while chunk := stream.read(CHUNK_BYTES):
             newlines += chunk.count(b"\n")
             has_quotes = has_quotes or b'"' in chunk
+            carriage_returns += chunk.count(b"\r")
+            crlf += chunk.count(b"\r\n") + (previous_ended_with_cr and chunk.startswith(b"\n"))
+            previous_ended_with_cr = chunk.endswith(b"\r")
             content, ending = _strip_breaks(chunk)
             if content:
                 any_content = True
                 trailing_breaks = ending
             else:
                 trailing_breaks += ending
+    lone = carriage_returns > crlf
     if not any_content:
-        return ByteLayout(0, has_quotes)
-    return ByteLayout(newlines - trailing_breaks + 1, has_quotes)
+        return ByteLayout(0, has_quotes, lone)
+    return ByteLayout(newlines - trailing_breaks + 1, has_quotes, lone)
 
 
 def read_header(path: Path) -> list[str] | None:
@@ -120,27 +135,57 @@ def read_csv_table(
         return raw
     raw.columns = header
     skipped = {i for i, name in enumerate(header) if unused is not None and unused(name)}
-    raw.relation = _read_fast(con, table, path, len(header), skipped)
-    if raw.relation is None:
-        raw.relation = _read_line_by_line(con, table, path, len(header), raw.faults)
+    width = len(header)
+    # The bytes are scanned in a second thread while DuckDB reads the file: DuckDB releases
+    # Python's lock while it works, so on a large file the scan costs little extra time.
+    scanning = _SCANNER.submit(scan_bytes, path)
+    raw.relation = _direct_relation(path, width, skipped)
+    raw.position_offset = 2  # the header is line 1
+    raw.positions_hold = lambda records: _one_line_per_record(scanning.result(), records)
+    raw.read_again = lambda: _read_carefully(
+        con, RawTable(table=table, file=file, format="csv", faults=RowFaults(cap), columns=header),
+        path, skipped, scanning,
+    )
     return raw
 
 
-def _read_fast(
-    con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, skipped: set[int]
-) -> str | None:
-    """DuckDB's parallel scanner; None when line numbers cannot be derived exactly.
+# One thread, shared: it only ever counts bytes, one file at a time.
+_SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpilang-csv-scan")
 
-    The bytes are scanned in a second thread while DuckDB reads the file: DuckDB releases
-    Python's lock while it works, so on a large file the scan costs little extra time.
-    """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        scanning = pool.submit(scan_bytes, path)
-        staged = _read_staged(con, table, path, width, skipped)
-        layout = scanning.result()
-    if staged is None:
-        return None
-    return _numbered(con, table, staged, width, layout)
+
+def _one_line_per_record(layout: ByteLayout, records: int) -> bool:
+    """Whether record k is on line k + 2. Each record takes at least one line, a blank line
+    adds one without a record, and a quoted line break one more: so equal counts mean neither
+    happened. A lone carriage return could end a record without a line feed and offset a blank
+    line, so it always takes the careful way."""
+    return not layout.lone_carriage_return and layout.lines == 1 + records
+
+
+def _cells(width: int, skipped: set[int]) -> str:
+    # DuckDB reads an empty field, quoted or not, as NULL, so cells are taken as they come.
+    return ", ".join(
+        f"CAST(NULL AS VARCHAR) AS {cell(i)}" if i in skipped else cell(i) for i in range(width)
+    )
+
+
+def _direct_relation(path: Path, width: int, skipped: set[int]) -> str:
+    options = csv_read_options([cell(i) for i in range(width)], header=True)
+    return f"(SELECT {_cells(width, skipped)} FROM read_csv({literal(str(path))}, {options}))"
+
+
+def _read_carefully(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, path: Path, skipped: set[int],
+    scanning: Future,
+) -> RawTable:
+    """The file as a raw table with `_row`: through DuckDB with lines derived from quoted line
+    breaks when it can, line by line otherwise."""
+    width = len(raw.columns)
+    staged = _read_staged(con, raw.table, path, width, skipped)
+    layout = scanning.result()
+    raw.relation = None if staged is None else _numbered(con, raw.table, staged, width, layout)
+    if raw.relation is None:
+        raw.relation = _read_line_by_line(con, raw.table, path, width, raw.faults)
+    return raw
 
 
 def _read_staged(
@@ -149,14 +194,10 @@ def _read_staged(
     """Every record's cells as text, in file order (the `skipped` columns left empty); None
     when DuckDB's strict reader refuses the file, which it still parses whole."""
     staged = f"{LOAD_SCHEMA}.scanned_{table}"
-    # DuckDB reads an empty field, quoted or not, as NULL, so cells are taken as they come.
-    cells = ", ".join(
-        f"CAST(NULL AS VARCHAR) AS {cell(i)}" if i in skipped else cell(i) for i in range(width)
-    )
     options = csv_read_options([cell(i) for i in range(width)], header=True)
     try:
         con.execute(
-            f"CREATE OR REPLACE TABLE {staged} AS SELECT {cells} "
+            f"CREATE OR REPLACE TABLE {staged} AS SELECT {_cells(width, skipped)} "
             f"FROM read_csv({literal(str(path))}, {options})"
         )
     except duckdb.Error:
@@ -186,8 +227,9 @@ def _numbered(
     records, quoted_breaks = con.execute(
         f"SELECT count(*), coalesce(sum({breaks}), 0) FROM {staged}"
     ).fetchone()
-    if layout.lines != 1 + records + quoted_breaks:
-        # Blank lines were skipped somewhere, so positions no longer give lines.
+    if layout.lone_carriage_return or layout.lines != 1 + records + quoted_breaks:
+        # Blank lines were skipped somewhere (or a lone carriage return may have ended a
+        # record), so positions no longer give lines.
         con.execute(f"DROP TABLE {staged}")
         return None
     columns = ", ".join(cell(i) for i in range(width))
