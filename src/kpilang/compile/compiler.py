@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import zoneinfo
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
@@ -558,6 +559,11 @@ class _Compiler:
         return False
 
 
+_UNIT_RULES: dict[type, Callable] = {}
+"""Node class → the `_Typer` method for it, looked up once: `unit` runs for every node of every
+formula."""
+
+
 class _Typer:
     """Infers and checks the unit of one expression, recording the names it depends on.
 
@@ -581,8 +587,10 @@ class _Typer:
             self.c.deps.setdefault(self.owner, set()).add(name)
 
     def unit(self, e: ast.Expr) -> Unit | None:
-        method = getattr(self, "_" + type(e).__name__.lower())
-        return method(e)
+        rule = _UNIT_RULES.get(type(e))
+        if rule is None:  # the method named after the node's class: `_binary` for `ast.Binary`
+            rule = _UNIT_RULES[type(e)] = getattr(_Typer, "_" + type(e).__name__.lower())
+        return rule(self, e)
 
     # literals
     def _num(self, e):

@@ -15,14 +15,18 @@ and the caller lets Lark parse the text again to report the error with its expec
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lark import Token, Tree
 from lark.grammar import Rule
 from lark.parse_tree_builder import ChildFilterLALR, ChildFilterLALR_NoPlaceholders, ExpandSingleChild
-from lark.parsers.lalr_analysis import ParseTableBase, Shift
+from lark.parsers.lalr_analysis import Shift
+
+if TYPE_CHECKING:
+    from lark.parsers.lalr_analysis import ParseTableBase
 
 _SHIFT, _PASS_THROUGH, _REDUCE = 0, 1, 2
 _END = Token("$END", "")
@@ -36,6 +40,8 @@ class TableParser:
     def __init__(self, parse_table: ParseTableBase, callbacks: Mapping[Rule, Callable], start: str = "start") -> None:
         self._start = parse_table.start_states[start]
         self._end = parse_table.end_states[start]
+        if not all(isinstance(rule, Rule) for rule in callbacks):  # a builder method named after a terminal
+            raise NotImplementedError("callbacks on terminals")
         reductions = {rule: _reduction(rule, callback) for rule, callback in callbacks.items()}
         self._actions: dict[int, dict[str, tuple[int, Any]]] = {}
         """State → {terminal: (_SHIFT, next state) | (_PASS_THROUGH, rule name) | (_REDUCE, (size, rule name, build))}."""
@@ -57,26 +63,29 @@ class TableParser:
 
     def parse(self, tokens: Iterable[Token]) -> Any:
         actions, goto, end, ends_of_chains = self._actions, self._goto, self._end, self._ends_of_chains
-        states: list[int] = [self._start]
+        state = self._start  # the top of `states`, kept at hand
+        states: list[int] = [state]
         values: list[Any] = []
         push_state, push_value = states.append, values.append
-        for token in _with_end(tokens):
+        for token in itertools.chain(tokens, (_END,)):
             type_ = token.type
             while True:
                 try:
-                    kind, arg = actions[states[-1]][type_]
+                    kind, arg = actions[state][type_]
                 except KeyError:
                     raise SyntaxRejected(token) from None
                 if kind == _SHIFT:
-                    push_state(arg)
+                    state = arg
+                    push_state(state)
                     push_value(token)
                     break
                 if kind == _PASS_THROUGH:
-                    below = states[-2]
-                    chain = (below, states[-1], type_)
-                    if chain not in ends_of_chains:
-                        ends_of_chains[chain] = self._end_of_chain(below, states[-1], type_)
-                    states[-1] = ends_of_chains[chain]
+                    chain = (states[-2], state, type_)
+                    try:
+                        state = ends_of_chains[chain]
+                    except KeyError:
+                        state = ends_of_chains[chain] = self._end_of_chain(*chain)
+                    states[-1] = state
                 else:
                     size, origin, build = arg
                     if size:
@@ -86,8 +95,9 @@ class TableParser:
                     else:
                         children = []
                     push_value(build(children))
-                    push_state(goto[states[-1]][origin])
-                if states[-1] == end:
+                    state = goto[states[-1]][origin]
+                    push_state(state)
+                if state == end:
                     return values[-1]
         raise SyntaxRejected(_END)  # the end token was shifted: Lark's table never does that
 
@@ -100,11 +110,6 @@ class TableParser:
                 break
             state = self._goto[below][arg]
         return state
-
-
-def _with_end(tokens: Iterable[Token]):
-    yield from tokens
-    yield _END
 
 
 def _reduction(rule: Rule, callback: Callable) -> tuple[int, Any]:

@@ -51,7 +51,7 @@ class Tokenizer:
         tokens: list[Token] = []
         append = tokens.append
         ignored, multiline, keywords, callbacks = self._ignored, self._multiline, self._keywords, self._callbacks
-        special = keywords.keys() | callbacks.keys()
+        silent = ignored - keywords.keys() - callbacks.keys()  # skipped without a token: white space
         new_token = str.__new__
         line, line_start, pos = 1, 0, 0
         for match in self._finditer(text):
@@ -61,14 +61,11 @@ class Tokenizer:
             matched = match.lastgroup
             value = match.group()
             pos = start + len(value)
-            column = start - line_start + 1
-            start_line = line
-            if matched in multiline:
-                newlines = value.count("\n")
-                if newlines:
-                    line += newlines
-                    line_start = start + value.rindex("\n") + 1
-            if matched in ignored and matched not in special:
+            start_line, column = line, start - line_start + 1
+            if matched in multiline and "\n" in value:  # only these move the line count, as in Lark
+                line += value.count("\n")
+                line_start = start + value.rindex("\n") + 1
+            if matched in silent:
                 continue
             type_ = keywords[matched].get(value, matched) if matched in keywords else matched
             # Lark's `Token(...)` goes through keyword arguments; setting the slots directly is a
