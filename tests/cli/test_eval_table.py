@@ -87,21 +87,38 @@ def test_explain_refuses_bad_data_in_the_same_words_as_eval(tmp_path):
     assert evaluated.stderr.replace("nothing was computed", "nothing was explained") == explained.stderr
 
 
-def test_a_rejected_target_row_of_another_period_says_why_it_still_counts(tmp_path):
-    """The loader reports the bad cell, not the row's period: until it does, the person gets an
-    error and the warning says plainly that the row's period could not be told."""
+def _demo_with_target(tmp_path, period: str, value: str) -> tuple[Path, int]:
+    """The demo data with m0001's new_clients target row for 2026-08 rewritten; its line."""
     import shutil
 
     data = tmp_path / "data"
     shutil.copytree(DEMO, data)
     lines = (data / "targets.csv").read_text(encoding="utf-8").split("\n")
     row = next(i for i, line in enumerate(lines) if line.startswith("m0001,2026-08,new_clients,"))
-    lines[row] = "m0001,2026-08,new_clients,три"
+    lines[row] = f"m0001,{period},new_clients,{value}"
     (data / "targets.csv").write_text("\n".join(lines), encoding="utf-8")
+    return data, row + 1
+
+
+def test_a_rejected_target_row_of_another_period_touches_only_that_period(tmp_path):
+    data, line = _demo_with_target(tmp_path, "2026-08", "три")
+    july = CliRunner().invoke(main, ["eval", str(PLAN), "--data", str(data), "--period", "2026-07",
+                                     "--format", "json"])
+    assert july.exit_code == 1  # the rejected row is still reported
+    assert f"targets, file {data / 'targets.csv'}, row {line}, column value" in july.stderr
+    assert "error: m0001:" not in july.stderr
+    assert "period is not known" not in july.stderr
+    august = CliRunner().invoke(main, ["eval", str(PLAN), "--data", str(data), "--period", "2026-08",
+                                       "--format", "json"])
+    assert f"error: m0001: data: row {line} of targets.csv was rejected" in august.stderr
+
+
+def test_a_rejected_target_row_without_a_readable_period_counts_in_every_period(tmp_path):
+    data, line = _demo_with_target(tmp_path, "2026-8", "три")
     result = CliRunner().invoke(main, ["eval", str(PLAN), "--data", str(data), "--period", "2026-07",
                                        "--format", "csv"])
     assert result.exit_code == 1
-    assert f"error: m0001: data: row {row + 1} of targets.csv was rejected" in result.stderr
+    assert f"error: m0001: data: row {line} of targets.csv was rejected" in result.stderr
     assert "= note: the rejected row's period is not known" in result.stderr
 
 

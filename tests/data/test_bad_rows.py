@@ -199,3 +199,30 @@ def test_a_managers_row_with_an_empty_required_cell(load):
     problem = only(data.problems, table="managers")
     assert (problem.row, problem.column, problem.manager_ids) == (3, "name", ["m2"])
     assert problem.reason == "empty name: this column is required"
+
+
+def test_a_rejected_row_says_which_period_it_concerns(load):
+    from datetime import datetime
+
+    data = load({
+        **deals(
+            "d2,m1,2026-06-01,won,2026-06-30T23:30:00+03:00,-1,true\n",  # closed in June (Moscow)
+            "d3,m1,2026-06-01,open,,abc,true\n",  # never closed: in no period
+            "d4,m1,2026-06-01,won,30.06.2026,1,true\n",  # its date is the bad cell: unknown
+            "d1,m2,2026-06-01,won,2026-07-01T00:30:00+03:00,1,true\n",  # repeated id, July
+        ),
+        "targets.csv": "manager_id,period,name,value\nm1,2026-08,plan,x\nm1,2026-8,plan,1\n",
+    })
+    by_row = {(p.table, p.row): p for p in data.problems}
+    june = (datetime(2026, 5, 31, 21), datetime(2026, 6, 30, 21))
+    july = (datetime(2026, 6, 30, 21), datetime(2026, 7, 31, 21))
+    assert by_row["deals", 3].at == datetime(2026, 6, 30, 20, 30)
+    assert by_row["deals", 3].concerns("2026-06", *june)
+    assert not by_row["deals", 3].concerns("2026-07", *july)
+    assert by_row["deals", 4].undated and not by_row["deals", 4].concerns("2026-07", *july)
+    assert by_row["deals", 5].at is None and by_row["deals", 5].concerns("2026-07", *july)
+    assert by_row["deals", 6].concerns("2026-07", *july)
+    assert not by_row["deals", 6].concerns("2026-06", *june)
+    assert by_row["targets", 2].period == "2026-08"
+    assert not by_row["targets", 2].concerns("2026-07", *july)
+    assert by_row["targets", 3].period is None and by_row["targets", 3].concerns("2026-07", *july)

@@ -116,7 +116,8 @@ def test_problems_serialise_to_json(tmp_path):
     assert problem.to_json() == {
         "table": "deals", "file": str(tmp_path / "deals.csv"), "row": None, "column": "manager_id",
         "value": None, "reason": "missing required column manager_id in table deals",
-        "hint": problem.hint, "fatal": True, "manager_ids": [],
+        "hint": problem.hint, "fatal": True, "manager_ids": [], "period": None, "at": None,
+        "undated": False,
     }
 
 

@@ -94,7 +94,7 @@ def problem_line(problem: DataProblem) -> str:
         parts.append(f"column {problem.column}")
     shown = f" (value: {problem.value!r})" if problem.value is not None else ""
     line = f"{', '.join(parts)}: {problem.reason}{shown}\n      = help: {problem.hint}"
-    if problem.table == "targets" and problem.manager_ids:
+    if problem.table == "targets" and problem.manager_ids and problem.period is None:
         line += "\n      = note: " + TARGETS_PERIOD_NOTE
     return line
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 # A problem quotes the offending text, but never a whole runaway value (a broken quote can
@@ -26,6 +28,11 @@ class DataProblem(BaseModel):
     an XLSX file, the 1-based record number in a Parquet file, and None when the problem concerns
     a whole file, table or column. `manager_ids` lists the people whose figures would be computed
     from partial data because of this problem, so that they get an error instead of a figure.
+
+    A rejected row whose own place in time was read concerns only the period it belongs to (see
+    `concerns`): `period` for a targets row, `at` (naive UTC) for a row of activities, leads or
+    deals, by the table's date column; `undated` when that optional cell is empty, so the row
+    belongs to no period. Without any of them the row concerns every period.
     """
 
     table: str
@@ -37,6 +44,18 @@ class DataProblem(BaseModel):
     hint: str
     fatal: bool
     manager_ids: list[str] = Field(default_factory=list)
+    period: str | None = None
+    at: datetime | None = None
+    undated: bool = False
+
+    def concerns(self, period_label: str, start_utc: datetime, end_utc: datetime) -> bool:
+        """Whether the rejected data could change figures of the period [start_utc, end_utc)
+        labelled `period_label` (naive UTC bounds, as the evaluator's)."""
+        if self.period is not None:
+            return self.period == period_label
+        if self.at is not None:
+            return start_utc <= self.at < end_utc
+        return not self.undated
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json")

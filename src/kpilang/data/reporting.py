@@ -39,9 +39,14 @@ def bad_row_problems(
         return []
     quoted = f"{LOAD_SCHEMA}.quoted_{table}"
     ranked = f"{LOAD_SCHEMA}.ranked_{table}"
+    # The row's place in time, when its own cell for it passed its check (NULL otherwise).
+    placed = "NULL"
+    if bad.placed_by is not None:
+        placed = f"CASE WHEN p{bad.placed_by.check} IS NULL THEN struct_pack(v := {bad.placed_by.typed}) END"
     # The offending texts, kept for the bad rows only.
     con.execute(
         f"CREATE OR REPLACE TABLE {quoted} AS SELECT b.*, {bad.person_sql} AS _mid, "
+        f"{placed} AS _placed, "
         + ", ".join(
             f"left({check.value_sql}, {FETCHED_VALUE_CHARS}) AS v{i}"
             for i, check in enumerate(bad.checks)
@@ -49,7 +54,7 @@ def bad_row_problems(
         + f" FROM {bad.table} b JOIN {bad.raw} USING (_row)"
     )
     flagged = " UNION ALL ".join(
-        f"SELECT {i} AS k, p{i} AS code, _row, v{i} AS value, _mid, _first_row "
+        f"SELECT {i} AS k, p{i} AS code, _row, v{i} AS value, _mid, _first_row, _placed "
         f"FROM {quoted} WHERE p{i} IS NOT NULL"
         for i in range(len(bad.checks))
     )
@@ -58,7 +63,7 @@ def bad_row_problems(
         f"row_number() OVER (PARTITION BY k, code ORDER BY _row) AS rank FROM ({flagged})"
     )
     details = con.execute(
-        f"SELECT k, code, _row, value, _mid, _first_row FROM {ranked} "
+        f"SELECT k, code, _row, value, _mid, _first_row, _placed FROM {ranked} "
         f"WHERE rank <= {cap} ORDER BY _row, k"
     ).fetchall()
     omitted = con.execute(
@@ -70,7 +75,7 @@ def bad_row_problems(
 
     problems = []
     examples: dict[tuple[int, str], DataProblem] = {}
-    for k, code, row, value, person, first_row in details:
+    for k, code, row, value, person, first_row, placed in details:
         check = bad.checks[k]
         facts = {**check.facts, "column": check.column, "value": value, "first_row": first_row}
         reason, hint = ROW_REASONS[code].render(**facts)
@@ -78,6 +83,7 @@ def bad_row_problems(
             table=table, file=file, row=row, column=check.column, value=preview(value),
             reason=reason, hint=hint, fatal=False,
             manager_ids=[person] if person is not None else [],
+            **_place_in_time(bad, placed),
         )
         problems.append(problem)
         examples.setdefault((k, code), problem)
@@ -86,6 +92,16 @@ def bad_row_problems(
             table, file, bad.checks[k].column, cap, count, examples[(k, code)], people or [],
         ))
     return problems
+
+
+def _place_in_time(bad: BadRows, placed: dict | None) -> dict[str, object]:
+    """The DataProblem fields that say which period a bad row concerns (none: every period)."""
+    if bad.placed_by is None or placed is None:
+        return {}
+    value = placed["v"]
+    if bad.placed_by.kind == "period":
+        return {"period": value}
+    return {"at": value} if value is not None else {"undated": True}
 
 
 def fault_problems(faults: RowFaults, table: str, file: str) -> list[DataProblem]:

@@ -27,7 +27,7 @@ import duckdb
 
 from .inference import infer_type, inference_probes
 from .readers.base import RawTable
-from .schema import ColumnKind, ColumnSpec, TableSpec
+from .schema import DATE_COLUMNS, ColumnKind, ColumnSpec, TableSpec
 from .sql import cell, ident
 from .staging import LOAD_SCHEMA
 from .values import (
@@ -75,12 +75,23 @@ class Check:
     own_cells: bool = False
 
 
+@dataclass(frozen=True)
+class PlacedBy:
+    """The cell that places a row in time: the table's date column (an instant) or the period
+    column of targets. It is known for a bad row only when its own check passed."""
+
+    check: int  # index in BadRows.checks of that cell's check
+    typed: str  # its typed value's column in BadRows.raw
+    kind: str  # "instant" or "period"
+
+
 @dataclass
 class BadRows:
     table: str  # DuckDB table: _row, _first_row, p0… (a reason code or NULL per check)
     checks: list[Check]
     person_sql: str  # over the raw cells: whose row it is (managers.id or manager_id)
-    raw: str  # DuckDB table: _row and the raw cells c0… of the bad rows, to quote from
+    raw: str  # DuckDB table: _row, the raw cells c0… and typed values t0… of the bad rows
+    placed_by: PlacedBy | None = None
 
 
 def plan_columns(
@@ -355,7 +366,18 @@ def separate_bad_rows(
             f"ALTER TABLE {checked.table} RENAME COLUMN {ident(current(p.index))} TO {ident(p.name)}"
         )
     person = "id" if spec.name == "managers" else "manager_id"
-    return BadRows(bad, checks, cell(by_name[person].index), raw)
+    return BadRows(bad, checks, cell(by_name[person].index), raw, _placed_by(spec, plans, checks))
+
+
+def _placed_by(spec: TableSpec, plans: list[ColumnPlan], checks: list[Check]) -> PlacedBy | None:
+    date_column = DATE_COLUMNS.get(spec.name)
+    period_column = next((c.name for c in spec.columns if c.is_period), None)
+    column, kind = (date_column, "instant") if date_column else (period_column, "period")
+    plan = next((p for p in plans if p.name == column), None)
+    if plan is None:
+        return None
+    check = next(i for i, c in enumerate(checks) if c.own_cells and c.column == column)
+    return PlacedBy(check, typed(plan.index), kind)
 
 
 def known_people(

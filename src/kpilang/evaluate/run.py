@@ -155,11 +155,12 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     fatal = [p for p in dataset.problems if p.fatal]
     if fatal:
         raise DataError(fatal)
-    # A rejected row of a table the plan never reads changes none of its figures; it is still
-    # listed, but touches nobody.
+    # A rejected row of a table the plan never reads, or of another period (a June target, a
+    # deal closed in June), changes none of its figures; it is still listed, but touches nobody.
     read = set(data_needs(program))
     row_problems = [p for p in dataset.problems if not p.fatal]
-    touching = [p for p in row_problems if p.table in read]
+    touching = [p for p in row_problems
+                if p.table in read and p.concerns(the_period.label, start, end)]
     con = dataset.connection
     team_scope = info.scope == "team"
 

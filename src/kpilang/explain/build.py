@@ -202,6 +202,8 @@ class StatementBuilder:
         self._uncontrollable: dict[str | None, dict[str, bool]] = {}
         self._problems: dict[str, list[Any]] = {}
         for problem in report.data_problems:
+            if not problem.concerns(report.period.label, report.start_utc, report.end_utc):
+                continue  # a row of another period: it changes nothing in this statement
             for manager_id in dict.fromkeys(problem.manager_ids):
                 self._problems.setdefault(manager_id, []).append(problem)
 
