@@ -13,9 +13,10 @@ Two ways run that table over a text, giving the same module (`tests/syntax/test_
 
 Speed: the builder is Lark's inline transformer (no intermediate parse tree, no second pass), each
 node's span comes from its first and last child (not Lark's `propagate_positions`), nodes are made
-without pydantic's validation (the builder passes the right types, so it would only repeat what
-the grammar guarantees), and the garbage collector rests during the parse and leaves the new
-nodes in its oldest generation. `bench/parse_compile.py` measures it.
+without pydantic's validation by constructors generated per class (`syntax/node_factory.py`; the
+builder passes the right types, so validation would only repeat what the grammar guarantees), and
+the garbage collector rests during the parse and leaves the new nodes in its oldest generation.
+`bench/parse_compile.py` measures it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import contextlib
 import functools
 import gc
 import threading
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -108,29 +110,24 @@ def parse_fast(text: str, file: str = "<input>") -> tuple[ast.Module | None, lis
 def parse_with_lark(text: str, file: str = "<input>") -> tuple[ast.Module | None, list[Diagnostic]]:
     """`parse` by Lark's own lexer and parser loop: the reference the fast path is tested against,
     and what explains a syntax error."""
-    parser = lark_parser()
-    try:
-        return _parse(text, file, parser.parse)
-    except UnexpectedInput as err:
-        return None, [syntax_error(err, _without_bom(text), file, parser)]
+    return _parse(text, file, lark_parser().parse)
 
 
-def _parse(text: str, file: str, run) -> tuple[ast.Module | None, list[Diagnostic]]:
-    text = _without_bom(text)
+def _parse(text: str, file: str, run: Callable[[str], list]) -> tuple[ast.Module | None, list[Diagnostic]]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
     with _lock, _gc_paused():
         _comments.items = []
         _builder.start_file(file)
         try:
             items = run(text)
+        except UnexpectedInput as err:  # from Lark's loop: the fast path raises its own rejections
+            return None, [syntax_error(err, text, file, lark_parser())]
         finally:
             _builder.finish()
         if _builder.diagnostics:
             return None, list(_builder.diagnostics)
         return ast.Module(file=file, items=items, comments=list(_comments.items)), []
-
-
-def _without_bom(text: str) -> str:
-    return text[1:] if text.startswith("\ufeff") else text
 
 
 @contextlib.contextmanager
