@@ -85,6 +85,13 @@ happen, the finding carries a **witness**: concrete metric values (in the messag
 `witness` field) that, evaluated exactly, make it happen. Put them in a `test` block to keep the
 fix honest. When neither a proof nor a witness is found, the check says so instead of guessing.
 
+**A month without a single sale** (KPL004, KPL005) is a month with no won deal. So a metric that
+reads only won deals (its condition requires `stage = "won"`: `sum(deals.amount where stage =
+"won")`, `avg(deals.amount where stage = "won" and is_new_client)`) has no rows in it: a count or
+sum of them is 0 and an average, minimum, maximum, median or share has no value, whatever its
+`kind`. A `kind result` metric is 0 as well. Every other metric (calls, meetings, leads, open
+deals) is free, and the witness shows its values; a metric with no value is left out of it.
+
 ## Ignore comments
 `# kpilang: ignore[KPL012] -- the reason` (or `ignore[complex-formula]`) silences the named checks for findings on the same
 line, or on the next line when the comment stands alone. The reason is required (KPL021); an

@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localconte
 from typing import NamedTuple
 
 from kpilang import schema
-from kpilang.compile.program import SCORE, KpiDef, PayDef, Program, TableDef
+from kpilang.compile.program import SCORE, KpiDef, PayDef, Program, TableDef, aggregate_table
 from kpilang.diagnostics import Span
 from kpilang.evaluate.numbers import PRECISION
 from kpilang.syntax import ast
@@ -310,6 +310,44 @@ def _graduated_point(table: TableDef, x: Decimal, base: Decimal | None) -> Decim
 AGGREGATES = ("count", "count_distinct", "sum", "avg", "min", "max", "median", "share")
 
 
+SOLD = "won"
+"""The deal stage that is a sale: a month without a single sale has no deal in it."""
+
+
+def reads_only_sales(call: ast.Call) -> bool:
+    """Whether an aggregate's rows can only be won deals: its condition requires `stage = "won"`
+    (alone, in an `and`, or on both sides of an `or`). In a month without a single sale such an
+    aggregate has no rows at all."""
+    return aggregate_table(call) == "deals" and call.where is not None and _requires_sale(call.where)
+
+
+def _requires_sale(cond: ast.Expr) -> bool:
+    if isinstance(cond, ast.Logic):
+        left, right = _requires_sale(cond.left), _requires_sale(cond.right)
+        return (left or right) if cond.op == "and" else (left and right)
+    if isinstance(cond, ast.Compare) and cond.op == "=":
+        return (_is_stage(cond.left) and _is_sold(cond.right)) or (_is_stage(cond.right) and _is_sold(cond.left))
+    if isinstance(cond, ast.InList):
+        return _is_stage(cond.operand) and bool(cond.items) and all(_is_sold(i) for i in cond.items)
+    return False
+
+
+def _is_stage(e: ast.Expr) -> bool:
+    return (isinstance(e, ast.Name) and e.name == "stage") or (
+        isinstance(e, ast.Dotted) and e.table == "deals" and e.column == "stage")
+
+
+def _is_sold(e: ast.Expr) -> bool:
+    return isinstance(e, ast.Str) and e.value == SOLD
+
+
+def empty_aggregate(call: ast.Call) -> Interval:
+    """An aggregate over no rows: a count or a sum is zero, anything else has no value."""
+    if call.func in ("count", "count_distinct", "sum"):
+        return point(0)
+    return NO_VALUE
+
+
 def aggregate_range(call: ast.Call) -> Interval:
     """What an aggregate over one person's rows of a period can give."""
     if call.func in ("count", "count_distinct"):
@@ -395,9 +433,12 @@ class PlanIntervals:
             amount = maximum([amount, _Eval(self, values, pay.name).eval(pay.floor)])
         return round_to(amount, self.minor_digits)
 
-    def expression(self, expr: ast.Expr, values: dict[str, Interval], owner: str) -> Interval:
+    def expression(self, expr: ast.Expr, values: dict[str, Interval], owner: str,
+                   without_sales: bool = False) -> Interval:
+        """`expr` over `values`; `without_sales`: in a month without a single won deal, so an
+        aggregate that reads only won deals has no rows."""
         with localcontext(_CONTEXT):
-            return _Eval(self, values, owner).eval(expr)
+            return _Eval(self, values, owner, without_sales).eval(expr)
 
 
 def _metric_gap(metric) -> Text:
@@ -416,10 +457,12 @@ def _minor_digits(currency: str) -> int:
 
 
 class _Eval:
-    def __init__(self, plan: PlanIntervals, values: dict[str, Interval], owner: str):
+    def __init__(self, plan: PlanIntervals, values: dict[str, Interval], owner: str,
+                 without_sales: bool = False):
         self.plan = plan
         self.values = values
         self.owner = owner
+        self.without_sales = without_sales
 
     def eval(self, e: ast.Expr) -> Interval:
         return _DISPATCH[e.node](self, e)
@@ -518,6 +561,8 @@ class _Eval:
 
     def _call(self, e: ast.Call) -> Interval:
         if e.func in AGGREGATES and (e.where is not None or len(e.args) == 1):
+            if self.without_sales and reads_only_sales(e):
+                return empty_aggregate(e)
             return aggregate_range(e)
         program = self.plan.program
         if e.func in program.tables:

@@ -3,7 +3,9 @@
 **Why.** "It can be met without a single sale" is the surest sign of a bad KPI set. If calls,
 meetings and other activities alone can lift the score to 100%, managers are paid for being busy,
 and the plan stops pulling towards revenue. The check proves it either way: interval reasoning
-over every formula bounds the score when every `kind result` metric is zero; when the bound does
+over every formula bounds the score in a month without a single sale (no won deal: whatever
+reads only won deals has no rows, every `kind result` metric is zero; see
+[proofs](index.md#proofs-and-witnesses)); when the bound does
 not rule 100% out, it looks for concrete metric values that reach it and reports them as a
 witness, which evaluates exactly to the claim.
 
@@ -16,7 +18,9 @@ Witness: calls = 1000, meetings = 100, revenue = 0 → score 135%.
 
 **Prefer.** Give result KPIs (revenue, new clients) enough weight, and cap activity KPIs, so that
 activity alone stays below 100%: in the example, 150% cap × 20% weight on the meeting rate gives
-at most 30% without sales. Mark every metric that measures sales `kind result`.
+at most 30% without sales. Mark every metric that measures sales `kind result`: a metric over
+won deals is recognised as a sale anyway, but a result counted elsewhere (say, leads converted) is
+known only by its `kind`. An average deal size is no way around it: without a sale it has no value.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ def run(ctx: CheckContext):
                       plan_name_span(program), severity=Severity.WARNING, notes=notes,
                       help=t("KPL004.undecided-help"))
         return
-    values = analysis.evaluate(found, analysis.witness_params(), SCORE)
+    values = analysis.evaluate(found, analysis.witness_params(), SCORE, without_sales=True)
     witness = analysis.witness_text(found, SCORE)
     yield Finding(t("KPL004.message", score=percent(values[SCORE].lo), witness=shown(witness)), plan_name_span(program), witness=witness, notes=notes,
                   help=t("KPL004.help" if results else "KPL004.help-mark-results"))

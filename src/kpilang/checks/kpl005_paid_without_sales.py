@@ -30,12 +30,12 @@ def run(ctx: CheckContext):
         return
     analysis = proofs(ctx)
     params = analysis.witness_params()
-    baseline = analysis.evaluate({}, params)
+    baseline = analysis.evaluate({}, params, without_sales=True)
     # where a pay has no value with every metric at zero (a division by calls), compare with the
     # lowest value it takes at the least activity: every metric at its smallest non-zero value,
     # and each in turn at zero
     ones = {n: analysis.smallest_positive(n) for n in analysis.free_metrics()}
-    least = [analysis.evaluate(ones, params)] + [analysis.evaluate({**ones, n: ZERO}, params) for n in ones]
+    least = [analysis.evaluate(ones, params, without_sales=True)] + [analysis.evaluate({**ones, n: ZERO}, params, without_sales=True) for n in ones]
     reported: set[str] = set()
     for name, pay in program.pays.items():
         if not analysis.no_sales[name].varies:
@@ -53,7 +53,7 @@ def run(ctx: CheckContext):
             yield Finding(t("KPL005.undecided", name=name), pay.name_span, severity=Severity.INFO)
             continue
         reported.add(name)
-        value = analysis.evaluate(found, params, name)[name].lo
+        value = analysis.evaluate(found, params, name, without_sales=True)[name].lo
         witness = analysis.witness_text(found, name)
         yield Finding(t("KPL005.message", name=name, low=zero.lo, high=value, witness=shown(witness)),
                       pay.name_span, witness=witness,

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from kpilang.compile.program import SALARY, MetricDef, Program, Unit
-from kpilang.checks.intervals import INF, ZERO, Interval, PlanIntervals, point, replace
+from kpilang.checks.intervals import INF, NO_VALUE, ZERO, Interval, PlanIntervals, point, replace
 from kpilang.syntax import ast
 
 BIG = Decimal("1E12")
@@ -53,6 +53,30 @@ def is_result(metric: MetricDef) -> bool:
     return metric.kind == "result"
 
 
+def ranges_without_sales(program: Program, engine: PlanIntervals) -> dict[str, Interval]:
+    """Every value each metric can take in a month without a single sale (no won deal): an
+    aggregate that reads only won deals has no rows (a count or sum of them is 0, an average has
+    no value), and a `kind result` metric that still could move is zero by the plan's word."""
+    ranges: dict[str, Interval] = {}
+    for name in program.order:
+        if name in program.metrics:
+            metric = program.metrics[name]
+            value = replace(engine.expression(metric.expr, ranges, name, without_sales=True), causes=(), varies=False)
+            ranges[name] = point(0) if is_result(metric) and not is_fixed(value) else value
+    return ranges
+
+
+def is_fixed(value: Interval) -> bool:
+    """A metric that no activity can move: one value, or never a value."""
+    return not value.has_value or value.lo == value.hi
+
+
+def fixed_value(value: Interval) -> Interval:
+    """A fixed metric as a concrete evaluation takes it. A zero that may also have no value
+    (no won deals over no leads) is taken as zero: the month with some leads."""
+    return NO_VALUE if not value.has_value else point(value.lo)
+
+
 class PlanProofs:
     """The analyses of one program, computed once and shared by the checks that need them."""
 
@@ -60,6 +84,10 @@ class PlanProofs:
         self.program = program
         self.engine = PlanIntervals(program)
         self.ranges = metric_ranges(program, self.engine)
+        without_sales = ranges_without_sales(program, self.engine)
+        self.fixed = {n: fixed_value(v) for n, v in without_sales.items() if is_fixed(v)}
+        """The metrics no activity can move without a sale, at their one value (or no value)."""
+        self._moving = {n: replace(v, varies=True) for n, v in without_sales.items() if not is_fixed(v)}
         self.params = self._param_ranges()
         self.free = self.engine.run({**self.params, **{n: replace(r, varies=True) for n, r in self.ranges.items()}})
         self.no_sales = self.engine.run(self._no_sales_inputs())
@@ -75,13 +103,11 @@ class PlanProofs:
         return out
 
     def _no_sales_inputs(self) -> dict[str, Interval]:
-        inputs = dict(self.params)
-        for name, metric in self.program.metrics.items():
-            inputs[name] = point(0) if is_result(metric) else replace(self.ranges[name], varies=True)
-        return inputs
+        return {**self.params, **self.fixed, **self._moving}
 
     def free_metrics(self) -> list[str]:
-        return [n for n, m in self.program.metrics.items() if not is_result(m)]
+        """The metrics activity can still move in a month without a single sale."""
+        return [n for n in self.program.metrics if n not in self.fixed]
 
     # ---- witnesses ----
     def witness_params(self) -> dict[str, Decimal]:
@@ -98,14 +124,17 @@ class PlanProofs:
         return Unit.NUMBER
 
     def evaluate(self, metrics: dict[str, Decimal], params: dict[str, Decimal],
-                 target: str | None = None) -> dict[str, Interval]:
+                 target: str | None = None, without_sales: bool = False) -> dict[str, Interval]:
         """Exact evaluation of the plan for one concrete person (every input a single point);
-        with `target`, only what that figure needs."""
+        with `target`, only what that figure needs. Metrics not given are zero. `without_sales`:
+        in a month without a single sale, where the metrics no activity can move take their one
+        value (or none), whatever `metrics` says of them."""
         inputs: dict[str, Interval] = {k: point(v) for k, v in params.items()}
         for column in self.program.manager_columns:
             inputs.setdefault(f"managers.{column}", Interval(-INF, INF))
         for name in self.program.metrics:
-            inputs[name] = point(metrics.get(name, ZERO), whole=self.ranges[name].whole)
+            fixed = self.fixed.get(name) if without_sales else None
+            inputs[name] = fixed if fixed is not None else point(metrics.get(name, ZERO), whole=self.ranges[name].whole)
         return self.engine.run(inputs, target)
 
     def search(self, target: str, goal: Callable[[Decimal], bool]) -> dict[str, Decimal] | None:
@@ -126,7 +155,7 @@ class PlanProofs:
             current[n] = choices[n][0]
 
         def score(assign: dict[str, Decimal]) -> Decimal | None:
-            value = self.evaluate(assign, params, target)[target]
+            value = self.evaluate(assign, params, target, without_sales=True)[target]
             return value.lo if value.definite else None
 
         best = score(current)
@@ -177,7 +206,15 @@ class PlanProofs:
         """The witness as the JSON and message show it: the metrics `target` reads and every result
         metric (at zero), then the salary and targets it reads. Metrics left out are zero."""
         reach = self.program.reaches(target)
-        out = {n: _plain(metrics.get(n, ZERO)) for n, m in self.program.metrics.items() if n in reach or is_result(m)}
+        out = {}
+        for name, metric in self.program.metrics.items():
+            if name not in reach and not is_result(metric):
+                continue
+            fixed = self.fixed.get(name)
+            if fixed is None:
+                out[name] = _plain(metrics.get(name, ZERO))
+            elif fixed.has_value:  # a metric with no value without sales has nothing to show
+                out[name] = _plain(fixed.lo)
         for key, value in self.witness_params().items():
             if key in reach:
                 out[key] = _plain(value)

@@ -233,6 +233,23 @@ _NOT_MEANING_PLAN = ("span", "field_spans", "label", "goal")
 _NOT_MEANING = ("span", "name_span", "clause_spans", "func_span", "label", "unit", "key_unit", "value_unit", "text", "node")
 
 
+def row_table(arg: Any) -> str | None:
+    """The one table a row expression (`deals.amount`, `deals.amount * 2`) reads, or None."""
+    tables = {n.table for n in ast.walk(arg) if isinstance(n, ast.Dotted)}
+    return next(iter(tables)) if len(tables) == 1 else None
+
+
+def aggregate_table(call: ast.Call) -> str:
+    """The table a compiled aggregate reads: `count(deals where …)`, `sum(deals.amount …)`."""
+    arg = call.args[0]
+    if isinstance(arg, ast.Name):
+        return arg.name
+    table = row_table(arg)
+    if table is None:  # pragma: no cover - the compiler guarantees one table per aggregate
+        raise ValueError(f"aggregate {call.func} reads no single table")
+    return table
+
+
 def canonical_decimal(value: Decimal) -> str:
     """One spelling per number: no exponent, no trailing zeros, no negative zero."""
     if value == 0:

@@ -34,7 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpilang import schema
-from kpilang.compile.program import Program
+from kpilang.compile.program import Program, aggregate_table, row_table
 from kpilang.evaluate.numbers import decimal_context
 from kpilang.evaluate.period import local_midnight_utc
 from kpilang.syntax import ast
@@ -135,7 +135,7 @@ class AggregatePlan:
 
 def is_aggregate(node: Any) -> bool:
     return isinstance(node, ast.Call) and node.func in AGGREGATE_FUNCTIONS and len(node.args) == 1 and (
-        node.func not in ("min", "max") or _row_table(node.args[0]) is not None)
+        node.func not in ("min", "max") or row_table(node.args[0]) is not None)
 
 
 def collect_aggregates(program: Program) -> AggregatePlan:
@@ -149,7 +149,7 @@ def collect_aggregates(program: Program) -> AggregatePlan:
             if text in plan._keys:
                 plan._nodes[id(node)] = (node, plan._keys[text])
                 continue
-            table = _aggregate_table(node)
+            table = aggregate_table(node)
             key = f"a{len(plan._keys)}"
             plan._keys[text] = key
             plan._nodes[id(node)] = (node, key)
@@ -157,21 +157,6 @@ def collect_aggregates(program: Program) -> AggregatePlan:
             plan.by_table.setdefault(table, []).append(
                 Aggregate(key=key, func=node.func, table=table, arg=arg, where=node.where, text=text))
     return plan
-
-
-def _aggregate_table(call: ast.Call) -> str:
-    arg = call.args[0]
-    if isinstance(arg, ast.Name):
-        return arg.name
-    table = _row_table(arg)
-    if table is None:  # pragma: no cover - the compiler guarantees one table per aggregate
-        raise ValueError(f"aggregate {call.func} reads no single table")
-    return table
-
-
-def _row_table(arg: Any) -> str | None:
-    tables = {n.table for n in ast.walk(arg) if isinstance(n, ast.Dotted)}
-    return next(iter(tables)) if len(tables) == 1 else None
 
 
 @dataclass
