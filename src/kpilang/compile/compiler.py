@@ -21,6 +21,7 @@ from kpilang.compile import units as U
 from kpilang.compile.loader import SourceSet, load_sources
 from kpilang.compile.program import (
     SALARY, SCORE, Band, KpiDef, MetricDef, PayDef, PlanInfo, Program, TableDef, TestDef, TestValue, Unit,
+    row_table,
 )
 from kpilang.diagnostics import Diagnostic, Note, Severity, Span
 from kpilang.messages import Text, join, t
@@ -869,7 +870,7 @@ class _Typer:
                           t("E0709.share-help"))
                 return None
         else:
-            table = _row_table(arg)
+            table = row_table(arg)
             if table is None:
                 self.fail("E0709", "bad-aggregate", t("E0709.column", func=func), arg.span,
                           t("E0709.column-help", func=func))
@@ -902,11 +903,6 @@ class _Typer:
         if e.where is not None and row._need_bool(e.where) is None:
             return None
         return unit
-
-
-def _row_table(arg: ast.Expr) -> str | None:
-    tables = {n.table for n in ast.walk(arg) if isinstance(n, ast.Dotted)}
-    return next(iter(tables)) if len(tables) == 1 else None
 
 
 def _column_unit(col_type: str) -> Unit:
