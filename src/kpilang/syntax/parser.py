@@ -54,7 +54,8 @@ def grammar_text() -> str:
 
 
 class _Comments:
-    """Collects comments during one parse (the Lark lexer callback is fixed at construction)."""
+    """Collects comments during one parse: Lark's lexer callback for COMMENT, which the fast
+    path's tokenizer calls too (the callback is fixed when the parser is built)."""
 
     def __init__(self) -> None:
         self.items: list[ast.Comment] = []
@@ -173,9 +174,9 @@ def _number(text: str) -> Decimal:
 
 
 class _AstBuilder:
-    """Lark's inline transformer: each method gets a rule's children (tokens, nodes, lists, None
-    for an absent optional part) and returns the typed node. Bad literals (a date that does not
-    exist) become diagnostics."""
+    """Lark's inline transformer, whose methods the fast path's table parser calls as Lark would:
+    each method gets a rule's children (tokens, nodes, lists, None for an absent optional part)
+    and returns the typed node. Bad literals (a date that does not exist) become diagnostics."""
 
     def __init__(self) -> None:
         self.file = "<input>"
