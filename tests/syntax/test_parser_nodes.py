@@ -51,3 +51,14 @@ def test_the_garbage_collector_is_restored_after_a_parse():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_objects_the_program_froze_stay_frozen():
+    gc.freeze()
+    try:
+        parse("pay p = 1", "f.kpi")
+        assert gc.get_freeze_count() > 0  # the parse's `unfreeze()` would have thawed them all
+    finally:
+        gc.unfreeze()
+    parse("pay p = 1", "f.kpi")
+    assert gc.get_freeze_count() == 0  # the parse's own freeze is undone

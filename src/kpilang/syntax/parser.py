@@ -140,14 +140,16 @@ def _gc_paused():
     Resumed as is, it would still visit every new node twice soon after (all are in the youngest
     generation, then the middle one: 0.07 s for that plan). `freeze()` and `unfreeze()` move every
     tracked object to the oldest generation at once, visited only by a full collection, if one
-    comes; nothing is exempted from collection."""
+    comes; nothing is exempted from collection. Not when the program has frozen objects of its
+    own (`gc.freeze()` before forking, say): `unfreeze()` would put those back too."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.unfreeze()
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if collecting:
             gc.enable()
 
