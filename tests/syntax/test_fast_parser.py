@@ -130,3 +130,15 @@ def test_arbitrary_text(rng: random.Random, kind: str):
 @given(st.text(max_size=80))
 def test_any_unicode_text(text):
     assert_parsers_agree(text)
+
+
+def test_without_the_fast_path_every_text_takes_larks_loop(monkeypatch) -> None:
+    """Another release of Lark may lay out its internals differently: the fast path is then not
+    built and parsing goes on through Lark's own loop, with the same result."""
+    from kpilang.syntax import parser
+
+    text = (ROOT / "examples" / "cold_sales" / "cold_sales.kpi").read_text(encoding="utf-8")
+    expected = parse_with_lark(text, "plan.kpi")
+    monkeypatch.setattr(parser, "fast_parser", lambda: None)
+    assert parser.parse(text, "plan.kpi") == expected
+    assert parser.parse("metric = (", "plan.kpi") == parse_with_lark("metric = (", "plan.kpi")

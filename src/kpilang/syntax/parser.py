@@ -30,6 +30,7 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
@@ -38,9 +39,11 @@ from kpilang.diagnostics import Diagnostic, Severity, Span
 from kpilang.messages import t
 from kpilang.syntax import ast
 from kpilang.syntax.errors import syntax_error
-from kpilang.syntax.lalr import SyntaxRejected, TableParser
-from kpilang.syntax.lexer import Tokenizer, UnreadableText
 from kpilang.syntax.node_factory import fast_constructor
+
+if TYPE_CHECKING:  # the fast path is imported when first built: it reads Lark's internals
+    from kpilang.syntax.lalr import TableParser
+    from kpilang.syntax.lexer import Tokenizer
 
 _DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -86,25 +89,41 @@ def lark_parser() -> Lark:
 
 
 @functools.cache
-def fast_parser() -> tuple[Tokenizer, TableParser]:
-    """The tokenizer and table parser built from `lark_parser()`: its terminals, table and callbacks."""
-    lark = lark_parser()
-    table = lark.parser.parser.parser  # the frontend's LALR parser's table and rule callbacks
-    return Tokenizer(lark.parser.lexer), TableParser(table.parse_table, table.callbacks)
+def fast_parser() -> tuple[Tokenizer, TableParser] | None:
+    """The tokenizer and table parser built from `lark_parser()`: its terminals, table and
+    callbacks. None when this Lark's internals are not the ones they read (they are tested with
+    Lark 1.3; another release may differ): every text then takes Lark's own loop, slower, with the same result."""
+    try:
+        from kpilang.syntax.lalr import TableParser
+        from kpilang.syntax.lexer import Tokenizer
+
+        lark = lark_parser()
+        frontend = lark.parser.parser.parser  # the frontend's LALR parser's table and rule callbacks
+        return Tokenizer(lark.parser.lexer), TableParser(frontend.parse_table, frontend.callbacks)
+    except (ImportError, AttributeError, NotImplementedError, TypeError, KeyError, ValueError):
+        return None
 
 
 def parse(text: str, file: str = "<input>") -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse one file. Returns the module (None on a syntax error) and the diagnostics."""
-    try:
-        return parse_fast(text, file)
-    except (UnreadableText, SyntaxRejected):
-        return parse_with_lark(text, file)  # to say what is wrong, in Lark's words
+    if fast_parser() is not None:
+        from kpilang.syntax.lalr import SyntaxRejected
+        from kpilang.syntax.lexer import UnreadableText
+
+        try:
+            return parse_fast(text, file)
+        except (UnreadableText, SyntaxRejected):
+            pass
+    return parse_with_lark(text, file)  # a syntax error, said in Lark's words
 
 
 def parse_fast(text: str, file: str = "<input>") -> tuple[ast.Module | None, list[Diagnostic]]:
     """`parse` by the fast tokenizer and table parser, which read valid text only: on a syntax
     error they raise `UnreadableText` or `SyntaxRejected` instead of a diagnostic."""
-    tokenizer, table = fast_parser()
+    fast = fast_parser()
+    if fast is None:
+        raise RuntimeError("the fast parse path does not support this release of Lark")
+    tokenizer, table = fast
     return _parse(text, file, lambda text: table.parse(tokenizer.tokenize(text)))
 
 
