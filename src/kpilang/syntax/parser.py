@@ -88,11 +88,20 @@ def lark_parser() -> Lark:
     )
 
 
+FAST_PATH_LARK = ("1.3.",)
+"""The releases of Lark whose internals the fast path is tested against (by the differential test)."""
+
+
 @functools.cache
 def fast_parser() -> tuple[Tokenizer, TableParser] | None:
     """The tokenizer and table parser built from `lark_parser()`: its terminals, table and
-    callbacks. None when this Lark's internals are not the ones they read (they are tested with
-    Lark 1.3; another release may differ): every text then takes Lark's own loop, slower, with the same result."""
+    callbacks. None under a release of Lark they are not tested with (its internals may differ)
+    or whose internals are not the ones they read: every text then takes Lark's own loop, slower,
+    with the same result. (The differential test fails under such a release, so it is noticed.)"""
+    import lark
+
+    if not lark.__version__.startswith(FAST_PATH_LARK):
+        return None
     try:
         from kpilang.syntax.lalr import TableParser
         from kpilang.syntax.lexer import Tokenizer
