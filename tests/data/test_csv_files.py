@@ -194,3 +194,25 @@ def test_repeated_ids_are_found_in_any_order(load, ids, repeated):
     body = "".join(f"{i},m1,call,2026-07-01,done\n" for i in ids)
     data = load(activities(body))
     assert [p.row for p in data.problems if p.column == "id"] == repeated
+
+
+def test_rows_keep_their_lines_in_a_file_read_in_parallel(load, monkeypatch):
+    # Read in small buffers, so that DuckDB splits the file into many parts on several threads:
+    # a row's number comes from its position in the checked table, which must be the file's order.
+    import random
+
+    from kpilang.data.readers import csv_file
+
+    with_options = csv_file.csv_read_options
+    monkeypatch.setattr(csv_file, "csv_read_options",
+                        lambda *a, **k: with_options(*a, **k) + ", buffer_size=65536")
+    rng = random.Random(7)
+    count = 100_000
+    bad = sorted(rng.sample(range(count), 25))
+    lines = []
+    for i in range(count):
+        started = "2026-07-32" if i in bad else "2026-07-01T10:00:00+03:00"
+        lines.append(f"a{i:07d},m1,call,{started},done\n")
+    data = load(activities("".join(lines)))
+    assert [p.row for p in data.problems] == [i + 2 for i in bad]
+    assert data.tables["activities"].rows_used == count - len(bad)
