@@ -568,3 +568,38 @@ def test_aggregates_agree_with_the_oracle(w: World):
             if m.func == "ratio":
                 continue  # combined by the formula engine; covered end to end above
             assert got[plan.key_of(program.metrics[m.name].expr)] == expected["metrics"][m.name], (pid, m)
+
+
+# ---- the linter's month without a sale, against the engine ---------------------------------------
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(worlds(), st.sampled_from(["count", "sum", "avg", "max", "median"]), condition("deals", depth=1))
+def test_a_month_without_a_sale_is_what_the_linter_says(w: World, func: str, extra: tuple):
+    """With every won deal turned lost, each metric the linter holds fixed without a sale has
+    exactly its value (or none) for everyone, and no score passes the linter's bound."""
+    from kpilang.checks.proofs import PlanProofs
+    from kpilang.compile.program import SCORE
+
+    value = None if func == "count" else ("col", "amount")
+    sales = MetricSpec(f"m_{len(w.metrics)}", func, "deals", value, ("and", ("cmp", "stage", "=", "won"), extra))
+    deals = [{**d, "stage": "lost"} if d["stage"] == "won" else d for d in w.deals]
+    w = World([*w.metrics, sales], w.kpis, w.bands, w.commission_rate, w.commission_metric, w.team, w.managers,
+              deals, w.activities, w.targets)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "plan.kpi").write_text(render_plan(w), encoding="utf-8")
+        (root / "data").mkdir()
+        write_data(w, root / "data")
+        program = kpilang.load(root / "plan.kpi").program
+        report = kpilang.evaluate(program, root / "data", "2026-07")
+    proofs = PlanProofs(program)
+    assert sales.name in proofs.fixed
+    for person in report.results:
+        for name, fixed in proofs.fixed.items():
+            got = person.metrics[name]
+            if got is None:  # no value: the linter must have allowed for it
+                assert proofs.without_sales[name].maybe_none, (person.manager_id, name)
+            else:
+                assert fixed.has_value and got == fixed.lo, (person.manager_id, name, got)
+        if person.outcome is not None and person.outcome.kpi_score is not None:
+            assert person.outcome.kpi_score <= proofs.no_sales[SCORE].hi, person.manager_id

@@ -84,10 +84,11 @@ class PlanProofs:
         self.program = program
         self.engine = PlanIntervals(program)
         self.ranges = metric_ranges(program, self.engine)
-        without_sales = ranges_without_sales(program, self.engine)
-        self.fixed = {n: fixed_value(v) for n, v in without_sales.items() if is_fixed(v)}
+        self.without_sales = ranges_without_sales(program, self.engine)
+        """Every metric's range in a month without a single sale."""
+        self.fixed = {n: fixed_value(v) for n, v in self.without_sales.items() if is_fixed(v)}
         """The metrics no activity can move without a sale, at their one value (or no value)."""
-        self._moving = {n: replace(v, varies=True) for n, v in without_sales.items() if not is_fixed(v)}
+        self._moving = {n: replace(v, varies=True) for n, v in self.without_sales.items() if not is_fixed(v)}
         self.params = self._param_ranges()
         self.free = self.engine.run({**self.params, **{n: replace(r, varies=True) for n, r in self.ranges.items()}})
         self.no_sales = self.engine.run(self._no_sales_inputs())
