@@ -22,6 +22,13 @@ HOW_TO_UPDATE = f"rerun with {UPDATE_GOLDEN_ENV}=1 (or pytest {UPDATE_GOLDEN_OPT
 _option_given = False
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command speaks English unless a test asks for Russian (`--lang ru`, or by setting
+    `KPILANG_LANG` itself): the variable in the shell running the suite must not change that."""
+    monkeypatch.delenv("KPILANG_LANG", raising=False)
+
+
 @pytest.fixture
 def normative_dir() -> Path:
     """The normative example (plan, data, expected figures), copied into the tests."""

@@ -250,7 +250,7 @@ def without_rejected_rows(files: dict[str, bytes], timezone: str) -> tuple[dict[
         rejected.setdefault(problem.table, set()).add(problem.row)
         first = next(iter(_fields(lines[problem.row - 1])), "")
         left_out.append(LeftOutRow(table=problem.table, row_id=first, column=problem.column, value=problem.value,
-                                   reason=problem.reason))
+                                   reason=str(problem.reason)))
     cleaned = {}
     for table, data in files.items():
         drop = rejected.get(table, set())

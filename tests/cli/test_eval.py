@@ -51,8 +51,9 @@ def test_json_contract_on_the_normative_example():
     assert m1["kpi_score"] == "1.05000025"
     assert m1["pays"] == {"bonus": "72000.00", "commission": "23000.01", "total": "155000.01"}
     assert m1["errors"] == []
-    assert out["skipped"] == [{"manager_id": "h1", "reason": "role head is not in this plan"},
-                              {"manager_id": "m5", "reason": "role inbound is not in this plan"}]
+    assert out["skipped"] == [
+        {"manager_id": "h1", "code": "role_not_in_plan", "reason": "role head is not in this plan"},
+        {"manager_id": "m5", "code": "role_not_in_plan", "reason": "role inbound is not in this plan"}]
     assert out["data_problems"] == []
 
 

@@ -81,10 +81,12 @@ def test_eval_and_explain_end_with_the_same_summary_shape():
 def test_explain_refuses_bad_data_in_the_same_words_as_eval(tmp_path):
     (tmp_path / "data").mkdir()
     args = [str(PLAN), "--data", str(tmp_path / "data"), "--period", "2026-07"]
-    evaluated = CliRunner().invoke(main, ["eval", *args])
-    explained = CliRunner().invoke(main, ["explain", *args])
-    assert evaluated.exit_code == explained.exit_code == 2
-    assert evaluated.stderr.replace("nothing was computed", "nothing was explained") == explained.stderr
+    for lang, computed, explained_ in (("en", "nothing was computed", "nothing was explained"),
+                                       ("ru", "ничего не рассчитано", "выписки не составлены")):
+        evaluated = CliRunner().invoke(main, ["eval", *args, "--lang", lang])
+        explained = CliRunner().invoke(main, ["explain", *args, "--lang", lang])
+        assert evaluated.exit_code == explained.exit_code == 2
+        assert evaluated.stderr.replace(computed, explained_) == explained.stderr
 
 
 def _demo_with_target(tmp_path, period: str, value: str) -> tuple[Path, int]:

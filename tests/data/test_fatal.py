@@ -23,14 +23,14 @@ def fatal_problems(directory: Path, **kwargs) -> list:
 def test_managers_is_always_required(tmp_path):
     (tmp_path / "deals.csv").write_text("id,manager_id,created_at,stage\n", encoding="utf-8")
     problem = only(fatal_problems(tmp_path), table="managers")
-    assert problem.reason.startswith("missing table managers")
+    assert str(problem.reason).startswith("missing table managers")
     assert problem.file == str(tmp_path)
 
 
 def test_a_table_the_plan_reads_must_exist(tmp_path):
     write(tmp_path, {})
     problem = only(fatal_problems(tmp_path, needs={"deals": {"amount"}}), table="deals")
-    assert problem.reason == "missing table deals: the plan reads it"
+    assert str(problem.reason) == "missing table deals: the plan reads it"
 
 
 def test_a_table_nobody_reads_may_be_absent(tmp_path):
@@ -44,7 +44,7 @@ def test_a_table_nobody_reads_may_be_absent(tmp_path):
 def test_a_file_kpilang_does_not_read_is_named_in_the_hint(tmp_path):
     write(tmp_path, {"deals.json": "[]"})
     problem = only(fatal_problems(tmp_path, needs={"deals": set()}), table="deals")
-    assert "deals.json is not a format kpilang reads" in problem.hint
+    assert "deals.json is not a format kpilang reads" in str(problem.hint)
 
 
 def test_a_missing_required_column_names_the_file_and_column(tmp_path):
@@ -52,14 +52,14 @@ def test_a_missing_required_column_names_the_file_and_column(tmp_path):
     problem = only(fatal_problems(tmp_path), table="deals")
     assert problem.column == "stage"
     assert problem.file == str(tmp_path / "deals.csv")
-    assert problem.reason == "missing required column stage in table deals"
-    assert "id, manager_id, created_at" in problem.hint
+    assert str(problem.reason) == "missing required column stage in table deals"
+    assert "id, manager_id, created_at" in str(problem.hint)
 
 
 def test_a_missing_column_the_plan_reads(tmp_path):
     write(tmp_path, {"deals.csv": "id,manager_id,created_at,stage\n"})
     problems = fatal_problems(tmp_path, needs={"deals": {"amount", "is_new_client"}})
-    assert [(p.column, p.reason) for p in problems] == [
+    assert [(p.column, str(p.reason)) for p in problems] == [
         ("amount", "missing column amount in table deals: the plan reads it"),
         ("is_new_client", "missing column is_new_client in table deals: the plan reads it"),
     ]
@@ -68,13 +68,13 @@ def test_a_missing_column_the_plan_reads(tmp_path):
 def test_a_column_named_in_another_case_gets_a_precise_hint(tmp_path):
     write(tmp_path, {"deals.csv": "id,Manager_ID,created_at,stage\n"})
     problem = only(fatal_problems(tmp_path), column="manager_id")
-    assert problem.hint == "the file has a column 'Manager_ID': rename it to manager_id (names are case-sensitive)"
+    assert str(problem.hint) == "the file has a column 'Manager_ID': rename it to manager_id (names are case-sensitive)"
 
 
 def test_two_files_for_one_table_are_fatal(tmp_path):
     write(tmp_path, {"deals.csv": "id\n", "deals.jsonl": ""})
     problem = only(fatal_problems(tmp_path), table="deals")
-    assert "deals.csv, deals.jsonl" in problem.reason
+    assert "deals.csv, deals.jsonl" in str(problem.reason)
 
 
 def test_every_fatal_problem_is_listed_together(tmp_path):
@@ -89,25 +89,25 @@ def test_every_fatal_problem_is_listed_together(tmp_path):
 def test_an_unreadable_workbook_is_fatal(tmp_path):
     write(tmp_path, {"deals.xlsx": "this is not a zip file"})
     problem = only(fatal_problems(tmp_path), table="deals")
-    assert problem.reason.startswith("the workbook cannot be read")
+    assert str(problem.reason).startswith("the workbook cannot be read")
     assert problem.file.endswith("deals.xlsx")
 
 
 def test_an_unreadable_parquet_file_is_fatal(tmp_path):
     write(tmp_path, {"deals.parquet": "not parquet either"})
     problem = only(fatal_problems(tmp_path), table="deals")
-    assert problem.reason.startswith("the Parquet file cannot be read")
+    assert str(problem.reason).startswith("the Parquet file cannot be read")
 
 
 def test_the_source_must_be_a_directory(tmp_path):
     problem = only(fatal_problems(tmp_path / "nowhere"))
-    assert problem.reason == "the data source is not a directory"
+    assert str(problem.reason) == "the data source is not a directory"
 
 
 def test_an_unknown_table_in_needs_is_fatal(tmp_path):
     write(tmp_path, {})
     problem = only(fatal_problems(tmp_path, needs={"calls": {"id"}}), table="calls")
-    assert "not a data table" in problem.reason
+    assert "not a data table" in str(problem.reason)
 
 
 def test_problems_serialise_to_json(tmp_path):
@@ -115,10 +115,13 @@ def test_problems_serialise_to_json(tmp_path):
     problem = fatal_problems(tmp_path)[0]
     assert problem.to_json() == {
         "table": "deals", "file": str(tmp_path / "deals.csv"), "row": None, "column": "manager_id",
-        "value": None, "reason": "missing required column manager_id in table deals",
-        "hint": problem.hint, "fatal": True, "manager_ids": [], "period": None, "at": None,
+        "value": None, "code": "missing_required_column",
+        "reason": "missing required column manager_id in table deals",
+        "hint": str(problem.hint), "fatal": True, "manager_ids": [], "period": None, "at": None,
         "undated": False,
     }
+    assert list(problem.to_json()) == list(problem.to_json("ru"))
+    assert problem.to_json("ru")["reason"] == "в таблице deals нет обязательного столбца manager_id"
 
 
 def test_extra_columns_are_kept(tmp_path):

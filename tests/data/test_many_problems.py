@@ -15,7 +15,7 @@ def test_each_kind_lists_its_first_rows_and_counts_the_rest(load, monkeypatch):
     assert [p.row for p in dates[:3]] == [2, 3, 4]
     summary = dates[3]
     assert summary.row is None and summary.value is None and not summary.fatal
-    assert summary.reason.startswith("…and 7 more rows with the same problem (unparsable date")
+    assert str(summary.reason).startswith("…and 7 more rows with the same problem (unparsable date")
     assert summary.manager_ids == [f"m{i}" for i in range(3, 10)]
     assert len(dates) == 4
     assert [p.row for p in data.problems if p.column == "id"] == [12]
@@ -28,7 +28,7 @@ def test_unreadable_rows_are_capped_too(load, monkeypatch):
     rows = "".join(f"d{i},m1\n" for i in range(5))
     data = load({"deals.csv": "id,manager_id,created_at,stage\n" + rows})
     assert [p.row for p in data.problems] == [2, 3, None]
-    assert data.problems[-1].reason.startswith("…and 3 more rows with the same problem (this row has 2 values")
+    assert str(data.problems[-1].reason).startswith("…and 3 more rows with the same problem (this row has 2 values")
     assert data.tables["deals"].rows_rejected == 5
 
 
@@ -36,7 +36,7 @@ def test_the_default_lists_a_thousand(load):
     rows = "".join(f"a{i},m1,call,bad\n" for i in range(1500))
     data = load({"activities.csv": "id,manager_id,type,started_at\n" + rows})
     assert len(data.problems) == 1001
-    assert data.problems[-1].reason.startswith("…and 500 more rows")
+    assert str(data.problems[-1].reason).startswith("…and 500 more rows")
     assert data.problems[-1].manager_ids == ["m1"]
     info = data.tables["activities"]
     assert (info.rows_read, info.rows_used, info.rows_rejected) == (1500, 0, 1500)

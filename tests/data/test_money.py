@@ -56,7 +56,7 @@ def test_a_value_too_large_for_the_column_is_rejected(load):
     data = load({"deals.csv": deals_csv(["9" * 37, "0.5"])})
     [problem] = data.problems
     assert (problem.row, problem.column) == (2, "amount")
-    assert problem.reason == "too large: amount holds at most 36 digits before the decimal point"
+    assert str(problem.reason) == "too large: amount holds at most 36 digits before the decimal point"
 
 
 def test_salary_is_money_and_cannot_be_negative(load):

@@ -92,7 +92,7 @@ def test_forms_other_than_iso_8601_are_rejected(load, text):
     data = load({"activities.csv": f"id,manager_id,type,started_at\na1,m1,call,{text}\n"})
     [problem] = data.problems
     assert (problem.row, problem.column, problem.value) == (2, "started_at", text)
-    assert problem.reason.startswith("unparsable date")
+    assert str(problem.reason).startswith("unparsable date")
 
 
 def test_time_zone_support_is_built_into_duckdb():

@@ -26,8 +26,10 @@ def _evaluate(data):
 def test_hired_after_the_period_is_skipped_with_the_date(tmp_path):
     report = _evaluate(_data_with_m4_hired(tmp_path, "2026-08-01"))
     assert "m4" not in {r.manager_id for r in report.results}
-    skipped = {s.manager_id: s.reason for s in report.skipped}
-    assert skipped["m4"] == "hired on 2026-08-01, after this period"
+    skipped = {s.manager_id: s for s in report.skipped}
+    assert skipped["m4"].code == "hired_after_period"
+    assert skipped["m4"].reason.render("en") == "hired on 2026-08-01, after this period"
+    assert skipped["m4"].reason.render("ru") == "дата приёма на работу 2026-08-01 — после этого периода"
 
 
 def test_hired_on_the_last_day_is_evaluated(tmp_path):

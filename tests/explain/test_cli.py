@@ -18,7 +18,7 @@ def test_everyone_to_stdout_in_russian_by_default():
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("Расчёт выплаты:") == 4
     assert "Итого к выплате: 155\xa0000,01\xa0₽" in result.stdout
-    assert "4 statement(s) for 2026-07, 0 with errors" in result.stderr
+    assert "за 2026-07 выписок: 4; с ошибками: 0" in result.stderr
 
 
 def test_only_the_managers_asked_for():
@@ -71,21 +71,23 @@ def test_a_rejected_data_row_is_shown_to_the_person_it_touches(data_copy):
     assert "deals.csv" in result.stdout
     assert "Расчёт не выполнен: отклонена строка данных сотрудника" in result.stdout
     assert "KPI и выплаты не рассчитаны" in result.stdout
-    # the loader's reason and advice are in English: a Russian sentence says so before them
-    assert "Причина, как её называет загрузчик данных (на английском): " in result.stdout
-    assert "совет загрузчика данных (на английском): " in result.stdout
-    assert "Сообщение вычислителя (на английском, с числами расчёта): " in result.stdout
+    # the loader's reason and advice and the evaluator's detail are in Russian too
+    assert "строка отклонена (сумма меньше нуля: значение amount должно быть не меньше 0; значение: -5)" \
+        in result.stdout
+    assert ("Что сделать: исправьте значение; возврат или корректировку запишите отдельной записью, а не "
+            "отрицательным значением amount") in result.stdout
+    assert "Подробно: данные отклонены (строка " in result.stdout
 
 
-def test_an_evaluation_error_in_russian_frames_the_english_detail(data_copy):
+def test_an_evaluation_error_in_russian_gives_the_russian_detail(data_copy):
     targets = data_copy / "targets.csv"
     targets.write_text("".join(line for line in targets.read_text(encoding="utf-8").splitlines(keepends=True)
                                if not line.startswith("m4,")), encoding="utf-8")
     result = run("--data", str(data_copy), "--manager", "m4")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    detail = next(line for line in lines if "Сообщение вычислителя (на английском, с числами расчёта): " in line)
-    assert detail.split(": ", 1)[1].strip()  # the evaluator's own words follow
+    detail = next(line for line in lines if "Подробно: " in line)
+    assert detail.split(": ", 1)[1].strip() == "нет цели «revenue» для m4 на 2026-07"
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -18,6 +18,8 @@ from .conftest import command_exists
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGES = ["index.md", "tutorial.md", "tutorial.ru.md", "mistakes.md"]
 TUTORIALS = ["tutorial.md", "tutorial.ru.md"]
+READER_ENV = {"tutorial.md": {"KPILANG_LANG": None}, "tutorial.ru.md": {"KPILANG_LANG": "ru"}}
+"""The Russian tutorial has its reader set KPILANG_LANG=ru first, so its commands speak Russian."""
 
 
 def _blocks_after(text: str, command: str) -> list[list[str]]:
@@ -90,7 +92,7 @@ def test_template_test_output_is_current(page, tmp_path, monkeypatch):
     runner = CliRunner()
     assert runner.invoke(main, ["init", "cold_sales", str(tmp_path / "otdel")]).exit_code == 0
     monkeypatch.chdir(tmp_path / "otdel")
-    result = runner.invoke(main, ["test", "cold_sales.kpi"])
+    result = runner.invoke(main, ["test", "cold_sales.kpi"], env=READER_ENV[page])
     assert result.exit_code == 0
     assert shown[0] == result.stdout.rstrip("\n").split("\n")
 
@@ -138,7 +140,7 @@ def test_met_without_sales_finding_shown_is_current(page, tmp_path, monkeypatch)
         assert replaced == 1, kpi
     plan.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path / "otdel")
-    result = runner.invoke(main, ["lint", "cold_sales.kpi"])
+    result = runner.invoke(main, ["lint", "cold_sales.kpi"], env=READER_ENV[page])
     assert result.exit_code == 1
     _assert_block_current(page, "kpilang lint cold_sales.kpi", shown[0], _printed(result))
 
@@ -152,7 +154,7 @@ def test_payout_table_shown_is_current(page, tmp_path, monkeypatch):
     assert runner.invoke(main, ["init", "cold_sales", str(tmp_path / "otdel")]).exit_code == 0
     monkeypatch.chdir(tmp_path / "otdel")
     # The table is drawn for the terminal's width; the tutorial shows it 200 columns wide.
-    result = runner.invoke(main, command.split()[1:], env={"COLUMNS": "200"})
+    result = runner.invoke(main, command.split()[1:], env={"COLUMNS": "200", **READER_ENV[page]})
     assert result.exit_code == 0
     _assert_block_current(page, command, [line.rstrip() for line in shown[0]],
                           [line.rstrip() for line in _printed(result)])
@@ -171,7 +173,7 @@ def test_rejected_amount_shown_is_current(page, tmp_path, monkeypatch):
     lines[1] = lines[1].replace(b",67000.00,", b',"67 000,00",')
     deals.write_bytes(b"\r\n".join(lines))
     monkeypatch.chdir(tmp_path / "otdel")
-    result = runner.invoke(main, command.split()[1:], env={"COLUMNS": "200"})
+    result = runner.invoke(main, command.split()[1:], env={"COLUMNS": "200", **READER_ENV[page]})
     assert result.exit_code == 1
     printed = [line.rstrip() for line in _printed(result)]
     after_table = printed[max(i for i, line in enumerate(printed) if line.startswith("└")) + 1:]
@@ -196,7 +198,7 @@ def test_day_five_test_and_fingerprint_are_current(page, tmp_path, monkeypatch):
     _assert_block_current(page, "kpilang hash cold_sales.kpi", shown_hash, _printed(fingerprint))
     with open("cold_sales.kpi", "a", encoding="utf-8") as plan:
         plan.write("\n" + _question_test(page))
-    result = runner.invoke(main, ["test", "cold_sales.kpi"])
+    result = runner.invoke(main, ["test", "cold_sales.kpi"], env=READER_ENV[page])
     assert result.exit_code == 0, result.output
     shown = [b for b in _blocks_after((DOCS / page).read_text(encoding="utf-8"), "kpilang test cold_sales.kpi")
              if any("вопрос Анны" in line for line in b)]

@@ -1,4 +1,4 @@
-"""`kpilang eval PLAN --data DATA --period P [--format table|json|csv] [--wide] [--out FILE]`.
+"""`kpilang eval PLAN --data DATA --period P [--format table|json|csv] [--wide] [--out FILE] [--lang en|ru]`.
 
 Exit status: 0 every figure of every person computed from clean data; 1 someone has an
 evaluation error or some data rows were rejected; 2 the job could not be done (usage error, a
@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
+from kpilang.messages import LANGUAGE_VARIABLE, LANGUAGES, language
 
 # A run shorter than this finishes before a progress bar would be worth drawing.
 PROGRESS_DELAY_SECONDS = 1.0
@@ -30,42 +31,46 @@ PROGRESS_DELAY_SECONDS = 1.0
               help="In the table, show every KPI's attainment even when the terminal is too narrow for it.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the results to this file instead of standard output.")
-def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None) -> None:
+@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None,
+              help=f"The language of the table, errors, data problems and summary, and of the JSON's and CSV's "
+                   f"messages [default: en, or ${LANGUAGE_VARIABLE}].")
+def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, lang: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
     from kpilang.cli.run_inputs import evaluate_inputs, report_problems, summary_line
     from kpilang.evaluate.report import render_csv, render_json
 
+    lang = language(lang)
     console = _stderr_console()
-    report = evaluate_inputs(plan, data, period, verb="computed",
+    report = evaluate_inputs(plan, data, period, verb="computed", lang=lang,
                              progress=(lambda: _progress(console)) if console is not None else None)
 
     if fmt == "json":
-        text = render_json(report)
+        text = render_json(report, lang)
     elif fmt == "csv":
-        text = render_csv(report)
+        text = render_csv(report, lang)
     else:
         text = None
     if out is not None:
         try:
             if text is None:
                 with open(out, "w", encoding="utf-8") as handle:
-                    _print_table(report, handle, wide=wide)
+                    _print_table(report, handle, wide=wide, lang=lang)
             else:
                 Path(out).write_text(text, encoding="utf-8")
         except OSError as err:
             fail(f"cannot write {out}: {err.strerror or err}")
     elif text is None:
-        _print_table(report, None, wide=wide)
+        _print_table(report, None, wide=wide, lang=lang)
     else:
         click.echo(text, nl=False)
 
     # The table already lists each person's errors on standard output; other outputs list them here.
-    failed, problems = report_problems(report, show_errors=fmt != "table" or out is not None)
-    click.echo(summary_line(len(report.results), "person(s) evaluated", report, failed, problems), err=True)
+    failed, problems = report_problems(report, show_errors=fmt != "table" or out is not None, lang=lang)
+    click.echo(summary_line(len(report.results), "computed", report, failed, problems, lang), err=True)
     sys.exit(EXIT_PROBLEMS if report.has_errors else EXIT_OK)
 
 
-def _print_table(report, file, *, wide: bool) -> None:
+def _print_table(report, file, *, wide: bool, lang: str) -> None:
     """On a terminal, fit its width (KPI columns only if they fit, or with --wide); in a file or a
     pipe, draw the table as wide as its content so that nothing is cut."""
     from rich.console import Console
@@ -74,15 +79,15 @@ def _print_table(report, file, *, wide: bool) -> None:
 
     console = Console(file=file) if file is None else None
     if console is not None and console.is_terminal:
-        layout = choose_layout(report, console.width, wide=wide)
+        layout = choose_layout(report, console.width, wide=wide, lang=lang)
         if layout.min_width() > console.width:  # rather past the edge than a figure cut short
             console = Console(width=layout.width)
-        render_table(report, console, layout)
+        render_table(report, console, layout, lang)
         return
-    layout = choose_layout(report, None)
+    layout = choose_layout(report, None, lang=lang)
     title = len(f"{report.plan} · {report.period.label} · {report.currency}")
     render_table(report, Console(file=file, width=max(layout.width, title), color_system=None, soft_wrap=False),
-                 layout)
+                 layout, lang)
 
 
 def _stderr_console():

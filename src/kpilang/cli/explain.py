@@ -59,7 +59,7 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
                                      book=out is None)
     except KeyError as err:
         known = ", ".join(p.manager_id for p in report.results) or "nobody"
-        skipped = {s.manager_id: s.reason for s in report.skipped}
+        skipped = {s.manager_id: str(s.reason) for s in report.skipped}  # in the English of this refusal
         why = "; ".join(f"{m}: {skipped[m]}" for m in err.args[0].split(", ") if m in skipped)
         fail(f"no person with id {err.args[0]} is paid by {report.plan} in {report.period.label}"
              + (f" ({why})" if why else ""), f"the people in this run are: {known}")
@@ -78,8 +78,8 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
 
     # With --manager, only what concerns the chosen people; otherwise everything, as eval says it.
     chosen = {s.manager_id for s in statements} if managers else None
-    failed, problems = report_problems(report, people=chosen)
-    click.echo(summary_line(len(statements), "statement(s)", report, failed, problems), err=True)
+    failed, problems = report_problems(report, people=chosen, lang=lang)
+    click.echo(summary_line(len(statements), "explained", report, failed, problems, lang), err=True)
     sys.exit(EXIT_PROBLEMS if failed or problems else EXIT_OK)
 
 

@@ -1,6 +1,7 @@
 """Loading a plan and its data for one period, and saying on stderr what went wrong: shared by
 `kpilang eval` and `kpilang explain` so both refuse the same inputs with the same words and end
-with the same kind of summary line."""
+with the same kind of summary line. The lines about the data and the figures are said in the
+reader's language (`lang`: "en" or "ru")."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import click
 
 from kpilang.cli.common import EXIT_FAILURE, fail
 from kpilang.diagnostics import Severity, render_text, sort_key
+from kpilang.messages import DEFAULT_LANGUAGE, language, t
 
 if TYPE_CHECKING:
     from kpilang.compile.program import Program
@@ -21,11 +23,6 @@ if TYPE_CHECKING:
 
 METRIC_QUERY_HINT = ("an extra column is typed from its values: compare it with values of the same kind "
                      "(text in quotes, numbers without), or fix the column in the data")
-
-# A rejected targets row counts against its person whatever period it was for: the data problem
-# carries the bad cell only, not the row's period, so a row for another month cannot be told apart.
-TARGETS_PERIOD_NOTE = ("the rejected row's period is not known, so it counts against its person in every period; "
-                       "fix the row even if it is for another period")
 
 
 def load_plan(plan: str, *, verb: str, lang: str | None = None) -> Program:
@@ -78,36 +75,42 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     except MetricQueryError as err:
         fail(str(err), METRIC_QUERY_HINT)
     except DataError as err:
-        click.echo(f"error: the data in {data} cannot be used; nothing was {verb}", err=True)
+        click.echo(t(f"run.data-unusable-{verb}", data=data).render(language(lang)), err=True)
         for problem in err.problems:
-            click.echo("  - " + problem_line(problem), err=True)
+            click.echo("  - " + problem_line(problem, language(lang)), err=True)
         sys.exit(EXIT_FAILURE)
     raise AssertionError("unreachable")  # every branch above returns or exits
 
 
-def problem_line(problem: DataProblem) -> str:
+def problem_line(problem: DataProblem, lang: str = DEFAULT_LANGUAGE) -> str:
     """A rejected value, row or file in words, with what to do about it on a second line."""
-    parts = [f"table {problem.table}", f"file {problem.file}"]
+    parts = [t("run.table", table=problem.table), t("run.file", file=problem.file)]
     if problem.row is not None:
-        parts.append(f"row {problem.row}")
+        parts.append(t("run.row", row=problem.row))
     if problem.column is not None:
-        parts.append(f"column {problem.column}")
-    shown = f" (value: {problem.value!r})" if problem.value is not None else ""
-    line = f"{', '.join(parts)}: {problem.reason}{shown}\n      = help: {problem.hint}"
+        parts.append(t("run.column", column=problem.column))
+    shown = t("run.value", value=problem.value) if problem.value is not None else ""
+    place = ", ".join(part.render(lang) for part in parts)
+    line = t("run.problem", place=place, reason=problem.reason, shown=shown).render(lang)
+    line += f"\n      = {t('label.help').render(lang)}: {problem.hint.render(lang)}"
+    # A targets row whose period could not be read counts against its person in every period.
     if problem.table == "targets" and problem.manager_ids and problem.period is None:
-        line += "\n      = note: " + TARGETS_PERIOD_NOTE
+        line += f"\n      = {t('label.note').render(lang)}: {t('run.targets-period-note').render(lang)}"
     return line
 
 
-def error_line(manager_id: str, err: EvalError) -> str:
+def error_line(manager_id: str, err: EvalError, lang: str = DEFAULT_LANGUAGE) -> str:
     from kpilang.evaluate.report import error_place
 
-    return f"error: {manager_id}: {err.subject}: {err.message} ({error_place(err)})"
+    return t("run.error-line", manager=manager_id, subject=err.subject, message=err.message,
+             place=error_place(err)).render(lang)
 
 
-def report_problems(report: EvalReport, *, people: set[str] | None = None, show_errors: bool = True) -> tuple[int, int]:
-    """Echo on stderr each evaluation error (when `show_errors`) and each rejected data row that
-    concerns `people` (everyone when None); return (people with errors, data problems shown)."""
+def report_problems(report: EvalReport, *, people: set[str] | None = None, show_errors: bool = True,
+                    lang: str = DEFAULT_LANGUAGE) -> tuple[int, int]:
+    """Echo on stderr, in `lang`, each evaluation error (when `show_errors`) and each rejected data
+    row that concerns `people` (everyone when None); return (people with errors, data problems
+    shown)."""
     failed = 0
     for person in report.results:
         if people is not None and person.manager_id not in people:
@@ -115,15 +118,17 @@ def report_problems(report: EvalReport, *, people: set[str] | None = None, show_
         failed += not person.ok
         if show_errors:
             for err in person.errors:
-                click.echo(error_line(person.manager_id, err), err=True)
+                click.echo(error_line(person.manager_id, err, lang), err=True)
     problems = [p for p in report.data_problems
                 if people is None or not p.manager_ids or people & set(p.manager_ids)]
     for problem in problems:
-        click.echo("warning: rejected data: " + problem_line(problem), err=True)
+        click.echo(t("run.rejected", problem=problem_line(problem, lang)).render(lang), err=True)
     return failed, len(problems)
 
 
-def summary_line(count: int, what: str, report: EvalReport, failed: int, problems: int) -> str:
-    """The last line on stderr, the same shape for every command that evaluates a plan."""
-    return (f"{count} {what} for {report.period.label}, {failed} with errors, {len(report.skipped)} skipped, "
-            f"{problems} data problem(s)")
+def summary_line(count: int, verb: str, report: EvalReport, failed: int, problems: int,
+                 lang: str = DEFAULT_LANGUAGE) -> str:
+    """The last line on stderr, the same shape for every command that evaluates a plan; `verb` is
+    what the command did ("computed", "explained"), as in `evaluate_inputs`."""
+    return t(f"run.summary-{verb}", count=count, period=report.period.label, failed=failed,
+             skipped=len(report.skipped), problems=problems).render(lang)

@@ -6,17 +6,19 @@ These problems are fatal: without the column nothing sensible can be computed, a
 
 from __future__ import annotations
 
+from kpilang.messages import Text, t
+
 from .problems import DataProblem
-from .readers.base import RawTable, file_problem
+from .readers.base import RawTable, fatal_problem
 from .schema import ColumnKind, TableSpec
 
 
-def _missing_hint(column: str, raw: RawTable) -> str:
+def _missing_hint(column: str, raw: RawTable) -> Text:
     for present in raw.columns:
         if present.lower() == column.lower():
-            return f"the file has a column {present!r}: rename it to {column} (names are case-sensitive)"
-    found = ", ".join(raw.columns) if raw.columns else "none"
-    return f"add the column {column} to {raw.file} (columns found: {found})"
+            return t("data.missing_column.rename", present=present, column=column)
+    found = ", ".join(raw.columns) if raw.columns else t("data.missing_column.none")
+    return t("data.missing_column.add", column=column, file=raw.file, found=found)
 
 
 def column_problems(raw: RawTable, spec: TableSpec, needed: set[str] | None) -> list[DataProblem]:
@@ -24,27 +26,25 @@ def column_problems(raw: RawTable, spec: TableSpec, needed: set[str] | None) -> 
     present = set(raw.columns)
     for column in spec.required_columns:
         if column not in present:
-            problems.append(file_problem(
-                spec.name, raw.file,
-                f"missing required column {column} in table {spec.name}",
+            problems.append(fatal_problem(
+                "missing_required_column", spec.name, raw.file,
+                t("data.missing_required_column.reason", column=column, table=spec.name),
                 _missing_hint(column, raw),
                 column=column,
             ))
     for column in sorted((needed or set()) - present - set(spec.required_columns)):
-        problems.append(file_problem(
-            spec.name, raw.file,
-            f"missing column {column} in table {spec.name}: the plan reads it",
+        problems.append(fatal_problem(
+            "missing_column", spec.name, raw.file,
+            t("data.missing_column.reason", column=column, table=spec.name),
             _missing_hint(column, raw),
             column=column,
         ))
     for column in sorted(raw.float_columns):
         known = spec.column(column)
         if known is not None and known.kind in (ColumnKind.MONEY, ColumnKind.NUMBER):
-            problems.append(file_problem(
-                spec.name, raw.file,
-                f"column {column} is stored as binary floating point (FLOAT/DOUBLE), which "
-                "cannot hold decimal amounts exactly",
-                f"write {column} as DECIMAL (e.g. DECIMAL(18, 2)) or as text",
+            problems.append(fatal_problem(
+                "float_column", spec.name, raw.file,
+                t("data.float_column.reason", column=column), t("data.float_column.hint", column=column),
                 column=column,
             ))
     return problems

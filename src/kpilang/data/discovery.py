@@ -9,18 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpilang.messages import Text, t
+
 from .problems import DataProblem
 from .readers import FORMATS
-from .readers.base import file_problem
+from .readers.base import fatal_problem
 
-# Names people give table files that kpilang does not read, and what to do instead.
-LOOKALIKE_SUFFIXES = {
-    ".json": "write one JSON object per line and name the file {table}.jsonl",
-    ".xls": "save it as an Excel Workbook ({table}.xlsx)",
-    ".tsv": "save it comma-separated as {table}.csv",
-    ".txt": "save it comma-separated as {table}.csv",
-    ".parq": "name the file {table}.parquet",
-}
+# Names people give table files that kpilang does not read; the catalogs say what to do instead
+# of each (`data.missing_table.json`, …).
+LOOKALIKE_SUFFIXES = (".json", ".xls", ".tsv", ".txt", ".parq")
 
 
 @dataclass(frozen=True)
@@ -50,11 +47,10 @@ def find_table_files(
         ]
         if len(candidates) > 1:
             names = ", ".join(c.path.name for c in candidates)
-            problems.append(file_problem(
-                table, candidates[0].file,
-                f"table {table} is in more than one file ({names}); which one is meant is not "
-                "guessed",
-                "keep exactly one file per table",
+            problems.append(fatal_problem(
+                "ambiguous_table", table, candidates[0].file,
+                t("data.ambiguous_table.reason", table=table, names=names),
+                t("data.ambiguous_table.hint"),
             ))
         elif candidates:
             found[table] = candidates[0]
@@ -62,19 +58,18 @@ def find_table_files(
 
 
 def not_a_directory_problem(directory: str | Path) -> DataProblem:
-    return DataProblem(
-        table="", file=str(directory), row=None, column=None, value=None,
-        reason="the data source is not a directory",
-        hint="give a directory holding one file per table, e.g. managers.csv and deals.csv",
-        fatal=True,
+    return fatal_problem(
+        "not_a_directory", "", str(directory),
+        t("data.not_a_directory.reason"), t("data.not_a_directory.hint"),
     )
 
 
-def missing_table_problem(directory: str | Path, table: str, reason: str) -> DataProblem:
+def missing_table_problem(directory: str | Path, table: str, reason: Text) -> DataProblem:
     root = Path(directory)
-    hint = f"add {table}.csv (or .jsonl, .parquet, .xlsx) to {directory}"
-    for suffix, advice in LOOKALIKE_SUFFIXES.items():
+    hint = t("data.missing_table.hint", table=table, directory=str(directory))
+    for suffix in LOOKALIKE_SUFFIXES:
         if (root / f"{table}{suffix}").is_file():
-            hint = f"{table}{suffix} is not a format kpilang reads: " + advice.format(table=table)
+            advice = t(f"data.missing_table.{suffix[1:]}", table=table)
+            hint = t("data.missing_table.lookalike", file=f"{table}{suffix}", advice=advice)
             break
-    return file_problem(table, str(directory), reason, hint)
+    return fatal_problem("missing_table", table, str(directory), reason, hint)

@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
+from kpilang.messages import t
+
 from .columns import column_problems
 from .dataset import DataSet, TableInfo
 from .discovery import find_table_files, missing_table_problem, not_a_directory_problem
 from .problems import DataError, DataProblem
 from .readers import RawTable, read_table
-from .readers.base import file_problem
+from .readers.base import fatal_problem
 from .reporting import bad_row_problems, fault_problems
 from .schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from .sql import literal
@@ -97,22 +99,18 @@ def _table_problems(
 ) -> list[DataProblem]:
     problems = list(ambiguous)
     for table in sorted(set(needs or ()) - set(TABLES)):
-        problems.append(file_problem(
-            table, str(path), f"the plan reads a table {table!r}, which is not a data table",
-            "use one of " + ", ".join(TABLE_ORDER),
+        problems.append(fatal_problem(
+            "unknown_table", table, str(path), t("data.unknown_table.reason", table=table),
+            t("data.unknown_table.hint", tables=", ".join(TABLE_ORDER)),
         ))
     ambiguous_tables = {p.table for p in ambiguous}
     for table in wanted:
         if table in found or table in ambiguous_tables:
             continue
         if table == "managers":
-            problems.append(missing_table_problem(
-                path, table, "missing table managers: it lists the people and is always required",
-            ))
+            problems.append(missing_table_problem(path, table, t("data.missing_table.managers")))
         elif needs is not None:
-            problems.append(missing_table_problem(
-                path, table, f"missing table {table}: the plan reads it",
-            ))
+            problems.append(missing_table_problem(path, table, t("data.missing_table.reason", table=table)))
     return problems
 
 

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from kpilang.messages import DEFAULT_LANGUAGE, Text
+
 # A problem quotes the offending text, but never a whole runaway value (a broken quote can
 # swallow the rest of a file into one cell).
 VALUE_PREVIEW_CHARS = 80
@@ -33,6 +35,10 @@ class DataProblem(BaseModel):
     `concerns`): `period` for a targets row, `at` (naive UTC) for a row of activities, leads or
     deals, by the table's date column; `undated` when that optional cell is empty, so the row
     belongs to no period. Without any of them the row concerns every period.
+
+    `code` names the kind of problem (`empty`, `duplicate_id`, `missing_table`, …; see
+    reasons.py and the `data.CODE` entries of the message catalogs) in every language; `reason`
+    and `hint` are put into words in the reader's language when shown.
     """
 
     table: str
@@ -40,8 +46,9 @@ class DataProblem(BaseModel):
     row: int | None
     column: str | None
     value: str | None
-    reason: str
-    hint: str
+    code: str
+    reason: Text
+    hint: Text
     fatal: bool
     manager_ids: list[str] = Field(default_factory=list)
     period: str | None = None
@@ -57,10 +64,15 @@ class DataProblem(BaseModel):
             return start_utc <= self.at < end_utc
         return not self.undated
 
-    def to_json(self) -> dict:
-        return self.model_dump(mode="json")
+    def to_json(self, lang: str = DEFAULT_LANGUAGE) -> dict:
+        """The problem as JSON, its reason and hint in `lang`."""
+        out = self.model_dump(mode="json")
+        out["reason"] = self.reason.render(lang)
+        out["hint"] = self.hint.render(lang)
+        return out
 
     def __str__(self) -> str:
+        """In English, for logs and exception messages."""
         place = self.file
         if self.row is not None:
             place += f", row {self.row}"

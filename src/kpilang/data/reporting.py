@@ -25,7 +25,7 @@ def _summary(
     example: DataProblem, people: list[str],
 ) -> DataProblem:
     return DataProblem(
-        table=table, file=file, row=None, column=column, value=None,
+        table=table, file=file, row=None, column=column, value=None, code=example.code,
         reason=summary_reason(shown, omitted, example.reason), hint=example.hint,
         fatal=False, manager_ids=people,
     )
@@ -81,7 +81,7 @@ def bad_row_problems(
         reason, hint = ROW_REASONS[code].render(**facts)
         problem = DataProblem(
             table=table, file=file, row=row, column=check.column, value=preview(value),
-            reason=reason, hint=hint, fatal=False,
+            code=code, reason=reason, hint=hint, fatal=False,
             manager_ids=[person] if person is not None else [],
             **_place_in_time(bad, placed),
         )
@@ -111,7 +111,7 @@ def fault_problems(faults: RowFaults, table: str, file: str) -> list[DataProblem
         reason, hint = ROW_REASONS[fault.code].render(**dict(fault.facts))
         problem = DataProblem(
             table=table, file=file, row=fault.row, column=None, value=fault.value,
-            reason=reason, hint=hint, fatal=False,
+            code=fault.code, reason=reason, hint=hint, fatal=False,
         )
         problems.append(problem)
         examples.setdefault(fault.code, problem)

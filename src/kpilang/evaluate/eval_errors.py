@@ -19,12 +19,12 @@ from kpilang.evaluate.numbers import percent, plain
 from kpilang.evaluate.plan_code import PlanCode, Subject, TableFunctions, leaf_key
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.table_lookup import LookupFailed
+from kpilang.messages import Text, t
 from kpilang.syntax import ast
 
-_AGGREGATE_WORDS = {
-    "avg": "the average", "min": "the smallest value", "max": "the largest value", "median": "the median",
-    "share": "the share",
-}
+# The aggregates that have no value over no rows; each is named in the catalogs
+# (`eval.metric_without_value.avg`, …).
+_EMPTY_WITHOUT_VALUE = ("avg", "min", "max", "median", "share")
 
 
 class ErrorExplainer:
@@ -56,17 +56,14 @@ class ErrorExplainer:
                 return self._from_reason(subject, definition.target, frame, part="target")
             if definition.lower_is_better:
                 return self._error(
-                    subject, definition.expr, "division_by_zero",
-                    f"division by zero: the value of `{subject.name}` is 0, and a `lower is better` KPI's attainment "
-                    f"is target / value ({plain(target)} / 0)",
-                    definition.expr.span,
-                    "a lower-is-better KPI needs a value above 0; if 0 is possible, measure something that cannot be 0",
+                    subject, definition.expr, "division_by_zero", "value_zero",
+                    t("eval.value_zero.message", name=subject.name, target=plain(target)),
+                    definition.expr.span, t("eval.value_zero.help"),
                 )
             return self._error(
-                subject, definition.target, "division_by_zero",
-                f"division by zero: the target of `{subject.name}` is 0, so its attainment (value / target) "
-                "cannot be computed",
-                definition.target.span, "a target must be above 0; check the target for this person and period",
+                subject, definition.target, "division_by_zero", "target_zero",
+                t("eval.target_zero.message", name=subject.name),
+                definition.target.span, t("eval.target_zero.help"),
             )
         # a pay
         raw, cap, floor = frame.get(f"a{index}"), frame.get(f"b{index}"), frame.get(f"c{index}")
@@ -77,11 +74,11 @@ class ErrorExplainer:
         if definition.floor is not None and floor is None:
             return self._from_reason(subject, definition.floor, frame, part="floor")
         return self._error(
-            subject, definition.floor, "floor_above_cap",
-            f"the floor of `{subject.name}` ({self.text.text(definition.floor.span)} = {plain(floor)}) is above its cap "
-            f"({self.text.text(definition.cap.span)} = {plain(cap)}): no amount satisfies both",
+            subject, definition.floor, "floor_above_cap", "floor_above_cap",
+            t("eval.floor_above_cap.message", name=subject.name, floor=self.text.text(definition.floor.span),
+              floor_value=plain(floor), cap=self.text.text(definition.cap.span), cap_value=plain(cap)),
             definition.clause_spans.get("floor", definition.floor.span),
-            "make the floor lower than the cap for everyone, e.g. with `min(…)` in the floor",
+            t("eval.floor_above_cap.help"),
         )
 
     def _score(self, frame: dict[str, Any]) -> EvalError:
@@ -89,18 +86,18 @@ class ErrorExplainer:
         formula = " + ".join(f"{percent(k.weight)} × {n}" for n, k in self.program.kpis.items())
         if not kpis:
             span = self.program.plan.span if self.program.plan else _file_start(self.program.file)
-            return EvalError(subject=SCORE, message="the plan has no KPIs, so there is no kpi_score",
-                             formula="", cause="no_value", help="declare KPIs, or do not use kpi_score",
-                             **_position(span))
+            return EvalError(subject=SCORE, message=t("eval.no_kpis.message"), formula="", cause="no_value",
+                             code="no_kpis", help=t("eval.no_kpis.help"), **_position(span))
         by_name = {s.name: s for s in kpis}
         failed = [name for name in self.program.kpis if frame.get(by_name[name].var) is None]
         if failed:
             first = self.program.kpis[failed[0]]
             names = ", ".join(f"`{n}`" for n in failed)
-            message = (f"kpi_score has no value: KPI {names} has none (see its error)" if len(failed) == 1
-                       else f"kpi_score has no value: KPIs {names} have none (see their errors)")
+            message = t("eval.kpis_without_value.one" if len(failed) == 1 else "eval.kpis_without_value.many",
+                        names=names)
             return EvalError(subject=SCORE, message=message, formula=formula, cause="no_value",
-                             help="fix what keeps " + names + " from being computed", **_position(first.name_span))
+                             code="kpis_without_value", help=t("eval.kpis_without_value.help", names=names),
+                             **_position(first.name_span))
         raise AssertionError("kpi_score failed with every KPI computed")
 
     def _raised(self, subject: Subject, exc: BaseException, frame: dict[str, Any]) -> EvalError:
@@ -108,13 +105,13 @@ class ErrorExplainer:
         if isinstance(exc, LookupFailed):
             call = exc.call if exc.call is not None else expr
             call_text = self.text.text(call.span)
-            return self._error(subject, expr, exc.cause, f"{call_text}: {exc.message}", call.span, exc.help)
+            return self._error(subject, expr, exc.cause, exc.code,
+                               t("eval.lookup.message", call=call_text, message=exc.message), call.span, exc.help)
         if isinstance(exc, InvalidOperation | DivisionByZero | Overflow):
-            message = f"this figure cannot be computed exactly ({type(exc).__name__}): a value is too large or invalid"
+            code, message = "inexact", t("eval.arithmetic.inexact", error=type(exc).__name__)
         else:
-            message = f"values of kinds that do not combine: {exc}"
-        return self._error(subject, expr, "arithmetic", message, expr.span,
-                           "check the data this formula reads for values out of the ordinary")
+            code, message = "incompatible_values", t("eval.arithmetic.incompatible", error=str(exc))
+        return self._error(subject, expr, "arithmetic", code, message, expr.span, t("eval.arithmetic.help"))
 
     def _part_formula(self, subject: Subject, frame: dict[str, Any]) -> Any:
         """The formula or clause that was being computed when it raised."""
@@ -141,11 +138,11 @@ class ErrorExplainer:
         except LookupFailed as exc:  # the compiled code raised first in practice; kept for safety
             return self._raised(subject, exc, frame)
         if reason is None:  # cannot happen while both evaluators agree; say so rather than guess
-            reason = Reason("no_value", f"`{self.text.text(expr.span)}` gave no value", expr)
+            reason = Reason("no_value", "no_value", t("eval.no_value.gave-none", text=self.text.text(expr.span)), expr)
         message = reason.message
         if part is not None and reason.cause not in ("missing_target",):
-            message = f"the {part} has no value: {message}"
-        return self._error(subject, expr, reason.cause, message, reason.node.span, reason.help)
+            message = t(f"eval.part.{part}", message=message)
+        return self._error(subject, expr, reason.cause, reason.code, message, reason.node.span, reason.help)
 
     # ---- leaves ----
     def leaf_reason(self, node: Any, inputs: Any) -> Reason:
@@ -153,44 +150,48 @@ class ErrorExplainer:
         p = self.program
         if key in p.metrics:
             if inputs is not None and key not in inputs.metrics:
-                return Reason("missing_input", f"metric `{key}` was not given", node,
-                              f"compute `{key}` from the data, or in a test add `given {key} = …`")
+                return _reason("missing_input", "metric_not_given", node, name=key)
             metric = p.metrics[key]
-            what = _AGGREGATE_WORDS.get(metric.expr.func) if isinstance(metric.expr, ast.Call) else None
-            detail = f" ({what} of no rows)" if what else ""
-            return Reason("no_value", f"metric `{key}` has no value for this person in this period{detail}", node,
-                          f"say what counts when there is nothing to measure: `{key} otherwise …`")
+            func = metric.expr.func if isinstance(metric.expr, ast.Call) else None
+            if func in _EMPTY_WITHOUT_VALUE:
+                return Reason("no_value", "metric_without_value",
+                              t("eval.metric_without_value.of-no-rows", name=key,
+                                what=t(f"eval.metric_without_value.{func}")),
+                              node, t("eval.metric_without_value.help", name=key))
+            return _reason("no_value", "metric_without_value", node, name=key)
         if key == SALARY:
-            return Reason("missing_input", "the salary is empty for this person", node,
-                          "fill in `salary` in managers (or in a test, `given salary = …`)")
+            return _reason("missing_input", "salary_empty", node)
         if key is not None and key.startswith("targets."):
             name = key.split(".", 1)[1]
             person = getattr(inputs, "person", None)
             period = getattr(inputs, "period", None)
-            whom = (f" for {person}" if person else "") + (f" in {period}" if period else "")
+            wording = ("for-person-in-period" if person and period else "for-person" if person
+                       else "in-period" if period else "message")
             row = f"manager_id={person or '…'}, period={period or '…'}, name={name}, value=…"
-            return Reason("missing_target", f"no target `{name}`{whom}", node,
-                          f"add a row to targets: {row} (or in a test, `given targets.{name} = …`)")
+            return Reason("missing_target", "missing_target",
+                          t(f"eval.missing_target.{wording}", name=name, person=person, period=period), node,
+                          t("eval.missing_target.help", row=row, name=name))
         if key is not None and key.startswith("managers."):
-            return Reason("missing_input", f"`{key}` is empty for this person", node,
-                          f"fill in the column in managers (or in a test, `given {key} = …`)")
+            return _reason("missing_input", "manager_column_empty", node, name=key)
         if key == SCORE:
             if not p.kpis:
-                return Reason("no_value", "the plan has no KPIs, so there is no kpi_score", node)
-            return Reason("no_value", "kpi_score has no value (see its error)", node,
-                          "fix what keeps the KPIs from being computed")
+                return Reason("no_value", "no_kpis", t("eval.no_kpis.message"), node)
+            return _reason("no_value", "score_without_value", node)
         if key in p.kpis:
-            return Reason("no_value", f"KPI `{key}` has no value (see its error)", node,
-                          f"fix what keeps `{key}` from being computed")
+            return _reason("no_value", "kpi_without_value", node, name=key)
         if key in p.pays:
-            return Reason("no_value", f"pay `{key}` has no value (see its error)", node,
-                          f"fix what keeps `{key}` from being computed")
-        return Reason("no_value", f"`{self.text.text(node.span)}` has no value", node)
+            return _reason("no_value", "pay_without_value", node, name=key)
+        return Reason("no_value", "no_value", t("eval.no_value.message", text=self.text.text(node.span)), node)
 
-    def _error(self, subject: Subject, formula: Any, cause: str, message: str, span: Span,
-               help: str | None) -> EvalError:
+    def _error(self, subject: Subject, formula: Any, cause: str, code: str, message: Text, span: Span,
+               help: Text | None) -> EvalError:
         return EvalError(subject=subject.name, message=message, formula=self.text.text(formula.span), cause=cause,
-                         help=help, **_position(span))
+                         code=code, help=help, **_position(span))
+
+
+def _reason(cause: str, code: str, node: Any, **facts: object) -> Reason:
+    """A reason said by its code's own message and help (`eval.CODE.message`, `eval.CODE.help`)."""
+    return Reason(cause, code, t(f"eval.{code}.message", **facts), node, t(f"eval.{code}.help", **facts))
 
 
 def _position(span: Span) -> dict[str, Any]:

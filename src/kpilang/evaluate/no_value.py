@@ -15,18 +15,21 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from kpilang.evaluate.formula_text import SourceText
+from kpilang.messages import Text, t
 from kpilang.evaluate.numbers import digits_quantum, round_half_up
 from kpilang.syntax import ast
 
 
 @dataclass(frozen=True)
 class Reason:
-    """The origin of a no value: what kind, in words, where, and what to do."""
+    """The origin of a no value: its broad kind (`cause`), its exact kind (`code`, whose words are
+    `eval.CODE.…` in the catalogs), in words, where, and what to do."""
 
     cause: str
-    message: str
+    code: str
+    message: Text
     node: Any
-    help: str | None = None
+    help: Text | None = None
 
 
 LeafValue = Callable[[Any], Any]
@@ -156,14 +159,14 @@ class ReferenceEvaluator:
         return (value, None) if value is not None else (None, self.leaf_reason(e))
 
     def _division_by_zero(self, e: ast.Binary) -> Reason:
-        divisor = self.text.text(e.right.span) or "the divisor"
+        divisor = self.text.text(e.right.span) or t("eval.division_by_zero.divisor")
         whole = self.text.text(e.span)
         return Reason(
             cause="division_by_zero",
-            message=f"division by zero: {divisor} is 0 in {whole}",
+            code="division_by_zero",
+            message=t("eval.division_by_zero.message", divisor=divisor, whole=whole),
             node=e,
-            help=f"give the case a value of its own: `{whole} otherwise 0` (or another figure that is right when "
-                 f"{divisor} is 0)",
+            help=t("eval.division_by_zero.help", divisor=divisor, whole=whole),
         )
 
 

@@ -23,7 +23,9 @@ from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.evaluate.plan_code import leaf_key
 from kpilang.evaluate.results import EvalError, PersonOutcome, Step
-from kpilang.evaluate.tracing import figure_of
+from kpilang.evaluate.table_lookup import LookupFailed
+from kpilang.evaluate.tracing import USED_BY, figure_of
+from kpilang.messages import Text, t
 from kpilang.syntax import ast
 
 
@@ -37,8 +39,9 @@ class ExpectationOutcome(BaseModel):
     expected: Decimal | str | bool
     actual: Decimal | str | bool | None
     passed: bool
-    problem: str | None = None
-    """Why there is no figure to compare: an evaluation error, or inputs `given` lacks."""
+    problem: Text | None = None
+    """Why there is no figure to compare: an evaluation error, or inputs `given` lacks (words of
+    the `test.` catalog entries, said in the reader's language when shown)."""
     line: int
     column: int
 
@@ -54,7 +57,7 @@ class PlanTestOutcome(BaseModel):
     expectations: list[ExpectationOutcome]
     missing: list[str] = []
     """Inputs the expectations need that `given` does not set."""
-    problems: list[str] = []
+    problems: list[Text] = []
     """Given values that cannot be used (a metric given a text, …)."""
     errors: list[EvalError] = []
     """Evaluation errors of the figures the test checks and of what they are computed from."""
@@ -116,7 +119,7 @@ def _run_one(program: Program, engine: FormulaEngine, test: TestDef) -> PlanTest
         problem = None
         actual = None
         if missing:
-            problem = f"`given` does not set {', '.join(missing)}, which {name} needs"
+            problem = t("test.not-given", missing=", ".join(missing), name=name)
         else:
             actual, problem = _actual(program, engine, inputs, outcome, kind, name, call)
         passed = problem is None and _equal(actual, tv.value)
@@ -145,7 +148,7 @@ def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], li
     managers: dict[str, Any] = {}
     salary = None
     keys: set[str] = set()
-    problems: list[str] = []
+    problems: list[Text] = []
     for tv in test.given:
         key = leaf_key(tv.target)
         keys.add(key)
@@ -154,7 +157,7 @@ def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], li
             managers[key.split(".", 1)[1]] = tv.value
             continue
         if number is None:
-            problems.append(f"`{key}` must be given a number, not {_shown(tv.value)} (line {tv.span.line})")
+            problems.append(t("test.not-a-number", key=key, value=_shown(tv.value), line=tv.span.line))
             continue
         if key == SALARY:
             salary = number
@@ -204,15 +207,21 @@ def _missing_inputs(program: Program, subjects: set[str], given: set[str]) -> li
 
 
 def _actual(program: Program, engine: FormulaEngine, inputs: PersonInputs, outcome: PersonOutcome, kind: str,
-            name: str, call: ast.Call | None) -> tuple[Any, str | None]:
+            name: str, call: ast.Call | None) -> tuple[Any, Text | None]:
     if kind == "table":
         try:
             value = engine.evaluate_expression(call, lambda node: figure_of(program, inputs, outcome, leaf_key(node)))
-        except Exception as exc:  # a look-up outside the bands: the message says which
-            return None, str(getattr(exc, "message", exc))
+        except LookupFailed as exc:  # a look-up outside the bands: the message says which
+            return None, exc.message
+        except Exception as exc:  # anything else the formula raised, in its own words
+            return None, t("verbatim", text=str(exc))
         if value is None:
             blockers = [n for n in sorted(_names_in(call)) if figure_of(program, inputs, outcome, n) is None]
-            why = "; ".join(_why(outcome, n) for n in blockers) or "an argument has no value"
+            if not blockers:
+                return None, t("test.argument-without-value")
+            why = _why(outcome, blockers[-1])
+            for name in reversed(blockers[:-1]):
+                why = t("test.reasons", first=_why(outcome, name), rest=why)
             return None, why
         return value, None
     value = figure_of(program, inputs, outcome, name)
@@ -221,11 +230,11 @@ def _actual(program: Program, engine: FormulaEngine, inputs: PersonInputs, outco
     return value, None
 
 
-def _why(outcome: PersonOutcome, name: str) -> str:
+def _why(outcome: PersonOutcome, name: str) -> Text:
     error = outcome.error_for(name)
     if error is None:
-        return f"{name} has no value"
-    return f"{error.message} ({error.location()})"
+        return t("test.without-value", name=name)
+    return t("test.error-at", message=error.message, location=error.location())
 
 
 def _equal(actual: Any, expected: Any) -> bool:
@@ -243,7 +252,7 @@ def _trace_for(program: Program, outcome: PersonOutcome, subjects: set[str]) -> 
     out = []
     for step in outcome.trace:
         if step.kind == "table":
-            used_by = step.notes[-1].removeprefix("used by ") if step.notes else ""
+            used_by = dict(step.notes[-1].args)["subject"] if step.notes and step.notes[-1].key == USED_BY else ""
             if step.subject in wanted or used_by in wanted:
                 out.append(step)
         elif step.subject in wanted:
@@ -283,9 +292,9 @@ def _table_calls(program: Program):
         yield from ((name, n) for n in ast.walk(metric.expr) if isinstance(n, ast.Call) and n.func in program.tables)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any) -> Text | str:
     if isinstance(value, str):
-        return f'the text "{value}"'
+        return t("test.text-value", value=value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -4,6 +4,10 @@ JSON follows the contract in the command-line reference: every number is a strin
 exact decimal in plain notation (`0`, never `0E+2`), keys come in a fixed order and people are
 sorted by manager_id, so the same plan, data and period always give the same bytes. A figure
 that could not be computed is `null`, next to the error that says why; nothing is filled in.
+
+Every output takes the reader's language (`lang`, "en" or "ru") for its words: error messages,
+reasons and hints, the table's headers and status. Names, figures and each entry's `code` are the
+same in every language.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from kpilang.evaluate.numbers import tidy
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.run import EvalReport, PersonResult
+from kpilang.messages import DEFAULT_LANGUAGE, t
 
 
 def number(value: Decimal | None) -> str | None:
@@ -28,20 +33,21 @@ def number(value: Decimal | None) -> str | None:
     return "0" if text in ("-0", "") else text
 
 
-def error_json(err: EvalError) -> dict[str, Any]:
+def error_json(err: EvalError, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     return {
         "subject": err.subject,
-        "message": err.message,
+        "code": err.code,
+        "message": err.message.render(lang),
         "formula": err.formula,
         "file": err.file,
         "line": err.line,
         "column": err.column,
         "cause": err.cause,
-        "help": err.help,
+        "help": err.help.render(lang) if err.help is not None else None,
     }
 
 
-def person_json(report: EvalReport, person: PersonResult) -> dict[str, Any]:
+def person_json(report: EvalReport, person: PersonResult, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     program = report.program
     outcome = person.outcome
     kpis: dict[str, Any] = {}
@@ -65,19 +71,20 @@ def person_json(report: EvalReport, person: PersonResult) -> dict[str, Any]:
         "kpis": kpis,
         "kpi_score": number(outcome.kpi_score) if outcome is not None else None,
         "pays": pays,
-        "errors": [error_json(e) for e in person.errors],
+        "errors": [error_json(e, lang) for e in person.errors],
     }
 
 
-def to_json(report: EvalReport) -> dict[str, Any]:
+def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     return {
         "plan": report.plan,
         "plan_sha256": report.plan_sha256,
         "period": report.period.label,
         "currency": report.currency,
-        "results": [person_json(report, p) for p in report.results],
-        "skipped": [{"manager_id": s.manager_id, "reason": s.reason} for s in report.skipped],
-        "data_problems": [p.to_json() for p in report.data_problems],
+        "results": [person_json(report, p, lang) for p in report.results],
+        "skipped": [{"manager_id": s.manager_id, "code": s.code, "reason": s.reason.render(lang)}
+                    for s in report.skipped],
+        "data_problems": [p.to_json(lang) for p in report.data_problems],
         "tables": [
             {"table": a.table, "file": a.file, "rows_read": a.rows_read, "rows_used": a.rows_used,
              "rows_rejected": a.rows_rejected, "rows_in_period": a.rows_in_period}
@@ -86,8 +93,8 @@ def to_json(report: EvalReport) -> dict[str, Any]:
     }
 
 
-def render_json(report: EvalReport) -> str:
-    return json.dumps(to_json(report), ensure_ascii=False, indent=1) + "\n"
+def render_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> str:
+    return json.dumps(to_json(report, lang), ensure_ascii=False, indent=1) + "\n"
 
 
 def csv_header(report: EvalReport) -> list[str]:
@@ -98,14 +105,14 @@ def csv_header(report: EvalReport) -> list[str]:
     return head + ["kpi_score", *program.pays, "errors"]
 
 
-def render_csv(report: EvalReport) -> str:
+def render_csv(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> str:
     """One row per person; empty cells where a figure could not be computed, and the errors'
-    messages in the last column."""
+    messages (in `lang`) in the last column."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(csv_header(report))
     for person in report.results:
-        data = person_json(report, person)
+        data = person_json(report, person, lang)
         row = [data["manager_id"], data["name"] or "", *(v or "" for v in data["metrics"].values())]
         for figures in data["kpis"].values():
             row += [figures["value"] or "", figures["target"] or "", figures["attainment"] or "",
@@ -157,11 +164,12 @@ NAME_MIN_WIDTH = 8
 _BORDER_PER_COLUMN, _BORDER_EXTRA = 3, 1
 
 
-def table_layout(report: EvalReport, *, kpis: bool) -> TableLayout:
+def table_layout(report: EvalReport, *, kpis: bool, lang: str = DEFAULT_LANGUAGE) -> TableLayout:
     """The table a head of sales scans: manager, name, score, each pay and status, with each KPI's
     attainment after the name when `kpis`."""
     program = report.program
-    headers = ["manager", "name", *(program.kpis if kpis else []), "kpi_score", *program.pays, "status"]
+    headers = [t("run.manager").render(lang), t("run.name").render(lang), *(program.kpis if kpis else []),
+               "kpi_score", *program.pays, t("run.status").render(lang)]
     rows = []
     for person in report.results:
         o = person.outcome
@@ -175,7 +183,8 @@ def table_layout(report: EvalReport, *, kpis: bool) -> TableLayout:
             f = o.pays.get(name) if o is not None else None
             cells.append(number(f.value) if f and f.value is not None else "—")
         errors = len(person.errors)
-        cells.append("ok" if person.ok else f"{errors} error" if errors == 1 else f"{errors} errors")
+        status = t("run.ok") if person.ok else t("run.error-one" if errors == 1 else "run.error-many", count=errors)
+        cells.append(status.render(lang))
         rows.append(cells)
     right = set(range(2, len(headers) - 1))
     widths = [max([_cells(h)] + [_cells(r[i]) for r in rows]) for i, h in enumerate(headers)]
@@ -189,23 +198,25 @@ def _cells(text: str) -> int:
     return cell_len(text)
 
 
-def choose_layout(report: EvalReport, width: int | None, *, wide: bool = False) -> TableLayout:
+def choose_layout(report: EvalReport, width: int | None, *, wide: bool = False,
+                  lang: str = DEFAULT_LANGUAGE) -> TableLayout:
     """The layout for a terminal `width` columns wide (None: no limit, as in a pipe or a file):
     KPI attainments only when they fit, or always with `wide`."""
-    full = table_layout(report, kpis=True)
+    full = table_layout(report, kpis=True, lang=lang)
     if wide or width is None or full.min_width() <= width or not report.program.kpis:
         return full
-    return table_layout(report, kpis=False)
+    return table_layout(report, kpis=False, lang=lang)
 
 
-def render_table(report: EvalReport, console: Any, layout: TableLayout | None = None) -> None:
+def render_table(report: EvalReport, console: Any, layout: TableLayout | None = None,
+                 lang: str = DEFAULT_LANGUAGE) -> None:
     """A table for reading: numbers right-aligned, ids and money never cut; below it, each
     person's errors with where they come from, and who was skipped."""
     from rich import box
     from rich.markup import escape
     from rich.table import Table
 
-    layout = layout or choose_layout(report, None)
+    layout = layout or choose_layout(report, None, lang=lang)
     title = escape(f"{report.plan} · {report.period.label} · {report.currency}")
     table = Table(title=title, show_lines=False, box=box.HEAVY_HEAD)
     for i, header in enumerate(layout.headers):
@@ -222,10 +233,11 @@ def render_table(report: EvalReport, console: Any, layout: TableLayout | None = 
     for person in report.results:
         for err in person.errors:
             console.print(f"[red]{escape(person.manager_id)}[/red] {escape(err.subject)}: "
-                          f"{escape(err.message)}  ({escape(error_place(err))})", soft_wrap=True)
+                          f"{escape(err.message.render(lang))}  ({escape(error_place(err))})", soft_wrap=True)
     # One line per reason: a department export lists many people other plans pay.
     by_reason: dict[str, list[str]] = {}
     for s in report.skipped:
-        by_reason.setdefault(s.reason, []).append(s.manager_id)
+        by_reason.setdefault(s.reason.render(lang), []).append(s.manager_id)
     for reason, ids in by_reason.items():
-        console.print(f"[dim]skipped ({escape(reason)}): {escape(', '.join(ids))}[/dim]", soft_wrap=True)
+        line = t("run.skipped", reason=reason, ids=", ".join(ids)).render(lang)
+        console.print(f"[dim]{escape(line)}[/dim]", soft_wrap=True)

@@ -15,6 +15,8 @@ from typing import Any, Callable, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from kpilang.messages import Text
+
 StepKind = Literal["metric", "kpi", "score", "table", "pay"]
 
 ErrorCause = Literal[
@@ -39,11 +41,14 @@ class EvalError(_Result):
 
     `message` says it in plain words with the numbers involved ("division by zero: calls is 0 in
     meetings / calls"); `formula` is the source text of the formula or clause that failed, at
-    `file:line:column`; `help` says what to do about it.
+    `file:line:column`; `help` says what to do about it. `message` and `help` are catalog texts
+    (`eval.CODE.…` in `kpilang.messages`), put into words in the reader's language when shown;
+    `code` names the exact kind of error (`target_zero`, `missing_target`, …) and `cause` its
+    broader kind, both the same in every language.
     """
 
     subject: str
-    message: str
+    message: Text
     formula: str
     file: str
     line: int
@@ -51,7 +56,8 @@ class EvalError(_Result):
     end_line: int | None = None
     end_column: int | None = None
     cause: ErrorCause = "no_value"
-    help: str | None = None
+    code: str
+    help: Text | None = None
 
     def location(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
@@ -144,7 +150,7 @@ class Step(_Result):
     substituted: str
     """The formula with the numbers put in: `meetings / calls` → `12 / 120`."""
     value: Decimal | None
-    notes: list[str] = []
+    notes: list[Text] = []
 
 
 class PersonOutcome(_Result):

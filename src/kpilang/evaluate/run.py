@@ -32,6 +32,7 @@ from kpilang.evaluate.formulas import PersonInputs
 from kpilang.evaluate.period import Period, PeriodError, period_for_plan
 from kpilang.evaluate.results import EvalError, PersonOutcome
 from kpilang.evaluate.sql import AggregatePlan, collect_aggregates, is_aggregate
+from kpilang.messages import Text, t
 from kpilang.syntax import ast
 
 REQUIRED_MANAGER_COLUMNS = ("id", "name", "role", "team", "salary")
@@ -44,9 +45,13 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Skipped:
+    """Someone the plan does not evaluate for the period: `code` says why (`role_not_in_plan`,
+    `hired_after_period`), `reason` says it in words (`eval.skipped.CODE`)."""
+
     manager_id: str
     name: str | None
-    reason: str
+    code: str
+    reason: Text
 
 
 @dataclass(frozen=True)
@@ -165,12 +170,11 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     team_scope = info.scope == "team"
 
     managers = _managers(con, program)
-    skipped = [Skipped(m["id"], m["name"], f"role {m['role']} is not in this plan") for m in managers
-               if m["role"] not in info.roles]
+    skipped = [_skipped(m, "role_not_in_plan", role=m["role"]) for m in managers if m["role"] not in info.roles]
     # Someone hired after the period ended had no part in it: no pay, and no "missing target"
     # error either. The optional `managers.hired_at` column says so when the export has it.
     hired_later = _hired_after(dataset, the_period.end_day)
-    skipped += [Skipped(m["id"], m["name"], f"hired on {hired_later[m['id']].isoformat()}, after this period")
+    skipped += [_skipped(m, "hired_after_period", date=hired_later[m["id"]].isoformat())
                 for m in managers if m["role"] in info.roles and m["id"] in hired_later]
     people = [m for m in managers if m["role"] in info.roles and m["id"] not in hired_later]
 
@@ -246,9 +250,10 @@ def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, D
             out[name] = None
             span = metric.expr.span
             errors.append(EvalError(
-                subject=name, message=f"metric {name}: {failed.message}", formula=_source(program, span),
-                file=span.file, line=span.line, column=span.column, end_line=span.end_line,
-                end_column=span.end_column, cause="no_band", help=failed.help))
+                subject=name, message=t("eval.lookup.metric", name=name, message=failed.message),
+                formula=_source(program, span), file=span.file, line=span.line, column=span.column,
+                end_line=span.end_line, end_column=span.end_column, cause="no_band", code=failed.code,
+                help=failed.help))
     return {name: out[name] for name in program.metrics}, errors
 
 
@@ -343,19 +348,25 @@ def _rejected_people(problems: list[DataProblem], managers: list[dict[str, Any]]
     return list(out.values())
 
 
+def _skipped(manager: dict[str, Any], code: str, **facts: object) -> Skipped:
+    return Skipped(manager["id"], manager["name"], code, t(f"eval.skipped.{code}", **facts))
+
+
 def _data_error(problem: DataProblem, team_scope: bool) -> EvalError:
-    where = f"row {problem.row} of {Path(problem.file).name}" if problem.row is not None else Path(problem.file).name
-    column = f" (column {problem.column})" if problem.column else ""
-    whose = "this person's team" if team_scope else "this person"
+    file = Path(problem.file).name
+    where = (t("eval.rejected_data.row", row=problem.row, file=file) if problem.row is not None
+             else t("eval.rejected_data.file", file=file))
+    column = t("eval.rejected_data.column", column=problem.column) if problem.column else ""
     return EvalError(
         subject="data",
-        message=(f"{where} was rejected: {problem.reason}{column}; {whose}'s figures would be computed "
-                 "from partial data, so none are given"),
+        message=t("eval.rejected_data.team" if team_scope else "eval.rejected_data.person",
+                  where=where, reason=problem.reason, column=column),
         formula="",
         file=problem.file,
         line=problem.row or 0,
         column=0,
         cause="rejected_data",
+        code="rejected_data",
         help=problem.hint,
     )
 

@@ -16,20 +16,25 @@ from decimal import Decimal
 from kpilang.compile.program import TableDef
 from kpilang.evaluate.numbers import ZERO, plain, tidy
 from kpilang.evaluate.results import TableHit, TierPart, trusted_builder
+from kpilang.messages import t
 
 _table_hit = trusted_builder(TableHit)
 
 
 class LookupFailed(Exception):
-    """A look-up that cannot give a figure: the argument is in no band, or the base is unusable."""
+    """A look-up that cannot give a figure: the argument is in no band, or the base is unusable.
 
-    def __init__(self, cause: str, message: str, help: str, call: object | None = None):
-        super().__init__(message)
+    `code` names the error and its words in the catalogs (`eval.CODE.message`, `.help`), which
+    `facts` fill in."""
+
+    def __init__(self, cause: str, code: str, **facts: object):
         self.cause = cause
-        self.message = message
-        self.help = help
-        self.call = call
+        self.code = code
+        self.message = t(f"eval.{code}.message", **facts)
+        self.help = t(f"eval.{code}.help", **facts)
+        self.call: object | None = None
         """The `ast.Call` node, filled in by the caller that knows it."""
+        super().__init__(str(self.message))
 
 
 def band_text(low: Decimal | None, high: Decimal | None) -> str:
@@ -69,11 +74,8 @@ class StepTable:
 
     def _no_band(self, argument: Decimal) -> LookupFailed:
         return LookupFailed(
-            "no_band",
-            f"{plain(argument)} falls in no band of table `{self.name}` "
-            f"(its bands: {', '.join(band_text(lo, hi) for lo, hi, _ in self.bands)})",
-            f"add a band to `{self.name}` that holds {plain(argument)}, for example "
-            f"`below …` or `from …`, so that every possible value has a result",
+            "no_band", "no_band", argument=plain(argument), name=self.name,
+            bands=", ".join(band_text(lo, hi) for lo, hi, _ in self.bands),
         )
 
     def result(self, argument: Decimal) -> Decimal:
@@ -107,11 +109,12 @@ class GraduatedTable:
         )
         covered_to: Decimal | None = tiers[0][1]
         contiguous = []
-        self.overlap: str | None = None
+        self.overlap: tuple[Decimal, Decimal] | None = None
+        """Where two tiers overlap (from, to), if they do."""
         for tier in tiers:
             _index, low, high, _rate = tier
             if low < covered_to:
-                self.overlap = f"its tiers overlap from {plain(low)} to {plain(covered_to)}"
+                self.overlap = (low, covered_to)
             if low != covered_to:
                 break
             contiguous.append(tier)
@@ -126,31 +129,18 @@ class GraduatedTable:
     def _check(self, argument: Decimal, base: Decimal | None) -> Decimal:
         """The factor the edges are scaled by; raises for an argument outside the tiers."""
         if base is not None and base <= 0:
-            raise LookupFailed(
-                "bad_base",
-                f"the base of graduated table `{self.name}` is {plain(base)}; its tiers are fractions of the base, "
-                "so the base must be above 0",
-                "check the value given as the base (usually the person's target for the period)",
-            )
+            raise LookupFailed("bad_base", "bad_base", name=self.name, base=plain(base))
         if self.overlap is not None:
-            raise LookupFailed("no_band", f"graduated table `{self.name}`: {self.overlap}, so the rate there is ambiguous",
-                               f"make each tier of `{self.name}` start where the previous one ends")
+            low, high = self.overlap
+            raise LookupFailed("no_band", "tiers_overlap", name=self.name, low=plain(low), high=plain(high))
         scale = Decimal(1) if base is None else base
         start = self.start * scale
         if argument < start:
-            raise LookupFailed(
-                "no_band",
-                f"{plain(argument)} is below the first tier of graduated table `{self.name}`, which starts at {plain(start)}",
-                f"a graduated table applies its rates to amounts from {plain(start)} up; "
-                "check the value looked up (a negative amount?)",
-            )
+            raise LookupFailed("no_band", "below_first_tier", argument=plain(argument), name=self.name,
+                               start=plain(start))
         if self.covered_to is not None and argument >= self.covered_to * scale:
-            raise LookupFailed(
-                "no_band",
-                f"{plain(argument)} reaches past {plain(self.covered_to * scale)}, where the tiers of graduated table "
-                f"`{self.name}` stop (a gap between tiers, or a last tier with an upper edge)",
-                f"make the tiers of `{self.name}` follow each other and end with `from …`",
-            )
+            raise LookupFailed("no_band", "past_last_tier", argument=plain(argument),
+                               end=plain(self.covered_to * scale), name=self.name)
         return scale
 
     def result(self, argument: Decimal, base: Decimal | None = None) -> Decimal:

@@ -3,7 +3,8 @@ were computed, each with its formula as written and the same formula with the nu
 
 A statement explains every number from these steps alone: `meetings / calls otherwise 0` →
 `12 / 120 otherwise 0` = 0.1; "target 8% = 0.08"; "attainment 0.1 / 0.08 = 1.25"; "1.00 ≤
-1.05000025 < 1.20 → 1.2"; "rounded to 0.01 half up: 72000.0 → 72000.00".
+1.05000025 < 1.20 → 1.2"; "rounded to 0.01 half up: 72000.0 → 72000.00". The notes are catalog
+texts (`trace.…` in `kpilang.messages`), said in the reader's language when shown.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from kpilang.evaluate.numbers import minor_unit, percent, plain
 from kpilang.evaluate.plan_code import leaf_key
 from kpilang.evaluate.results import KpiFigures, PayFigures, PersonOutcome, Step, TableHit
 from kpilang.evaluate.table_lookup import band_text, why_in_band
+from kpilang.messages import Text, t
 
 
 def figure_of(program: Program, inputs: Any, outcome: PersonOutcome, name: str) -> Any:
@@ -36,6 +38,17 @@ def figure_of(program: Program, inputs: Any, outcome: PersonOutcome, name: str) 
     if name in outcome.pays:
         return outcome.pays[name].value
     return None
+
+
+NOT_GIVEN = "trace.not-given"
+"""The note of a metric a test's `given` does not set."""
+USED_BY = "trace.used-by"
+"""The last note of a table look-up: the KPI or pay that made it (its `subject`)."""
+
+
+def _label(label: str | None) -> list[Text]:
+    """A declaration's label from the plan, as written, as the first note."""
+    return [t("verbatim", text=label)] if label else []
 
 
 class TraceBuilder:
@@ -80,33 +93,31 @@ class TraceBuilder:
     def _metric(self, name: str, inputs: Any) -> Step:
         metric = self.program.metrics[name]
         value = inputs.metrics.get(name)
-        notes = [metric.label] if metric.label else []
+        notes = _label(metric.label)
         if name not in inputs.metrics:
-            notes.append("not given")
+            notes.append(t(NOT_GIVEN))
         elif value is None:
-            notes.append("no value: nothing to measure in this period")
+            notes.append(t("trace.no-value"))
         return Step(subject=name, kind="metric", formula=self.text.text(metric.expr.span), substituted=plain(value),
                     value=value, notes=notes)
 
     def _kpi(self, name: str, f: KpiFigures, put_in, error) -> Step:
         kpi = self.program.kpis[name]
-        notes = [f"value = {plain(f.value)}",
-                 f"target {self.text.text(kpi.target.span)} = {plain(f.target)}"]
+        notes = [t("trace.value", value=plain(f.value)),
+                 t("trace.target", formula=self.text.text(kpi.target.span), value=plain(f.target))]
         if f.raw_attainment is not None:
-            if kpi.lower_is_better:
-                notes.append(f"attainment = target / value (lower is better) = {plain(f.target)} / {plain(f.value)} "
-                             f"= {plain(f.raw_attainment)}")
-            else:
-                notes.append(f"attainment = value / target = {plain(f.value)} / {plain(f.target)} = {plain(f.raw_attainment)}")
+            notes.append(t("trace.attainment-lower-is-better" if kpi.lower_is_better else "trace.attainment",
+                           value=plain(f.value), target=plain(f.target), attainment=plain(f.raw_attainment)))
             if f.capped:
-                notes.append(f"above the cap of {percent(kpi.cap)}: counted as {plain(f.attainment)}")
+                notes.append(t("trace.above-cap", cap=percent(kpi.cap), attainment=plain(f.attainment)))
             elif f.floored:
-                notes.append("below 0: counted as 0")
+                notes.append(t("trace.below-zero"))
             elif kpi.cap is not None:
-                notes.append(f"within the cap of {percent(kpi.cap)}")
-            notes.append(f"contribution = weight {percent(kpi.weight)} × {plain(f.attainment)} = {plain(f.contribution)}")
+                notes.append(t("trace.within-cap", cap=percent(kpi.cap)))
+            notes.append(t("trace.contribution", weight=percent(kpi.weight), attainment=plain(f.attainment),
+                           contribution=plain(f.contribution)))
         if error is not None:
-            notes.append(f"error: {error.message}")
+            notes.append(t("trace.error", message=error.message))
         return Step(subject=name, kind="kpi", formula=self.text.text(kpi.expr.span),
                     substituted=self.text.substituted(kpi.expr, put_in), value=f.attainment, notes=notes)
 
@@ -114,39 +125,39 @@ class TraceBuilder:
         kpis = self.program.kpis
         formula = " + ".join(f"{percent(k.weight)} × {n}" for n, k in kpis.items())
         substituted = " + ".join(f"{percent(k.weight)} × {plain(outcome.kpis[n].attainment)}" for n, k in kpis.items())
-        notes = ["the sum of weight × attainment over the KPIs"]
+        notes = [t("trace.score")]
         if error is not None:
-            notes.append(f"error: {error.message}")
+            notes.append(t("trace.error", message=error.message))
         return Step(subject=SCORE, kind="score", formula=formula, substituted=substituted, value=outcome.kpi_score,
                     notes=notes)
 
     def _table(self, hit: TableHit) -> Step:
         table = self.program.tables[hit.table]
         args = plain(hit.argument) + ("" if hit.base is None else f", {plain(hit.base)}")
+        notes = _label(table.label)
         if hit.graduated:
-            notes = [f"tier {band_text(part.low, part.high)}: {percent(part.rate)} × {plain(part.amount)} = {plain(part.result)}"
-                     for part in hit.parts]
-            notes.append(f"sum of the tiers = {plain(hit.result)}")
+            notes += [t("trace.tier", band=band_text(part.low, part.high), rate=percent(part.rate),
+                        amount=plain(part.amount), result=plain(part.result)) for part in hit.parts]
+            notes.append(t("trace.tiers-sum", result=plain(hit.result)))
         else:
-            notes = [f"{why_in_band(hit.argument, hit.low, hit.high)} → {plain(hit.value)}"]
-        if table.label:
-            notes.insert(0, table.label)
-        notes.append(f"used by {hit.subject}")
+            notes.append(t("trace.band", why=why_in_band(hit.argument, hit.low, hit.high), value=plain(hit.value)))
+        notes.append(t(USED_BY, subject=hit.subject))
         return Step(subject=hit.table, kind="table", formula=hit.call, substituted=f"{hit.table}({args})",
                     value=hit.result, notes=notes)
 
     def _pay(self, name: str, f: PayFigures, put_in, error) -> Step:
         pay = self.program.pays[name]
-        notes = [f"formula = {plain(f.raw)}"]
+        notes = [t("trace.formula", value=plain(f.raw))]
         if pay.cap is not None:
             cap_text = f"{self.text.text(pay.cap.span)} = {plain(f.cap)}"
-            notes.append(f"capped at {cap_text}" if f.capped else f"cap {cap_text}: not reached")
+            notes.append(t("trace.capped" if f.capped else "trace.cap-not-reached", cap=cap_text))
         if pay.floor is not None:
             floor_text = f"{self.text.text(pay.floor.span)} = {plain(f.floor)}"
-            notes.append(f"raised to the floor {floor_text}" if f.floored else f"floor {floor_text}: not reached")
+            notes.append(t("trace.floored" if f.floored else "trace.floor-not-reached", floor=floor_text))
         if f.value is not None:
-            notes.append(f"rounded to {plain(self.quantum)}, half up: {plain(f.unrounded)} → {plain(f.value)}")
+            notes.append(t("trace.rounded", quantum=plain(self.quantum), unrounded=plain(f.unrounded),
+                           value=plain(f.value)))
         if error is not None:
-            notes.append(f"error: {error.message}")
+            notes.append(t("trace.error", message=error.message))
         return Step(subject=name, kind="pay", formula=self.text.text(pay.expr.span),
                     substituted=self.text.substituted(pay.expr, put_in), value=f.value, notes=notes)

@@ -485,11 +485,11 @@ class StatementBuilder:
     def _error(self, err: EvalError) -> ErrorLine:
         subject = self.t.data_subject if err.subject == "data" else self.words.label(err.subject)
         text = self.t.f(f"cause_{err.cause}", subject=subject, formula=err.formula)
-        help_text = (err.help or self.t.get(f"help_{err.cause}")) if self.lang == "en" else self.t.get(f"help_{err.cause}")
+        help_text = err.help.render(self.lang) if err.help is not None else self.t.get(f"help_{err.cause}")
         location = f"{err.file}:{err.line}:{err.column}" if err.line and err.column else (
             f"{err.file}:{err.line}" if err.line else err.file)
-        return ErrorLine(subject=subject, text=text, detail=err.message, formula=err.formula, location=location,
-                         help=help_text)
+        return ErrorLine(subject=subject, text=text, detail=err.message.render(self.lang), formula=err.formula,
+                         location=location, help=help_text)
 
     def _data_lines(self, person: PersonResult) -> list[DataLine]:
         out = []
@@ -498,9 +498,9 @@ class StatementBuilder:
                 else self.t.f("data_where_file", file=problem.file)
             if problem.column:
                 where = self.t.f("data_where_column", where=where, column=problem.column)
-            out.append(DataLine(text=self.t.f("data_problem", where=where, reason=problem.reason,
+            out.append(DataLine(text=self.t.f("data_problem", where=where, reason=problem.reason.render(self.lang),
                                               value=problem.value if problem.value is not None else "—"),
-                                hint=self.t.f("data_hint", hint=problem.hint)))
+                                hint=self.t.f("data_hint", hint=problem.hint.render(self.lang))))
         return out
 
 

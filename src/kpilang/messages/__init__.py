@@ -51,6 +51,33 @@ class Text:
     def __str__(self) -> str:
         return self.render(DEFAULT_LANGUAGE)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """In a pydantic model, a Text is kept as it is and dumped as its key and values
+        (`{"key": …, "args": [[name, value], …]}`, nested texts alike), which validate back into
+        the same Text."""
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            _from_data, serialization=core_schema.plain_serializer_function_ser_schema(_to_data),
+        )
+
+
+def _to_data(value: Any) -> Any:
+    if isinstance(value, Text):
+        return {"key": value.key, "args": [[name, _to_data(v)] for name, v in value.args]}
+    if isinstance(value, Join):
+        return {"items": [_to_data(v) for v in value.items], "conjunction": value.conjunction}
+    return value
+
+
+def _from_data(value: Any) -> Any:
+    if isinstance(value, dict) and "key" in value:
+        return Text(value["key"], tuple((name, _from_data(v)) for name, v in value.get("args", ())))
+    if isinstance(value, dict) and "items" in value:
+        return Join(tuple(_from_data(v) for v in value["items"]), value.get("conjunction", "and"))
+    return value
+
 
 @dataclass(frozen=True)
 class Join:
@@ -67,8 +94,9 @@ class Join:
         return ", ".join(words[:-1]) + last.format(item=words[-1])
 
 
-def t(key: str, **args: Any) -> Text:
-    """The sentence `key` with its placeholders filled by `args` (rendered when printed)."""
+def t(key: str, /, **args: Any) -> Text:
+    """The sentence `key` with its placeholders filled by `args` (rendered when printed; a
+    placeholder may itself be called `key`)."""
     return Text(key, tuple(args.items()))
 
 

@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kpilang.messages import Text, t
+
 from ..problems import DataProblem, preview
 
 
@@ -68,10 +70,22 @@ class RawTable:
     read_again: Callable[[], RawTable] | None = None
 
 
-def file_problem(table: str, file: str, reason: str, hint: str, column: str | None = None) -> DataProblem:
+def fatal_problem(
+    code: str, table: str, file: str, reason: Text, hint: Text, column: str | None = None
+) -> DataProblem:
+    """A problem that makes a file or table unusable: nothing is computed."""
     return DataProblem(
-        table=table, file=file, row=None, column=column, value=None, reason=reason, hint=hint,
-        fatal=True,
+        table=table, file=file, row=None, column=column, value=None, code=code, reason=reason,
+        hint=hint, fatal=True,
+    )
+
+
+def file_problem(table: str, file: str, reason: str, hint: str, column: str | None = None) -> DataProblem:
+    """A file that cannot be read, said in finished English sentences (the CSV reader's own
+    words), shown as they are in every language."""
+    return fatal_problem(
+        "unreadable_file", table, file, t("verbatim", text=reason), t("verbatim", text=hint),
+        column,
     )
 
 
@@ -81,16 +95,14 @@ def header_problems(table: str, file: str, names: list[str]) -> list[DataProblem
     seen: set[str] = set()
     for position, name in enumerate(names, start=1):
         if not name:
-            problems.append(file_problem(
-                table, file,
-                f"column {position} has no name in the header",
-                "name the column, or delete it if it holds nothing",
+            problems.append(fatal_problem(
+                "unnamed_column", table, file,
+                t("data.unnamed_column.reason", position=position), t("data.unnamed_column.hint"),
             ))
         elif name in seen:
-            problems.append(file_problem(
-                table, file,
-                f"the header names column {name!r} twice",
-                "give each column its own name",
+            problems.append(fatal_problem(
+                "repeated_column", table, file,
+                t("data.repeated_column.reason", column=name), t("data.repeated_column.hint"),
                 column=name,
             ))
         seen.add(name)

@@ -14,15 +14,25 @@ from pathlib import Path
 
 import duckdb
 
+from kpilang.messages import Text, t
+
 from ..schema import TABLES
 from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
-from .base import RawTable, RowFaults, file_problem, header_problems
+from .base import RawTable, RowFaults, fatal_problem, header_problems
 
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
 
 class JsonNumber(str):
     """A JSON number kept as the text it was written with."""
+
+
+class NotANumber(ValueError):
+    """NaN or Infinity, which JSON does not have but Python's parser accepts."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
 
 
 class RepeatedKey(ValueError):
@@ -32,7 +42,7 @@ class RepeatedKey(ValueError):
 
 
 def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number")
+    raise NotANumber(name)
 
 
 def _object_without_repeats(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -74,16 +84,16 @@ def cell_text(value: object) -> str | None:
     return _render(value)
 
 
-def _json_kind(value: object) -> str:
+def _json_kind(value: object) -> Text:
     if isinstance(value, list):
-        return "an array"
+        return t("data.not_json_object.array")
     if isinstance(value, str) and not isinstance(value, JsonNumber):
-        return "a string"
+        return t("data.not_json_object.string")
     if value is None:
-        return "null"
+        return t("data.not_json_object.null")
     if isinstance(value, bool):
-        return "a boolean"
-    return "a number"
+        return t("data.not_json_object.boolean")
+    return t("data.not_json_object.number")
 
 
 def read_jsonl_table(
@@ -116,15 +126,17 @@ def read_jsonl_table(
                     faults.add(line_number, "repeated_json_key", text.strip(), detail=repeat.key)
                     continue
                 except json.JSONDecodeError as error:
-                    faults.add(line_number, "not_json_object", text.strip(),
-                               detail=f"{error.msg} at character {error.colno}")
+                    # Python's own words for the syntax error, quoted as they are.
+                    faults.add(line_number, "not_json_object", text.strip(), detail=t(
+                        "data.not_json_object.syntax", error=error.msg, position=error.colno))
                     continue
-                except ValueError as error:
-                    faults.add(line_number, "not_json_object", text.strip(), detail=str(error))
+                except NotANumber as error:
+                    faults.add(line_number, "not_json_object", text.strip(),
+                               detail=t("data.not_json_object.constant", name=error.name))
                     continue
                 if not isinstance(record, dict):
                     faults.add(line_number, "not_json_object", text.strip(),
-                               detail=f"the line holds {_json_kind(record)}")
+                               detail=t("data.not_json_object.holds", kind=_json_kind(record)))
                     continue
                 cells: list[str | None] = [None] * len(columns)
                 for key, value in record.items():
@@ -146,7 +158,8 @@ def read_jsonl_table(
             raw.columns = names
             raw.relation = create_from_numbered_csv(con, table, staged, len(names), ragged=True)
     except OSError as error:
-        raw.fatal.append(file_problem(
-            table, file, f"the file cannot be read: {error}", "check the file and its permissions",
+        raw.fatal.append(fatal_problem(
+            "unreadable_file", table, file, t("data.unreadable_file.reason", error=str(error)),
+            t("data.unreadable_file.hint"),
         ))
     return raw

@@ -13,11 +13,21 @@ from pathlib import Path
 
 import duckdb
 
+from kpilang.messages import t
+
+from ..problems import DataProblem
 from ..sql import cell, ident, literal
 from ..staging import NAME_PADDING, present, raw_table_name
-from .base import RawTable, RowFaults, file_problem, header_problems
+from .base import RawTable, RowFaults, fatal_problem, header_problems
 
 FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL", "FLOAT4", "FLOAT8"}
+
+
+def _unreadable(table: str, file: str, error: duckdb.Error) -> DataProblem:
+    return fatal_problem(
+        "unreadable_file", table, file, t("data.unreadable_file.parquet", error=str(error)),
+        t("data.unreadable_file.parquet-hint"),
+    )
 
 
 def read_parquet_table(
@@ -28,10 +38,7 @@ def read_parquet_table(
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except duckdb.Error as error:
-        raw.fatal.append(file_problem(
-            table, file, f"the Parquet file cannot be read: {error}",
-            "write the file again (DuckDB, pandas or Spark all write Parquet)",
-        ))
+        raw.fatal.append(_unreadable(table, file, error))
         return raw
     stored_names = [row[0] for row in described]
     header = [name.strip(NAME_PADDING) for name in stored_names]
@@ -50,10 +57,7 @@ def read_parquet_table(
     try:
         con.execute(f"CREATE OR REPLACE TABLE {staged} AS SELECT {cells} FROM {source}")
     except duckdb.Error as error:
-        raw.fatal.append(file_problem(
-            table, file, f"the Parquet file cannot be read: {error}",
-            "write the file again (DuckDB, pandas or Spark all write Parquet)",
-        ))
+        raw.fatal.append(_unreadable(table, file, error))
         return raw
     columns = ", ".join(cell(i) for i in range(len(header)))
     # Insertion order is the file's order, so rowid + 1 is the 1-based record number.

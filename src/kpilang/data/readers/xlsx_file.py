@@ -19,8 +19,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
+from kpilang.messages import t
+
 from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
-from .base import RawTable, RowFaults, file_problem, header_problems
+from .base import RawTable, RowFaults, fatal_problem, header_problems
 
 
 class ExactNumberParser(WorkSheetParser):
@@ -117,16 +119,15 @@ def read_xlsx_table(
                     continue
                 staging.write(row_number, [texts.get(c) for c in range(1, width + 1)])
             if width is None:
-                raw.fatal.append(file_problem(
-                    table, file, "the first sheet is empty: it has no header row",
-                    "put the table on the first sheet, with its header in the first row",
+                raw.fatal.append(fatal_problem(
+                    "empty_sheet", table, file, t("data.empty_sheet.reason"), t("data.empty_sheet.hint"),
                 ))
                 return raw
             staged = staging.finish()
             raw.relation = create_from_numbered_csv(con, table, staged, width)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raw.fatal.append(file_problem(
-            table, file, f"the workbook cannot be read: {error}",
-            "save it again from Excel as .xlsx (Excel Workbook)",
+        raw.fatal.append(fatal_problem(
+            "unreadable_file", table, file, t("data.unreadable_file.workbook", error=str(error)),
+            t("data.unreadable_file.workbook-hint"),
         ))
     return raw
