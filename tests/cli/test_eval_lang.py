@@ -127,3 +127,17 @@ def test_plan_test_json_errors_carry_their_code_in_both_languages(wrong):
     assert en_errors and [e["code"] for e in en_errors] == [e["code"] for e in ru_errors]
     assert "target_zero" in {e["code"] for e in en_errors}
     assert all(CYRILLIC.search(e["message"]) for e in ru_errors)
+
+
+def test_usage_errors_are_said_in_russian():
+    quarter = run("eval", str(PLAN), "--data", str(DEMO), "--period", "2026-Q3", "--lang", "ru")
+    assert quarter.exit_code == 2
+    assert quarter.stderr == ("ошибка: план рассчитывается помесячно, а `2026-Q3` — квартал\n"
+                              "  = подсказка: укажите месяц, например --period 2026-07\n")
+    month = run("eval", str(PLAN), "--data", str(DEMO), "--period", "2026-13", "--lang", "ru")
+    assert month.stderr.splitlines()[0] == "ошибка: в `2026-13` нет месяца 13"
+    nowhere = run("eval", str(PLAN), "--data", "nowhere", "--period", "2026-07", "--lang", "ru")
+    assert nowhere.stderr.splitlines()[0] == "ошибка: нет такой папки с данными: nowhere"
+    english = run("eval", str(PLAN), "--data", str(DEMO), "--period", "2026-Q3")
+    assert english.stderr == ("error: the plan is paid by month, but `2026-Q3` is a quarter\n"
+                              "  = help: give a month, e.g. --period 2026-07\n")

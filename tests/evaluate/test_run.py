@@ -174,7 +174,7 @@ def test_period_of_the_wrong_kind_is_a_usage_error(tmp_path):
     program, data = make(tmp_path)
     with pytest.raises(PeriodError) as err:
         kpilang.evaluate(program, data, "2026-Q3")
-    assert "2026-07" in err.value.hint
+    assert "2026-07" in str(err.value.hint)
 
 
 def test_missing_needed_table_is_fatal(tmp_path):

@@ -94,7 +94,12 @@ def test_usage_errors_exit_2(tmp_path):
     unknown = run("--data", str(DATA), "--manager", "nobody")
     assert unknown.exit_code == 2 and "nobody" in unknown.stderr and "m1, m2, m3, m4" in unknown.stderr
     skipped = run("--data", str(DATA), "--manager", "m5")
-    assert skipped.exit_code == 2 and "m5: role inbound is not in this plan" in skipped.stderr
+    assert skipped.exit_code == 2 and skipped.stderr == (
+        "ошибка: по плану cold_sales за 2026-07 не рассчитывается сотрудник с id m5 (m5: роль inbound не входит "
+        "в этот план)\n  = подсказка: в этом расчёте сотрудники: m1, m2, m3, m4\n")
+    english = run("--data", str(DATA), "--manager", "m5", "--lang", "en")
+    assert "error: no person with id m5 is paid by cold_sales in 2026-07 (m5: role inbound is not in this plan)" \
+        in english.stderr
     assert run("--data", str(tmp_path / "missing")).exit_code == 2
     assert run("--data", str(DATA), "--templates", str(tmp_path / "missing")).exit_code == 2
     bad_period = CliRunner().invoke(main, ["explain", str(PLAN), "--data", str(DATA), "--period", "2026-Q3"])

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from kpilang.messages import DEFAULT_LANGUAGE, Text, render, t
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILURE = 0, 1, 2
 
 
@@ -24,9 +26,9 @@ def plan_files(paths: tuple[str, ...]) -> list[Path]:
     return found
 
 
-def fail(message: str, hint: str | None = None) -> None:
-    """Say why the command cannot do its job and exit 2."""
-    click.echo(f"error: {message}", err=True)
+def fail(message: str | Text, hint: str | Text | None = None, lang: str = DEFAULT_LANGUAGE) -> None:
+    """Say why the command cannot do its job (in `lang`) and exit 2."""
+    click.echo(f"{t('severity.error').render(lang)}: {render(message, lang)}", err=True)
     if hint:
-        click.echo(f"  = help: {hint}", err=True)
+        click.echo(f"  = {t('label.help').render(lang)}: {render(hint, lang)}", err=True)
     sys.exit(EXIT_FAILURE)

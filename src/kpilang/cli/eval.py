@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
-from kpilang.messages import LANGUAGE_VARIABLE, LANGUAGES, language
+from kpilang.messages import LANGUAGE_VARIABLE, LANGUAGES, language, t
 
 # A run shorter than this finishes before a progress bar would be worth drawing.
 PROGRESS_DELAY_SECONDS = 1.0
@@ -58,7 +58,7 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
             else:
                 Path(out).write_text(text, encoding="utf-8")
         except OSError as err:
-            fail(f"cannot write {out}: {err.strerror or err}")
+            fail(t("run.cannot-write", path=out, reason=err.strerror or err), lang=lang)
     elif text is None:
         _print_table(report, None, wide=wide, lang=lang)
     else:

@@ -17,6 +17,7 @@ import click
 
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
 from kpilang.cli.run_inputs import report_problems, summary_line
+from kpilang.messages import t
 
 # Fewer statements than this are done before a progress bar would be worth drawing (each one
 # searches what it would take to reach the next band, a few dozen formula runs).
@@ -46,8 +47,7 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
 
     template_dir = Path(templates) if templates is not None else None
     if template_dir is not None and not template_dir.is_dir():
-        fail(f"no such template directory: {templates}",
-             "give a directory holding templates named like ours (statement.html.j2, index.md.j2, …)")
+        fail(t("explain.no-template-directory", path=templates), t("explain.template-directory-hint"), lang)
     # A statement in Russian comes with the plan's compile errors, if any, in Russian too.
     report = evaluate_inputs(plan, data, period, verb="explained", lang=lang)
 
@@ -58,20 +58,22 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
         rendered = render_statements(statements, report, fmt=fmt, lang=lang, templates=template_dir,
                                      book=out is None)
     except KeyError as err:
-        known = ", ".join(p.manager_id for p in report.results) or "nobody"
-        skipped = {s.manager_id: str(s.reason) for s in report.skipped}  # in the English of this refusal
+        known = ", ".join(p.manager_id for p in report.results) or t("explain.nobody")
+        skipped = {s.manager_id: s.reason.render(lang) for s in report.skipped}
         why = "; ".join(f"{m}: {skipped[m]}" for m in err.args[0].split(", ") if m in skipped)
-        fail(f"no person with id {err.args[0]} is paid by {report.plan} in {report.period.label}"
-             + (f" ({why})" if why else ""), f"the people in this run are: {known}")
+        facts = {"ids": err.args[0], "plan": report.plan, "period": report.period.label}
+        fail(t("explain.no-person-why", why=why, **facts) if why else t("explain.no-person", **facts),
+             t("explain.people-in-run", known=known), lang)
     except (TemplateError, MessageError) as err:
-        fail(f"cannot use the templates: {err}", "fix the template named above, or run without --templates")
+        fail(t("explain.cannot-use-templates", error=str(err)), t("explain.fix-template"), lang)
 
     if out is not None:
         try:
             written = rendered.write(Path(out))
         except OSError as err:
-            fail(f"cannot write to {out}: {err.strerror or err}")
-        click.echo(f"wrote {len(written) - 1} statement(s) and {Path(out) / rendered.index_name}", err=True)
+            fail(t("explain.cannot-write", path=out, reason=err.strerror or err), lang=lang)
+        click.echo(t("explain.wrote", count=len(written) - 1, index=Path(out) / rendered.index_name).render(lang),
+                   err=True)
     else:
         text = rendered.joined()
         click.echo(text, nl=not text.endswith("\n"))

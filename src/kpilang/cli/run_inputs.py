@@ -31,22 +31,21 @@ def load_plan(plan: str, *, verb: str, lang: str | None = None) -> Program:
     "explained") in the refusal."""
     from kpilang.compile import compile_file
 
+    said = language(lang)
     if not Path(plan).is_file():
-        fail(f"no such plan file: {plan}")
+        fail(t("run.no-plan-file", plan=plan), lang=said)
     try:
         result = compile_file(plan)
     except (OSError, UnicodeDecodeError) as err:
-        fail(f"cannot read {plan}: {getattr(err, 'strerror', None) or err}")
+        fail(t("run.cannot-read", path=plan, reason=getattr(err, "strerror", None) or err), lang=said)
     errors = sorted((d for d in result.diagnostics if d.severity is Severity.ERROR), key=sort_key)
     if result.program is None or errors:
         for d in errors:
-            click.echo(render_text(d, result.sources, lang) + "\n", err=True)
-        fail(f"{plan} does not compile ({len(errors)} error(s)); nothing was {verb}",
-             f"run `kpilang lint {plan}` and fix the errors first")
+            click.echo(render_text(d, result.sources, said) + "\n", err=True)
+        fail(t(f"run.does-not-compile-{verb}", plan=plan, count=len(errors)), t("run.lint-first", plan=plan), said)
     program = result.program
     if program.plan is None:
-        fail(f"{plan} has no `plan` block, so there is nobody to pay",
-             "give a plan file; a library file only provides metrics and tables")
+        fail(t("run.no-plan-block", plan=plan), t("run.give-plan-file"), said)
     return program
 
 
@@ -60,10 +59,10 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     from kpilang.evaluate.period import PeriodError, check_in_force, period_for_plan
     from kpilang.evaluate.run import evaluate
 
-    program = load_plan(plan, verb=verb, lang=lang)
+    said = language(lang)
+    program = load_plan(plan, verb=verb, lang=said)
     if not Path(data).is_dir():
-        fail(f"no such data directory: {data}",
-             "give the directory holding managers.csv (and activities, leads, deals, targets)")
+        fail(t("run.no-data-directory", data=data), t("run.data-directory-hint"), said)
     try:
         check_in_force(period_for_plan(period, program.plan.period), program.plan.name, program.plan.effective)
         if progress is None:
@@ -71,13 +70,13 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
         with progress() as bar:
             return evaluate(program, data, period, progress=bar)
     except PeriodError as err:
-        fail(err.message, err.hint)
+        fail(err.message, err.hint, said)
     except MetricQueryError as err:
         fail(str(err), METRIC_QUERY_HINT)
     except DataError as err:
-        click.echo(t(f"run.data-unusable-{verb}", data=data).render(language(lang)), err=True)
+        click.echo(t(f"run.data-unusable-{verb}", data=data).render(said), err=True)
         for problem in err.problems:
-            click.echo("  - " + problem_line(problem, language(lang)), err=True)
+            click.echo("  - " + problem_line(problem, said), err=True)
         sys.exit(EXIT_FAILURE)
     raise AssertionError("unreachable")  # every branch above returns or exits
 

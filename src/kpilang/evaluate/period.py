@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from kpilang.messages import t
+
 PeriodKind = Literal["week", "month", "quarter"]
 
 _MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")
@@ -24,12 +26,16 @@ _EXAMPLES = {"month": "2026-07", "quarter": "2026-Q3", "week": "2026-W27"}
 
 
 class PeriodError(ValueError):
-    """A period that cannot be read, or that does not fit the plan: a usage error."""
+    """A period that cannot be read, or that does not fit the plan: a usage error.
 
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    `code` names it and its words in the catalogs (`period.CODE.message`, `.hint`), which `facts`
+    fill in; `message` and `hint` are said in the reader's language when shown."""
+
+    def __init__(self, code: str, **facts: object):
+        self.code = code
+        self.message = t(f"period.{code}.message", **facts)
+        self.hint = t(f"period.{code}.hint", **facts)
+        super().__init__(str(self.message))
 
 
 @dataclass(frozen=True)
@@ -63,14 +69,14 @@ def parse_period(text: str) -> Period:
     if m := _MONTH.fullmatch(raw):
         year, month = int(m["year"]), int(m["month"])
         if not 1 <= month <= 12:
-            raise PeriodError(f"`{text}` has no month {month}", "a month is 01 to 12, e.g. 2026-07")
+            raise PeriodError("no_such_month", text=text, month=month)
         first = date(year, month, 1)
         end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
         return Period("month", f"{year:04d}-{month:02d}", first, end)
     if m := _QUARTER.fullmatch(raw):
         year, quarter = int(m["year"]), int(m["quarter"])
         if not 1 <= quarter <= 4:
-            raise PeriodError(f"`{text}` has no quarter {quarter}", "a quarter is Q1 to Q4, e.g. 2026-Q3")
+            raise PeriodError("no_such_quarter", text=text, quarter=quarter)
         first = date(year, 3 * quarter - 2, 1)
         end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
         return Period("quarter", f"{year:04d}-Q{quarter}", first, end)
@@ -78,12 +84,10 @@ def parse_period(text: str) -> Period:
         year, week = int(m["year"]), int(m["week"])
         weeks_in_year = date(year, 12, 28).isocalendar().week
         if not 1 <= week <= weeks_in_year:
-            raise PeriodError(f"`{text}`: {year} has ISO weeks 01 to {weeks_in_year}",
-                              f"check the week number, e.g. {year}-W27")
+            raise PeriodError("no_such_week", text=text, year=year, weeks=weeks_in_year)
         first = date.fromisocalendar(year, week, 1)
         return Period("week", f"{year:04d}-W{week:02d}", first, first + timedelta(days=7))
-    raise PeriodError(f"`{text}` is not a period",
-                      "write a month as 2026-07, a quarter as 2026-Q3 or an ISO week as 2026-W27")
+    raise PeriodError("not_a_period", text=text)
 
 
 def period_for_plan(text: str, plan_period: PeriodKind) -> Period:
@@ -91,8 +95,8 @@ def period_for_plan(text: str, plan_period: PeriodKind) -> Period:
     period = parse_period(text)
     if period.kind != plan_period:
         raise PeriodError(
-            f"the plan is paid by {plan_period}, but `{text}` is a {period.kind}",
-            f"give a {plan_period}, e.g. --period {_EXAMPLES[plan_period]}",
+            "wrong_kind", text=text, paid_by=t(f"period.paid-by.{plan_period}"), kind=t(f"period.is.{period.kind}"),
+            give=t(f"period.give.{plan_period}"), example=_EXAMPLES[plan_period],
         )
     return period
 
@@ -104,6 +108,4 @@ def check_in_force(period: Period, plan_name: str, effective: date) -> None:
     linter deliberately evaluates a new plan on past periods ("would this target have been met").
     """
     if period.end_day <= effective:
-        raise PeriodError(
-            f"plan {plan_name} takes effect on {effective.isoformat()}, after {period.label} ends",
-            "evaluate a period from the plan's `effective` date on, or the plan that was in force then")
+        raise PeriodError("not_in_force", plan=plan_name, effective=effective.isoformat(), period=period.label)

@@ -120,8 +120,7 @@ def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
     them. Everything that goes wrong for one person is in that person's `errors` instead.
     """
     if program.plan is None:
-        raise PeriodError("this file has no `plan` block, so there is nobody to pay",
-                          "evaluate a plan file; a library file only provides metrics and tables")
+        raise PeriodError("no_plan")
     info = program.plan
     the_period = period_for_plan(period, info.period)
     start, end = the_period.bounds_utc(info.timezone)
