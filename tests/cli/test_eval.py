@@ -211,3 +211,6 @@ def test_extra_column_of_the_wrong_kind_exits_2_without_a_traceback(tmp_path, da
     assert result.exit_code == 2 and result.stdout == ""
     assert "the metrics over deals cannot be computed on this data" in result.stderr
     assert "Traceback" not in result.stderr and "SELECT" not in result.stderr
+    russian = run(plan, "--data", data_copy, "--period", "2026-07", "--lang", "ru")
+    assert "ошибка: метрики по таблице deals не удаётся посчитать на этих данных: " in russian.stderr
+    assert "  = подсказка: тип дополнительного столбца определяется по его значениям" in russian.stderr

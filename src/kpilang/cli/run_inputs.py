@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from kpilang.evaluate.results import EvalError
     from kpilang.evaluate.run import EvalReport
 
-METRIC_QUERY_HINT = ("an extra column is typed from its values: compare it with values of the same kind "
-                     "(text in quotes, numbers without), or fix the column in the data")
 
 
 def load_plan(plan: str, *, verb: str, lang: str | None = None) -> Program:
@@ -72,7 +70,7 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     except PeriodError as err:
         fail(err.message, err.hint, said)
     except MetricQueryError as err:
-        fail(str(err), METRIC_QUERY_HINT)
+        fail(err.message, err.hint, said)
     except DataError as err:
         click.echo(t(f"run.data-unusable-{verb}", data=data).render(said), err=True)
         for problem in err.problems:

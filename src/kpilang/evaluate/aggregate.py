@@ -17,6 +17,7 @@ import duckdb
 
 from kpilang.evaluate.rowwise import compute_rowwise, rowwise_query
 from kpilang.evaluate.sql import DUCKDB, AggregatePlan, ColumnType, Dialect, build_query, finish_missing
+from kpilang.messages import t
 
 
 class MetricQueryError(Exception):
@@ -24,9 +25,12 @@ class MetricQueryError(Exception):
     does with them (an extra column of text compared with a number, say)."""
 
     def __init__(self, table: str, detail: str):
-        super().__init__(f"the metrics over {table} cannot be computed on this data: {detail}")
         self.table = table
         self.detail = detail
+        """The database's own words, quoted as they are."""
+        self.message = t("run.metric-query", table=table, detail=detail)
+        self.hint = t("run.metric-query-hint")
+        super().__init__(str(self.message))
 
 
 @dataclass
