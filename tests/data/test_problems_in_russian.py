@@ -22,7 +22,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 # One sample of every fact a row problem's words take.
 FACTS = {
     "column": "amount", "value": "67 000,00", "what": "amount", "max_integer_digits": 36,
-    "allowed": "open, won, lost", "first_row": 2, "key": "manager_id, period, name", "found": "3 values",
+    "allowed": "open, won, lost", "first_row": 2, "key": "manager_id, period, name", "found": 3,
     "expected": 5, "first_line": 3, "last_line": 4, "detail": "deal_id", "letter": "G",
 }
 
@@ -45,7 +45,7 @@ def test_every_row_problem_is_said_in_russian(code):
 
 
 def test_a_row_count_is_said_in_the_words_of_each_language():
-    reason, _ = ROW_REASONS["field_count"].render(found="1 value", expected=5)
+    reason, _ = ROW_REASONS["field_count"].render(found=1, expected=5)
     assert reason.render("en") == "this row has 1 value but the header has 5 columns"
     assert reason.render("ru") == "число значений в строке (1) не совпадает с числом столбцов в заголовке (5)"
 
@@ -126,3 +126,17 @@ def test_unusable_files_are_said_in_russian(tmp_path):
     for problem in problems:
         _russian(problem.reason)
         _russian(problem.hint)
+
+
+def test_unreadable_csv_files_are_said_in_russian(tmp_path):
+    write(tmp_path / "a", {"deals.csv": ""})
+    empty = only(_fatal(tmp_path / "a"), table="deals")
+    assert (empty.code, empty.reason.render("ru")) == (
+        "no_header", "в файле нет строки заголовков (он пуст или начинается с пустой строки)")
+    (tmp_path / "b").mkdir()
+    write(tmp_path / "b", {})
+    (tmp_path / "b" / "deals.csv").write_bytes(b"id,manager\xff_id\n")
+    broken = only(_fatal(tmp_path / "b"), table="deals")
+    assert (broken.code, broken.reason.render("ru")) == (
+        "header_encoding", "строка заголовков — не текст в кодировке UTF-8")
+    assert broken.hint.render("en") == "save the file as UTF-8"

@@ -40,10 +40,8 @@ def _in_words(facts: dict[str, object]) -> dict[str, object]:
     args = dict(facts)
     if "what" in args:  # "amount" or "number", from the column's kind
         args["what"] = t(f"data.what.{args['what']}")
-    if "found" in args:
-        # The CSV reader gives the count as text ("3 values"); only its number is kept, and the
-        # catalogs say it in their own words.
-        count = int(str(args["found"]).split()[0])
+    if "found" in args:  # how many values a row has: the catalogs say it in their own words
+        count = int(args["found"])
         args["found"] = t("data.field_count.found-one" if count == 1 else "data.field_count.found-many", count=count)
     return args
 

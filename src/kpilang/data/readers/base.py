@@ -80,15 +80,6 @@ def fatal_problem(
     )
 
 
-def file_problem(table: str, file: str, reason: str, hint: str, column: str | None = None) -> DataProblem:
-    """A file that cannot be read, said in finished English sentences (the CSV reader's own
-    words), shown as they are in every language."""
-    return fatal_problem(
-        "unreadable_file", table, file, t("verbatim", text=reason), t("verbatim", text=hint),
-        column,
-    )
-
-
 def header_problems(table: str, file: str, names: list[str]) -> list[DataProblem]:
     """A header must name every column, once."""
     problems = []

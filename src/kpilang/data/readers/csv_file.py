@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 import duckdb
 
+from ...messages import t
 from ..sql import cell, literal
 from ..staging import (
     LOAD_SCHEMA,
@@ -33,7 +34,7 @@ from ..staging import (
     csv_read_options,
     raw_table_name,
 )
-from .base import RawTable, RowFaults, file_problem, header_problems
+from .base import RawTable, RowFaults, fatal_problem, header_problems
 
 CHUNK_BYTES = 16 * 1024 * 1024
 
@@ -114,20 +115,20 @@ def read_csv_table(
     try:
         header = read_header(path)
     except (OSError, csv.Error) as error:
-        raw.fatal.append(file_problem(
-            table, file, f"the file cannot be read: {error}",
-            "check that the file is a comma-separated UTF-8 text file with a header row",
+        raw.fatal.append(fatal_problem(
+            "unreadable_file", table, file, t("data.unreadable_file.csv", error=str(error)),
+            t("data.unreadable_file.csv-hint"),
         ))
         return raw
     if not header:
-        raw.fatal.append(file_problem(
-            table, file, "the file has no header row (it is empty or starts with a blank line)",
-            "export the table again with its header row",
+        raw.fatal.append(fatal_problem(
+            "no_header", table, file, t("data.no_header.reason"), t("data.no_header.hint"),
         ))
         return raw
     if not is_utf8(header):
-        raw.fatal.append(file_problem(
-            table, file, "the header is not valid UTF-8 text", "save the file as UTF-8",
+        raw.fatal.append(fatal_problem(
+            "header_encoding", table, file, t("data.header_encoding.reason"),
+            t("data.header_encoding.hint"),
         ))
         return raw
     raw.fatal.extend(header_problems(table, file, header))
@@ -294,8 +295,7 @@ def _read_line_by_line(
                 shown = ",".join(record).encode("utf-8", "replace").decode("utf-8")
                 faults.add(line, "encoding", shown)
             elif len(record) != width:
-                found = f"{len(record)} value{'' if len(record) == 1 else 's'}"
-                faults.add(line, "field_count", ",".join(record), found=found, expected=width)
+                faults.add(line, "field_count", ",".join(record), found=len(record), expected=width)
             else:
                 staging.write(line, record)
         staged = staging.finish()
