@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from kpilang.compile import Program, compile_file
+from kpilang.messages import Text, t
 from kpilang.syntax import ast
 from kpilang.syntax.parser import parse
 
@@ -31,20 +32,18 @@ DATA_TABLES = ("managers", "activities", "leads", "deals", "targets")
 
 
 class TemplateError(Exception):
-    """A template cannot be used: unknown name, or a destination that is not empty."""
+    """A template cannot be used: unknown name, or a destination that is not empty. The message
+    and hint are catalog texts, said in the reader's language when shown."""
 
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
+    def __init__(self, message: Text, hint: Text | None = None):
+        super().__init__(str(message))
         self.message = message
         self.hint = hint
 
 
-MOTIVATION_MODELS = {
-    "kpi_bonus": "bonus for meeting KPI",
-    "salary_multiplier": "salary × multiplier",
-    "combined": "fixed + KPI bonus + % of sales",
-}
-"""The three working motivation models of the domain, by the key `motivation_model` returns."""
+MOTIVATION_MODELS = ("kpi_bonus", "salary_multiplier", "combined")
+"""The three working motivation models of the domain, as `motivation_model` names them (their
+words are the catalogs' `init.model.*`)."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,8 @@ class Template:
     """Imported library files, every one reachable from the plan, in import order."""
 
     @property
-    def model_words(self) -> str:
-        return MOTIVATION_MODELS.get(self.model, "other")
+    def model_words(self) -> Text:
+        return t(f"init.model.{self.model if self.model in MOTIVATION_MODELS else 'other'}")
 
 
 @dataclass(frozen=True)
@@ -86,6 +85,7 @@ class LeftOutRow:
     column: str | None
     value: str | None
     reason: str
+    """Why it was rejected, in Russian, as the folder's README says it."""
 
 
 def _packaged(name: str) -> Path | None:
@@ -164,9 +164,8 @@ def get_template(name: str) -> Template:
     if name in templates:
         return templates[name]
     close = difflib.get_close_matches(name, list(templates), n=1, cutoff=0.5)
-    hint = f"did you mean `{close[0]}`?" if close else None
-    raise TemplateError(f"no template named `{name}`",
-                        hint or "run `kpilang init` without a name to list the templates: " + ", ".join(templates))
+    hint = t("did-you-mean", name=close[0]) if close else t("init.unknown-template-help", templates=", ".join(templates))
+    raise TemplateError(t("init.unknown-template", name=name), hint)
 
 
 def create_project(name: str, directory: str | Path | None = None) -> CreatedProject:
@@ -175,11 +174,11 @@ def create_project(name: str, directory: str | Path | None = None) -> CreatedPro
     template = get_template(name)
     dest = Path(directory) if directory is not None else Path(template.name)
     if dest.exists() and not dest.is_dir():
-        raise TemplateError(f"{dest} is a file, not a folder", "give the name of a new folder: `kpilang init "
-                            f"{template.name} my_plan`")
+        raise TemplateError(t("init.not-a-folder", path=str(dest)),
+                            t("init.not-a-folder-help", template=template.name))
     if dest.is_dir() and any(dest.iterdir()):
-        raise TemplateError(f"{dest} is not empty; kpilang init never overwrites files",
-                            f"choose a new folder (`kpilang init {template.name} {dest.resolve().name}_new`) or empty this one")
+        raise TemplateError(t("init.not-empty", path=str(dest)),
+                            t("init.not-empty-help", template=template.name, suggestion=f"{dest.resolve().name}_new"))
     # Everything is read and prepared first, so that a failure leaves no half-made folder.
     root = rules_dir().resolve()
     slice_ = demo_slice(template.roles, team_scope=template.scope == "team")
@@ -236,7 +235,7 @@ def without_rejected_rows(files: dict[str, bytes], timezone: str) -> tuple[dict[
         try:
             dataset = load_data(tmp, timezone=timezone)
         except DataError as err:  # the packaged demo data itself is unusable: a broken install
-            raise TemplateError("the sample data cannot be read: " + "; ".join(str(p) for p in err.problems)) from err
+            raise TemplateError(t("init.sample-unreadable", problems="; ".join(str(p) for p in err.problems))) from err
         try:
             problems = [p for p in dataset.problems if p.row is not None and p.table in files]
         finally:
@@ -250,7 +249,7 @@ def without_rejected_rows(files: dict[str, bytes], timezone: str) -> tuple[dict[
         rejected.setdefault(problem.table, set()).add(problem.row)
         first = next(iter(_fields(lines[problem.row - 1])), "")
         left_out.append(LeftOutRow(table=problem.table, row_id=first, column=problem.column, value=problem.value,
-                                   reason=str(problem.reason)))
+                                   reason=problem.reason.render("ru")))
     cleaned = {}
     for table, data in files.items():
         drop = rejected.get(table, set())
@@ -262,7 +261,7 @@ def without_rejected_rows(files: dict[str, bytes], timezone: str) -> tuple[dict[
 def _lines(path: Path) -> list[bytes]:
     lines = path.read_bytes().splitlines(keepends=True)
     if not lines:
-        raise TemplateError(f"the demo data file {path} is empty")
+        raise TemplateError(t("init.demo-empty", path=str(path)))
     return lines
 
 
@@ -294,8 +293,9 @@ kpilang explain {plan} --data data --period 2026-07 --out statements
 Когда в выгрузке есть ошибка (дубль строки, дата, набранная вручную, возврат, записанный
 отрицательной сделкой, сумма с запятой), kpilang не угадывает и не пропускает строку молча: он
 называет файл, строку, колонку и причину, а сотруднику, которого она касается, не считает премию,
-пока данные не исправлены. То же с целью: у сотрудника, принятого в середине квартала, нет цели
-за месяц до приёма, и за этот месяц kpilang покажет ошибку «no target», а не придумает цель.
+пока данные не исправлены. И цели kpilang не придумывает: у кого нет цели за месяц, у того за этот
+месяц ошибка, а сотрудник, принятый в середине квартала (колонка `hired_at`), за месяцы до приёма
+не рассчитывается, с датой приёма в списке «не рассчитаны».
 """
     if left_out:
         text += """

@@ -181,3 +181,19 @@ def test_created_folder_evaluates(tmp_path):
     assert not report["data_problems"] and not any(r["errors"] for r in report["results"])
     assert {r["manager_id"] for r in report["results"]} == {
         p["id"] for p in _rows(dest / "data" / "managers.csv")}
+
+
+def test_init_speaks_russian_when_asked(tmp_path: Path) -> None:
+    listing = CliRunner().invoke(main, ["init", "--lang", "ru"])
+    assert listing.exit_code == 0
+    assert listing.stdout.splitlines()[0].split() == ["ШАБЛОН", "НАЗВАНИЕ", "РОЛИ", "МОДЕЛЬ", "МОТИВАЦИИ"]
+    assert "оклад × мультипликатор" in listing.stdout and "head (команда)" in listing.stdout
+    unknown = CliRunner().invoke(main, ["init", "cold_salez"], env={"KPILANG_LANG": "ru"})
+    assert unknown.exit_code == 2
+    assert unknown.stderr.splitlines() == ["ошибка: шаблона «cold_salez» нет",
+                                           "  = подсказка: возможно, вы имели в виду «cold_sales»?"]
+    created = CliRunner().invoke(main, ["init", "cold_sales", str(tmp_path / "otdel"), "--lang", "ru"])
+    assert created.exit_code == 0
+    assert created.stderr.startswith(f"создана папка {tmp_path / 'otdel'}/ по шаблону «cold_sales»:")
+    readme = (tmp_path / "otdel" / "README.md").read_text(encoding="utf-8")
+    assert "сумма меньше нуля: значение amount должно быть не меньше 0" in readme  # the left-out row's reason
