@@ -37,33 +37,26 @@ _WITNESS_TARGET = {Unit.COUNT: Decimal("100"), Unit.MONEY: Decimal("1000000"), U
                    Unit.NUMBER: Decimal("0.5")}
 
 
-def metric_ranges(program: Program, engine: PlanIntervals) -> dict[str, Interval]:
+def metric_ranges(program: Program, engine: PlanIntervals, without_sales: bool = False) -> dict[str, Interval]:
     """Every value each metric can take for one person and period: its formula over the ranges
     of its aggregates (a count is a whole number ≥ 0, a sum of amounts ≥ 0, a share in [0, 1];
-    an average, minimum, maximum, median or share can have no value)."""
+    an average, minimum, maximum, median or share can have no value).
+
+    `without_sales`: in a month without a single sale (no won deal), where an aggregate that
+    reads only won deals has no rows (a count or sum of them is 0, an average has no value), and
+    a `kind result` metric that still could move is zero by the plan's word."""
     ranges: dict[str, Interval] = {}
     for name in program.order:
         if name in program.metrics:
-            value = engine.expression(program.metrics[name].expr, ranges, name)
-            ranges[name] = replace(value, causes=(), varies=False)
+            metric = program.metrics[name]
+            value = replace(engine.expression(metric.expr, ranges, name, without_sales), causes=(), varies=False)
+            pinned = without_sales and is_result(metric) and not is_fixed(value)
+            ranges[name] = point(0) if pinned else value
     return ranges
 
 
 def is_result(metric: MetricDef) -> bool:
     return metric.kind == "result"
-
-
-def ranges_without_sales(program: Program, engine: PlanIntervals) -> dict[str, Interval]:
-    """Every value each metric can take in a month without a single sale (no won deal): an
-    aggregate that reads only won deals has no rows (a count or sum of them is 0, an average has
-    no value), and a `kind result` metric that still could move is zero by the plan's word."""
-    ranges: dict[str, Interval] = {}
-    for name in program.order:
-        if name in program.metrics:
-            metric = program.metrics[name]
-            value = replace(engine.expression(metric.expr, ranges, name, without_sales=True), causes=(), varies=False)
-            ranges[name] = point(0) if is_result(metric) and not is_fixed(value) else value
-    return ranges
 
 
 def is_fixed(value: Interval) -> bool:
@@ -84,7 +77,7 @@ class PlanProofs:
         self.program = program
         self.engine = PlanIntervals(program)
         self.ranges = metric_ranges(program, self.engine)
-        self.without_sales = ranges_without_sales(program, self.engine)
+        self.without_sales = metric_ranges(program, self.engine, without_sales=True)
         """Every metric's range in a month without a single sale."""
         self.fixed = {n: fixed_value(v) for n, v in self.without_sales.items() if is_fixed(v)}
         """The metrics no activity can move without a sale, at their one value (or no value)."""
