@@ -162,16 +162,14 @@ def _one_line_per_record(layout: ByteLayout, records: int) -> bool:
     return not layout.lone_carriage_return and layout.lines == 1 + records
 
 
-def _cells(width: int, skipped: set[int]) -> str:
+def _direct_relation(path: Path, width: int, skipped: set[int]) -> str:
+    """Every record's cells as text, straight from the file (the `skipped` columns left empty)."""
+    options = csv_read_options([cell(i) for i in range(width)], header=True)
     # DuckDB reads an empty field, quoted or not, as NULL, so cells are taken as they come.
-    return ", ".join(
+    cells = ", ".join(
         f"CAST(NULL AS VARCHAR) AS {cell(i)}" if i in skipped else cell(i) for i in range(width)
     )
-
-
-def _direct_relation(path: Path, width: int, skipped: set[int]) -> str:
-    options = csv_read_options([cell(i) for i in range(width)], header=True)
-    return f"(SELECT {_cells(width, skipped)} FROM read_csv({literal(str(path))}, {options}))"
+    return f"(SELECT {cells} FROM read_csv({literal(str(path))}, {options}))"
 
 
 def _read_carefully(
@@ -195,11 +193,9 @@ def _read_staged(
     """Every record's cells as text, in file order (the `skipped` columns left empty); None
     when DuckDB's strict reader refuses the file, which it still parses whole."""
     staged = f"{LOAD_SCHEMA}.scanned_{table}"
-    options = csv_read_options([cell(i) for i in range(width)], header=True)
     try:
         con.execute(
-            f"CREATE OR REPLACE TABLE {staged} AS SELECT {_cells(width, skipped)} "
-            f"FROM read_csv({literal(str(path))}, {options})"
+            f"CREATE OR REPLACE TABLE {staged} AS SELECT * FROM {_direct_relation(path, width, skipped)}"
         )
     except duckdb.Error:
         # A malformed row or invalid UTF-8: the line-by-line reader reports each such row.
