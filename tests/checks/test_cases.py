@@ -21,11 +21,6 @@ _CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 """Each finding can also be said in Russian (the words themselves are pinned by golden files)."""
 
 
-@pytest.fixture(autouse=True)
-def _english_unless_a_test_asks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests read English; `KPILANG_LANG` in the shell running them must not change that."""
-    monkeypatch.delenv("KPILANG_LANG", raising=False)
-
 
 def _cases():
     for path in sorted(CASES.glob("KPL*.yaml")):

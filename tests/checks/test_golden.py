@@ -19,11 +19,6 @@ GOLDEN = Path(__file__).parent / "golden"
 PLAN = "tests/checks/golden/activity_only.kpi"
 
 
-@pytest.fixture(autouse=True)
-def _english_unless_a_test_asks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests read English; `KPILANG_LANG` in the shell running them must not change that."""
-    monkeypatch.delenv("KPILANG_LANG", raising=False)
-
 
 @pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("json", "json"), ("github", "github")])
 def test_lint_output_matches_golden(fmt: str, suffix: str, monkeypatch: pytest.MonkeyPatch, golden) -> None:
@@ -38,7 +33,6 @@ def test_lint_output_in_russian_matches_golden(fmt: str, suffix: str, monkeypatc
     """The same findings with `--lang ru`: messages, help, notes and labels in Russian; codes,
     names, positions and the JSON keys exactly as in English."""
     monkeypatch.chdir(ROOT)
-    monkeypatch.delenv("KPILANG_LANG", raising=False)
     result = CliRunner().invoke(main, ["lint", PLAN, "--format", fmt, "--lang", "ru"])
     assert result.exit_code == 1
     output = result.stdout

@@ -113,7 +113,6 @@ def _run(folder: Path, command: str, monkeypatch) -> tuple[list[str], str]:
     args = shlex.split(command)
     assert args[0] == "kpilang"
     monkeypatch.chdir(folder)
-    monkeypatch.delenv("KPILANG_LANG", raising=False)
     result = CliRunner().invoke(main, args[1:], catch_exceptions=False)
     lines = []
     for stream in (result.stdout, result.stderr):

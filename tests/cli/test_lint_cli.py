@@ -35,11 +35,6 @@ pay call_bonus "За звонки" = 50 * calls
 """
 
 
-@pytest.fixture(autouse=True)
-def _english_unless_a_test_asks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests read English; `KPILANG_LANG` in the shell running them must not change that."""
-    monkeypatch.delenv("KPILANG_LANG", raising=False)
-
 
 def run(*args: str):
     return CliRunner().invoke(main, ["lint", *args])

@@ -20,8 +20,7 @@ kpi k "K" = cals target 10 weight 100% cap 150%
 
 
 @pytest.fixture
-def plan(tmp_path, monkeypatch):
-    monkeypatch.delenv("KPILANG_LANG", raising=False)
+def plan(tmp_path):
     path = tmp_path / "plan.kpi"
     path.write_text(PLAN, encoding="utf-8")
     return str(path)
@@ -80,8 +79,7 @@ def test_sarif_and_github_in_russian(plan):
     assert "::неизвестное имя «cals»%0Aподсказка: возможно, вы имели в виду «calls»?" in github
 
 
-def test_an_unreadable_file_is_reported_in_the_chosen_language(tmp_path, monkeypatch):
-    monkeypatch.delenv("KPILANG_LANG", raising=False)
+def test_an_unreadable_file_is_reported_in_the_chosen_language(tmp_path):
     path = tmp_path / "latin1.kpi"
     path.write_bytes('# план\n'.encode("cp1251"))
     result = run(str(path), "--lang", "ru")

@@ -18,11 +18,6 @@ from kpilang.diagnostics import render_text
 SRC = Path(__file__).resolve().parents[2] / "src" / "kpilang"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
-@pytest.fixture(autouse=True)
-def _english_unless_a_test_asks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests read English; `KPILANG_LANG` in the shell running them must not change that."""
-    monkeypatch.delenv("KPILANG_LANG", raising=False)
-
 
 PLAN = '''plan p "P" {
     role      cold
