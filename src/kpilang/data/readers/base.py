@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from kpilang.messages import Text, t
 
@@ -68,6 +69,15 @@ class RawTable:
     position_offset: int | None = None
     positions_hold: Callable[[int], bool] | None = None
     read_again: Callable[[], RawTable] | None = None
+
+
+def number_cell_text(text: str) -> str:
+    """A number's cell text as the checks read it: an exponent form (`1.5e3`, `1.5E-3`) is
+    written out in plain digits exactly (Decimal from the text, never a float); any other text
+    is kept as written, so a bad number is still quoted as the file has it."""
+    if "e" in text or "E" in text:
+        return format(Decimal(text), "f")
+    return text
 
 
 def fatal_problem(

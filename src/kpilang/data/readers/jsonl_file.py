@@ -9,7 +9,6 @@ they are first seen; a key missing from a line is an empty cell.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -18,7 +17,7 @@ from kpilang.messages import Text, t
 
 from ..schema import TABLES
 from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
-from .base import RawTable, RowFaults, fatal_problem, header_problems
+from .base import RawTable, RowFaults, fatal_problem, header_problems, number_cell_text
 
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
@@ -72,11 +71,7 @@ def cell_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, JsonNumber):
-        text = str(value)
-        if "e" in text or "E" in text:
-            # 1.5e3 is written out as 1500 exactly (Decimal from text, never a float).
-            return format(Decimal(text), "f")
-        return text
+        return number_cell_text(str(value))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

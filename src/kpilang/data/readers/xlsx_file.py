@@ -22,7 +22,7 @@ from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 from kpilang.messages import t
 
 from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
-from .base import RawTable, RowFaults, fatal_problem, header_problems
+from .base import RawTable, RowFaults, fatal_problem, header_problems, number_cell_text
 
 
 class ExactNumberParser(WorkSheetParser):
@@ -48,10 +48,7 @@ def cell_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, ExactNumber):
-        text = str(value)
-        if "e" in text or "E" in text:
-            return format(Decimal(text), "f")
-        return text
+        return number_cell_text(str(value))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
