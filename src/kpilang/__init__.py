@@ -41,18 +41,28 @@ def lint(path: str | Path):
     return lint_file(path)
 
 
+def _program(value, function: str) -> Program:
+    """The program a later stage works on. What `load` returns is the program *and* its
+    diagnostics; handed over whole, it would fail deep inside on a missing attribute, so the
+    caller is told where the program is instead."""
+    if isinstance(value, CompileResult):
+        raise TypeError(f"kpilang.{function}() takes a Program: pass kpilang.load(path).program "
+                        "(None when the plan has errors, which are in .diagnostics)")
+    return value
+
+
 def fingerprint(program: Program) -> str:
     """The plan's meaning fingerprint: a SHA-256 blind to layout, comments, labels and order."""
     from kpilang.change import fingerprint as run
 
-    return run(program)
+    return run(_program(program, "fingerprint"))
 
 
 def diff(old: Program, new: Program):
     """What changed in meaning between two versions of a plan (`kpilang.change.PlanDiff`)."""
     from kpilang.change import diff_programs
 
-    return diff_programs(old, new)
+    return diff_programs(_program(old, "diff"), _program(new, "diff"))
 
 
 def evaluate(program: Program, data, period: str, *, trace: bool = False, progress=None):
@@ -67,7 +77,7 @@ def evaluate(program: Program, data, period: str, *, trace: bool = False, progre
     """
     from kpilang.evaluate.run import evaluate as run
 
-    return run(program, data, period, trace=trace, progress=progress)
+    return run(_program(program, "evaluate"), data, period, trace=trace, progress=progress)
 
 
 def explain(report, *, lang: str = "ru", fmt: str = "text", templates: str | Path | None = None, managers=None):
