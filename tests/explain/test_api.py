@@ -30,3 +30,24 @@ def test_file_names_are_safe_and_distinct():
     assert odd[1] == "a_b" and odd[0] != "a_b"
     assert all("/" not in s and not s.startswith(".") and s for s in odd)
     assert odd[3] != "index"  # never overwrites the index page
+
+
+def test_a_missing_target_is_named_by_itself_not_by_the_formula_around_it(tmp_path):
+    from click.testing import CliRunner
+
+    from kpilang.cli import main
+
+    folder = tmp_path / "otdel"
+    assert CliRunner().invoke(main, ["init", "cold_sales", str(folder)]).exit_code == 0
+    targets = folder / "data" / "targets.csv"
+    rows = targets.read_bytes().split(b"\r\n")
+    kept = [row for row in rows if not row.startswith(b"m0004,2026-07,revenue,")]
+    assert len(kept) == len(rows) - 1
+    targets.write_bytes(b"\r\n".join(kept))
+    program = kpilang.load(folder / "cold_sales.kpi").program
+    report = kpilang.evaluate(program, folder / "data", "2026-07")
+    text = kpilang.explain(report, lang="en", managers=["m0004"]).statements[0].text
+    # `commission = commission_tiers(revenue, targets.revenue)`: the target is what is missing
+    assert "“Процент с продаж” was not computed: there is no target for this period (“targets.revenue”)." in text
+    assert "“Выполнение плана по выручке” was not computed: there is no target for this period (“targets.revenue”)." \
+        in text

@@ -484,7 +484,12 @@ class StatementBuilder:
     # ---- errors and data ----
     def _error(self, err: EvalError) -> ErrorLine:
         subject = self.t.data_subject if err.subject == "data" else self.words.label(err.subject)
-        text = self.t.f(f"cause_{err.cause}", subject=subject, formula=err.formula)
+        cause_formula = err.formula
+        if err.cause == "missing_target" and err.end_line is not None:
+            # The error points at the `targets.NAME` the person has no row for; the whole formula
+            # (a pay that passes the target to a table, say) is not the name of the missing target.
+            cause_formula = _span_text(self.program.sources, err) or err.formula
+        text = self.t.f(f"cause_{err.cause}", subject=subject, formula=cause_formula)
         help_text = err.help.render(self.lang) if err.help is not None else self.t.get(f"help_{err.cause}")
         location = f"{err.file}:{err.line}:{err.column}" if err.line and err.column else (
             f"{err.file}:{err.line}" if err.line else err.file)
