@@ -26,13 +26,19 @@ from pathlib import Path
 
 from kpilang.checks.base import Check, Limits, by_name_or_code, registry
 from kpilang.diagnostics import Severity
+from kpilang.messages import Text, t
 
 CONFIG_FILES = ("kpilang.toml", "pyproject.toml")
 KEYS = ("select", "ignore", "severity", "limits")
 
 
 class ConfigError(Exception):
-    """A configuration file that cannot be used; the message says where and why."""
+    """A configuration file that cannot be used; the message (`text`, a catalog text said in the
+    reader's language) says where and why."""
+
+    def __init__(self, text: Text):
+        super().__init__(str(text))
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -85,9 +91,9 @@ def _read(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+        raise ConfigError(t("config.not-toml", path=path, error=err)) from None
     except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
+        raise ConfigError(t("config.cannot-read", path=path, reason=err.strerror or err)) from None
 
 
 def parse_config(path: Path) -> LintConfig:
@@ -98,7 +104,7 @@ def parse_config(path: Path) -> LintConfig:
     where = f"{path}: [tool.kpilang]" if path.name == "pyproject.toml" or "tool" in data else str(path)
     for key in table:
         if key not in KEYS:
-            raise ConfigError(f"{where}: unknown key `{key}`; the keys are " + ", ".join(KEYS))
+            raise ConfigError(t("config.unknown-key", where=where, key=key, keys=", ".join(KEYS)))
     config = LintConfig(source=path)
     if "select" in table:
         config = replace(config, selected=frozenset(_codes(table["select"], f"{where}: select")))
@@ -113,47 +119,47 @@ def parse_config(path: Path) -> LintConfig:
 
 def _codes(value, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of check codes or names, such as [\"KPL001\", \"kpi-count\"]")
+        raise ConfigError(t("config.expected-codes", where=where))
     codes = []
     for key in value:
         check = by_name_or_code(key)
         if check is None:
-            raise ConfigError(f"{where}: no check `{key}`; see docs/checks/index.md for the list")
+            raise ConfigError(t("config.no-check-see", where=where, key=key))
         codes.append(check.code)
     return codes
 
 
 def _severities(value, where: str) -> dict[str, Severity]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: expected a table such as `KPL018 = \"error\"`")
+        raise ConfigError(t("config.expected-severities", where=where))
     out = {}
     for key, level in value.items():
         check = by_name_or_code(key)
         if check is None:
-            raise ConfigError(f"{where}: no check `{key}`")
+            raise ConfigError(t("config.no-check", where=where, key=key))
         if level not in ("error", "warning", "info"):
-            raise ConfigError(f"{where}: `{key}` must be \"error\", \"warning\" or \"info\", not {level!r}")
+            raise ConfigError(t("config.bad-level", where=where, key=key, level=repr(level)))
         out[check.code] = Severity(level)
     return out
 
 
 def _limits(value, where: str) -> Limits:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: expected a table such as `kpis-max = 5`")
+        raise ConfigError(t("config.expected-limits", where=where))
     changes = {}
     for key, raw in value.items():
         attr = Limits.FIELDS.get(key)
         if attr is None:
-            raise ConfigError(f"{where}: unknown limit `{key}`; the limits are " + ", ".join(Limits.FIELDS))
+            raise ConfigError(t("config.unknown-limit", where=where, key=key, limits=", ".join(Limits.FIELDS)))
         if attr == "history_min_share":
             changes[attr] = _share(raw, f"{where}: {key}")
         else:
             if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
-                raise ConfigError(f"{where}: `{key}` must be a whole number ≥ 0, not {raw!r}")
+                raise ConfigError(t("config.not-whole", where=where, key=key, value=repr(raw)))
             changes[attr] = raw
     limits = replace(Limits(), **changes)
     if limits.kpis_min > limits.kpis_max or limits.metrics_min > limits.metrics_max:
-        raise ConfigError(f"{where}: a minimum is above its maximum")
+        raise ConfigError(t("config.min-above-max", where=where))
     return limits
 
 
@@ -161,13 +167,13 @@ def _share(raw, where: str) -> Decimal:
     """A share as "15%" or a number between 0 and 1 (written as a string to stay exact)."""
     text = raw.strip() if isinstance(raw, str) else None
     if text is None:
-        raise ConfigError(f"{where}: write the share as a string, \"15%\" or \"0.15\", so it stays exact")
+        raise ConfigError(t("config.share-as-string", where=where))
     try:
         value = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
     except InvalidOperation:
-        raise ConfigError(f"{where}: {raw!r} is not a share such as \"15%\"") from None
+        raise ConfigError(t("config.not-a-share", where=where, value=repr(raw))) from None
     if not 0 <= value <= 1:
-        raise ConfigError(f"{where}: {raw!r} is not between 0% and 100%")
+        raise ConfigError(t("config.share-range", where=where, value=repr(raw)))
     return value
 
 

@@ -76,3 +76,35 @@ def test_cadence_json(history):
     result = CliRunner().invoke(main, ["cadence", "--format", "json", "--base", "HEAD~2"])
     assert result.exit_code == 1
     assert_golden("cadence.json", without_hashes(history, result.stdout))
+
+
+# ---- the same in Russian (`--lang ru`): what a head of sales reads in a pull request ----------
+
+
+def test_diff_text_in_russian(history):
+    result = CliRunner().invoke(main, ["diff", "--lang", "ru", "HEAD~6:rules/cold_sales.kpi",
+                                       "HEAD~4:rules/cold_sales.kpi"])
+    assert result.exit_code == 0, result.output
+    assert_golden("diff.ru.txt", result.stdout)
+
+
+def test_diff_of_two_folders_in_russian(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    library = 'metric calls = count(activities where type = "call")\n'
+    for name, text in {"old/cold_sales.kpi": BASE, "old/draft.kpi": BASE, "old/lib/calls.kpi": library,
+                       "new/cold_sales.kpi": NEW_VERSION, "new/draft.kpi": BASE.replace("target 4", "target four"),
+                       "new/new_market.kpi": BASE.replace("plan cold_sales", "plan new_market")}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", "--lang", "ru", "old", "new"])
+    assert result.exit_code == 2, result.output  # draft.kpi does not compile
+    assert_golden("diff-folders.ru.txt", result.stdout)
+    assert result.stderr.startswith("ошибка[E0201]: неизвестное имя «four»")
+    assert result.stderr.endswith("ошибка: draft.kpi в new не компилируется, поэтому его смысл неизвестен\n")
+
+
+def test_cadence_text_in_russian(history):
+    result = CliRunner().invoke(main, ["cadence", "--lang", "ru"])
+    assert result.exit_code == 1
+    assert_golden("cadence.ru.txt", without_hashes(history, result.stdout))
+    assert result.stderr == "планов: 1; нарушений: 1, исключений: 1\n"

@@ -119,6 +119,18 @@ def test_failed_plan_tests_in_russian_match_the_golden_file(wrong, golden, monke
     golden(GOLDEN / "test_command_failure.ru.txt", result.stdout)
 
 
+def test_a_figure_without_value_is_said_in_the_readers_language_in_the_trace(wrong):
+    russian = CliRunner().invoke(main, ["test", str(wrong), "--lang", "ru"]).stdout
+    assert "→ выполнение (нет значения)" in russian
+    assert "= 50% × (нет значения) + 20% × 1.25 + 30% × 0" in russian and "(no value)" not in russian
+    english = CliRunner().invoke(main, ["test", str(wrong)]).stdout
+    assert "= 50% × (no value) + 20% × 1.25 + 30% × 0" in english and "нет значения" not in english
+    data = json.loads(CliRunner().invoke(main, ["test", str(wrong), "--format", "json", "--lang", "ru"]).stdout)
+    score = next(step for test in data["files"][0]["tests"] for step in test["trace"] if step["kind"] == "score"
+                 and step["value"] is None)
+    assert score["substituted"] == "50% × (нет значения) + 20% × 1.25 + 30% × 0"
+
+
 def test_plan_test_json_errors_carry_their_code_in_both_languages(wrong):
     english = json.loads(CliRunner().invoke(main, ["test", str(wrong), "--format", "json"]).stdout)
     russian = json.loads(CliRunner().invoke(main, ["test", str(wrong), "--format", "json", "--lang", "ru"]).stdout)

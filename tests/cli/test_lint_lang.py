@@ -90,3 +90,20 @@ def test_an_unreadable_file_is_reported_in_the_chosen_language(tmp_path):
 def test_other_commands_print_compile_errors_in_kpilang_lang(plan):
     result = CliRunner().invoke(main, ["test", plan], env={"KPILANG_LANG": "ru"})
     assert "ошибка[E0201]: неизвестное имя «cals»" in result.output
+
+
+def test_refusals_are_said_in_the_chosen_language(tmp_path, plan):
+    missing = run(str(tmp_path / "nope.kpi"), "--lang", "ru")
+    assert missing.exit_code == 2
+    assert missing.stderr == f"ошибка: нет такого файла или папки: {tmp_path / 'nope.kpi'}\n"
+    (tmp_path / "kpilang.toml").write_text('[limits]\nkpis-max = "four"\n', encoding="utf-8")
+    config = run(plan, "--lang", "ru")
+    assert config.exit_code == 2
+    assert config.stderr == (f"ошибка: {tmp_path / 'kpilang.toml'}: limits: `kpis-max` должен быть целым числом ≥ 0, "
+                             "а не 'four'\n  = подсказка: исправьте файл настроек или уберите этот ключ\n")
+    assert run(plan).stderr == (f"error: {tmp_path / 'kpilang.toml'}: limits: `kpis-max` must be a whole number ≥ 0, "
+                                "not 'four'\n  = help: fix the configuration file, or remove the key\n")
+    history = run(plan, "--history", str(tmp_path / "nowhere"), "--lang", "ru")
+    assert history.exit_code == 2
+    assert history.stderr.endswith("  = подсказка: укажите папку с данными, в которой лежат таблицы, которые читают "
+                                   "планы (см. описание формата данных)\n")

@@ -26,6 +26,10 @@ history (a rebase or cherry-pick renews it), while the author date may be weeks 
 A commit whose message ends with a `KPI-Override: reason` trailer is accepted whatever it breaks,
 and shown as an override with its reason: the exception is on record, in the repository, with
 the name of who made it.
+
+Violations, skip reasons and why a version could not be judged are catalog texts
+(`cadence.…` in `kpilang.messages`), said in the reader's language when shown; their English
+stays in `message`, `help` and `reason`.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from kpilang.change.git import (
 from kpilang.change.revision import Compiled, compile_at
 from kpilang.compile import Program
 from kpilang.diagnostics import Severity, sort_key
+from kpilang.messages import Text, t
 
 Kind = Literal["introduced", "new version", "revision", "change to the plan in force", "no change in meaning",
                "does not compile", "removed"]
@@ -62,8 +67,25 @@ RULES = {
 @dataclass(frozen=True)
 class Violation:
     rule: str
-    message: str
-    help: str
+    text: Text
+    help_text: Text
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
+
+    @property
+    def help(self) -> str:
+        return str(self.help_text)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A file the gate does not walk: `code` says why (`never-committed`, `library`)."""
+
+    path: str
+    code: str
+    text: Text
 
 
 @dataclass
@@ -85,8 +107,12 @@ class Entry:
     """The plan file is unchanged; a library it imports changed."""
     checked: bool = True
     violations: list[Violation] = field(default_factory=list)
-    reason: str | None = None
+    why: Text | None = None
     """Why a version could not be judged (its first compile error)."""
+
+    @property
+    def reason(self) -> str | None:
+        return None if self.why is None else str(self.why)
 
     @property
     def override(self) -> str | None:
@@ -94,6 +120,7 @@ class Entry:
 
     @property
     def change_lines(self) -> tuple[str, ...]:
+        """The changes in English."""
         return tuple(c.describe() for c in self.changes)
 
     @property
@@ -124,9 +151,14 @@ class PlanHistory:
 @dataclass
 class CadenceReport:
     histories: list[PlanHistory]
-    skipped: list[tuple[str, str]]
-    """(path, why) for files that are not plans (libraries) or have no history."""
+    skips: list[Skip]
+    """Files that are not plans (libraries) or have no history."""
     base: str | None
+
+    @property
+    def skipped(self) -> list[tuple[str, str]]:
+        """(path, why) for each file skipped, in English."""
+        return [(s.path, str(s.text)) for s in self.skips]
 
     @property
     def violations(self) -> list[tuple[PlanHistory, Entry, Violation]]:
@@ -143,27 +175,23 @@ def check_cadence(start: Path, paths: list[str] | None = None, base: str | None 
     history cannot be trusted (not a repository, a shallow clone, an unknown base)."""
     repo = repo_root(start)
     if not has_head(repo):
-        raise GitError("the repository has no commits yet", "commit the plans first")
+        raise GitError(t("git.no-commits"), t("git.no-commits-hint"))
     if is_shallow(repo):
-        raise GitError(
-            "this is a shallow clone: the history is cut off, so the version in force and the dates of "
-            "earlier changes are unknown",
-            "fetch the whole history (`git fetch --unshallow`); in GitHub Actions give actions/checkout "
-            "`fetch-depth: 0`")
+        raise GitError(t("git.shallow"), t("git.shallow-hint"))
     after_base: set[str] | None = None
     if base is not None:
         base_sha = resolve(repo, base)
         after_base = set(run_git(repo, "rev-list", f"{base_sha}..HEAD").stdout.split())
     order = commit_order(repo)
     targets = paths if paths is not None else tracked_files(repo, ".kpi")
-    histories, skipped = [], []
+    histories, skips = [], []
     for path in targets:
         history = _plan_history(repo, path, order, after_base)
-        if isinstance(history, str):
-            skipped.append((path, history))
+        if isinstance(history, Skip):
+            skips.append(history)
         else:
             histories.append(history)
-    return CadenceReport(histories, skipped, base)
+    return CadenceReport(histories, skips, base)
 
 
 # ---- one plan ------------------------------------------------------------------------------------
@@ -179,10 +207,10 @@ class _Step:
     old_path: str | None = None
 
 
-def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[str] | None) -> PlanHistory | str:
+def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[str] | None) -> PlanHistory | Skip:
     file_changes = file_history(repo, path)
     if not file_changes:
-        return "not in the history (never committed)"
+        return Skip(path, "never-committed", t("cadence.skip.never-committed"))
     compiled: dict[tuple[str, str], Compiled] = {}
     by_content: dict[tuple, Compiled] = {}
 
@@ -196,7 +224,7 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
     if last.status != "D":
         head_program = at(last.commit.sha, last.path).program
         if head_program is not None and head_program.plan is None:
-            return "a library (no plan block): its changes are checked in every plan that imports it"
+            return Skip(path, "library", t("cadence.skip.library"))
     names = sorted({fc.path for fc in file_changes} | {fc.old_path for fc in file_changes if fc.old_path})
     _add_steps(steps, commits_touching(repo, names, merges_only=True), order, "M")
     _add_library_steps(repo, steps, order, at)
@@ -215,11 +243,11 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
         program = version.program
         if program is None or program.plan is None:
             entry = Entry(commit, file, "does not compile", _day(commit, previous), checked=checked,
-                          reason=_why_not(version))
+                          why=_why_not(version))
             if index == len(ordered) - 1:
                 entry.violations.append(Violation(
-                    "does-not-compile", f"plan file {file} does not compile at commit {commit.short}, so whether "
-                    "its meaning changed cannot be told", "fix the errors `kpilang lint` shows"))
+                    "does-not-compile", t("cadence.rule.does-not-compile", file=file, commit=commit.short),
+                    t("cadence.rule.does-not-compile-help")))
             entries.append(entry)
             continue
         # compare with the parents' versions: on a merge, what a branch brought was judged on
@@ -306,47 +334,43 @@ def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program,
 
     if not _is_quarter_start(effective):
         entry.violations.append(_not_quarter_start(effective))
-    override_hint = ("or, for a legal or urgent fix, end the commit message with a line "
-                     "`KPI-Override: <reason>` to record the exception")
+    override = t("cadence.rule.override")
+    said = {"commit": commit.short, "plan": program.plan.name, "file": file, "effective": effective}
     if in_force is not None and effective == in_force.effective:
         entry.violations.append(Violation(
-            "changes-plan-in-force",
-            f"commit {commit.short} ({day}) changes plan {program.plan.name} ({file}) in force since {effective}",
-            f"give the change its own version: `effective {next_quarter}` or later; {override_hint}"))
+            "changes-plan-in-force", t("cadence.rule.changes-plan-in-force", **said, day=day),
+            t("cadence.rule.changes-plan-in-force-help", next=next_quarter, override=override)))
     elif effective <= day:
         entry.violations.append(Violation(
-            "retroactive",
-            f"commit {commit.short} ({day}) makes plan {program.plan.name} ({file}) take effect on {effective}, "
-            "not after the day of the commit", f"the earliest effective date for this commit is {next_quarter}; {override_hint}"))
+            "retroactive", t("cadence.rule.retroactive", **said, day=day),
+            t("cadence.rule.earliest-help", next=next_quarter, override=override)))
     elif effective < next_quarter:
         entry.violations.append(Violation(
-            "too-soon",
-            f"commit {commit.short} ({day}) makes plan {program.plan.name} ({file}) take effect on {effective}, "
-            "within the quarter the change is made in",
-            f"the earliest effective date for this commit is {next_quarter}; {override_hint}"))
+            "too-soon", t("cadence.rule.too-soon", **said, day=day),
+            t("cadence.rule.earliest-help", next=next_quarter, override=override)))
     elif in_force is not None and effective <= in_force.effective:
         entry.violations.append(Violation(
-            "not-after-previous",
-            f"commit {commit.short} gives plan {program.plan.name} ({file}) effective {effective}, not later than "
-            f"the version in force since {in_force.effective}",
-            f"use `effective {max(next_quarter, _next_quarter_start(in_force.effective))}` or later; {override_hint}"))
+            "not-after-previous", t("cadence.rule.not-after-previous", **said, in_force=in_force.effective),
+            t("cadence.rule.not-after-previous-help", next=max(next_quarter, _next_quarter_start(in_force.effective)),
+              override=override)))
     return entry
 
 
-def _why_not(version: Compiled) -> str:
+def _why_not(version: Compiled) -> Text:
     errors = sorted((d for d in version.diagnostics if d.severity is Severity.ERROR), key=sort_key)
     if errors:
         first = errors[0]
-        more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
-        return f"{first.span}: {first.message}{more}"
-    return "the file has no `plan` block"
+        message = first.text or first.message
+        if len(errors) > 1:
+            return t("cadence.first-error-more", place=first.span, message=message, more=len(errors) - 1)
+        return t("cadence.first-error", place=first.span, message=message)
+    return t("cadence.no-plan-block")
 
 
 def _not_quarter_start(effective: date) -> Violation:
-    return Violation("effective-not-quarter-start",
-                     f"effective {effective} is not the first day of a quarter",
-                     f"versions take effect on 1 January, 1 April, 1 July or 1 October; "
-                     f"the nearest after it is {_next_quarter_start(effective) if not _is_quarter_start(effective) else effective}")
+    nearest = _next_quarter_start(effective) if not _is_quarter_start(effective) else effective
+    return Violation("effective-not-quarter-start", t("cadence.rule.not-quarter-start", effective=effective),
+                     t("cadence.rule.not-quarter-start-help", nearest=nearest))
 
 
 def _day(commit: Commit, previous: tuple[Program, str] | None) -> date:

@@ -5,18 +5,22 @@ exactly what the fingerprint sees: a diff is empty if and only if the fingerprin
 Formulas are shown as their source text (white space collapsed, comments dropped), numbers the way
 people read them (weights and caps as percents). Label and goal edits are listed apart, as
 changes that carry no meaning.
+
+A change is said in the reader's language (`Change.text`, catalog texts `diff.…`); its JSON keeps
+the English words of its parts and values, the same in every language, for scripts to read.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Literal
 
 from kpilang.change.fingerprint import fingerprint
 from kpilang.compile.program import Band, Program, canonical_decimal
 from kpilang.diagnostics import Span
+from kpilang.messages import DEFAULT_LANGUAGE, Text, render, t
 
 What = Literal["plan", "metric", "kpi", "table", "pay"]
 GROUPS: tuple[tuple[What, str], ...] = (("metric", "metrics"), ("kpi", "kpis"), ("table", "tables"), ("pay", "pays"))
@@ -26,26 +30,61 @@ GROUPS: tuple[tuple[What, str], ...] = (("metric", "metrics"), ("kpi", "kpis"), 
 class Change:
     """One difference: a declaration `added` or `removed`, or one of its parts `changed`.
 
-    `old` and `new` are the parts as people read them (None on the side where it is absent)."""
+    `part` is the part's English name (`band EDGES` for a band's value); `old` and `new` are the
+    parts as people read them (None on the side where it is absent): source text, or words."""
 
     action: Literal["added", "removed", "changed"]
     what: What
     name: str
     part: str | None = None
-    old: str | None = None
-    new: str | None = None
+    old: str | Text | None = None
+    new: str | Text | None = None
 
-    def describe(self) -> str:
-        subject = f"{self.what} {self.name}" if self.what != "plan" else f"plan {self.name}"
+    def text(self) -> Text:
+        subject = _SUBJECTS[self.what](self.name)
         if self.action == "added":
-            return f"{subject}: added" + (f" = {self.new}" if self.new else "")
+            return t("diff.added-as", subject=subject, value=self.new) if self.new else t("diff.added", subject=subject)
         if self.action == "removed":
-            return f"{subject}: removed" + (f" (was {self.old})" if self.old else "")
-        if self.part in ("band added", "band removed"):
-            return f"{subject}: {self.part}: {self.new if self.new is not None else self.old}"
+            return t("diff.removed-was", subject=subject, value=self.old) if self.old else t("diff.removed", subject=subject)
+        if self.part == "band added":
+            return t("diff.band-added", subject=subject, band=self.new)
+        if self.part == "band removed":
+            return t("diff.band-removed", subject=subject, band=self.old)
         code = self.part in ("formula", "target", "definition") or (self.what == "pay" and self.part in ("cap", "floor"))
-        sep = ":" if self.part and self.part.startswith("band ") else ""
-        return f"{subject}: {self.part}{sep} {_shown(self.old, code)} → {_shown(self.new, code)}"
+        old, new = _shown(self.old, code), _shown(self.new, code)
+        if self.part and self.part.startswith("band "):
+            return t("diff.band-changed", subject=subject, edges=self.part.removeprefix("band "), old=old, new=new)
+        return t("diff.part-changed", subject=subject, part=_PART_NAMES.get(self.part, self.part), old=old, new=new)
+
+    def describe(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.text().render(lang)
+
+    def to_json(self) -> dict[str, str | None]:
+        """Its fields, words in English whatever the reader's language."""
+        return {f.name: None if getattr(self, f.name) is None else render(getattr(self, f.name))
+                for f in fields(self)}
+
+
+_SUBJECTS = {
+    "plan": lambda name: t("diff.what.plan", name=name),
+    "metric": lambda name: t("diff.what.metric", name=name),
+    "kpi": lambda name: t("diff.what.kpi", name=name),
+    "table": lambda name: t("diff.what.table", name=name),
+    "pay": lambda name: t("diff.what.pay", name=name),
+}
+
+_PART_NAMES = {
+    "formula": t("diff.part.formula"), "target": t("diff.part.target"), "weight": t("diff.part.weight"),
+    "cap": t("diff.part.cap"), "floor": t("diff.part.floor"), "direction": t("diff.part.direction"),
+    "kind": t("diff.part.kind"), "controllability": t("diff.part.controllability"),
+    "data tables": t("diff.part.data-tables"), "label": t("diff.part.label"), "goal": t("diff.part.goal"),
+    "meaning": t("diff.part.meaning"), "definition": t("diff.part.definition"),
+    # plan fields
+    "name": t("diff.part.name"), "roles": t("diff.part.roles"), "period": t("diff.part.period"),
+    "effective": t("diff.part.effective"), "timezone": t("diff.part.timezone"), "currency": t("diff.part.currency"),
+    "strategy": t("diff.part.strategy"), "scope": t("diff.part.scope"),
+}
+"""The parts a change names, in words; a part the compiler adds later is shown by its own name."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +107,8 @@ class PlanDiff:
             "meaning_changed": self.meaning_changed,
             "old_sha256": self.old_fingerprint,
             "new_sha256": self.new_fingerprint,
-            "changes": [asdict(c) for c in self.changes],
-            "label_changes": [asdict(c) for c in self.label_changes],
+            "changes": [c.to_json() for c in self.changes],
+            "label_changes": [c.to_json() for c in self.label_changes],
             "affected_pays": list(self.affected_pays),
         }
 
@@ -185,14 +224,14 @@ def _part_order(what: What) -> tuple[str, ...]:
     }[what]
 
 
-def _part_text(program: Program, defn: Any, key: str) -> str | None:
+def _part_text(program: Program, defn: Any, key: str) -> str | Text | None:
     value = getattr(defn, key)
     if key == "lower_is_better":
-        return "lower is better" if value else "higher is better"
+        return t("diff.value.lower-is-better") if value else t("diff.value.higher-is-better")
     if key == "uncontrollable_for":
         if value is None:
-            return "controllable"
-        return "uncontrollable" + (f" for {', '.join(sorted(value))}" if value else "")
+            return t("diff.value.controllable")
+        return t("diff.value.uncontrollable-for", roles=", ".join(sorted(value))) if value else t("diff.value.uncontrollable")
     if key in ("weight", "cap") and isinstance(value, Decimal):
         return _percent(value)
     if value is None:
@@ -245,12 +284,13 @@ def _compact(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _table_kind(graduated: bool) -> str:
-    return "graduated" if graduated else "step"
+def _table_kind(graduated: bool) -> Text:
+    return t("diff.value.graduated") if graduated else t("diff.value.step")
 
 
-def _summary(program: Program, what: What, name: str) -> str | None:
-    """A removed or added declaration in one line: its formula, or its bands."""
+def _summary(program: Program, what: What, name: str) -> str | Text | None:
+    """A removed or added declaration in one line: its formula (a KPI's with its target and
+    weight), or its bands."""
     if what == "table":
         table = program.tables[name]
         kind = "graduated " if table.graduated else ""
@@ -258,7 +298,8 @@ def _summary(program: Program, what: What, name: str) -> str | None:
     defn = getattr(program, what + "s")[name]
     text = source_text(program, defn.expr.span)
     if what == "kpi":
-        text += f" (target {source_text(program, defn.target.span)}, weight {_percent(defn.weight)})"
+        return t("diff.kpi-summary", formula=text, target=source_text(program, defn.target.span),
+                 weight=_percent(defn.weight))
     return text
 
 
@@ -273,9 +314,9 @@ def _quoted(text: str | None) -> str | None:
     return None if text is None else f'"{text}"'
 
 
-def _shown(text: str | None, code: bool = False) -> str:
+def _shown(text: str | Text | None, code: bool = False) -> str | Text:
     if text is None:
-        return "(none)"
+        return t("diff.none")
     return f"`{text}`" if code else text
 
 

@@ -2,7 +2,8 @@
 commit dates and trailers. Nothing here knows about plans.
 
 Every call runs `git` with `core.quotePath=false` (paths with Cyrillic letters stay readable) and
-a fixed C locale for messages; any failure becomes a `GitError` that says what to do.
+a fixed C locale for messages; any failure becomes a `GitError` that says what to do, as catalog
+texts (`git.…` in `kpilang.messages`) said in the reader's language when shown.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from kpilang.messages import Text, t
+
 OVERRIDE_TRAILER = "KPI-Override"
 
 
 class GitError(Exception):
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
+    def __init__(self, message: Text, hint: Text | None = None):
+        super().__init__(str(message))
         self.message = message
         self.hint = hint
 
@@ -55,17 +58,17 @@ def run_git(repo: Path, *args: str, allow_fail: bool = False) -> subprocess.Comp
         done = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=repo, env=env,
                               capture_output=True, text=True, encoding="utf-8", errors="surrogateescape")
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH", "install git to compare versions from history")
+        raise GitError(t("git.not-installed"), t("git.not-installed-hint"))
     if done.returncode != 0 and not allow_fail:
-        raise GitError(f"git {' '.join(args[:2])} failed: {done.stderr.strip() or 'exit ' + str(done.returncode)}")
+        raise GitError(t("git.failed", command=" ".join(args[:2]),
+                         detail=done.stderr.strip() or f"exit {done.returncode}"))
     return done
 
 
 def repo_root(start: Path) -> Path:
     done = run_git(start, "rev-parse", "--show-toplevel", allow_fail=True)
     if done.returncode != 0:
-        raise GitError(f"{start} is not inside a git repository",
-                       "run this inside a clone of the repository that holds the plans")
+        raise GitError(t("git.not-a-repository", path=start), t("git.not-a-repository-hint"))
     return Path(done.stdout.strip())
 
 
@@ -81,8 +84,7 @@ def is_shallow(repo: Path) -> bool:
 def resolve(repo: Path, rev: str) -> str:
     done = run_git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", allow_fail=True)
     if done.returncode != 0:
-        raise GitError(f"no such revision: {rev}",
-                       "check the name; in CI fetch it first (for example `git fetch origin main`)")
+        raise GitError(t("git.no-such-revision", rev=rev), t("git.no-such-revision-hint"))
     return done.stdout.strip()
 
 
@@ -101,7 +103,7 @@ def show_blob(repo: Path, rev: str, path: str) -> str | None:
     try:
         return done.stdout.decode("utf-8")
     except UnicodeDecodeError:
-        raise GitError(f"{rev}:{path} is not UTF-8 text", "plans are UTF-8 text files")
+        raise GitError(t("git.not-utf8", path=f"{rev}:{path}"), t("git.not-utf8-hint"))
 
 
 def object_type(repo: Path, rev: str, path: str) -> str | None:

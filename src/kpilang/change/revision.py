@@ -34,10 +34,11 @@ class Compiled:
     missing: bool = False
     """The file does not exist there."""
 
-    def errors_text(self) -> str:
-        """The compile errors, rendered as `kpilang lint` shows them."""
+    def errors_text(self, lang: str | None = None) -> str:
+        """The compile errors, rendered as `kpilang lint` shows them, in `lang` (by default the
+        reader's: `KPILANG_LANG`)."""
         errors = sorted((d for d in self.diagnostics if d.severity is Severity.ERROR), key=sort_key)
-        return "\n\n".join(render_text(d, self.sources) for d in errors)
+        return "\n\n".join(render_text(d, self.sources, lang) for d in errors)
 
 
 def compile_path(path: Path) -> Compiled:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kpilang.change.git import GitError, files_at, object_type, prefix, repo_root, resolve
 from kpilang.change.revision import Compiled, compile_at, compile_path
+from kpilang.messages import t
 
 
 @dataclass
@@ -58,5 +59,5 @@ def load_side(spec: str, cwd: Path | None = None) -> Compiled:
     repo = repo_root(cwd)
     path = _from_root(cwd, path)
     if not path or path == ".":
-        raise GitError(f"`{spec}` names no file", "write REV:path, for example HEAD~1:rules/cold_sales.kpi")
+        raise GitError(t("git.names-no-file", spec=spec), t("git.names-no-file-hint"))
     return compile_at(repo, resolve(repo, rev), path, shown_rev=rev)

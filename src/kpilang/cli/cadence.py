@@ -1,15 +1,16 @@
-"""`kpilang cadence [PATH...] [--base REV] [--format text|json]`."""
+"""`kpilang cadence [PATH...] [--base REV] [--format text|json] [--lang en|ru]`."""
 
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option
+from kpilang.messages import language, t
 
 
 @click.command()
@@ -18,7 +19,8 @@ from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
               "branch). Earlier history still decides which version is in force.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="The versions and violations in words, or as JSON.")
-def cadence(paths: tuple[str, ...], base: str | None, fmt: str) -> None:
+@lang_option("The language of the versions, violations, help and summary, and of the JSON's sentences")
+def cadence(paths: tuple[str, ...], base: str | None, fmt: str, lang: str | None) -> None:
     """CI gate: a plan's meaning changes at most once a quarter, and never in the past.
 
     Walks the git history of each plan (default: every tracked *.kpi file; renames followed,
@@ -34,24 +36,25 @@ def cadence(paths: tuple[str, ...], base: str | None, fmt: str) -> None:
     from kpilang.change.cadence import check_cadence
     from kpilang.change.git import GitError, repo_root, tracked_files
 
+    lang = language(lang)
     cwd = Path.cwd()
     try:
         repo = repo_root(cwd)
-        targets = _repository_paths(repo, cwd, paths, tracked_files(repo, ".kpi")) if paths else None
+        targets = _repository_paths(repo, cwd, paths, tracked_files(repo, ".kpi"), lang) if paths else None
         report = check_cadence(cwd, targets, base)
     except GitError as err:
-        fail(err.message, err.hint)
+        fail(err.message, err.hint, lang)
     if fmt == "json":
-        click.echo(json.dumps(_json(report), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(_json(report, lang), ensure_ascii=False, indent=1))
     else:
-        click.echo(_text(report))
+        click.echo(_text(report, lang))
     violations = report.violations
-    click.echo(f"{len(report.histories)} plan(s): {len(violations)} violation(s), "
-               f"{len(report.overrides)} override(s)", err=True)
+    click.echo(t("cadence.summary", plans=len(report.histories), violations=len(violations),
+                 overrides=len(report.overrides)).render(lang), err=True)
     sys.exit(EXIT_PROBLEMS if violations else EXIT_OK)
 
 
-def _repository_paths(repo: Path, cwd: Path, paths: tuple[str, ...], tracked: list[str]) -> list[str]:
+def _repository_paths(repo: Path, cwd: Path, paths: tuple[str, ...], tracked: list[str], lang: str) -> list[str]:
     """Command-line paths → paths from the repository root; a directory means its tracked *.kpi."""
     out: list[str] = []
     for raw in paths:
@@ -59,7 +62,7 @@ def _repository_paths(repo: Path, cwd: Path, paths: tuple[str, ...], tracked: li
         try:
             rel = full.relative_to(repo.resolve()).as_posix()
         except ValueError:
-            fail(f"{raw} is outside the repository {repo}")
+            fail(t("cadence.outside-repository", path=raw, repo=repo), lang=lang)
         if full.is_dir():
             inside = [t for t in tracked if rel in ("", ".") or t.startswith(rel.rstrip("/") + "/")]
             out.extend(inside)
@@ -68,57 +71,75 @@ def _repository_paths(repo: Path, cwd: Path, paths: tuple[str, ...], tracked: li
     return out
 
 
-def _text(report) -> str:
+def _text(report, lang: str) -> str:
+    def say(text) -> str:
+        return text.render(lang)
+
     lines: list[str] = []
     for history in report.histories:
-        lines.append(f"{history.path}" + (f" (plan {history.plan})" if history.plan else ""))
+        lines.append(say(t("cadence.plan-file", path=history.path, plan=history.plan)) if history.plan else history.path)
         for entry in history.entries:
-            lines.append("  " + _entry_line(entry))
-            for change in entry.change_lines:
-                lines.append(f"      {change}")
-            if entry.reason:
-                lines.append(f"      why: {entry.reason}")
+            lines.append("  " + _entry_line(entry, lang))
+            for change in entry.changes:
+                lines.append(f"      {change.describe(lang)}")
+            if entry.why is not None:
+                lines.append(f"      {say(t('cadence.why', reason=entry.why))}")
             if entry.override and entry.checked:
-                lines.append(f"      override by {entry.commit.author}: {entry.override}")
+                lines.append(f"      {say(t('cadence.override-by', author=entry.commit.author, reason=entry.override))}")
             for v in entry.violations:
                 if not entry.checked:
                     continue
-                mark = "overridden" if entry.override else "error"
-                lines.append(f"      {mark}[{v.rule}]: {v.message}")
+                mark = say(t("cadence.overridden")) if entry.override else say(t("severity.error"))
+                lines.append(f"      {mark}[{v.rule}]: {say(v.text)}")
                 if not entry.override:
-                    lines.append(f"        = help: {v.help}")
-        lines.append("  versions: " + "; ".join(_version_text(v) for v in history.versions))
+                    lines.append(f"        = {say(t('label.help'))}: {say(v.help_text)}")
+        versions = "; ".join(say(_version_text(v)) for v in history.versions)
+        lines.append("  " + say(t("cadence.versions", versions=versions)))
         lines.append("")
-    for path, why in report.skipped:
-        lines.append(f"{path}: skipped, {why}")
+    for skip in report.skips:
+        lines.append(say(t("cadence.skipped", path=skip.path, reason=skip.text)))
     if report.violations:
-        lines.append("violations:")
+        lines.append(say(t("cadence.violations")))
         for history, entry, v in report.violations:
-            lines.append(f"  {entry.commit.short} {history.plan or history.path}: {v.rule}: {v.message}")
+            lines.append(f"  {entry.commit.short} {history.plan or history.path}: {v.rule}: {say(v.text)}")
     return "\n".join(lines).rstrip()
 
 
-def _version_text(version) -> str:
+def _version_text(version):
     revised = len(version.revisions)
-    return (f"effective {version.effective} ({version.first.commit.short}"
-            + (f", revised {revised}×" if revised else "") + ")")
+    if revised:
+        return t("cadence.version-revised", date=version.effective, commit=version.first.commit.short, count=revised)
+    return t("cadence.version", date=version.effective, commit=version.first.commit.short)
 
 
-def _entry_line(entry) -> str:
-    what = entry.kind
+_KINDS = {
+    "introduced": t("cadence.kind.introduced"),
+    "new version": t("cadence.kind.new-version"),
+    "revision": t("cadence.kind.revision"),
+    "change to the plan in force": t("cadence.kind.change-in-force"),
+    "no change in meaning": t("cadence.kind.no-change"),
+    "does not compile": t("cadence.kind.does-not-compile"),
+    "removed": t("cadence.kind.removed"),
+}
+"""Each kind of commit (`Entry.kind`, the value the JSON carries), in words."""
+
+
+def _entry_line(entry, lang: str) -> str:
+    what = _KINDS[entry.kind]
     if entry.kind == "revision" and entry.revises is not None:
-        what = f"revision of the version effective {entry.revises}"
+        what = t("cadence.revision-of", date=entry.revises)
         if entry.effective != entry.revises:
-            what += f" (moved to {entry.effective})"
+            what = t("cadence.moved-to", what=what, date=entry.effective)
     if entry.via_library:
-        what += " (through an imported library)"
-    effective = f"effective {entry.effective}" if entry.effective else ""
-    scope = "" if entry.checked else "  [before base]"
-    return (f"{entry.commit.short}  {entry.committed_on}  {effective:<20}  {what}"
+        what = t("cadence.via-library", what=what)
+    effective = t("cadence.effective", date=entry.effective).render(lang) if entry.effective else ""
+    width = len(t("cadence.effective", date=date.min).render(lang))  # a column as wide as any date's
+    scope = "" if entry.checked else "  " + t("cadence.before-base").render(lang)
+    return (f"{entry.commit.short}  {entry.committed_on}  {effective:<{width}}  {what.render(lang)}"
             f"  — {entry.commit.subject}{scope}")
 
 
-def _json(report) -> dict:
+def _json(report, lang: str) -> dict:
     return {
         "base": report.base,
         "plans": [{
@@ -136,11 +157,11 @@ def _json(report) -> dict:
                 "revises": e.revises.isoformat() if e.revises else None,
                 "via_library": e.via_library,
                 "sha256": e.fingerprint,
-                "changes": [{**asdict(c), "text": c.describe()} for c in e.changes],
+                "changes": [{**c.to_json(), "text": c.describe(lang)} for c in e.changes],
                 "checked": e.checked,
-                "reason": e.reason,
+                "reason": None if e.why is None else e.why.render(lang),
                 "override": e.override,
-                "violations": [{"rule": v.rule, "message": v.message, "help": v.help,
+                "violations": [{"rule": v.rule, "message": v.text.render(lang), "help": v.help_text.render(lang),
                                 "overridden": bool(e.override)} for v in e.violations] if e.checked else [],
             } for e in h.entries],
             "versions": [{
@@ -149,7 +170,7 @@ def _json(report) -> dict:
                 "revisions": [r.commit.sha for r in v.revisions],
             } for v in h.versions],
         } for h in report.histories],
-        "skipped": [{"file": p, "reason": why} for p, why in report.skipped],
+        "skipped": [{"file": s.path, "code": s.code, "reason": s.text.render(lang)} for s in report.skips],
         "summary": {"plans": len(report.histories), "violations": len(report.violations),
                     "overrides": len(report.overrides)},
     }

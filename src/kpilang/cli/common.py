@@ -1,4 +1,5 @@
-"""What several commands share: finding plan files and reporting a failure to do the job."""
+"""What several commands share: the `--lang` option, finding plan files and reporting a failure
+to do the job."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ from pathlib import Path
 
 import click
 
-from kpilang.messages import DEFAULT_LANGUAGE, Text, render, t
+from kpilang.messages import DEFAULT_LANGUAGE, LANGUAGE_VARIABLE, LANGUAGES, Text, render, t
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILURE = 0, 1, 2
 
 
-def plan_files(paths: tuple[str, ...]) -> list[Path]:
+def lang_option(what: str, more: str = ""):
+    """The `--lang en|ru` option of a command whose output speaks English unless told otherwise;
+    `what` says what it changes (and `more`, anything else worth knowing). The command resolves
+    it with `kpilang.messages.language`."""
+    return click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None,
+                        help=f"{what} [default: en, or ${LANGUAGE_VARIABLE}]." + (f" {more}" if more else ""))
+
+
+def plan_files(paths: tuple[str, ...], lang: str = DEFAULT_LANGUAGE) -> list[Path]:
     """Files as given; a directory means every `*.kpi` below it, in sorted order."""
     found: list[Path] = []
     for raw in paths:
@@ -22,13 +31,18 @@ def plan_files(paths: tuple[str, ...]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            fail(f"no such file or directory: {raw}")
+            fail(t("cli.no-such-path", path=raw), lang=lang)
     return found
+
+
+def report_error(message: str | Text, hint: str | Text | None = None, lang: str = DEFAULT_LANGUAGE) -> None:
+    """Say on standard error, in `lang`, what went wrong (and what to do about it)."""
+    click.echo(f"{t('severity.error').render(lang)}: {render(message, lang)}", err=True)
+    if hint:
+        click.echo(f"  = {t('label.help').render(lang)}: {render(hint, lang)}", err=True)
 
 
 def fail(message: str | Text, hint: str | Text | None = None, lang: str = DEFAULT_LANGUAGE) -> None:
     """Say why the command cannot do its job (in `lang`) and exit 2."""
-    click.echo(f"{t('severity.error').render(lang)}: {render(message, lang)}", err=True)
-    if hint:
-        click.echo(f"  = {t('label.help').render(lang)}: {render(hint, lang)}", err=True)
+    report_error(message, hint, lang)
     sys.exit(EXIT_FAILURE)

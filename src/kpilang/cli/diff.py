@@ -1,4 +1,4 @@
-"""`kpilang diff OLD NEW [--format text|json] [--exit-code]`."""
+"""`kpilang diff OLD NEW [--format text|json] [--exit-code] [--lang en|ru]`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, report_error
+from kpilang.messages import DEFAULT_LANGUAGE, language, t
 
 
 @click.command()
@@ -17,7 +18,8 @@ from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail
               help="Changes in words, or as JSON.")
 @click.option("--exit-code", is_flag=True,
               help="Exit 1 when the meaning changed, as `git diff --exit-code` does.")
-def diff(old: str, new: str, fmt: str, exit_code: bool) -> None:
+@lang_option("The language of the changes, errors and help (the JSON's fields and values stay English)")
+def diff(old: str, new: str, fmt: str, exit_code: bool, lang: str | None) -> None:
     """What changed in meaning between two versions of a plan.
 
     OLD and NEW are paths, or REV:path to read a version from git (`HEAD~1:rules/cold.kpi`;
@@ -34,19 +36,19 @@ def diff(old: str, new: str, fmt: str, exit_code: bool) -> None:
     from kpilang.change.git import GitError
     from kpilang.change.sides import folder_side
 
+    lang = language(lang)
     try:
         folders = folder_side(old), folder_side(new)
     except GitError as err:
-        fail(err.message, err.hint)
+        fail(err.message, err.hint, lang)
     if folders[0] is not None and folders[1] is not None:
-        _diff_folders(folders[0], folders[1], fmt, exit_code)
+        _diff_folders(folders[0], folders[1], fmt, exit_code, lang)
     if folders[0] is not None or folders[1] is not None:
-        fail("compare a folder with a folder, or a plan with a plan",
-             f"`{old if folders[0] is not None else new}` is a folder")
-    _diff_files(old, new, fmt, exit_code)
+        fail(t("diff.folder-with-file"), t("diff.is-a-folder", side=old if folders[0] is not None else new), lang)
+    _diff_files(old, new, fmt, exit_code, lang)
 
 
-def _diff_files(old: str, new: str, fmt: str, exit_code: bool) -> None:
+def _diff_files(old: str, new: str, fmt: str, exit_code: bool, lang: str) -> None:
     from kpilang.change.diff import diff_programs
     from kpilang.change.git import GitError
     from kpilang.change.sides import load_side
@@ -56,24 +58,24 @@ def _diff_files(old: str, new: str, fmt: str, exit_code: bool) -> None:
         try:
             side = load_side(spec)
         except GitError as err:
-            fail(err.message, err.hint)
+            fail(err.message, err.hint, lang)
         except (OSError, UnicodeDecodeError) as err:
-            fail(f"cannot read {spec}: {getattr(err, 'strerror', None) or err}")
+            fail(t("run.cannot-read", path=spec, reason=getattr(err, "strerror", None) or err), lang=lang)
         if side.missing:
-            fail(f"no such file: {spec}")
+            fail(t("cli.no-such-path", path=spec), lang=lang)
         if side.program is None:
-            click.echo(side.errors_text() + "\n", err=True)
-            fail(f"{spec} does not compile, so its meaning is unknown", "fix the errors above (`kpilang lint`)")
+            click.echo(side.errors_text(lang) + "\n", err=True)
+            fail(t("diff.does-not-compile", plan=spec), t("diff.fix-errors"), lang)
         sides.append(side)
     result = diff_programs(sides[0].program, sides[1].program)
     if fmt == "json":
         click.echo(json.dumps({"old": old, "new": new, **result.to_json()}, ensure_ascii=False, indent=1))
     else:
-        click.echo(f"{old} → {new}\n" + render_diff(result))
+        click.echo(f"{old} → {new}\n" + render_diff(result, lang))
     sys.exit(EXIT_PROBLEMS if exit_code and result.meaning_changed else EXIT_OK)
 
 
-def _diff_folders(old, new, fmt: str, exit_code: bool) -> None:
+def _diff_folders(old, new, fmt: str, exit_code: bool, lang: str) -> None:
     from kpilang.change.diff import diff_programs
 
     rows, blocks, failed, changed = [], [f"{old.label} → {new.label}"], False, False
@@ -82,11 +84,11 @@ def _diff_folders(old, new, fmt: str, exit_code: bool) -> None:
     paired_old = {a for a, _ in pairs.values()}
     for name in sorted(old.files.keys() - paired_old):
         rows.append({"file": name, "status": "removed"})
-        blocks.append(f"{name}: removed")
+        blocks.append(t("diff.file-removed", file=name).render(lang))
         changed = True
     for name in sorted(new.files.keys() - pairs.keys()):
         rows.append({"file": name, "status": "added"})
-        blocks.append(f"{name}: added")
+        blocks.append(t("diff.file-added", file=name).render(lang))
         changed = True
     for name, (old_name, new_name) in sorted(pairs.items()):
         if old_name != new_name:
@@ -97,15 +99,16 @@ def _diff_folders(old, new, fmt: str, exit_code: bool) -> None:
                 sides.append(folder.files[file]())
             except (OSError, UnicodeDecodeError) as err:
                 sides.append(None)
-                click.echo(f"error: cannot read {folder.label}/{file}: {getattr(err, 'strerror', None) or err}", err=True)
+                report_error(t("run.cannot-read", path=f"{folder.label}/{file}",
+                               reason=getattr(err, "strerror", None) or err), lang=lang)
         broken = [(f, s) for f, s in zip((old, new), sides) if s is None or s.program is None]
         if broken:
             for folder, side in broken:
                 if side is not None:
-                    click.echo(side.errors_text() + "\n", err=True)
-                click.echo(f"error: {name} in {folder.label} does not compile, so its meaning is unknown", err=True)
+                    click.echo(side.errors_text(lang) + "\n", err=True)
+                report_error(t("diff.does-not-compile-in", plan=name, folder=folder.label), lang=lang)
             rows.append({"file": name, "status": "error"})
-            blocks.append(f"{name}: does not compile, not compared")
+            blocks.append(t("diff.file-not-compared", file=name).render(lang))
             failed = True
             continue
         result = diff_programs(sides[0].program, sides[1].program)
@@ -114,7 +117,7 @@ def _diff_folders(old, new, fmt: str, exit_code: bool) -> None:
         if old_name != new_name:
             row["renamed_from"] = old_name
         rows.append({**row, **result.to_json()})
-        blocks.append(f"{name}: " + render_diff(result))
+        blocks.append(f"{name}: " + render_diff(result, lang))
     if fmt == "json":
         click.echo(json.dumps({"old": old.label, "new": new.label, "files": rows}, ensure_ascii=False, indent=1))
     else:
@@ -142,16 +145,16 @@ def _renamed(old, new) -> dict[str, tuple[str, str]]:
             for plan in gone.keys() & came.keys() if len(gone[plan]) == 1 and len(came[plan]) == 1}
 
 
-def render_diff(result) -> str:
-    """The change in meaning in words, from its headline on."""
+def render_diff(result, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The change in meaning in words, from its headline on, in `lang`."""
     if not result.meaning_changed:
-        lines = [f"no change in meaning (fingerprint {result.new_fingerprint[:12]})"]
+        lines = [t("diff.unchanged", fingerprint=result.new_fingerprint[:12]).render(lang)]
     else:
-        lines = [f"meaning changed (fingerprint {result.old_fingerprint[:12]} → {result.new_fingerprint[:12]}):"]
-        lines += [f"  {c.describe()}" for c in result.changes]
+        lines = [t("diff.changed", old=result.old_fingerprint[:12], new=result.new_fingerprint[:12]).render(lang)]
+        lines += [f"  {c.describe(lang)}" for c in result.changes]
         if result.affected_pays:
-            lines.append(f"pays that may come out different: {', '.join(result.affected_pays)}")
+            lines.append(t("diff.affected-pays", pays=", ".join(result.affected_pays)).render(lang))
     if result.label_changes:
-        lines.append("labels changed (no change in meaning):")
-        lines += [f"  {c.describe()}" for c in result.label_changes]
+        lines.append(t("diff.labels-changed").render(lang))
+        lines += [f"  {c.describe(lang)}" for c in result.label_changes]
     return "\n".join(lines)

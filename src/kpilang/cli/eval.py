@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
-from kpilang.messages import LANGUAGE_VARIABLE, LANGUAGES, language, t
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option
+from kpilang.messages import language, t
 
 # A run shorter than this finishes before a progress bar would be worth drawing.
 PROGRESS_DELAY_SECONDS = 1.0
@@ -31,9 +31,7 @@ PROGRESS_DELAY_SECONDS = 1.0
               help="In the table, show every KPI's attainment even when the terminal is too narrow for it.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the results to this file instead of standard output.")
-@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None,
-              help=f"The language of the table, errors, data problems and summary, and of the JSON's and CSV's "
-                   f"messages [default: en, or ${LANGUAGE_VARIABLE}].")
+@lang_option("The language of the table, errors, data problems and summary, and of the JSON's and CSV's messages")
 def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, lang: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
     from kpilang.cli.run_inputs import evaluate_inputs, report_problems, summary_line

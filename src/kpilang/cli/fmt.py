@@ -1,4 +1,4 @@
-"""`kpilang fmt PATH... [--check] [--diff]`: rewrite plans in the canonical layout."""
+"""`kpilang fmt PATH... [--check] [--diff] [--lang en|ru]`: rewrite plans in the canonical layout."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, plan_files
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, lang_option, plan_files, report_error
 from kpilang.compile.loader import display_path
 from kpilang.diagnostics import render_text
+from kpilang.messages import language, t
 from kpilang.syntax.formatter import FormatterError, format_source
 
 
@@ -18,33 +19,36 @@ from kpilang.syntax.formatter import FormatterError, format_source
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
 @click.option("--diff", "show_diff", is_flag=True, help="Change nothing; print what would change as a unified diff.")
-def fmt(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
+@lang_option("The language of the file list, errors and summary")
+def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, lang: str | None) -> None:
     """Rewrite plans in the one canonical layout (comments kept, meaning unchanged).
 
     Files that do not parse are reported and left alone (exit 2). With --check, exit 1 when a
     file would change; --diff shows the changes; without either, files are rewritten in place.
     """
+    lang = language(lang)
     failed = 0
     changed: list[str] = []
-    files = plan_files(paths)
+    files = plan_files(paths, lang)
     for path in files:
         name = display_path(path)
         try:
             original = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as err:
-            reason = "it is not UTF-8 text" if isinstance(err, UnicodeDecodeError) else (err.strerror or str(err))
-            click.echo(f"error: cannot read {name}: {reason}", err=True)
+            reason = t("fmt.not-utf8") if isinstance(err, UnicodeDecodeError) else (err.strerror or str(err))
+            report_error(t("run.cannot-read", path=name, reason=reason), lang=lang)
             failed += 1
             continue
         try:
             formatted, diagnostics = format_source(original, name)
         except FormatterError as err:
-            click.echo(f"error: {err}; the file was left unchanged", err=True)
+            # the formatter says which check refused the result, in English: a bug to report as it is
+            report_error(t("fmt.refused", detail=str(err)), lang=lang)
             failed += 1
             continue
         if formatted is None:
             for d in diagnostics:
-                click.echo(render_text(d, {name: original}) + "\n", err=True)
+                click.echo(render_text(d, {name: original}, lang) + "\n", err=True)
             failed += 1
             continue
         if formatted == original:
@@ -53,13 +57,14 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
         if show_diff:
             click.echo(_unified_diff(original, formatted, name), nl=False)
         if check:
-            click.echo(f"would reformat {name}")
+            click.echo(t("fmt.would-reformat", file=name).render(lang))
         elif not show_diff:
             _write(path, formatted)
-            click.echo(f"reformatted {name}", err=True)
-    verb = "would be reformatted" if check or show_diff else "reformatted"
-    summary = f"{len(files)} file(s): {len(changed)} {verb}, {len(files) - len(changed) - failed} already formatted"
-    click.echo(summary + (f", {failed} left alone because of errors" if failed else ""), err=True)
+            click.echo(t("fmt.reformatted", file=name).render(lang), err=True)
+    verb = t("fmt.verb-would") if check or show_diff else t("fmt.verb-done")
+    left = t("fmt.left-alone", count=failed) if failed else ""
+    click.echo(t("fmt.summary", files=len(files), changed=len(changed), verb=verb,
+                 kept=len(files) - len(changed) - failed, left=left).render(lang), err=True)
     if failed:
         sys.exit(EXIT_FAILURE)
     sys.exit(EXIT_PROBLEMS if check and changed else EXIT_OK)

@@ -1,4 +1,4 @@
-"""`kpilang hash PATH... [--format text|json]`: the meaning fingerprint of each plan."""
+"""`kpilang hash PATH... [--format text|json] [--lang en|ru]`: the meaning fingerprint of each plan."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, plan_files
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, lang_option, plan_files, report_error
 from kpilang.compile import compile_file
 from kpilang.diagnostics import Severity, render_text, sort_key
+from kpilang.messages import language, t
 
 
 @click.command("hash")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="`fingerprint  path` lines, or a JSON list.")
-def hash_(paths: tuple[str, ...], fmt: str) -> None:
+@lang_option("The language of the errors")
+def hash_(paths: tuple[str, ...], fmt: str, lang: str | None) -> None:
     """Print the meaning fingerprint (SHA-256) of each plan.
 
     The fingerprint changes only when what the plan computes changes: reformatting, comments,
@@ -26,19 +28,20 @@ def hash_(paths: tuple[str, ...], fmt: str) -> None:
     """
     from kpilang.change import fingerprint
 
+    lang = language(lang)
     rows, failed = [], False
-    for path in plan_files(paths):
+    for path in plan_files(paths, lang):
         try:
             result = compile_file(path)
         except (OSError, UnicodeDecodeError) as err:
-            click.echo(f"error: cannot read {path}: {getattr(err, 'strerror', None) or err}", err=True)
+            report_error(t("run.cannot-read", path=path, reason=getattr(err, "strerror", None) or err), lang=lang)
             failed = True
             continue
         if result.program is None:
             for d in sorted(result.diagnostics, key=sort_key):
                 if d.severity is Severity.ERROR:
-                    click.echo(render_text(d, result.sources) + "\n", err=True)
-            click.echo(f"error: {path} does not compile, so it has no fingerprint", err=True)
+                    click.echo(render_text(d, result.sources, lang) + "\n", err=True)
+            report_error(t("hash.does-not-compile", path=path), lang=lang)
             failed = True
             continue
         rows.append({"file": str(path), "plan": result.program.plan.name if result.program.plan else None,

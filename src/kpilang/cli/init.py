@@ -6,17 +6,15 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_OK, fail
-from kpilang.messages import LANGUAGE_VARIABLE, LANGUAGES, language, t
+from kpilang.cli.common import EXIT_OK, fail, lang_option
+from kpilang.messages import language, t
 from kpilang.templates import TemplateError, create_project, list_templates
 
 
 @click.command()
 @click.argument("template", required=False)
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None,
-              help=f"The language of the listing and messages [default: en, or ${LANGUAGE_VARIABLE}]. "
-                   "The folder's README is in Russian.")
+@lang_option("The language of the listing and messages", "The folder's README is in Russian.")
 def init(template: str | None, directory: str | None, lang: str | None) -> None:
     """Start a plan folder from a ready plan in rules/ (plan, its libraries and sample data).
 

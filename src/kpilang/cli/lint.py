@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, plan_files
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, plan_files
 from kpilang.config import ConfigError
 from kpilang.diagnostics import Severity, render_text
-from kpilang.messages import LANGUAGES, LANGUAGE_VARIABLE, language, t
+from kpilang.messages import language, t
 from kpilang.lint import lint_paths
 from kpilang.report_formats import summary, to_github, to_json, to_sarif
 
@@ -20,15 +20,14 @@ from kpilang.report_formats import summary, to_github, to_json, to_sarif
               show_default=True, help="How to print the findings: for people, JSON, SARIF 2.1.0, or GitHub annotations.")
 @click.option("--history", "history", type=click.Path(), default=None, metavar="DATA",
               help="Past activity data: flag targets that few people reached in its periods.")
-@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None,
-              help=f"The language of messages, help and notes in every format [default: en, or ${LANGUAGE_VARIABLE}].")
+@lang_option("The language of messages, help and notes in every format")
 def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None) -> None:
     """Compile and check plans (files, or directories of *.kpi files).
 
     Exit status: 0 no errors, 1 errors found, 2 a file or the configuration could not be read.
     """
     lang = language(lang)
-    files = plan_files(paths)
+    files = plan_files(paths, lang)
     history_for = None
     if history is not None:
         from kpilang.checks.history import HistoryError, history_loader
@@ -36,7 +35,7 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None
         try:
             history_for = history_loader(history)
         except HistoryError as err:
-            fail(str(err), "give a data directory with the tables the plans read (see docs on data)")
+            fail(str(err), t("lint.history-hint"), lang)
     unreadable = []
     readable = []
     for path in files:
@@ -50,10 +49,10 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None
     try:
         report = lint_paths(readable, history_for=history_for)
     except ConfigError as err:
-        fail(str(err), "fix the configuration file, or remove the key")
+        fail(err.text, t("lint.config-hint"), lang)
         return
     except ValueError as err:  # history data that cannot be used (HistoryError)
-        fail(str(err), "give a data directory with the tables the plans read")
+        fail(str(err), t("lint.history-hint"), lang)
         return
     for message in unreadable:
         click.echo(message, err=True)

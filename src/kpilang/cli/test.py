@@ -7,21 +7,19 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, plan_files
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, lang_option, plan_files
 from kpilang.diagnostics import Severity, render_text, sort_key
-from kpilang.evaluate.numbers import plain
 from kpilang.evaluate.plan_tests import FileTestReport, PlanTestOutcome, run_tests_in_file
 from kpilang.evaluate.results import EvalError
-from kpilang.evaluate.tracing import NOT_GIVEN
-from kpilang.messages import LANGUAGE_VARIABLE, LANGUAGES, language, t
+from kpilang.evaluate.tracing import NOT_GIVEN, figure
+from kpilang.messages import language, render, t
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="How to print the results.")
-@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None,
-              help=f"The language of the results, failures and errors [default: en, or ${LANGUAGE_VARIABLE}].")
+@lang_option("The language of the results, failures and errors")
 def test(paths: tuple[str, ...], fmt: str, lang: str | None) -> None:
     """Run the `test` blocks of plans (files, or directories of *.kpi files).
 
@@ -32,7 +30,7 @@ def test(paths: tuple[str, ...], fmt: str, lang: str | None) -> None:
     lang = language(lang)
     reports: list[FileTestReport] = []
     unusable = False
-    for path in plan_files(paths):
+    for path in plan_files(paths, lang):
         try:
             report = run_tests_in_file(path)
         except (OSError, UnicodeDecodeError) as err:
@@ -83,10 +81,10 @@ def _failure_lines(outcome: PlanTestOutcome, lang: str) -> list[str]:
         what = t("test.attainment", name=e.name) if e.kind == "kpi" else e.name
         where = t("test.line", line=e.line)
         if e.problem is not None:
-            texts.append(t("test.expected-without-value", what=what, expected=plain(e.expected), problem=e.problem,
+            texts.append(t("test.expected-without-value", what=what, expected=figure(e.expected), problem=e.problem,
                            where=where))
         else:
-            texts.append(t("test.expected-got", what=what, expected=plain(e.expected), actual=plain(e.actual),
+            texts.append(t("test.expected-got", what=what, expected=figure(e.expected), actual=figure(e.actual),
                            where=where))
     for error in outcome.errors:
         texts.append(t("test.error-in", subject=error.subject, message=error.message, location=error.location()))
@@ -94,15 +92,16 @@ def _failure_lines(outcome: PlanTestOutcome, lang: str) -> list[str]:
     if outcome.trace:
         lines.append(t("test.trace").render(lang))
         for step in outcome.trace:
-            value = plain(step.value)
+            value = render(figure(step.value), lang)
             if step.kind == "metric":
                 not_given = any(note.key == NOT_GIVEN for note in step.notes)
                 given = t(NOT_GIVEN).render(lang) if not_given else value
                 lines.append(f"  metric {step.subject} = {given}")
                 continue
             lines.append(f"  {step.kind} {step.subject} = {step.formula}")
-            if step.substituted and step.substituted not in (step.formula, value):
-                lines.append(f"      = {step.substituted}")
+            substituted = render(step.substituted, lang)
+            if substituted and substituted not in (step.formula, value):
+                lines.append(f"      = {substituted}")
             lines.append("      " + t("test.attainment-value", value=value).render(lang) if step.kind == "kpi"
                          else f"      = {value}")
             for note in step.notes:
@@ -135,8 +134,8 @@ def _test_json(outcome: PlanTestOutcome, lang: str) -> dict:
         shown["problem"] = expectation.problem.render(lang) if expectation.problem is not None else None
     out["status"] = "pass" if outcome.passed else "fail"
     out["errors"] = [_error_json(e, lang) for e in outcome.errors]
-    out["trace"] = [{**s.model_dump(mode="json"), "notes": [note.render(lang) for note in s.notes]}
-                    for s in outcome.trace]
+    out["trace"] = [{**s.model_dump(mode="json"), "substituted": render(s.substituted, lang),
+                     "notes": [note.render(lang) for note in s.notes]} for s in outcome.trace]
     return out
 
 

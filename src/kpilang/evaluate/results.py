@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from kpilang.messages import Text
+from kpilang.messages import Concat, Text
 
 StepKind = Literal["metric", "kpi", "score", "table", "pay"]
 
@@ -147,8 +147,9 @@ class Step(_Result):
     kind: StepKind
     formula: str
     """The formula's source text, as written in the plan."""
-    substituted: str
-    """The formula with the numbers put in: `meetings / calls` → `12 / 120`."""
+    substituted: str | Concat
+    """The formula with the numbers put in: `meetings / calls` → `12 / 120` (with the word for a
+    figure without a value, said in the reader's language)."""
     value: Decimal | None
     notes: list[Text] = []
 

@@ -11,7 +11,8 @@ can enumerate every key used in the code and every placeholder of every entry.
 
 A placeholder's value may itself be a `Text` (a unit such as "money"/«деньги», a phrase of a
 syntax error) or a `Join` of several (rendered with the language's "and"/"or"), so composed
-sentences are translated whole, not glued from English pieces.
+sentences are translated whole, not glued from English pieces. A `Concat` puts pieces side by
+side with nothing between them: a formula with its figures put in, one of which is a word.
 """
 
 from __future__ import annotations
@@ -56,11 +57,17 @@ class Text:
         """In a pydantic model, a Text is kept as it is and dumped as its key and values
         (`{"key": …, "args": [[name, value], …]}`, nested texts alike), which validate back into
         the same Text."""
-        from pydantic_core import core_schema
+        return _pydantic_schema()
 
-        return core_schema.no_info_plain_validator_function(
-            _from_data, serialization=core_schema.plain_serializer_function_ser_schema(_to_data),
-        )
+
+def _pydantic_schema() -> Any:
+    """Texts and concatenations in pydantic models: kept as they are, dumped as data
+    (`_to_data`) that validates back into the same value (`_from_data`)."""
+    from pydantic_core import core_schema
+
+    return core_schema.no_info_plain_validator_function(
+        _from_data, serialization=core_schema.plain_serializer_function_ser_schema(_to_data),
+    )
 
 
 def _to_data(value: Any) -> Any:
@@ -68,6 +75,8 @@ def _to_data(value: Any) -> Any:
         return {"key": value.key, "args": [[name, _to_data(v)] for name, v in value.args]}
     if isinstance(value, Join):
         return {"items": [_to_data(v) for v in value.items], "conjunction": value.conjunction}
+    if isinstance(value, Concat):
+        return {"pieces": [_to_data(v) for v in value.pieces]}
     return value
 
 
@@ -76,6 +85,8 @@ def _from_data(value: Any) -> Any:
         return Text(value["key"], tuple((name, _from_data(v)) for name, v in value.get("args", ())))
     if isinstance(value, dict) and "items" in value:
         return Join(tuple(_from_data(v) for v in value["items"]), value.get("conjunction", "and"))
+    if isinstance(value, dict) and "pieces" in value:
+        return Concat(tuple(_from_data(v) for v in value["pieces"]))
     return value
 
 
@@ -94,6 +105,23 @@ class Join:
         return ", ".join(words[:-1]) + last.format(item=words[-1])
 
 
+@dataclass(frozen=True)
+class Concat:
+    """Pieces said one after another, nothing between them: `12 / ` and the word for no value."""
+
+    pieces: tuple[Any, ...]
+
+    def render(self, lang: str) -> str:
+        return "".join(_render_value(piece, lang) for piece in self.pieces)
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT_LANGUAGE)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return _pydantic_schema()
+
+
 def t(key: str, /, **args: Any) -> Text:
     """The sentence `key` with its placeholders filled by `args` (rendered when printed; a
     placeholder may itself be called `key`)."""
@@ -105,12 +133,12 @@ def join(items: Iterable[Any], conjunction: str = "and") -> Join:
 
 
 def render(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A `Text`, a `Join` or a plain value (a name, a number) as words in `lang`."""
+    """A `Text`, a `Join`, a `Concat` or a plain value (a name, a number) as words in `lang`."""
     return _render_value(value, lang)
 
 
 def _render_value(value: Any, lang: str) -> str:
-    if isinstance(value, Text | Join):
+    if isinstance(value, Text | Join | Concat):
         return value.render(lang)
     return str(value)
 
