@@ -32,12 +32,13 @@ def test_file_names_are_safe_and_distinct():
     assert odd[3] != "index"  # never overwrites the index page
 
 
-def test_a_missing_target_is_named_by_itself_not_by_the_formula_around_it(tmp_path):
+
+def _without_revenue_target_of_m0004(folder):
+    """The cold-sales template's folder, with m0004's July revenue target removed; its report."""
     from click.testing import CliRunner
 
     from kpilang.cli import main
 
-    folder = tmp_path / "otdel"
     assert CliRunner().invoke(main, ["init", "cold_sales", str(folder)]).exit_code == 0
     targets = folder / "data" / "targets.csv"
     rows = targets.read_bytes().split(b"\r\n")
@@ -45,9 +46,23 @@ def test_a_missing_target_is_named_by_itself_not_by_the_formula_around_it(tmp_pa
     assert len(kept) == len(rows) - 1
     targets.write_bytes(b"\r\n".join(kept))
     program = kpilang.load(folder / "cold_sales.kpi").program
-    report = kpilang.evaluate(program, folder / "data", "2026-07")
+    return kpilang.evaluate(program, folder / "data", "2026-07")
+
+
+def test_a_missing_target_is_named_by_itself_not_by_the_formula_around_it(tmp_path):
+    report = _without_revenue_target_of_m0004(tmp_path / "otdel")
     text = kpilang.explain(report, lang="en", managers=["m0004"]).statements[0].text
     # `commission = commission_tiers(revenue, targets.revenue)`: the target is what is missing
     assert "“Процент с продаж” was not computed: there is no target for this period (“targets.revenue”)." in text
     assert "“Выполнение плана по выручке” was not computed: there is no target for this period (“targets.revenue”)." \
         in text
+
+
+def test_a_figure_not_computed_is_said_in_russian_whatever_the_gender_of_its_label(tmp_path):
+    report = _without_revenue_target_of_m0004(tmp_path / "otdel")
+    text = kpilang.explain(report, lang="ru", managers=["m0004"]).statements[0].text
+    # «Процент с продаж» (masculine), «Премия за KPI» (feminine), «Итоговый KPI»: one wording fits all
+    assert "Не удалось рассчитать «Процент с продаж»: нет цели на этот период («targets.revenue»)." in text
+    assert "Не удалось рассчитать «Премия за KPI»: у одной из величин в «30% * salary * multiplier(kpi_score)» " \
+        "нет значения." in text
+    assert "» не рассчитано:" not in text
