@@ -85,12 +85,24 @@ happen, the finding carries a **witness**: concrete metric values (in the messag
 `witness` field) that, evaluated exactly, make it happen. Put them in a `test` block to keep the
 fix honest. When neither a proof nor a witness is found, the check says so instead of guessing.
 
+A witness is always a month that can happen. It is searched as rows, not as metric values chosen
+one by one: for each table the plan's aggregates read, every kind of row their conditions tell
+apart (each value a condition names and one it does not, each threshold and a unit either side, a few
+amounts and durations), in counts of 0, 1, 10, 100, 1,000, 10,000 or a million rows of each
+kind. Every metric is computed from those rows exactly as `kpilang eval` computes it, so a
+witness never shows more calls of a minute or more than calls in all, or a share of long calls
+above 100%. The tests write witness months out as CSV exports and check that `kpilang eval`
+gives the same metrics and the same claimed figure. A plan whose conditions compare with a date,
+read a column of another table, or order texts has no such model; its checks then say they could
+not decide.
+
 **A month without a single sale** (KPL004, KPL005) is a month with no won deal. So a metric that
 reads only won deals (its condition requires `stage = "won"`: `sum(deals.amount where stage =
 "won")`, `avg(deals.amount where stage = "won" and is_new_client)`) has no rows in it: a count or
 sum of them is 0 and an average, minimum, maximum, median or share has no value, whatever its
-`kind`. A `kind result` metric is 0 as well. Every other metric (calls, meetings, leads, open
-deals) is free, and the witness shows its values; a metric with no value is left out of it.
+`kind`. A `kind result` metric is 0 (or has no value) as well: no row of the witness month
+counts towards it. Every other metric (calls, meetings, leads, deals not won) moves with the rows,
+and the witness shows its values; a metric with no value in the month is left out of it.
 
 ## Ignore comments
 `# kpilang: ignore[KPL012] -- the reason` (or `ignore[complex-formula]`) silences the named checks for findings on the same

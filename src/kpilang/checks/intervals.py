@@ -310,6 +310,11 @@ def _graduated_point(table: TableDef, x: Decimal, base: Decimal | None) -> Decim
 AGGREGATES = ("count", "count_distinct", "sum", "avg", "min", "max", "median", "share")
 
 
+def is_aggregate(call: ast.Call) -> bool:
+    """An aggregate over a table's rows, not the `min`/`max` of formulas that share its name."""
+    return call.func in AGGREGATES and (call.where is not None or len(call.args) == 1)
+
+
 SOLD = "won"
 """The deal stage that is a sale: a month without a single sale has no deal in it."""
 
@@ -434,11 +439,12 @@ class PlanIntervals:
         return round_to(amount, self.minor_digits)
 
     def expression(self, expr: ast.Expr, values: dict[str, Interval], owner: str,
-                   without_sales: bool = False) -> Interval:
+                   without_sales: bool = False, aggregates: dict[int, Interval] | None = None) -> Interval:
         """`expr` over `values`; `without_sales`: in a month without a single won deal, so an
-        aggregate that reads only won deals has no rows."""
+        aggregate that reads only won deals has no rows. `aggregates` gives aggregate calls
+        their values (by the id of the call's node), as a month of concrete rows does."""
         with localcontext(_CONTEXT):
-            return _Eval(self, values, owner, without_sales).eval(expr)
+            return _Eval(self, values, owner, without_sales, aggregates).eval(expr)
 
 
 def _metric_gap(metric) -> Text:
@@ -458,11 +464,12 @@ def _minor_digits(currency: str) -> int:
 
 class _Eval:
     def __init__(self, plan: PlanIntervals, values: dict[str, Interval], owner: str,
-                 without_sales: bool = False):
+                 without_sales: bool = False, aggregates: dict[int, Interval] | None = None):
         self.plan = plan
         self.values = values
         self.owner = owner
         self.without_sales = without_sales
+        self.aggregates = aggregates
 
     def eval(self, e: ast.Expr) -> Interval:
         return _DISPATCH[e.node](self, e)
@@ -560,7 +567,9 @@ class _Eval:
                        varies=merged.varies or (value.varies and not merged.is_point))
 
     def _call(self, e: ast.Call) -> Interval:
-        if e.func in AGGREGATES and (e.where is not None or len(e.args) == 1):
+        if is_aggregate(e):
+            if self.aggregates is not None:
+                return self.aggregates[id(e)]
             if self.without_sales and reads_only_sales(e):
                 return empty_aggregate(e)
             return aggregate_range(e)

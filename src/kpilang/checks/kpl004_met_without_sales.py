@@ -6,8 +6,8 @@ and the plan stops pulling towards revenue. The check proves it either way: inte
 over every formula bounds the score in a month without a single sale (no won deal: whatever
 reads only won deals has no rows, every `kind result` metric is zero; see
 [proofs](index.md#proofs-and-witnesses)); when the bound does
-not rule 100% out, it looks for concrete metric values that reach it and reports them as a
-witness, which evaluates exactly to the claim.
+not rule 100% out, it looks for a month of concrete rows without a sale that reaches it and
+reports that month's metric values as a witness, which evaluates exactly to the claim.
 
 **Avoid.**
 ```
@@ -57,8 +57,8 @@ def run(ctx: CheckContext):
                       plan_name_span(program), severity=Severity.WARNING, notes=notes,
                       help=t("KPL004.undecided-help"))
         return
-    values = analysis.evaluate(found, analysis.witness_params(), SCORE, without_sales=True)
-    witness = analysis.witness_text(found, SCORE)
+    values = analysis.evaluate(found.metrics, analysis.witness_params(), SCORE)
+    witness = analysis.witness_text(found.metrics, SCORE)
     yield Finding(t("KPL004.message", score=percent(values[SCORE].lo), witness=shown(witness)), plan_name_span(program), witness=witness, notes=notes,
                   help=t("KPL004.help" if results else "KPL004.help-mark-results"))
 

@@ -18,7 +18,6 @@ say so with `# kpilang: ignore[KPL005] -- why`.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
-from kpilang.checks.intervals import ZERO
 from kpilang.checks.proofs import proofs, shown
 from kpilang.diagnostics import Severity
 from kpilang.messages import t
@@ -30,31 +29,29 @@ def run(ctx: CheckContext):
         return
     analysis = proofs(ctx)
     params = analysis.witness_params()
-    baseline = analysis.evaluate({}, params, without_sales=True)
-    # where a pay has no value with every metric at zero (a division by calls), compare with the
-    # lowest value it takes at the least activity: every metric at its smallest non-zero value,
-    # and each in turn at zero
-    ones = {n: analysis.smallest_positive(n) for n in analysis.free_metrics()}
-    least = [analysis.evaluate(ones, params, without_sales=True)] + [analysis.evaluate({**ones, n: ZERO}, params, without_sales=True) for n in ones]
     reported: set[str] = set()
     for name, pay in program.pays.items():
         if not analysis.no_sales[name].varies:
             continue  # proven: without sales the pay does not move with any metric
         if any(dep in reported for dep in program.reaches(name)):
             continue  # the pay it is built from is reported already
-        zero = baseline[name]
-        if not zero.definite:
-            found_values = [v[name] for v in least if v[name].definite]
-            if not found_values:
-                continue
-            zero = min(found_values, key=lambda v: v.lo)
+        # The pay in a month with no rows at all; where it has no value there (a division by
+        # calls), the lowest value it takes in a month of a single row.
+        months = analysis.sale_free_months(name)
+        if not months:
+            yield Finding(t("KPL005.undecided", name=name), pay.name_span, severity=Severity.INFO)
+            continue
+        least = [analysis.evaluate(m.metrics, params, name)[name] for m in months]
+        zero = least[0] if least[0].definite else min((v for v in least if v.definite), key=lambda v: v.lo, default=None)
+        if zero is None:
+            continue
         found = analysis.search(name, lambda x, z=zero.lo: x > z)
         if found is None:
             yield Finding(t("KPL005.undecided", name=name), pay.name_span, severity=Severity.INFO)
             continue
         reported.add(name)
-        value = analysis.evaluate(found, params, name, without_sales=True)[name].lo
-        witness = analysis.witness_text(found, name)
+        value = analysis.evaluate(found.metrics, params, name)[name].lo
+        witness = analysis.witness_text(found.metrics, name)
         yield Finding(t("KPL005.message", name=name, low=zero.lo, high=value, witness=shown(witness)),
                       pay.name_span, witness=witness,
                       help=t("KPL005.help"))

@@ -7,18 +7,22 @@ but unknown to the linter: they range over every allowed value and are marked as
 with the metrics.
 
 A claim that something *cannot* happen comes from the interval bounds (`intervals.py`), which are
-sound. A claim that something *can* happen always comes with a witness: concrete metric values,
-evaluated exactly, that make it happen. The witness is found by a small deterministic search over
-round values; if neither a proof nor a witness is found, the check says so instead of guessing.
+sound. A claim that something *can* happen always comes with a witness: a month of concrete rows
+without a sale (`witness_rows.py`), whose metrics, evaluated exactly, make it happen, so its
+metric values never contradict each other. The witness is found by a small deterministic search
+over round counts of rows; if neither a proof nor a witness is found, the check says so instead
+of guessing.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 
 from kpilang.compile.program import SALARY, MetricDef, Program, Unit
 from kpilang.checks.intervals import INF, NO_VALUE, ZERO, Interval, PlanIntervals, point, replace
+from kpilang.checks.witness_rows import Month, MonthModel, build_model
 from kpilang.syntax import ast
 
 BIG = Decimal("1E12")
@@ -26,12 +30,8 @@ BIG = Decimal("1E12")
 TINY = Decimal("1E-30")
 """Targets are positive: the smallest one the proofs consider."""
 
-_CANDIDATES = {
-    Unit.COUNT: ("1000000", "10000", "1000", "100", "10", "1", "0"),
-    Unit.MONEY: ("100000000", "1000000", "10000", "100", "0"),
-    Unit.DURATION: ("86400", "3600", "600", "60", "1", "0"),
-    Unit.NUMBER: ("1000000", "1000", "1", "0.5", "0.1", "0"),
-}
+_ROW_COUNTS = (1000000, 10000, 1000, 100, 10, 1, 0)
+"""How many rows of one kind a witness month holds, largest first."""
 _WITNESS_SALARY = Decimal("100000")
 _WITNESS_TARGET = {Unit.COUNT: Decimal("100"), Unit.MONEY: Decimal("1000000"), Unit.DURATION: Decimal("600"),
                    Unit.NUMBER: Decimal("0.5")}
@@ -99,11 +99,13 @@ class PlanProofs:
     def _no_sales_inputs(self) -> dict[str, Interval]:
         return {**self.params, **self.fixed, **self._moving}
 
-    def free_metrics(self) -> list[str]:
-        """The metrics activity can still move in a month without a single sale."""
-        return [n for n in self.program.metrics if n not in self.fixed]
-
     # ---- witnesses ----
+    @functools.cached_property
+    def months(self) -> MonthModel | None:
+        """The kinds of rows the plan's aggregates tell apart (None: the plan's conditions say
+        something rows cannot show, and no witness is searched)."""
+        return build_model(self.program, self.engine)
+
     def witness_params(self) -> dict[str, Decimal]:
         """Fixed, ordinary values for one person: a salary and a target per target name."""
         params = {SALARY: _WITNESS_SALARY}
@@ -117,50 +119,66 @@ class PlanProofs:
                 return kpi.unit
         return Unit.NUMBER
 
-    def evaluate(self, metrics: dict[str, Decimal], params: dict[str, Decimal],
-                 target: str | None = None, without_sales: bool = False) -> dict[str, Interval]:
-        """Exact evaluation of the plan for one concrete person (every input a single point);
-        with `target`, only what that figure needs. Metrics not given are zero. `without_sales`:
-        in a month without a single sale, where the metrics no activity can move take their one
-        value (or none), whatever `metrics` says of them."""
+    def evaluate(self, metrics: dict[str, Decimal | None], params: dict[str, Decimal],
+                 target: str | None = None) -> dict[str, Interval]:
+        """Exact evaluation of the plan for one concrete person: every metric as `metrics` gives
+        it (None: no value), as a month of rows gives them; with `target`, only what that figure
+        needs."""
         inputs: dict[str, Interval] = {k: point(v) for k, v in params.items()}
         for column in self.program.manager_columns:
             inputs.setdefault(f"managers.{column}", Interval(-INF, INF))
         for name in self.program.metrics:
-            fixed = self.fixed.get(name) if without_sales else None
-            inputs[name] = fixed if fixed is not None else point(metrics.get(name, ZERO), whole=self.ranges[name].whole)
+            value = metrics.get(name)
+            inputs[name] = NO_VALUE if value is None else point(value, whole=self.ranges[name].whole)
         return self.engine.run(inputs, target)
 
-    def search(self, target: str, goal: Callable[[Decimal], bool]) -> dict[str, Decimal] | None:
-        """Concrete metric values (results at zero) for which the figure `target` (a pay or
-        `kpi_score`) has a value that satisfies `goal`, or None if none was found.
-
-        Only the free metrics the figure depends on are varied. First every one at its largest
-        round value, then coordinate ascent over round candidates; once found, each metric is
-        brought down to the smallest candidate that still satisfies the goal, so the witness
-        shows only what matters, in numbers a person can check.
-        """
+    def sale_free_months(self, target: str) -> list[Month]:
+        """The least active months without a sale the figure `target` can tell apart: no rows at
+        all, then one row of a single kind, for each kind of row that moves it."""
+        model = self.months
+        if model is None:
+            return []
         params = self.witness_params()
-        reach = self.program.reaches(target)
-        free = [n for n in self.free_metrics() if n in reach]
-        choices = {n: self._candidates(n) for n in free}
-        current = {n: ZERO for n in self.program.metrics}
-        for n in free:
-            current[n] = choices[n][0]
+        found = [model.month({}, params)] + [model.month({i: 1}, params) for i in self._moving_kinds(target)]
+        return [m for m in found if m is not None and model.without_results(m)]
 
-        def score(assign: dict[str, Decimal]) -> Decimal | None:
-            value = self.evaluate(assign, params, target, without_sales=True)[target]
-            return value.lo if value.definite else None
+    def search(self, target: str, goal: Callable[[Decimal], bool]) -> Month | None:
+        """A month of rows without a sale in which the figure `target` (a pay or `kpi_score`) has
+        a value that satisfies `goal`, with every metric's value in it; None if none was found.
 
+        Only the kinds of rows that move what the figure reads are counted. First every one at
+        a million rows, then coordinate ascent over 0, 1, 10, 100, 1,000, 10,000 and a million rows of each kind; once
+        found, each count is brought down to the smallest that still satisfies the goal, so the
+        witness shows only what matters, in numbers a person can check.
+        """
+        model = self.months
+        if model is None:
+            return None
+        params = self.witness_params()
+        kinds = self._moving_kinds(target)
+        cache: dict[tuple[int, ...], tuple[Decimal | None, Month | None]] = {}
+
+        def score(rows: dict[int, int]) -> Decimal | None:
+            key = tuple(rows[i] for i in kinds)
+            if key not in cache:
+                month = model.month(rows, params)
+                value = None
+                if month is not None and model.without_results(month):
+                    figure = self.evaluate(month.metrics, params, target)[target]
+                    value = figure.lo if figure.definite else None
+                cache[key] = (value, month)
+            return cache[key][0]
+
+        current = {i: _ROW_COUNTS[0] for i in kinds}
         best = score(current)
         if best is None or not goal(best):
             for _ in range(3):
                 improved = False
-                for n in free:
-                    for value in choices[n]:
-                        if value == current[n]:
+                for i in kinds:
+                    for count in _ROW_COUNTS:
+                        if count == current[i]:
                             continue
-                        trial = {**current, n: value}
+                        trial = {**current, i: count}
                         got = score(trial)
                         if got is not None and (best is None or got > best):
                             current, best, improved = trial, got, True
@@ -172,43 +190,58 @@ class PlanProofs:
                     break
         if best is None or not goal(best):
             return None
-        for n in free:  # bisect for the smallest candidate that still works (a value is kept only once tested)
-            lower = sorted(v for v in choices[n] if v < current[n])
-            low, high = 0, len(lower)
-            while low < high:
-                mid = (low + high) // 2
-                got = score({**current, n: lower[mid]})
-                if got is not None and goal(got):
-                    high = mid
-                else:
-                    low = mid + 1
-            if high < len(lower):
-                current = {**current, n: lower[high]}
-        return current
+        # Bisect each count down to the smallest that still works (a count is kept only once
+        # tested); again while that helps, since one count brought down can free another (a
+        # million meetings were needed only while there were a million calls).
+        for _ in range(3):
+            before = current
+            for i in kinds:
+                lower = sorted(c for c in _ROW_COUNTS if c < current[i])
+                low, high = 0, len(lower)
+                while low < high:
+                    mid = (low + high) // 2
+                    got = score({**current, i: lower[mid]})
+                    if got is not None and goal(got):
+                        high = mid
+                    else:
+                        low = mid + 1
+                if high < len(lower):
+                    current = {**current, i: lower[high]}
+            if current == before:
+                break
+        score(current)
+        return cache[tuple(current[i] for i in kinds)][1]
 
-    def smallest_positive(self, metric: str) -> Decimal:
-        """The smallest round value above zero a metric can take (zero if it can take no other)."""
-        positive = [v for v in self._candidates(metric) if v > 0]
-        return min(positive) if positive else ZERO
+    def _moving_kinds(self, target: str) -> list[int]:
+        """The kinds of rows a month without a sale may hold that change a metric the figure
+        reads: rows an aggregate of such a metric counts, and one row counted by none of them
+        for each table whose share they take (it only makes the share smaller)."""
+        model = self.months
+        reach = self.program.reaches(target)
+        keys = {key for name in self.program.metrics if name in reach for key in model.metric_calls[name]}
+        kinds = [i for i in model.allowed if any(model.kinds[i].counts.get(key) for key in keys)]
+        for key in keys:
+            if model.calls[key].func != "share":
+                continue
+            table = model.tables[key]
+            neutral = next((i for i in model.allowed if model.kinds[i].table == table and i not in kinds
+                            and not model.kinds[i].counts[key]), None)
+            if neutral is not None:
+                kinds.append(neutral)
+        return kinds
 
-    def _candidates(self, metric: str) -> list[Decimal]:
-        r = self.ranges[metric]
-        values = [Decimal(v) for v in _CANDIDATES.get(self.program.metrics[metric].unit, _CANDIDATES[Unit.NUMBER])]
-        return [v for v in values if r.lo <= v <= r.hi] or [max(r.lo, ZERO)]
-
-    def witness_text(self, metrics: dict[str, Decimal], target: str) -> dict[str, str]:
+    def witness_text(self, metrics: dict[str, Decimal | None], target: str) -> dict[str, str]:
         """The witness as the JSON and message show it: the metrics `target` reads and every result
-        metric (at zero), then the salary and targets it reads. Metrics left out are zero."""
+        metric, then the salary and targets it reads. A metric with no value in the month has
+        nothing to show."""
         reach = self.program.reaches(target)
         out = {}
         for name, metric in self.program.metrics.items():
             if name not in reach and not is_result(metric):
                 continue
-            fixed = self.fixed.get(name)
-            if fixed is None:
-                out[name] = _plain(metrics.get(name, ZERO))
-            elif fixed.has_value:  # a metric with no value without sales has nothing to show
-                out[name] = _plain(fixed.lo)
+            value = metrics.get(name)
+            if value is not None:
+                out[name] = _plain(value)
         for key, value in self.witness_params().items():
             if key in reach:
                 out[key] = _plain(value)

@@ -44,14 +44,16 @@ def compute_rowwise(agg: Aggregate, rows: list[tuple], columns: list[str]) -> di
     with decimal_context():
         for group, *cells in rows:
             seen_groups.add(group)
-            v = _value(agg.arg, dict(zip(columns, cells)))
+            v = row_value(agg.arg, dict(zip(columns, cells)))
             if v is not None:
                 values[group].append(v)
     with decimal_context():
-        return {g: _aggregate(agg.func, values.get(g, [])) for g in seen_groups}
+        return {g: aggregate_values(agg.func, values.get(g, [])) for g in seen_groups}
 
 
-def _aggregate(func: str, values: list[Decimal]) -> Decimal | None:
+def aggregate_values(func: str, values: list[Decimal]) -> Decimal | None:
+    """sum, avg, min, max or median of the values of the matching rows (the linter's witness
+    months aggregate their rows here too, so that they agree with the evaluator)."""
     if func == "sum":
         return exact_sum(values)
     if not values:
@@ -70,7 +72,8 @@ def _aggregate(func: str, values: list[Decimal]) -> Decimal | None:
     raise ValueError(f"{func} is not computed row by row")  # pragma: no cover
 
 
-def _value(e: Any, row: dict[str, Any]) -> Any:
+def row_value(e: Any, row: dict[str, Any]) -> Any:
+    """A row expression's exact value on one row (column name → cell); None for no value."""
     match e:
         case ast.Dotted(column=c) | ast.Name(name=c):
             v = row[c]
@@ -86,10 +89,10 @@ def _value(e: Any, row: dict[str, Any]) -> Any:
         case ast.Str(value=v) | ast.Bool(value=v):
             return v
         case ast.Neg(operand=o):
-            v = _value(o, row)
+            v = row_value(o, row)
             return None if v is None else -v
         case ast.Binary(op=op, left=l, right=r):
-            a, b = _value(l, row), _value(r, row)
+            a, b = row_value(l, row), row_value(r, row)
             if a is None or b is None:
                 return None
             if op == "-" and isinstance(a, datetime) and isinstance(b, datetime):
@@ -102,39 +105,39 @@ def _value(e: Any, row: dict[str, Any]) -> Any:
                 return a * b
             return None if b == 0 else a / b
         case ast.Otherwise(expr=x, fallback=f):
-            v = _value(x, row)
-            return _value(f, row) if v is None else v
+            v = row_value(x, row)
+            return row_value(f, row) if v is None else v
         case ast.If(cond=c, then=t, else_=f):
-            return _value(t, row) if _truth(c, row) else _value(f, row)
+            return row_value(t, row) if row_holds(c, row) else row_value(f, row)
         case ast.Call(func="min" | "max" as fn, args=args):
-            vs = [_value(a, row) for a in args]
+            vs = [row_value(a, row) for a in args]
             if any(v is None for v in vs):
                 return None
             return min(vs) if fn == "min" else max(vs)
         case ast.Call(func="round", args=[x, ast.Num(value=digits)]):
-            v = _value(x, row)
+            v = row_value(x, row)
             return None if v is None else v.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
     raise ValueError(f"no row value for {type(e).__name__}")
 
 
-def _truth(e: Any, row: dict[str, Any]) -> bool:
+def row_holds(e: Any, row: dict[str, Any]) -> bool:
     """A condition on one row; an empty cell makes a comparison false."""
     match e:
         case ast.Logic(op="and", left=l, right=r):
-            return _truth(l, row) and _truth(r, row)
+            return row_holds(l, row) and row_holds(r, row)
         case ast.Logic(op="or", left=l, right=r):
-            return _truth(l, row) or _truth(r, row)
+            return row_holds(l, row) or row_holds(r, row)
         case ast.Not(operand=o):
-            return not _truth(o, row)
+            return not row_holds(o, row)
         case ast.Compare(op=op, left=l, right=r):
-            a, b = _value(l, row), _value(r, row)
+            a, b = row_value(l, row), row_value(r, row)
             if a is None or b is None:
                 return False
             return {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
         case ast.InList(operand=o, items=items):
-            a = _value(o, row)
-            return a is not None and any(a == _value(i, row) for i in items)
-    v = _value(e, row)
+            a = row_value(o, row)
+            return a is not None and any(a == row_value(i, row) for i in items)
+    v = row_value(e, row)
     return bool(v) if v is not None else False
 
 
