@@ -146,6 +146,14 @@ def test_fmt_check_in_russian(tmp_path):
                                                 "2 file(s): 1 would be reformatted, 1 already formatted\n")
 
 
+def test_fmt_diff_names_its_sides_in_russian(tmp_path):
+    messy = tmp_path / "messy.kpi"
+    messy.write_text(BASE.replace("    ", "  "), encoding="utf-8")
+    russian = run("fmt", "--diff", "--lang", "ru", str(messy)).stdout.splitlines()
+    assert russian[:2] == [f"--- {messy} (сейчас)", f"+++ {messy} (после форматирования)"]
+    assert run("fmt", "--diff", str(messy)).stdout.splitlines()[:2] == [f"--- {messy} (now)", f"+++ {messy} (formatted)"]
+
+
 def test_fmt_errors_in_russian(tmp_path):
     broken = tmp_path / "broken.kpi"
     broken.write_text("plan x {\n", encoding="utf-8")

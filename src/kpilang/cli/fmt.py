@@ -55,7 +55,7 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, lang: str | None) 
             continue
         changed.append(name)
         if show_diff:
-            click.echo(_unified_diff(original, formatted, name), nl=False)
+            click.echo(_unified_diff(original, formatted, name, lang), nl=False)
         if check:
             click.echo(t("fmt.would-reformat", file=name).render(lang))
         elif not show_diff:
@@ -70,9 +70,10 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, lang: str | None) 
     sys.exit(EXIT_PROBLEMS if check and changed else EXIT_OK)
 
 
-def _unified_diff(original: str, formatted: str, name: str) -> str:
+def _unified_diff(original: str, formatted: str, name: str, lang: str) -> str:
     lines = difflib.unified_diff(original.splitlines(keepends=True), formatted.splitlines(keepends=True),
-                                 fromfile=f"{name} (now)", tofile=f"{name} (formatted)")
+                                 fromfile=t("fmt.now", file=name).render(lang),
+                                 tofile=t("fmt.formatted", file=name).render(lang))
     # As `diff` does, mark a last line without a newline instead of running it into the next one.
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
