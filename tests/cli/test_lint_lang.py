@@ -107,3 +107,18 @@ def test_refusals_are_said_in_the_chosen_language(tmp_path, plan):
     assert history.exit_code == 2
     assert history.stderr.endswith("  = подсказка: укажите папку с данными, в которой лежат таблицы, которые читают "
                                    "планы (см. описание формата данных)\n")
+
+
+def test_history_data_that_cannot_be_used_is_said_in_russian_with_every_problem(tmp_path):
+    plan = tmp_path / "plan.kpi"
+    plan.write_text(PLAN.replace("cals", "calls"), encoding="utf-8")
+    data = tmp_path / "history"
+    data.mkdir()
+    (data / "managers.csv").write_text("id,name,role,team,salary\nm1,A,cold,t1,100000.00\n", encoding="utf-8")
+    result = run(str(plan), "--history", str(data), "--lang", "ru")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"ошибка: --history {data}: данные нельзя использовать:\n  - ")
+    assert "activities" in result.stderr
+    assert "the data cannot be used" not in result.stderr
+    english = run(str(plan), "--history", str(data))
+    assert english.stderr.startswith(f"error: --history {data}: the data cannot be used:\n  - ")

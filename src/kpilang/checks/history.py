@@ -15,17 +15,25 @@ from pathlib import Path
 
 from kpilang.checks.base import HistoryOutcome
 from kpilang.compile.program import Program
+from kpilang.data.problems import DataProblem
+from kpilang.messages import Text, t
 from kpilang.schema import TABLES
 
 
 class HistoryError(ValueError):
-    """History data that cannot be used; the message says why."""
+    """History data that cannot be used: why (a catalog text, said in the reader's language) and,
+    for data that cannot be loaded, every problem found in it."""
+
+    def __init__(self, message: Text, problems: list[DataProblem] | None = None):
+        self.message = message
+        self.problems = problems or []
+        super().__init__(message.render())
 
 
 def history_loader(data: str | Path) -> Callable[[Program], HistoryOutcome | None]:
     folder = Path(data)
     if not folder.is_dir():
-        raise HistoryError(f"--history {data}: not a data directory")
+        raise HistoryError(t("lint.history-not-a-directory", data=data))
 
     def outcome_for(program: Program) -> HistoryOutcome | None:
         if program.plan is None or not program.kpis:
@@ -43,7 +51,7 @@ def evaluate_history(program: Program, folder: Path) -> HistoryOutcome:
     try:
         dataset = load_data(folder, timezone=program.plan.timezone, needs=data_needs(program))
     except DataError as err:
-        raise HistoryError(f"--history {folder}: {err}") from None
+        raise HistoryError(t("lint.history-unusable", data=folder), err.problems) from None
     try:
         periods = past_periods(program, dataset)
         reached = {k: 0 for k in program.kpis}

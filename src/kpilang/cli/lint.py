@@ -7,6 +7,7 @@ import sys
 import click
 
 from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, plan_files
+from kpilang.checks.history import HistoryError, history_loader
 from kpilang.config import ConfigError
 from kpilang.diagnostics import Severity, render_text
 from kpilang.messages import language, t
@@ -30,12 +31,10 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None
     files = plan_files(paths, lang)
     history_for = None
     if history is not None:
-        from kpilang.checks.history import HistoryError, history_loader
-
         try:
             history_for = history_loader(history)
         except HistoryError as err:
-            fail(str(err), t("lint.history-hint"), lang)
+            _history_failure(err, lang)
     unreadable = []
     readable = []
     for path in files:
@@ -51,8 +50,8 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None
     except ConfigError as err:
         fail(err.text, t("lint.config-hint"), lang)
         return
-    except ValueError as err:  # history data that cannot be used (HistoryError)
-        fail(str(err), t("lint.history-hint"), lang)
+    except HistoryError as err:  # history data that cannot be used
+        _history_failure(err, lang)
         return
     for message in unreadable:
         click.echo(message, err=True)
@@ -73,3 +72,11 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None
         click.echo(t("summary.line", **counts).render(lang), err=True)
     errors = any(d.severity is Severity.ERROR for d in diagnostics)
     sys.exit(EXIT_FAILURE if unreadable else EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+def _history_failure(err, lang: str) -> None:
+    """Why the --history data cannot be used, with every problem found in it, and exit 2."""
+    from kpilang.cli.run_inputs import problem_line
+
+    lines = [err.message.render(lang), *("  - " + problem_line(p, lang) for p in err.problems)]
+    fail("\n".join(lines), t("lint.history-hint"), lang)
