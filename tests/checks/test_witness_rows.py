@@ -67,6 +67,18 @@ kpi revenue_plan "Revenue" = revenue target targets.revenue weight 20% cap 150%
 pay bonus "B" = salary * kpi_score
 """
 
+DURATIONS = HEAD + """
+metric calls "Calls" = count(activities where type = "call") kind activity
+metric median_call "Median call" = median(activities.duration where type = "call") kind quality
+metric shortest "Shortest call" = min(activities.duration where type = "call") kind quality
+metric longest "Longest call" = max(activities.duration where type = "call") kind quality
+kpi median_kpi "Median" = median_call otherwise 0s target 5m weight 40% cap 150%
+kpi shortest_kpi "Shortest" = shortest otherwise 0s target 1m weight 30% cap 150%
+kpi longest_kpi "Longest" = longest otherwise 0s target 10m weight 20% cap 150%
+kpi revenue_plan "Revenue" = revenue target targets.revenue weight 10% cap 150%
+pay bonus "B" = salary * kpi_score
+"""
+
 
 def _cell(value) -> str:
     if isinstance(value, bool):
@@ -137,6 +149,7 @@ PLANS = [pytest.param(*case.values, id=f"{code}: {case.id}") for code in ("KPL00
     pytest.param(GOLDEN_PLAN.read_text(encoding="utf-8"), id="golden activity_only"),
     pytest.param(CALLS_AND_TALK, id="calls, long calls and talk time"),
     pytest.param(RESPONSE_TIME, id="response time"),
+    pytest.param(DURATIONS, id="median, shortest and longest call"),
 ]
 
 

@@ -48,12 +48,11 @@ def compute_rowwise(agg: Aggregate, rows: list[tuple], columns: list[str]) -> di
             if v is not None:
                 values[group].append(v)
     with decimal_context():
-        return {g: aggregate_values(agg.func, values.get(g, [])) for g in seen_groups}
+        return {g: _aggregate(agg.func, values.get(g, [])) for g in seen_groups}
 
 
-def aggregate_values(func: str, values: list[Decimal]) -> Decimal | None:
-    """sum, avg, min, max or median of the values of the matching rows (the linter's witness
-    months aggregate their rows here too, so that they agree with the evaluator)."""
+def _aggregate(func: str, values: list[Decimal]) -> Decimal | None:
+    """sum, avg, min, max or median of the values of the matching rows."""
     if func == "sum":
         return exact_sum(values)
     if not values:
