@@ -32,6 +32,10 @@ TINY = Decimal("1E-30")
 
 _ROW_COUNTS = (1000000, 10000, 1000, 100, 10, 1, 0)
 """How many rows of one kind a witness month holds, largest first."""
+_RAY_SIZES = (10**6, 10**9, 10**12)
+"""Rows added along a run of months that tests growth without bound."""
+_VALUE_AGGREGATES = ("avg", "min", "max", "median")
+"""Aggregates that grow through the size of the values, not through the number of rows."""
 _WITNESS_SALARY = Decimal("100000")
 _WITNESS_TARGET = {Unit.COUNT: Decimal("100"), Unit.MONEY: Decimal("1000000"), Unit.DURATION: Decimal("600"),
                    Unit.NUMBER: Decimal("0.5")}
@@ -211,6 +215,38 @@ class PlanProofs:
                 break
         score(current)
         return cache[tuple(current[i] for i in kinds)][1]
+
+    def grows_without_bound(self, figure: str, metric: str) -> bool | None:
+        """Whether months of rows take the figure past any bound through `metric`: from a month
+        with one row of every kind the figure reads, adding rows `metric` counts (of one kind,
+        or of all its kinds together) by the million, the billion and the trillion raises the
+        figure at least a hundredfold at each step, as nothing bounded does. False when no such
+        run of months does (the bound the intervals missed comes from rows that move together,
+        such as long calls that are calls too); None when rows cannot tell: the plan has no row
+        model, or `metric` grows through the size of values (an average or a maximum) rather
+        than through the number of rows."""
+        model = self.months
+        if model is None:
+            return None
+        keys = model.metric_calls[metric]
+        if any(model.calls[key].func in _VALUE_AGGREGATES for key in keys):
+            return None
+        reach = self.program.reaches(figure) | {metric}
+        read = {key for name in self.program.metrics if name in reach for key in model.metric_calls[name]}
+        base = {i: 1 for i, kind in enumerate(model.kinds) if any(kind.counts.get(key) for key in read)}
+        growing = [i for i, kind in enumerate(model.kinds) if any(kind.counts.get(key) for key in keys)]
+        params = self.witness_params()
+        for rays in [[i] for i in growing] + [growing]:
+            values = []
+            for size in _RAY_SIZES:
+                month = model.month({**base, **dict.fromkeys(rays, size)}, params)
+                figure_value = self.evaluate(month.metrics, params, figure)[figure] if month is not None else None
+                values.append(figure_value.lo if figure_value is not None and figure_value.definite else None)
+            if None in values or values[0] <= 0:
+                continue
+            if all(later >= 100 * earlier for earlier, later in zip(values, values[1:])):
+                return True
+        return False
 
     def _moving_kinds(self, target: str) -> list[int]:
         """The kinds of rows a month without a sale may hold that change a metric the figure
