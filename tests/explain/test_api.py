@@ -66,3 +66,22 @@ def test_a_figure_not_computed_is_said_in_russian_whatever_the_gender_of_its_lab
     assert "Не удалось рассчитать «Премия за KPI»: у одной из величин в «30% * salary * multiplier(kpi_score)» " \
         "нет значения." in text
     assert "» не рассчитано:" not in text
+
+
+def test_the_python_example_of_the_statements_page_runs(tmp_path, monkeypatch):
+    """docs/statements.md, "From Python", as a reader would paste it (in a folder from
+    `kpilang init cold_sales`, whose plan sits next to data/ rather than in rules/)."""
+    import re
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from kpilang.cli import main
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "statements.md"
+    example = re.search(r"## From Python\n\n```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S).group(1)
+    assert CliRunner().invoke(main, ["init", "cold_sales", str(tmp_path / "otdel")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "otdel")
+    exec(example.replace('"rules/cold_sales.kpi"', '"cold_sales.kpi"'), {})
+    written = sorted(p.name for p in (tmp_path / "otdel" / "statements").iterdir())
+    assert "index.html" in written and "m0004.html" in written

@@ -76,8 +76,9 @@ class Rendered:
     def ok(self) -> bool:
         return all(s.ok for s in self.statements)
 
-    def write(self, directory: Path) -> list[Path]:
+    def write(self, directory: str | Path) -> list[Path]:
         """One file per person and the index; returns the paths written."""
+        directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         written = []
         for statement in self.statements:
