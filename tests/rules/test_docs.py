@@ -3,7 +3,10 @@ are what the commands print today."""
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -204,3 +207,78 @@ def test_day_five_test_and_fingerprint_are_current(page, tmp_path, monkeypatch):
              if any("вопрос Анны" in line for line in b)]
     assert len(shown) == 1
     _assert_block_current(page, "kpilang test cold_sales.kpi", shown[0], _printed(result))
+
+
+DAY_SEVEN_EDITS = [
+    (),
+    (("effective 2026-07-01", "effective 2026-10-01"), ("target 8%", "target 10%")),
+    (("effective 2026-10-01", "effective 2027-01-01"),),
+]
+"""Day 7's changes to the plan before each block that runs `kpilang cadence`: none before the first
+commit; "in November the conversion target is raised from 8% to 10% from October"; "with
+`effective 2027-01-01` the same change passes"."""
+COMMIT_DAY = "2026-11-29T12:00:00+03:00"
+"""The tutorials' commits are dated 29 November 2026."""
+_COMMIT_ID = re.compile(r"\b[0-9a-f]{10}\b")
+
+
+class _CommitNames:
+    """Commit ids differ from run to run (they hash the author and the folder's files): each side
+    names them c1, c2, … in order of first appearance, so that the same commit is compared with the
+    same commit."""
+
+    def __init__(self):
+        self.names: dict[str, str] = {}
+
+    def __call__(self, lines: list[str]) -> list[str]:
+        def name(match: re.Match) -> str:
+            return self.names.setdefault(match.group(0), f"c{len(self.names) + 1}")
+        return [_COMMIT_ID.sub(name, line) for line in lines]
+
+
+def _git_environment() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")}
+    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Руководитель продаж",
+               GIT_AUTHOR_EMAIL="head@example.com", GIT_COMMITTER_NAME="Руководитель продаж",
+               GIT_COMMITTER_EMAIL="head@example.com", GIT_AUTHOR_DATE=COMMIT_DAY, GIT_COMMITTER_DATE=COMMIT_DAY)
+    return env
+
+
+def _sessions(block: str) -> list[tuple[str, list[str]]]:
+    """A block of terminal lines as (command, the lines it printed)."""
+    found: list[tuple[str, list[str]]] = []
+    for line in block.rstrip("\n").split("\n"):
+        if line.startswith("$ "):
+            found.append((line[2:], []))
+        else:
+            found[-1][1].append(line)
+    return found
+
+
+@pytest.mark.skipif(not command_exists("cadence"), reason="`kpilang cadence` is not built yet")
+@pytest.mark.parametrize("page", TUTORIALS)
+def test_day_seven_git_and_cadence_are_current(page, tmp_path, monkeypatch):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```\n(.*?)```", text, flags=re.S) if "$ kpilang cadence cold_sales.kpi" in b.split("\n")]
+    assert len(blocks) == len(DAY_SEVEN_EDITS)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "cold_sales", str(tmp_path / "otdel")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "otdel")
+    plan = tmp_path / "otdel" / "cold_sales.kpi"
+    shown_names, printed_names = _CommitNames(), _CommitNames()
+    for block, edits in zip(blocks, DAY_SEVEN_EDITS):
+        for old, new in edits:
+            before = plan.read_text(encoding="utf-8")
+            assert before.count(old) == 1, old
+            plan.write_text(before.replace(old, new), encoding="utf-8")
+        for command, shown in _sessions(block):
+            if command.startswith("git "):
+                done = subprocess.run(command, shell=True, cwd=tmp_path / "otdel", env=_git_environment(),
+                                      capture_output=True, text=True)
+                assert done.returncode == 0 and not shown, (command, done.stderr)
+                continue
+            assert command.startswith("kpilang "), command
+            result = runner.invoke(main, shlex.split(command)[1:], env=READER_ENV[page])
+            assert shown_names(shown) == printed_names(_printed(result)), \
+                f"`{command}` on day 7 of docs/{page} is out of date"
