@@ -62,6 +62,7 @@ def people(count: int, seed: int) -> list[PersonInputs]:
 # ---- the hand-written baseline: the normative plan in plain Decimal Python ---------------------
 
 _CTX = Context(prec=34)
+_WIDE = Context(prec=60)
 _ZERO, _CAP, _CENT, _TWO, _PCT2 = Decimal(0), Decimal("1.5"), Decimal("0.01"), Decimal(2), Decimal("0.02")
 _W_REVENUE, _W_RATE, _W_CLIENTS = Decimal("0.5"), Decimal("0.2"), Decimal("0.3")
 _T_RATE, _T_CLIENTS = Decimal("0.08"), Decimal(4)
@@ -77,8 +78,14 @@ def _kpi(value: Decimal, target: Decimal, weight: Decimal) -> dict:
         attainment = _ZERO
     elif raw > _CAP:
         attainment, capped = _CAP, True
+    # The contribution to 60 digits, from value and target when the attainment had to be rounded,
+    # so that a score exactly on a band's edge is not a hair below it (as the language specifies).
+    if attainment is not raw or _WIDE.multiply(raw, target) == value:
+        wide = _WIDE.multiply(weight, attainment)
+    else:
+        wide = _WIDE.divide(_WIDE.multiply(weight, value), target)
     return {"value": value, "target": target, "raw_attainment": raw, "attainment": attainment, "capped": capped,
-            "weight": weight, "contribution": weight * attainment}
+            "weight": weight, "contribution": +wide, "wide": wide}
 
 
 def hand_written(p: PersonInputs) -> dict:
@@ -89,7 +96,7 @@ def hand_written(p: PersonInputs) -> dict:
         revenue_plan = _kpi(revenue, p.targets["revenue"], _W_REVENUE)
         meeting_rate = _kpi(rate, _T_RATE, _W_RATE)
         new_clients = _kpi(m["new_clients"], _T_CLIENTS, _W_CLIENTS)
-        score = revenue_plan["contribution"] + meeting_rate["contribution"] + new_clients["contribution"]
+        score = +_WIDE.add(_WIDE.add(revenue_plan.pop("wide"), meeting_rate.pop("wide")), new_clients.pop("wide"))
         for band, (low, high, factor) in enumerate(_BANDS):
             if (low is None or low <= score) and (high is None or score < high):
                 break

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import MAX_PREC, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -423,6 +424,12 @@ def oracle(w: World) -> dict[str, dict]:
         return _oracle(w)
 
 
+def _rounded(exact: Fraction) -> Decimal:
+    """An exact rational to the engine's 34 significant digits, rounded once, half even."""
+    with localcontext(prec=34, rounding=ROUND_HALF_EVEN):
+        return Decimal(exact.numerator) / Decimal(exact.denominator)
+
+
 def _oracle(w: World) -> dict[str, dict]:
     zone = ZoneInfo(TZ)
     start = datetime(2026, 7, 1, tzinfo=zone)
@@ -442,7 +449,7 @@ def _oracle(w: World) -> dict[str, dict]:
             metrics[m.name] = o_metric(m, rows)
         result = {"metrics": metrics, "error": False, "kpis": {}, "pays": {}}
         try:
-            score = Decimal(0)
+            exact_score = Fraction(0)
             for k in w.kpis:
                 num = metrics[k.num]
                 if k.den is None:
@@ -455,13 +462,17 @@ def _oracle(w: World) -> dict[str, dict]:
                 target = k.target if k.target is not None else w.targets.get(pid)
                 if target is None or target == 0:
                     raise NoValue(k.name)
-                att = value / target
-                att = max(att, Decimal(0))
+                ratio = value / target
+                att = max(ratio, Decimal(0))
                 if k.cap is not None:
                     att = min(att, k.cap)
-                contribution = k.weight * att
-                result["kpis"][k.name] = {"value": value, "target": target, "attainment": att, "contribution": contribution}
-                score += contribution
+                # The contribution and the score are the exact products and sum, each rounded once
+                # to 34 digits: a score of exactly 70% must be 0.7, not 0.6999…9.
+                exact = Fraction(k.weight) * (Fraction(value) / Fraction(target) if att == ratio else Fraction(att))
+                result["kpis"][k.name] = {"value": value, "target": target, "attainment": att,
+                                          "contribution": _rounded(exact)}
+                exact_score += exact
+            score = _rounded(exact_score)
             result["kpi_score"] = score
             factor = next(v for lo, hi, v in w.bands if (lo is None or lo <= score) and (hi is None or score < hi))
             salary = person["salary"]

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
@@ -59,15 +60,15 @@ def test_score_equals_a_plain_computation(kpis, values):
     result = compile_text(HEADER + body, "plan.kpi")
     assert result.program is not None, [d.message for d in result.diagnostics]
     outcome = FormulaEngine(result.program).evaluate(PersonInputs(metrics=values, salary=Decimal(1)), trace=False)
-    expected = Decimal(0)
-    with localcontext() as ctx:
-        ctx.prec = 34
-        for k in kpis:
-            attainment = values[k["metric"]] / k["target"]
-            attainment = max(attainment, Decimal(0))
-            if k["cap"] is not None:
-                attainment = min(attainment, Decimal(k["cap"]) / 100)
-            expected += Decimal(k["weight"]) / 100 * attainment
+    # The exact score, Σ weight × clamp(value / target, 0, cap) in rationals, rounded once to 34 digits.
+    exact = Fraction(0)
+    for k in kpis:
+        attainment = max(Fraction(values[k["metric"]]) / Fraction(k["target"]), Fraction(0))
+        if k["cap"] is not None:
+            attainment = min(attainment, Fraction(k["cap"]) / 100)
+        exact += Fraction(k["weight"]) / 100 * attainment
+    with localcontext(prec=34):
+        expected = Decimal(exact.numerator) / Decimal(exact.denominator)
     assert outcome.errors == []
     assert outcome.kpi_score == expected
 

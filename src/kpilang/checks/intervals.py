@@ -25,7 +25,7 @@ from typing import NamedTuple
 from kpilang import schema
 from kpilang.compile.program import SCORE, KpiDef, PayDef, Program, TableDef, aggregate_table
 from kpilang.diagnostics import Span
-from kpilang.evaluate.numbers import PRECISION
+from kpilang.evaluate.numbers import PRECISION, score_of, wide_contribution
 from kpilang.syntax import ast
 from kpilang.messages import Text, t
 
@@ -425,10 +425,26 @@ class PlanIntervals:
         return clamp(ratio, ZERO, kpi.cap)
 
     def score(self, values: dict[str, Interval]) -> Interval:
+        exact = self._point_score(values)
+        if exact is not None:
+            return exact
         total = point(0)
         for name, kpi in self.program.kpis.items():
             total = add(total, mul(point(kpi.weight), values[name]))
         return total
+
+    def _point_score(self, values: dict[str, Interval]) -> Interval | None:
+        """For one concrete person, the score exactly as the engine computes it (its contributions
+        to 60 digits from each KPI's value and target, added and rounded once); None over ranges."""
+        wide = []
+        for name, kpi in self.program.kpis.items():
+            attainment, value, target = values[name], values[value_key(name)], values[target_key(name)]
+            if not (attainment.definite and value.definite and target.definite):
+                return None
+            dividend, divisor = (target.lo, value.lo) if kpi.lower_is_better else (value.lo, target.lo)
+            clamped = attainment.lo != dividend / divisor
+            wide.append(wide_contribution(kpi.weight, dividend, divisor, attainment.lo, clamped))
+        return point(score_of(wide))
 
     def pay(self, pay: PayDef, values: dict[str, Interval]) -> Interval:
         amount = _Eval(self, values, pay.name).eval(pay.expr)

@@ -151,10 +151,20 @@ class PlanProofs:
         a value that satisfies `goal`, with every metric's value in it; None if none was found.
 
         Only the kinds of rows that move what the figure reads are counted. First every one at
-        a million rows, then coordinate ascent over 0, 1, 10, 100, 1,000, 10,000 and a million rows of each kind; once
-        found, each count is brought down to the smallest that still satisfies the goal, so the
-        witness shows only what matters, in numbers a person can check.
+        a million rows, then coordinate ascent over 0, 1, 10, 100, 1,000, 10,000 and a million
+        rows of each kind; once found, each count is brought down to the smallest that still
+        satisfies the goal, so the witness shows only what matters, in numbers a person can check.
         """
+        # A month in which every metric the figure reads has a value is the witness to show: its
+        # values go straight into a `test` block. Only if there is none, a month where some
+        # metric has no value (no leads, so no share of them) and the plan fills the gap.
+        reach = self.program.reaches(target)
+        can_have_value = [n for n in self.program.metrics if n in reach
+                          and not (n in self.fixed and not self.fixed[n].has_value)]
+        return self._search(target, goal, can_have_value) or self._search(target, goal, [])
+
+    def _search(self, target: str, goal: Callable[[Decimal], bool], valued: list[str]) -> Month | None:
+        """The search of `search`, among months in which every metric of `valued` has a value."""
         model = self.months
         if model is None:
             return None
@@ -167,7 +177,8 @@ class PlanProofs:
             if key not in cache:
                 month = model.month(rows, params)
                 value = None
-                if month is not None and model.without_results(month):
+                if (month is not None and model.without_results(month)
+                        and all(month.metrics[n] is not None for n in valued)):
                     figure = self.evaluate(month.metrics, params, target)[target]
                     value = figure.lo if figure.definite else None
                 cache[key] = (value, month)

@@ -30,6 +30,71 @@ def decimal_context():
 
 _EXACT_ADDITION = Context(prec=MAX_PREC, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, Overflow])
 
+WIDE_PRECISION = 60
+"""Digits of a KPI's contribution on its way to the score, well beyond the 34 of every figure."""
+_WIDE = Context(prec=WIDE_PRECISION, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
+WIDE_NAMES = {"WMUL": _WIDE.multiply, "WDIV": _WIDE.divide, "WADD": _WIDE.add}
+"""The 60-digit operations the code below names; the plan's generated function gets them too."""
+
+_CONTRIBUTION = ("(WMUL({weight}, {ratio}) if WMUL({ratio}, {divisor}) == {dividend} "
+                 "else WDIV(WMUL({weight}, {dividend}), {divisor}))")
+
+
+def wide_product(weight: Decimal, attainment: Decimal) -> Decimal:
+    """weight × an attainment clamped to 0 or to the cap: exact, to 60 digits."""
+    return _WIDE.multiply(weight, attainment)
+
+
+def contribution_code(weight: str, dividend: str, divisor: str, ratio: str) -> str:
+    """Python for weight × attainment to 60 digits when the attainment is the ratio itself (not
+    clamped): names of values in, an expression out.
+
+    A ratio that ends (1.25) is simply multiplied, which keeps the figure's digits as they were
+    (0.2 × 1.25 = 0.250). One that had to be rounded to 34 digits is weighted from the KPI's
+    value and target themselves (weight × dividend / divisor): 0.3 × 4/3 is 0.4, where
+    0.3 × 1.333…3 would be 0.3999…9.
+
+    The evaluator inlines this code into each plan's function (a call per KPI per person costs
+    more than the arithmetic); `wide_contribution` is the same code as a function, for the linter.
+    """
+    return _CONTRIBUTION.format(weight=weight, dividend=dividend, divisor=divisor, ratio=ratio)
+
+
+def score_code(contributions: list[str]) -> str:
+    """Python for kpi_score from the KPIs' 60-digit contributions: added to 60 digits, then
+    rounded once by unary plus in the formula stage's context (34 digits). So a score that is
+    exactly 70% (0.4 × 75% + 0.3 × 4/3) is 0.7 and lands in the band `70% to 90%`; adding
+    contributions already rounded to 34 digits gave 0.6999…9, the band below, and a lower pay."""
+    total = contributions[0]
+    for contribution in contributions[1:]:
+        total = f"WADD({total}, {contribution})"
+    return f"+{total}"
+
+
+_ratio_contribution = eval(  # noqa: S307 - the fixed code above, nothing from outside
+    "lambda weight, dividend, divisor, ratio: " + contribution_code("weight", "dividend", "divisor", "ratio"),
+    dict(WIDE_NAMES))
+
+
+def wide_contribution(weight: Decimal, dividend: Decimal, divisor: Decimal, attainment: Decimal,
+                      clamped: bool) -> Decimal:
+    """weight × attainment to 60 digits, as the evaluator's code computes it."""
+    if clamped:
+        return wide_product(weight, attainment)
+    return _ratio_contribution(weight, dividend, divisor, attainment)
+
+
+@functools.cache
+def _score_function(count: int):
+    names = [f"c{i}" for i in range(count)]
+    return eval(f"lambda {', '.join(names)}: {score_code(names)}", dict(WIDE_NAMES))  # noqa: S307
+
+
+def score_of(contributions: list[Decimal]) -> Decimal:
+    """kpi_score from 60-digit contributions, as `score_code` writes it, in the formula stage's context."""
+    with decimal_context():
+        return _score_function(len(contributions))(*contributions)
+
 
 def exact_sum(values) -> Decimal:
     """The sum of `values`, added without rounding and then rounded once to the formula stage's

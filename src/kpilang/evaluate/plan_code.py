@@ -20,7 +20,7 @@ from typing import Any, Callable
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program
 from kpilang.evaluate.formula_code import Code, CodeSpace, FormulaCompiler
 from kpilang.evaluate.formula_text import SourceText
-from kpilang.evaluate.numbers import ZERO, minor_unit, tidy
+from kpilang.evaluate.numbers import WIDE_NAMES, ZERO, contribution_code, minor_unit, score_code, tidy, wide_product
 from kpilang.evaluate.results import KpiFigures, PayFigures, PersonOutcome, TrustedParts, trusted_builder
 from kpilang.evaluate.table_lookup import GraduatedTable, LookupFailed, StepTable
 from kpilang.syntax import ast
@@ -41,6 +41,8 @@ class Subject:
     """The local variable holding its value (a KPI's attainment, the score, a pay's amount)."""
     figures_var: str | None = None
     contribution_var: str | None = None
+    wide_contribution_var: str | None = None
+    """A KPI's contribution to 60 digits, what the score adds up (numbers.score_of)."""
 
 
 def leaf_key(node: Any) -> str | None:
@@ -114,6 +116,7 @@ class PlanCode:
         self.source = self._generate()
         namespace = self.space.namespace
         namespace.update(FAULTS=FAULTS, ZERO=ZERO, HALF_UP=ROUND_HALF_UP, KPI=trusted_builder(KpiFigures),
+                         **WIDE_NAMES,
                          PAY=trusted_builder(PayFigures), NEW=TrustedParts.new, SET_DICT=TrustedParts.set_dict,
                          SET_FIELDS=TrustedParts.set_fields, SET_EXTRA=TrustedParts.set_extra,
                          SET_PRIVATE=TrustedParts.set_private)
@@ -173,8 +176,9 @@ class PlanCode:
                 lines += self._pay(p.pays[name], quantum)
             elif name == SCORE:
                 # In declaration order, as the plan lists the KPIs (and as the trace shows the sum).
-                by_name = {s.name: s.contribution_var for s in self.subjects if s.kind == "kpi"}
-                lines += self._score([by_name[k] for k in p.kpis])
+                kpis = {s.name: s for s in self.subjects if s.kind == "kpi"}
+                lines += self._score([kpis[k].contribution_var for k in p.kpis],
+                                     [kpis[k].wide_contribution_var for k in p.kpis])
         # The outcome lists KPIs and pays as the plan declares them, whatever order computed them.
         figures = {s.name: s.figures_var for s in self.subjects}
         kpis = ", ".join(f"{n!r}: {figures[n]}" for n in p.kpis)
@@ -199,7 +203,7 @@ class PlanCode:
     def _subject(self, kind: str, name: str, definition: Any) -> tuple[int, Subject]:
         index = len(self.subjects)
         subject = Subject(kind=kind, name=name, definition=definition, var=f"v{index}", figures_var=f"f{index}",
-                          contribution_var=f"w{index}")
+                          contribution_var=f"w{index}", wide_contribution_var=f"x{index}")
         self.subjects.append(subject)
         self.vars[name] = subject.var
         self._subject_name = name
@@ -207,8 +211,9 @@ class PlanCode:
 
     def _kpi(self, kpi: KpiDef) -> list[str]:
         """attainment = value / target (target / value when lower is better), clamped to [0, cap]
-        (to [0, ∞) without a cap); contribution = weight × attainment. A zero divisor or a
-        missing value leaves the KPI without a value."""
+        (to [0, ∞) without a cap); contribution = weight × attainment, kept to 60 digits for the
+        score (see numbers.wide_contribution) and shown to 34. A zero divisor or a missing value
+        leaves the KPI without a value."""
         i, s = self._subject("kpi", kpi.name, kpi)
         const = self.space.constant
         cap = None if kpi.cap is None else tidy(kpi.cap)
@@ -224,18 +229,22 @@ class PlanCode:
                             weight=weight)
         failed = figures.format(i=i, raw="None", capped="False", floored="False", cap=cap_name, lower=lower,
                                 weight=weight)
+        # A clamped attainment is exact, and so is its contribution: a constant of the plan.
         clamp = [
             f"            if r{i} < ZERO:",
             f"                v{i}, cp{i}, fl{i} = ZERO, False, True",
+            f"                x{i} = {const(wide_product(tidy(kpi.weight), ZERO))}",
         ]
         if cap is not None:
             clamp += [
                 f"            elif r{i} > {cap_name}:",
                 f"                v{i}, cp{i}, fl{i} = {cap_name}, True, False",
+                f"                x{i} = {const(wide_product(tidy(kpi.weight), cap))}",
             ]
         clamp += [
             "            else:",
             f"                v{i}, cp{i}, fl{i} = r{i}, False, False",
+            f"                x{i} = {contribution_code(weight, dividend, divisor, f'r{i}')}",
         ]
         return [
             f"    # kpi {kpi.name}",
@@ -249,7 +258,7 @@ class PlanCode:
             "        else:",
             f"            r{i} = {dividend} / {divisor}",
             *clamp,
-            f"            w{i} = {weight} * v{i}",
+            f"            w{i} = +x{i}",
             *self._built(f"f{i}", "KpiFigures", f"{{{ok}}}", "            "),
             "    except FAULTS as exc:",
             f"        v{i} = w{i} = None",
@@ -259,8 +268,9 @@ class PlanCode:
             f"        explain(errors, {i}, exc, locals())",
         ]
 
-    def _score(self, contributions: list[str]) -> list[str]:
-        """kpi_score = Σ contributions, in the order the plan declares its KPIs."""
+    def _score(self, contributions: list[str], wide_contributions: list[str]) -> list[str]:
+        """kpi_score = Σ contributions, in the order the plan declares its KPIs, added to 60 digits
+        and rounded once (numbers.score_of)."""
         i, s = self._subject("score", SCORE, None)
         self.vars[SCORE] = "score"
         if not contributions:
@@ -272,7 +282,7 @@ class PlanCode:
             "        score = None",
             f"        explain(errors, {i}, None, locals())",
             "    else:",
-            f"        score = {' + '.join(contributions)}",
+            f"        score = {score_code(wide_contributions)}",
         ]
 
     def _pay(self, pay: PayDef, quantum) -> list[str]:
