@@ -10,11 +10,13 @@ are paid by, and counts the person-periods whose attainment reached 100%.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from kpilang.checks.base import HistoryOutcome
 from kpilang.compile.program import Program
+from kpilang.evaluate.period import parse_period
 from kpilang.data.problems import DataProblem
 from kpilang.messages import Text, t
 from kpilang.schema import TABLES
@@ -73,8 +75,19 @@ def evaluate_history(program: Program, folder: Path) -> HistoryOutcome:
 
 
 def past_periods(program: Program, dataset) -> list[str]:
-    """Every period of the plan's kind that the data's dates cover, oldest first."""
+    """The periods of the plan's kind that the history holds whole, oldest first.
+
+    The data's first and last day are taken in the plan's timezone (a deal won at 00:10 on
+    1 August, Moscow time, is August's). A period counts only if the data covers it from its
+    first day to its last, and, when the plan reads per-person targets and the targets name
+    periods of its kind, only if they name it. So an export taken in mid-October (holding the
+    meetings planned for October) does not make October a period everyone missed, nor does one
+    that starts on 3 June make June one. The price: an export that starts after a period's first
+    day (say on 9 January, after the holidays) leaves that period out. Without dated rows at
+    all, the periods the targets name.
+    """
     con = dataset.connection
+    zone = ZoneInfo(program.plan.timezone)
     days: list[date] = []
     tables = {t for m in program.metrics.values() for t in m.tables}
     for table in sorted(tables):
@@ -82,13 +95,25 @@ def past_periods(program: Program, dataset) -> list[str]:
         if table not in dataset.tables:
             continue
         low, high = con.execute(f'SELECT min("{column}"), max("{column}") FROM "{table}"').fetchone()
-        days += [d.date() for d in (low, high) if d is not None]
-    if not days and "targets" in dataset.tables:
-        labels = [row[0] for row in con.execute('SELECT DISTINCT period FROM "targets"').fetchall()]
-        return sorted(label for label in labels if _kind(label) == program.plan.period)
+        # The loaded tables hold UTC instants as naive timestamps.
+        days += [d.replace(tzinfo=timezone.utc).astimezone(zone).date() for d in (low, high) if d is not None]
+    targeted = _targeted_periods(program, dataset)
     if not days:
+        return targeted
+    first, last = min(days), max(days)
+    whole = [label for label in _periods_between(first, last, program.plan.period)
+             if parse_period(label).first_day >= first and parse_period(label).end_day - timedelta(days=1) <= last]
+    if targeted and program.target_names:
+        return [label for label in whole if label in targeted]
+    return whole
+
+
+def _targeted_periods(program: Program, dataset) -> list[str]:
+    """The periods of the plan's kind that the targets table names, oldest first."""
+    if "targets" not in dataset.tables:
         return []
-    return _periods_between(min(days), max(days), program.plan.period)
+    labels = [row[0] for row in dataset.connection.execute('SELECT DISTINCT period FROM "targets"').fetchall()]
+    return sorted(label for label in labels if _kind(label) == program.plan.period)
 
 
 def _kind(label: str) -> str:

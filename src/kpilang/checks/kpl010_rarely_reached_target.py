@@ -4,7 +4,11 @@
 (`history-min-share`, 10% by default) reached it in the past periods of your data, the target
 is a wish: managers give up on the KPI in the first week, and the bonus it drives stops
 motivating. The check evaluates the plan on the history given with `kpilang lint --history DATA`,
-with the same evaluator that computes pay, and reports the figures.
+with the same evaluator that computes pay, and reports the figures. It counts only the periods
+the data holds whole, from their first day to their last in the plan's timezone (and, for a
+plan with per-person targets, only the periods the targets name): an export taken in
+mid-October, with October's meetings already planned, does not count October as a month
+everybody missed.
 
 **Avoid.** A revenue target of 3 000 000 when last quarter's best manager made 1 200 000.
 
