@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,16 +77,26 @@ def baseline(data: Path, out: Path) -> None:
 
     cent = Decimal("0.01")
     cap = Decimal("1.5")
+    wide = Context(prec=60)
+
+    def contribution(weight: Decimal, value: Decimal, target: Decimal) -> Decimal:
+        # As the language specifies: a rounded attainment is weighed from value and target, to
+        # 60 digits, so that a score exactly on a band's edge is not a hair below it.
+        ratio = value / target
+        attainment = min(max(ratio, Decimal(0)), cap)
+        if attainment != ratio or wide.multiply(ratio, target) == value:
+            return wide.multiply(weight, attainment)
+        return wide.divide(wide.multiply(weight, value), target)
+
     results = {}
     with localcontext(prec=34):
         for pid, salary in managers:
             calls, meetings = activities.get(pid, (0, 0))
             _won, revenue, new_clients = deals.get(pid, (0, Decimal(0), 0))
-            revenue_att = min(max(revenue / targets[pid], Decimal(0)), cap)
             rate = Decimal(meetings) / Decimal(calls) if calls else Decimal(0)
-            rate_att = min(max(rate / Decimal("0.08"), Decimal(0)), cap)
-            clients_att = min(max(Decimal(new_clients) / 4, Decimal(0)), cap)
-            score = Decimal("0.5") * revenue_att + Decimal("0.2") * rate_att + Decimal("0.3") * clients_att
+            score = +wide.add(wide.add(contribution(Decimal("0.5"), revenue, targets[pid]),
+                                       contribution(Decimal("0.2"), rate, Decimal("0.08"))),
+                              contribution(Decimal("0.3"), Decimal(new_clients), Decimal(4)))
             factor = (Decimal(0) if score < Decimal("0.7") else Decimal("0.5") if score < Decimal("0.9")
                       else Decimal(1) if score < 1 else Decimal("1.2") if score < Decimal("1.2") else Decimal("1.5"))
             bonus = min(salary * factor, 2 * salary).quantize(cent, ROUND_HALF_UP)
