@@ -61,7 +61,9 @@ def test_a_quote_that_never_closes_is_reported_not_swallowed(load):
 
 
 def test_invalid_utf8_rejects_the_row_not_the_file(load, tmp_path):
-    body = HEADER.encode() + b"a1,m1,call,2026-07-01,done\na2,m1,call,2026-07-01,\xff\xfe\n"
+    # The file is UTF-8 (its other line outside ASCII is), so the damaged line is one bad row; a
+    # file with no UTF-8 line outside ASCII is a file in Windows-1251 (test_excel_exports.py).
+    body = HEADER.encode() + "a1,m1,call,2026-07-01,готово\n".encode() + b"a2,m1,call,2026-07-01,\xff\xfe\n"
     directory = write(tmp_path / "d", {})
     (directory / "activities.csv").write_bytes(body)
     with load_data(directory, timezone="UTC") as data:

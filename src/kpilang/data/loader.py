@@ -128,11 +128,20 @@ def _check_cells(
     except duckdb.Error:
         if raw.read_again is None:
             raise
-        return _check_cells(con, raw.read_again(), spec, people, extra_needed)
+        return _check_cells(con, _read_again(raw), spec, people, extra_needed)
     if raw.positions_hold is not None and not raw.positions_hold(checked.records):
         con.execute(f"DROP TABLE {checked.table}")
-        return _check_cells(con, raw.read_again(), spec, people, extra_needed)
+        return _check_cells(con, _read_again(raw), spec, people, extra_needed)
     return raw, plans, checks, checked
+
+
+def _read_again(raw: RawTable) -> RawTable:
+    """The file read the careful way. Raises DataError when that finds the file unusable as a
+    whole (a CSV file in Windows-1251 rather than UTF-8 shows only once every line is read)."""
+    again = raw.read_again()
+    if again.fatal:
+        raise DataError(again.fatal)
+    return again
 
 
 def _validate(
@@ -224,14 +233,23 @@ def load_data(
         kinds: dict[str, dict[str, ColumnKind]] = {}
         for table, raw in raws.items():  # managers first: the others are checked against it
             spec = TABLES[table]
-            info, table_problems, kinds[table], listed = _validate(
-                con, raw, spec, people if spec.belongs_to_manager else None,
-                _extra_columns_kept(table, needs),
-            )
+            try:
+                info, table_problems, kinds[table], listed = _validate(
+                    con, raw, spec, people if spec.belongs_to_manager else None,
+                    _extra_columns_kept(table, needs),
+                )
+            except DataError as unusable:
+                # The other files are still read, so that every unusable one is listed at once
+                # (an export done one way is usually done so for every table).
+                fatal.extend(unusable.problems)
+                drop_load_objects(con, table)
+                continue
             people = people or listed
             tables[table] = info
             problems.extend(table_problems)
             drop_load_objects(con, table)
+        if fatal:
+            raise DataError(fatal)
         con.execute(f"DROP SCHEMA {LOAD_SCHEMA} CASCADE")
         con.execute("SET TimeZone = 'UTC'")
         con.execute("RESET preserve_insertion_order")

@@ -10,21 +10,23 @@ line k + 2 and nothing else is needed: the text of the cells is never stored.
 Otherwise the file is read again the careful way: DuckDB's cells as text with each record's
 line derived from the line breaks quoted before it, or, when DuckDB's strict reader refuses the
 file or lines are skipped (blank lines, rows with the wrong number of values, broken quoting,
-invalid UTF-8), Python's csv module, which reports every such row with its line.
+invalid UTF-8), Python's csv module, which reports every such row with its line. That is also
+where a file in Windows-1251 (Excel's "CSV" on a Russian Windows) shows: it is one fatal problem
+rather than a problem for each of its rows (see text_encoding.py).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import duckdb
 
 from ...messages import t
+from ..problems import DataProblem, preview
 from ..sql import cell, literal
 from ..staging import (
     LOAD_SCHEMA,
@@ -35,6 +37,7 @@ from ..staging import (
     raw_table_name,
 )
 from .base import RawTable, RowFaults, fatal_problem, header_problems
+from .text_encoding import LineDecoder, Windows1251Text
 
 CHUNK_BYTES = 16 * 1024 * 1024
 
@@ -92,7 +95,7 @@ def scan_bytes(path: Path) -> ByteLayout:
 
 def read_header(path: Path) -> list[str] | None:
     with path.open("rb") as stream:
-        record = next(csv.reader(_lines(stream), strict=True), None)
+        record = next(csv.reader(LineDecoder().lines(stream), strict=True), None)
     if record is None:
         return None
     return [name.strip(NAME_PADDING) for name in record]
@@ -150,6 +153,14 @@ def read_csv_table(
     return raw
 
 
+def _not_utf8_problem(table: str, file: str, found: Windows1251Text) -> DataProblem:
+    return fatal_problem(
+        "not_utf8_file", table, file,
+        t("data.not_utf8_file.reason", file=file, line=found.line, text=preview(found.text)),
+        t("data.not_utf8_file.hint"),
+    )
+
+
 # One thread, shared: it only ever counts bytes, one file at a time.
 _SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpilang-csv-scan")
 
@@ -177,13 +188,20 @@ def _read_carefully(
     scanning: Future,
 ) -> RawTable:
     """The file as a raw table with `_row`: through DuckDB with lines derived from quoted line
-    breaks when it can, line by line otherwise."""
+    breaks when it can, line by line otherwise. A file found to be in Windows-1251 while read
+    line by line comes back with that fatal problem and no relation."""
     width = len(raw.columns)
     staged = _read_staged(con, raw.table, path, width, skipped)
     layout = scanning.result()
     raw.relation = None if staged is None else _numbered(con, raw.table, staged, width, layout)
     if raw.relation is None:
-        raw.relation = _read_line_by_line(con, raw.table, path, width, raw.faults)
+        decoder = LineDecoder()
+        raw.relation = _read_line_by_line(con, raw.table, path, width, raw.faults, decoder)
+        # DuckDB accepts only UTF-8, so a file in another encoding always comes this way.
+        found = decoder.windows_1251()
+        if found is not None:
+            raw.relation = None
+            raw.fatal.append(_not_utf8_problem(raw.table, raw.file, found))
     return raw
 
 
@@ -248,14 +266,6 @@ def _numbered(
     return name
 
 
-def _lines(stream: BinaryIO) -> Iterator[str]:
-    """The file's lines, split at line feeds only (as counted by scan_bytes), as text.
-    Undecodable bytes become lone surrogates, so a bad row is reported instead of the file."""
-    for number, line in enumerate(stream):
-        text = line.decode("utf-8", "surrogateescape")
-        yield text.removeprefix("\ufeff") if number == 0 else text
-
-
 def _in_words(error: csv.Error) -> str:
     """Python's csv messages, minus the advice meant for programmers."""
     text = str(error)
@@ -265,10 +275,12 @@ def _in_words(error: csv.Error) -> str:
 
 
 def _read_line_by_line(
-    con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, faults: RowFaults
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, faults: RowFaults,
+    decoder: LineDecoder,
 ) -> str:
     with StagingFile() as staging, path.open("rb") as stream:
-        reader = csv.reader(_lines(stream), strict=True)
+        # A binary file's lines end at line feeds only, as scan_bytes counts them.
+        reader = csv.reader(decoder.lines(stream), strict=True)
         next(reader)  # the header, already checked
         last_line = reader.line_num
         while True:

@@ -1,0 +1,69 @@
+"""The lines of a text file as UTF-8, and whether a file that is not UTF-8 is Windows-1251 instead.
+
+Excel on a Russian Windows saves "CSV" in Windows-1251 unless "CSV UTF-8" is chosen. Such a
+file is not a few damaged rows: every row holding a Cyrillic letter fails as UTF-8. Reporting
+each of them, and then every row that names a person from those rows, would bury the one fix
+(save the file as UTF-8) under thousands of problems. So while the lines are decoded, the
+decoder keeps what tells the two cases apart: whether any line outside ASCII is UTF-8, and the
+first line that is not. A file is taken to be in Windows-1251 only when no line outside ASCII is
+UTF-8, at least one line is not, and every such line decodes as Windows-1251; a file with a few
+damaged lines among UTF-8 ones keeps its row problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+WINDOWS_1251 = "cp1251"
+
+
+@dataclass(frozen=True)
+class Windows1251Text:
+    """A file in Windows-1251 rather than UTF-8: its first line that is not UTF-8."""
+
+    line: int  # 1-based line number
+    text: str  # that line decoded as Windows-1251, without its line break
+
+
+class LineDecoder:
+    """Decodes a file's lines as UTF-8, tallying on the way what tells a file in Windows-1251 from
+    a UTF-8 file with damaged lines (see windows_1251)."""
+
+    def __init__(self) -> None:
+        self.utf8_lines = 0  # lines with bytes outside ASCII that are valid UTF-8
+        self.first_other: tuple[int, bytes] | None = None  # the first line that is not UTF-8
+        self.all_windows_1251 = True  # every line that is not UTF-8 decodes as Windows-1251
+
+    def lines(self, stream: Iterable[bytes]) -> Iterator[str]:
+        """The lines as text, a byte-order mark at the start dropped. Undecodable bytes become
+        lone surrogates, so that a bad row is reported with its line instead of the file."""
+        for number, line in enumerate(stream, start=1):
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                self._not_utf8(number, line)
+                text = line.decode("utf-8", "surrogateescape")
+            else:
+                # Fewer characters than bytes: a character took several bytes, so the line is
+                # not ASCII (told for free, where scanning the bytes again would cost a pass).
+                if len(text) != len(line):
+                    self.utf8_lines += 1
+            yield text.removeprefix("\ufeff") if number == 1 else text
+
+    def _not_utf8(self, number: int, line: bytes) -> None:
+        if self.first_other is None:
+            self.first_other = (number, line)
+        if self.all_windows_1251:
+            try:
+                line.decode(WINDOWS_1251)
+            except UnicodeDecodeError:
+                self.all_windows_1251 = False
+
+    def windows_1251(self) -> Windows1251Text | None:
+        """Where the lines decoded so far (the whole file, once read) show Windows-1251, when
+        they are in it as a whole rather than UTF-8 with some damaged lines; None otherwise."""
+        if self.first_other is None or self.utf8_lines or not self.all_windows_1251:
+            return None
+        number, line = self.first_other
+        return Windows1251Text(number, line.decode(WINDOWS_1251).rstrip("\r\n"))
