@@ -1,6 +1,7 @@
-"""`kpilang eval` on the usual CSV export of a Russian Excel, a managers.csv in Windows-1251: one
-fatal problem saying what to do, in the reader's language, exit status 2 and nothing computed,
-instead of a warning per row."""
+"""`kpilang eval` on the two usual CSV exports of a Russian Excel (a managers.csv in Windows-1251,
+a managers.csv separated by semicolons): one fatal problem saying what to do, in the reader's
+language, exit status 2 and nothing computed, instead of a warning per row or a missing column
+per column that is there."""
 
 from __future__ import annotations
 
@@ -52,6 +53,26 @@ def test_a_managers_file_in_windows_1251_stops_the_run_with_one_problem(data):
     ]
     assert ("= подсказка: сохраните его в кодировке UTF-8 (в Excel: «Сохранить как» → "
             "«CSV UTF-8 (разделитель - запятая)»)") in russian.stderr
+
+
+def test_a_managers_file_separated_by_semicolons_stops_the_run_with_one_problem(data):
+    managers = data / "managers.csv"
+    managers.write_text(managers.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    result = evaluate(data)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert problem_lines(result.stderr) == [
+        f"  - table managers, file {managers}: {managers} is separated by «;»: kpilang reads comma-separated CSV"
+    ]
+    assert ("= help: export it with commas (in Excel: CSV UTF-8 (comma delimited)), "
+            "or save the table as .xlsx") in result.stderr
+    assert "add the column" not in result.stderr
+
+    russian = evaluate(data, "--lang", "ru")
+    assert (russian.exit_code, russian.stdout) == (2, "")
+    assert problem_lines(russian.stderr) == [
+        f"  - таблица managers, файл {managers}: в {managers} значения разделены знаком «;», "
+        "а kpilang читает CSV со значениями через запятую"
+    ]
 
 
 def test_one_damaged_row_in_a_utf8_managers_file_is_still_a_rejected_row(data):

@@ -1,6 +1,6 @@
-"""The usual CSV export of a Russian Excel: a file in Windows-1251 instead of UTF-8. It is one
-fatal problem for the file, saying what it is and how to save it, instead of a problem for every
-row."""
+"""The two usual CSV exports of a Russian Excel: a file in Windows-1251 instead of UTF-8, and
+values separated by semicolons. Each is one fatal problem for the file, saying what it is and how
+to save it, instead of a problem for every row or for every column."""
 
 from __future__ import annotations
 
@@ -96,7 +96,32 @@ def test_lines_that_are_not_windows_1251_either_keep_their_row_problems(tmp_path
         assert [(p.code, p.row) for p in data.problems] == [("encoding", 2), ("encoding", 3)]
 
 
-def test_it_is_said_in_russian(tmp_path):
+def test_a_file_separated_by_semicolons_is_one_fatal_problem(tmp_path):
+    directory = write(tmp_path, {"managers.csv": MANAGERS.replace(",", ";")})
+    problem = only(fatal_problems(directory))
+    file = str(directory / "managers.csv")
+    assert (problem.code, problem.table, problem.column) == ("wrong_delimiter", "managers", None)
+    assert str(problem.reason) == f"{file} is separated by «;»: kpilang reads comma-separated CSV"
+    assert str(problem.hint) == (
+        "export it with commas (in Excel: CSV UTF-8 (comma delimited)), or save the table as .xlsx")
+
+
+def test_a_file_separated_by_tabs_is_one_fatal_problem(tmp_path):
+    directory = write(tmp_path, {"deals.csv": DEALS.replace(",", "\t")})
+    problem = only(fatal_problems(directory))
+    assert (problem.code, problem.table) == ("wrong_delimiter", "deals")
+    assert str(problem.reason) == f"{directory / 'deals.csv'} is separated by tabs: kpilang reads comma-separated CSV"
+
+
+def test_a_semicolon_header_without_the_required_columns_is_a_missing_column(tmp_path):
+    # Split at its semicolons, the header still lacks `stage`: what is missing is said as usual.
+    directory = write(tmp_path, {"deals.csv": "id;manager_id;created_at\n"})
+    problems = fatal_problems(directory)
+    assert {p.code for p in problems} == {"missing_required_column"}
+    assert "columns found: id;manager_id;created_at" in str(only(problems, column="stage").hint)
+
+
+def test_both_are_said_in_russian(tmp_path):
     directory = in_windows_1251(tmp_path / "a", {"managers.csv": MANAGERS})
     encoding = only(fatal_problems(directory))
     file = directory / "managers.csv"
@@ -105,6 +130,18 @@ def test_it_is_said_in_russian(tmp_path):
         "(строка 2: «m1,Анна Иванова,cold,north,60000»)")
     assert encoding.hint.render("ru") == (
         "сохраните его в кодировке UTF-8 (в Excel: «Сохранить как» → «CSV UTF-8 (разделитель - запятая)»)")
+    directory = write(tmp_path / "b", {"managers.csv": MANAGERS.replace(",", ";")})
+    delimiter = only(fatal_problems(directory))
+    file = directory / "managers.csv"
+    assert delimiter.reason.render("ru") == (
+        f"в {file} значения разделены знаком «;», а kpilang читает CSV со значениями через запятую")
+    assert delimiter.hint.render("ru") == (
+        "выгрузите его со значениями через запятую (в Excel: «CSV UTF-8 (разделитель - запятая)») "
+        "или сохраните таблицу как .xlsx")
+    directory = write(tmp_path / "c", {"deals.csv": DEALS.replace(",", "\t")})
+    tabs = only(fatal_problems(directory))
+    assert tabs.reason.render("ru") == (
+        f"в {directory / 'deals.csv'} значения разделены табуляцией, а kpilang читает CSV со значениями через запятую")
 
 
 def test_a_long_line_is_quoted_up_to_the_preview_length(tmp_path):

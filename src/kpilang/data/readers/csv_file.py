@@ -27,6 +27,7 @@ import duckdb
 
 from ...messages import t
 from ..problems import DataProblem, preview
+from ..schema import TABLES
 from ..sql import cell, literal
 from ..staging import (
     LOAD_SCHEMA,
@@ -134,6 +135,10 @@ def read_csv_table(
             t("data.header_encoding.hint"),
         ))
         return raw
+    separator = _other_separator(table, header)
+    if separator is not None:
+        raw.fatal.append(_wrong_delimiter_problem(table, file, separator))
+        return raw
     raw.fatal.extend(header_problems(table, file, header))
     if raw.fatal:
         return raw
@@ -151,6 +156,30 @@ def read_csv_table(
         path, skipped, scanning,
     )
     return raw
+
+
+# Excel separates the values of its "CSV" with a semicolon where the decimal mark is a comma
+# (Russia among those places); a tab-separated export is the other usual one.
+OTHER_SEPARATORS = (";", "\t")
+
+
+def _other_separator(table: str, header: list[str]) -> str | None:
+    """The character the file separates its values with instead of a comma, when its header is
+    one column whose name, split at that character, names every column the table requires."""
+    if len(header) != 1:
+        return None
+    required = set(TABLES[table].required_columns)
+    for separator in OTHER_SEPARATORS:
+        names = {name.strip(NAME_PADDING) for name in header[0].split(separator)}
+        if separator in header[0] and required <= names:
+            return separator
+    return None
+
+
+def _wrong_delimiter_problem(table: str, file: str, separator: str) -> DataProblem:
+    reason = (t("data.wrong_delimiter.reason-tab", file=file) if separator == "\t"
+              else t("data.wrong_delimiter.reason", file=file, separator=separator))
+    return fatal_problem("wrong_delimiter", table, file, reason, t("data.wrong_delimiter.hint"))
 
 
 def _not_utf8_problem(table: str, file: str, found: Windows1251Text) -> DataProblem:
