@@ -162,7 +162,7 @@ def test_fmt_errors_in_russian(tmp_path):
     result = run("fmt", "--lang", "ru", str(broken), str(latin1))
     assert result.exit_code == 2
     assert result.stderr.startswith("ошибка[E01")
-    assert f"ошибка: не удаётся прочитать {latin1}: это не текст в UTF-8\n" in result.stderr
+    assert f"ошибка: {latin1}:1:3: не текст в UTF-8 (байт 3); сохраните файл в UTF-8\n" in result.stderr
     assert result.stderr.endswith("файлов: 2; переформатировано: 0, уже отформатировано: 0; "
                                   "не тронуто из-за ошибок: 2\n")
     assert run("fmt", "--lang", "ru", str(tmp_path / "nope.kpi")).stderr == (

@@ -84,7 +84,7 @@ def test_an_unreadable_file_is_reported_in_the_chosen_language(tmp_path):
     path.write_bytes('# план\n'.encode("cp1251"))
     result = run(str(path), "--lang", "ru")
     assert result.exit_code == 2
-    assert f"ошибка: {path} — не текст в UTF-8 (байт 3); сохраните файл в UTF-8" in result.stderr
+    assert f"ошибка: {path}:1:3: не текст в UTF-8 (байт 3); сохраните файл в UTF-8" in result.stderr
 
 
 def test_other_commands_print_compile_errors_in_kpilang_lang(plan):

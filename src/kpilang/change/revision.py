@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from kpilang.change.git import show_blob
-from kpilang.compile import Program, compile_file
+from kpilang.compile import PlanFileError, Program, compile_file
 from kpilang.diagnostics import Diagnostic, Severity, Span, render_text, sort_key
 
 
@@ -44,8 +44,10 @@ class Compiled:
 def compile_path(path: Path) -> Compiled:
     try:
         result = compile_file(path)
-    except FileNotFoundError:
-        return Compiled(str(path), None, missing=True)
+    except PlanFileError as err:
+        if err.missing:
+            return Compiled(str(path), None, missing=True)
+        raise
     return Compiled(str(path), result.program, result.diagnostics, result.sources)
 
 

@@ -8,6 +8,7 @@ import sys
 import click
 
 from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, report_error
+from kpilang.compile import PlanFileError
 from kpilang.messages import DEFAULT_LANGUAGE, language, t
 
 
@@ -59,8 +60,8 @@ def _diff_files(old: str, new: str, fmt: str, exit_code: bool, lang: str) -> Non
             side = load_side(spec)
         except GitError as err:
             fail(err.message, err.hint, lang)
-        except (OSError, UnicodeDecodeError) as err:
-            fail(t("run.cannot-read", path=spec, reason=getattr(err, "strerror", None) or err), lang=lang)
+        except PlanFileError as err:
+            fail(err.text, lang=lang)
         if side.missing:
             fail(t("cli.no-such-path", path=spec), lang=lang)
         if side.program is None:
@@ -97,10 +98,9 @@ def _diff_folders(old, new, fmt: str, exit_code: bool, lang: str) -> None:
         for folder, file in ((old, old_name), (new, new_name)):
             try:
                 sides.append(folder.files[file]())
-            except (OSError, UnicodeDecodeError) as err:
+            except PlanFileError as err:
                 sides.append(None)
-                report_error(t("run.cannot-read", path=f"{folder.label}/{file}",
-                               reason=getattr(err, "strerror", None) or err), lang=lang)
+                report_error(err.text, lang=lang)
         broken = [(f, s) for f, s in zip((old, new), sides) if s is None or s.program is None]
         if broken:
             for folder, side in broken:
@@ -133,7 +133,7 @@ def _renamed(old, new) -> dict[str, tuple[str, str]]:
         for name in names:
             try:
                 program = folder.files[name]().program
-            except (OSError, UnicodeDecodeError):
+            except PlanFileError:
                 continue
             if program is not None and program.plan is not None:
                 found.setdefault(program.plan.name, []).append(name)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, lang_option, plan_files, report_error
-from kpilang.compile.loader import display_path
+from kpilang.compile.loader import PlanFileError, display_path, read_plan_file
 from kpilang.diagnostics import render_text
 from kpilang.messages import language, t
 from kpilang.syntax.formatter import FormatterError, format_source
@@ -33,10 +33,9 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, lang: str | None) 
     for path in files:
         name = display_path(path)
         try:
-            original = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            reason = t("fmt.not-utf8") if isinstance(err, UnicodeDecodeError) else (err.strerror or str(err))
-            report_error(t("run.cannot-read", path=name, reason=reason), lang=lang)
+            original = read_plan_file(path)
+        except PlanFileError as err:
+            report_error(err.text, lang=lang)
             failed += 1
             continue
         try:

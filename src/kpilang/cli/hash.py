@@ -8,7 +8,7 @@ import sys
 import click
 
 from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, lang_option, plan_files, report_error
-from kpilang.compile import compile_file
+from kpilang.compile import PlanFileError, compile_file
 from kpilang.diagnostics import Severity, render_text, sort_key
 from kpilang.messages import language, t
 
@@ -33,8 +33,8 @@ def hash_(paths: tuple[str, ...], fmt: str, lang: str | None) -> None:
     for path in plan_files(paths, lang):
         try:
             result = compile_file(path)
-        except (OSError, UnicodeDecodeError) as err:
-            report_error(t("run.cannot-read", path=path, reason=getattr(err, "strerror", None) or err), lang=lang)
+        except PlanFileError as err:
+            report_error(err.text, lang=lang)
             failed = True
             continue
         if result.program is None:

@@ -6,8 +6,9 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, plan_files
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, plan_files, report_error
 from kpilang.checks.history import HistoryError, history_loader
+from kpilang.compile import PlanFileError, read_plan_file
 from kpilang.config import ConfigError
 from kpilang.diagnostics import Severity, render_text
 from kpilang.messages import language, t
@@ -39,12 +40,10 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None
     readable = []
     for path in files:
         try:
-            path.read_bytes().decode("utf-8")
+            read_plan_file(path)
             readable.append(path)
-        except OSError as err:
-            unreadable.append(t("cli.cannot-read", path=path, reason=err.strerror or err).render(lang))
-        except UnicodeDecodeError as err:
-            unreadable.append(t("cli.not-utf8", path=path, byte=err.start + 1).render(lang))
+        except PlanFileError as err:
+            unreadable.append(err.text)
     try:
         report = lint_paths(readable, history_for=history_for)
     except ConfigError as err:
@@ -54,9 +53,10 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None
         _history_failure(err, lang)
         return
     for message in unreadable:
-        click.echo(message, err=True)
+        report_error(message, lang=lang)
     diagnostics = report.diagnostics
     counts = summary(diagnostics, len(files))
+    counts["errors"] += len(unreadable)  # a file that cannot be read is an error the line must count
     if fmt == "json":
         click.echo(to_json(diagnostics, len(files), lang))
     elif fmt == "sarif":

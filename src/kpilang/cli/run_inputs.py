@@ -27,15 +27,15 @@ def load_plan(plan: str, *, verb: str, lang: str | None = None) -> Program:
     """The compiled plan of `plan`, or exit 2 with its diagnostics (in `lang`; by default the
     language `KPILANG_LANG` names). `verb` says what the command would have done ("computed",
     "explained") in the refusal."""
-    from kpilang.compile import compile_file
+    from kpilang.compile import PlanFileError, compile_file
 
     said = language(lang)
     if not Path(plan).is_file():
         fail(t("run.no-plan-file", plan=plan), lang=said)
     try:
         result = compile_file(plan)
-    except (OSError, UnicodeDecodeError) as err:
-        fail(t("run.cannot-read", path=plan, reason=getattr(err, "strerror", None) or err), lang=said)
+    except PlanFileError as err:
+        fail(err.text, lang=said)
     errors = sorted((d for d in result.diagnostics if d.severity is Severity.ERROR), key=sort_key)
     if result.program is None or errors:
         for d in errors:

@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, lang_option, plan_files
+from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, lang_option, plan_files, report_error
+from kpilang.compile import PlanFileError
 from kpilang.diagnostics import Severity, render_text, sort_key
 from kpilang.evaluate.plan_tests import FileTestReport, PlanTestOutcome, run_tests_in_file
 from kpilang.evaluate.results import EvalError
@@ -33,9 +34,8 @@ def test(paths: tuple[str, ...], fmt: str, lang: str | None) -> None:
     for path in plan_files(paths, lang):
         try:
             report = run_tests_in_file(path)
-        except (OSError, UnicodeDecodeError) as err:
-            reason = getattr(err, "strerror", None) or err
-            click.echo(t("cli.cannot-read", path=path, reason=reason).render(lang), err=True)
+        except PlanFileError as err:
+            report_error(err.text, lang=lang)
             unusable = True
             continue
         unusable |= not report.compiled

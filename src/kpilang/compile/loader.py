@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpilang.diagnostics import Diagnostic, Note, Severity, Span
-from kpilang.messages import t
+from kpilang.messages import Text, t
 from kpilang.syntax import ast
 from kpilang.syntax.parser import parse
 
@@ -30,12 +30,50 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+class PlanFileError(Exception):
+    """A plan file that cannot be read as text. `text` says which file and why, in catalog words
+    (said in the reader's language); `reason` is the part after the file's name, for a message
+    that names the file itself; `missing` tells a file that is not there from one that cannot be
+    read."""
+
+    def __init__(self, text: Text, reason: str | Text, missing: bool = False):
+        super().__init__(str(text))
+        self.text = text
+        self.reason = reason
+        self.missing = missing
+
+
+def read_plan_file(path: Path) -> str:
+    """The text of a plan file exactly as stored (line ends as they are), or PlanFileError: the
+    operating system's reason it cannot be read (its own words, passed on as they are), or where
+    its bytes stop being UTF-8 (line:column of the first bad byte and its 1-based byte offset)."""
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise PlanFileError(t("plan-file.cannot-read", path=shown, reason=reason), reason,
+                            missing=isinstance(err, FileNotFoundError)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[:err.start]  # valid UTF-8: decoding stopped at the first bad byte
+        line_start = before.rfind(b"\n") + 1
+        where = {"line": before.count(b"\n") + 1, "column": len(before[line_start:].decode("utf-8")) + 1,
+                 "byte": err.start + 1}
+        raise PlanFileError(t("plan-file.not-utf8", path=shown, **where), t("plan-file.not-utf8-reason", **where)) \
+            from None
+
+
+def _universal_newlines(text: str) -> str:
+    """Line ends as a text-mode read gives them (CR LF and a lone CR become LF): spans count lines so."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_sources(path: str | Path, text: str | None = None) -> SourceSet:
-    """Parse `path` (or `text` given for it) and, depth first, every file it imports."""
+    """Parse `path` (or `text` given for it) and, depth first, every file it imports. Raises
+    PlanFileError when `path` itself cannot be read; an import that cannot be read is an error
+    (E0205) at the import."""
     result = SourceSet()
     root = Path(path)
     _load(root, result, stack=[], via=None, text=text)
@@ -57,15 +95,13 @@ def _load(path: Path, result: SourceSet, stack: list[tuple[str, Span | None]], v
         return
     if text is None:
         try:
-            text = read_text(path)
-        except (OSError, UnicodeDecodeError) as err:
-            # The operating system's own reason (its locale's words) is passed on as it is.
-            reason = t("E0205.not-utf8") if isinstance(err, UnicodeDecodeError) else (err.strerror or str(err))
+            text = _universal_newlines(read_plan_file(path))
+        except PlanFileError as err:
             if via is None:
                 raise
             result.diagnostics.append(Diagnostic(
                 code="E0205", name="import-not-found", severity=Severity.ERROR,
-                message=t("E0205.message", name=name, reason=reason), span=via, help=t("E0205.help"),
+                message=t("E0205.message", name=name, reason=err.reason), span=via, help=t("E0205.help"),
             ))
             return
     result.sources[name] = text
