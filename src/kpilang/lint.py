@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpilang.checks.base import Check, CheckContext, HistoryOutcome, by_name_or_code, registry
-from kpilang.compile import Program, compile_file
+from kpilang.compile import CompileResult, Program, compile_file
 from kpilang.config import LintConfig, config_for
 from kpilang.diagnostics import Diagnostic, Severity, Span, sort_key
 from kpilang.messages import Text, t
@@ -96,6 +96,14 @@ def lint_file(path: str | Path, config: LintConfig | None = None, history: Histo
     diagnostics = list(compiled.diagnostics)
     if compiled.program is None:
         return LintResult(str(path), sorted(diagnostics, key=sort_key), compiled.sources)
+    found = check_compiled(compiled, config, history)
+    return LintResult(str(path), sorted(diagnostics + found, key=sort_key), compiled.sources, compiled.program)
+
+
+def check_compiled(compiled: CompileResult, config: LintConfig, history: HistoryOutcome | None = None) -> list[Diagnostic]:
+    """The findings of every enabled check on a plan that compiled (its imports included, each
+    once), after `config` and the plan's ignore comments; the compile diagnostics are not in it."""
+    assert compiled.program is not None, "a plan that does not compile is never checked"
     context = CheckContext(compiled.program, compiled.sources, config.limits, history)
     found: list[Diagnostic] = []
     for check in registry().values():
@@ -103,8 +111,7 @@ def lint_file(path: str | Path, config: LintConfig | None = None, history: Histo
             continue
         for finding in check.run(context):
             found.append(check.diagnostic(finding, config.severity_of(check)))
-    found = _apply_ignores(found, compiled.sources, compiled.program.files, config)
-    return LintResult(str(path), sorted(diagnostics + found, key=sort_key), compiled.sources, compiled.program)
+    return _apply_ignores(found, compiled.sources, compiled.program.files, config)
 
 
 def lint_paths(files: list[Path], history_for=None, jobs: int | None = None) -> LintReport:

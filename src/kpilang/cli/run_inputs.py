@@ -16,17 +16,17 @@ from kpilang.diagnostics import Severity, render_text, sort_key
 from kpilang.messages import DEFAULT_LANGUAGE, language, t
 
 if TYPE_CHECKING:
-    from kpilang.compile.program import Program
+    from kpilang.compile import CompileResult
     from kpilang.data.problems import DataProblem
     from kpilang.evaluate.results import EvalError
     from kpilang.evaluate.run import EvalReport
 
 
 
-def load_plan(plan: str, *, verb: str, lang: str | None = None) -> Program:
-    """The compiled plan of `plan`, or exit 2 with its diagnostics (in `lang`; by default the
-    language `KPILANG_LANG` names). `verb` says what the command would have done ("computed",
-    "explained") in the refusal."""
+def load_plan(plan: str, *, verb: str, lang: str | None = None) -> CompileResult:
+    """`plan` compiled, with a program that has a plan block, or exit 2 with its diagnostics (in
+    `lang`; by default the language `KPILANG_LANG` names). `verb` says what the command would have
+    done ("computed", "explained") in the refusal."""
     from kpilang.compile import PlanFileError, compile_file
 
     said = language(lang)
@@ -41,32 +41,60 @@ def load_plan(plan: str, *, verb: str, lang: str | None = None) -> Program:
         for d in errors:
             click.echo(render_text(d, result.sources, said) + "\n", err=True)
         fail(t(f"run.does-not-compile-{verb}", plan=plan, count=len(errors)), t("run.lint-first", plan=plan), said)
-    program = result.program
-    if program.plan is None:
+    if result.program.plan is None:
         fail(t("run.no-plan-block", plan=plan), t("run.give-plan-file"), said)
-    return program
+    return result
+
+
+def lint_warning(plan: str, compiled: CompileResult, *, verb: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """What to say before the results of a plan that `kpilang lint PLAN` rejects: its lint errors
+    (the checks `kpilang lint` runs, with the nearest configuration and the plan's ignore
+    comments), each on its own line, and that the results follow the plan as written. None when
+    the linter finds no error. Lint errors do not stop the run: the plan compiles, so its figures
+    are what it says, and the people who approved it may have meant it."""
+    from kpilang.config import ConfigError, config_for
+    from kpilang.lint import check_compiled
+
+    try:
+        config = config_for(Path(plan))
+    except ConfigError as err:
+        return t(f"run-lint.not-checked-{verb}", plan=plan, reason=err.text).render(lang)
+    errors = sorted((d for d in check_compiled(compiled, config) if d.severity is Severity.ERROR), key=sort_key)
+    if not errors:
+        return None
+    lines = [t("run-lint.errors", plan=plan, count=len(errors)).render(lang)]
+    for d in errors:
+        place = f"{d.span.file}:{d.span.line}:{d.span.column}"
+        lines.append(t("run-lint.error", place=place, code=d.code, name=d.name, message=d.localized(lang).message)
+                     .render(lang))
+    lines.append(t(f"run-lint.as-written-{verb}", plan=plan).render(lang))
+    return "\n".join(lines)
 
 
 def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
                     progress: Callable[[], object] | None = None, lang: str | None = None) -> EvalReport:
     """Compile `plan`, check `period` against it and evaluate it on the data directory `data`.
     Exits 2 with the reason when the job cannot be done; `progress`, if given, makes a context
-    manager whose value is passed to the evaluation as its progress callback."""
+    manager whose value is passed to the evaluation as its progress callback. The linter's errors
+    in the plan, if any, are said on stderr once the figures are computed, before the command
+    shows them."""
     from kpilang.data import DataError
     from kpilang.evaluate.aggregate import MetricQueryError
     from kpilang.evaluate.period import PeriodError, check_in_force, period_for_plan
     from kpilang.evaluate.run import evaluate
 
     said = language(lang)
-    program = load_plan(plan, verb=verb, lang=said)
+    compiled = load_plan(plan, verb=verb, lang=said)
+    program = compiled.program
     if not Path(data).is_dir():
         fail(t("run.no-data-directory", data=data), t("run.data-directory-hint"), said)
     try:
         check_in_force(period_for_plan(period, program.plan.period), program.plan.name, program.plan.effective)
         if progress is None:
-            return evaluate(program, data, period)
-        with progress() as bar:
-            return evaluate(program, data, period, progress=bar)
+            report = evaluate(program, data, period)
+        else:
+            with progress() as bar:
+                report = evaluate(program, data, period, progress=bar)
     except PeriodError as err:
         fail(err.message, err.hint, said)
     except MetricQueryError as err:
@@ -76,7 +104,10 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
         for problem in err.problems:
             click.echo("  - " + problem_line(problem, said), err=True)
         sys.exit(EXIT_FAILURE)
-    raise AssertionError("unreachable")  # every branch above returns or exits
+    warning = lint_warning(plan, compiled, verb=verb, lang=said)
+    if warning is not None:
+        click.echo(warning, err=True)
+    return report
 
 
 def problem_line(problem: DataProblem, lang: str = DEFAULT_LANGUAGE) -> str:
