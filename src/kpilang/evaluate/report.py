@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from kpilang.diagnostics import label
 from kpilang.evaluate.numbers import tidy
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.run import EvalReport, PersonResult
@@ -234,6 +235,8 @@ def render_table(report: EvalReport, console: Any, layout: TableLayout | None = 
         for err in person.errors:
             console.print(f"[red]{escape(person.manager_id)}[/red] {escape(err.subject)}: "
                           f"{escape(err.message.render(lang))}  ({escape(error_place(err))})", soft_wrap=True)
+            if err.help is not None:  # what to do, on its own line, as for a rejected data row
+                console.print(f"      = {escape(label('help', lang))}: {escape(err.help.render(lang))}", soft_wrap=True)
     # One line per reason: a department export lists many people other plans pay.
     by_reason: dict[str, list[str]] = {}
     for s in report.skipped:
