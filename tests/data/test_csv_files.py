@@ -73,6 +73,17 @@ def test_invalid_utf8_rejects_the_row_not_the_file(load, tmp_path):
         assert data.tables["activities"].rows_used == 1
 
 
+def test_one_damaged_line_in_an_ascii_file_is_one_bad_row_not_windows_1251(tmp_path):
+    # Almost any bytes decode as Windows-1251: one line is no evidence about the whole file.
+    body = HEADER.encode() + b"a1,m1,call,2026-07-01,done\na2,m1,call,2026-07-01,\xff\xfe\n"
+    directory = write(tmp_path / "d", {})
+    (directory / "activities.csv").write_bytes(body)
+    with load_data(directory, timezone="UTC") as data:
+        problem = only(data.problems, table="activities")
+        assert (problem.row, problem.column) == (3, None)
+        assert data.tables["activities"].rows_used == 1
+
+
 def test_windows_line_endings_and_a_byte_order_mark(tmp_path):
     directory = write(tmp_path / "d", {})
     text = "\ufeff" + HEADER + "a1,m1,call,2026-07-01,done\na2,m1,call,bad,done\n"

@@ -50,22 +50,23 @@ def test_a_file_in_windows_1251_is_one_fatal_problem(tmp_path):
 
 
 def test_every_file_in_windows_1251_is_listed_at_once(tmp_path):
-    directory = in_windows_1251(tmp_path, {"managers.csv": MANAGERS, "deals.csv": DEALS})
+    deals = DEALS + "d3,m2,2026-07-03,lost,встреча\n"
+    directory = in_windows_1251(tmp_path, {"managers.csv": MANAGERS, "deals.csv": deals})
     problems = fatal_problems(directory)
     assert [(p.table, p.code) for p in problems] == [("managers", "not_utf8_file"), ("deals", "not_utf8_file")]
     assert "(line 2: «d1,m1,2026-07-01,won,звонок»)" in str(problems[1].reason)
 
 
-def test_one_line_in_windows_1251_in_an_ascii_file_is_the_file_in_windows_1251(tmp_path):
-    # No line outside ASCII is UTF-8, so nothing says the file is UTF-8; its one Cyrillic line
-    # is what Excel writes when a single value has a Cyrillic letter.
+def test_one_line_that_is_not_utf8_in_an_ascii_file_is_one_bad_row(tmp_path):
+    # One line says too little about the whole file (almost any bytes decode as Windows-1251, a
+    # damaged line too): its row is rejected, with its line, and the others are used.
     directory = write(tmp_path, {})
     (directory / "deals.csv").write_bytes(
         b"id,manager_id,created_at,stage,comment\nd1,m1,2026-07-01,won,\nd2,m2,2026-07-02,won,"
         + "звонок".encode("cp1251") + b"\n")
-    problem = only(fatal_problems(directory))
-    assert problem.code == "not_utf8_file"
-    assert "(line 3: «d2,m2,2026-07-02,won,звонок»)" in str(problem.reason)
+    with load_data(directory, timezone="UTC") as data:
+        problem = only(data.problems)
+        assert (problem.code, problem.table, problem.row, problem.fatal) == ("encoding", "deals", 3, False)
 
 
 def test_a_damaged_line_among_utf8_lines_rejects_only_its_row(tmp_path):

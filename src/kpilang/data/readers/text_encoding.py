@@ -6,8 +6,9 @@ each of them, and then every row that names a person from those rows, would bury
 (save the file as UTF-8) under thousands of problems. So while the lines are decoded, the
 decoder keeps what tells the two cases apart: whether any line outside ASCII is UTF-8, and the
 first line that is not. A file is taken to be in Windows-1251 only when no line outside ASCII is
-UTF-8, at least one line is not, and every such line decodes as Windows-1251; a file with a few
-damaged lines among UTF-8 ones keeps its row problems.
+UTF-8, at least two lines are not, and every such line decodes as Windows-1251; a file with a few
+damaged lines among UTF-8 ones keeps its row problems, and so does an ASCII file with one damaged
+line (one line says too little: almost any bytes decode as Windows-1251).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 WINDOWS_1251 = "cp1251"
+MIN_WINDOWS_1251_LINES = 2
+"""Lines that must fail as UTF-8 (and none pass) before a file is taken to be in Windows-1251."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class LineDecoder:
     def __init__(self) -> None:
         self.utf8_lines = 0  # lines with bytes outside ASCII that are valid UTF-8
         self.first_other: tuple[int, bytes] | None = None  # the first line that is not UTF-8
+        self.other_lines = 0  # lines that are not UTF-8
         self.all_windows_1251 = True  # every line that is not UTF-8 decodes as Windows-1251
 
     def lines(self, stream: Iterable[bytes]) -> Iterator[str]:
@@ -52,6 +56,7 @@ class LineDecoder:
             yield text.removeprefix("\ufeff") if number == 1 else text
 
     def _not_utf8(self, number: int, line: bytes) -> None:
+        self.other_lines += 1
         if self.first_other is None:
             self.first_other = (number, line)
         if self.all_windows_1251:
@@ -63,7 +68,8 @@ class LineDecoder:
     def windows_1251(self) -> Windows1251Text | None:
         """Where the lines decoded so far (the whole file, once read) show Windows-1251, when
         they are in it as a whole rather than UTF-8 with some damaged lines; None otherwise."""
-        if self.first_other is None or self.utf8_lines or not self.all_windows_1251:
+        if (self.first_other is None or self.other_lines < MIN_WINDOWS_1251_LINES or self.utf8_lines
+                or not self.all_windows_1251):
             return None
         number, line = self.first_other
         return Windows1251Text(number, line.decode(WINDOWS_1251).rstrip("\r\n"))
