@@ -101,8 +101,8 @@ def past_periods(program: Program, dataset) -> list[str]:
     if not days:
         return targeted
     first, last = min(days), max(days)
-    whole = [label for label in _periods_between(first, last, program.plan.period)
-             if parse_period(label).first_day >= first and parse_period(label).end_day - timedelta(days=1) <= last]
+    spanned = [parse_period(label) for label in _periods_between(first, last, program.plan.period)]
+    whole = [p.label for p in spanned if p.first_day >= first and p.end_day - timedelta(days=1) <= last]
     if targeted and program.target_names:
         return [label for label in whole if label in targeted]
     return whole

@@ -82,6 +82,12 @@ class MonthModel:
             self.metric_calls[name] = [id(c) for c in found]
             self.calls.update((id(c), c) for c in found)
         self.tables: dict[int, str] = {key: aggregate_table(call) for key, call in self.calls.items()}
+        # count_distinct calls whose column no condition of its table reads: every row brings a
+        # value of its own (a client id), so they count rows rather than values (see _distinct).
+        read = {(t, c) for k, t in self.tables.items() if self.calls[k].where is not None
+                for c in _columns(self.calls[k].where, t)}
+        self.own_values = {k for k, call in self.calls.items() if call.func == "count_distinct"
+                           and not {(self.tables[k], c) for c in _columns(call.args[0], self.tables[k])} & read}
         self.kinds: list[RowKind] = []
         for table in sorted(set(self.tables.values())):
             self.kinds.extend(self._kinds(table))
@@ -222,27 +228,23 @@ class MonthModel:
             everyone = sum(n for _, n in present)
             return point(Decimal(sum(n for _, n in matching)) / everyone) if everyone else NO_VALUE
         if call.func == "count_distinct":
-            return point(self._distinct(call, matching))
+            return point(self._distinct(key, matching))
         weighted = [(kind.values[key], n) for kind, n in matching if kind.values[key] is not None]
         value = _weighted(call.func, weighted)
         return NO_VALUE if value is None else point(value)
 
-    def _distinct(self, call: ast.Call, matching: Iterable[tuple[RowKind, int]]) -> int:
+    def _distinct(self, key: int, matching: Iterable[tuple[RowKind, int]]) -> int:
         """Rows of one kind share every cell a condition reads; a column no condition reads (a
         client id) takes a value of its own on every row."""
-        column = next(iter(_columns(call.args[0], aggregate_table(call))), None)
-        shared = any(column in _columns(c.where, self.tables[k]) for k, c in self.calls.items()
-                     if c.where is not None and self.tables[k] == aggregate_table(call))
-        if not shared:
-            return sum(n for kind, n in matching if kind.values[id(call)] is not None)
-        return len({kind.values[id(call)] for kind, _ in matching if kind.values[id(call)] is not None})
+        if key in self.own_values:
+            return sum(n for kind, n in matching if kind.values[key] is not None)
+        return len({kind.values[key] for kind, _ in matching if kind.values[key] is not None})
 
 
 def _weighted(func: str, values: list[tuple[Decimal, int]]) -> Decimal | None:
     """sum, avg, min, max or median of values each held by `n` rows, without writing out the
-    rows (a month may hold a million of a kind). Agrees with the evaluator's
-    `rowwise.aggregate_values` on the rows written out; tests/checks/test_witness_rows.py holds
-    both to the same figures."""
+    rows (a month may hold a million of a kind). Agrees with what the evaluator computes from the
+    rows written out; tests/checks/test_witness_rows.py holds both to the same figures."""
     if func == "sum":
         return exact_sum(v * n for v, n in values)
     rows = sum(n for _, n in values)
