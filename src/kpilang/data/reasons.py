@@ -64,6 +64,7 @@ ROW_REASONS: dict[str, Reason] = {
         Reason("datetime_form"),
         Reason("no_such_datetime"),
         Reason("sub_microsecond"),
+        Reason("serial_date"),
         # Durations.
         Reason("negative_duration"),
         Reason("fractional_duration", WHOLE_SECONDS_HINT),

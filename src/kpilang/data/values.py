@@ -42,6 +42,9 @@ _OFFSET = r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)"
 ISO_DATETIME = rf"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}([T ]{_TIME}{_OFFSET}?)?"
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 SUB_MICROSECOND = r"\.[0-9]{7,}"
+# Excel's serial number of a day (46204 is 2026-07-01; 46204.5 is noon), as a date cell formatted
+# as a number is exported. Up to 7 digits: the serial of 9999-12-31 is 2958465.
+EXCEL_SERIAL_DATE = r"[0-9]{1,7}(\.[0-9]+)?"
 
 WHOLE_SECONDS = r"[0-9]+(\.0+)?"
 NEGATIVE_NUMBER = r"-[0-9]+(\.[0-9]+)?"
@@ -158,6 +161,7 @@ def _datetime_check(ref: str, typed: str) -> str:
     return (
         f"WHEN NOT {full_match(ref, ISO_DATETIME)} THEN CASE "
         f"WHEN {contains_match(ref, SUB_MICROSECOND)} THEN 'sub_microsecond' "
+        f"WHEN {full_match(ref, EXCEL_SERIAL_DATE)} THEN 'serial_date' "
         f"WHEN {full_match(stripped(ref), ISO_DATETIME)} THEN 'padded' "
         f"ELSE 'datetime_form' END "
         f"WHEN {typed} IS NULL THEN 'no_such_datetime' "
