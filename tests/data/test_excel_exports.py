@@ -114,14 +114,6 @@ def test_a_file_separated_by_tabs_is_one_fatal_problem(tmp_path):
     assert str(problem.reason) == f"{directory / 'deals.csv'} is separated by tabs: kpilang reads comma-separated CSV"
 
 
-def test_a_semicolon_header_without_the_required_columns_is_a_missing_column(tmp_path):
-    # Split at its semicolons, the header still lacks `stage`: what is missing is said as usual.
-    directory = write(tmp_path, {"deals.csv": "id;manager_id;created_at\n"})
-    problems = fatal_problems(directory)
-    assert {p.code for p in problems} == {"missing_required_column"}
-    assert "columns found: id;manager_id;created_at" in str(only(problems, column="stage").hint)
-
-
 def test_both_are_said_in_russian(tmp_path):
     directory = in_windows_1251(tmp_path / "a", {"managers.csv": MANAGERS})
     encoding = only(fatal_problems(directory))

@@ -191,9 +191,9 @@ def load_data(
         raise DataError([not_a_directory_problem(path)])
     wanted = _wanted_tables(needs)
     found, ambiguous = find_table_files(path, wanted)
+    # A missing table does not stop the others from being read: every fatal problem of every
+    # table is listed at once, rather than one more at each run.
     fatal = _table_problems(path, needs, wanted, found, ambiguous)
-    if fatal:
-        raise DataError(fatal)
 
     # DuckDB's own progress bar would print into pipes and CI logs; the CLI shows progress itself.
     con = duckdb.connect(
@@ -220,9 +220,8 @@ def load_data(
                 needed = needs.get(table) if needs is not None else None
                 raw.fatal.extend(column_problems(raw, TABLES[table], needed))
             fatal.extend(raw.fatal)
-            raws[table] = raw
-        if fatal:
-            raise DataError(fatal)
+            if not raw.fatal:
+                raws[table] = raw
 
         # Only a table built straight from a file needs to keep the file's order (its rows are
         # numbered by position); without that constraint DuckDB builds tables with less memory.
@@ -240,7 +239,9 @@ def load_data(
                 )
             except DataError as unusable:
                 # The other files are still read, so that every unusable one is listed at once
-                # (an export done one way is usually done so for every table).
+                # (an export done one way is usually done so for every table). For the same
+                # reason the files are checked even when a fatal problem is already known: a
+                # CSV file in Windows-1251 shows only once it is read in full.
                 fatal.extend(unusable.problems)
                 drop_load_objects(con, table)
                 continue

@@ -27,7 +27,6 @@ import duckdb
 
 from ...messages import t
 from ..problems import DataProblem, preview
-from ..schema import TABLES
 from ..sql import cell, literal
 from ..staging import (
     LOAD_SCHEMA,
@@ -38,7 +37,7 @@ from ..staging import (
     raw_table_name,
 )
 from .base import RawTable, RowFaults, fatal_problem, header_problems
-from .text_encoding import LineDecoder, Windows1251Text
+from .text_encoding import LineDecoder, Windows1251Text, starts_as_utf16, windows_1251_line
 
 CHUNK_BYTES = 16 * 1024 * 1024
 
@@ -94,9 +93,9 @@ def scan_bytes(path: Path) -> ByteLayout:
     return ByteLayout(newlines - trailing_breaks + 1, has_quotes, lone)
 
 
-def read_header(path: Path) -> list[str] | None:
+def read_header(path: Path, decoder: LineDecoder) -> list[str] | None:
     with path.open("rb") as stream:
-        record = next(csv.reader(LineDecoder().lines(stream), strict=True), None)
+        record = next(csv.reader(decoder.lines(stream), strict=True), None)
     if record is None:
         return None
     return [name.strip(NAME_PADDING) for name in record]
@@ -116,8 +115,14 @@ def read_csv_table(
     unused: Callable[[str], bool] | None = None,
 ) -> RawTable:
     raw = RawTable(table=table, file=file, format="csv", faults=RowFaults(cap))
+    decoder = LineDecoder()
     try:
-        header = read_header(path)
+        if starts_as_utf16(path):
+            raw.fatal.append(fatal_problem(
+                "utf16_file", table, file, t("data.utf16_file.reason", file=file), t("data.utf16_file.hint"),
+            ))
+            return raw
+        header = read_header(path, decoder)
     except (OSError, csv.Error) as error:
         raw.fatal.append(fatal_problem(
             "unreadable_file", table, file, t("data.unreadable_file.csv", error=str(error)),
@@ -130,14 +135,12 @@ def read_csv_table(
         ))
         return raw
     if not is_utf8(header):
-        raw.fatal.append(fatal_problem(
-            "header_encoding", table, file, t("data.header_encoding.reason"),
-            t("data.header_encoding.hint"),
-        ))
-        return raw
-    separator = _other_separator(table, header)
+        raw.fatal.append(_header_encoding_problem(table, file, decoder))
+    # A Russian Excel's CSV may be both in Windows-1251 and separated by semicolons: both are said.
+    separator = _other_separator(header)
     if separator is not None:
         raw.fatal.append(_wrong_delimiter_problem(table, file, separator))
+    if raw.fatal:
         return raw
     raw.fatal.extend(header_problems(table, file, header))
     if raw.fatal:
@@ -163,15 +166,15 @@ def read_csv_table(
 OTHER_SEPARATORS = (";", "\t")
 
 
-def _other_separator(table: str, header: list[str]) -> str | None:
+def _other_separator(header: list[str]) -> str | None:
     """The character the file separates its values with instead of a comma, when its header is
-    one column whose name, split at that character, names every column the table requires."""
+    one column that this character splits into several names. (No table has a single column, so
+    such a header is never right as it is, whatever the names it holds.)"""
     if len(header) != 1:
         return None
-    required = set(TABLES[table].required_columns)
     for separator in OTHER_SEPARATORS:
-        names = {name.strip(NAME_PADDING) for name in header[0].split(separator)}
-        if separator in header[0] and required <= names:
+        names = [name.strip(NAME_PADDING) for name in header[0].split(separator)]
+        if len([name for name in names if name]) > 1:
             return separator
     return None
 
@@ -180,6 +183,17 @@ def _wrong_delimiter_problem(table: str, file: str, separator: str) -> DataProbl
     reason = (t("data.wrong_delimiter.reason-tab", file=file) if separator == "\t"
               else t("data.wrong_delimiter.reason", file=file, separator=separator))
     return fatal_problem("wrong_delimiter", table, file, reason, t("data.wrong_delimiter.hint"))
+
+
+def _header_encoding_problem(table: str, file: str, decoder: LineDecoder) -> DataProblem:
+    """A header that is not UTF-8: said to be Windows-1251 when it reads as Russian text so."""
+    number, line = decoder.first_other
+    found = windows_1251_line(number, line)
+    if found is not None:
+        return _not_utf8_problem(table, file, found)
+    return fatal_problem(
+        "header_encoding", table, file, t("data.header_encoding.reason"), t("data.header_encoding.hint"),
+    )
 
 
 def _not_utf8_problem(table: str, file: str, found: Windows1251Text) -> DataProblem:

@@ -13,12 +13,37 @@ line (one line says too little: almost any bytes decode as Windows-1251).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 WINDOWS_1251 = "cp1251"
 MIN_WINDOWS_1251_LINES = 2
 """Lines that must fail as UTF-8 (and none pass) before a file is taken to be in Windows-1251."""
+
+
+# Excel's "Unicode text" is UTF-16 with a byte-order mark.
+UTF16_BYTE_ORDER_MARKS = (b"\xff\xfe", b"\xfe\xff")
+UTF16_SAMPLE_BYTES = 512
+
+# What a Russian header holds outside ASCII besides Cyrillic letters.
+RUSSIAN_TYPOGRAPHY = "№«»—–…"
+CYRILLIC_LETTER = "\u0400-\u04ff"
+# A Latin letter next to a Cyrillic one: a damaged byte in an English name (manager\xff_id reads
+# as managerя_id), not Russian text.
+MIXED_WORD = re.compile(f"[A-Za-z][{CYRILLIC_LETTER}]|[{CYRILLIC_LETTER}][A-Za-z]")
+NOT_RUSSIAN = re.compile(f"[^\\x00-\\x7f{CYRILLIC_LETTER}{RUSSIAN_TYPOGRAPHY}]")
+MIN_CYRILLIC_LETTERS = 2
+
+
+def starts_as_utf16(path: Path) -> bool:
+    """Whether the file is UTF-16: it starts with a UTF-16 byte-order mark, or a third or more of
+    its first bytes are zero (ASCII text in UTF-16 has a zero byte beside every character; UTF-8
+    text has none)."""
+    with path.open("rb") as stream:
+        start = stream.read(UTF16_SAMPLE_BYTES)
+    return start.startswith(UTF16_BYTE_ORDER_MARKS) or (len(start) >= 2 and start.count(0) * 3 >= len(start))
 
 
 @dataclass(frozen=True)
@@ -73,3 +98,18 @@ class LineDecoder:
             return None
         number, line = self.first_other
         return Windows1251Text(number, line.decode(WINDOWS_1251).rstrip("\r\n"))
+
+
+def windows_1251_line(number: int, line: bytes) -> Windows1251Text | None:
+    """A single line that is not UTF-8 (a header), when it reads as Russian text in Windows-1251:
+    it decodes so, everything outside ASCII is a Cyrillic letter or Russian typography, there are
+    Cyrillic letters, and no word mixes them with Latin ones. None otherwise: one line alone says
+    too little to name an encoding when it does not read as Russian."""
+    try:
+        text = line.decode(WINDOWS_1251).rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+    cyrillic = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
+    if cyrillic < MIN_CYRILLIC_LETTERS or NOT_RUSSIAN.search(text) or MIXED_WORD.search(text):
+        return None
+    return Windows1251Text(number, text)
