@@ -47,4 +47,20 @@ def column_problems(raw: RawTable, spec: TableSpec, needed: set[str] | None) -> 
                 t("data.float_column.reason", column=column), t("data.float_column.hint", column=column),
                 column=column,
             ))
+    problems.extend(_mistyped_id_problems(raw))
+    return problems
+
+
+def _mistyped_id_problems(raw: RawTable) -> list[DataProblem]:
+    problems = []
+    for column, mistyped in sorted(raw.mistyped_ids.items()):
+        if mistyped.stored_type is not None:
+            where = t("data.mistyped_id.stored", type=mistyped.stored_type)
+        else:
+            where = t("data.mistyped_id.lines", line=mistyped.line, value=mistyped.value, lines=mistyped.lines)
+        problems.append(fatal_problem(
+            "mistyped_id", raw.table, raw.file,
+            t(f"data.mistyped_id.{mistyped.kind}", column=column, where=where),
+            t("data.mistyped_id.hint", column=column), column=column,
+        ))
     return problems

@@ -51,6 +51,13 @@ class TableSpec:
     belongs_to_manager: bool
 
     @property
+    def identifying_columns(self) -> tuple[str, ...]:
+        """The ids (id, manager_id, client_id) and key columns: they name a row, a person or a
+        client and are matched as text, so a value must be text or a whole number."""
+        ids = [c.name for c in self.columns if c.name == "id" or c.name.endswith("_id")]
+        return tuple(dict.fromkeys([*self.key, *ids]))
+
+    @property
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
 

@@ -42,6 +42,23 @@ class RowFaults:
 
 
 @dataclass
+class MistypedId:
+    """An id or key column whose values are not text or whole numbers: nested values (a Parquet
+    STRUCT, LIST or MAP; a JSON object or array) or fractional numbers (FLOAT, DOUBLE or a DECIMAL
+    with decimals; a JSON number with a point or an exponent). Read as text they would never match
+    the same id written plainly, so the column is unusable rather than its rows.
+
+    Parquet tells the column's `stored_type`; a JSONL file tells the first `line` with such a value
+    (and the `value`) and how many lines have one (`lines`)."""
+
+    kind: str  # "nested" or "fractional"
+    stored_type: str | None = None
+    line: int | None = None
+    value: str | None = None
+    lines: int = 0
+
+
+@dataclass
 class RawTable:
     """One data file read as text.
 
@@ -66,6 +83,7 @@ class RawTable:
     fatal: list[DataProblem] = field(default_factory=list)
     # Columns whose stored type cannot hold an exact decimal (binary floating point in Parquet).
     float_columns: set[str] = field(default_factory=set)
+    mistyped_ids: dict[str, MistypedId] = field(default_factory=dict)
     position_offset: int | None = None
     positions_hold: Callable[[int], bool] | None = None
     read_again: Callable[[], RawTable] | None = None

@@ -15,9 +15,10 @@ import duckdb
 
 from kpilang.messages import Text, t
 
+from ..problems import preview
 from ..schema import TABLES
 from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
-from .base import RawTable, RowFaults, fatal_problem, header_problems, number_cell_text
+from .base import MistypedId, RawTable, RowFaults, fatal_problem, header_problems, number_cell_text
 
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
@@ -79,6 +80,18 @@ def cell_text(value: object) -> str | None:
     return _render(value)
 
 
+def _note_mistyped_id(found: dict[str, MistypedId], column: str, value: object, line: int) -> None:
+    """Note a nested value or a fractional number in an id or key column (see MistypedId)."""
+    if isinstance(value, (dict, list)):
+        kind = "nested"
+    elif isinstance(value, JsonNumber) and any(mark in value for mark in ".eE"):
+        kind = "fractional"
+    else:
+        return
+    noted = found.setdefault(column, MistypedId(kind, line=line, value=preview(_render(value))))
+    noted.lines += 1
+
+
 def _json_kind(value: object) -> Text:
     if isinstance(value, list):
         return t("data.not_json_object.array")
@@ -97,6 +110,7 @@ def read_jsonl_table(
     faults = RowFaults(cap)
     raw = RawTable(table=table, file=file, format="jsonl", faults=faults)
     columns: dict[str, int] = {}
+    identifying = TABLES[table].identifying_columns
     try:
         with StagingFile() as staging, path.open("rb") as stream:
             for line_number, line in enumerate(stream, start=1):
@@ -140,6 +154,8 @@ def read_jsonl_table(
                         index = columns[key] = len(columns)
                         cells.append(None)
                     cells[index] = cell_text(value)
+                    if key in identifying:
+                        _note_mistyped_id(raw.mistyped_ids, key, value, line_number)
                 staging.write(line_number, cells)
             staged = staging.finish()
             names = list(columns)

@@ -9,6 +9,7 @@ and is reported by the validation, which knows which columns hold money.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -16,11 +17,24 @@ import duckdb
 from kpilang.messages import t
 
 from ..problems import DataProblem
+from ..schema import TABLES
 from ..sql import cell, ident, literal
 from ..staging import NAME_PADDING, present, raw_table_name
-from .base import RawTable, RowFaults, fatal_problem, header_problems
+from .base import MistypedId, RawTable, RowFaults, fatal_problem, header_problems
 
 FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL", "FLOAT4", "FLOAT8"}
+# DuckDB's names of nested types: STRUCT(…), MAP(…), UNION(…), and lists and arrays (INTEGER[], INTEGER[3]).
+NESTED_TYPE = re.compile(r"(STRUCT|MAP|UNION)\(.*|.*\[[0-9]*\]")
+FRACTIONAL_DECIMAL = re.compile(r"DECIMAL\([0-9]+, *[1-9][0-9]*\)")
+
+
+def _mistyped_id(stored_type: str) -> MistypedId | None:
+    upper = stored_type.upper()
+    if NESTED_TYPE.fullmatch(upper):
+        return MistypedId("nested", stored_type=stored_type)
+    if upper in FLOAT_TYPES or FRACTIONAL_DECIMAL.fullmatch(upper):
+        return MistypedId("fractional", stored_type=stored_type)
+    return None
 
 
 def _unreadable(table: str, file: str, error: duckdb.Error) -> DataProblem:
@@ -49,6 +63,11 @@ def read_parquet_table(
     raw.float_columns = {
         name for name, row in zip(header, described) if str(row[1]).upper() in FLOAT_TYPES
     }
+    identifying = TABLES[table].identifying_columns
+    for name, row in zip(header, described):
+        mistyped = _mistyped_id(str(row[1])) if name in identifying else None
+        if mistyped is not None:
+            raw.mistyped_ids[name] = mistyped
     staged = f"{raw_table_name(table)}_stored"
     cells = ", ".join(
         f"{present(f'CAST({ident(stored)} AS VARCHAR)')} AS {cell(i)}"
