@@ -13,12 +13,13 @@ import duckdb
 
 from kpilang.messages import t
 
+from .bounds import DEFAULT_MAX_ROWS, MAX_ROWS_VARIABLE, max_rows, too_many_rows
 from .columns import column_problems
 from .dataset import DataSet, TableInfo
 from .discovery import find_table_files, missing_table_problem, not_a_directory_problem
 from .problems import DataError, DataProblem
 from .readers import RawTable, read_table
-from .readers.base import fatal_problem
+from .readers.base import bound_problem, fatal_problem
 from .reporting import bad_row_problems, fault_problems
 from .schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from .sql import literal
@@ -150,6 +151,10 @@ def _validate(
 ) -> tuple[TableInfo, list[DataProblem], dict[str, ColumnKind], str | None]:
     """Check one table; for managers, also return the table of every id it lists."""
     raw, plans, checks, checked = _check_cells(con, raw, spec, people, extra_needed)
+    if checked.records > max_rows():
+        # A CSV file read straight by DuckDB is counted only here (the other readers stop at the
+        # bound); DuckDB spills what does not fit in memory, so counting it all is safe.
+        raise DataError([bound_problem(spec.name, raw.file, too_many_rows())])
     listed = known_people(con, checked, plans) if spec.name == "managers" else None
     bad = separate_bad_rows(con, checked, spec, plans, checks, people)
     problems = bad_row_problems(con, bad, spec.name, raw.file, DETAILED_PROBLEMS_PER_KIND)
@@ -189,6 +194,14 @@ def load_data(
     """
     if not Path(path).is_dir():
         raise DataError([not_a_directory_problem(path)])
+    try:
+        max_rows()
+    except ValueError:
+        raise DataError([fatal_problem(
+            "max_rows_setting", "", str(path),
+            t("data.max_rows_setting.reason", variable=MAX_ROWS_VARIABLE, value=os.environ[MAX_ROWS_VARIABLE]),
+            t("data.max_rows_setting.hint", variable=MAX_ROWS_VARIABLE, default=DEFAULT_MAX_ROWS),
+        )]) from None
     wanted = _wanted_tables(needs)
     found, ambiguous = find_table_files(path, wanted)
     # A missing table does not stop the others from being read: every fatal problem of every

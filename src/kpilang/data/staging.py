@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from .bounds import DIRECT_MAX_LINE_BYTES, STAGED_MAX_LINE_BYTES, max_rows, too_many_rows
 from .sql import cell, literal
 
 # White space removed from both ends of a column *name* in a header: ordinary, tab, line breaks,
@@ -34,12 +35,12 @@ def present(ref: str) -> str:
     return f"NULLIF({ref}, '')"
 
 
-def csv_read_options(columns: Sequence[str], *, header: bool) -> str:
+def csv_read_options(columns: Sequence[str], *, header: bool, max_line_bytes: int = DIRECT_MAX_LINE_BYTES) -> str:
     """A strict, fully specified CSV dialect: nothing is sniffed, every column is text."""
     spec = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in columns)
     return (
         f"columns={{{spec}}}, header={'true' if header else 'false'}, delim=',', quote='\"', "
-        "escape='\"', auto_detect=false, strict_mode=true"
+        f"escape='\"', auto_detect=false, strict_mode=true, max_line_size={max_line_bytes}"
     )
 
 
@@ -50,7 +51,7 @@ def raw_table_name(table: str) -> str:
 def staged_read_options(columns: Sequence[str]) -> str:
     # A staged file always ends its lines with \n; saying so stops DuckDB from taking a carriage
     # return inside a quoted value for the line ending.
-    return csv_read_options(columns, header=False) + ", new_line='\\n'"
+    return csv_read_options(columns, header=False, max_line_bytes=STAGED_MAX_LINE_BYTES) + ", new_line='\\n'"
 
 
 def create_from_numbered_csv(
@@ -90,8 +91,13 @@ class StagingFile:
         # Every field quoted: csv.writer leaves a lone carriage return unquoted otherwise, which
         # DuckDB would read as a line break. A quoted empty field still reads as NULL.
         self._writer = csv.writer(self._file, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self._rows_left = max_rows()
 
     def write(self, row: int, cells: Iterable[str | None]) -> None:
+        """Stage one row; past the bound on rows, raises OverBound (nothing more is written)."""
+        self._rows_left -= 1
+        if self._rows_left < 0:
+            raise too_many_rows()
         self._writer.writerow([row, *cells])
 
     def finish(self) -> Path:

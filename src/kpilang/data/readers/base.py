@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from kpilang.messages import Text, t
 
+from ..bounds import OverBound
 from ..problems import DataProblem, preview
 
 
@@ -105,6 +106,14 @@ def fatal_problem(
     return DataProblem(
         table=table, file=file, row=None, column=column, value=None, code=code, reason=reason,
         hint=hint, fatal=True,
+    )
+
+
+def bound_problem(table: str, file: str, over: OverBound) -> DataProblem:
+    """A file past one of the bounds of bounds.py: fatal, saying which bound, and where."""
+    return fatal_problem(
+        over.code, table, file, t(f"data.{over.code}.reason", file=file, **over.facts),
+        t(f"data.{over.code}.hint", **over.facts),
     )
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from ...messages import t
+from ..bounds import MAX_ROW_BYTES, OverBound, check_columns, row_too_large
 from ..problems import DataProblem, preview
 from ..sql import cell, literal
 from ..staging import (
@@ -36,10 +37,14 @@ from ..staging import (
     csv_read_options,
     raw_table_name,
 )
-from .base import RawTable, RowFaults, fatal_problem, header_problems
+from .base import RawTable, RowFaults, bound_problem, fatal_problem, header_problems
 from .text_encoding import LineDecoder, Windows1251Text, starts_as_utf16, windows_1251_line
 
 CHUNK_BYTES = 16 * 1024 * 1024
+
+# Python's csv module refuses a value longer than this (131072 characters unless told): a value
+# may be as long as a row, as it may in DuckDB's direct read, and no longer.
+csv.field_size_limit(MAX_ROW_BYTES)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,10 @@ def read_csv_table(
             ))
             return raw
         header = read_header(path, decoder)
+        check_columns(len(header or ()))
+    except OverBound as over:
+        raw.fatal.append(bound_problem(table, file, over))
+        return raw
     except (OSError, csv.Error) as error:
         raw.fatal.append(fatal_problem(
             "unreadable_file", table, file, t("data.unreadable_file.csv", error=str(error)),
@@ -239,7 +248,11 @@ def _read_carefully(
     raw.relation = None if staged is None else _numbered(con, raw.table, staged, width, layout)
     if raw.relation is None:
         decoder = LineDecoder()
-        raw.relation = _read_line_by_line(con, raw.table, path, width, raw.faults, decoder)
+        try:
+            raw.relation = _read_line_by_line(con, raw.table, path, width, raw.faults, decoder)
+        except OverBound as over:
+            raw.fatal.append(bound_problem(raw.table, raw.file, over))
+            return raw
         # DuckDB accepts only UTF-8, so a file in another encoding always comes this way.
         found = decoder.windows_1251()
         if found is not None:
@@ -333,6 +346,8 @@ def _read_line_by_line(
                 break
             except csv.Error as error:
                 first_line, last_line = last_line + 1, reader.line_num
+                if "field larger than field limit" in str(error):
+                    raise row_too_large(first_line) from None
                 if "unexpected end of data" in str(error):
                     faults.add(first_line, "runaway_quote",
                                first_line=first_line, last_line=last_line)

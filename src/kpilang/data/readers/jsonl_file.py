@@ -15,10 +15,19 @@ import duckdb
 
 from kpilang.messages import Text, t
 
+from ..bounds import OverBound, bounded_lines, check_columns
 from ..problems import preview
 from ..schema import TABLES
 from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
-from .base import MistypedId, RawTable, RowFaults, fatal_problem, header_problems, number_cell_text
+from .base import (
+    MistypedId,
+    RawTable,
+    RowFaults,
+    bound_problem,
+    fatal_problem,
+    header_problems,
+    number_cell_text,
+)
 
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
@@ -113,7 +122,7 @@ def read_jsonl_table(
     identifying = TABLES[table].identifying_columns
     try:
         with StagingFile() as staging, path.open("rb") as stream:
-            for line_number, line in enumerate(stream, start=1):
+            for line_number, line in enumerate(bounded_lines(stream), start=1):
                 if line_number == 1 and line.startswith(BYTE_ORDER_MARK):
                     line = line[len(BYTE_ORDER_MARK):]
                 if not line.strip():
@@ -152,6 +161,7 @@ def read_jsonl_table(
                     index = columns.get(key)
                     if index is None:
                         index = columns[key] = len(columns)
+                        check_columns(len(columns))
                         cells.append(None)
                     cells[index] = cell_text(value)
                     if key in identifying:
@@ -168,6 +178,8 @@ def read_jsonl_table(
                 names = [c.name for c in TABLES[table].columns]
             raw.columns = names
             raw.relation = create_from_numbered_csv(con, table, staged, len(names), ragged=True)
+    except OverBound as over:
+        raw.fatal.append(bound_problem(table, file, over))
     except OSError as error:
         raw.fatal.append(fatal_problem(
             "unreadable_file", table, file, t("data.unreadable_file.reason", error=str(error)),

@@ -16,11 +16,12 @@ import duckdb
 
 from kpilang.messages import t
 
+from ..bounds import OverBound, check_columns, max_rows, too_many_rows
 from ..problems import DataProblem
 from ..schema import TABLES
 from ..sql import cell, ident, literal
 from ..staging import NAME_PADDING, present, raw_table_name
-from .base import MistypedId, RawTable, RowFaults, fatal_problem, header_problems
+from .base import MistypedId, RawTable, RowFaults, bound_problem, fatal_problem, header_problems
 
 FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL", "FLOAT4", "FLOAT8"}
 # DuckDB's names of nested types: STRUCT(…), MAP(…), UNION(…), and lists and arrays (INTEGER[], INTEGER[3]).
@@ -55,6 +56,14 @@ def read_parquet_table(
         raw.fatal.append(_unreadable(table, file, error))
         return raw
     stored_names = [row[0] for row in described]
+    try:
+        check_columns(len(stored_names))
+        rows = con.execute(f"SELECT sum(num_rows) FROM parquet_file_metadata({literal(str(path))})").fetchone()[0]
+        if (rows or 0) > max_rows():
+            raise too_many_rows()
+    except OverBound as over:
+        raw.fatal.append(bound_problem(table, file, over))
+        return raw
     header = [name.strip(NAME_PADDING) for name in stored_names]
     raw.fatal.extend(header_problems(table, file, header))
     if raw.fatal:

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..bounds import bounded_lines
+
 WINDOWS_1251 = "cp1251"
 MIN_WINDOWS_1251_LINES = 2
 """Lines that must fail as UTF-8 (and none pass) before a file is taken to be in Windows-1251."""
@@ -38,12 +40,19 @@ MIN_CYRILLIC_LETTERS = 2
 
 
 def starts_as_utf16(path: Path) -> bool:
-    """Whether the file is UTF-16: it starts with a UTF-16 byte-order mark, or a third or more of
-    its first bytes are zero (ASCII text in UTF-16 has a zero byte beside every character; UTF-8
-    text has none)."""
+    """Whether the file is UTF-16: it starts with a UTF-16 byte-order mark, or among its first
+    bytes at least half of those on one side (odd or even places) are zero and almost none on
+    the other (UTF-16 has a zero byte beside every ASCII character, always on the same side;
+    UTF-8 text has no zero bytes, and zeros on both sides are no text at all)."""
     with path.open("rb") as stream:
         start = stream.read(UTF16_SAMPLE_BYTES)
-    return start.startswith(UTF16_BYTE_ORDER_MARKS) or (len(start) >= 2 and start.count(0) * 3 >= len(start))
+    if start.startswith(UTF16_BYTE_ORDER_MARKS):
+        return True
+    even, odd = start[0::2], start[1::2]
+    return len(odd) >= 2 and any(
+        zeros.count(0) * 2 >= len(zeros) and others.count(0) * 10 < len(others)
+        for zeros, others in ((odd, even), (even, odd))
+    )
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,9 @@ class LineDecoder:
 
     def lines(self, stream: Iterable[bytes]) -> Iterator[str]:
         """The lines as text, a byte-order mark at the start dropped. Undecodable bytes become
-        lone surrogates, so that a bad row is reported with its line instead of the file."""
-        for number, line in enumerate(stream, start=1):
+        lone surrogates, so that a bad row is reported with its line instead of the file. A line
+        longer than a row may be raises OverBound (see bounds.bounded_lines)."""
+        for number, line in enumerate(bounded_lines(stream), start=1):
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError:

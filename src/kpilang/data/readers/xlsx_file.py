@@ -10,9 +10,11 @@ plan's timezone, and a date-time at exactly midnight is written as a bare date.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 from openpyxl import load_workbook
@@ -21,8 +23,18 @@ from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
 from kpilang.messages import t
 
+from ..bounds import (
+    MAX_ROW_BYTES,
+    MAX_SHEET_BYTES,
+    MAX_SHEET_ROWS,
+    MAX_WORKBOOK_PART_BYTES,
+    OverBound,
+    check_columns,
+    megabytes,
+    row_too_large,
+)
 from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
-from .base import RawTable, RowFaults, fatal_problem, header_problems, number_cell_text
+from .base import RawTable, RowFaults, bound_problem, fatal_problem, header_problems, number_cell_text
 
 
 class ExactNumberParser(WorkSheetParser):
@@ -62,24 +74,82 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
+def check_part_sizes(path: Path) -> None:
+    """Refuse a workbook whose sheets or other XML parts, unzipped, pass their bounds, before any
+    of it is read. The sizes a zip file declares are enough: zipfile unzips no more of a part
+    than its declared size (and then finds the part's checksum wrong)."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/"):
+                limit = MAX_SHEET_BYTES
+            elif info.filename.endswith((".xml", ".rels")):
+                limit = MAX_WORKBOOK_PART_BYTES
+            else:
+                continue  # pictures and the like, which are not read
+            if info.file_size > limit:
+                raise OverBound("workbook_too_large", part=info.filename, megabytes=megabytes(limit))
+
+
+# The start of a row element, with or without a namespace prefix. Text cannot hold a "<", so
+# this is never found inside a value.
+ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+ROW_START_OVERLAP = 64  # bytes kept from the previous read, for a row start split between reads
+
+
+class RowTooLarge(Exception):
+    pass
+
+
+class RowBoundedSource:
+    """The sheet's XML as the parser reads it, refusing a row longer than a row may be (the bytes
+    from one row's start to the next): the parser builds a whole row in memory before it hands
+    the row on, so a row of a billion empty cells must be stopped while it is being read."""
+
+    def __init__(self, source: BinaryIO):
+        self._source = source
+        self._since_row_start = 0
+        self._tail = b""
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size)
+        window = self._tail + data
+        last = None
+        for last in ROW_START.finditer(window):
+            pass
+        if last is None:
+            self._since_row_start += len(data)
+        else:
+            self._since_row_start = len(window) - last.start()
+        if self._since_row_start > MAX_ROW_BYTES:
+            raise RowTooLarge
+        self._tail = window[-ROW_START_OVERLAP:]
+        return data
+
+
 def _sheet_rows(path: Path):
     """(sheet row number, {column number: value}) for every row of the first sheet."""
+    check_part_sizes(path)
     workbook = load_workbook(path, read_only=True, data_only=True)
+    row_number = 0
     try:
         sheet = workbook.worksheets[0]
         # The same construction openpyxl's ReadOnlyWorksheet uses, with the exact-number parser.
         with sheet._get_source() as source:
             parser = ExactNumberParser(
-                source,
+                RowBoundedSource(source),
                 workbook.shared_strings,
                 data_only=True,
                 epoch=workbook.epoch,
                 date_formats=workbook._date_formats,
                 timedelta_formats=workbook._timedelta_formats,
             )
-            for row_number, cells in parser.parse():
+            for rows, (row_number, cells) in enumerate(parser.parse(), start=1):
+                if rows > MAX_SHEET_ROWS:
+                    raise OverBound("too_many_sheet_rows", limit=MAX_SHEET_ROWS)
                 values = {c["column"]: c["value"] for c in cells if c["value"] is not None}
                 yield row_number, values
+    except RowTooLarge:
+        raise row_too_large(row_number + 1) from None
     finally:
         workbook.close()
 
@@ -97,8 +167,12 @@ def read_xlsx_table(
                 texts = {c: t for c, t in texts.items() if t}
                 if not texts:
                     continue  # an empty row is not a record
+                # Shared strings make a short row of XML hold long texts.
+                if sum(map(len, texts.values())) > MAX_ROW_BYTES:
+                    raise row_too_large(row_number)
                 if width is None:
                     header_width = max(texts)
+                    check_columns(header_width)
                     header = [
                         (texts.get(c) or "").strip(NAME_PADDING)
                         for c in range(1, header_width + 1)
@@ -122,6 +196,8 @@ def read_xlsx_table(
                 return raw
             staged = staging.finish()
             raw.relation = create_from_numbered_csv(con, table, staged, width)
+    except OverBound as over:
+        raw.fatal.append(bound_problem(table, file, over))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raw.fatal.append(fatal_problem(
             "unreadable_file", table, file, t("data.unreadable_file.workbook", error=str(error)),
