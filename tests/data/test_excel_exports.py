@@ -142,3 +142,19 @@ def test_a_long_line_is_quoted_up_to_the_preview_length(tmp_path):
     reason = str(only(fatal_problems(directory)).reason)
     quoted = reason[reason.index("«") + 1:reason.index("»")]
     assert len(quoted) == 80 and quoted.endswith("…") and quoted.startswith("m1,АннаАнна")
+
+
+def test_a_workbook_with_shared_strings_as_excel_writes_it_is_read(tmp_path):
+    from openpyxl import Workbook
+
+    from .workbooks import with_shared_strings
+
+    write(tmp_path, {})
+    book = Workbook()
+    for row in (["id", "manager_id", "created_at", "stage"], ["d1", "m1", "2026-07-01", "won"]):
+        book.active.append(row)
+    book.save(tmp_path / "deals.xlsx")
+    with_shared_strings(tmp_path / "deals.xlsx")
+    with load_data(tmp_path, timezone="UTC") as data:
+        assert data.problems == []
+        assert data.connection.execute("SELECT id, manager_id, stage FROM deals").fetchall() == [("d1", "m1", "won")]

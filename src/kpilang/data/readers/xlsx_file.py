@@ -137,7 +137,7 @@ def _sheet_rows(path: Path):
         with sheet._get_source() as source:
             parser = ExactNumberParser(
                 RowBoundedSource(source),
-                workbook.shared_strings,
+                sheet._shared_strings,  # the workbook's own list stays empty in read-only mode
                 data_only=True,
                 epoch=workbook.epoch,
                 date_formats=workbook._date_formats,
