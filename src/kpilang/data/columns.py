@@ -57,7 +57,9 @@ def _mistyped_id_problems(raw: RawTable) -> list[DataProblem]:
         if mistyped.stored_type is not None:
             where = t("data.mistyped_id.stored", type=mistyped.stored_type)
         else:
-            where = t("data.mistyped_id.lines", line=mistyped.line, value=mistyped.value, lines=mistyped.lines)
+            where = t(
+                "data.mistyped_id.lines", line=mistyped.line, value=mistyped.value, lines=mistyped.lines,
+            )
         problems.append(fatal_problem(
             "mistyped_id", raw.table, raw.file,
             t(f"data.mistyped_id.{mistyped.kind}", column=column, where=where),

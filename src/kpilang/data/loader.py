@@ -199,7 +199,8 @@ def load_data(
     except ValueError:
         raise DataError([fatal_problem(
             "max_rows_setting", "", str(path),
-            t("data.max_rows_setting.reason", variable=MAX_ROWS_VARIABLE, value=os.environ[MAX_ROWS_VARIABLE]),
+            t("data.max_rows_setting.reason", variable=MAX_ROWS_VARIABLE,
+              value=os.environ[MAX_ROWS_VARIABLE]),
             t("data.max_rows_setting.hint", variable=MAX_ROWS_VARIABLE, default=DEFAULT_MAX_ROWS),
         )]) from None
     wanted = _wanted_tables(needs)

@@ -35,7 +35,9 @@ def present(ref: str) -> str:
     return f"NULLIF({ref}, '')"
 
 
-def csv_read_options(columns: Sequence[str], *, header: bool, max_line_bytes: int = DIRECT_MAX_LINE_BYTES) -> str:
+def csv_read_options(
+    columns: Sequence[str], *, header: bool, max_line_bytes: int = DIRECT_MAX_LINE_BYTES
+) -> str:
     """A strict, fully specified CSV dialect: nothing is sniffed, every column is text."""
     spec = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in columns)
     return (

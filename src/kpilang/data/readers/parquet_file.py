@@ -24,7 +24,8 @@ from ..staging import NAME_PADDING, present, raw_table_name
 from .base import MistypedId, RawTable, RowFaults, bound_problem, fatal_problem, header_problems
 
 FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL", "FLOAT4", "FLOAT8"}
-# DuckDB's names of nested types: STRUCT(…), MAP(…), UNION(…), and lists and arrays (INTEGER[], INTEGER[3]).
+# DuckDB's names of nested types: STRUCT(…), MAP(…), UNION(…), and lists and arrays (INTEGER[],
+# INTEGER[3]).
 NESTED_TYPE = re.compile(r"(STRUCT|MAP|UNION)\(.*|.*\[[0-9]*\]")
 FRACTIONAL_DECIMAL = re.compile(r"DECIMAL\([0-9]+, *[1-9][0-9]*\)")
 
@@ -58,7 +59,9 @@ def read_parquet_table(
     stored_names = [row[0] for row in described]
     try:
         check_columns(len(stored_names))
-        rows = con.execute(f"SELECT sum(num_rows) FROM parquet_file_metadata({literal(str(path))})").fetchone()[0]
+        rows = con.execute(
+            f"SELECT sum(num_rows) FROM parquet_file_metadata({literal(str(path))})"
+        ).fetchone()[0]
         if (rows or 0) > max_rows():
             raise too_many_rows()
     except OverBound as over:

@@ -90,14 +90,17 @@ def check_part_sizes(path: Path) -> None:
                 raise OverBound("workbook_too_large", part=info.filename, megabytes=megabytes(limit))
 
 
-# The start of a row element, with or without a namespace prefix. Text cannot hold a "<", so
-# this is never found inside a value.
+# The start of a row element, with or without a namespace prefix (text cannot hold a "<", so
+# this is never found inside a value), and the row's number as its attribute r says it.
 ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+ROW_NUMBER = re.compile(rb'[^>]*?\br="([0-9]+)"')
 ROW_START_OVERLAP = 64  # bytes kept from the previous read, for a row start split between reads
 
 
 class RowTooLarge(Exception):
-    pass
+    def __init__(self, row: int):
+        super().__init__(row)
+        self.row = row
 
 
 class RowBoundedSource:
@@ -109,19 +112,22 @@ class RowBoundedSource:
         self._source = source
         self._since_row_start = 0
         self._tail = b""
+        self._row = 0  # the number of the row being read
 
     def read(self, size: int = -1) -> bytes:
         data = self._source.read(size)
         window = self._tail + data
         last = None
         for last in ROW_START.finditer(window):
-            pass
+            if last.end() > len(self._tail):  # not seen whole in the previous read
+                number = ROW_NUMBER.match(window, last.end() - 1)
+                self._row = int(number.group(1)) if number else self._row + 1
         if last is None:
             self._since_row_start += len(data)
         else:
             self._since_row_start = len(window) - last.start()
         if self._since_row_start > MAX_ROW_BYTES:
-            raise RowTooLarge
+            raise RowTooLarge(self._row)
         self._tail = window[-ROW_START_OVERLAP:]
         return data
 
@@ -130,7 +136,6 @@ def _sheet_rows(path: Path):
     """(sheet row number, {column number: value}) for every row of the first sheet."""
     check_part_sizes(path)
     workbook = load_workbook(path, read_only=True, data_only=True)
-    row_number = 0
     try:
         sheet = workbook.worksheets[0]
         # The same construction openpyxl's ReadOnlyWorksheet uses, with the exact-number parser.
@@ -148,8 +153,8 @@ def _sheet_rows(path: Path):
                     raise OverBound("too_many_sheet_rows", limit=MAX_SHEET_ROWS)
                 values = {c["column"]: c["value"] for c in cells if c["value"] is not None}
                 yield row_number, values
-    except RowTooLarge:
-        raise row_too_large(row_number + 1) from None
+    except RowTooLarge as too_large:
+        raise row_too_large(too_large.row) from None
     finally:
         workbook.close()
 
