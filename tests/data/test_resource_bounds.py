@@ -205,7 +205,8 @@ def test_an_unreadable_kpilang_max_rows_is_a_fatal_problem(tmp_path, monkeypatch
     assert str(problem.reason) == "the environment variable KPILANG_MAX_ROWS is «10k», not a whole number of rows"
 
 
-def test_the_default_row_bound_holds_a_year_of_activities_of_ten_thousand_people():
+def test_the_default_row_bound_holds_a_year_of_activities_of_ten_thousand_people(monkeypatch):
+    monkeypatch.delenv("KPILANG_MAX_ROWS", raising=False)
     assert bounds.max_rows() == bounds.DEFAULT_MAX_ROWS >= 12 * 12_000_000
 
 
