@@ -77,3 +77,10 @@ def test_a_file_in_windows_1251_and_separated_by_semicolons_gets_both_problems(t
     write(tmp_path, {})
     (tmp_path / "managers.csv").write_bytes("Ид;Имя;Роль\nm1;Анна;cold\n".encode("cp1251"))
     assert sorted(p.code for p in fatal_problems(tmp_path)) == ["not_utf8_file", "wrong_delimiter"]
+
+
+def test_a_utf16_jsonl_file_says_utf16_rather_than_a_problem_for_each_line(tmp_path):
+    write(tmp_path, {})
+    line = '{"id": "d1", "manager_id": "m1", "created_at": "2026-07-01", "stage": "won"}\n'
+    (tmp_path / "deals.jsonl").write_bytes((line * 3).encode("utf-16"))
+    assert [(p.code, p.table) for p in fatal_problems(tmp_path)] == [("utf16_file", "deals")]

@@ -117,6 +117,13 @@ def bound_problem(table: str, file: str, over: OverBound) -> DataProblem:
     )
 
 
+def utf16_problem(table: str, file: str) -> DataProblem:
+    """A text file in UTF-16 (Excel's "Unicode Text") rather than UTF-8: the file, not its rows."""
+    return fatal_problem(
+        "utf16_file", table, file, t("data.utf16_file.reason", file=file), t("data.utf16_file.hint"),
+    )
+
+
 def header_problems(table: str, file: str, names: list[str]) -> list[DataProblem]:
     """A header must name every column, once."""
     problems = []

@@ -37,7 +37,7 @@ from ..staging import (
     csv_read_options,
     raw_table_name,
 )
-from .base import RawTable, RowFaults, bound_problem, fatal_problem, header_problems
+from .base import RawTable, RowFaults, bound_problem, fatal_problem, header_problems, utf16_problem
 from .text_encoding import LineDecoder, Windows1251Text, starts_as_utf16, windows_1251_line
 
 CHUNK_BYTES = 16 * 1024 * 1024
@@ -123,9 +123,7 @@ def read_csv_table(
     decoder = LineDecoder()
     try:
         if starts_as_utf16(path):
-            raw.fatal.append(fatal_problem(
-                "utf16_file", table, file, t("data.utf16_file.reason", file=file), t("data.utf16_file.hint"),
-            ))
+            raw.fatal.append(utf16_problem(table, file))
             return raw
         header = read_header(path, decoder)
         check_columns(len(header or ()))

@@ -27,7 +27,9 @@ from .base import (
     fatal_problem,
     header_problems,
     number_cell_text,
+    utf16_problem,
 )
+from .text_encoding import starts_as_utf16
 
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
@@ -121,6 +123,9 @@ def read_jsonl_table(
     columns: dict[str, int] = {}
     identifying = TABLES[table].identifying_columns
     try:
+        if starts_as_utf16(path):
+            raw.fatal.append(utf16_problem(table, file))
+            return raw
         with StagingFile() as staging, path.open("rb") as stream:
             for line_number, line in enumerate(bounded_lines(stream), start=1):
                 if line_number == 1 and line.startswith(BYTE_ORDER_MARK):
