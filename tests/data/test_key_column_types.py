@@ -45,7 +45,7 @@ def test_a_parquet_id_column_of_a_nested_or_fractional_type_is_fatal(tmp_path, i
     assert (problem.code, problem.table, problem.column, problem.fatal) == ("mistyped_id", "deals", column, True)
     assert f"stored as {stored}" in str(problem.reason)
     assert ("nested values" if kind == "nested" else "fractional numbers") in str(problem.reason)
-    assert problem.reason.render("ru").startswith(f"столбец {column} называет строку")
+    assert problem.reason.render("ru").startswith(f"{column} — идентификатор строки, сотрудника или клиента")
 
 
 def test_parquet_ids_stored_as_whole_numbers_are_read(tmp_path):
