@@ -224,3 +224,23 @@ def test_a_table_over_the_column_bound_is_fatal(tmp_path, monkeypatch, fmt):
     write_deals(tmp_path, fmt, 1, extra=("note", "source"))
     problem = only(fatal_problems(tmp_path))
     assert (problem.code, problem.table, fact(problem, "columns")) == ("too_many_columns", "deals", 6)
+
+
+def test_a_csv_value_far_over_the_default_row_bound_is_refused_without_being_read_whole(tmp_path):
+    # 256 MB of one quoted value, written lazily (a sparse file). Reading it whole would take
+    # 256 MB of Python memory at least; kpilang reads no more than the row bound of it.
+    import tracemalloc
+
+    write(tmp_path, {})
+    with (tmp_path / "deals.csv").open("wb") as file:
+        file.write((DEALS_HEADER + 'd1,m1,2026-07-01,"').encode())
+        file.seek(256 * 2**20)
+        file.write(b'"\n')
+    tracemalloc.start()
+    try:
+        problem = only(fatal_problems(tmp_path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (problem.code, fact(problem, "row")) == ("row_too_large", 2)
+    assert peak < 4 * bounds.MAX_ROW_BYTES, peak
