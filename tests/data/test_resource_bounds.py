@@ -168,8 +168,11 @@ def write_deals(directory: Path, fmt: str, count: int, extra: tuple[str, ...] = 
     keys = DEALS_HEADER.strip().split(",") + list(extra)
     rows = [[f"d{i}", "m1", "2026-07-01", "won"] + ["x"] * len(extra) for i in range(count)]
     path = directory / f"deals.{fmt}"
-    if fmt == "csv":
-        path.write_text("".join(",".join(row) + "\n" for row in [keys, *rows]), encoding="utf-8")
+    if fmt.startswith("csv"):
+        # A blank line makes the file be read line by line rather than straight by DuckDB.
+        blank = "\n" if fmt == "csv line by line" else ""
+        path = directory / "deals.csv"
+        path.write_text(blank.join(",".join(row) + "\n" for row in [keys, *rows]), encoding="utf-8")
     elif fmt == "jsonl":
         path.write_text("".join(json.dumps(dict(zip(keys, row))) + "\n" for row in rows), encoding="utf-8")
     elif fmt == "xlsx":
@@ -185,7 +188,7 @@ def write_deals(directory: Path, fmt: str, count: int, extra: tuple[str, ...] = 
         con.close()
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "csv line by line", "jsonl", "xlsx", "parquet"])
 def test_a_table_over_the_row_bound_set_by_kpilang_max_rows_is_fatal(tmp_path, monkeypatch, fmt):
     monkeypatch.setenv("KPILANG_MAX_ROWS", "5")
     write(tmp_path, {})
