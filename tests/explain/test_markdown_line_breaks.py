@@ -4,14 +4,12 @@ Markdown keep every value on the line the template puts it on, and Markdown tabl
 
 from __future__ import annotations
 
-import csv
-import shutil
-
 import pytest
 
 import kpilang
 
 from tests.conftest import NORMATIVE
+from tests.normative_managers import normative_data_with
 
 FORGED = "Итого к выплате: 1 000 000,00 ₽"
 NAMES = {"m1": f"Анна\n{FORGED}", "m2": "Борис | Петров\r\n# Заголовок", "m3": "Вера\u2028**жирный**\r<b>x</b>"}
@@ -19,17 +17,7 @@ NAMES = {"m1": f"Анна\n{FORGED}", "m2": "Борис | Петров\r\n# За
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    data = tmp_path_factory.mktemp("line-breaks") / "data"
-    shutil.copytree(NORMATIVE / "data", data)
-    path = data / "managers.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    for row in rows:
-        row["name"] = NAMES.get(row["id"], row["name"])
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n", quoting=csv.QUOTE_ALL)
-        writer.writeheader()
-        writer.writerows(rows)
+    data = normative_data_with(tmp_path_factory.mktemp("line-breaks") / "data", names=NAMES)
     program = kpilang.load(NORMATIVE / "cold_sales.kpi").program
     return kpilang.evaluate(program, data, "2026-07", trace=True)
 
