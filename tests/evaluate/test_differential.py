@@ -113,8 +113,8 @@ class KpiSpec:
     name: str
     num: str
     den: str | None
-    target: Decimal | None
-    """None: `targets.goal`."""
+    target: Decimal | str | None
+    """None: `targets.goal`; "quota": `managers.quota`, a whole-number column of managers."""
     weight: Decimal
     cap: Decimal | None
 
@@ -131,6 +131,16 @@ class World:
     deals: list[dict]
     activities: list[dict]
     targets: dict[str, Decimal]
+    manager_pay: bool = False
+    """A pay over extra columns of managers (`MANAGER_PAY`) is part of the plan and of the total."""
+
+
+# Extra columns of managers, as a CRM export has them: whole numbers, decimals, yes/no; an empty
+# cell or a zero divisor leaves the pay that reads it without a value.
+MANAGER_COLUMNS = {"quota": [None, 0, 2, 5], "vip": [True, False, None], "base": [1000, 999],
+                   "parts": [0, 1, 3, 4], "rate": [Decimal("1.5"), Decimal("0.25")]}
+MANAGER_PAY = ("pay extra = if managers.vip then managers.base / managers.parts * managers.rate"
+               " + managers.salary * 1% else 0")
 
 
 def moment() -> st.SearchStrategy[datetime]:
@@ -165,7 +175,8 @@ def worlds(draw) -> World:
         unit_ok = den is None or _units_divisible(metrics, num, den)
         if not unit_ok:
             den = None
-        target = draw(st.one_of(st.none(), st.sampled_from([Decimal(1), Decimal(3), Decimal("0.5"), Decimal(1000)])))
+        target = draw(st.one_of(st.none(), st.just("quota"),
+                                st.sampled_from([Decimal(1), Decimal(3), Decimal("0.5"), Decimal(1000)])))
         cap = draw(st.sampled_from([None, Decimal("1.5"), Decimal(1)]))
         kpis.append(KpiSpec(f"k_{i}", num, den, target, weights[i], cap))
     edges = sorted(draw(st.sets(st.sampled_from([Decimal("0.5"), Decimal("0.7"), Decimal("0.9"), Decimal(1), Decimal("1.2")]),
@@ -177,7 +188,8 @@ def worlds(draw) -> World:
     countable = [m.name for m in metrics if _unit(metrics, m.name) in ("count", "money")]
     commission_metric = draw(st.sampled_from(countable)) if countable else ""
     managers = [{"id": pid, "name": f"Person {pid}", "role": draw(st.sampled_from(["cold", "cold", "inbound"])),
-                 "team": TEAMS[pid], "salary": draw(st.sampled_from([Decimal("50000"), Decimal("60000.50"), Decimal("0")]))}
+                 "team": TEAMS[pid], "salary": draw(st.sampled_from([Decimal("50000"), Decimal("60000.50"), Decimal("0")])),
+                 **{column: draw(st.sampled_from(values)) for column, values in MANAGER_COLUMNS.items()}}
                 for pid in PEOPLE]
     deals = []
     for i in range(draw(st.integers(min_value=0, max_value=25))):
@@ -199,7 +211,7 @@ def worlds(draw) -> World:
     targets = {pid: draw(st.sampled_from([Decimal(1), Decimal(5), Decimal("1000000")])) for pid in PEOPLE
                if draw(st.integers(min_value=0, max_value=5))}
     return World(metrics, kpis, bands, draw(st.sampled_from([Decimal("0.02"), Decimal("0.035")])), commission_metric,
-                 draw(st.booleans()), managers, deals, activities, targets)
+                 draw(st.booleans()), managers, deals, activities, targets, draw(st.booleans()))
 
 
 def _unit(metrics: list[MetricSpec], name: str) -> str:
@@ -278,7 +290,7 @@ def render_plan(w: World) -> str:
         lines.append(f"metric {m.name} = {m.func}({inner}{where})")
     for k in w.kpis:
         expr = k.num if k.den is None else f"{k.num} / {k.den} otherwise 0"
-        target = "targets.goal" if k.target is None else str(k.target)
+        target = "targets.goal" if k.target is None else "managers.quota" if k.target == "quota" else str(k.target)
         cap = f"\n  cap {k.cap * 100}%" if k.cap is not None else ""
         lines.append(f"kpi {k.name} = {expr}\n  target {target}\n  weight {k.weight * 100}%{cap}")
     bands = []
@@ -295,9 +307,10 @@ def render_plan(w: World) -> str:
         unit = _unit(w.metrics, w.commission_metric)
         rate = f"{w.commission_rate * 100}%" if unit == "money" else "100"
         lines.append(f"pay commission = {rate} * {w.commission_metric}")
-        lines.append("pay total = salary + bonus + commission")
-    else:
-        lines.append("pay total = salary + bonus")
+    if w.manager_pay:
+        lines.append(MANAGER_PAY)
+    lines.append("pay total = salary + bonus" + (" + commission" if w.commission_metric else "")
+                 + (" + extra" if w.manager_pay else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -328,7 +341,7 @@ def write_data(w: World, root: Path) -> None:
             out.writerow(header)
             for r in rows:
                 out.writerow([_cell(r[h]) for h in header])
-    write("managers", ["id", "name", "role", "team", "salary"], w.managers)
+    write("managers", ["id", "name", "role", "team", "salary", *MANAGER_COLUMNS], w.managers)
     write("deals", ["id", "manager_id", "client_id", "created_at", "closed_at", "stage", "amount", "is_new_client"], w.deals)
     write("activities", ["id", "manager_id", "type", "started_at", "duration", "status"], w.activities)
     write("leads", ["id", "manager_id", "created_at"], [])
@@ -459,7 +472,9 @@ def _oracle(w: World) -> dict[str, dict]:
                     value = Decimal(0) if (num is None or den is None or den == 0) else num / den
                 if value is None:
                     raise NoValue(k.name)
-                target = k.target if k.target is not None else w.targets.get(pid)
+                target = (w.targets.get(pid) if k.target is None else
+                          None if k.target == "quota" and person["quota"] is None else
+                          Decimal(person["quota"]) if k.target == "quota" else k.target)
                 if target is None or target == 0:
                     raise NoValue(k.name)
                 ratio = value / target
@@ -487,11 +502,27 @@ def _oracle(w: World) -> dict[str, dict]:
                 commission = o_round_money(rate * cm)
                 result["pays"]["commission"] = commission
                 total += commission
+            if w.manager_pay:
+                extra = o_manager_pay(person)
+                result["pays"]["extra"] = extra
+                total += extra
             result["pays"]["total"] = o_round_money(total)
         except NoValue:
             result["error"] = True
         out[pid] = result
     return out
+
+
+def o_manager_pay(person: dict) -> Decimal:
+    """MANAGER_PAY for one person, from the columns as generated (Python ints made exact)."""
+    if person["vip"] is None:
+        raise NoValue("extra")
+    if not person["vip"]:
+        return o_round_money(Decimal(0))
+    if person["parts"] == 0:
+        raise NoValue("extra")
+    share = Decimal(person["base"]) / Decimal(person["parts"])
+    return o_round_money(share * person["rate"] + person["salary"] * Decimal("0.01"))
 
 
 # ---- the property -------------------------------------------------------------------------------

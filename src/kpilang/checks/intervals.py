@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localconte
 from typing import NamedTuple
 
 from kpilang import schema
-from kpilang.compile.program import SCORE, KpiDef, PayDef, Program, TableDef, aggregate_table
+from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program, TableDef, aggregate_table
 from kpilang.diagnostics import Span
 from kpilang.evaluate.numbers import PRECISION, score_of, wide_contribution
 from kpilang.syntax import ast
@@ -521,6 +521,8 @@ class _Eval:
         return value
 
     def _dotted(self, e: ast.Dotted) -> Interval:
+        if e.table == "managers" and e.column == SALARY:  # the same figure as `salary`
+            return self.values.get(SALARY, UNKNOWN)
         return self.values.get(f"{e.table}.{e.column}", UNKNOWN)
 
     def _neg(self, e: ast.Neg) -> Interval:

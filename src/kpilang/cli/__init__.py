@@ -10,6 +10,8 @@ import importlib
 
 import click
 
+from kpilang.cli.output import output_guard
+
 COMMANDS = {
     "lint": ("kpilang.cli.lint", "lint"),
     "fmt": ("kpilang.cli.fmt", "fmt"),
@@ -24,6 +26,23 @@ COMMANDS = {
 
 
 class _LazyGroup(click.Group):
+    # Standard output that cannot be written (a closed pipe, a full disk) ends any command, and
+    # --help and --version, the same way (see `output`). The guard is taken in `make_context`
+    # (where --help and --version print) and `invoke`, inside click's own handling, which would
+    # otherwise turn a closed pipe into exit status 1; and around `main`, for the final flush.
+    def main(self, args=None, *rest, **kwargs):
+        self._args = args  # the command line, for the language of the message (None: sys.argv)
+        with output_guard(args):
+            return super().main(args, *rest, **kwargs)
+
+    def make_context(self, *args, **kwargs) -> click.Context:  # where --help and --version print
+        with output_guard(getattr(self, "_args", None)):
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        with output_guard(getattr(self, "_args", None)):
+            return super().invoke(ctx)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in COMMANDS if self._module(name) is not None)
 

@@ -71,20 +71,19 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
 def _print_table(report, file, *, wide: bool, lang: str) -> None:
     """On a terminal, fit its width (KPI columns only if they fit, or with --wide); in a file or a
     pipe, draw the table as wide as its content so that nothing is cut."""
-    from rich.console import Console
-
+    from kpilang.cli.output import results_console
     from kpilang.evaluate.report import choose_layout, render_table
 
-    console = Console(file=file) if file is None else None
+    console = results_console(file=file) if file is None else None
     if console is not None and console.is_terminal:
         layout = choose_layout(report, console.width, wide=wide, lang=lang)
         if layout.min_width() > console.width:  # rather past the edge than a figure cut short
-            console = Console(width=layout.width)
+            console = results_console(width=layout.width)
         render_table(report, console, layout, lang)
         return
     layout = choose_layout(report, None, lang=lang)
     title = len(f"{report.plan} · {report.period.label} · {report.currency}")
-    render_table(report, Console(file=file, width=max(layout.width, title), color_system=None, soft_wrap=False),
+    render_table(report, results_console(file=file, width=max(layout.width, title), color_system=None, soft_wrap=False),
                  layout, lang)
 
 

@@ -71,7 +71,7 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
         try:
             written = rendered.write(Path(out))
         except OSError as err:
-            fail(t("explain.cannot-write", path=out, reason=err.strerror or err), lang=lang)
+            fail(t("explain.cannot-write", path=err.filename or out, reason=err.strerror or err), lang=lang)
         click.echo(t("explain.wrote", count=len(written) - 1, index=Path(out) / rendered.index_name).render(lang),
                    err=True)
     else:

@@ -691,7 +691,8 @@ class _Typer:
             if self.context == "metric":
                 return self._not_in_metric(e, t("E0703.manager-column"))
             self.c.manager_columns.add(e.column)
-            self.dep(f"managers.{e.column}")
+            # `managers.salary` is the figure `salary`: one input, whichever way it is written.
+            self.dep(SALARY if e.column == SALARY else f"managers.{e.column}")
             col = schema.TABLES["managers"].column(e.column)
             return _column_unit(col.type) if col is not None else Unit.ANY
         if e.table in schema.ACTIVITY_TABLES:

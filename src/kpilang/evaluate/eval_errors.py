@@ -8,7 +8,8 @@ with the reference evaluator to find where the no value came from, and says it w
 
 from __future__ import annotations
 
-from decimal import DivisionByZero, InvalidOperation, Overflow
+from datetime import date
+from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Any
 
 from kpilang.compile.program import SALARY, SCORE, Program
@@ -16,7 +17,7 @@ from kpilang.diagnostics import Span
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.no_value import Reason, ReferenceEvaluator
 from kpilang.evaluate.numbers import percent, plain
-from kpilang.evaluate.plan_code import PlanCode, Subject, TableFunctions, leaf_key
+from kpilang.evaluate.plan_code import NotANumber, PlanCode, Subject, TableFunctions, leaf_key
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.table_lookup import LookupFailed
 from kpilang.messages import Text, t
@@ -101,7 +102,18 @@ class ErrorExplainer:
         raise AssertionError("kpi_score failed with every KPI computed")
 
     def _raised(self, subject: Subject, exc: BaseException, frame: dict[str, Any]) -> EvalError:
-        expr = self._part_formula(subject, frame)
+        if isinstance(exc, NotANumber):
+            expr = getattr(subject.definition, exc.part)
+        else:
+            expr = self._part_formula(subject, frame)
+        if isinstance(exc, TypeError):
+            column = _column_without_number(expr, frame.get("inputs"))
+            if column is not None:
+                node, value = column
+                name = f"managers.{node.column}"
+                return self._error(subject, expr, "arithmetic", "manager_column_not_a_number",
+                                   t("eval.manager_column_not_a_number.message", name=name, value=_shown(value)),
+                                   node.span, t("eval.manager_column_not_a_number.help", name=name))
         if isinstance(exc, LookupFailed):
             call = exc.call if exc.call is not None else expr
             call_text = self.text.text(call.span)
@@ -187,6 +199,47 @@ class ErrorExplainer:
                help: Text | None) -> EvalError:
         return EvalError(subject=subject.name, message=message, formula=self.text.text(formula.span), cause=cause,
                          code=code, help=help, **_position(span))
+
+
+def _column_without_number(expr: Any, inputs: Any) -> tuple[ast.Dotted, Any] | None:
+    """The manager column `expr` reads as a number whose value for this person is not one: first
+    where a number is computed with it (outside any condition), then inside a condition; a
+    yes/no standing as a condition itself is where it belongs and never the culprit."""
+    columns = getattr(inputs, "managers", None) or {}
+    found = [(node, columns.get(node.column), in_condition) for node, in_condition, as_condition in _leaves(expr)
+             if isinstance(node, ast.Dotted) and node.table == "managers" and node.column != SALARY
+             and not (as_condition and isinstance(columns.get(node.column), bool))]
+    found = [(node, value, in_condition) for node, value, in_condition in found
+             if value is not None and not isinstance(value, Decimal)]
+    found.sort(key=lambda f: f[2])  # stable: in formula order, values before conditions
+    return (found[0][0], found[0][1]) if found else None
+
+
+def _leaves(expr: Any, in_condition: bool = False, as_condition: bool = False):
+    """(node, whether it is inside a condition, whether it stands as a condition itself)."""
+    yield expr, in_condition, as_condition
+    if isinstance(expr, ast.If):
+        yield from _leaves(expr.cond, True, True)
+        yield from _leaves(expr.then, in_condition)
+        yield from _leaves(expr.else_, in_condition)
+    elif isinstance(expr, ast.Logic):
+        yield from _leaves(expr.left, True, True)
+        yield from _leaves(expr.right, True, True)
+    elif isinstance(expr, ast.Not):
+        yield from _leaves(expr.operand, True, True)
+    else:
+        inside = in_condition or isinstance(expr, ast.Compare | ast.InList)
+        for child in ast.children(expr):
+            yield from _leaves(child, inside)
+
+
+def _shown(value: Any) -> str:
+    """A manager column's value as the data has it: `2024-03-01`, `true`, «Юг»."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    return f"«{value}»"
 
 
 def _reason(cause: str, code: str, node: Any, **facts: object) -> Reason:

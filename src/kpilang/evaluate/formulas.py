@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from kpilang.compile.program import Program
 from kpilang.evaluate.eval_errors import ErrorExplainer
@@ -45,6 +45,14 @@ class PersonInputs(BaseModel):
     """The person's id (managers.id), for messages."""
     period: str | None = None
     """The evaluated period (`2026-07`), for messages about missing targets."""
+
+    @field_validator("managers")
+    @classmethod
+    def _whole_numbers_as_decimals(cls, columns: dict[str, Any]) -> dict[str, Any]:
+        """A whole-number column comes out of the data as a Python int; the formulas take it as a
+        Decimal, so that `managers.a / managers.b` is an exact quotient, never a binary float."""
+        return {name: Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                for name, v in columns.items()}
 
 
 class FormulaEngine:

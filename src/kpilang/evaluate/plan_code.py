@@ -14,7 +14,7 @@ index.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, DivisionByZero, InvalidOperation, Overflow
+from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Any, Callable
 
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program
@@ -28,6 +28,15 @@ from kpilang.syntax import ast
 FAULTS = (LookupFailed, InvalidOperation, DivisionByZero, Overflow, TypeError)
 """What a formula can raise for one person: a table look-up outside the bands, a figure exact
 arithmetic cannot hold, values of kinds that do not combine (bad data in a manager column)."""
+
+
+class NotANumber(TypeError):
+    """A figure's formula (`part`: "expr", "target", "cap" or "floor") came out as something
+    other than a number, from a manager column that holds no number."""
+
+    def __init__(self, part: str):
+        super().__init__(part)
+        self.part = part
 
 
 @dataclass(frozen=True)
@@ -46,10 +55,13 @@ class Subject:
 
 
 def leaf_key(node: Any) -> str | None:
-    """The name a leaf node reads: `calls`, `targets.revenue`, `managers.team`, `salary`."""
+    """The name a leaf node reads: `calls`, `targets.revenue`, `managers.team`, `salary`
+    (`managers.salary` is the same figure as `salary`, and is read as `salary`)."""
     if isinstance(node, ast.Name):
         return node.name
     if isinstance(node, ast.Dotted):
+        if node.table == "managers" and node.column == SALARY:
+            return SALARY
         return f"{node.table}.{node.column}"
     return None
 
@@ -115,7 +127,8 @@ class PlanCode:
         self._subject_name = ""
         self.source = self._generate()
         namespace = self.space.namespace
-        namespace.update(FAULTS=FAULTS, ZERO=ZERO, HALF_UP=ROUND_HALF_UP, KPI=trusted_builder(KpiFigures),
+        namespace.update(FAULTS=FAULTS, ZERO=ZERO, DECIMAL=Decimal, NOT_A_NUMBER=NotANumber, HALF_UP=ROUND_HALF_UP,
+                         KPI=trusted_builder(KpiFigures),
                          **WIDE_NAMES,
                          PAY=trusted_builder(PayFigures), NEW=TrustedParts.new, SET_DICT=TrustedParts.set_dict,
                          SET_FIELDS=TrustedParts.set_fields, SET_EXTRA=TrustedParts.set_extra,
@@ -143,6 +156,21 @@ class PlanCode:
     def _code(self, expr: Any) -> str:
         compiler = FormulaCompiler(self.space, self._leaf, self._table, lambda f: f in self.program.tables)
         return compiler.compile(expr).source
+
+    @staticmethod
+    def _number_checks(parts: list[tuple[str, str, Any]], indent: str) -> list[str]:
+        """Lines that stop a figure made of a manager column that holds no number (a date, a
+        text, a yes/no: an extra column's kind is known only from the data) with `NotANumber`,
+        which the error explainer turns into the person's error naming the column; without
+        them a date would reach the rounding and crash, or a yes/no would count as 1. Only
+        formulas that read such a column get them."""
+        lines = []
+        for var, part, expr in parts:
+            if expr is not None and any(isinstance(n, ast.Dotted) and n.table == "managers" and n.column != SALARY
+                                        for n in ast.walk(expr)):
+                lines += [f"{indent}if {var} is not None and type({var}) is not DECIMAL:",
+                          f"{indent}    raise NOT_A_NUMBER({part!r})"]
+        return lines
 
     # ---- the function ----
     def _generate(self) -> str:
@@ -251,6 +279,7 @@ class PlanCode:
             "    try:",
             f"        a{i} = {self._code(kpi.expr)}",
             f"        b{i} = {self._code(kpi.target)}",
+            *self._number_checks([(f"a{i}", "expr", kpi.expr), (f"b{i}", "target", kpi.target)], "        "),
             f"        if {other} is None or not {divisor}:",
             f"            v{i} = w{i} = None",
             f"            f{i} = KPI({{{failed}}})",
@@ -307,6 +336,8 @@ class PlanCode:
             f"        a{i} = {self._code(pay.expr)}",
             f"        b{i} = {self._code(pay.cap) if has_cap else 'None'}",
             f"        c{i} = {self._code(pay.floor) if has_floor else 'None'}",
+            *self._number_checks([(f"a{i}", "expr", pay.expr), (f"b{i}", "cap", pay.cap),
+                                  (f"c{i}", "floor", pay.floor)], "        "),
             f"        if {' or '.join(blocked)}:",
             f"            v{i} = None",
             f"            f{i} = PAY({{{figures.format(i=i, capped='False', floored='False', unrounded='None')}}})",

@@ -10,6 +10,8 @@ a test never passes on a figure made up from a missing input.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from pydantic import BaseModel
 
 from kpilang.compile import compile_file
 from kpilang.compile.program import SALARY, SCORE, Program, TestDef
+from kpilang.data.values import ISO_DATE
 from kpilang.diagnostics import Diagnostic
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
@@ -154,7 +157,7 @@ def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], li
         keys.add(key)
         number = tv.value if isinstance(tv.value, Decimal) else None
         if key.startswith("managers."):
-            managers[key.split(".", 1)[1]] = tv.value
+            managers[key.split(".", 1)[1]] = _as_in_managers(tv.value)
             continue
         if number is None:
             problems.append(t("test.not-a-number", key=key, value=_shown(tv.value), line=tv.span.line))
@@ -168,6 +171,17 @@ def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], li
             metrics[key] = number
     inputs = PersonInputs(metrics=metrics, salary=salary, targets=targets, managers=managers)
     return inputs, keys, problems
+
+
+def _as_in_managers(value: Any) -> Any:
+    """A `given managers.X` value as the same cell of managers would be read: a date written as
+    one (`2024-03-01`, which a test holds as its text) is a date, as in an extra column of dates."""
+    if isinstance(value, str) and re.fullmatch(ISO_DATE, value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:  # 2024-02-30: not a day, so a text
+            return value
+    return value
 
 
 def _describe(program: Program, target: Any) -> tuple[str, str, set[str], ast.Call | None]:

@@ -114,14 +114,26 @@ def render_csv(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> str:
     writer.writerow(csv_header(report))
     for person in report.results:
         data = person_json(report, person, lang)
-        row = [data["manager_id"], data["name"] or "", *(v or "" for v in data["metrics"].values())]
+        row = [inert_text(data["manager_id"]), inert_text(data["name"] or ""),
+               *(v or "" for v in data["metrics"].values())]
         for figures in data["kpis"].values():
             row += [figures["value"] or "", figures["target"] or "", figures["attainment"] or "",
                     figures["contribution"] or ""]
         row += [data["kpi_score"] or "", *(v or "" for v in data["pays"].values())]
-        row.append("; ".join(e["message"] for e in data["errors"]))
+        row.append(inert_text("; ".join(e["message"] for e in data["errors"])))
         writer.writerow(row)
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (`=HYPERLINK(…)` in a name from the CRM)."""
+
+
+def inert_text(text: str) -> str:
+    """A text cell of the CSV that a spreadsheet shows as text: one that would start a formula
+    gets a leading `'` (OWASP's advice on CSV injection). Figures never pass through here: they
+    are numbers, `-1500.00` included, and stay numbers."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def percent(value: Decimal | None) -> str:

@@ -77,16 +77,20 @@ class Rendered:
         return all(s.ok for s in self.statements)
 
     def write(self, directory: str | Path) -> list[Path]:
-        """One file per person and the index; returns the paths written."""
+        """One file per person and the index; returns the paths written. A symbolic link in
+        `directory` where a file goes is replaced by the file, never written through (see
+        `output_files`)."""
+        from kpilang.explain.output_files import replace_file
+
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         written = []
         for statement in self.statements:
             path = directory / statement.file_name
-            path.write_text(statement.text, encoding="utf-8")
+            replace_file(path, statement.text)
             written.append(path)
         index = directory / self.index_name
-        index.write_text(self.index, encoding="utf-8")
+        replace_file(index, self.index)
         written.append(index)
         return written
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -531,8 +532,12 @@ class _Leaves:
             text = b.t.no_value
         elif isinstance(value, Decimal):
             text = b.fmt.figure(value, b.kinds.leaf(key))
-        elif isinstance(value, int) and not isinstance(value, bool):
+        elif isinstance(value, bool):  # a yes/no column of managers
+            text = b.t.yes if value else b.t.no
+        elif isinstance(value, int):
             text = b.fmt.figure(Decimal(value), "number")
+        elif isinstance(value, date):  # a date column of managers (a date-time shows its day)
+            text = b.fmt.date(value.date() if isinstance(value, datetime) else value)
         else:
             text = b.t.f("quoted", text=str(value))
         self.known[key] = text

@@ -2,9 +2,10 @@
 
 Templates are compiled once per renderer. HTML templates autoescape, so a name such as
 `<script>` in the data is shown as text; Markdown output escapes the characters Markdown would
-read as markup or raw HTML. A user template directory (`--templates DIR`) overrides any of our
-templates by file name and runs, with ours, in Jinja2's `SandboxedEnvironment`: a template from
-outside cannot reach Python internals.
+read as markup or raw HTML, and text and Markdown put every value on one line (a line break in a
+name would break the statement's lines and tables). A user template directory
+(`--templates DIR`) overrides any of our templates by file name and runs, with ours, in Jinja2's
+`SandboxedEnvironment`: a template from outside cannot reach Python internals.
 
 Figures rounded for display carry their exact value (see `approx`); every `{{ … }}` passes through
 the environment's `finalize`, which shows them as written in text and Markdown and as
@@ -38,8 +39,21 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+"""Whatever `str.splitlines` breaks a line at."""
+
+
 def _finalize_plain(value: Any) -> Any:
-    return approx.plain(value) if isinstance(value, str) and approx.is_marked(value) else value
+    """Every value a text or Markdown template writes stays on the line the template puts it
+    on: a line break inside a name (`Анна\nИтого к выплате: 1 000 000 ₽`) would otherwise start
+    a line of its own in the statement, or end a Markdown table row. Each run of line breaks
+    becomes one space."""
+    if isinstance(value, str):
+        if approx.is_marked(value):
+            value = approx.plain(value)
+        if _LINE_BREAKS.search(value):
+            return _LINE_BREAKS.sub(" ", value)
+    return value
 
 
 def _finalize_html(value: Any) -> Any:

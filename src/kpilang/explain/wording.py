@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Callable
 
 from kpilang.compile.program import SALARY, SCORE, Program
+from kpilang.evaluate.plan_code import leaf_key
 from kpilang.evaluate.sql import is_aggregate
 from kpilang.explain.catalog import Messages
 from kpilang.explain.formatting import LocaleFormat
@@ -202,7 +203,7 @@ class Substitution:
         keys: list[str] = []
 
         def slot(node: ast.Expr) -> str | None:
-            key = f"{node.table}.{node.column}" if isinstance(node, ast.Dotted) else getattr(node, "name", None)
+            key = leaf_key(node) if isinstance(node, ast.Dotted) else getattr(node, "name", None)
             if key is None:
                 return None
             keys.append(key)
