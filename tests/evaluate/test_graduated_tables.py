@@ -205,3 +205,33 @@ def test_graduated_figures_agree_with_plain_tier_arithmetic(tables, x, base):
     assert both_paths(tables["three"], str(x)) == tiered(x, THREE)
     assert both_paths(tables["top_first"], str(x)) == tiered(x, THREE)
     assert both_paths(tables["of_target"], str(x), str(base)) == tiered(x, OF_TARGET, base)
+
+
+# ---- what a refused look-up says -------------------------------------------------------------------
+
+
+def _refusal(table: str, x: str, base: str | None = None, extra: str = "") -> LookupFailed:
+    graduated = GraduatedTable(_program(extra).tables[table])
+    with pytest.raises(LookupFailed) as refused:
+        graduated.result(D(x), None if base is None else D(base))
+    return refused.value
+
+
+def test_each_refusal_names_the_table_and_the_figures():
+    below = _refusal("starts_late", "-5")
+    assert (below.cause, below.code) == ("no_band", "below_first_tier")
+    assert str(below.message) == "-5 is below the first tier of graduated table `starts_late`, which starts at 100"
+    assert "from 100 up" in str(below.help)
+    past = _refusal("bounded", "250.5")
+    assert str(past.message) == ("250.5 reaches past 200, where the tiers of graduated table `bounded` stop "
+                                 "(a gap between tiers, or a last tier with an upper edge)")
+    assert "`bounded`" in str(past.help)
+    base = _refusal("of_target", "10", "-3")
+    assert (base.cause, base.code) == ("bad_base", "bad_base")
+    assert str(base.message) == ("the base of graduated table `of_target` is -3; its tiers are fractions of the "
+                                 "base, so the base must be above 0")
+    overlap = _refusal("overlap", "10", extra="table overlap graduated { below 200 : 3%  from 100 : 5% }")
+    assert (overlap.cause, overlap.code) == ("no_band", "tiers_overlap")
+    assert str(overlap.message) == ("graduated table `overlap`: its tiers overlap from 100 to 200, so the rate "
+                                    "there is ambiguous")
+    assert "`overlap`" in str(overlap.help)
