@@ -143,21 +143,11 @@ class GraduatedTable:
                                end=plain(self.covered_to * scale), name=self.name)
         return scale
 
-    def result(self, argument: Decimal, base: Decimal | None = None) -> Decimal:
-        scale = self._check(argument, base)
-        total = ZERO
-        for _index, low, high, rate in self.tiers:
-            low = low * scale
-            if argument <= low:
-                break
-            top = argument if high is None or argument < high * scale else high * scale
-            total += rate * (top - low)
-        return total
-
-    def hit(self, argument: Decimal, base: Decimal | None, subject: str, call: str) -> tuple[Decimal, TableHit]:
-        scale = self._check(argument, base)
-        total = ZERO
-        parts: list[TierPart] = []
+    def _parts(self, argument: Decimal, scale: Decimal) -> tuple[list[tuple], tuple]:
+        """The tier arithmetic, for both the figure and its explanation: (tier index, low, high,
+        rate, amount, rate × amount) for each tier the argument reaches, edges scaled by the base
+        (the first tier always, even with nothing in it), and the highest tier reached."""
+        parts: list[tuple] = []
         reached = self.tiers[0]
         for tier in self.tiers:
             index, low, high, rate = tier
@@ -169,11 +159,25 @@ class GraduatedTable:
             if argument > low_abs or not parts:
                 top = argument if high_abs is None or argument < high_abs else high_abs
                 amount = top - low_abs
-                part = rate * amount
-                total += part
-                parts.append(TierPart(band=index, low=low_abs, high=high_abs, rate=rate, amount=amount, result=part))
-        index, low, high, rate = reached
+                parts.append((index, low_abs, high_abs, rate, amount, rate * amount))
+        return parts, reached
+
+    @staticmethod
+    def _total(parts: list[tuple]) -> Decimal:
+        total = ZERO
+        for *_tier, part in parts:
+            total += part
+        return total
+
+    def result(self, argument: Decimal, base: Decimal | None = None) -> Decimal:
+        parts, _reached = self._parts(argument, self._check(argument, base))
+        return self._total(parts)
+
+    def hit(self, argument: Decimal, base: Decimal | None, subject: str, call: str) -> tuple[Decimal, TableHit]:
+        parts, (index, low, high, rate) = self._parts(argument, self._check(argument, base))
+        total = self._total(parts)
         return total, TableHit(
             table=self.name, subject=subject, call=call, argument=argument, base=base, graduated=True, band=index,
-            low=low, high=high, value=rate, result=total, parts=parts,
+            low=low, high=high, value=rate, result=total,
+            parts=[TierPart(band=i, low=lo, high=hi, rate=r, amount=a, result=p) for i, lo, hi, r, a, p in parts],
         )
