@@ -38,7 +38,13 @@ SURROUNDING_SPACE = " \t\r\n\u00a0\u202f\u2009\ufeff"
 # ISO 8601 calendar date, optional time (T or a space between), optional UTC offset. The hour
 # stops at 23 (24:00 as "end of day" is not accepted); fractions of a second stop at 6 digits.
 _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
-_OFFSET = r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)"
+# An offset a clock can show: from -12:00 (Baker Island) to +14:00 (Line Islands), minutes
+# 00-59, as +03:00, +0300 or +03. DuckDB reads any two digits (+25:00 moves the instant by a
+# day, +03:60 is read as +04:00), so the bound is the pattern's.
+_OFFSET = (
+    r"(Z|\+(0[0-9]|1[0-3])(:?[0-5][0-9])?|\+14(:?00)?"
+    r"|-(0[0-9]|1[01])(:?[0-5][0-9])?|-12(:?00)?)"
+)
 ISO_DATETIME = rf"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}([T ]{_TIME}{_OFFSET}?)?"
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 SUB_MICROSECOND = r"\.[0-9]{7,}"

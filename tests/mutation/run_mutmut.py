@@ -1,0 +1,136 @@
+"""mutmut on one data module at a time, in a scratch copy of the project.
+
+mutmut 3 mutates the code inside functions and runs, for each mutant, the tests that reached that
+function. Measuring the whole package at once would take hours on a small machine, so this runs
+one module with the tests that concern it (MODULES below). The project's own `[tool.mutmut]`
+table in pyproject.toml, if any, is kept; in the copy, the keys that choose the module and the
+tests are set from MODULES, and two that every run here needs:
+
+- `process_isolation = "forkserver"`: by default mutmut forks each mutant's worker from a process
+  that has already run the tests, and DuckDB (its threads and locks) does not survive a fork;
+  a fork server that has only imported pytest and collected the tests does;
+- `also_copy`: the grammar, the rules and the demo data that the package reads next to `src`.
+
+The copy lives in a fixed scratch directory per module (`--workdir`, default under the system
+temporary directory), so a second run goes on where the first stopped and retests only what
+changed. The work tree is never written to.
+
+    python tests/mutation/run_mutmut.py values            # mutate src/kpilang/data/values.py
+    python tests/mutation/run_mutmut.py values --results  # list the survivors of the last run
+    python tests/mutation/run_mutmut.py values --show NAME
+
+Needs mutmut 3.8 (`pip install -e '.[mutation]'`). Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+COPIED_DIRS = ("src", "tests", "grammar", "rules", "examples")
+# The files the package reads beside src/ (mutmut copies src/, tests/ and pyproject.toml itself).
+ALSO_COPY = ["grammar", "rules", "examples"]
+
+DATA_TESTS = [
+    "tests/data/test_bad_rows.py",
+    "tests/data/test_value_constants.py",
+    "tests/data/test_timestamp_offsets.py",
+    "tests/data/test_money.py",
+    "tests/data/test_inference.py",
+    "tests/data/test_timezones.py",
+    "tests/data/test_many_problems.py",
+    "tests/data/test_problems_in_russian.py",
+]
+# module -> (the file mutated, the tests run against its mutants)
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "values": ("src/kpilang/data/values.py", DATA_TESTS),
+    "problems": ("src/kpilang/data/problems.py", [
+        *DATA_TESTS, "tests/data/test_fatal.py", "tests/data/test_excel_exports.py",
+    ]),
+    "validation": ("src/kpilang/data/validation.py", [
+        *DATA_TESTS, "tests/data/test_csv_files.py", "tests/data/test_formats.py",
+    ]),
+}
+
+
+def toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def without_mutmut_table(text: str) -> str:
+    """pyproject.toml's text without its [tool.mutmut] table (up to the next table)."""
+    return re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
+
+
+def mutmut_settings(module: str) -> dict[str, object]:
+    path, tests = MODULES[module]
+    own = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    settings = dict(own.get("tool", {}).get("mutmut", {}))
+    settings.update({
+        "source_paths": ["src"],
+        "only_mutate": [path],
+        "pytest_add_cli_args_test_selection": tests,
+        "pytest_add_cli_args": ["-p", "no:cacheprovider"],
+        "process_isolation": "forkserver",
+        "also_copy": sorted(set(settings.get("also_copy", [])) | set(ALSO_COPY)),
+    })
+    return settings
+
+
+def prepare(workdir: Path, module: str) -> None:
+    """Refresh the scratch copy from the work tree, keeping mutmut's results (mutants/)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
+    for name in COPIED_DIRS:
+        shutil.rmtree(workdir / name, ignore_errors=True)
+        shutil.copytree(ROOT / name, workdir / name, ignore=ignore)
+    text = without_mutmut_table((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    table = "".join(f"{k} = {toml_value(v)}\n" for k, v in mutmut_settings(module).items())
+    (workdir / "pyproject.toml").write_text(text.rstrip("\n") + "\n\n[tool.mutmut]\n" + table,
+                                            encoding="utf-8")
+
+
+def mutmut(workdir: Path, *args: str) -> int:
+    executable = Path(sys.executable).with_name("mutmut")
+    command = [str(executable) if executable.exists() else "mutmut", *args]
+    # The copy's src/ must win over the work tree's (an editable install puts that on the path).
+    env = {**os.environ, "PYTHONPATH": str(workdir / "src")}
+    return subprocess.run(command, cwd=workdir, env=env).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("module", choices=sorted(MODULES))
+    parser.add_argument("--workdir", type=Path, help="scratch directory (kept between runs)")
+    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--results", action="store_true", help="list the last run's survivors")
+    parser.add_argument("--show", metavar="MUTANT", help="show one mutant's change")
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.gettempdir()) / "kpilang-mutmut" / args.module
+    if args.results:
+        return mutmut(workdir, "results")
+    if args.show:
+        return mutmut(workdir, "show", args.show)
+    prepare(workdir, args.module)
+    return mutmut(workdir, "run", "--max-children", str(args.max_children))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
