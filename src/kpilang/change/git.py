@@ -96,14 +96,52 @@ def show_blob(repo: Path, rev: str, path: str) -> str | None:
     """The text of `path` (from the root) at `rev`; None if the file is not there."""
     # `cat-file blob` rather than `show`: a folder's path must read as "no such file", not as
     # the listing `git show` prints for it
-    done = subprocess.run(["git", "cat-file", "blob", f"{rev}:{path}"], cwd=repo, capture_output=True,
-                          env={**os.environ, "LC_ALL": "C"})
-    if done.returncode != 0:
+    data = blob_bytes(repo, rev, path)
+    if data is None:
         return None
     try:
-        return done.stdout.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise GitError(t("git.not-utf8", path=f"{rev}:{path}"), t("git.not-utf8-hint"))
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """What a path is at a revision, as `git ls-tree -l` tells it: nothing of its content."""
+
+    mode: str
+    """`100644`/`100755` a file, `120000` a symbolic link, `040000` a folder, `160000` a submodule."""
+    kind: str
+    """`blob`, `tree` or `commit`."""
+    size: int | None
+    """The blob's size in bytes (None for a folder or submodule)."""
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.mode == "120000"
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == "blob" and not self.is_symlink
+
+
+def tree_entry(repo: Path, rev: str, path: str) -> TreeEntry | None:
+    """What `path` (from the root) is at `rev`; None if it is not there."""
+    out = run_git(repo, "ls-tree", "-l", "-z", rev, "--", path).stdout
+    for record in out.split("\0"):
+        meta, _, name = record.partition("\t")
+        if name == path:
+            mode, kind, _sha, size = meta.split()
+            return TreeEntry(mode, kind, int(size) if size.isdigit() else None)
+    return None
+
+
+def blob_bytes(repo: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of `path` (from the root) at `rev` as stored (a link's target for a symbolic
+    link); None if it is not there."""
+    done = subprocess.run(["git", "cat-file", "blob", f"{rev}:{path}"], cwd=repo, capture_output=True,
+                          env={**os.environ, "LC_ALL": "C"})
+    return done.stdout if done.returncode == 0 else None
 
 
 def object_type(repo: Path, rev: str, path: str) -> str | None:

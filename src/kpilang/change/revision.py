@@ -2,11 +2,13 @@
 same revision, compiled.
 
 The compiler reads imports from disk, so the files are written into a temporary folder that
-mirrors the repository's layout; diagnostics are then renamed back to `REV:path`.
+mirrors the repository's layout, and the compiler is told to keep the plan's imports inside it;
+diagnostics are then renamed back to `REV:path`.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import tempfile
@@ -15,8 +17,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from kpilang.change.git import show_blob
+from kpilang.change.git import blob_bytes, show_blob, tree_entry
 from kpilang.compile import PlanFileError, Program, compile_file
+from kpilang.compile.import_scope import IMPORT_SIZE_LIMIT
+from kpilang.config import CONFIG_FILES
 from kpilang.diagnostics import Diagnostic, Severity, Span, render_text, sort_key
 
 
@@ -60,14 +64,14 @@ def compile_at(repo: Path, rev: str, path: str, shown_rev: str | None = None,
     label = f"{shown_rev or rev}:{path}"
     with tempfile.TemporaryDirectory(prefix="kpilang-rev-") as tmp:
         root = Path(tmp)
-        texts = _materialise(repo, rev, path, root)
-        if not texts:
+        mirrored = _materialise(repo, rev, path, root)
+        if not mirrored:
             return Compiled(label, None, missing=True)
-        files = list(texts)
-        key = (path, tuple(sorted(texts.items())))
+        files = [p for p in mirrored if posixpath.basename(p) not in CONFIG_FILES]
+        key = (path, tuple(sorted(mirrored.items())))
         if cache is not None and key in cache:
             return cache[key]
-        result = compile_file(root / path)
+        result = compile_file(root / path, tree=root)
         rename = {name: _renamed(name, root, shown_rev or rev) for name in result.sources}
         sources = {rename[k]: v for k, v in result.sources.items()}
         diagnostics = [_rename_diagnostic(d, rename) for d in result.diagnostics]
@@ -79,27 +83,73 @@ def compile_at(repo: Path, rev: str, path: str, shown_rev: str | None = None,
         return compiled
 
 
-def _materialise(repo: Path, rev: str, path: str, dest: Path) -> dict[str, str]:
-    """Write `path` and, transitively, what it imports at `rev` below `dest`; path → text of
-    each file written (empty when `path` is not there)."""
-    written: dict[str, str] = {}
-    queue = [path]
+def _materialise(repo: Path, rev: str, path: str, dest: Path) -> dict[str, tuple[str, bytes]]:
+    """Mirror below `dest` the plan `path`, what it imports (transitively) and the configuration
+    files that count for it, as they are at `rev`: files with their bytes, symbolic links as
+    links, folders as folders, and a file larger than an import may be as an empty file of its
+    size. So the compiler's import rules judge the mirror as they judge a checkout (a link out
+    of the revision's files is refused, not followed into the machine's), and nothing an import
+    may not read is read from git. Path → (what it is, its bytes or link) for each entry
+    written; empty when `path` is not there."""
+    text = show_blob(repo, rev, path)
+    if text is None:
+        return {}
+    written: dict[str, tuple[str, bytes]] = {}
+    _write_file(dest, path, text.encode("utf-8"), written)
+    for config in _config_candidates(path):
+        entry = tree_entry(repo, rev, config)
+        if entry is not None and entry.is_file and (entry.size or 0) <= IMPORT_SIZE_LIMIT:
+            _write_file(dest, config, blob_bytes(repo, rev, config) or b"", written)
+    queue = _imports_of(path, text)
     while queue:
         current = queue.pop(0)
-        if current in written or current.startswith("../"):
-            continue
-        text = show_blob(repo, rev, current)
-        if text is None:
-            if current == path:
-                return {}
-            continue  # the compiler reports the missing import with its position
+        if current in written or current.startswith(("/", "../")) or current == "..":
+            continue  # outside the revision's files: the compiler refuses it with its reason
+        entry = tree_entry(repo, rev, current)
         target = dest / current
+        if entry is None:
+            continue  # the compiler reports the missing import with its position
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        written[current] = text
-        for imported in _IMPORT.findall(text):
-            queue.append(posixpath.normpath(posixpath.join(posixpath.dirname(current), imported)))
+        if entry.is_symlink:
+            link = (blob_bytes(repo, rev, current) or b"").decode("utf-8", "surrogateescape")
+            os.symlink(link, target)
+            written[current] = ("link", link.encode("utf-8", "surrogateescape"))
+            queue.append(posixpath.normpath(posixpath.join(posixpath.dirname(current), link)))
+        elif not entry.is_file:
+            target.mkdir(exist_ok=True)
+            written[current] = ("folder", b"")
+        elif not current.endswith(".kpi"):
+            continue  # never read: the compiler refuses an import by its name
+        elif (entry.size or 0) > IMPORT_SIZE_LIMIT:
+            with open(target, "wb") as handle:
+                handle.truncate(entry.size or 0)
+            written[current] = ("too large", str(entry.size).encode())
+        else:
+            data = blob_bytes(repo, rev, current) or b""
+            _write_file(dest, current, data, written)
+            queue.extend(_imports_of(current, data.decode("utf-8", "replace")))
     return written
+
+
+def _write_file(dest: Path, path: str, data: bytes, written: dict[str, tuple[str, bytes]]) -> None:
+    target = dest / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    written[path] = ("file", data)
+
+
+def _config_candidates(path: str) -> list[str]:
+    """The configuration files that may count for the plan `path`, from its folder up to the root."""
+    folder, out = posixpath.dirname(path), []
+    while True:
+        out.extend(posixpath.join(folder, name) for name in CONFIG_FILES)
+        if not folder:
+            return out
+        folder = posixpath.dirname(folder)
+
+
+def _imports_of(path: str, text: str) -> list[str]:
+    return [posixpath.normpath(posixpath.join(posixpath.dirname(path), imported)) for imported in _IMPORT.findall(text)]
 
 
 _IMPORT = re.compile(r'\bimport\s+"([^"\\\n]*)"')
