@@ -1,4 +1,4 @@
-"""The quarterly cadence gate: a plan's meaning changes at most once a quarter, never under the
+"""The quarterly cadence gate, walking each plan's history: a plan's meaning changes at most once a quarter, never under the
 plan in force and never in the past.
 
 A plan's history is every commit that changed its file (renames followed) or a library file it
@@ -34,13 +34,12 @@ stays in `message`, `help` and `reason`.
 
 from __future__ import annotations
 
-import zoneinfo
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Literal
 
-from kpilang.change.diff import Change, diff_programs
+from kpilang.change.cadence.model import CadenceReport, Entry, PlanHistory, Skip, Version, Violation
+from kpilang.change.cadence.rules import judge, local_date
 from kpilang.change.fingerprint import fingerprint
 from kpilang.change.git import (
     Commit, GitError, commit_order, commits_touching, file_history, has_head, is_shallow, repo_root,
@@ -50,123 +49,6 @@ from kpilang.change.revision import Compiled, compile_at
 from kpilang.compile import Program
 from kpilang.diagnostics import Severity, sort_key
 from kpilang.messages import Text, t
-
-Kind = Literal["introduced", "new version", "revision", "change to the plan in force", "no change in meaning",
-               "does not compile", "removed"]
-
-RULES = {
-    "effective-not-quarter-start": "the effective date must be the first day of a quarter",
-    "changes-plan-in-force": "a change must not touch the version in force",
-    "retroactive": "a change must not take effect in the past",
-    "too-soon": "a change takes effect no earlier than the first day of the next quarter",
-    "not-after-previous": "a new version takes effect later than the version in force",
-    "does-not-compile": "the plan at the checked commit must compile",
-}
-
-
-@dataclass(frozen=True)
-class Violation:
-    rule: str
-    text: Text
-    help_text: Text
-
-    @property
-    def message(self) -> str:
-        return str(self.text)
-
-    @property
-    def help(self) -> str:
-        return str(self.help_text)
-
-
-@dataclass(frozen=True)
-class Skip:
-    """A file the gate does not walk: `code` says why (`never-committed`, `library`)."""
-
-    path: str
-    code: str
-    text: Text
-
-
-@dataclass
-class Entry:
-    """One commit in a plan's history and what it did to the plan."""
-
-    commit: Commit
-    path: str
-    kind: Kind
-    committed_on: date
-    """The commit's date in the plan's time zone."""
-    effective: date | None = None
-    fingerprint: str | None = None
-    changes: tuple[Change, ...] = ()
-    """What changed in meaning, against the version in the commit's first parent."""
-    revises: date | None = None
-    """For a revision: the effective date of the pending version it revises."""
-    via_library: bool = False
-    """The plan file is unchanged; a library it imports changed."""
-    checked: bool = True
-    violations: list[Violation] = field(default_factory=list)
-    why: Text | None = None
-    """Why a version could not be judged (its first compile error)."""
-
-    @property
-    def reason(self) -> str | None:
-        return None if self.why is None else str(self.why)
-
-    @property
-    def override(self) -> str | None:
-        return "; ".join(self.commit.overrides) if self.commit.overrides else None
-
-    @property
-    def change_lines(self) -> tuple[str, ...]:
-        """The changes in English."""
-        return tuple(c.describe() for c in self.changes)
-
-    @property
-    def failing(self) -> list[Violation]:
-        """Violations that count: those of a checked commit without an override."""
-        return [] if (not self.checked or self.override) else self.violations
-
-
-@dataclass
-class Version:
-    """One version of the plan: the commit that made it and the later commits that revised it
-    (before it took effect, or, breaking the rules, after)."""
-
-    effective: date
-    first: Entry
-    revisions: list[Entry] = field(default_factory=list)
-
-
-@dataclass
-class PlanHistory:
-    path: str
-    """The plan file's path at the last commit looked at."""
-    plan: str | None
-    entries: list[Entry]
-    versions: list[Version] = field(default_factory=list)
-
-
-@dataclass
-class CadenceReport:
-    histories: list[PlanHistory]
-    skips: list[Skip]
-    """Files that are not plans (libraries) or have no history."""
-    base: str | None
-
-    @property
-    def skipped(self) -> list[tuple[str, str]]:
-        """(path, why) for each file skipped, in English."""
-        return [(s.path, str(s.text)) for s in self.skips]
-
-    @property
-    def violations(self) -> list[tuple[PlanHistory, Entry, Violation]]:
-        return [(h, e, v) for h in self.histories for e in h.entries for v in e.failing]
-
-    @property
-    def overrides(self) -> list[tuple[PlanHistory, Entry]]:
-        return [(h, e) for h in self.histories for e in h.entries if e.checked and e.override]
 
 
 def check_cadence(start: Path, paths: list[str] | None = None, base: str | None = None) -> CadenceReport:
@@ -257,7 +139,7 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
             before = at(parent, step.old_path or file).program
             if before is not None and before.plan is not None:
                 parents.append((before, fingerprint(before)))
-        entry = _judge(commit, file, program, previous, versions, parents)
+        entry = judge(commit, file, program, previous, versions, parents)
         entry.checked = checked
         entry.via_library = step.status == "L"
         entries.append(entry)
@@ -296,64 +178,9 @@ def _add_steps(steps: dict[str, _Step], commits: list[Commit], order: dict[str, 
     return added
 
 
-def _judge(commit: Commit, file: str, program: Program, previous: tuple[Program, str] | None,
-           versions: list[Version], parents: list[tuple[Program, str]] | None = None) -> Entry:
-    """Classify one commit's version and check the rules; `previous` is the last version met in
-    the history, `parents` the versions in the commit's parents (when they compile)."""
-    assert program.plan is not None
-    effective = program.plan.effective
-    day = _local_date(commit.committed, program.plan.timezone)
-    print_ = fingerprint(program)
-    entry = Entry(commit, file, "introduced", day, effective=effective, fingerprint=print_)
-    if parents is None:
-        parents = [previous] if previous is not None else []
-    if previous is None and not parents:
-        if not _is_quarter_start(effective):
-            entry.violations.append(_not_quarter_start(effective))
-        versions.append(Version(effective, entry))
-        return entry
-    before = parents or [previous]
-    if any(old_print == print_ for _, old_print in before):
-        entry.kind = "no change in meaning"
-        return entry
-    entry.changes = diff_programs(before[0][0], program).changes
-
-    in_force = next((v for v in reversed(versions) if v.effective <= day), None)
-    pending = versions[-1] if versions and versions[-1].effective > day else None
-    next_quarter = _next_quarter_start(day)
-    if pending is not None:
-        entry.kind, entry.revises = "revision", pending.effective
-        pending.effective = effective
-        pending.revisions.append(entry)
-    elif in_force is not None and effective == in_force.effective:
-        entry.kind = "change to the plan in force"
-        in_force.revisions.append(entry)
-    else:
-        entry.kind = "new version"
-        versions.append(Version(effective, entry))
-
-    if not _is_quarter_start(effective):
-        entry.violations.append(_not_quarter_start(effective))
-    override = t("cadence.rule.override")
-    said = {"commit": commit.short, "plan": program.plan.name, "file": file, "effective": effective}
-    if in_force is not None and effective == in_force.effective:
-        entry.violations.append(Violation(
-            "changes-plan-in-force", t("cadence.rule.changes-plan-in-force", **said, day=day),
-            t("cadence.rule.changes-plan-in-force-help", next=next_quarter, override=override)))
-    elif effective <= day:
-        entry.violations.append(Violation(
-            "retroactive", t("cadence.rule.retroactive", **said, day=day),
-            t("cadence.rule.earliest-help", next=next_quarter, override=override)))
-    elif effective < next_quarter:
-        entry.violations.append(Violation(
-            "too-soon", t("cadence.rule.too-soon", **said, day=day),
-            t("cadence.rule.earliest-help", next=next_quarter, override=override)))
-    elif in_force is not None and effective <= in_force.effective:
-        entry.violations.append(Violation(
-            "not-after-previous", t("cadence.rule.not-after-previous", **said, in_force=in_force.effective),
-            t("cadence.rule.not-after-previous-help", next=max(next_quarter, _next_quarter_start(in_force.effective)),
-              override=override)))
-    return entry
+def _day(commit: Commit, previous: tuple[Program, str] | None) -> date:
+    timezone = previous[0].plan.timezone if previous and previous[0].plan else "UTC"
+    return local_date(commit.committed, timezone)
 
 
 def _why_not(version: Compiled) -> Text:
@@ -367,25 +194,3 @@ def _why_not(version: Compiled) -> Text:
     return t("cadence.no-plan-block")
 
 
-def _not_quarter_start(effective: date) -> Violation:
-    nearest = _next_quarter_start(effective) if not _is_quarter_start(effective) else effective
-    return Violation("effective-not-quarter-start", t("cadence.rule.not-quarter-start", effective=effective),
-                     t("cadence.rule.not-quarter-start-help", nearest=nearest))
-
-
-def _day(commit: Commit, previous: tuple[Program, str] | None) -> date:
-    timezone = previous[0].plan.timezone if previous and previous[0].plan else "UTC"
-    return _local_date(commit.committed, timezone)
-
-
-def _local_date(moment: datetime, timezone: str) -> date:
-    return moment.astimezone(zoneinfo.ZoneInfo(timezone)).date()
-
-
-def _is_quarter_start(day: date) -> bool:
-    return day.day == 1 and day.month in (1, 4, 7, 10)
-
-
-def _next_quarter_start(day: date) -> date:
-    month = (day.month - 1) // 3 * 3 + 4
-    return date(day.year + 1, 1, 1) if month > 12 else date(day.year, month, 1)
