@@ -163,6 +163,31 @@ def tracked_files(repo: Path, suffix: str) -> list[str]:
     return sorted(p for p in out.split("\0") if p.endswith(suffix))
 
 
+def removed_files(repo: Path, suffix: str, since: str | None = None) -> list[str]:
+    """Files (from the root) whose names end with `suffix`, deleted by a commit up to HEAD (after
+    `since`, when given) and not tracked now, sorted. A file renamed is not deleted (`-M`)."""
+    out = run_git(repo, "log", "--diff-filter=D", "-M", "--name-only", "-z", "--format=",
+                  f"{since}..HEAD" if since else "HEAD").stdout
+    return sorted({p.strip("\n") for p in out.split("\0") if p.strip("\n").endswith(suffix)} - set(tracked_files(repo, suffix)))
+
+
+def paths_changed(repo: Path, parent: str, sha: str) -> list[tuple[str, str | None, str]]:
+    """(status, old path or None, path) for each file `sha` changed against `parent`, renames
+    detected (`R`: the path it was renamed to, from the old one)."""
+    out = run_git(repo, "diff-tree", "-r", "-M", "--name-status", "-z", "--no-commit-id", parent, sha).stdout
+    fields, changes = out.split("\0"), []
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index][:1]
+        if status in ("R", "C"):
+            changes.append((status, fields[index + 1], fields[index + 2]))
+            index += 3
+        else:
+            changes.append((status, None, fields[index + 1]))
+            index += 2
+    return changes
+
+
 def is_ancestor(repo: Path, ancestor: str, descendant: str) -> bool:
     return run_git(repo, "merge-base", "--is-ancestor", ancestor, descendant, allow_fail=True).returncode == 0
 

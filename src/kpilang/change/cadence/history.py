@@ -39,11 +39,12 @@ from datetime import date
 from pathlib import Path
 
 from kpilang.change.cadence.model import CadenceReport, Entry, PlanHistory, Skip, Version, Violation
+from kpilang.change.cadence.removal import judge_removal
 from kpilang.change.cadence.rules import judge, local_date
 from kpilang.change.fingerprint import fingerprint
 from kpilang.change.git import (
     Commit, GitError, commit_order, commits_touching, file_history, has_head, is_shallow, repo_root,
-    resolve, run_git, tracked_files,
+    removed_files, resolve, run_git, tracked_files,
 )
 from kpilang.change.revision import Compiled, compile_at
 from kpilang.compile import Program
@@ -65,7 +66,9 @@ def check_cadence(start: Path, paths: list[str] | None = None, base: str | None 
         base_sha = resolve(repo, base)
         after_base = set(run_git(repo, "rev-list", f"{base_sha}..HEAD").stdout.split())
     order = commit_order(repo)
-    targets = paths if paths is not None else tracked_files(repo, ".kpi")
+    # a plan deleted is walked too: leaving force is a change in meaning
+    targets = paths if paths is not None else sorted(
+        tracked_files(repo, ".kpi") + removed_files(repo, ".kpi", base_sha if base is not None else None))
     histories, skips = [], []
     for path in targets:
         history = _plan_history(repo, path, order, after_base)
@@ -102,10 +105,10 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
         return compiled[sha, file]
 
     steps = {fc.commit.sha: _Step(fc.commit, fc.path, fc.status, fc.old_path) for fc in file_changes}
-    last = file_changes[-1]
-    if last.status != "D":
-        head_program = at(last.commit.sha, last.path).program
-        if head_program is not None and head_program.plan is None:
+    last = next((fc for fc in reversed(file_changes) if fc.status != "D"), None)
+    if last is not None:
+        last_program = at(last.commit.sha, last.path).program
+        if last_program is not None and last_program.plan is None:
             return Skip(path, "library", t("cadence.skip.library"))
     names = sorted({fc.path for fc in file_changes} | {fc.old_path for fc in file_changes if fc.old_path})
     _add_steps(steps, commits_touching(repo, names, merges_only=True), order, "M")
@@ -119,7 +122,9 @@ def _plan_history(repo: Path, path: str, order: dict[str, int], after_base: set[
         commit, file = step.commit, step.path
         checked = after_base is None or commit.sha in after_base
         if step.status == "D":
-            entries.append(Entry(commit, file, "removed", _day(commit, previous), checked=checked))
+            entry = judge_removal(repo, commit, file, _day(commit, previous), previous, versions, at)
+            entry.checked = checked
+            entries.append(entry)
             continue
         version = at(commit.sha, file)
         program = version.program

@@ -22,6 +22,7 @@ RULES = {
     "too-soon": "a change takes effect no earlier than the first day of the next quarter",
     "not-after-previous": "a new version takes effect later than the version in force",
     "does-not-compile": "the plan at the checked commit must compile",
+    "removed-in-force": "a plan in force leaves it only on the first day of a quarter",
 }
 
 
@@ -66,6 +67,8 @@ class Entry:
     """For a revision: the effective date of the pending version it revises."""
     via_library: bool = False
     """The plan file is unchanged; a library it imports changed."""
+    renamed_to: str | None = None
+    """For a commit that deletes the plan's file: the file it moved the plan to."""
     checked: bool = True
     violations: list[Violation] = field(default_factory=list)
     why: Text | None = None
