@@ -171,6 +171,8 @@ def _revision_refusal(repo: Path, reason: str) -> None:
     (d,) = compiled.diagnostics
     assert d.code == "E0209" and reason in d.message
     assert d.span.file == "HEAD:rules/plan.kpi"
+    assert "kpilang-rev-" not in d.message + d.help, "the temporary mirror is named as the revision"
+    assert "HEAD:rules" in d.message + d.help
     assert SECRET not in compiled.errors_text("en") and SECRET not in compiled.errors_text("ru")
 
 

@@ -12,6 +12,7 @@ import os
 import posixpath
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kpilang.compile import PlanFileError, Program, compile_file
 from kpilang.compile.import_scope import IMPORT_SIZE_LIMIT
 from kpilang.config import CONFIG_FILES
 from kpilang.diagnostics import Diagnostic, Severity, Span, render_text, sort_key
+from kpilang.messages import Text
 
 
 @dataclass
@@ -74,7 +76,7 @@ def compile_at(repo: Path, rev: str, path: str, shown_rev: str | None = None,
         result = compile_file(root / path, tree=root)
         rename = {name: _renamed(name, root, shown_rev or rev) for name in result.sources}
         sources = {rename[k]: v for k, v in result.sources.items()}
-        diagnostics = [_rename_diagnostic(d, rename) for d in result.diagnostics]
+        diagnostics = [_rename_diagnostic(d, rename, root, shown_rev or rev) for d in result.diagnostics]
         # the program keeps the temporary names: its spans and `sources` agree, which is all that
         # showing a formula needs, and the folder's removal does not touch the texts it holds
         compiled = Compiled(label, result.program, diagnostics, sources, tuple(files))
@@ -167,28 +169,60 @@ def _renamed(name: str, root: Path, rev: str) -> str:
         return name
 
 
-def _rename_diagnostic(d: Diagnostic, rename: dict[str, str]) -> Diagnostic:
-    return _rename_model(d, rename)
+def _below_root(name: str, root: Path, rev: str) -> str:
+    """`REV:path` for a path a message names below the temporary `root`, its links not followed
+    (an import refused for where its link points is named by the link)."""
+    for base in (root, root.resolve()):
+        if name.startswith(f"{base}{os.sep}"):  # as written, `..` kept: a way out is named as taken
+            return f"{rev}:{Path(name[len(str(base)) + 1:]).as_posix()}"
+        try:
+            return f"{rev}:{Path(os.path.abspath(name)).relative_to(base).as_posix()}"
+        except ValueError:
+            continue
+    return name
 
 
-def _rename_model(value, rename: dict[str, str]):
+def _rename_diagnostic(d: Diagnostic, rename: dict[str, str], root: Path, rev: str) -> Diagnostic:
+    """`d` with the temporary folder's names said as `REV:path`: in its spans, and in the
+    files and folders its sentences name."""
+    renamed = _rename_model(d, rename, lambda name: _below_root(name, root, rev))
+    said = {}  # `message` and `help` are the English of the texts: said again when those changed
+    if renamed.text is not d.text and renamed.text is not None:
+        said["message"] = str(renamed.text)
+    if renamed.help_text is not d.help_text and renamed.help_text is not None:
+        said["help"] = str(renamed.help_text)
+    return renamed.model_copy(update=said) if said else renamed
+
+
+def _rename_text(value, below: Callable[[str], str]):
+    if isinstance(value, Text):
+        args = tuple((key, _rename_text(item, below)) for key, item in value.args)
+        return Text(value.key, args) if args != value.args else value
+    if isinstance(value, str):
+        return below(value)
+    return value
+
+
+def _rename_model(value, rename: dict[str, str], below: Callable[[str], str]):
     if isinstance(value, Span):
         return value.model_copy(update={"file": rename.get(value.file, value.file)})
+    if isinstance(value, Text):
+        return _rename_text(value, below)
     if isinstance(value, BaseModel):
         updates = {}
         for key in type(value).model_fields:
             item = getattr(value, key)
-            new = _rename_model(item, rename)
+            new = _rename_model(item, rename, below)
             if new is not item:
                 updates[key] = new
         return value.model_copy(update=updates) if updates else value
     if isinstance(value, tuple | list):
-        items = [_rename_model(v, rename) for v in value]
+        items = [_rename_model(v, rename, below) for v in value]
         if any(a is not b for a, b in zip(items, value)):
             return type(value)(items)
         return value
     if isinstance(value, dict):
-        items = {k: _rename_model(v, rename) for k, v in value.items()}
+        items = {k: _rename_model(v, rename, below) for k, v in value.items()}
         if any(items[k] is not value[k] for k in value):
             return items
         return value
