@@ -12,6 +12,12 @@ The nearest file found from the linted plan's folder upwards wins (a pyproject.t
     kpis-max = 5
     formula-depth = 8
     history-min-share = "15%"
+    import-roots = ["../shared-kpi"]             # folders imports may also read (see below)
+
+`import-roots` lists folders, beyond the plan's own folder and its subfolders, from which a plan
+may import library files: each relative to the folder of the configuration file (or absolute).
+A folder that does not exist allows nothing. The configuration that counts for a plan's imports
+is the one found from the plan being compiled, whichever file the `import` stands in.
 
 A mistake in the configuration is a clear error naming the file and the key, never ignored.
 """
@@ -29,7 +35,7 @@ from kpilang.diagnostics import Severity
 from kpilang.messages import Text, t
 
 CONFIG_FILES = ("kpilang.toml", "pyproject.toml")
-KEYS = ("select", "ignore", "severity", "limits")
+KEYS = ("select", "ignore", "severity", "limits", "import-roots")
 
 
 class ConfigError(Exception):
@@ -49,6 +55,8 @@ class LintConfig:
     ignored: frozenset[str] = frozenset()
     severities: dict[str, Severity] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    import_roots: tuple[Path, ...] = ()
+    """Absolute folders, besides the plan's own, that imports may read (`import-roots`)."""
 
     def enabled(self, check: Check) -> bool:
         return (self.selected is None or check.code in self.selected) and check.code not in self.ignored
@@ -57,12 +65,15 @@ class LintConfig:
         return self.severities.get(check.code, check.severity)
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest configuration file from `start` (a file or folder) upwards."""
+def find_config(start: Path, top: Path | None = None) -> Path | None:
+    """The nearest configuration file from `start` (a file or folder) upwards, no higher than
+    `top` when given."""
     folder = start.resolve()
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
+        if top is not None and not candidate.is_relative_to(top.resolve()):
+            return None
         for name in CONFIG_FILES:
             path = candidate / name
             if path.is_file() and (name == "kpilang.toml" or _has_tool_table(path)):
@@ -114,7 +125,23 @@ def parse_config(path: Path) -> LintConfig:
         config = replace(config, severities=_severities(table["severity"], f"{where}: severity"))
     if "limits" in table:
         config = replace(config, limits=_limits(table["limits"], f"{where}: limits"))
+    if "import-roots" in table:
+        config = replace(config, import_roots=_folders(table["import-roots"], path.parent, f"{where}: import-roots"))
     return config
+
+
+def import_roots_for(plan: Path, top: Path | None = None) -> tuple[Path, ...]:
+    """The `import-roots` of the configuration that counts for `plan` (found no higher than
+    `top`), read afresh: a plan compiled from a git revision is a file in a temporary folder
+    whose name may come back with other files in it."""
+    path = find_config(plan, top)
+    return () if path is None else parse_config(path.resolve()).import_roots
+
+
+def _folders(value, base: Path, where: str) -> tuple[Path, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(t("config.import-roots.expected-folders", where=where))
+    return tuple((base / v).resolve() for v in value)
 
 
 def _codes(value, where: str) -> list[str]:

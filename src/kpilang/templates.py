@@ -7,8 +7,7 @@ wrong rows (to show how they are reported); the rows of the slice that the data 
 left out so that the new folder computes everyone from the start, and the folder's README lists
 each of them with the reason, so nothing is dropped unseen.
 
-Both directories are found in an installed wheel (package data `kpilang/rules` and
-`kpilang/demo`) and in a source checkout (`rules/` and `examples/demo/` at the top level).
+Where both directories are, installed or checked out, is `kpilang.bundled`'s to say.
 """
 
 from __future__ import annotations
@@ -19,15 +18,14 @@ import functools
 import io
 import tempfile
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from kpilang.bundled import demo_data_dir, rules_dir
 from kpilang.compile import Program, compile_file
 from kpilang.messages import Text, t
 from kpilang.syntax import ast
 from kpilang.syntax.parser import parse
 
-_SOURCE_ROOT = Path(__file__).resolve().parents[2]
 DATA_TABLES = ("managers", "activities", "leads", "deals", "targets")
 
 
@@ -86,22 +84,6 @@ class LeftOutRow:
     value: str | None
     reason: str
     """Why it was rejected, in Russian, as the folder's README says it."""
-
-
-def _packaged(name: str) -> Path | None:
-    # Package data of an installed wheel: a real directory beside the modules.
-    candidate = Path(str(resources.files("kpilang").joinpath(name)))
-    return candidate if candidate.is_dir() else None
-
-
-def rules_dir() -> Path:
-    """The ready plans: `kpilang/rules` in an installed wheel, `rules/` in a source checkout."""
-    return _packaged("rules") or _SOURCE_ROOT / "rules"
-
-
-def demo_data_dir() -> Path:
-    """The demo dataset: `kpilang/demo` in an installed wheel, `examples/demo/` in a checkout."""
-    return _packaged("demo") or _SOURCE_ROOT / "examples" / "demo"
 
 
 def motivation_model(program: Program) -> str:

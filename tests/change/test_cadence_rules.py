@@ -8,7 +8,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpilang.change.cadence import Version, _judge, _next_quarter_start
+from kpilang.change.cadence.model import Version
+from kpilang.change.cadence.rules import judge as _judge, next_quarter_start as _next_quarter_start
 from kpilang.change.fingerprint import fingerprint
 from kpilang.change.git import Commit
 from kpilang.compile import compile_text

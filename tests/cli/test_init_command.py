@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kpilang import templates
+from kpilang import bundled, templates
 from kpilang.cli import main
 from kpilang.compile import compile_file
 
@@ -151,13 +151,13 @@ def test_installed_package_data_wins_over_the_checkout(tmp_path, monkeypatch):
     package = tmp_path / "kpilang"
     (package / "rules").mkdir(parents=True)
     (package / "demo").mkdir()
-    monkeypatch.setattr(templates.resources, "files", lambda name: package)
+    monkeypatch.setattr(bundled.resources, "files", lambda name: package)
     assert templates.rules_dir() == package / "rules"
     assert templates.demo_data_dir() == package / "demo"
 
 
 def test_source_checkout_is_used_without_package_data(tmp_path, monkeypatch):
-    monkeypatch.setattr(templates.resources, "files", lambda name: tmp_path)
+    monkeypatch.setattr(bundled.resources, "files", lambda name: tmp_path)
     root = Path(__file__).resolve().parents[2]
     assert templates.rules_dir() == root / "rules"
     assert templates.demo_data_dir() == root / "examples" / "demo"

@@ -96,14 +96,52 @@ def show_blob(repo: Path, rev: str, path: str) -> str | None:
     """The text of `path` (from the root) at `rev`; None if the file is not there."""
     # `cat-file blob` rather than `show`: a folder's path must read as "no such file", not as
     # the listing `git show` prints for it
-    done = subprocess.run(["git", "cat-file", "blob", f"{rev}:{path}"], cwd=repo, capture_output=True,
-                          env={**os.environ, "LC_ALL": "C"})
-    if done.returncode != 0:
+    data = blob_bytes(repo, rev, path)
+    if data is None:
         return None
     try:
-        return done.stdout.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise GitError(t("git.not-utf8", path=f"{rev}:{path}"), t("git.not-utf8-hint"))
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """What a path is at a revision, as `git ls-tree -l` tells it: nothing of its content."""
+
+    mode: str
+    """`100644`/`100755` a file, `120000` a symbolic link, `040000` a folder, `160000` a submodule."""
+    kind: str
+    """`blob`, `tree` or `commit`."""
+    size: int | None
+    """The blob's size in bytes (None for a folder or submodule)."""
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.mode == "120000"
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == "blob" and not self.is_symlink
+
+
+def tree_entry(repo: Path, rev: str, path: str) -> TreeEntry | None:
+    """What `path` (from the root) is at `rev`; None if it is not there."""
+    out = run_git(repo, "ls-tree", "-l", "-z", rev, "--", path).stdout
+    for record in out.split("\0"):
+        meta, _, name = record.partition("\t")
+        if name == path:
+            mode, kind, _sha, size = meta.split()
+            return TreeEntry(mode, kind, int(size) if size.isdigit() else None)
+    return None
+
+
+def blob_bytes(repo: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of `path` (from the root) at `rev` as stored (a link's target for a symbolic
+    link); None if it is not there."""
+    done = subprocess.run(["git", "cat-file", "blob", f"{rev}:{path}"], cwd=repo, capture_output=True,
+                          env={**os.environ, "LC_ALL": "C"})
+    return done.stdout if done.returncode == 0 else None
 
 
 def object_type(repo: Path, rev: str, path: str) -> str | None:
@@ -123,6 +161,31 @@ def tracked_files(repo: Path, suffix: str) -> list[str]:
     """Tracked files (from the root) whose names end with `suffix`, sorted."""
     out = run_git(repo, "ls-files", "-z").stdout
     return sorted(p for p in out.split("\0") if p.endswith(suffix))
+
+
+def removed_files(repo: Path, suffix: str, since: str | None = None) -> list[str]:
+    """Files (from the root) whose names end with `suffix`, deleted by a commit up to HEAD (after
+    `since`, when given) and not tracked now, sorted. A file renamed is not deleted (`-M`)."""
+    out = run_git(repo, "log", "--diff-filter=D", "-M", "--name-only", "-z", "--format=",
+                  f"{since}..HEAD" if since else "HEAD").stdout
+    return sorted({p.strip("\n") for p in out.split("\0") if p.strip("\n").endswith(suffix)} - set(tracked_files(repo, suffix)))
+
+
+def paths_changed(repo: Path, parent: str, sha: str) -> list[tuple[str, str | None, str]]:
+    """(status, old path or None, path) for each file `sha` changed against `parent`, renames
+    detected (`R`: the path it was renamed to, from the old one)."""
+    out = run_git(repo, "diff-tree", "-r", "-M", "--name-status", "-z", "--no-commit-id", parent, sha).stdout
+    fields, changes = out.split("\0"), []
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index][:1]
+        if status in ("R", "C"):
+            changes.append((status, fields[index + 1], fields[index + 2]))
+            index += 3
+        else:
+            changes.append((status, None, fields[index + 1]))
+            index += 2
+    return changes
 
 
 def is_ancestor(repo: Path, ancestor: str, descendant: str) -> bool:

@@ -128,6 +128,9 @@ formula-depth = 6          # the deepest nesting of operations
 formula-length = 25        # the most operations and operands
 history-min-share = "10%"  # with --history: a target fewer people reached is unrealistic
 ```
+`import-roots = ["../shared-kpi"]` (under `[tool.kpilang]`, beside `select`) lists folders,
+relative to the configuration file's folder, from which plans may import besides their own folder
+(see [imports](../language.md#import)); a folder that does not exist opens nothing.
 In a `kpilang.toml` the same keys may also stand at the top level, without `[tool.kpilang]`.
 """
 

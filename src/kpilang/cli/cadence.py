@@ -28,19 +28,24 @@ def cadence(paths: tuple[str, ...], base: str | None, fmt: str, lang: str | None
     `effective` date that is the first day of a quarter, later than the version in force, and no
     earlier than the first day of the quarter after the commit's (committer) date. Commits that
     revise a version not yet in force are revisions; reformatting, comments and labels are no
-    change. A commit with a `KPI-Override: reason` trailer is accepted and shown as an override.
+    change. Deleting a plan in force (default: every deleted *.kpi is walked too) is a change
+    allowed only on the first day of a quarter; a rename that keeps the meaning is no change.
+    A commit with a `KPI-Override: reason` trailer is accepted and shown as an override.
 
     Exit 0: no violation; 1: a violation (commit, plan and rule shown); 2: the history cannot be
     checked (not a git repository, a shallow clone, an unknown REV).
     """
     from kpilang.change.cadence import check_cadence
-    from kpilang.change.git import GitError, repo_root, tracked_files
+    from kpilang.change.git import GitError, removed_files, repo_root, resolve, tracked_files
 
     lang = language(lang)
     cwd = Path.cwd()
     try:
         repo = repo_root(cwd)
-        targets = _repository_paths(repo, cwd, paths, tracked_files(repo, ".kpi"), lang) if paths else None
+        targets = None
+        if paths:  # a folder means its plans, those deleted included
+            known = tracked_files(repo, ".kpi") + removed_files(repo, ".kpi", resolve(repo, base) if base else None)
+            targets = _repository_paths(repo, cwd, paths, known, lang)
         report = check_cadence(cwd, targets, base)
     except GitError as err:
         fail(err.message, err.hint, lang)
@@ -54,8 +59,9 @@ def cadence(paths: tuple[str, ...], base: str | None, fmt: str, lang: str | None
     sys.exit(EXIT_PROBLEMS if violations else EXIT_OK)
 
 
-def _repository_paths(repo: Path, cwd: Path, paths: tuple[str, ...], tracked: list[str], lang: str) -> list[str]:
-    """Command-line paths → paths from the repository root; a directory means its tracked *.kpi."""
+def _repository_paths(repo: Path, cwd: Path, paths: tuple[str, ...], known: list[str], lang: str) -> list[str]:
+    """Command-line paths → paths from the repository root; a directory means the `known` plan
+    files below it."""
     out: list[str] = []
     for raw in paths:
         full = (cwd / raw).resolve()
@@ -64,7 +70,7 @@ def _repository_paths(repo: Path, cwd: Path, paths: tuple[str, ...], tracked: li
         except ValueError:
             fail(t("cadence.outside-repository", path=raw, repo=repo), lang=lang)
         if full.is_dir():
-            inside = [t for t in tracked if rel in ("", ".") or t.startswith(rel.rstrip("/") + "/")]
+            inside = [t for t in sorted(known) if rel in ("", ".") or t.startswith(rel.rstrip("/") + "/")]
             out.extend(inside)
         else:
             out.append(rel)
@@ -132,6 +138,8 @@ def _entry_line(entry, lang: str) -> str:
             what = t("cadence.moved-to", what=what, date=entry.effective)
     if entry.via_library:
         what = t("cadence.via-library", what=what)
+    if entry.renamed_to is not None:
+        what = t("cadence.removal.renamed-to", what=what, path=entry.renamed_to)
     effective = t("cadence.effective", date=entry.effective).render(lang) if entry.effective else ""
     width = len(t("cadence.effective", date=date.min).render(lang))  # a column as wide as any date's
     scope = "" if entry.checked else "  " + t("cadence.before-base").render(lang)
@@ -156,6 +164,7 @@ def _json(report, lang: str) -> dict:
                 "effective": e.effective.isoformat() if e.effective else None,
                 "revises": e.revises.isoformat() if e.revises else None,
                 "via_library": e.via_library,
+                "renamed_to": e.renamed_to,
                 "sha256": e.fingerprint,
                 "changes": [{**c.to_json(), "text": c.describe(lang)} for c in e.changes],
                 "checked": e.checked,

@@ -60,9 +60,10 @@ class CompileResult:
         return self.program is not None
 
 
-def compile_file(path: str | Path, text: str | None = None) -> CompileResult:
-    """Read, parse and check a plan file and its imports."""
-    sources = load_sources(path, text)
+def compile_file(path: str | Path, text: str | None = None, tree: Path | None = None) -> CompileResult:
+    """Read, parse and check a plan file and its imports (confined to `tree`, a git revision's
+    files, when given)."""
+    sources = load_sources(path, text, tree)
     if any(d.severity is Severity.ERROR for d in sources.diagnostics):
         return CompileResult(None, sources.diagnostics, sources.sources)
     compiler = _Compiler(sources)
