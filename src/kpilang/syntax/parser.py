@@ -11,6 +11,10 @@ Two ways run that table over a text, giving the same module (`tests/syntax/test_
 - Lark's own lexer and parser (`parse_with_lark`): for a text the fast path rejects, Lark parses
   it again to report the syntax error with what it expected (`syntax/errors.py`).
 
+Either way, a text with a bidirectional control character is refused before it is parsed
+(`syntax/bidi.py`), and a module with a formula nested deeper than the later stages can walk
+after (`syntax/nesting.py`): every module `parse` returns is safe for every stage.
+
 Speed: the builder is Lark's inline transformer (no intermediate parse tree, no second pass), each
 node's span comes from its first and last child (not Lark's `propagate_positions`), nodes are made
 without pydantic's validation by constructors generated per class (`syntax/node_factory.py`; the
@@ -38,7 +42,9 @@ from lark.exceptions import UnexpectedInput
 from kpilang.diagnostics import Diagnostic, Severity, Span
 from kpilang.messages import t
 from kpilang.syntax import ast
+from kpilang.syntax.bidi import bidi_control_errors
 from kpilang.syntax.errors import syntax_error
+from kpilang.syntax.nesting import nesting_errors
 from kpilang.syntax.node_factory import fast_constructor
 
 if TYPE_CHECKING:  # the fast path is imported when first built: it reads Lark's internals
@@ -145,6 +151,9 @@ def parse_with_lark(text: str, file: str = "<input>") -> tuple[ast.Module | None
 def _parse(text: str, file: str, run: Callable[[str], list]) -> tuple[ast.Module | None, list[Diagnostic]]:
     if text.startswith("\ufeff"):
         text = text[1:]
+    refused = bidi_control_errors(text, file)
+    if refused:
+        return None, refused
     with _lock, _gc_paused():
         _comments.items = []
         _builder.start_file(file)
@@ -156,7 +165,11 @@ def _parse(text: str, file: str, run: Callable[[str], list]) -> tuple[ast.Module
             _builder.finish()
         if _builder.diagnostics:
             return None, list(_builder.diagnostics)
-        return ast.Module(file=file, items=items, comments=list(_comments.items)), []
+        module = ast.Module(file=file, items=items, comments=list(_comments.items))
+    too_deep = nesting_errors(module)  # after this, no stage meets a formula deeper than it can walk
+    if too_deep:
+        return None, too_deep
+    return module, []
 
 
 @contextlib.contextmanager
