@@ -164,6 +164,8 @@ CASES = [
      ["Trojan Source"]),
     ("E0108", "exponent-number", "pay p = salary * 1.5e3\n", (1, 18, 1, 23), ["`1.5e3`", "exponent notation"],
      ["`1500`"]),
+    ("E0109", "bad-name", "metric ｉｆ = count(leads)\n", (1, 8, 1, 10), ["`ｉｆ` reads as `if`", "NFKC"],
+     ["ordinary letters"]),
 ]
 
 

@@ -28,7 +28,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -52,6 +54,8 @@ if TYPE_CHECKING:  # the fast path is imported when first built: it reads Lark's
     from kpilang.syntax.lexer import Tokenizer
 
 _DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_NAME = re.compile(r"[^\W\d]\w*")
+"""The grammar's NAME, for a name's normal form."""
 
 
 def grammar_text() -> str:
@@ -77,6 +81,13 @@ class _Comments:
 _comments = _Comments()
 _lock = threading.Lock()
 """One parse at a time: the comment collector and the builder hold the state of the current parse."""
+
+
+@functools.cache
+def _keywords() -> frozenset[str]:
+    """The words the grammar reserves (its terminals spelt by a plain word)."""
+    return frozenset(term.pattern.value for term in lark_parser().terminals
+                     if term.pattern.type == "str" and term.pattern.value.isidentifier())
 
 
 @functools.cache
@@ -249,7 +260,23 @@ class _AstBuilder:
         return _span_at(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
 
     def _ident(self, tok: Token) -> ast.Ident:
-        return _new_Ident(span=self._t(tok), name=str(tok))
+        return _new_Ident(span=self._t(tok), name=self._name(tok))
+
+    def _name(self, tok: Token) -> str:
+        """A name as the plan means it: in Unicode's compatibility form (NFKC), as Python reads
+        identifiers, so that `ﬁx` (with the ligature) and `fix`, or a full-width `ｃａｌｌｓ` and
+        `calls`, are one name. A name whose normal form is no name (`a¼` → `a1⁄4`) or a keyword
+        (`ｉｆ`) is an error."""
+        text = str(tok)
+        if text.isascii():
+            return text
+        normal = unicodedata.normalize("NFKC", text)
+        if normal != text and (not _NAME.fullmatch(normal) or normal in _keywords()):
+            self.diagnostics.append(Diagnostic(
+                code="E0109", name="bad-name", severity=Severity.ERROR,
+                message=t("E0109.message", text=text, normal=normal), span=self._t(tok), help=t("E0109.help"),
+            ))
+        return normal
 
     @staticmethod
     def _label(tok: Token | None) -> str | None:
@@ -271,7 +298,7 @@ class _AstBuilder:
         return _new_PlanField(span=self._s(name, values[-1]), name=self._ident(name), values=values)
 
     def field_name(self, c):
-        return _new_Name(span=self._t(c[0]), name=str(c[0]))
+        return _new_Name(span=self._t(c[0]), name=self._name(c[0]))
 
     def metric_decl(self, c):
         _, name, label, _eq, expr, *clauses = c
@@ -330,7 +357,7 @@ class _AstBuilder:
 
     def test_call(self, c):
         name, arg, _rpar = c
-        return _new_Call(span=self._s(name, _rpar), func=str(name), func_span=self._t(name), args=[arg], where=None)
+        return _new_Call(span=self._s(name, _rpar), func=self._name(name), func_span=self._t(name), args=[arg], where=None)
 
     # ---- expressions ----
     def otherwise(self, c):
@@ -369,17 +396,17 @@ class _AstBuilder:
     def call(self, c):
         name, args, _where, where, _rpar = c
         return _new_Call(
-            span=self._s(name, _rpar), func=str(name), func_span=self._t(name), args=args or [], where=where,
+            span=self._s(name, _rpar), func=self._name(name), func_span=self._t(name), args=args or [], where=where,
         )
 
     def call_args(self, c):
         return list(c)
 
     def name(self, c):
-        return _new_Name(span=self._t(c[0]), name=str(c[0]))
+        return _new_Name(span=self._t(c[0]), name=self._name(c[0]))
 
     def dotted(self, c):
-        return _new_Dotted(span=self._s(c[0], c[1]), table=str(c[0]), column=str(c[1]))
+        return _new_Dotted(span=self._s(c[0], c[1]), table=self._name(c[0]), column=self._name(c[1]))
 
     def number(self, c):
         return _new_Num(span=self._t(c[0]), value=_number(c[0]), text=str(c[0]))
