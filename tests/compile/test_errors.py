@@ -157,6 +157,15 @@ CASES = [
      (10, 29, 10, 34), ["`calls` is set twice"], ["keep one"]),
     ("E0903", "test-without-expect", PLAN + CALLS + 'test "t" { given calls = 1 }\n', (10, 1, 10, 29),
      ['test "t" expects nothing'], ["`expect bonus = 0`"]),
+    # ---- limits of the text (kept last: other tests pick cases by position) ----
+    ("E0106", "formula-too-deep", "pay p = " + "-" * 81 + "salary\n", (1, 9, 1, 96),
+     ["nests 81 operations", "at most 80"], ["metrics or pays of their own"]),
+    ("E0107", "bidi-control", 'plan p "a\u202eb" {}\n', (1, 10, 1, 11), ["U+202E", "RIGHT-TO-LEFT OVERRIDE"],
+     ["Trojan Source"]),
+    ("E0108", "exponent-number", "pay p = salary * 1.5e3\n", (1, 18, 1, 23), ["`1.5e3`", "exponent notation"],
+     ["`1500`"]),
+    ("E0109", "bad-name", "metric ｉｆ = count(leads)\n", (1, 8, 1, 10), ["`ｉｆ` reads as `if`", "NFKC"],
+     ["ordinary letters"]),
 ]
 
 

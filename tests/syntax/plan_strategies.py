@@ -8,6 +8,8 @@ compiles is not the point: the formatter must keep any parsed file's meaning and
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import strategies as st
 
 KEYWORDS = frozenset(
@@ -19,7 +21,10 @@ KEYWORDS = frozenset(
 # Mostly readable names (Latin, Cyrillic, with `_` and digits), sometimes any Unicode identifier.
 readable_names = st.from_regex(r"[a-zа-яё_][a-zа-яё0-9_]{0,7}", fullmatch=True)
 unicode_names = st.from_regex(r"[^\W\d]\w{0,5}", fullmatch=True)
-names = st.one_of(readable_names, readable_names, unicode_names).filter(lambda n: n not in KEYWORDS)
+# Names in Unicode's normal form (NFKC), as the parser reads them: `ﬁx` is the name `fix`, and a
+# name such as `²` whose normal form is no name is an error (tests/syntax/test_name_normal_form.py).
+names = st.one_of(readable_names, readable_names, unicode_names).filter(
+    lambda n: n not in KEYWORDS and unicodedata.normalize("NFKC", n) == n)
 
 numbers = st.from_regex(r"[0-9]{1,3}(_[0-9]{3}){0,2}(\.[0-9]{1,3}(_[0-9]{1,2})?)?", fullmatch=True)
 percents = st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,2})?%", fullmatch=True)

@@ -76,6 +76,7 @@ descriptions (from these pages) stay in English. The default is English.
 | tables and bounds | KPL016, KPL017, KPL018, KPL019 |
 | no value | KPL020 |
 | ignore comments | KPL021, KPL022 |
+| look-alike names (Unicode TR39) | KPL023, KPL024 |
 
 ## Proofs and witnesses
 KPL004, KPL005, KPL009, KPL016, KPL019 and KPL020 reason over every possible month of every

@@ -25,6 +25,12 @@ def plan_name_span(program: Program) -> Span:
     return Span(file=span.file, line=span.line, column=span.column, end_line=span.line, end_column=span.column + 4)
 
 
+def declared_names(program: Program) -> list[tuple[str, Span]]:
+    """Every name the plan declares (metrics, KPIs, tables, pays) with the span of its name."""
+    groups = (program.metrics, program.kpis, program.tables, program.pays)
+    return [(name, decl.name_span) for group in groups for name, decl in group.items()]
+
+
 def formula_size(expr: ast.Expr) -> tuple[int, int]:
     """(depth, length): the deepest nesting of operations (`a * (b + c)` has depth 3) and the
     number of operations and operands, in one pass."""

@@ -29,6 +29,11 @@ from kpilang.syntax import ast
 
 AGGREGATES = ("count", "sum", "avg", "min", "max", "median", "count_distinct", "share")
 SCALAR_FUNCTIONS = ("min", "max", "round")
+ROUND_DIGITS_MAX = 12
+"""The most digits `round(x, digits)` may keep after the point. Figures are exact to 34 significant
+digits (evaluate/numbers.py), and rounding to N digits needs the value's digits before the point
+plus N within them: 12 leaves 22 digits before it, more than any amount or score has, where
+`round(x, 40)` failed for every value."""
 PLAN_FIELDS = ("role", "period", "effective", "timezone", "currency", "strategy", "goal", "scope")
 REQUIRED_PLAN_FIELDS = ("role", "period", "effective", "currency", "strategy", "goal")
 PERIODS = ("week", "month", "quarter")
@@ -810,6 +815,11 @@ class _Typer:
             if len(e.args) != 2 or not isinstance(e.args[1], ast.Num) or e.args[1].value != e.args[1].value.to_integral_value():
                 self.fail("E0708", "bad-arguments", t("E0708.round"), e.span,
                           t("E0708.round-help"))
+                return None
+            if e.args[1].value > ROUND_DIGITS_MAX:
+                self.fail("E0708", "bad-arguments",
+                          t("E0708.round-digits", most=ROUND_DIGITS_MAX, digits=e.args[1].text), e.args[1].span,
+                          t("E0708.round-digits-help"))
                 return None
             return self.unit(e.args[0])
         decl = self.c.decls.get(func)

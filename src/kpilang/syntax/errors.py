@@ -9,6 +9,8 @@ unclosed one was opened.
 from __future__ import annotations
 
 import difflib
+import re
+from decimal import Decimal
 
 from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -165,6 +167,9 @@ def unclosed_bracket(text: str, file: str, parser: Lark, upto: tuple[int, int] |
 
 
 def syntax_error(err: UnexpectedInput, text: str, file: str, parser: Lark) -> Diagnostic:
+    exponent = _exponent_number(err, text, file)
+    if exponent is not None:
+        return exponent
     if isinstance(err, UnexpectedCharacters):
         return _bad_character(err, text, file)
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
@@ -276,4 +281,44 @@ def _bad_escape(text: str, start: int) -> tuple[int, str] | None:
         if text[i] == '"':
             return None
         i += 1
+    return None
+
+
+_EXPONENT_NUMBER = re.compile(r"(?<![\w.])\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?[eE][+-]?\d+(?![\w.%])")
+"""`1e6`, `1.5E-3`, `2e+10`: a number in exponent notation, which the grammar does not have."""
+_PLAIN_DIGITS_SHOWN = 40
+"""The longest plain form of such a number worth suggesting instead (`1e6` → `1000000`)."""
+
+
+def _exponent_number(err: UnexpectedInput, text: str, file: str) -> Diagnostic | None:
+    """E0108 when the parse stopped inside a number written in exponent notation: the lexer reads
+    `1e6` as `1` and then no token, `1.5e3` as `1` and a stray `.`, which would otherwise be said
+    as an unexpected character or a missing clause."""
+    line, column = getattr(err, "line", None), getattr(err, "column", None)
+    if not isinstance(line, int) or not isinstance(column, int) or line < 1:
+        return None
+    line_start = 0
+    for _ in range(line - 1):
+        line_start = text.find("\n", line_start) + 1
+        if line_start == 0:
+            return None
+    offset = line_start + column - 1
+    line_end = text.find("\n", line_start)
+    for match in _EXPONENT_NUMBER.finditer(text, line_start, len(text) if line_end < 0 else line_end):
+        if match.start() <= offset < match.end():
+            written = match.group()
+            try:
+                value = Decimal(written.replace("_", ""))
+            except ArithmeticError:  # an exponent beyond what a decimal holds at all
+                value = None
+            # Its plain form only when short: `1e999999` has a million digits, not worth writing out.
+            short = (value is not None and abs(value.adjusted()) < _PLAIN_DIGITS_SHOWN
+                     and len(value.as_tuple().digits) < _PLAIN_DIGITS_SHOWN)
+            width = match.end() - match.start()
+            help_text = t("E0108.help", plain=format(value, "f")) if short else t("E0108.help-too-long")
+            return Diagnostic(
+                code="E0108", name="exponent-number", severity=Severity.ERROR,
+                message=t("E0108.message", text=written), span=_point(file, line, match.start() - line_start + 1, width),
+                help=help_text,
+            )
     return None

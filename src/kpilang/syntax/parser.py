@@ -11,6 +11,10 @@ Two ways run that table over a text, giving the same module (`tests/syntax/test_
 - Lark's own lexer and parser (`parse_with_lark`): for a text the fast path rejects, Lark parses
   it again to report the syntax error with what it expected (`syntax/errors.py`).
 
+Either way, a text with a bidirectional control character is refused before it is parsed
+(`syntax/bidi.py`), and a module with a formula nested deeper than the later stages can walk
+after (`syntax/nesting.py`): every module `parse` returns is safe for every stage.
+
 Speed: the builder is Lark's inline transformer (no intermediate parse tree, no second pass), each
 node's span comes from its first and last child (not Lark's `propagate_positions`), nodes are made
 without pydantic's validation by constructors generated per class (`syntax/node_factory.py`; the
@@ -24,7 +28,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -38,7 +44,9 @@ from lark.exceptions import UnexpectedInput
 from kpilang.diagnostics import Diagnostic, Severity, Span
 from kpilang.messages import t
 from kpilang.syntax import ast
+from kpilang.syntax.bidi import bidi_control_errors
 from kpilang.syntax.errors import syntax_error
+from kpilang.syntax.nesting import nesting_errors
 from kpilang.syntax.node_factory import fast_constructor
 
 if TYPE_CHECKING:  # the fast path is imported when first built: it reads Lark's internals
@@ -46,6 +54,8 @@ if TYPE_CHECKING:  # the fast path is imported when first built: it reads Lark's
     from kpilang.syntax.lexer import Tokenizer
 
 _DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_NAME = re.compile(r"[^\W\d]\w*")
+"""The grammar's NAME, for a name's normal form."""
 
 
 def grammar_text() -> str:
@@ -71,6 +81,13 @@ class _Comments:
 _comments = _Comments()
 _lock = threading.Lock()
 """One parse at a time: the comment collector and the builder hold the state of the current parse."""
+
+
+@functools.cache
+def _keywords() -> frozenset[str]:
+    """The words the grammar reserves (its terminals spelt by a plain word)."""
+    return frozenset(term.pattern.value for term in lark_parser().terminals
+                     if term.pattern.type == "str" and term.pattern.value.isidentifier())
 
 
 @functools.cache
@@ -145,6 +162,9 @@ def parse_with_lark(text: str, file: str = "<input>") -> tuple[ast.Module | None
 def _parse(text: str, file: str, run: Callable[[str], list]) -> tuple[ast.Module | None, list[Diagnostic]]:
     if text.startswith("\ufeff"):
         text = text[1:]
+    refused = bidi_control_errors(text, file)
+    if refused:
+        return None, refused
     with _lock, _gc_paused():
         _comments.items = []
         _builder.start_file(file)
@@ -156,7 +176,11 @@ def _parse(text: str, file: str, run: Callable[[str], list]) -> tuple[ast.Module
             _builder.finish()
         if _builder.diagnostics:
             return None, list(_builder.diagnostics)
-        return ast.Module(file=file, items=items, comments=list(_comments.items)), []
+        module = ast.Module(file=file, items=items, comments=list(_comments.items))
+    too_deep = nesting_errors(module)  # after this, no stage meets a formula deeper than it can walk
+    if too_deep:
+        return None, too_deep
+    return module, []
 
 
 @contextlib.contextmanager
@@ -236,7 +260,23 @@ class _AstBuilder:
         return _span_at(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
 
     def _ident(self, tok: Token) -> ast.Ident:
-        return _new_Ident(span=self._t(tok), name=str(tok))
+        return _new_Ident(span=self._t(tok), name=self._name(tok))
+
+    def _name(self, tok: Token) -> str:
+        """A name as the plan means it: in Unicode's compatibility form (NFKC), as Python reads
+        identifiers, so that `ﬁx` (with the ligature) and `fix`, or a full-width `ｃａｌｌｓ` and
+        `calls`, are one name. A name whose normal form is no name (`a¼` → `a1⁄4`) or a keyword
+        (`ｉｆ`) is an error."""
+        text = str(tok)
+        if text.isascii():
+            return text
+        normal = unicodedata.normalize("NFKC", text)
+        if normal != text and (not _NAME.fullmatch(normal) or normal in _keywords()):
+            self.diagnostics.append(Diagnostic(
+                code="E0109", name="bad-name", severity=Severity.ERROR,
+                message=t("E0109.message", text=text, normal=normal), span=self._t(tok), help=t("E0109.help"),
+            ))
+        return normal
 
     @staticmethod
     def _label(tok: Token | None) -> str | None:
@@ -258,7 +298,7 @@ class _AstBuilder:
         return _new_PlanField(span=self._s(name, values[-1]), name=self._ident(name), values=values)
 
     def field_name(self, c):
-        return _new_Name(span=self._t(c[0]), name=str(c[0]))
+        return _new_Name(span=self._t(c[0]), name=self._name(c[0]))
 
     def metric_decl(self, c):
         _, name, label, _eq, expr, *clauses = c
@@ -317,7 +357,7 @@ class _AstBuilder:
 
     def test_call(self, c):
         name, arg, _rpar = c
-        return _new_Call(span=self._s(name, _rpar), func=str(name), func_span=self._t(name), args=[arg], where=None)
+        return _new_Call(span=self._s(name, _rpar), func=self._name(name), func_span=self._t(name), args=[arg], where=None)
 
     # ---- expressions ----
     def otherwise(self, c):
@@ -356,17 +396,17 @@ class _AstBuilder:
     def call(self, c):
         name, args, _where, where, _rpar = c
         return _new_Call(
-            span=self._s(name, _rpar), func=str(name), func_span=self._t(name), args=args or [], where=where,
+            span=self._s(name, _rpar), func=self._name(name), func_span=self._t(name), args=args or [], where=where,
         )
 
     def call_args(self, c):
         return list(c)
 
     def name(self, c):
-        return _new_Name(span=self._t(c[0]), name=str(c[0]))
+        return _new_Name(span=self._t(c[0]), name=self._name(c[0]))
 
     def dotted(self, c):
-        return _new_Dotted(span=self._s(c[0], c[1]), table=str(c[0]), column=str(c[1]))
+        return _new_Dotted(span=self._s(c[0], c[1]), table=self._name(c[0]), column=self._name(c[1]))
 
     def number(self, c):
         return _new_Num(span=self._t(c[0]), value=_number(c[0]), text=str(c[0]))
