@@ -25,3 +25,26 @@ def impossible_offset(readings: list[dict[str, list[oracle.Row]]]) -> bool:
     """KNOWN, impossible timestamp offsets, fixed on another branch: the data holds an offset
     no place has, which the evaluator reads as an instant. Delete when the fix merges."""
     return any(row.impossible_offset for tables in readings for rows in tables.values() for row in rows)
+
+
+# ---- plan pipeline crashes ----------------------------------------------------------------------
+
+DEEP_EXPRESSION = ("deep expressions: a formula nested some hundred levels (200 terms of a sum) raises "
+                   "RecursionError or Python's 'too many nested parentheses' instead of a diagnostic")
+ROUND_HUGE_DIGITS = "round() with huge digits: round(x, 23) or more raises decimal.InvalidOperation"
+MANAGERS_COLUMN = "managers.COLUMN in a formula crashes eval: 'unresolved name in a checked program'"
+
+
+def plan_crash_class(err: BaseException, text: str) -> str | None:
+    """KNOWN crash classes of the plan pipeline, each fixed on another branch: which one `err`
+    (raised on the plan `text`) belongs to, or None. Delete a class's branch when its fix merges."""
+    from decimal import DecimalException
+
+    message = str(err)
+    if isinstance(err, RecursionError) or (isinstance(err, SyntaxError) and "too many nested" in message):
+        return DEEP_EXPRESSION
+    if isinstance(err, DecimalException) and "round(" in text:
+        return ROUND_HUGE_DIGITS
+    if isinstance(err, AssertionError) and "unresolved name in a checked program: managers." in message:
+        return MANAGERS_COLUMN
+    return None

@@ -25,7 +25,8 @@ from click.testing import CliRunner
 from kpilang.cli import main
 from tests.fuzz import cold_sales_oracle as oracle
 
-NORMATIVE = Path(__file__).resolve().parents[1] / "fixtures" / "normative"
+ROOT_DIR = Path(__file__).resolve().parents[2]
+NORMATIVE = ROOT_DIR / "tests" / "fixtures" / "normative"
 PLAN = NORMATIVE / "cold_sales.kpi"
 DATA = NORMATIVE / "data"
 TABLES = tuple(oracle.COLUMNS)
