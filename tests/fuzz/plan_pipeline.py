@@ -11,16 +11,15 @@ mutators, driven by Hypothesis), and the compiling plans of tests/syntax/plan_st
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from hypothesis import strategies as st
 
-from tests.fuzz.normative_data import DATA, PLAN, ROOT_DIR
+from tests.fuzz.bench_fuzz import bench_fuzz
+from tests.fuzz.normative_data import DATA, PLAN
 
 # ---- the stages ---------------------------------------------------------------------------------
 
@@ -172,15 +171,7 @@ def normative_with_formula(draw) -> str:
     return NORMATIVE_TEXT.replace("cap 2 * salary", f"cap {formula}")
 
 
-def _bench_fuzz():
-    spec = importlib.util.spec_from_file_location("kpilang_bench_fuzz", ROOT_DIR / "bench" / "fuzz.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-BENCH = _bench_fuzz()
+BENCH = bench_fuzz()
 SEEDS = BENCH.seeds()
 TOKENS = [BENCH.tokens_of(s) for s in SEEDS]
 
