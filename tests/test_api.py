@@ -29,3 +29,13 @@ def test_what_load_returns_is_refused_with_the_way_to_its_program(stage):
     }
     with pytest.raises(TypeError, match=rf"kpilang\.{stage}\(\) takes a Program: pass kpilang\.load\(path\)\.program"):
         calls[stage]()
+
+
+def test_lint_can_be_called_more_than_once():
+    """Loading the `kpilang.lint` module on the first call must not replace the function of the
+    same name (the second call then failed with "'module' object is not callable")."""
+    first = kpilang.lint(EXAMPLE / "cold_sales.kpi")
+    second = kpilang.lint(EXAMPLE / "cold_sales.kpi")
+    assert callable(kpilang.lint)
+    assert first.program is not None and second.program is not None
+    assert [d.code for d in first.diagnostics] == [d.code for d in second.diagnostics]

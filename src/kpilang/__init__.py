@@ -13,6 +13,7 @@ from pathlib import Path
 # first loads it. (The package itself is light; DuckDB is imported only when evaluation runs.)
 import kpilang.evaluate as _evaluate_package  # noqa: F401
 import kpilang.explain as _explain_package  # noqa: F401  (light: Jinja2 and Babel load on first use)
+import kpilang.lint as _lint_module  # noqa: F401  (the same for `lint`: its module would replace the function)
 from kpilang.compile import CompileResult, Program, compile_file
 from kpilang.diagnostics import Diagnostic, Severity, Span
 

@@ -3,29 +3,16 @@ exception. The long run is `python bench/fuzz.py --count 100000` (see docs/fuzzi
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpilang.compile import compile_text
 from kpilang.syntax.parser import parse
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _fuzz_module():
-    spec = importlib.util.spec_from_file_location("kpilang_bench_fuzz", ROOT / "bench" / "fuzz.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+from tests.fuzz.bench_fuzz import bench_fuzz
 
 
 def test_a_short_fuzzing_run_finds_no_crash(tmp_path):
-    report = _fuzz_module().run(count=200, seed=20260729, directory=tmp_path)
+    report = bench_fuzz().run(count=200, seed=20260729, directory=tmp_path)
     assert report.crashes == {}
     assert report.runs == 200
     assert report.parsed > 0 and report.compiled > 0  # the mutations still reach the compiler
