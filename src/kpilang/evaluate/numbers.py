@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 from decimal import (
     MAX_PREC,
-    ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext,
+    ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, getcontext,
+    localcontext,
 )
 
 PRECISION = 34
@@ -106,6 +107,24 @@ def exact_sum(values) -> Decimal:
         return +total
 
 
+_DISPLAY_SPARE_DIGITS = 40
+"""Digits beyond a value's own that display arithmetic may add: ×100 for a percent, the
+decimals a figure is rounded to (at most a dozen), a band's edges."""
+
+
+def room_for(*values: Decimal | None):
+    """A context manager giving a decimal context that holds every digit of `values` and of
+    what display arithmetic makes of them (×100, rounding to a few decimals, normalising), so
+    that showing a figure never rounds it silently nor fails: a default context's 28 digits
+    make `quantize` raise InvalidOperation on a 30-digit figure, and `normalize` cut it."""
+    need = 0
+    for value in values:
+        if value is not None and value.is_finite():
+            sign, digits, exponent = value.as_tuple()
+            need = max(need, len(digits) + abs(exponent))  # type: ignore[arg-type]
+    return localcontext(prec=max(getcontext().prec, need + _DISPLAY_SPARE_DIGITS))
+
+
 @functools.cache
 def minor_unit(currency: str | None) -> Decimal:
     """The currency's smallest unit as a quantum: RUB → 0.01, JPY → 1, KWD → 0.001.
@@ -156,4 +175,5 @@ def plain(value: object) -> str:
 
 def percent(value: Decimal) -> str:
     """A fraction as a percent, as plans write it: 0.2 → `20%`, 1.5 → `150%`."""
-    return format((value * 100).normalize(), "f") + "%"
+    with room_for(value):
+        return format((value * 100).normalize(), "f") + "%"

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kpilang.diagnostics import label
-from kpilang.evaluate.numbers import tidy
+from kpilang.evaluate.numbers import room_for, tidy
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.run import EvalReport, PersonResult
 from kpilang.messages import DEFAULT_LANGUAGE, t
@@ -141,7 +141,8 @@ def percent(value: Decimal | None) -> str:
     and CSV keep every digit)."""
     if value is None:
         return "—"
-    return format((value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "f") + "%"
+    with room_for(value):
+        return format((value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "f") + "%"
 
 
 def error_place(err: EvalError) -> str:

@@ -27,7 +27,7 @@ also memoised per (kind, value), since a statement repeats many figures.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, getcontext, localcontext
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -35,6 +35,7 @@ from babel.numbers import NumberPattern, get_currency_precision, get_currency_sy
 from babel.units import format_unit
 
 from kpilang.compile.program import Unit
+from kpilang.evaluate.numbers import room_for
 from kpilang.explain import LANGUAGES
 from kpilang.explain.approx import APPROX, is_marked, mark
 
@@ -175,7 +176,8 @@ class LocaleFormat:
         if text is None:
             if len(memo) >= _CACHE_SIZE:
                 memo.clear()
-            text = memo[value] = self._shown(value, kind, None)
+            with room_for(value):
+                text = memo[value] = self._shown(value, kind, None)
         return text
 
     def exact(self, value: Decimal, kind: FigureKind) -> str:
@@ -183,13 +185,9 @@ class LocaleFormat:
 
         A percent is scaled by 100 under the decimal context's precision (28 digits by default),
         which would cut an evaluator's 34-digit quotient short: the context is widened to hold
-        every digit of `value`."""
+        every digit of `value` (`room_for`)."""
         value = Decimal(0) if value.is_zero() else value
-        digits = len(value.as_tuple().digits)
-        if digits + 4 <= getcontext().prec:
-            return self._formatters[kind](value)
-        with localcontext() as ctx:
-            ctx.prec = digits + 4
+        with room_for(value):
             return self._formatters[kind](value)
 
     def places(self, value: Decimal, kind: FigureKind) -> int | None:
@@ -246,6 +244,11 @@ class LocaleFormat:
 
     def _apart(self, low: Decimal | None, value: Decimal, high: Decimal | None, kind: FigureKind,
                edge_kind: FigureKind, strict_low: bool = False) -> tuple[str | None, str, str | None]:
+        with room_for(low, value, high):
+            return self._apart_in_room(low, value, high, kind, edge_kind, strict_low)
+
+    def _apart_in_room(self, low: Decimal | None, value: Decimal, high: Decimal | None, kind: FigureKind,
+                       edge_kind: FigureKind, strict_low: bool) -> tuple[str | None, str, str | None]:
         def reads_true(p_low: int | None, p_value: int | None, p_high: int | None) -> bool:
             r_value = self._rounded(value, kind, p_value)
             r_value = value if r_value is None else r_value
@@ -281,6 +284,10 @@ class LocaleFormat:
 
     def signed(self, value: Decimal, kind: FigureKind) -> str:
         """A change: `+1`, `+180 000,00 ₽`, `−5 %` (`≈ +0,33` when rounded for display)."""
+        with room_for(value):
+            return self._signed(value, kind)
+
+    def _signed(self, value: Decimal, kind: FigureKind) -> str:
         sign = self.minus if value < 0 else self.plus
         text = self.figure(abs(value), kind)
         if is_marked(text):  # the ≈ goes before the sign: `≈ +0,33`

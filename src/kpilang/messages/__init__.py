@@ -23,6 +23,7 @@ import string
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import resources
 from typing import Any
 
@@ -140,6 +141,8 @@ def render(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
 def _render_value(value: Any, lang: str) -> str:
     if isinstance(value, Text | Join | Concat):
         return value.render(lang)
+    if isinstance(value, Decimal):  # every digit, never an exponent: 1E+42 reads as no amount does
+        return format(value, "f")
     return str(value)
 
 
