@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpilang.bundled import rules_dir
 from kpilang.change.revision import compile_at
@@ -230,3 +233,29 @@ def test_the_bundled_library_is_open_on_disk_but_not_to_a_revision(repo):
     _commit_plan(repo, str(common))
     _revision_refusal(repo, "outside the plan's project")
     assert compile_file(repo / "rules" / "plan.kpi").program is not None
+
+
+# ---- any path ------------------------------------------------------------------------------------
+
+SEGMENTS = st.sampled_from(["..", ".", "lib", "outside", "project", "secret.kpi", "secret.txt", "lib.kpi", "common.kpi"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(SEGMENTS, min_size=1, max_size=6), st.booleans())
+def test_whatever_the_path_an_import_reads_only_inside_the_project_and_never_shows_the_secret(segments, absolute):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "outside").mkdir()
+        (root / "outside" / "secret.kpi").write_text(SECRET + "\n", encoding="utf-8")
+        (root / "outside" / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+        project = root / "project"
+        (project / "lib").mkdir(parents=True)
+        (project / "lib" / "common.kpi").write_text(LIBRARY, encoding="utf-8")
+        (project / "lib.kpi").symlink_to(root / "outside" / "secret.kpi")
+        written = "/".join(segments)
+        result = _compile_importing(project, str(root / written) if absolute else written)
+        shown = "\n".join(render_text(d, result.sources, lang) for d in result.diagnostics for lang in ("en", "ru"))
+        assert "SECRET" not in shown
+        read = [name for name in result.sources if not name.endswith("plan.kpi")]
+        for name in read:
+            assert Path(name).resolve().is_relative_to(project.resolve()), name

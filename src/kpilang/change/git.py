@@ -125,15 +125,19 @@ class TreeEntry:
         return self.kind == "blob" and not self.is_symlink
 
 
-def tree_entry(repo: Path, rev: str, path: str) -> TreeEntry | None:
-    """What `path` (from the root) is at `rev`; None if it is not there."""
-    out = run_git(repo, "ls-tree", "-l", "-z", rev, "--", path).stdout
+def tree_entries(repo: Path, rev: str, paths: list[str]) -> dict[str, TreeEntry]:
+    """What each of `paths` (from the root) is at `rev`, for those that are there (one `git`
+    run for them all)."""
+    if not paths:
+        return {}
+    out = run_git(repo, "ls-tree", "-l", "-z", rev, "--", *paths).stdout
+    wanted, found = set(paths), {}
     for record in out.split("\0"):
         meta, _, name = record.partition("\t")
-        if name == path:
+        if name in wanted:
             mode, kind, _sha, size = meta.split()
-            return TreeEntry(mode, kind, int(size) if size.isdigit() else None)
-    return None
+            found[name] = TreeEntry(mode, kind, int(size) if size.isdigit() else None)
+    return found
 
 
 def blob_bytes(repo: Path, rev: str, path: str) -> bytes | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from kpilang.change.git import blob_bytes, show_blob, tree_entry
+from kpilang.change.git import blob_bytes, show_blob, tree_entries
 from kpilang.compile import PlanFileError, Program, compile_file
 from kpilang.compile.import_scope import IMPORT_SIZE_LIMIT
 from kpilang.config import CONFIG_FILES
@@ -98,16 +98,15 @@ def _materialise(repo: Path, rev: str, path: str, dest: Path) -> dict[str, tuple
         return {}
     written: dict[str, tuple[str, bytes]] = {}
     _write_file(dest, path, text.encode("utf-8"), written)
-    for config in _config_candidates(path):
-        entry = tree_entry(repo, rev, config)
-        if entry is not None and entry.is_file and (entry.size or 0) <= IMPORT_SIZE_LIMIT:
+    for config, entry in tree_entries(repo, rev, _config_candidates(path)).items():
+        if entry.is_file and (entry.size or 0) <= IMPORT_SIZE_LIMIT:
             _write_file(dest, config, blob_bytes(repo, rev, config) or b"", written)
     queue = _imports_of(path, text)
     while queue:
         current = queue.pop(0)
         if current in written or current.startswith(("/", "../")) or current == "..":
             continue  # outside the revision's files: the compiler refuses it with its reason
-        entry = tree_entry(repo, rev, current)
+        entry = tree_entries(repo, rev, [current]).get(current)
         target = dest / current
         if entry is None:
             continue  # the compiler reports the missing import with its position
