@@ -239,3 +239,12 @@ def test_each_refusal_names_the_table_and_the_figures():
     assert str(overlap.message) == ("graduated table `overlap`: its tiers overlap from 100 to 200, so the rate "
                                     "there is ambiguous")
     assert "`overlap`" in str(overlap.help)
+
+
+def test_a_step_table_refusal_lists_its_bands():
+    from kpilang.evaluate.table_lookup import StepTable
+
+    holes = StepTable(_program("table holes { below 0 : 1  1 to 2 : 2  from 3 : 3 }").tables["holes"])
+    with pytest.raises(LookupFailed) as refused:
+        holes.result(D("2.5"))
+    assert str(refused.value.message) == "2.5 falls in no band of table `holes` (its bands: below 0, 1 to 2, from 3)"
