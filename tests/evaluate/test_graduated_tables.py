@@ -126,7 +126,11 @@ def test_a_value_on_the_upper_edge_of_a_bounded_last_tier_is_in_no_band(tables):
     assert both_paths(share, "600", "800") == D("22.00")  # edges 400 and 800: 3% × 400 + 5% × 200
     with pytest.raises(LookupFailed) as scaled:
         share.result(D(800), D(800))
-    assert scaled.value.code == "past_last_tier" and "800" in str(scaled.value.message)
+    assert scaled.value.code == "past_last_tier"
+    assert str(scaled.value.message).startswith("800 reaches past 800, where the tiers of graduated table `share` stop")
+    with pytest.raises(LookupFailed) as scaled_up:
+        share.result(D(900), D(600))  # the tiers stop at 100% of 600
+    assert str(scaled_up.value.message).startswith("900 reaches past 600, where")
 
 
 def test_tiers_written_top_band_first_pay_as_in_order(tables):
@@ -235,3 +239,12 @@ def test_each_refusal_names_the_table_and_the_figures():
     assert str(overlap.message) == ("graduated table `overlap`: its tiers overlap from 100 to 200, so the rate "
                                     "there is ambiguous")
     assert "`overlap`" in str(overlap.help)
+
+
+def test_a_step_table_refusal_lists_its_bands():
+    from kpilang.evaluate.table_lookup import StepTable
+
+    holes = StepTable(_program("table holes { below 0 : 1  1 to 2 : 2  from 3 : 3 }").tables["holes"])
+    with pytest.raises(LookupFailed) as refused:
+        holes.result(D("2.5"))
+    assert str(refused.value.message) == "2.5 falls in no band of table `holes` (its bands: below 0, 1 to 2, from 3)"
