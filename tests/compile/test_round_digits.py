@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from kpilang.cli import main
 from kpilang.compile import compile_text
-from kpilang.compile.compiler import ROUND_DIGITS_MAX
+from kpilang.compile.names import ROUND_DIGITS_MAX
 from kpilang.evaluate.numbers import PRECISION, decimal_context, digits_quantum, round_half_up
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cold_sales"
