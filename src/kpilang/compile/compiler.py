@@ -1,4 +1,7 @@
-"""Modules → one checked `Program`: names, plan fields, clauses, units, dependency order, cycles.
+"""Modules → one checked `Program`: declarations, plan fields, clauses, dependency order, cycles, tests.
+
+The units of formulas are checked by `typer.py`; the built-in words are in `names.py`, the help
+texts in `help.py`.
 
 Every problem is a diagnostic with the exact span of the offending text; the compiler keeps going
 after an error so that one run shows as many problems as it can, and returns no program if any
@@ -7,10 +10,7 @@ error was found.
 
 from __future__ import annotations
 
-import difflib
-import functools
 import zoneinfo
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
@@ -18,40 +18,18 @@ from pathlib import Path
 
 from kpilang import schema
 from kpilang.compile import units as U
+from kpilang.compile.help import field_help, money_help
 from kpilang.compile.loader import SourceSet, load_sources
+from kpilang.compile.names import (
+    BUILTIN_NAMES, KINDS, PERIODS, PLAN_FIELDS, REQUIRED_PLAN_FIELDS, STRATEGIES, currencies, suggest,
+)
 from kpilang.compile.program import (
     SALARY, SCORE, Band, KpiDef, MetricDef, PayDef, PlanInfo, Program, TableDef, TestDef, TestValue, Unit,
-    row_table,
 )
+from kpilang.compile.typer import Typer
 from kpilang.diagnostics import Diagnostic, Note, Severity, Span
 from kpilang.messages import Text, join, t
 from kpilang.syntax import ast
-
-AGGREGATES = ("count", "sum", "avg", "min", "max", "median", "count_distinct", "share")
-SCALAR_FUNCTIONS = ("min", "max", "round")
-ROUND_DIGITS_MAX = 12
-"""The most digits `round(x, digits)` may keep after the point. Figures are exact to 34 significant
-digits (evaluate/numbers.py), and rounding to N digits needs the value's digits before the point
-plus N within them: 12 leaves 22 digits before it, more than any amount or score has, where
-`round(x, 40)` failed for every value."""
-PLAN_FIELDS = ("role", "period", "effective", "timezone", "currency", "strategy", "goal", "scope")
-REQUIRED_PLAN_FIELDS = ("role", "period", "effective", "currency", "strategy", "goal")
-PERIODS = ("week", "month", "quarter")
-STRATEGIES = ("growth", "retention", "scaling", "service")
-KINDS = ("result", "activity", "quality")
-BUILTIN_NAMES = (SCORE, SALARY, "targets", "managers")
-
-
-@functools.cache
-def _currencies() -> frozenset[str]:
-    from babel.numbers import list_currencies
-
-    return frozenset(list_currencies())
-
-
-def _suggest(name: str, candidates) -> str | None:
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 class CompileResult:
@@ -142,8 +120,8 @@ class _Compiler:
             self.error("E0204", "missing-plan", t("E0204.message"),
                        first.name.span, t("E0204.help"))
 
-        metrics = {n: self._metric(d) for n, d in self.decls.items() if isinstance(d, ast.Metric)}
-        tables = {n: self._table(d) for n, d in self.decls.items() if isinstance(d, ast.Table)}
+        metrics = {n: self.compile_metric(d) for n, d in self.decls.items() if isinstance(d, ast.Metric)}
+        tables = {n: self.compile_table(d) for n, d in self.decls.items() if isinstance(d, ast.Table)}
         kpis = {n: self._kpi(d) for n, d in self.decls.items() if isinstance(d, ast.Kpi)}
         pays = {n: self._pay(d) for n, d in self.decls.items() if isinstance(d, ast.Pay)}
         if kpis:
@@ -189,7 +167,7 @@ class _Compiler:
         for f in node.fields:
             fname = f.name.name
             if fname not in PLAN_FIELDS:
-                hint = _suggest(fname, PLAN_FIELDS)
+                hint = suggest(fname, PLAN_FIELDS)
                 self.error("E0401", "unknown-plan-field", t("E0401.message", field=fname), f.name.span,
                            t("did-you-mean", name=hint) if hint
                            else t("E0401.help", fields=", ".join(f"`{p}`" for p in PLAN_FIELDS)))
@@ -204,7 +182,7 @@ class _Compiler:
             if req not in fields:
                 ok = False
                 self.error("E0403", "missing-plan-field", t("E0403.message", field=req), node.name.span,
-                           _field_help(req))
+                           field_help(req))
         values: dict = {}
         for fname, f in fields.items():
             value = self._field_value(fname, f)
@@ -225,7 +203,7 @@ class _Compiler:
         vals = f.values
 
         def bad(message: Text, span: Span | None = None) -> None:
-            self.error("E0404", "bad-plan-field", message, span or f.span, _field_help(fname))
+            self.error("E0404", "bad-plan-field", message, span or f.span, field_help(fname))
 
         if fname == "role":
             roles = []
@@ -270,13 +248,13 @@ class _Compiler:
             try:
                 zoneinfo.ZoneInfo(v.value)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                hint = _suggest(v.value, zoneinfo.available_timezones())
+                hint = suggest(v.value, zoneinfo.available_timezones())
                 self.error("E0404", "bad-plan-field", t("E0404.timezone", value=v.value), v.span,
-                           t("E0404.timezone-hint", name=hint) if hint else _field_help("timezone"))
+                           t("E0404.timezone-hint", name=hint) if hint else field_help("timezone"))
                 return None
             return v.value
         if fname == "currency":
-            if word is None or word not in _currencies():
+            if word is None or word not in currencies():
                 bad(t("E0404.currency", value=_shown(v)), v.span)
                 return None
             return word
@@ -303,7 +281,7 @@ class _Compiler:
             found[c.keyword] = c
         return found
 
-    def _metric(self, node: ast.Metric) -> MetricDef | None:
+    def compile_metric(self, node: ast.Metric) -> MetricDef | None:
         name = node.name.name
         if name in self.compiled:
             return self.compiled[name]
@@ -325,7 +303,7 @@ class _Compiler:
         uncontrollable = None
         if "uncontrollable" in clauses:
             uncontrollable = tuple(w.name for w in clauses["uncontrollable"].words)
-        typer = _Typer(self, name, context="metric")
+        typer = Typer(self, name, context="metric")
         unit = typer.unit(node.expr)
         if unit is None:
             return None
@@ -354,10 +332,10 @@ class _Compiler:
                 ok = False
                 self.error("E0501", "missing-clause", t("E0501.message", name=name, clause=req), node.name.span,
                            t("E0501.help"))
-        value_unit = _Typer(self, name, context="scalar").unit(node.expr)
+        value_unit = Typer(self, name, context="scalar").unit(node.expr)
         target_unit = None
         if "target" in clauses:
-            target_unit = _Typer(self, name, context="scalar").unit(clauses["target"].value)
+            target_unit = Typer(self, name, context="scalar").unit(clauses["target"].value)
         weight = self._percent_clause(clauses.get("weight"), "weight", name, allow_over_one=False)
         cap = self._percent_clause(clauses.get("cap"), "cap", name, allow_over_one=True)
         if value_unit is None or target_unit is None or not ok:
@@ -391,7 +369,7 @@ class _Compiler:
             return None
         return value.value
 
-    def _table(self, node: ast.Table) -> TableDef | None:
+    def compile_table(self, node: ast.Table) -> TableDef | None:
         name = node.name.name
         if name not in self.compiled:
             self.compiled[name] = self._table_uncached(node)
@@ -462,14 +440,14 @@ class _Compiler:
         clauses = self._clauses(node, ("cap", "floor"))
         ok = True
         for part, expr in [("formula", node.expr)] + [(k, c.value) for k, c in clauses.items()]:
-            unit = _Typer(self, name, context="scalar").unit(expr)
+            unit = Typer(self, name, context="scalar").unit(expr)
             if unit is None:
                 ok = False
             elif not U.fits(unit, Unit.MONEY):
                 ok = False
                 what = t("E0301.pay-formula", name=name) if part == "formula" else t(f"E0301.pay-{part}", name=name)
                 self.error("E0301", "unit-mismatch", t("E0301.pay", what=what, unit=U.WORDS[unit]), expr.span,
-                           _money_help(unit))
+                           money_help(unit))
         if not ok:
             return None
         self.units[name] = Unit.MONEY
@@ -540,7 +518,7 @@ class _Compiler:
                 self.error("E0901", "bad-test-name", t("E0901.not-a-table", name=target.func),
                            target.func_span, t("E0901.table-help"))
                 return False
-            return _Typer(self, "", context="scalar").unit(target.args[0]) is not None
+            return Typer(self, "", context="scalar").unit(target.args[0]) is not None
         assert isinstance(target, ast.Name)
         name = target.name
         if section == "given":
@@ -558,371 +536,12 @@ class _Compiler:
                 hint = t("E0901.table-uses", name=name, count=len(calls))
             else:
                 hint = t("E0901.expect-help")
-        suggestion = _suggest(name, [*self.decls, SCORE, SALARY])
+        suggestion = suggest(name, [*self.decls, SCORE, SALARY])
         if name not in self.decls and name not in (SCORE, SALARY) and suggestion:
             hint = t("did-you-mean", name=suggestion)
         self.error("E0901", "bad-test-name", t("E0901.cannot-set", name=name, section=section) if name in self.decls or name in (SCORE, SALARY)
                    else t("E0201.unknown-name", name=name), target.span, hint)
         return False
-
-
-_UNIT_RULES: dict[type, Callable] = {}
-"""Node class → the `_Typer` method for it, looked up once: `unit` runs for every node of every
-formula."""
-
-
-class _Typer:
-    """Infers and checks the unit of one expression, recording the names it depends on.
-
-    context: "metric" (aggregates allowed at any depth, other metrics allowed), "scalar" (KPIs,
-    targets, pays), or "row" (inside an aggregate, over `self.row_table`).
-    """
-
-    def __init__(self, compiler: _Compiler, owner: str, context: str):
-        self.c = compiler
-        self.owner = owner
-        self.context = context
-        self.row_table: str | None = None
-        self.aggregates: list[ast.Call] = []
-        self.tables: set[str] = set()
-
-    def fail(self, code: str, name: str, message: Text, span: Span, help: Text | None = None) -> None:
-        self.c.error(code, name, message, span, help)
-
-    def dep(self, name: str) -> None:
-        if self.owner:
-            self.c.deps.setdefault(self.owner, set()).add(name)
-
-    def unit(self, e: ast.Expr) -> Unit | None:
-        rule = _UNIT_RULES.get(type(e))
-        if rule is None:  # the method named after the node's class: `_binary` for `ast.Binary`
-            rule = _UNIT_RULES[type(e)] = getattr(_Typer, "_" + type(e).__name__.lower())
-        return rule(self, e)
-
-    # literals
-    def _num(self, e):
-        return Unit.FLEX
-
-    def _percent(self, e):
-        return Unit.NUMBER
-
-    def _duration(self, e):
-        return Unit.DURATION
-
-    def _datelit(self, e):
-        return Unit.DATE
-
-    def _str(self, e):
-        return Unit.STRING
-
-    def _bool(self, e):
-        return Unit.BOOL
-
-    # names
-    def _name(self, e: ast.Name) -> Unit | None:
-        name = e.name
-        if self.context == "row":
-            col = schema.TABLES[self.row_table].column(name)
-            if col is not None:
-                self.c.data_needs.setdefault(self.row_table, set()).add(name)
-                return _column_unit(col.type)
-            known = [c.name for c in schema.TABLES[self.row_table].columns]
-            hint = _suggest(name, known)
-            self.fail("E0201", "unknown-name", t("E0201.unknown-column", table=self.row_table, name=name), e.span,
-                      t("did-you-mean", name=hint) if hint else
-                      t("E0201.known-columns", columns=", ".join(known), table=self.row_table, name=name))
-            return None
-        if name == SCORE:
-            if self.context == "metric":
-                return self._not_in_metric(e, t("E0703.score"))
-            self.dep(SCORE)
-            return Unit.NUMBER
-        if name == SALARY:
-            if self.context == "metric":
-                return self._not_in_metric(e, t("E0703.salary"))
-            self.dep(SALARY)
-            self.c.manager_columns.add("salary")
-            return Unit.MONEY
-        decl = self.c.decls.get(name)
-        if decl is None:
-            if name in schema.TABLES:
-                self.fail("E0201", "unknown-name", t("E0201.data-table", name=name), e.span,
-                          t("E0201.data-table-help", name=name))
-                return None
-            candidates = [*self.c.decls, SCORE, SALARY]
-            hint = _suggest(name, candidates)
-            self.fail("E0201", "unknown-name", t("E0201.unknown-name", name=name), e.span,
-                      t("did-you-mean", name=hint) if hint else t("E0201.unknown-name-help"))
-            return None
-        if isinstance(decl, ast.Table):
-            self.fail("E0702", "table-without-argument", t("E0702.message", name=name), e.span,
-                      t("E0702.help", name=name))
-            return None
-        if self.context == "metric" and not isinstance(decl, ast.Metric):
-            return self._not_in_metric(e, t(f"E0703.{decl.decl}", name=name))
-        self.dep(name)
-        if name not in self.c.units:
-            # Declared later (order-independent): type it now; cycles are reported by the orderer.
-            if name in self.c.deps:  # being typed right now: a cycle, reported later
-                return Unit.FLEX if isinstance(decl, ast.Metric) else (Unit.MONEY if isinstance(decl, ast.Pay) else Unit.NUMBER)
-            if isinstance(decl, ast.Metric):
-                self.c._metric(decl)
-            elif isinstance(decl, ast.Kpi):
-                return Unit.NUMBER
-            elif isinstance(decl, ast.Pay):
-                return Unit.MONEY
-        return self.c.units.get(name, Unit.NUMBER if isinstance(decl, ast.Kpi) else Unit.MONEY if isinstance(decl, ast.Pay) else None)
-
-    def _not_in_metric(self, e, what: Text) -> None:
-        self.fail("E0703", "metric-reads-non-data", t("E0703.message", what=what), e.span,
-                  t("E0703.help"))
-        return None
-
-    def _dotted(self, e: ast.Dotted) -> Unit | None:
-        if self.context == "row":
-            if e.table != self.row_table:
-                self.fail("E0704", "mixed-tables", t("E0704.message", table=e.table, column=e.column, reads=self.row_table),
-                          e.span, t("E0704.help"))
-                return None
-            col = schema.TABLES[e.table].column(e.column)
-            self.c.data_needs.setdefault(e.table, set()).add(e.column)
-            return _column_unit(col.type) if col is not None else Unit.ANY
-        if e.table == "targets":
-            if self.context == "metric":
-                return self._not_in_metric(e, t("E0703.target"))
-            self.c.target_names.add(e.column)
-            self.dep(f"targets.{e.column}")
-            return Unit.FLEX
-        if e.table == "managers":
-            if self.context == "metric":
-                return self._not_in_metric(e, t("E0703.manager-column"))
-            self.c.manager_columns.add(e.column)
-            # `managers.salary` is the figure `salary`: one input, whichever way it is written.
-            self.dep(SALARY if e.column == SALARY else f"managers.{e.column}")
-            col = schema.TABLES["managers"].column(e.column)
-            return _column_unit(col.type) if col is not None else Unit.ANY
-        if e.table in schema.ACTIVITY_TABLES:
-            self.fail("E0705", "column-outside-aggregate", t("E0705.message", table=e.table, column=e.column),
-                      e.span, t("E0705.help", table=e.table, column=e.column))
-            return None
-        hint = _suggest(e.table, ["targets", "managers", *schema.ACTIVITY_TABLES])
-        self.fail("E0201", "unknown-name", t("E0201.unknown-table", name=e.table), e.span,
-                  t("did-you-mean", name=hint) if hint else t("E0201.unknown-table-help"))
-        return None
-
-    # operators
-    def _neg(self, e: ast.Neg):
-        u = self.unit(e.operand)
-        if u is not None and u not in U.NUMERIC:
-            self.fail("E0301", "unit-mismatch", t("E0301.negate", unit=U.WORDS[u]), e.span)
-            return None
-        return u
-
-    def _not(self, e: ast.Not):
-        return self._need_bool(e.operand)
-
-    def _need_bool(self, e) -> Unit | None:
-        u = self.unit(e)
-        if u is None:
-            return None
-        if u not in (Unit.BOOL, Unit.ANY):
-            self.fail("E0301", "unit-mismatch", t("E0301.condition", unit=U.WORDS[u]), e.span,
-                      t("E0301.condition-help"))
-            return None
-        return Unit.BOOL
-
-    def _binary(self, e: ast.Binary):
-        left, right = self.unit(e.left), self.unit(e.right)
-        if left is None or right is None:
-            return None
-        fn = {"+": lambda a, b: U.add(a, b, "+"), "-": lambda a, b: U.add(a, b, "-"),
-              "*": U.multiply, "/": U.divide}[e.op]
-        result = fn(left, right)
-        if result is None:
-            self.fail("E0301", "unit-mismatch", t(f"E0301.{_VERBS[e.op]}", left=U.WORDS[left], right=U.WORDS[right]), e.span,
-                      _binary_help(e.op, left, right))
-        return result
-
-    def _compare(self, e: ast.Compare):
-        left, right = self.unit(e.left), self.unit(e.right)
-        if left is None or right is None:
-            return None
-        if U.unify(left, right) is None:
-            self.fail("E0301", "unit-mismatch", t("E0301.compare", left=U.WORDS[left], right=U.WORDS[right]), e.span)
-            return None
-        if e.op not in ("=", "!=") and U.unify(left, right) in (Unit.BOOL, Unit.STRING):
-            self.fail("E0301", "unit-mismatch", t("E0301.order", op=e.op), e.span,
-                      t("E0301.order-help"))
-            return None
-        return Unit.BOOL
-
-    def _logic(self, e: ast.Logic):
-        a, b = self._need_bool(e.left), self._need_bool(e.right)
-        return Unit.BOOL if a and b else None
-
-    def _inlist(self, e: ast.InList):
-        u = self.unit(e.operand)
-        ok = u is not None
-        for item in e.items:
-            iu = self.unit(item)
-            if iu is None:
-                ok = False
-            elif u is not None and U.unify(u, iu) is None:
-                self.fail("E0301", "unit-mismatch", t("E0301.list", item=U.WORDS[iu], value=U.WORDS[u]), item.span)
-                ok = False
-        return Unit.BOOL if ok else None
-
-    def _if(self, e: ast.If):
-        cond = self._need_bool(e.cond)
-        return self._same(e, [e.then, e.else_], t("E0301.if")) if cond else None
-
-    def _otherwise(self, e: ast.Otherwise):
-        return self._same(e, [e.expr, e.fallback], t("E0301.otherwise"))
-
-    def _same(self, e, parts, message: Text) -> Unit | None:
-        found = [self.unit(p) for p in parts]
-        if any(u is None for u in found):
-            return None
-        result = found[0]
-        for part, u in zip(parts[1:], found[1:]):
-            merged = U.unify(result, u)
-            if merged is None:
-                self.fail("E0301", "unit-mismatch", t("E0301.same", message=message, left=U.WORDS[result], right=U.WORDS[u]), part.span)
-                return None
-            result = merged
-        return result
-
-    # calls
-    def _call(self, e: ast.Call):
-        func = e.func
-        if self.context == "metric" and func in AGGREGATES:
-            return self._aggregate(e)
-        if func in AGGREGATES and func not in SCALAR_FUNCTIONS:
-            self.fail("E0706", "aggregate-outside-metric", t("E0706.message", func=func),
-                      e.func_span, t("E0706.help", func=func))
-            return None
-        if e.where is not None:
-            self.fail("E0707", "where-outside-aggregate", t("E0707.message"),
-                      e.where.span, t("E0707.help"))
-            return None
-        if func in ("min", "max"):
-            if len(e.args) < 2:
-                self.fail("E0708", "bad-arguments", t("E0708.values", func=func), e.span,
-                          t("E0708.values-help", func=func))
-                return None
-            return self._same(e, e.args, t("E0301.same-unit", func=func))
-        if func == "round":
-            if len(e.args) != 2 or not isinstance(e.args[1], ast.Num) or e.args[1].value != e.args[1].value.to_integral_value():
-                self.fail("E0708", "bad-arguments", t("E0708.round"), e.span,
-                          t("E0708.round-help"))
-                return None
-            if e.args[1].value > ROUND_DIGITS_MAX:
-                self.fail("E0708", "bad-arguments",
-                          t("E0708.round-digits", most=ROUND_DIGITS_MAX, digits=e.args[1].text), e.args[1].span,
-                          t("E0708.round-digits-help"))
-                return None
-            return self.unit(e.args[0])
-        decl = self.c.decls.get(func)
-        if isinstance(decl, ast.Table):
-            return self._table_call(e, decl)
-        known = [n for n, d in self.c.decls.items() if isinstance(d, ast.Table)] + list(SCALAR_FUNCTIONS)
-        if self.context == "metric":
-            known += list(AGGREGATES)
-        hint = _suggest(func, known)
-        self.fail("E0201", "unknown-name", t("E0201.unknown-function", name=func), e.func_span,
-                  t("did-you-mean", name=hint) if hint else t("E0201.unknown-function-help"))
-        return None
-
-    def _table_call(self, e: ast.Call, decl: ast.Table):
-        self.c.table_calls.setdefault(decl.name.name, []).append(e)
-        self.dep(decl.name.name)
-        if len(e.args) != 1 and not (decl.graduated and len(e.args) == 2):
-            usage = t("E0708.graduated-usage" if decl.graduated else "E0708.table-usage", name=decl.name.name)
-            self.fail("E0708", "bad-arguments", t("E0708.table", name=decl.name.name, usage=usage), e.span)
-            return None
-        units = [self.unit(a) for a in e.args]
-        if any(u is None for u in units):
-            return None
-        if decl.name.name not in self.c.units:
-            self.c._table(decl)
-        value_unit = self.c.units.get(decl.name.name)
-        if value_unit is None:
-            return None
-        if decl.graduated:
-            # The rates apply to x in both forms; with a base, x and base are alike (revenue and
-            # its target), so a plain-number base (`targets.revenue`) takes x's unit.
-            measured = units[0] if len(units) == 1 else U.unify(units[0], units[1])
-            if measured is None:
-                self.fail("E0301", "unit-mismatch", t("E0301.base", name=decl.name.name, value=U.WORDS[units[0]], base=U.WORDS[units[1]]), e.span,
-                          t("E0301.base-help"))
-                return None
-            result = U.multiply(measured, value_unit)
-            if result is None:
-                self.fail("E0301", "unit-mismatch", t("E0301.rates", name=decl.name.name, unit=U.WORDS[measured]), e.span)
-            return result
-        return value_unit
-
-    def _aggregate(self, e: ast.Call) -> Unit | None:
-        func = e.func
-        self.aggregates.append(e)
-        if len(e.args) != 1:
-            self.fail("E0708", "bad-arguments", t("E0708.aggregate", func=func), e.span,
-                      t("E0708.rows-example" if func in ("count", "share") else "E0708.column-example", func=func))
-            return None
-        arg = e.args[0]
-        if func in ("count", "share"):
-            if not isinstance(arg, ast.Name) or arg.name not in schema.ACTIVITY_TABLES:
-                hint = _suggest(arg.name, schema.ACTIVITY_TABLES) if isinstance(arg, ast.Name) else None
-                self.fail("E0709", "bad-aggregate", t("E0709.rows", func=func),
-                          arg.span, t("did-you-mean", name=hint) if hint else t("E0709.rows-help", func=func))
-                return None
-            table = arg.name
-            if func == "share" and e.where is None:
-                self.fail("E0709", "bad-aggregate", t("E0709.share"), e.span,
-                          t("E0709.share-help"))
-                return None
-        else:
-            table = row_table(arg)
-            if table is None:
-                self.fail("E0709", "bad-aggregate", t("E0709.column", func=func), arg.span,
-                          t("E0709.column-help", func=func))
-                return None
-        if table not in schema.ACTIVITY_TABLES:
-            self.fail("E0709", "bad-aggregate", t("E0709.table", name=table), arg.span,
-                      t("E0709.table-help"))
-            return None
-        self.tables.add(table)
-        date_col = schema.TABLES[table].date_column
-        self.c.data_needs.setdefault(table, set()).add(date_col)
-        row = _Typer(self.c, self.owner, "row")
-        row.row_table = table
-        unit: Unit | None = Unit.COUNT
-        if func == "count_distinct":
-            if not isinstance(arg, ast.Dotted):
-                self.fail("E0709", "bad-aggregate", t("E0709.distinct"), arg.span,
-                          t("E0709.distinct-help"))
-                return None
-            unit = Unit.COUNT if row.unit(arg) is not None else None
-        elif func == "share":
-            unit = Unit.NUMBER
-        elif func != "count":
-            unit = row.unit(arg)
-            if unit is not None and unit not in U.NUMERIC:
-                self.fail("E0301", "unit-mismatch", t("E0301.aggregate", func=func, unit=U.WORDS[unit]), arg.span)
-                return None
-            if unit == Unit.FLEX:
-                unit = Unit.NUMBER
-        if e.where is not None and row._need_bool(e.where) is None:
-            return None
-        return unit
-
-
-def _column_unit(col_type: str) -> Unit:
-    return {
-        schema.STRING: Unit.STRING, schema.MONEY: Unit.MONEY, schema.DURATION: Unit.DURATION,
-        schema.DATETIME: Unit.DATETIME, schema.BOOL: Unit.BOOL, schema.DECIMAL: Unit.NUMBER,
-        schema.INTEGER: Unit.NUMBER, schema.DATE: Unit.DATE,
-    }[col_type]
 
 
 def _concrete(unit: Unit) -> Unit:
@@ -968,26 +587,3 @@ _CLAUSE_OWNERS = {
     "floor": "pay", "kind": "metric", "uncontrollable": "metric",
 }
 """Clause → the key of the words that say which declarations take it (`E0503.owner.*`)."""
-
-_VERBS = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide"}
-
-
-def _binary_help(op: str, left: Unit, right: Unit) -> Text:
-    if op in "+-":
-        return t("E0301.add-help")
-    if op == "*":
-        return t("E0301.multiply-help")
-    return t("E0301.divide-help")
-
-
-def _money_help(unit: Unit) -> Text:
-    if unit == Unit.NUMBER:
-        return t("E0301.money-number-help")
-    if unit == Unit.COUNT:
-        return t("E0301.money-count-help")
-    return t("E0301.money-help")
-
-
-def _field_help(field: str) -> Text:
-    """How to write a plan field (`E0404.help.*`), said when it is missing or wrong."""
-    return t(f"E0404.help.{field}")
