@@ -133,6 +133,15 @@ def test_durations_that_are_not_whole_seconds_get_their_own_reason(load):
     assert str(fractional.hint) == WHOLE_SECONDS_ADVICE
 
 
+def test_a_duration_holds_18_digits_and_no_more(load):
+    # BIGINT holds up to 9223372036854775807: every 18-digit number, not every 19-digit one.
+    data = load(activities("9" * 18, "9" * 19))
+    problem = only(data.problems, column="duration")
+    assert (problem.value, problem.code) == ("9" * 19, "too_large")
+    assert str(problem.reason) == "too large: duration holds at most 18 digits before the decimal point"
+    assert data.connection.execute("SELECT duration FROM activities").fetchall() == [(10**18 - 1,)]
+
+
 # --- periods and yes/no -----------------------------------------------------------------------
 
 def test_month_zero_is_no_period_and_week_52_always_exists(load):
