@@ -76,6 +76,16 @@ def test_an_extra_column_of_dates_needs_two_digit_months_and_days(load):
     assert data.column_type("activities", "signed") == "date"
 
 
+def test_an_extra_column_of_19_digit_whole_numbers_is_a_number_not_an_integer(load):
+    # BIGINT stops at 9223372036854775807 (19 digits): only 18 digits always fit.
+    data = load({"activities.csv": "id,manager_id,type,started_at,contract\n"
+                 "a1,m1,call,2026-07-01,9999999999999999999\na2,m1,call,2026-07-01,1\n"}, timezone="UTC")
+    assert data.problems == []
+    assert data.column_type("activities", "contract") == "number"
+    assert data.connection.execute("SELECT contract FROM activities ORDER BY id").fetchall() == \
+        [(Decimal("9999999999999999999"),), (Decimal("1"),)]
+
+
 # --- money and numbers ------------------------------------------------------------------------
 
 def test_amounts_in_forms_that_are_never_guessed_get_their_own_reason(load):
@@ -107,6 +117,16 @@ def test_thirty_six_digits_before_the_point_fit_a_money_column(load):
     data = load(deals(amount))
     assert data.problems == []
     assert data.connection.execute("SELECT amount FROM deals").fetchone()[0] == Decimal(amount)
+
+
+def test_a_target_of_whole_numbers_holds_38_digits(load):
+    # No fraction digits in the column: DECIMAL(38, 0), so 38 digits fit and 39 do not.
+    data = load({"targets.csv": "manager_id,period,name,value\n"
+                 f"m1,2026-07,plan,{'9' * 38}\nm1,2026-08,plan,{'9' * 39}\n"})
+    problem = only(data.problems, column="value")
+    assert (problem.row, problem.code) == (3, "too_large")
+    assert str(problem.reason) == "too large: value holds at most 38 digits before the decimal point"
+    assert data.connection.execute("SELECT value FROM targets").fetchall() == [(Decimal("9" * 38),)]
 
 
 def test_money_advice_follows_each_number_problem(load):
