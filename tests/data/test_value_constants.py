@@ -76,6 +76,16 @@ def test_an_extra_column_of_dates_needs_two_digit_months_and_days(load):
     assert data.column_type("activities", "signed") == "date"
 
 
+def test_an_extra_column_of_19_digit_whole_numbers_is_a_number_not_an_integer(load):
+    # BIGINT stops at 9223372036854775807 (19 digits): only 18 digits always fit.
+    data = load({"activities.csv": "id,manager_id,type,started_at,contract\n"
+                 "a1,m1,call,2026-07-01,9999999999999999999\na2,m1,call,2026-07-01,1\n"}, timezone="UTC")
+    assert data.problems == []
+    assert data.column_type("activities", "contract") == "number"
+    assert data.connection.execute("SELECT contract FROM activities ORDER BY id").fetchall() == \
+        [(Decimal("9999999999999999999"),), (Decimal("1"),)]
+
+
 # --- money and numbers ------------------------------------------------------------------------
 
 def test_amounts_in_forms_that_are_never_guessed_get_their_own_reason(load):
@@ -109,6 +119,16 @@ def test_thirty_six_digits_before_the_point_fit_a_money_column(load):
     assert data.connection.execute("SELECT amount FROM deals").fetchone()[0] == Decimal(amount)
 
 
+def test_a_target_of_whole_numbers_holds_38_digits(load):
+    # No fraction digits in the column: DECIMAL(38, 0), so 38 digits fit and 39 do not.
+    data = load({"targets.csv": "manager_id,period,name,value\n"
+                 f"m1,2026-07,plan,{'9' * 38}\nm1,2026-08,plan,{'9' * 39}\n"})
+    problem = only(data.problems, column="value")
+    assert (problem.row, problem.code) == (3, "too_large")
+    assert str(problem.reason) == "too large: value holds at most 38 digits before the decimal point"
+    assert data.connection.execute("SELECT value FROM targets").fetchall() == [(Decimal("9" * 38),)]
+
+
 def test_money_advice_follows_each_number_problem(load):
     data = load(deals("100 ₽", "1234,50"))
     currency, comma = (only(data.problems, row=row) for row in (2, 3))
@@ -131,6 +151,15 @@ def test_durations_that_are_not_whole_seconds_get_their_own_reason(load):
     assert codes_by_value(data, "duration") == durations
     fractional = only(data.problems, value="262.25")
     assert str(fractional.hint) == WHOLE_SECONDS_ADVICE
+
+
+def test_a_duration_holds_18_digits_and_no_more(load):
+    # BIGINT holds up to 9223372036854775807: every 18-digit number, not every 19-digit one.
+    data = load(activities("9" * 18, "9" * 19))
+    problem = only(data.problems, column="duration")
+    assert (problem.value, problem.code) == ("9" * 19, "too_large")
+    assert str(problem.reason) == "too large: duration holds at most 18 digits before the decimal point"
+    assert data.connection.execute("SELECT duration FROM activities").fetchall() == [(10**18 - 1,)]
 
 
 # --- periods and yes/no -----------------------------------------------------------------------

@@ -37,8 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = "src/kpilang/data"
-# What the tests need of the project: the package, the tests, and the files the package reads.
-COPIED = ("src", "tests", "grammar", "rules", "examples", "pyproject.toml")
+# What the tests need of the project: the package, the tests, the files the package reads, and
+# the docs some tests compare with the code.
+COPIED = ("src", "tests", "grammar", "rules", "examples", "docs", "README.md", "pyproject.toml")
 # One mutant's test run may not take longer than this; a mutant that hangs counts as killed.
 RUN_TIMEOUT_S = 600
 # Every mutant is run against these after its own tests (which come first only so that a killed

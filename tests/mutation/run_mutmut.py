@@ -9,7 +9,8 @@ tests are set from MODULES, and two that every run here needs:
 - `process_isolation = "forkserver"`: by default mutmut forks each mutant's worker from a process
   that has already run the tests, and DuckDB (its threads and locks) does not survive a fork;
   a fork server that has only imported pytest and collected the tests does;
-- `also_copy`: the grammar, the rules and the demo data that the package reads next to `src`.
+- `also_copy`: the grammar, the rules and the demo data that the package reads next to `src`,
+  and the docs that some tests compare with the code.
 
 The copy lives in a fixed scratch directory per module (`--workdir`, default under the system
 temporary directory), so a second run goes on where the first stopped and retests only what
@@ -36,9 +37,10 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED_DIRS = ("src", "tests", "grammar", "rules", "examples")
-# The files the package reads beside src/ (mutmut copies src/, tests/ and pyproject.toml itself).
-ALSO_COPY = ["grammar", "rules", "examples"]
+COPIED_DIRS = ("src", "tests", "grammar", "rules", "examples", "docs")
+# The files the package reads beside src/, and the docs some tests compare with the code (mutmut
+# copies src/, tests/ and pyproject.toml itself).
+ALSO_COPY = ["grammar", "rules", "examples", "docs", "README.md"]
 
 DATA_TESTS = [
     "tests/data/test_bad_rows.py",
@@ -54,7 +56,8 @@ DATA_TESTS = [
 MODULES: dict[str, tuple[str, list[str]]] = {
     "values": ("src/kpilang/data/values.py", DATA_TESTS),
     "problems": ("src/kpilang/data/problems.py", [
-        *DATA_TESTS, "tests/data/test_fatal.py", "tests/data/test_excel_exports.py",
+        "tests/data/test_data_problem.py", *DATA_TESTS, "tests/data/test_fatal.py",
+        "tests/data/test_excel_exports.py",
     ]),
     "validation": ("src/kpilang/data/validation.py", [
         *DATA_TESTS, "tests/data/test_csv_files.py", "tests/data/test_formats.py",
@@ -101,6 +104,7 @@ def prepare(workdir: Path, module: str) -> None:
     for name in COPIED_DIRS:
         shutil.rmtree(workdir / name, ignore_errors=True)
         shutil.copytree(ROOT / name, workdir / name, ignore=ignore)
+    shutil.copy2(ROOT / "README.md", workdir / "README.md")
     text = without_mutmut_table((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     table = "".join(f"{k} = {toml_value(v)}\n" for k, v in mutmut_settings(module).items())
     (workdir / "pyproject.toml").write_text(text.rstrip("\n") + "\n\n[tool.mutmut]\n" + table,
