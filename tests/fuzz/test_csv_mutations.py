@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import event, example, given
+from hypothesis import event, given
 
 from tests.fuzz import known_classes
 from tests.fuzz.budget import bounded, long_run

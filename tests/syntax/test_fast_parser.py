@@ -5,7 +5,6 @@ generated plans and mutated or arbitrary text."""
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import random
 from pathlib import Path
@@ -18,7 +17,7 @@ from lark.exceptions import UnexpectedCharacters
 from kpilang.syntax.lalr import SyntaxRejected
 from kpilang.syntax.lexer import UnreadableText
 from kpilang.syntax.parser import fast_parser, lark_parser, parse, parse_fast, parse_with_lark
-from tests.compile.test_fuzz import _fuzz_module as _load_fuzz_module
+from tests.fuzz.bench_fuzz import bench_fuzz as _fuzz_module  # bench/fuzz.py's mutations, loaded once
 from tests.syntax.plan_strategies import compiling_plans, plan_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +25,6 @@ PLAN_FILES = sorted(p for folder in ("rules", "examples", "tests") for p in (ROO
 SYNTAX_ERRORS = {"E0101", "E0102", "E0103", "E0104"}
 """The codes `errors.syntax_error` gives; E0105 (a date that does not exist) comes after a parse."""
 
-_fuzz_module = functools.cache(_load_fuzz_module)  # bench/fuzz.py's mutations, loaded once
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
