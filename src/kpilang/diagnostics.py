@@ -7,12 +7,20 @@ without a sale, is a `Diagnostic` with a `Span` pointing into the source. Column
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kpilang.messages import DEFAULT_LANGUAGE, Text, language, render
+
+
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""The explicit directional marks, embeddings, overrides and isolates of Unicode's bidirectional
+algorithm (the Bidi_Control property). A source line quoted under a diagnostic shows each as
+U+FFFD, one character for one so that the caret stays in place: printed as they are, they would
+reorder the very line that reports them."""
 
 
 class Span(BaseModel):
@@ -182,7 +190,7 @@ def _excerpt(span: Span, sources: dict[str, str], indent: str = "") -> list[str]
     source_lines = text.splitlines()
     if not (1 <= span.line <= len(source_lines)):
         return out
-    line_text = source_lines[span.line - 1].replace("\t", " ")
+    line_text = BIDI_CONTROLS.sub("\ufffd", source_lines[span.line - 1].replace("\t", " "))
     if span.end_line == span.line:
         width = max(1, span.end_column - span.column)
     else:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpilang.compile import compile_text
-from kpilang.syntax.bidi import BIDI_CONTROLS
+from kpilang.diagnostics import BIDI_CONTROLS, render_text
 from kpilang.syntax.formatter import format_source
 from tests.compile.test_errors import CALLS
 from tests.compile.test_errors import PLAN as PLAN_HEADER
@@ -56,3 +56,14 @@ def test_a_text_without_controls_is_never_refused_for_them(words):
     words = BIDI_CONTROLS.sub("", words).replace("\\", "").replace('"', "").replace("\n", "").replace("\r", "")
     result = compile_text(PLAN.replace('"Grow"', f'"{words}"'), "plan.kpi")
     assert "E0107" not in [d.code for d in result.diagnostics]
+
+
+def test_the_quoted_line_under_the_error_shows_no_control_itself():
+    # Printed as it is, the override would reorder the very line that reports it.
+    source = PLAN + 'pay p = if calls > 0 then salary else 0  # \u202e } \u2066 if calls > 100 \u2069 \u2066\n'
+    result = compile_text(source, "plan.kpi")
+    shown = render_text(result.diagnostics[0], {"plan.kpi": source}, "en")
+    assert not BIDI_CONTROLS.search(shown)
+    quoted = next(line for line in shown.splitlines() if line.startswith("10 | "))
+    caret = next(line for line in shown.splitlines() if line.strip(" |").startswith("^"))
+    assert quoted[caret.index("^")] == "\ufffd"

@@ -9,15 +9,10 @@ an error, at its place, before the text is parsed.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-from kpilang.diagnostics import Diagnostic, Severity, Span
+from kpilang.diagnostics import BIDI_CONTROLS, Diagnostic, Severity, Span
 from kpilang.messages import t
-
-BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""The explicit directional marks, embeddings, overrides and isolates of Unicode's bidirectional
-algorithm (the Bidi_Control property)."""
 
 
 def bidi_control_errors(text: str, file: str) -> list[Diagnostic]:
