@@ -27,11 +27,26 @@ def plan_files(paths: tuple[str, ...], lang: str = DEFAULT_LANGUAGE) -> list[Pat
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.kpi") if p.is_file()))
+            found.extend(_plans_in_folder(path, raw, lang))
         elif path.exists():
             found.append(path)
         else:
             fail(t("cli.no-such-path", path=raw), lang=lang)
+    return found
+
+
+def _plans_in_folder(folder: Path, written: str, lang: str) -> list[Path]:
+    """Every `*.kpi` file below `folder`, sorted. A link that leads outside the folder stops the
+    command: its target may be any file (`/etc/passwd`), and a plan's errors quote its lines into
+    logs that CI makes public. Named on the command line, the same file is read as given."""
+    inside = folder.resolve()
+    found = []
+    for path in sorted(folder.rglob("*.kpi")):
+        if not path.resolve().is_relative_to(inside):
+            fail(t("cli.link-outside", path=str(path), folder=written),
+                 t("cli.link-outside-help"), lang=lang)
+        if path.is_file():
+            found.append(path)
     return found
 
 
