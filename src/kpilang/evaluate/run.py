@@ -67,6 +67,8 @@ class TableAccount:
     rows_in_period: int | None
     """Of the rows used, those in the period and belonging to someone evaluated (None for
     managers and targets, which are not aggregated)."""
+    rows_of_unknown_people: int = 0
+    """Of the rows rejected, those whose manager_id names nobody in managers."""
 
 
 @dataclass
@@ -103,6 +105,14 @@ class EvalReport:
     skipped: list[Skipped]
     data_problems: list[DataProblem]
     accounts: list[TableAccount]
+
+    @property
+    def paid_despite_unknown_people(self) -> list[str]:
+        """The people paid while rows of people unknown to managers were rejected (any of those
+        rows might have been theirs under a mistyped id); empty when there are no such rows."""
+        if not any(a.rows_of_unknown_people for a in self.accounts):
+            return []
+        return [r.manager_id for r in self.results if r.ok]
 
     @property
     def has_errors(self) -> bool:
@@ -192,7 +202,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
             results.append(PersonResult(
                 manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
                 metrics={name: None for name in program.metrics}, outcome=None,
-                errors=[_data_error(p, team_scope) for p in problems]))
+                errors=_data_errors(problems, team_scope)))
         else:
             group = person["team"] if team_scope else pid
             metrics, metric_errors = metric_values(program, plan, values.of(group), engine)
@@ -308,8 +318,13 @@ def _targets(con: Any, program: Program, period_label: str, tables: set[str]) ->
 
 def _touched_people(problems: list[DataProblem], people: list[dict[str, Any]], managers: list[dict[str, Any]],
                     team_scope: bool) -> dict[str, list[DataProblem]]:
-    """Evaluated person → the rejected rows their figures would depend on."""
+    """Evaluated person → the rejected rows their figures would depend on. A row whose owner
+    cannot be told may be anyone's: it concerns everyone evaluated."""
     out: dict[str, list[DataProblem]] = {}
+    for problem in problems:
+        if problem.owner_unknown:
+            for p in people:
+                out.setdefault(p["id"], []).append(problem)
     if team_scope:
         team_of = {m["id"]: m["team"] for m in managers}
         members: dict[str, list[str]] = {}
@@ -351,6 +366,41 @@ def _skipped(manager: dict[str, Any], code: str, **facts: object) -> Skipped:
     return Skipped(manager["id"], manager["name"], code, t(f"eval.skipped.{code}", **facts))
 
 
+def _data_errors(problems: list[DataProblem], team_scope: bool) -> list[EvalError]:
+    """One error per rejected row a person's figures depend on, and one per table that is
+    incomplete because of rows whose owner cannot be told (however many such rows it has)."""
+    errors: list[EvalError] = []
+    incomplete: dict[tuple[str, str], list[DataProblem]] = {}
+    for problem in {id(p): p for p in problems}.values():
+        if problem.owner_unknown:
+            incomplete.setdefault((problem.table, problem.file), []).append(problem)
+        else:
+            errors.append(_data_error(problem, team_scope))
+    for (table, file), unowned in incomplete.items():
+        errors.append(_incomplete_table_error(table, file, unowned))
+    return errors
+
+
+# Lines of rows whose owner cannot be told named in one person's error; the data problems list
+# every one of them.
+LINES_NAMED = 5
+
+
+def _incomplete_table_error(table: str, file: str, problems: list[DataProblem]) -> EvalError:
+    spans = sorted({(p.row, p.end_row) for p in problems if p.row is not None})
+    named = [str(row) if end is None else f"{row}–{end}" for row, end in spans[:LINES_NAMED]]
+    more = len(spans) > LINES_NAMED or any(p.row is None for p in problems)
+    lines = ", ".join(named) + (", …" if more else "")
+    first = next((p for p in problems if p.row is not None), problems[0])
+    return EvalError(
+        subject="data",
+        message=t("eval.incomplete_table.message", table=table, file=Path(file).name,
+                  lines=lines or "…", reason=first.reason),
+        formula="", file=file, line=first.row or 0, column=0, cause="rejected_data",
+        code="incomplete_table", help=t("eval.incomplete_table.help"),
+    )
+
+
 def _data_error(problem: DataProblem, team_scope: bool) -> EvalError:
     file = Path(problem.file).name
     where = (t("eval.rejected_data.row", row=problem.row, file=file) if problem.row is not None
@@ -379,5 +429,6 @@ def _accounts(dataset: Any, values: AggregateValues, people: list[dict[str, Any]
         if name in values.rows_in_period:
             in_period = sum(n for g, n in values.rows_in_period[name].items() if g in groups)
         out.append(TableAccount(table=name, file=info.file, rows_read=info.rows_read, rows_used=info.rows_used,
-                                rows_rejected=info.rows_rejected, rows_in_period=in_period))
+                                rows_rejected=info.rows_rejected, rows_in_period=in_period,
+                                rows_of_unknown_people=getattr(info, "rows_of_unknown_people", 0)))
     return out

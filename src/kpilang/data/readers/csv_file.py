@@ -18,7 +18,7 @@ rather than a problem for each of its rows (see text_encoding.py).
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,7 @@ from ..staging import (
     csv_read_options,
     raw_table_name,
 )
-from .base import RawTable, RowFaults, fatal_problem, header_problems
+from .base import RawTable, RowFaults, fatal_problem, header_problems, owner_candidates
 from .text_encoding import LineDecoder, Windows1251Text
 
 CHUNK_BYTES = 16 * 1024 * 1024
@@ -225,7 +225,7 @@ def _read_carefully(
     raw.relation = None if staged is None else _numbered(con, raw.table, staged, width, layout)
     if raw.relation is None:
         decoder = LineDecoder()
-        raw.relation = _read_line_by_line(con, raw.table, path, width, raw.faults, decoder)
+        raw.relation = _read_line_by_line(con, raw.table, path, raw.columns, raw.faults, decoder)
         # DuckDB accepts only UTF-8, so a file in another encoding always comes this way.
         found = decoder.windows_1251()
         if found is not None:
@@ -303,14 +303,42 @@ def _in_words(error: csv.Error) -> str:
     return text
 
 
+def _owner_index(table: str, columns: list[str]) -> int | None:
+    owner = TABLES[table].owner_column
+    return columns.index(owner) if owner in columns else None
+
+
+class _RecordLines:
+    """The physical lines the csv reader takes, kept until the record they make is handled:
+    a record it cannot parse is reported line by line (each line may be a record of its own
+    that a stray quote swallowed)."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines = lines
+        self.taken: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            self.taken.append(line)
+            yield line
+
+    def handed(self) -> list[str]:
+        taken, self.taken = self.taken, []
+        return taken
+
+
 def _read_line_by_line(
-    con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, faults: RowFaults,
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, columns: list[str], faults: RowFaults,
     decoder: LineDecoder,
 ) -> str:
+    width = len(columns)
+    owner = _owner_index(table, columns)
     with StagingFile() as staging, path.open("rb") as stream:
         # A binary file's lines end at line feeds only, as scan_bytes counts them.
-        reader = csv.reader(decoder.lines(stream), strict=True)
+        lines = _RecordLines(decoder.lines(stream))
+        reader = csv.reader(lines, strict=True)
         next(reader)  # the header, already checked
+        lines.handed()
         last_line = reader.line_num
         while True:
             try:
@@ -319,21 +347,47 @@ def _read_line_by_line(
                 break
             except csv.Error as error:
                 first_line, last_line = last_line + 1, reader.line_num
-                if "unexpected end of data" in str(error):
-                    faults.add(first_line, "runaway_quote",
-                               first_line=first_line, last_line=last_line)
-                else:
-                    faults.add(first_line, "csv_syntax", detail=_in_words(error))
+                _add_unparsed(faults, error, first_line, lines.handed(), width, owner)
                 continue
             line, last_line = last_line + 1, reader.line_num
+            lines.handed()
             if not record:
                 continue  # a blank line is not a row
+            owners = (owner_candidates(record, width, owner),)
             if not is_utf8(record):
                 shown = ",".join(record).encode("utf-8", "replace").decode("utf-8")
-                faults.add(line, "encoding", shown)
+                faults.add(line, "encoding", shown, owners=owners)
             elif len(record) != width:
-                faults.add(line, "field_count", ",".join(record), found=len(record), expected=width)
+                faults.add(line, "field_count", ",".join(record), owners=owners,
+                           found=len(record), expected=width)
             else:
                 staging.write(line, record)
         staged = staging.finish()
         return create_from_numbered_csv(con, table, staged, width)
+
+
+def _add_unparsed(
+    faults: RowFaults, error: csv.Error, first_line: int, taken: list[str], width: int,
+    owner: int | None,
+) -> None:
+    """A record the csv module could not parse (an unclosed quote, a value over the size
+    limit, a carriage return in an unquoted value). Each non-blank physical line it took counts
+    as a record, and each line's owner is looked for in its own text split at the commas."""
+    last_line = first_line + len(taken) - 1
+    records = [(first_line + i, text) for i, text in enumerate(taken) if text.strip("\r\n")]
+    if not records:  # cannot happen: a parse error takes at least the line it is on
+        records = [(first_line, "")]
+    lines = tuple(line for line, _ in records)
+    owners = tuple(owner_candidates(text.rstrip("\r\n").split(","), width, owner)
+                   for _, text in records)
+    shown = records[0][1].rstrip("\r\n")
+    if "unexpected end of data" in str(error):
+        faults.add(first_line, "runaway_quote", shown, owners=owners, lines=lines,
+                   end_row=last_line, first_line=first_line, last_line=last_line)
+    elif last_line > first_line:
+        faults.add(first_line, "unclosed_quote", shown, owners=owners, lines=lines,
+                   end_row=last_line, first_line=first_line, last_line=last_line,
+                   detail=_in_words(error))
+    else:
+        faults.add(first_line, "csv_syntax", shown, owners=owners, lines=lines,
+                   detail=_in_words(error))
