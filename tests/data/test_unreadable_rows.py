@@ -176,3 +176,25 @@ def test_an_xlsx_row_with_a_value_outside_the_header_names_its_person(tmp_path):
     with _load_xlsx(tmp_path, rows) as data:
         problem = only(data.problems, code="value_outside_header")
         assert problem.manager_ids == ["m2"]
+
+
+def test_a_stray_quote_closed_by_another_does_not_merge_rows_silently(load):
+    # Valid CSV: one record whose status holds a line break and the whole next row. The row
+    # inside would vanish into a value; both lines are rejected, each for its own person.
+    data = load(csv_rows(
+        'a2,m2,call,2026-07-01T10:00:00+03:00,"oops\n',
+        'a3,m1,call,2026-07-01T10:00:00+03:00,done"\n',
+        "a4,m1,call,2026-07-01T10:00:00+03:00,done\n",
+    ))
+    problem = only(data.problems, row=3)
+    assert (problem.code, problem.end_row) == ("unclosed_quote", 4)
+    assert "line 4 inside the quoted value reads as a row of its own" in str(problem.reason)
+    assert problem.manager_ids == ["m1", "m2"]
+    info = data.tables["activities"]
+    assert (info.rows_read, info.rows_used, info.rows_rejected) == (4, 2, 2)
+
+
+def test_a_note_over_several_lines_is_still_one_row(load):
+    data = load(csv_rows('a2,m2,call,2026-07-01T10:00:00+03:00,"called twice,\nno answer"\n'))
+    assert data.problems == []
+    assert data.tables["activities"].rows_used == 2
