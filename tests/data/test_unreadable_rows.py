@@ -97,19 +97,6 @@ def test_an_unclosed_quote_reports_the_lines_it_swallowed_and_counts_each(load):
     assert (info.rows_read, info.rows_used, info.rows_rejected) == (3, 1, 2)
 
 
-def test_a_quote_that_runs_into_a_later_quote_reports_the_span(load):
-    data = load(csv_rows(
-        'a2,m2,call,2026-07-01T10:00:00+03:00,"oops\n',
-        'a3,m2,"call"x,2026-07-01T10:00:00+03:00,done\n',
-        "a4,m1,call,2026-07-01T10:00:00+03:00,done\n",
-    ))
-    problem = only(data.problems, row=3)
-    assert (problem.code, problem.end_row) == ("unclosed_quote", 4)
-    assert problem.manager_ids == ["m2"]
-    info = data.tables["activities"]
-    assert (info.rows_read, info.rows_used, info.rows_rejected) == (4, 2, 2)
-
-
 JSONL_GOOD = '{"id": "a1", "manager_id": "m1", "type": "call", "started_at": "2026-07-01"}\n'
 
 
@@ -178,18 +165,30 @@ def test_an_xlsx_row_with_a_value_outside_the_header_names_its_person(tmp_path):
         assert problem.manager_ids == ["m2"]
 
 
-def test_a_stray_quote_closed_by_another_does_not_merge_rows_silently(load):
-    # Valid CSV: one record whose status holds a line break and the whole next row. The row
-    # inside would vanish into a value; both lines are rejected, each for its own person.
+@pytest.mark.parametrize(
+    ("second_line", "owners", "detail"),
+    [
+        # A quote in the middle of the next line makes the csv module refuse the record.
+        ('a3,m2,"call"x,2026-07-01T10:00:00+03:00,done\n', ["m2"], "',' expected after '\"'"),
+        # Valid CSV: one record whose status holds a line break and the whole next row, which
+        # would vanish into a value.
+        ('a3,m1,call,2026-07-01T10:00:00+03:00,done"\n', ["m1", "m2"],
+         "line 4 inside the quoted value reads as a row of its own"),
+    ],
+)
+def test_a_stray_quote_that_runs_into_a_later_one_rejects_each_line_it_took(
+    load, second_line, owners, detail,
+):
     data = load(csv_rows(
         'a2,m2,call,2026-07-01T10:00:00+03:00,"oops\n',
-        'a3,m1,call,2026-07-01T10:00:00+03:00,done"\n',
+        second_line,
         "a4,m1,call,2026-07-01T10:00:00+03:00,done\n",
     ))
     problem = only(data.problems, row=3)
     assert (problem.code, problem.end_row) == ("unclosed_quote", 4)
-    assert "line 4 inside the quoted value reads as a row of its own" in str(problem.reason)
-    assert problem.manager_ids == ["m1", "m2"]
+    assert detail in str(problem.reason)
+    # Each line is attributed on its own.
+    assert problem.manager_ids == owners
     info = data.tables["activities"]
     assert (info.rows_read, info.rows_used, info.rows_rejected) == (4, 2, 2)
 
