@@ -197,3 +197,13 @@ def test_a_note_over_several_lines_is_still_one_row(load):
     data = load(csv_rows('a2,m2,call,2026-07-01T10:00:00+03:00,"called twice,\nno answer"\n'))
     assert data.problems == []
     assert data.tables["activities"].rows_used == 2
+
+
+def test_an_unreadable_managers_row_names_its_person_whose_rows_stay_theirs(load):
+    managers = "id,name,role,team,salary\nm1,Anna,cold,north,60000\nm2,Boris,cold,south,55 000,50\n"
+    data = load({"managers.csv": managers, **csv_rows("a2,m2,call,2026-07-01T10:00:00+03:00,done\n")})
+    problem = only(data.problems, table="managers")
+    assert (problem.code, problem.manager_ids, problem.owner_unknown) == ("field_count", ["m2"], False)
+    # m2 exists, though their managers row was rejected: their call is theirs, not an unknown's.
+    assert [p for p in data.problems if p.table == "activities"] == []
+    assert data.tables["activities"].rows_of_unknown_people == 0

@@ -100,8 +100,10 @@ class People:
 
 
 def own_row_owner(texts: Owners) -> str | None:
-    """Whose an unreadable managers row is: its own id, when the texts agree on one."""
-    return texts[0] if len(texts) == 1 else None
+    """Whose an unreadable managers row is: the id read counted from the start. The id comes
+    first in managers, so only damage inside the id itself could move it; counted from the end,
+    a stray comma in the name or the salary would give another column's text."""
+    return texts[0] if texts else None
 
 
 def attributed(problems: list[DataProblem], people: People) -> list[DataProblem]:

@@ -261,6 +261,11 @@ def load_data(
                 drop_load_objects(con, table)
                 continue
             if listed is not None:
+                # A person whose managers row could not be read still exists: their rows
+                # elsewhere are theirs (they get an error through that row), not unknown.
+                unreadable = sorted({p for problem in table_problems for p in problem.manager_ids})
+                con.execute(f"INSERT INTO {listed} SELECT unnest($ids) EXCEPT SELECT id FROM {listed}",
+                            {"ids": unreadable})
                 people, listed_people = listed, People.listed(con, listed, f'main."{table}"')
             tables[table] = info
             problems.extend(table_problems)
