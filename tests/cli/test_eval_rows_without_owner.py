@@ -88,3 +88,12 @@ def test_rows_of_unknown_people_are_in_the_summary_and_the_json(tmp_path):
     assert report["paid_despite_unknown_people"] == EVALUATED
     activities = next(t for t in report["tables"] if t["table"] == "activities")
     assert activities["rows_of_unknown_people"] == 1
+
+
+def test_every_statement_lists_a_row_whose_owner_cannot_be_told(tmp_path):
+    data = broken(tmp_path, ROW.replace(",m1,", ",,"))
+    result = CliRunner().invoke(main, ["explain", str(PLAN), "--data", str(data), "--period", "2026-07",
+                                       "--manager", "m3", "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert "table activities (activities.csv) is incomplete" in result.stdout
+    assert f"{data / 'activities.csv'}, row 10, column manager_id: rejected" in result.stdout
