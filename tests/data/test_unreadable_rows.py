@@ -9,8 +9,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpilang.data import load_data
+from kpilang.data.readers.base import owner_candidates
 
 from .conftest import assert_accounted, only, write
 
@@ -207,3 +210,21 @@ def test_an_unreadable_managers_row_names_its_person_whose_rows_stay_theirs(load
     # m2 exists, though their managers row was rejected: their call is theirs, not an unknown's.
     assert [p for p in data.problems if p.table == "activities"] == []
     assert data.tables["activities"].rows_of_unknown_people == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.text(alphabet="abc12 -", min_size=1, max_size=6), min_size=5, max_size=5),
+    stray=st.integers(min_value=1, max_value=3),
+    before=st.booleans(),
+)
+def test_one_stray_comma_on_either_side_still_shows_the_owner(values, stray, before):
+    """Commas that split a value before manager_id shift it counted from the start but not from
+    the end; values added after it shift nothing counted from the start."""
+    values[1] = "m7"
+    fields = list(values)
+    if before:
+        fields[0:1] = [values[0]] * (stray + 1)
+    else:
+        fields[3:4] = [values[3]] * (stray + 1)
+    assert "m7" in owner_candidates(fields, width=5, index=1)

@@ -108,17 +108,16 @@ def _reject_merged_rows(
     if not shown_owner:
         return
     owner_cell = cell(owner - 1) if owner is not None else "NULL"
-    rows = con.execute(
-        f"SELECT _row, {owner_cell}, concat_ws(',', {', '.join(cell(i) for i in range(width))}) "
+    present = dict(con.execute(
+        f"SELECT _row, concat_ws(',', {', '.join(cell(i) for i in range(width))}) "
         f"FROM {relation} WHERE _row IN (SELECT unnest($rows)) ORDER BY _row",
         {"rows": sorted(shown_owner)},
-    ).fetchall()
-    present = {row: (owner_text, text) for row, owner_text, text in rows}
+    ).fetchall())
     owners_of = dict(con.execute(
         f"SELECT _row, {owner_cell} FROM {relation} WHERE _row IN (SELECT unnest($rows))",
         {"rows": sorted(set(shown_owner.values()))},
     ).fetchall())
-    for row, (_, text) in present.items():
+    for row, text in present.items():
         shown = owners_of.get(shown_owner[row])
         owners = (shown.strip(),) if shown and shown.strip() else ()
         faults.add(row, "merged_cells", text, owners=(owners,))
