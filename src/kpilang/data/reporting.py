@@ -127,7 +127,7 @@ def fault_problems(
         examples.setdefault(fault.code, problem)
     for code, count in faults.counts.items():
         if count > faults.cap:
-            owners = [owner(texts) for (kind, texts) in faults.tallies if kind == code]
+            owners = [owner(texts) for (kind, texts) in faults.owner_texts if kind == code]
             problems.append(_summary(
                 table, file, None, faults.cap, count - faults.cap, examples[code],
                 sorted({o for o in owners if o is not None}), None in owners,

@@ -15,10 +15,6 @@ from ..problems import DataProblem, preview
 Owners = tuple[str, ...]
 """The texts a raw record may name its owner by (see owner_candidates); empty when none."""
 
-# Lines of unattributed rows kept per kind of fault and owner texts, to be named in the problem
-# that says a table is incomplete.
-LINES_KEPT = 5
-
 
 @dataclass(frozen=True)
 class RowFault:
@@ -41,15 +37,6 @@ class RowFault:
         return len(self.owners)
 
 
-@dataclass
-class OwnerTally:
-    """The records of one kind of fault with the same owner texts: how many, and where the
-    first of them are."""
-
-    records: int = 0
-    lines: list[int] = field(default_factory=list)
-
-
 class RowFaults:
     """Unreadable rows: the first `cap` of each kind in detail, all of them counted, and for
     all of them the texts that may name their owner (so that a row not listed in detail still
@@ -60,23 +47,19 @@ class RowFaults:
         self.shown: list[RowFault] = []
         self.counts: Counter[str] = Counter()
         self.records = 0
-        self.tallies: dict[tuple[str, Owners], OwnerTally] = {}
+        # (kind, owner texts) of every fault's records, listed in detail or not.
+        self.owner_texts: set[tuple[str, Owners]] = set()
 
     def add(
         self, row: int, code: str, value: object = None, *,
-        owners: tuple[Owners, ...] = ((),), lines: tuple[int, ...] | None = None,
-        end_row: int | None = None, **facts: object,
+        owners: tuple[Owners, ...] = ((),), end_row: int | None = None, **facts: object,
     ) -> None:
-        """`owners` and `lines` give each physical record the fault stands for (by default one,
-        on `row`)."""
+        """`owners` has the owner texts of each physical record the fault stands for (by
+        default one record, whose owner is unknown)."""
         self.counts[code] += 1
         fault = RowFault(row, code, preview(value), tuple(facts.items()), owners, end_row)
         self.records += fault.records
-        for line, texts in zip(lines or (row,), owners, strict=True):
-            tally = self.tallies.setdefault((code, texts), OwnerTally())
-            tally.records += 1
-            if len(tally.lines) < LINES_KEPT:
-                tally.lines.append(line)
+        self.owner_texts.update((code, texts) for texts in owners)
         if self.counts[code] <= self.cap:
             self.shown.append(fault)
 

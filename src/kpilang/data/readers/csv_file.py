@@ -423,13 +423,10 @@ def _add_spanning(
     """A record rejected with every physical line it took: each non-blank one counts as a
     record, attributed by its own text split at the commas."""
     last_line = first_line + len(taken) - 1
-    records = [(first_line + i, text) for i, text in enumerate(taken) if text.strip("\r\n")]
-    if not records:  # cannot happen: a rejected record takes at least the line it is on
-        records = [(first_line, "")]
-    lines = tuple(line for line, _ in records)
+    records = [text for text in taken if text.strip("\r\n")] or [""]
     owners = tuple(owner_candidates(text.rstrip("\r\n").split(","), width, owner)
-                   for _, text in records)
-    shown = records[0][1].rstrip("\r\n")
-    faults.add(first_line, code, shown, owners=owners, lines=lines,
+                   for text in records)
+    shown = records[0].rstrip("\r\n")
+    faults.add(first_line, code, shown, owners=owners,
                end_row=last_line if last_line > first_line else None,
                first_line=first_line, last_line=last_line, **facts)
