@@ -56,8 +56,12 @@ def test_a_row_with_the_wrong_number_of_values_is_rejected_with_its_line(load):
 def test_a_quote_that_never_closes_is_reported_not_swallowed(load):
     data = load(activities('a1,m1,call,2026-07-01,done\na2,m1,call,2026-07-01,"oops\na3,m1,call,2026-07-01,done\n'))
     problem = only(data.problems, row=3)
-    assert str(problem.reason) == "an opening quote is never closed: lines 3 to 4 were read as one row"
-    assert data.tables["activities"].rows_read == 2
+    assert str(problem.reason) == (
+        "an opening quote on line 3 is never closed: it swallowed lines 3 to 4, each rejected")
+    assert problem.end_row == 4
+    info = data.tables["activities"]
+    # Both physical records the quote swallowed are counted, so read = used + rejected.
+    assert (info.rows_read, info.rows_used, info.rows_rejected) == (3, 1, 2)
 
 
 def test_invalid_utf8_rejects_the_row_not_the_file(load, tmp_path):
@@ -156,8 +160,17 @@ def test_any_lines_are_read_or_reported_never_lost(tmp_path_factory, lines):
         assert_accounted(data)
         info = data.tables["activities"]
         last_line = body.count("\n")
-        assert all(p.row is None or 2 <= p.row <= last_line for p in data.problems)
-        assert info.rows_rejected == len({p.row for p in data.problems if p.row is not None})
+        assert all(p.row is None or 2 <= p.row <= (p.end_row or p.row) <= last_line for p in data.problems)
+        # A record that swallowed lines counts each non-blank line it took: every physical
+        # record is read, and either used or rejected.
+        text_of = dict(enumerate(body.split("\n"), start=1))
+        spans = {(p.row, p.end_row) for p in data.problems if p.row is not None}
+        records = {
+            line for row, end in spans
+            for line in ([row] if end is None else range(row, end + 1))
+            if end is None or text_of[line].strip("\r\n")
+        }
+        assert info.rows_rejected == len(records)
 
 
 def test_quoted_line_breaks_keep_the_fast_reader(load, monkeypatch):

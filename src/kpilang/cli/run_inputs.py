@@ -158,5 +158,10 @@ def summary_line(count: int, verb: str, report: EvalReport, failed: int, problem
                  lang: str = DEFAULT_LANGUAGE) -> str:
     """The last line on stderr, the same shape for every command that evaluates a plan; `verb` is
     what the command did ("computed", "explained"), as in `evaluate_inputs`."""
-    return t(f"run.summary-{verb}", count=count, period=report.period.label, failed=failed,
+    line = t(f"run.summary-{verb}", count=count, period=report.period.label, failed=failed,
              skipped=len(report.skipped), problems=problems).render(lang)
+    from kpilang.evaluate.report import unknown_people_line
+
+    unknown = unknown_people_line(report, lang)
+    # The summary stays the last line: scripts read it.
+    return line if unknown is None else f"{unknown}\n{line}"

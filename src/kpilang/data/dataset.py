@@ -20,6 +20,9 @@ class TableInfo(BaseModel):
     rows_read: int
     rows_used: int
     rows_rejected: int
+    # Rejected rows whose manager_id names nobody in managers (not even nearly): nobody's pay
+    # stops for them, so the run says how many there are.
+    rows_of_unknown_people: int = 0
 
 
 class DataSet:

@@ -13,6 +13,7 @@ import duckdb
 
 from kpilang.messages import t
 
+from .attribution import People, attributed, own_row_owner, unknown_ids, unknown_people
 from .bounds import DEFAULT_MAX_ROWS, MAX_ROWS_VARIABLE, max_rows, too_many_rows
 from .columns import column_problems
 from .dataset import DataSet, TableInfo
@@ -147,9 +148,10 @@ def _read_again(raw: RawTable) -> RawTable:
 
 def _validate(
     con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None,
-    extra_needed: set[str] | None,
+    extra_needed: set[str] | None, listed_people: People | None,
 ) -> tuple[TableInfo, list[DataProblem], dict[str, ColumnKind], str | None]:
-    """Check one table; for managers, also return the table of every id it lists."""
+    """Check one table; for managers, also return the table of every id it lists.
+    `listed_people` are the people of managers, for a table whose rows belong to them."""
     raw, plans, checks, checked = _check_cells(con, raw, spec, people, extra_needed)
     if checked.records > max_rows():
         # A CSV file read straight by DuckDB is counted only here (the other readers stop at the
@@ -158,7 +160,18 @@ def _validate(
     listed = known_people(con, checked, plans) if spec.name == "managers" else None
     bad = separate_bad_rows(con, checked, spec, plans, checks, people)
     problems = bad_row_problems(con, bad, spec.name, raw.file, DETAILED_PROBLEMS_PER_KIND)
-    problems += fault_problems(raw.faults, spec.name, raw.file)
+    owners = own_row_owner if listed_people is None else listed_people.owner
+    problems += fault_problems(raw.faults, spec.name, raw.file, owners)
+    unknown_rows = 0
+    if listed_people is not None and people is not None:
+        problems = attributed(problems, listed_people)
+        # The people check is the last check (see build_checks).
+        found = unknown_ids(con, bad.table, bad.raw, bad.person_sql, len(checks) - 1)
+        verdict = unknown_people(found, listed_people, checked.records - found.empty, spec.name,
+                                 raw.file)
+        if verdict.fatal is not None:
+            raise DataError([verdict.fatal])
+        unknown_rows = verdict.rows
     problems.sort(key=lambda p: (p.row is None, p.row or 0))
 
     unreadable = raw.faults.total
@@ -170,6 +183,7 @@ def _validate(
         rows_read=checked.records + unreadable,
         rows_used=count_rows(con, checked.table),
         rows_rejected=count_rows(con, bad.table) + unreadable,
+        rows_of_unknown_people=unknown_rows,
     )
     if info.rows_read != info.rows_used + info.rows_rejected:
         raise RuntimeError(
@@ -241,6 +255,7 @@ def load_data(
         # numbered by position); without that constraint DuckDB builds tables with less memory.
         con.execute("SET preserve_insertion_order = false")
         people: str | None = None
+        listed_people: People | None = None
         tables: dict[str, TableInfo] = {}
         problems: list[DataProblem] = []
         kinds: dict[str, dict[str, ColumnKind]] = {}
@@ -250,6 +265,7 @@ def load_data(
                 info, table_problems, kinds[table], listed = _validate(
                     con, raw, spec, people if spec.belongs_to_manager else None,
                     _extra_columns_kept(table, needs),
+                    listed_people if spec.belongs_to_manager else None,
                 )
             except DataError as unusable:
                 # The other files are still read, so that every unusable one is listed at once
@@ -259,7 +275,13 @@ def load_data(
                 fatal.extend(unusable.problems)
                 drop_load_objects(con, table)
                 continue
-            people = people or listed
+            if listed is not None:
+                # A person whose managers row could not be read still exists: their rows
+                # elsewhere are theirs (they get an error through that row), not unknown.
+                unreadable = sorted({p for problem in table_problems for p in problem.manager_ids})
+                con.execute(f"INSERT INTO {listed} SELECT unnest($ids) EXCEPT SELECT id FROM {listed}",
+                            {"ids": unreadable})
+                people, listed_people = listed, People.listed(con, listed, f'main."{table}"')
             tables[table] = info
             problems.extend(table_problems)
             drop_load_objects(con, table)

@@ -36,6 +36,11 @@ class DataProblem(BaseModel):
     deals, by the table's date column; `undated` when that optional cell is empty, so the row
     belongs to no period. Without any of them the row concerns every period.
 
+    `owner_unknown` marks the problem that says a table is incomplete: rows were rejected whose
+    owner cannot be told (see attribution.py), so it concerns everyone whose pay reads the table,
+    whatever `manager_ids` says. `end_row` is the last line of a rejected record that spans
+    several lines (an unclosed quote), when it is not `row`.
+
     `code` names the kind of problem (`empty`, `duplicate_id`, `missing_table`, …; see
     reasons.py and the `data.CODE` entries of the message catalogs) in every language; `reason`
     and `hint` are put into words in the reader's language when shown.
@@ -54,6 +59,8 @@ class DataProblem(BaseModel):
     period: str | None = None
     at: datetime | None = None
     undated: bool = False
+    owner_unknown: bool = False
+    end_row: int | None = None
 
     def concerns(self, period_label: str, start_utc: datetime, end_utc: datetime) -> bool:
         """Whether the rejected data could change figures of the period [start_utc, end_utc)

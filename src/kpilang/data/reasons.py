@@ -79,9 +79,13 @@ ROW_REASONS: dict[str, Reason] = {
         Reason("duplicate_id"),
         Reason("duplicate_key"),
         Reason("unknown_manager"),
+        Reason("near_manager_id"),
+        Reason("manager_name"),
         # Rows the file reader could not split into cells.
         Reason("field_count"),
         Reason("runaway_quote"),
+        Reason("unclosed_quote", "data.runaway_quote.hint"),
+        Reason("merged_cells"),
         Reason("csv_syntax"),
         Reason("value_outside_header"),
         Reason("encoding"),

@@ -8,10 +8,12 @@ gets a figure computed from partial data just because their row was not listed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 
 from .problems import DataProblem, preview
-from .readers.base import RowFaults
+from .readers.base import Owners, RowFaults
 from .reasons import ROW_REASONS, summary_reason
 from .staging import LOAD_SCHEMA
 from .validation import BadRows
@@ -22,12 +24,12 @@ FETCHED_VALUE_CHARS = 200
 
 def _summary(
     table: str, file: str, column: str | None, shown: int, omitted: int,
-    example: DataProblem, people: list[str],
+    example: DataProblem, people: list[str], owner_unknown: bool,
 ) -> DataProblem:
     return DataProblem(
         table=table, file=file, row=None, column=column, value=None, code=example.code,
         reason=summary_reason(shown, omitted, example.reason), hint=example.hint,
-        fatal=False, manager_ids=people,
+        fatal=False, manager_ids=people, owner_unknown=owner_unknown,
     )
 
 
@@ -67,8 +69,8 @@ def bad_row_problems(
         f"WHERE rank <= {cap} ORDER BY _row, k"
     ).fetchall()
     omitted = con.execute(
-        f"SELECT k, code, count(*), list(DISTINCT _mid ORDER BY _mid) FILTER (WHERE _mid IS NOT NULL) "
-        f"FROM {ranked} WHERE rank > {cap} GROUP BY k, code ORDER BY k, code"
+        f"SELECT k, code, count(*), list(DISTINCT _mid ORDER BY _mid) FILTER (WHERE _mid IS NOT NULL), "
+        f"bool_or(_mid IS NULL) FROM {ranked} WHERE rank > {cap} GROUP BY k, code ORDER BY k, code"
     ).fetchall()
     con.execute(f"DROP TABLE {ranked}")
     con.execute(f"DROP TABLE {quoted}")
@@ -82,14 +84,15 @@ def bad_row_problems(
         problem = DataProblem(
             table=table, file=file, row=row, column=check.column, value=preview(value),
             code=code, reason=reason, hint=hint, fatal=False,
-            manager_ids=[person] if person is not None else [],
+            manager_ids=[person] if person is not None else [], owner_unknown=person is None,
             **_place_in_time(bad, placed),
         )
         problems.append(problem)
         examples.setdefault((k, code), problem)
-    for k, code, count, people in omitted:
+    for k, code, count, people, unowned in omitted:
         problems.append(_summary(
             table, file, bad.checks[k].column, cap, count, examples[(k, code)], people or [],
+            unowned,
         ))
     return problems
 
@@ -104,20 +107,29 @@ def _place_in_time(bad: BadRows, placed: dict | None) -> dict[str, object]:
     return {"at": value} if value is not None else {"undated": True}
 
 
-def fault_problems(faults: RowFaults, table: str, file: str) -> list[DataProblem]:
+def fault_problems(
+    faults: RowFaults, table: str, file: str, owner: Callable[[Owners], str | None],
+) -> list[DataProblem]:
+    """Problems for the rows a reader could not read, each naming the people `owner` finds for
+    its records; one whose owner cannot be told is marked `owner_unknown`."""
     problems = []
     examples: dict[str, DataProblem] = {}
     for fault in faults.shown:
         reason, hint = ROW_REASONS[fault.code].render(**dict(fault.facts))
+        owners = [owner(texts) for texts in fault.owners]
         problem = DataProblem(
             table=table, file=file, row=fault.row, column=None, value=fault.value,
             code=fault.code, reason=reason, hint=hint, fatal=False,
+            manager_ids=sorted({o for o in owners if o is not None}),
+            owner_unknown=None in owners, end_row=fault.end_row,
         )
         problems.append(problem)
         examples.setdefault(fault.code, problem)
     for code, count in faults.counts.items():
         if count > faults.cap:
+            owners = [owner(texts) for (kind, texts) in faults.owner_texts if kind == code]
             problems.append(_summary(
-                table, file, None, faults.cap, count - faults.cap, examples[code], [],
+                table, file, None, faults.cap, count - faults.cap, examples[code],
+                sorted({o for o in owners if o is not None}), None in owners,
             ))
     return problems

@@ -61,6 +61,12 @@ class TableSpec:
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
 
+    @property
+    def owner_column(self) -> str:
+        """The column that says whose a row is: a person's own id in managers, manager_id
+        elsewhere."""
+        return "manager_id" if self.belongs_to_manager else "id"
+
     def column(self, name: str) -> ColumnSpec | None:
         for spec in self.columns:
             if spec.name == name:

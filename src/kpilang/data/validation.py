@@ -365,8 +365,8 @@ def separate_bad_rows(
         con.execute(
             f"ALTER TABLE {checked.table} RENAME COLUMN {ident(current(p.index))} TO {ident(p.name)}"
         )
-    person = "id" if spec.name == "managers" else "manager_id"
-    return BadRows(bad, checks, cell(by_name[person].index), raw, _placed_by(spec, plans, checks))
+    person = cell(by_name[spec.owner_column].index)
+    return BadRows(bad, checks, person, raw, _placed_by(spec, plans, checks))
 
 
 def _placed_by(spec: TableSpec, plans: list[ColumnPlan], checks: list[Check]) -> PlacedBy | None:

@@ -88,9 +88,11 @@ def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         "data_problems": [p.to_json(lang) for p in report.data_problems],
         "tables": [
             {"table": a.table, "file": a.file, "rows_read": a.rows_read, "rows_used": a.rows_used,
-             "rows_rejected": a.rows_rejected, "rows_in_period": a.rows_in_period}
+             "rows_rejected": a.rows_rejected, "rows_in_period": a.rows_in_period,
+             "rows_of_unknown_people": a.rows_of_unknown_people}
             for a in report.accounts
         ],
+        "paid_despite_unknown_people": report.paid_despite_unknown_people,
     }
 
 
@@ -143,6 +145,18 @@ def percent(value: Decimal | None) -> str:
         return "—"
     with room_for(value):
         return format((value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "f") + "%"
+
+
+def unknown_people_line(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """How many rejected rows name nobody in managers, and how many people were paid anyway;
+    None when there are no such rows."""
+    counted = [a for a in report.accounts if a.rows_of_unknown_people]
+    if not counted:
+        return None
+    tables = ", ".join(t("run.unknown_people.table", table=a.table, rows=a.rows_of_unknown_people).render(lang)
+                       for a in counted)
+    return t("run.unknown_people.summary", rows=sum(a.rows_of_unknown_people for a in counted), tables=tables,
+             paid=len(report.paid_despite_unknown_people)).render(lang)
 
 
 def error_place(err: EvalError) -> str:
@@ -257,3 +271,6 @@ def render_table(report: EvalReport, console: Any, layout: TableLayout | None = 
     for reason, ids in by_reason.items():
         line = t("run.skipped", reason=reason, ids=", ".join(ids)).render(lang)
         console.print(f"[dim]{escape(line)}[/dim]", soft_wrap=True)
+    unknown = unknown_people_line(report, lang)
+    if unknown is not None:
+        console.print(f"[yellow]{escape(unknown)}[/yellow]", soft_wrap=True)

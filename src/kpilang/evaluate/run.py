@@ -28,6 +28,7 @@ from typing import Any
 from kpilang.compile.program import Program
 from kpilang.data.problems import DataError, DataProblem
 from kpilang.evaluate.aggregate import AggregateValues, run_aggregates
+from kpilang.evaluate.data_errors import data_error, data_errors, touched_people
 from kpilang.evaluate.formulas import PersonInputs
 from kpilang.evaluate.period import Period, PeriodError, period_for_plan
 from kpilang.evaluate.results import EvalError, PersonOutcome
@@ -67,6 +68,8 @@ class TableAccount:
     rows_in_period: int | None
     """Of the rows used, those in the period and belonging to someone evaluated (None for
     managers and targets, which are not aggregated)."""
+    rows_of_unknown_people: int = 0
+    """Of the rows rejected, those whose manager_id names nobody in managers."""
 
 
 @dataclass
@@ -103,6 +106,14 @@ class EvalReport:
     skipped: list[Skipped]
     data_problems: list[DataProblem]
     accounts: list[TableAccount]
+
+    @property
+    def paid_despite_unknown_people(self) -> list[str]:
+        """The people paid while rows of people unknown to managers were rejected (any of those
+        rows might have been theirs under a mistyped id); empty when there are no such rows."""
+        if not any(a.rows_of_unknown_people for a in self.accounts):
+            return []
+        return [r.manager_id for r in self.results if r.ok]
 
     @property
     def has_errors(self) -> bool:
@@ -181,7 +192,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     values = run_aggregates(con, plan, start=start, end=end, timezone=info.timezone, team=team_scope,
                             tables_present=set(dataset.tables), column_type=getattr(dataset, "column_type", None))
     targets = _targets(con, program, the_period.label, set(dataset.tables))
-    touched = _touched_people(touching, people, managers, team_scope)
+    touched = touched_people(touching, people, managers, team_scope)
 
     engine = FormulaEngine(program)
     results: list[PersonResult] = []
@@ -192,7 +203,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
             results.append(PersonResult(
                 manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
                 metrics={name: None for name in program.metrics}, outcome=None,
-                errors=[_data_error(p, team_scope) for p in problems]))
+                errors=data_errors(problems, team_scope)))
         else:
             group = person["team"] if team_scope else pid
             metrics, metric_errors = metric_values(program, plan, values.of(group), engine)
@@ -306,30 +317,6 @@ def _targets(con: Any, program: Program, period_label: str, tables: set[str]) ->
     return out
 
 
-def _touched_people(problems: list[DataProblem], people: list[dict[str, Any]], managers: list[dict[str, Any]],
-                    team_scope: bool) -> dict[str, list[DataProblem]]:
-    """Evaluated person → the rejected rows their figures would depend on."""
-    out: dict[str, list[DataProblem]] = {}
-    if team_scope:
-        team_of = {m["id"]: m["team"] for m in managers}
-        members: dict[str, list[str]] = {}
-        for p in people:
-            members.setdefault(p["team"], []).append(p["id"])
-        for problem in problems:
-            teams = {team_of.get(mid) for mid in problem.manager_ids}
-            for team in sorted(t for t in teams if t is not None):
-                for pid in members.get(team, []):
-                    out.setdefault(pid, []).append(problem)
-            for mid in problem.manager_ids:  # a head whose own row was rejected
-                if mid not in team_of:
-                    out.setdefault(mid, []).append(problem)
-    else:
-        for problem in problems:
-            for mid in problem.manager_ids:
-                out.setdefault(mid, []).append(problem)
-    return out
-
-
 def _rejected_people(problems: list[DataProblem], managers: list[dict[str, Any]]) -> list[PersonResult]:
     """People named by a rejected managers row: they are not in the clean table, but they are
     not dropped silently either; each appears with the error."""
@@ -343,31 +330,12 @@ def _rejected_people(problems: list[DataProblem], managers: list[dict[str, Any]]
                 continue
             result = out.setdefault(mid, PersonResult(manager_id=mid, name=None, role=None, team=None,
                                                       metrics={}, outcome=None))
-            result.errors.append(_data_error(problem, False))
+            result.errors.append(data_error(problem, False))
     return list(out.values())
 
 
 def _skipped(manager: dict[str, Any], code: str, **facts: object) -> Skipped:
     return Skipped(manager["id"], manager["name"], code, t(f"eval.skipped.{code}", **facts))
-
-
-def _data_error(problem: DataProblem, team_scope: bool) -> EvalError:
-    file = Path(problem.file).name
-    where = (t("eval.rejected_data.row", row=problem.row, file=file) if problem.row is not None
-             else t("eval.rejected_data.file", file=file))
-    column = t("eval.rejected_data.column", column=problem.column) if problem.column else ""
-    return EvalError(
-        subject="data",
-        message=t("eval.rejected_data.team" if team_scope else "eval.rejected_data.person",
-                  where=where, reason=problem.reason, column=column),
-        formula="",
-        file=problem.file,
-        line=problem.row or 0,
-        column=0,
-        cause="rejected_data",
-        code="rejected_data",
-        help=problem.hint,
-    )
 
 
 def _accounts(dataset: Any, values: AggregateValues, people: list[dict[str, Any]], team_scope: bool) -> list[TableAccount]:
@@ -379,5 +347,6 @@ def _accounts(dataset: Any, values: AggregateValues, people: list[dict[str, Any]
         if name in values.rows_in_period:
             in_period = sum(n for g, n in values.rows_in_period[name].items() if g in groups)
         out.append(TableAccount(table=name, file=info.file, rows_read=info.rows_read, rows_used=info.rows_used,
-                                rows_rejected=info.rows_rejected, rows_in_period=in_period))
+                                rows_rejected=info.rows_rejected, rows_in_period=in_period,
+                                rows_of_unknown_people=getattr(info, "rows_of_unknown_people", 0)))
     return out

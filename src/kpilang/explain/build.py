@@ -201,11 +201,12 @@ class StatementBuilder:
         self._subject_order = {name: i for i, name in enumerate((*program.kpis, *program.pays))}
         self._bar_scales: dict[Decimal, tuple[str, str | None, str]] = {}
         self._uncontrollable: dict[str | None, dict[str, bool]] = {}
-        self._problems: dict[str, list[Any]] = {}
+        self._problems: dict[str | None, list[Any]] = {}
         for problem in report.data_problems:
             if not problem.concerns(report.period.label, report.start_utc, report.end_utc):
                 continue  # a row of another period: it changes nothing in this statement
-            for manager_id in dict.fromkeys(problem.manager_ids):
+            owners = [None] if problem.owner_unknown else dict.fromkeys(problem.manager_ids)
+            for manager_id in owners:
                 self._problems.setdefault(manager_id, []).append(problem)
 
     # ---- header ----
@@ -499,7 +500,9 @@ class StatementBuilder:
 
     def _data_lines(self, person: PersonResult) -> list[DataLine]:
         out = []
-        for problem in self._problems.get(person.manager_id, ()):
+        # A row whose owner cannot be told may be anyone's: every statement lists it.
+        unowned = self._problems.get(None, [])
+        for problem in [*self._problems.get(person.manager_id, ()), *unowned]:
             where = self.t.f("data_where_row", file=problem.file, row=problem.row) if problem.row is not None \
                 else self.t.f("data_where_file", file=problem.file)
             if problem.column:

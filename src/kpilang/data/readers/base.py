@@ -13,33 +13,79 @@ from ..bounds import OverBound
 from ..problems import DataProblem, preview
 
 
+Owners = tuple[str, ...]
+"""The texts a raw record may name its owner by (see owner_candidates); empty when none."""
+
+
 @dataclass(frozen=True)
 class RowFault:
     """A row the reader could not turn into cells (wrong number of values, broken quoting,
-    invalid UTF-8, a line that is not a JSON object). It counts as read and rejected."""
+    invalid UTF-8, a line that is not a JSON object). It counts as read and rejected.
+
+    `owners` holds, for each physical record the fault stands for, the texts that may name its
+    owner; a fault that swallowed several lines (an unclosed quote) stands for each of them, and
+    `end_row` is its last line."""
 
     row: int
     code: str  # a key of reasons.ROW_REASONS
     value: str | None = None
     facts: tuple[tuple[str, object], ...] = ()
+    owners: tuple[Owners, ...] = ((),)
+    end_row: int | None = None
+
+    @property
+    def records(self) -> int:
+        return len(self.owners)
 
 
 class RowFaults:
-    """Unreadable rows: the first `cap` of each kind in detail, all of them counted."""
+    """Unreadable rows: the first `cap` of each kind in detail, all of them counted, and for
+    all of them the texts that may name their owner (so that a row not listed in detail still
+    stops its owner's pay)."""
 
     def __init__(self, cap: int):
         self.cap = cap
         self.shown: list[RowFault] = []
         self.counts: Counter[str] = Counter()
+        self.records = 0
+        # (kind, owner texts) of every fault's records, listed in detail or not.
+        self.owner_texts: set[tuple[str, Owners]] = set()
 
-    def add(self, row: int, code: str, value: object = None, **facts: object) -> None:
+    def add(
+        self, row: int, code: str, value: object = None, *,
+        owners: tuple[Owners, ...] = ((),), end_row: int | None = None, **facts: object,
+    ) -> None:
+        """`owners` has the owner texts of each physical record the fault stands for (by
+        default one record, whose owner is unknown)."""
         self.counts[code] += 1
+        fault = RowFault(row, code, preview(value), tuple(facts.items()), owners, end_row)
+        self.records += fault.records
+        self.owner_texts.update((code, texts) for texts in owners)
         if self.counts[code] <= self.cap:
-            self.shown.append(RowFault(row, code, preview(value), tuple(facts.items())))
+            self.shown.append(fault)
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        """Records rejected: a fault that swallowed several records counts each of them."""
+        return self.records
+
+
+def owner_candidates(fields: list[str], width: int, index: int | None) -> Owners:
+    """The texts that may name a record's owner when its values cannot be told apart: the value
+    at the owner column's position counted from the start, and counted from the end. A value
+    that swallowed a separator, or one missing, moves every position after it; counting from
+    the other end finds the owner's value when the damage is on the other side of it. Quotes
+    and white space around a text are dropped, and empty texts left out."""
+    if index is None:
+        return ()
+    found = []
+    if index < len(fields):
+        found.append(fields[index])
+    back = len(fields) - (width - index)
+    if 0 <= back < len(fields):
+        found.append(fields[back])
+    texts = (text.strip().strip('"').strip() for text in found)
+    return tuple(dict.fromkeys(text for text in texts if text))
 
 
 @dataclass

@@ -18,7 +18,7 @@ rather than a problem for each of its rows (see text_encoding.py).
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,15 @@ from ..staging import (
     csv_read_options,
     raw_table_name,
 )
-from .base import RawTable, RowFaults, bound_problem, fatal_problem, header_problems, utf16_problem
+from .base import (
+    RawTable,
+    RowFaults,
+    bound_problem,
+    fatal_problem,
+    header_problems,
+    owner_candidates,
+    utf16_problem,
+)
 from .text_encoding import LineDecoder, Windows1251Text, starts_as_utf16, windows_1251_line
 
 CHUNK_BYTES = 16 * 1024 * 1024
@@ -247,7 +255,7 @@ def _read_carefully(
     if raw.relation is None:
         decoder = LineDecoder()
         try:
-            raw.relation = _read_line_by_line(con, raw.table, path, width, raw.faults, decoder)
+            raw.relation = _read_line_by_line(con, raw.table, path, raw.columns, raw.faults, decoder)
         except OverBound as over:
             raw.fatal.append(bound_problem(raw.table, raw.file, over))
             return raw
@@ -287,18 +295,45 @@ def _quoted_breaks(width: int) -> str:
     return f"CASE WHEN {has_break} THEN {counted} ELSE 0 END"
 
 
+def _rows_inside_values(width: int) -> str:
+    """Whether a record's quoted value holds a line that splits at the commas into as many
+    values as the header has columns: likely a row of its own that a stray quote swallowed,
+    up to a stray quote that closed it. A line in the middle of the value is whole; the value's
+    last line goes on with the record's remaining values after it."""
+    tests = []
+    for i in range(width):
+        lines = f"string_split({cell(i)}, chr(10))"
+        whole = (f"list_count(list_filter(list_slice({lines}, 2, -2), "
+                 f"lambda line: len(string_split(line, ',')) = {width})) > 0")
+        last = f"len(string_split({lines}[-1], ',')) + {width - 1 - i} = {width}"
+        tests.append(f"CASE WHEN contains({cell(i)}, chr(10)) THEN {whole} OR {last} ELSE false END")
+    return " OR ".join(tests)
+
+
+def _row_inside(taken: list[str], width: int) -> int | None:
+    """The offset of the first line after a record's first that splits at the commas into as
+    many values as the header has columns (see _rows_inside_values), None when none does."""
+    for offset, text in enumerate(taken[1:], start=1):
+        if len(text.rstrip("\r\n").split(",")) == width:
+            return offset
+    return None
+
+
 def _numbered(
     con: duckdb.DuckDBPyConnection, table: str, staged: str, width: int, layout: ByteLayout
 ) -> str | None:
     """The staged records with the line each starts on; None when lines cannot be derived
     from positions. Without a quote character in the file no cell can hold a line break."""
     breaks = _quoted_breaks(width) if layout.has_quotes and width else "0"
-    records, quoted_breaks = con.execute(
-        f"SELECT count(*), coalesce(sum({breaks}), 0) FROM {staged}"
+    rows_inside = _rows_inside_values(width) if layout.has_quotes and width else "false"
+    records, quoted_breaks, swallowing = con.execute(
+        f"SELECT count(*), coalesce(sum({breaks}), 0), count(*) FILTER (WHERE {rows_inside}) "
+        f"FROM {staged}"
     ).fetchone()
-    if layout.lone_carriage_return or layout.lines != 1 + records + quoted_breaks:
+    if layout.lone_carriage_return or layout.lines != 1 + records + quoted_breaks or swallowing:
         # Blank lines were skipped somewhere (or a lone carriage return may have ended a
-        # record), so positions no longer give lines.
+        # record), so positions no longer give lines; or a quoted value may have swallowed
+        # rows, which the line-by-line reader rejects line by line.
         con.execute(f"DROP TABLE {staged}")
         return None
     columns = ", ".join(cell(i) for i in range(width))
@@ -328,14 +363,42 @@ def _in_words(error: csv.Error) -> str:
     return text
 
 
+def _owner_index(table: str, columns: list[str]) -> int | None:
+    owner = TABLES[table].owner_column
+    return columns.index(owner) if owner in columns else None
+
+
+class _RecordLines:
+    """The physical lines the csv reader takes, kept until the record they make is handled:
+    a record it cannot parse is reported line by line (each line may be a record of its own
+    that a stray quote swallowed)."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines = lines
+        self.taken: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            self.taken.append(line)
+            yield line
+
+    def handed(self) -> list[str]:
+        taken, self.taken = self.taken, []
+        return taken
+
+
 def _read_line_by_line(
-    con: duckdb.DuckDBPyConnection, table: str, path: Path, width: int, faults: RowFaults,
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, columns: list[str], faults: RowFaults,
     decoder: LineDecoder,
 ) -> str:
+    width = len(columns)
+    owner = _owner_index(table, columns)
     with StagingFile() as staging, path.open("rb") as stream:
         # A binary file's lines end at line feeds only, as scan_bytes counts them.
-        reader = csv.reader(decoder.lines(stream), strict=True)
+        lines = _RecordLines(decoder.lines(stream))
+        reader = csv.reader(lines, strict=True)
         next(reader)  # the header, already checked
+        lines.handed()
         last_line = reader.line_num
         while True:
             try:
@@ -346,21 +409,59 @@ def _read_line_by_line(
                 first_line, last_line = last_line + 1, reader.line_num
                 if "field larger than field limit" in str(error):
                     raise row_too_large(first_line) from None
-                if "unexpected end of data" in str(error):
-                    faults.add(first_line, "runaway_quote",
-                               first_line=first_line, last_line=last_line)
-                else:
-                    faults.add(first_line, "csv_syntax", detail=_in_words(error))
+                _add_unparsed(faults, error, first_line, lines.handed(), width, owner)
                 continue
             line, last_line = last_line + 1, reader.line_num
+            taken = lines.handed()
             if not record:
                 continue  # a blank line is not a row
+            inside = _row_inside(taken, width) if len(taken) > 1 else None
+            if inside is not None:
+                # A stray quote closed by another: the rows in between would vanish into a value.
+                _add_spanning(faults, "unclosed_quote", line, taken, width, owner,
+                              detail=t("data.unclosed_quote.row-inside", line=line + inside))
+                continue
+            owners = (owner_candidates(record, width, owner),)
             if not is_utf8(record):
                 shown = ",".join(record).encode("utf-8", "replace").decode("utf-8")
-                faults.add(line, "encoding", shown)
+                faults.add(line, "encoding", shown, owners=owners)
             elif len(record) != width:
-                faults.add(line, "field_count", ",".join(record), found=len(record), expected=width)
+                faults.add(line, "field_count", ",".join(record), owners=owners,
+                           found=len(record), expected=width)
             else:
                 staging.write(line, record)
         staged = staging.finish()
         return create_from_numbered_csv(con, table, staged, width)
+
+
+def _add_unparsed(
+    faults: RowFaults, error: csv.Error, first_line: int, taken: list[str], width: int,
+    owner: int | None,
+) -> None:
+    """A record the csv module could not parse (an unclosed quote, a value over the size
+    limit, a carriage return in an unquoted value). Each non-blank physical line it took counts
+    as a record, and each line's owner is looked for in its own text split at the commas."""
+    if "unexpected end of data" in str(error):
+        _add_spanning(faults, "runaway_quote", first_line, taken, width, owner)
+    elif len(taken) > 1:
+        _add_spanning(faults, "unclosed_quote", first_line, taken, width, owner,
+                      detail=_in_words(error))
+    else:
+        _add_spanning(faults, "csv_syntax", first_line, taken, width, owner,
+                      detail=_in_words(error))
+
+
+def _add_spanning(
+    faults: RowFaults, code: str, first_line: int, taken: list[str], width: int,
+    owner: int | None, **facts: object,
+) -> None:
+    """A record rejected with every physical line it took: each non-blank one counts as a
+    record, attributed by its own text split at the commas."""
+    last_line = first_line + len(taken) - 1
+    records = [text for text in taken if text.strip("\r\n")] or [""]
+    owners = tuple(owner_candidates(text.rstrip("\r\n").split(","), width, owner)
+                   for text in records)
+    shown = records[0].rstrip("\r\n")
+    faults.add(first_line, code, shown, owners=owners,
+               end_row=last_line if last_line > first_line else None,
+               first_line=first_line, last_line=last_line, **facts)

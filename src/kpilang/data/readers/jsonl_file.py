@@ -9,6 +9,7 @@ they are first seen; a key missing from a line is an empty cell.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -115,6 +116,25 @@ def _json_kind(value: object) -> Text:
     return t("data.not_json_object.number")
 
 
+def _owner_pattern(table: str) -> re.Pattern[str]:
+    """The owner key's values written in a line, as a JSON string or a bare token."""
+    key = re.escape(json.dumps(TABLES[table].owner_column))
+    return re.compile(key + r'\s*:\s*("(?:[^"\\]|\\.)*"|[^\s,}\]]+)')
+
+
+def owner_texts(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
+    """Every value the owner key has in a line that is not a readable object. A line naming
+    two different owners is not attributed to either (the caller sees two texts)."""
+    found = []
+    for written in pattern.findall(text):
+        try:
+            value = json.loads(written) if written.startswith('"') else written
+        except json.JSONDecodeError:
+            value = written.strip('"')
+        found.append(str(value).strip())
+    return tuple(dict.fromkeys(value for value in found if value))
+
+
 def read_jsonl_table(
     con: duckdb.DuckDBPyConnection, table: str, path: Path, file: str, cap: int
 ) -> RawTable:
@@ -122,6 +142,7 @@ def read_jsonl_table(
     raw = RawTable(table=table, file=file, format="jsonl", faults=faults)
     columns: dict[str, int] = {}
     identifying = TABLES[table].identifying_columns
+    owner = _owner_pattern(table)
     try:
         if starts_as_utf16(path):
             raw.fatal.append(utf16_problem(table, file))
@@ -135,7 +156,8 @@ def read_jsonl_table(
                 try:
                     text = line.decode("utf-8")
                 except UnicodeDecodeError:
-                    faults.add(line_number, "encoding", line.decode("utf-8", "replace").strip())
+                    shown = line.decode("utf-8", "replace").strip()
+                    faults.add(line_number, "encoding", shown, owners=(owner_texts(owner, shown),))
                     continue
                 try:
                     record = json.loads(
@@ -146,20 +168,24 @@ def read_jsonl_table(
                         object_pairs_hook=_object_without_repeats,
                     )
                 except RepeatedKey as repeat:
-                    faults.add(line_number, "repeated_json_key", text.strip(), detail=repeat.key)
+                    faults.add(line_number, "repeated_json_key", text.strip(), detail=repeat.key,
+                               owners=(owner_texts(owner, text),))
                     continue
                 except json.JSONDecodeError as error:
                     # Python's own words for the syntax error, quoted as they are.
                     faults.add(line_number, "not_json_object", text.strip(), detail=t(
-                        "data.not_json_object.syntax", error=error.msg, position=error.colno))
+                        "data.not_json_object.syntax", error=error.msg, position=error.colno),
+                        owners=(owner_texts(owner, text),))
                     continue
                 except NotANumber as error:
                     faults.add(line_number, "not_json_object", text.strip(),
-                               detail=t("data.not_json_object.constant", name=error.name))
+                               detail=t("data.not_json_object.constant", name=error.name),
+                               owners=(owner_texts(owner, text),))
                     continue
                 if not isinstance(record, dict):
                     faults.add(line_number, "not_json_object", text.strip(),
-                               detail=t("data.not_json_object.holds", kind=_json_kind(record)))
+                               detail=t("data.not_json_object.holds", kind=_json_kind(record)),
+                               owners=(owner_texts(owner, text),))
                     continue
                 cells: list[str | None] = [None] * len(columns)
                 for key, value in record.items():

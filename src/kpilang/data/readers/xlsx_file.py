@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 import duckdb
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
 from kpilang.messages import t
@@ -33,6 +33,8 @@ from ..bounds import (
     megabytes,
     row_too_large,
 )
+from ..schema import TABLES
+from ..sql import cell
 from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
 from .base import RawTable, RowFaults, bound_problem, fatal_problem, header_problems, number_cell_text
 
@@ -132,8 +134,10 @@ class RowBoundedSource:
         return data
 
 
-def _sheet_rows(path: Path):
-    """(sheet row number, {column number: value}) for every row of the first sheet."""
+def _sheet_rows(path: Path, merged: list[tuple[int, int, int, int]]):
+    """(sheet row number, {column number: value}) for every row of the first sheet. Once the
+    rows are read, `merged` holds the sheet's merged ranges as (first column, first row, last
+    column, last row): the sheet lists them after its rows."""
     check_part_sizes(path)
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
@@ -153,10 +157,47 @@ def _sheet_rows(path: Path):
                     raise OverBound("too_many_sheet_rows", limit=MAX_SHEET_ROWS)
                 values = {c["column"]: c["value"] for c in cells if c["value"] is not None}
                 yield row_number, values
+            if parser.merged_cells is not None:
+                merged.extend(range_boundaries(m.ref) for m in parser.merged_cells.mergeCell)
     except RowTooLarge as too_large:
         raise row_too_large(too_large.row) from None
     finally:
         workbook.close()
+
+
+def _reject_merged_rows(
+    con: duckdb.DuckDBPyConnection, relation: str, merged: list[tuple[int, int, int, int]],
+    header_row: int, width: int, owner: int | None, faults: RowFaults,
+) -> None:
+    """A range merged over several rows shows its value on each of them, but the file holds it
+    in the first row only: the other rows read as empty there. Those rows are rejected (the
+    value they show is not in them) and attributed to the owner the sheet shows them with: the
+    merged value when the range covers the owner column, the row's own otherwise."""
+    shown_owner: dict[int, int] = {}  # row → the row whose owner cell the sheet shows on it
+    for first_column, first_row, last_column, last_row in merged:
+        if last_row == first_row or first_column > width or last_row <= header_row:
+            continue
+        covers_owner = owner is not None and first_column <= owner <= last_column
+        for row in range(max(first_row + 1, header_row + 1), last_row + 1):
+            shown_owner[row] = first_row if covers_owner else shown_owner.get(row, row)
+    if not shown_owner:
+        return
+    owner_cell = cell(owner - 1) if owner is not None else "NULL"
+    present = dict(con.execute(
+        f"SELECT _row, concat_ws(',', {', '.join(cell(i) for i in range(width))}) "
+        f"FROM {relation} WHERE _row IN (SELECT unnest($rows)) ORDER BY _row",
+        {"rows": sorted(shown_owner)},
+    ).fetchall())
+    owners_of = dict(con.execute(
+        f"SELECT _row, {owner_cell} FROM {relation} WHERE _row IN (SELECT unnest($rows))",
+        {"rows": sorted(set(shown_owner.values()))},
+    ).fetchall())
+    for row, text in present.items():
+        shown = owners_of.get(shown_owner[row])
+        owners = (shown.strip(),) if shown and shown.strip() else ()
+        faults.add(row, "merged_cells", text, owners=(owners,))
+    con.execute(f"DELETE FROM {relation} WHERE _row IN (SELECT unnest($rows))",
+                {"rows": sorted(present)})
 
 
 def read_xlsx_table(
@@ -167,7 +208,10 @@ def read_xlsx_table(
     try:
         with StagingFile() as staging:
             width = None
-            for row_number, values in _sheet_rows(path):
+            header_row = 0
+            owner: int | None = None
+            merged: list[tuple[int, int, int, int]] = []
+            for row_number, values in _sheet_rows(path, merged):
                 texts = {column: cell_text(v) for column, v in values.items()}
                 texts = {c: t for c, t in texts.items() if t}
                 if not texts:
@@ -187,11 +231,15 @@ def read_xlsx_table(
                         return raw
                     raw.columns = header
                     width = header_width
+                    header_row = row_number
+                    owner_name = TABLES[table].owner_column
+                    owner = header.index(owner_name) + 1 if owner_name in header else None
                     continue
                 outside = [c for c in texts if c > width]
                 if outside:
+                    owners = (texts[owner].strip(),) if owner is not None and owner in texts else ()
                     faults.add(row_number, "value_outside_header", texts[outside[0]],
-                               letter=get_column_letter(outside[0]))
+                               letter=get_column_letter(outside[0]), owners=(owners,))
                     continue
                 staging.write(row_number, [texts.get(c) for c in range(1, width + 1)])
             if width is None:
@@ -201,6 +249,7 @@ def read_xlsx_table(
                 return raw
             staged = staging.finish()
             raw.relation = create_from_numbered_csv(con, table, staged, width)
+            _reject_merged_rows(con, raw.relation, merged, header_row, width, owner, faults)
     except OverBound as over:
         raw.fatal.append(bound_problem(table, file, over))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
