@@ -13,22 +13,15 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import event, given
+from hypothesis import given
 
-from tests.fuzz import known_classes
 from tests.fuzz.budget import bounded, long_run
 from tests.fuzz.csv_runner import run_csv_case
 from tests.fuzz.data_mutations import CsvCase, csv_cases
 
 
 def assert_invariants(case: CsvCase) -> None:
-    violations, outcome, readings = run_csv_case(case)
-    if violations and known_classes.unattributed_row(outcome, case.table):
-        event(known_classes.UNATTRIBUTED_ROW)
-        return
-    if violations and known_classes.impossible_offset(readings):
-        event(known_classes.IMPOSSIBLE_OFFSET)
-        return
+    violations, _, _ = run_csv_case(case)
     assert not violations, "\n".join(map(str, violations))
 
 
@@ -45,38 +38,31 @@ def test_a_damaged_csv_row_never_pays_anyone_wrongly_long_run(case):
     assert_invariants(case)
 
 
-# ---- failures of known classes, fixed on other branches ------------------------------------------
-# Each is a minimal reproducer the fuzzer found. When a fix merges, its case passes, pytest reports
-# XPASS(strict) as a failure: delete the case's xfail mark and the matching predicate in
-# known_classes.py.
-
-def _xfail(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
+# ---- what the fuzzer found: each a minimal reproducer, kept as a regression case ------------------
 
 KNOWN_FAILURES = [
     pytest.param(CsvCase("activities", 100, 1, b"a0100,m1,call,2026-07-05T17:07:19+03:00,,720,done\r\n",
                          "a July call with one value too many"),
-                 id="extra-value-leaves-its-owner-ok", marks=_xfail(known_classes.UNATTRIBUTED_ROW)),
+                 id="extra-value-leaves-its-owner-ok"),
     pytest.param(CsvCase("deals", 1, 1, b"d001,m1,c\xff101,2026-06-10T10:00:00+03:00,2026-07-03T12:00:00+03:00,won,"
                                         b"300000.00,true\r\n", "a July won deal with a byte that is not UTF-8"),
-                 id="non-utf8-row-leaves-its-owner-ok", marks=_xfail(known_classes.UNATTRIBUTED_ROW)),
+                 id="non-utf8-row-leaves-its-owner-ok"),
     pytest.param(CsvCase("managers", 2, 1, "m2,Борис Петров,cold,north,55000,2025-01-15\r\n".encode("cp1251"),
                          "a managers row in Windows-1251"),
-                 id="unreadable-managers-row-drops-the-person", marks=_xfail(known_classes.UNATTRIBUTED_ROW)),
+                 id="unreadable-managers-row-drops-the-person"),
     # A lone CR joins m2's row and m1's next row into one unreadable record: attributing it by
-    # its first manager_id (m2) is not enough, m1's meeting is lost too.
+    # its first manager_id (m2) alone is not enough, m1's meeting is lost too.
     pytest.param(CsvCase("activities", 230, 2, b"a0230,m2,meeting,2026-07-14T13:17:58+03:00,2700,done\r"
                                                b"a0231,m1,meeting,2026-07-14T14:17:02+03:00,3600,done\r\n",
                          "a lone CR ends m2's row"),
-                 id="lone-cr-joins-two-peoples-rows", marks=_xfail(known_classes.UNATTRIBUTED_ROW)),
+                 id="lone-cr-joins-two-peoples-rows"),
     pytest.param(CsvCase("deals", 1, 1, b"d001,m1,c101,2026-06-10T10:00:00+03:00,2026-07-03T12:00:00+99:99,won,"
                                         b"300000.00,true\r\n", "closed_at with the offset +99:99"),
-                 id="impossible-offset-moves-a-deal", marks=_xfail(known_classes.IMPOSSIBLE_OFFSET)),
+                 id="impossible-offset-moves-a-deal"),
 ]
 
 
 @pytest.mark.parametrize("case", KNOWN_FAILURES)
-def test_known_failure_found_by_the_csv_fuzzer(case):
+def test_what_the_csv_fuzzer_found(case):
     violations, _, _ = run_csv_case(case)
     assert not violations, "\n".join(map(str, violations))

@@ -11,7 +11,6 @@ error was found.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path

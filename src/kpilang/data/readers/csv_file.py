@@ -28,6 +28,7 @@ import duckdb
 from ...messages import t
 from ..bounds import MAX_ROW_BYTES, OverBound, check_columns, row_too_large
 from ..problems import DataProblem, preview
+from ..schema import TABLES
 from ..sql import cell, literal
 from ..staging import (
     LOAD_SCHEMA,
