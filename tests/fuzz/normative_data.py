@@ -179,9 +179,14 @@ def check(outcome: Outcome, expected: dict[str, Any], rejected_by_oracle: bool) 
         out.append(Violation("nothing_rejected", None, "the data holds a row the references reject, but no problem"))
     results = {r["manager_id"]: r for r in report["results"]}
     skipped = {s["manager_id"] for s in report["skipped"]}
+    # A managers row whose id cannot be read leaves its person out of the results; that is no
+    # loss while everyone evaluated gets an error (the table is incomplete): nobody is paid.
+    nobody_paid = all(r["errors"] for r in report["results"])
     for mid, what in expected.items():
         result = results.get(mid)
         if what == oracle.UNSURE or (result is not None and result["errors"]):
+            continue
+        if result is None and nobody_paid and mid not in skipped:
             continue
         if what == oracle.SKIPPED:
             if result is not None:

@@ -75,7 +75,8 @@ def owner_candidates(fields: list[str], width: int, index: int | None) -> Owners
     at the owner column's position counted from the start, and counted from the end. A value
     that swallowed a separator, or one missing, moves every position after it; counting from
     the other end finds the owner's value when the damage is on the other side of it. Quotes
-    and white space around a text are dropped, and empty texts left out."""
+    and white space around a text are dropped; empty texts, and texts with bytes that are not
+    UTF-8, are left out."""
     if index is None:
         return ()
     found = []
@@ -85,7 +86,17 @@ def owner_candidates(fields: list[str], width: int, index: int | None) -> Owners
     if 0 <= back < len(fields):
         found.append(fields[back])
     texts = (text.strip().strip('"').strip() for text in found)
-    return tuple(dict.fromkeys(text for text in texts if text))
+    return tuple(dict.fromkeys(text for text in texts if text and _is_text(text)))
+
+
+def _is_text(value: str) -> bool:
+    """Whether a value read from a file is text: bytes that are not UTF-8 are kept as lone
+    surrogates so that their row can be reported, but such a value names nobody for sure."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass
