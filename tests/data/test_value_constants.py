@@ -1,7 +1,8 @@
 """The constants and patterns that decide whether a value is accepted, pinned at their edges.
 
-Each test here kills one or more hand-written mutants of tests/mutation/constant_mutants.py: a
-value just inside a limit is read exactly, one just outside is rejected with its own reason.
+Each test here kills one or more mutants that the other data tests let live (the hand-written
+ones of tests/mutation/constant_mutants.py, or mutmut's): a value just inside a limit is read
+exactly, one just outside is rejected with its own reason.
 """
 
 from __future__ import annotations
