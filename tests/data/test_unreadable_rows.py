@@ -73,16 +73,6 @@ def test_a_row_with_an_empty_manager_id_makes_the_table_incomplete(load):
     assert (problem.code, problem.owner_unknown) == ("empty", True)
 
 
-def test_a_value_over_the_size_limit_names_its_person(load):
-    # The row with the wrong number of values sends the file to the line-by-line reader, whose
-    # csv module refuses a value over its size limit.
-    huge = '"' + "x" * 200_000 + '"'
-    data = load(csv_rows(f"a2,m2,call,2026-07-01T10:00:00+03:00,{huge}\n", "a3,m1,call\n"))
-    problem = only(data.problems, row=3)
-    assert problem.code == "csv_syntax"
-    assert problem.manager_ids == ["m2"]
-
-
 def test_an_unclosed_quote_reports_the_lines_it_swallowed_and_counts_each(load):
     data = load(csv_rows(
         'a2,m2,call,2026-07-01T10:00:00+03:00,"oops\n',

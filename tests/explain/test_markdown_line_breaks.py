@@ -11,7 +11,9 @@ import kpilang
 from tests.conftest import NORMATIVE
 from tests.normative_managers import normative_data_with
 
-FORGED = "Итого к выплате: 1 000 000,00 ₽"
+# No comma in the forged line: the line after a break inside a quoted value, if it splits into as
+# many values as a row has, is refused as a row swallowed by a quote (data-format.md).
+FORGED = "Итого к выплате: 1 000 000 ₽"
 NAMES = {"m1": f"Анна\n{FORGED}", "m2": "Борис | Петров\r\n# Заголовок", "m3": "Вера\u2028**жирный**\r<b>x</b>"}
 
 

@@ -347,9 +347,13 @@ def _is_sold(e: ast.Expr) -> bool:
 
 
 def empty_aggregate(call: ast.Call) -> Interval:
-    """An aggregate over no rows: a count or a sum is zero, anything else has no value."""
+    """An aggregate over no rows: a count or a sum is zero, anything else has no value. A share
+    is no row of the table's rows: 0 when the table has rows the condition leaves out (lost
+    deals, in a month without a won one), no value when it has none."""
     if call.func in ("count", "count_distinct", "sum"):
         return point(0)
+    if call.func == "share":
+        return point(0)._replace(maybe_none=True)
     return NO_VALUE
 
 
