@@ -20,17 +20,9 @@ from kpilang.cli import main
 from kpilang.compile import compile_file
 from kpilang.compile.import_scope import IMPORT_SIZE_LIMIT
 from kpilang.diagnostics import render_text
+from tests.compile.test_errors import PLAN as PLAN_HEADER
 
-PLAN = '''plan p "P" {
-    role      cold
-    period    month
-    effective 2026-07-01
-    currency  RUB
-    strategy  growth
-    goal      "Grow"
-}
-metric calls = count(activities where type = "call")
-'''
+PLAN = PLAN_HEADER + 'metric calls = count(activities where type = "call")\n'
 SECRET = "SECRET-LINE-не-для-логов"
 LIBRARY = 'metric leads_in = count(leads)\n'
 
