@@ -12,6 +12,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI draws the same examples on every run (derandomize): a red CI then means the change broke
+# something, never a new draw of a property; new draws are the long fuzz runs' job and every
+# developer's local run. Loaded here, before any test module's @settings inherits from it.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 NORMATIVE = Path(__file__).resolve().parent / "fixtures" / "normative"
