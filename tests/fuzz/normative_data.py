@@ -182,11 +182,19 @@ def check(outcome: Outcome, expected: dict[str, Any], rejected_by_oracle: bool) 
     # A managers row whose id cannot be read leaves its person out of the results; that is no
     # loss while everyone evaluated gets an error (the table is incomplete): nobody is paid.
     nobody_paid = all(r["errors"] for r in report["results"])
+    # A managers row that cannot be read is given to the id it starts with ("m" for "m,1,…"): that
+    # id is listed with an error naming the row, and the person's rows elsewhere are counted as
+    # rows of unknown people. The person is not paid, and the run says why.
+    managers_row_named = any(p["table"] == "managers" and p["row"] is not None
+                             and any(r["errors"] for r in report["results"]
+                                     if r["manager_id"] in p["manager_ids"])
+                             for p in report["data_problems"])
     for mid, what in expected.items():
         result = results.get(mid)
         if what == oracle.UNSURE or (result is not None and result["errors"]):
             continue
-        if result is None and nobody_paid and mid not in skipped:
+        if result is None and mid not in skipped and (nobody_paid or (what == oracle.MUST_ERROR
+                                                                      and managers_row_named)):
             continue
         if what == oracle.SKIPPED:
             if result is not None:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from kpilang.messages import DEFAULT_LANGUAGE, Text
 
 # A problem quotes the offending text, but never a whole runaway value (a broken quote can
 # swallow the rest of a file into one cell).
 VALUE_PREVIEW_CHARS = 80
+
+
+# Bytes that are not UTF-8 reach a problem as lone surrogates (the readers decode with
+# surrogateescape so that the row can still be reported); no output can encode them.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def preview(value: object) -> str | None:
@@ -61,6 +67,12 @@ class DataProblem(BaseModel):
     undated: bool = False
     owner_unknown: bool = False
     end_row: int | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        """The quoted text with each byte that is not UTF-8 shown as U+FFFD."""
+        return None if value is None else LONE_SURROGATE.sub("\ufffd", value)
 
     def concerns(self, period_label: str, start_utc: datetime, end_utc: datetime) -> bool:
         """Whether the rejected data could change figures of the period [start_utc, end_utc)
