@@ -12,18 +12,10 @@ import kpilang
 from kpilang.cli import main
 from kpilang.evaluate.plan_tests import run_tests_in_file
 
+from tests.evaluate.test_sql import PLAN_HEAD
 from tests.normative_managers import normative_data_with
 
-PLAN = """\
-plan staff "Staff" {
-    role cold
-    period month
-    effective 2026-07-01
-    timezone "Europe/Moscow"
-    currency RUB
-    strategy growth
-    goal "g"
-}
+PLAN = PLAN_HEAD.lstrip("\n") + """\
 metric calls "Calls" = count(activities where type = "call") kind activity
 metric revenue "Revenue" = sum(deals.amount where stage = "won") kind result
 kpi call_plan "Call plan" = calls target managers.quota weight 60% cap 150%
