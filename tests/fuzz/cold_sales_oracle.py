@@ -64,10 +64,6 @@ class Unsure(Exception):
     """The references do not settle how this value is read."""
 
 
-class ImpossibleOffset(Bad):
-    """A time-zone offset no place on Earth has (beyond ±14:00, or 60 minutes or more)."""
-
-
 # ---- values -------------------------------------------------------------------------------------
 
 _DECIMAL = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
@@ -151,7 +147,7 @@ def moment(text: str) -> datetime | None:
     digits = offset[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:] or 0)
     if hours > 14 or minutes >= 60 or (hours == 14 and minutes > 0):
-        raise ImpossibleOffset(text)
+        raise Bad(text)  # an offset no place on Earth has
     sign = -1 if offset[0] == "-" else 1
     try:
         return local.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
@@ -211,7 +207,6 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)
     bad: bool = False
     unsure: bool = False
-    impossible_offset: bool = False
     owner_hint: str | None = None
     """Whose row it was before it was damaged (for a row that names nobody readable)."""
     uncertain_owner: bool = False
@@ -232,8 +227,6 @@ def read_row(table: str, cells: dict[str, str] | None, owner_hint: str | None = 
     for column, kind in KINDS[table].items():
         try:
             row.values[column] = read_value(kind, cells.get(column, ""))
-        except ImpossibleOffset:
-            row.bad = row.impossible_offset = True
         except Bad:
             row.bad = True
         except Unsure:
