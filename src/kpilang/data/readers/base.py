@@ -11,6 +11,7 @@ from kpilang.messages import Text, t
 
 from ..bounds import OverBound
 from ..problems import DataProblem, preview
+from ..schema import TABLES
 
 
 Owners = tuple[str, ...]
@@ -68,6 +69,13 @@ class RowFaults:
     def total(self) -> int:
         """Records rejected: a fault that swallowed several records counts each of them."""
         return self.records
+
+
+def owner_index(table: str, columns: list[str]) -> int | None:
+    """The position (from 0) of the table's owner column among a file's `columns`; None when
+    the file has no such column."""
+    owner = TABLES[table].owner_column
+    return columns.index(owner) if owner in columns else None
 
 
 def owner_candidates(fields: list[str], width: int, index: int | None) -> Owners:
