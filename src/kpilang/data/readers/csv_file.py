@@ -417,12 +417,13 @@ def _read_line_by_line(
                 _add_spanning(faults, "unclosed_quote", line, taken, width, owner,
                               detail=t("data.unclosed_quote.row-inside", line=line + inside))
                 continue
-            owners = (owner_candidates(record, width, owner),)
             if not is_utf8(record):
                 shown = ",".join(record).encode("utf-8", "replace").decode("utf-8")
-                faults.add(line, "encoding", shown, owners=owners)
+                faults.add(line, "encoding", shown,
+                           owners=(owner_candidates(record, width, owner),))
             elif len(record) != width:
-                faults.add(line, "field_count", ",".join(record), owners=owners,
+                faults.add(line, "field_count", ",".join(record),
+                           owners=(owner_candidates(record, width, owner),),
                            found=len(record), expected=width)
             else:
                 staging.write(line, record)
