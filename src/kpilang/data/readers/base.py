@@ -11,6 +11,7 @@ from kpilang.messages import Text, t
 
 from ..bounds import OverBound
 from ..problems import DataProblem, preview
+from ..schema import TABLES
 
 
 Owners = tuple[str, ...]
@@ -33,10 +34,6 @@ class RowFault:
     owners: tuple[Owners, ...] = ((),)
     end_row: int | None = None
 
-    @property
-    def records(self) -> int:
-        return len(self.owners)
-
 
 class RowFaults:
     """Unreadable rows: the first `cap` of each kind in detail, all of them counted, and for
@@ -47,7 +44,8 @@ class RowFaults:
         self.cap = cap
         self.shown: list[RowFault] = []
         self.counts: Counter[str] = Counter()
-        self.records = 0
+        # Records rejected: a fault that swallowed several records counts each of them.
+        self.total = 0
         # (kind, owner texts) of every fault's records, listed in detail or not.
         self.owner_texts: set[tuple[str, Owners]] = set()
 
@@ -58,16 +56,18 @@ class RowFaults:
         """`owners` has the owner texts of each physical record the fault stands for (by
         default one record, whose owner is unknown)."""
         self.counts[code] += 1
-        fault = RowFault(row, code, preview(value), tuple(facts.items()), owners, end_row)
-        self.records += fault.records
+        self.total += len(owners)
         self.owner_texts.update((code, texts) for texts in owners)
         if self.counts[code] <= self.cap:
-            self.shown.append(fault)
+            self.shown.append(
+                RowFault(row, code, preview(value), tuple(facts.items()), owners, end_row))
 
-    @property
-    def total(self) -> int:
-        """Records rejected: a fault that swallowed several records counts each of them."""
-        return self.records
+
+def owner_index(table: str, columns: list[str]) -> int | None:
+    """The position (from 0) of the table's owner column among a file's `columns`; None when
+    the file has no such column."""
+    owner = TABLES[table].owner_column
+    return columns.index(owner) if owner in columns else None
 
 
 def owner_candidates(fields: list[str], width: int, index: int | None) -> Owners:

@@ -28,7 +28,6 @@ import duckdb
 from ...messages import t
 from ..bounds import MAX_ROW_BYTES, OverBound, check_columns, row_too_large
 from ..problems import DataProblem, preview
-from ..schema import TABLES
 from ..sql import cell, literal
 from ..staging import (
     LOAD_SCHEMA,
@@ -45,6 +44,7 @@ from .base import (
     fatal_problem,
     header_problems,
     owner_candidates,
+    owner_index,
     utf16_problem,
 )
 from .text_encoding import LineDecoder, Windows1251Text, starts_as_utf16, windows_1251_line
@@ -364,11 +364,6 @@ def _in_words(error: csv.Error) -> str:
     return text
 
 
-def _owner_index(table: str, columns: list[str]) -> int | None:
-    owner = TABLES[table].owner_column
-    return columns.index(owner) if owner in columns else None
-
-
 class _RecordLines:
     """The physical lines the csv reader takes, kept until the record they make is handled:
     a record it cannot parse is reported line by line (each line may be a record of its own
@@ -393,7 +388,7 @@ def _read_line_by_line(
     decoder: LineDecoder,
 ) -> str:
     width = len(columns)
-    owner = _owner_index(table, columns)
+    owner = owner_index(table, columns)
     with StagingFile() as staging, path.open("rb") as stream:
         # A binary file's lines end at line feeds only, as scan_bytes counts them.
         lines = _RecordLines(decoder.lines(stream))
@@ -422,12 +417,13 @@ def _read_line_by_line(
                 _add_spanning(faults, "unclosed_quote", line, taken, width, owner,
                               detail=t("data.unclosed_quote.row-inside", line=line + inside))
                 continue
-            owners = (owner_candidates(record, width, owner),)
             if not is_utf8(record):
                 shown = ",".join(record).encode("utf-8", "replace").decode("utf-8")
-                faults.add(line, "encoding", shown, owners=owners)
+                faults.add(line, "encoding", shown,
+                           owners=(owner_candidates(record, width, owner),))
             elif len(record) != width:
-                faults.add(line, "field_count", ",".join(record), owners=owners,
+                faults.add(line, "field_count", ",".join(record),
+                           owners=(owner_candidates(record, width, owner),),
                            found=len(record), expected=width)
             else:
                 staging.write(line, record)

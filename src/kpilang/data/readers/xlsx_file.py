@@ -33,10 +33,11 @@ from ..bounds import (
     megabytes,
     row_too_large,
 )
-from ..schema import TABLES
 from ..sql import cell
 from ..staging import NAME_PADDING, StagingFile, create_from_numbered_csv
-from .base import RawTable, RowFaults, bound_problem, fatal_problem, header_problems, number_cell_text
+from .base import (
+    RawTable, RowFaults, bound_problem, fatal_problem, header_problems, number_cell_text, owner_index,
+)
 
 
 class ExactNumberParser(WorkSheetParser):
@@ -232,8 +233,8 @@ def read_xlsx_table(
                     raw.columns = header
                     width = header_width
                     header_row = row_number
-                    owner_name = TABLES[table].owner_column
-                    owner = header.index(owner_name) + 1 if owner_name in header else None
+                    found = owner_index(table, header)
+                    owner = found + 1 if found is not None else None
                     continue
                 outside = [c for c in texts if c > width]
                 if outside:
