@@ -7,7 +7,7 @@ from kpilang.compile.program import Unit
 from kpilang.messages import Text, t
 
 
-def binary_help(op: str, left: Unit, right: Unit) -> Text:
+def binary_help(op: str) -> Text:
     if op in "+-":
         return t("E0301.add-help")
     if op == "*":

@@ -217,7 +217,7 @@ class Typer:
         result = fn(left, right)
         if result is None:
             self.fail("E0301", "unit-mismatch", t(f"E0301.{_VERBS[e.op]}", left=U.WORDS[left], right=U.WORDS[right]), e.span,
-                      binary_help(e.op, left, right))
+                      binary_help(e.op))
         return result
 
     def _compare(self, e: ast.Compare):

@@ -11,7 +11,7 @@ of every shape through every command.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from kpilang.diagnostics import Diagnostic, Severity
@@ -23,24 +23,16 @@ MAX_NESTING = 80
 formula may hold one inside another: a sum of up to 81 terms, 80 `if`s in a chain. The evaluator
 writes at most two parentheses per level, well under Python's 200."""
 
-_OPERANDS: dict[type, Callable[[Any], tuple]] = {
-    ast.Neg: lambda n: (n.operand,),
-    ast.Not: lambda n: (n.operand,),
-    ast.Binary: lambda n: (n.left, n.right),
-    ast.Compare: lambda n: (n.left, n.right),
-    ast.Logic: lambda n: (n.left, n.right),
-    ast.InList: lambda n: (n.operand, *n.items),
-    ast.If: lambda n: (n.cond, n.then, n.else_),
-    ast.Otherwise: lambda n: (n.expr, n.fallback),
-    ast.Call: lambda n: (*n.args, n.where) if n.where is not None else tuple(n.args),
-}
-"""Each operation's operands; any other node (a literal, a name) has none."""
+_OPERATIONS = frozenset({ast.Neg, ast.Not, ast.Binary, ast.Compare, ast.Logic, ast.InList, ast.If, ast.Otherwise,
+                         ast.Call})
+"""The nodes that are operations (their operands are `ast.children`); any other node (a literal, a
+name) is none, and a call is one even without arguments."""
 
 
 def nesting(expr: Any) -> int:
     """How many operations the deepest part of `expr` sits inside (itself included), counted
     without recursion: the formula may be far deeper than Python's own stack allows."""
-    operations = _OPERANDS
+    operations, children = _OPERATIONS, ast.children
     if type(expr) not in operations:
         return 0
     deepest = 0
@@ -50,7 +42,7 @@ def nesting(expr: Any) -> int:
         node, depth = pop()
         if depth > deepest:
             deepest = depth
-        for operand in operations[type(node)](node):
+        for operand in children(node):
             if type(operand) in operations:
                 push((operand, depth + 1))
     return deepest
