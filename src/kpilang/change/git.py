@@ -127,10 +127,10 @@ class TreeEntry:
 
 def tree_entries(repo: Path, rev: str, paths: list[str]) -> dict[str, TreeEntry]:
     """What each of `paths` (from the root) is at `rev`, for those that are there (one `git`
-    run for them all)."""
+    run for them all; `-t`, so a folder asked for is told also when a path below it is asked for)."""
     if not paths:
         return {}
-    out = run_git(repo, "ls-tree", "-l", "-z", rev, "--", *paths).stdout
+    out = run_git(repo, "ls-tree", "-t", "-l", "-z", rev, "--", *paths).stdout
     wanted, found = set(paths), {}
     for record in out.split("\0"):
         meta, _, name = record.partition("\t")
