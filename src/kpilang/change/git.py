@@ -167,12 +167,13 @@ def tracked_files(repo: Path, suffix: str) -> list[str]:
     return sorted(p for p in out.split("\0") if p.endswith(suffix))
 
 
-def removed_files(repo: Path, suffix: str, since: str | None = None) -> list[str]:
-    """Files (from the root) whose names end with `suffix`, deleted by a commit up to HEAD (after
-    `since`, when given) and not tracked now, sorted. A file renamed is not deleted (`-M`)."""
+def tracked_or_removed(repo: Path, suffix: str, since: str | None = None) -> list[str]:
+    """Files (from the root) whose names end with `suffix`: tracked now, or deleted by a commit up
+    to HEAD (after `since`, when given), sorted. A file renamed is not deleted (`-M`)."""
     out = run_git(repo, "log", "--diff-filter=D", "-M", "--name-only", "-z", "--format=",
                   f"{since}..HEAD" if since else "HEAD").stdout
-    return sorted({p.strip("\n") for p in out.split("\0") if p.strip("\n").endswith(suffix)} - set(tracked_files(repo, suffix)))
+    removed = {p.strip("\n") for p in out.split("\0") if p.strip("\n").endswith(suffix)}
+    return sorted(removed | set(tracked_files(repo, suffix)))
 
 
 def paths_changed(repo: Path, parent: str, sha: str) -> list[tuple[str, str | None, str]]:
