@@ -127,10 +127,10 @@ class TreeEntry:
 
 def tree_entries(repo: Path, rev: str, paths: list[str]) -> dict[str, TreeEntry]:
     """What each of `paths` (from the root) is at `rev`, for those that are there (one `git`
-    run for them all)."""
+    run for them all; `-t`, so a folder asked for is told also when a path below it is asked for)."""
     if not paths:
         return {}
-    out = run_git(repo, "ls-tree", "-l", "-z", rev, "--", *paths).stdout
+    out = run_git(repo, "ls-tree", "-t", "-l", "-z", rev, "--", *paths).stdout
     wanted, found = set(paths), {}
     for record in out.split("\0"):
         meta, _, name = record.partition("\t")
@@ -167,12 +167,13 @@ def tracked_files(repo: Path, suffix: str) -> list[str]:
     return sorted(p for p in out.split("\0") if p.endswith(suffix))
 
 
-def removed_files(repo: Path, suffix: str, since: str | None = None) -> list[str]:
-    """Files (from the root) whose names end with `suffix`, deleted by a commit up to HEAD (after
-    `since`, when given) and not tracked now, sorted. A file renamed is not deleted (`-M`)."""
+def tracked_or_removed(repo: Path, suffix: str, since: str | None = None) -> list[str]:
+    """Files (from the root) whose names end with `suffix`: tracked now, or deleted by a commit up
+    to HEAD (after `since`, when given), sorted. A file renamed is not deleted (`-M`)."""
     out = run_git(repo, "log", "--diff-filter=D", "-M", "--name-only", "-z", "--format=",
                   f"{since}..HEAD" if since else "HEAD").stdout
-    return sorted({p.strip("\n") for p in out.split("\0") if p.strip("\n").endswith(suffix)} - set(tracked_files(repo, suffix)))
+    removed = {p.strip("\n") for p in out.split("\0") if p.strip("\n").endswith(suffix)}
+    return sorted(removed | set(tracked_files(repo, suffix)))
 
 
 def paths_changed(repo: Path, parent: str, sha: str) -> list[tuple[str, str | None, str]]:

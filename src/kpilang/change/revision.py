@@ -101,35 +101,42 @@ def _materialise(repo: Path, rev: str, path: str, dest: Path) -> dict[str, tuple
     for config, entry in tree_entries(repo, rev, _config_candidates(path)).items():
         if entry.is_file and (entry.size or 0) <= IMPORT_SIZE_LIMIT:
             _write_file(dest, config, blob_bytes(repo, rev, config) or b"", written)
-    queue = _imports_of(path, text)
-    while queue:
-        current = queue.pop(0)
-        if current in written or current.startswith(("/", "../")) or current == "..":
-            continue  # outside the revision's files: the compiler refuses it with its reason
-        entry = tree_entries(repo, rev, [current]).get(current)
-        target = dest / current
-        if entry is None:
-            continue  # the compiler reports the missing import with its position
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if entry.is_symlink:
-            link = (blob_bytes(repo, rev, current) or b"").decode("utf-8", "surrogateescape")
-            os.symlink(link, target)
-            written[current] = ("link", link.encode("utf-8", "surrogateescape"))
-            queue.append(posixpath.normpath(posixpath.join(posixpath.dirname(current), link)))
-        elif not entry.is_file:
-            target.mkdir(exist_ok=True)
-            written[current] = ("folder", b"")
-        elif not current.endswith(".kpi"):
-            continue  # never read: the compiler refuses an import by its name
-        elif (entry.size or 0) > IMPORT_SIZE_LIMIT:
-            with open(target, "wb") as handle:
-                handle.truncate(entry.size or 0)
-            written[current] = ("too large", str(entry.size).encode())
-        else:
-            data = blob_bytes(repo, rev, current) or b""
-            _write_file(dest, current, data, written)
-            queue.extend(_imports_of(current, data.decode("utf-8", "replace")))
+    wave = _imports_of(path, text)
+    while wave:  # breadth first, one wave of imports at a time: one `git ls-tree` for each wave
+        entries = tree_entries(repo, rev, [p for p in dict.fromkeys(wave) if p not in written and not _outside(p)])
+        following: list[str] = []
+        for current in wave:
+            if current in written or _outside(current):
+                continue  # outside the revision's files: the compiler refuses it with its reason
+            entry = entries.get(current)
+            target = dest / current
+            if entry is None:
+                continue  # the compiler reports the missing import with its position
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if entry.is_symlink:
+                link = (blob_bytes(repo, rev, current) or b"").decode("utf-8", "surrogateescape")
+                os.symlink(link, target)
+                written[current] = ("link", link.encode("utf-8", "surrogateescape"))
+                following.append(posixpath.normpath(posixpath.join(posixpath.dirname(current), link)))
+            elif not entry.is_file:
+                target.mkdir(exist_ok=True)
+                written[current] = ("folder", b"")
+            elif not current.endswith(".kpi"):
+                continue  # never read: the compiler refuses an import by its name
+            elif (entry.size or 0) > IMPORT_SIZE_LIMIT:
+                with open(target, "wb") as handle:
+                    handle.truncate(entry.size or 0)
+                written[current] = ("too large", str(entry.size).encode())
+            else:
+                data = blob_bytes(repo, rev, current) or b""
+                _write_file(dest, current, data, written)
+                following.extend(_imports_of(current, data.decode("utf-8", "replace")))
+        wave = following
     return written
+
+
+def _outside(path: str) -> bool:
+    return path.startswith(("/", "../")) or path == ".."
 
 
 def _write_file(dest: Path, path: str, data: bytes, written: dict[str, tuple[str, bytes]]) -> None:

@@ -36,7 +36,7 @@ def cadence(paths: tuple[str, ...], base: str | None, fmt: str, lang: str | None
     checked (not a git repository, a shallow clone, an unknown REV).
     """
     from kpilang.change.cadence import check_cadence
-    from kpilang.change.git import GitError, removed_files, repo_root, resolve, tracked_files
+    from kpilang.change.git import GitError, repo_root, resolve, tracked_or_removed
 
     lang = language(lang)
     cwd = Path.cwd()
@@ -44,7 +44,7 @@ def cadence(paths: tuple[str, ...], base: str | None, fmt: str, lang: str | None
         repo = repo_root(cwd)
         targets = None
         if paths:  # a folder means its plans, those deleted included
-            known = tracked_files(repo, ".kpi") + removed_files(repo, ".kpi", resolve(repo, base) if base else None)
+            known = tracked_or_removed(repo, ".kpi", resolve(repo, base) if base else None)
             targets = _repository_paths(repo, cwd, paths, known, lang)
         report = check_cadence(cwd, targets, base)
     except GitError as err:

@@ -44,7 +44,7 @@ from kpilang.change.cadence.rules import judge, local_date
 from kpilang.change.fingerprint import fingerprint
 from kpilang.change.git import (
     Commit, GitError, commit_order, commits_touching, file_history, has_head, is_shallow, repo_root,
-    removed_files, resolve, run_git, tracked_files,
+    resolve, run_git, tracked_or_removed,
 )
 from kpilang.change.revision import Compiled, compile_at
 from kpilang.compile import Program
@@ -67,8 +67,7 @@ def check_cadence(start: Path, paths: list[str] | None = None, base: str | None 
         after_base = set(run_git(repo, "rev-list", f"{base_sha}..HEAD").stdout.split())
     order = commit_order(repo)
     # a plan deleted is walked too: leaving force is a change in meaning
-    targets = paths if paths is not None else sorted(
-        tracked_files(repo, ".kpi") + removed_files(repo, ".kpi", base_sha if base is not None else None))
+    targets = paths if paths is not None else tracked_or_removed(repo, ".kpi", base_sha if base is not None else None)
     histories, skips = [], []
     for path in targets:
         history = _plan_history(repo, path, order, after_base)
