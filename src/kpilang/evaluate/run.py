@@ -348,5 +348,5 @@ def _accounts(dataset: Any, values: AggregateValues, people: list[dict[str, Any]
             in_period = sum(n for g, n in values.rows_in_period[name].items() if g in groups)
         out.append(TableAccount(table=name, file=info.file, rows_read=info.rows_read, rows_used=info.rows_used,
                                 rows_rejected=info.rows_rejected, rows_in_period=in_period,
-                                rows_of_unknown_people=getattr(info, "rows_of_unknown_people", 0)))
+                                rows_of_unknown_people=info.rows_of_unknown_people))
     return out

@@ -537,8 +537,6 @@ class _Leaves:
             text = b.fmt.figure(value, b.kinds.leaf(key))
         elif isinstance(value, bool):  # a yes/no column of managers
             text = b.t.yes if value else b.t.no
-        elif isinstance(value, int):
-            text = b.fmt.figure(Decimal(value), "number")
         elif isinstance(value, date):  # a date column of managers (a date-time shows its day)
             text = b.fmt.date(value.date() if isinstance(value, datetime) else value)
         else:
