@@ -12,6 +12,8 @@ import unicodedata
 
 from hypothesis import strategies as st
 
+from kpilang.diagnostics import BIDI_CONTROLS
+
 KEYWORDS = frozenset(
     "import plan metric kpi table pay test below from if then else not and or in to is better for "
     "otherwise true false kind uncontrollable target weight cap floor lower graduated given expect "
@@ -30,9 +32,11 @@ numbers = st.from_regex(r"[0-9]{1,3}(_[0-9]{3}){0,2}(\.[0-9]{1,3}(_[0-9]{1,2})?)
 percents = st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,2})?%", fullmatch=True)
 durations = st.from_regex(r"[0-9]{1,3}(_[0-9]{3})?[smhd]", fullmatch=True)
 dates = st.dates().map(lambda d: d.isoformat())
-string_bodies = st.text(st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), max_size=12)
+# A plan refuses bidirectional controls anywhere (E0107, Trojan Source): valid texts hold none.
+BIDI = "".join(c for c in map(chr, range(0x2070)) if BIDI_CONTROLS.fullmatch(c))
+string_bodies = st.text(st.characters(blacklist_characters="\n" + BIDI, blacklist_categories=("Cs",)), max_size=12)
 strings = string_bodies.map(lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"')
-comment_texts = st.text(st.characters(blacklist_characters="\n\r", blacklist_categories=("Cs",)), max_size=20).map(
+comment_texts = st.text(st.characters(blacklist_characters="\n\r" + BIDI, blacklist_categories=("Cs",)), max_size=20).map(
     lambda s: "#" + s
 )
 
