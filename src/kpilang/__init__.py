@@ -66,7 +66,7 @@ def diff(old: Program, new: Program):
     return diff_programs(_program(old, "diff"), _program(new, "diff"))
 
 
-def evaluate(program: Program, data, period: str, *, trace: bool = False, progress=None):
+def evaluate(program: Program, data, period: str, *, trace: bool = False, progress=None, source=None):
     """Compute every person's figures for a period (`2026-07`, `2026-Q3`, `2026-W27`).
 
     `data` is a data directory (or a loaded `kpilang.data.DataSet`). Returns an `EvalReport`
@@ -75,10 +75,17 @@ def evaluate(program: Program, data, period: str, *, trace: bool = False, progre
     Raises `kpilang.evaluate.period.PeriodError` for a period that does not fit the plan,
     `kpilang.data.DataError` for data that cannot be used at all, and
     `kpilang.evaluate.aggregate.MetricQueryError` when the data's column kinds do not fit the plan.
+    `source` names a CRM source mapping (a preset such as "bitrix24", or a .toml file) that reads
+    the data directory as that CRM's files (docs/crm/mapping.md).
     """
     from kpilang.evaluate.run import evaluate as run
 
-    return run(_program(program, "evaluate"), data, period, trace=trace, progress=progress)
+    provider = None
+    if source is not None:
+        from kpilang.sources.source import MappedSource
+
+        provider = source if isinstance(source, MappedSource) else MappedSource.named(str(source))
+    return run(_program(program, "evaluate"), data, period, trace=trace, progress=progress, source=provider)
 
 
 def explain(report, *, lang: str = "ru", fmt: str = "text", templates: str | Path | None = None, managers=None):

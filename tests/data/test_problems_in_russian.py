@@ -24,7 +24,8 @@ FACTS = {
     "column": "amount", "value": "67 000,00", "what": "amount", "max_integer_digits": 36,
     "allowed": "open, won, lost", "first_row": 2, "key": "manager_id, period, name", "found": 3,
     "expected": 5, "first_line": 3, "last_line": 4, "detail": "deal_id", "letter": "G",
-    "person": "m2",
+    "person": "m2", "source": "Сумма", "map": "stage", "count": 214, "rows": "12, 15, 40, …",
+    "text": "Счёт выставлен", "candidates": "m2, m7", "why": "the deal names no client",
 }
 
 
@@ -40,7 +41,7 @@ def test_every_row_problem_is_said_in_russian(code):
     reason, hint = ROW_REASONS[code].render(**FACTS)
     said = _russian(reason) + " " + _russian(hint)
     verbatim = ("column", "value", "first_row", "key", "letter", "allowed", "first_line", "detail",
-                "person")
+                "person", "source", "map", "rows", "text", "candidates")
     for text in (reason, hint):
         for fact in set(placeholders(catalog("ru")[text.key])) & set(verbatim):
             assert str(FACTS[fact]) in said, (code, fact, said)

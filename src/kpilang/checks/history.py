@@ -32,7 +32,8 @@ class HistoryError(ValueError):
         super().__init__(message.render())
 
 
-def history_loader(data: str | Path) -> Callable[[Program], HistoryOutcome | None]:
+def history_loader(data: str | Path, source=None) -> Callable[[Program], HistoryOutcome | None]:
+    """`source` is a table provider (a CRM source mapping) for the data directory, or None."""
     folder = Path(data)
     if not folder.is_dir():
         raise HistoryError(t("lint.history-not-a-directory", data=data))
@@ -40,18 +41,18 @@ def history_loader(data: str | Path) -> Callable[[Program], HistoryOutcome | Non
     def outcome_for(program: Program) -> HistoryOutcome | None:
         if program.plan is None or not program.kpis:
             return None
-        return evaluate_history(program, folder)
+        return evaluate_history(program, folder, source)
 
     return outcome_for
 
 
-def evaluate_history(program: Program, folder: Path) -> HistoryOutcome:
+def evaluate_history(program: Program, folder: Path, source=None) -> HistoryOutcome:
     from kpilang.data import load_data
     from kpilang.data.problems import DataError
     from kpilang.evaluate.run import data_needs, evaluate
 
     try:
-        dataset = load_data(folder, timezone=program.plan.timezone, needs=data_needs(program))
+        dataset = load_data(folder, timezone=program.plan.timezone, needs=data_needs(program), provider=source)
     except DataError as err:
         raise HistoryError(t("lint.history-unusable", data=folder), err.problems) from None
     try:

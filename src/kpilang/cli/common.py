@@ -21,6 +21,36 @@ def lang_option(what: str, more: str = ""):
                         help=f"{what} [default: en, or ${LANGUAGE_VARIABLE}]." + (f" {more}" if more else ""))
 
 
+def source_option():
+    """The `--source NAME|FILE.toml` option of a command that reads data: the data directory holds
+    a CRM's files, read through a preset or a mapping of one's own (docs/crm/mapping.md)."""
+    return click.option(
+        "--source", "source", default=None, metavar="NAME|FILE.toml",
+        help="Read the data directory as a CRM's files through this mapping: a preset (bitrix24, "
+             "bitrix24-export, amocrm, amocrm-export) or a mapping file; see docs/crm/mapping.md.",
+    )
+
+
+def load_source(source: str | None, lang: str = DEFAULT_LANGUAGE):
+    """The table provider a `--source` value names (None without one); exit 2 with the mapping's
+    problems when it cannot be used."""
+    if source is None:
+        return None
+    from kpilang.data import DataError
+    from kpilang.sources.source import MappedSource
+
+    try:
+        return MappedSource.named(source)
+    except DataError as err:
+        click.echo(t("source.unusable", source=source).render(lang), err=True)
+        for problem in err.problems:
+            place = problem.file + (f":{problem.row}" if problem.row is not None else "")
+            key = f" [{problem.column}]" if problem.column else ""
+            click.echo(f"  - {place}{key}: {problem.reason.render(lang)}", err=True)
+            click.echo(f"      = {t('label.help').render(lang)}: {problem.hint.render(lang)}", err=True)
+        sys.exit(EXIT_FAILURE)
+
+
 def plan_files(paths: tuple[str, ...], lang: str = DEFAULT_LANGUAGE) -> list[Path]:
     """Files as given; a directory means every `*.kpi` below it, in sorted order."""
     found: list[Path] = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, source_option
 from kpilang.messages import language, t
 
 # A run shorter than this finishes before a progress bar would be worth drawing.
@@ -31,15 +31,17 @@ PROGRESS_DELAY_SECONDS = 1.0
               help="In the table, show every KPI's attainment even when the terminal is too narrow for it.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the results to this file instead of standard output.")
+@source_option()
 @lang_option("The language of the table, errors, data problems and summary, and of the JSON's and CSV's messages")
-def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, lang: str | None) -> None:
+def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, source: str | None,
+          lang: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
     from kpilang.cli.run_inputs import evaluate_inputs, report_problems, summary_line
     from kpilang.evaluate.report import render_csv, render_json
 
     lang = language(lang)
     console = _stderr_console()
-    report = evaluate_inputs(plan, data, period, verb="computed", lang=lang,
+    report = evaluate_inputs(plan, data, period, verb="computed", lang=lang, source=source,
                              progress=(lambda: _progress(console)) if console is not None else None)
 
     if fmt == "json":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, source_option
 from kpilang.cli.run_inputs import report_problems, summary_line
 from kpilang.messages import t
 
@@ -38,8 +38,9 @@ PROGRESS_MIN_PEOPLE = 50
               help="Write one file per person and an index here instead of printing.")
 @click.option("--templates", "templates", type=click.Path(file_okay=False), default=None,
               help="A directory of templates overriding ours by file name (run in a sandbox).")
+@source_option()
 def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: str, fmt: str, out: str | None,
-            templates: str | None) -> None:
+            templates: str | None, source: str | None) -> None:
     """Explain every number of every person's pay: metrics, KPIs, score, bands, pays, and what it
     would take to reach the next band."""
     from kpilang.cli.run_inputs import evaluate_inputs
@@ -49,7 +50,7 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
     if template_dir is not None and not template_dir.is_dir():
         fail(t("explain.no-template-directory", path=templates), t("explain.template-directory-hint"), lang)
     # A statement in Russian comes with the plan's compile errors, if any, in Russian too.
-    report = evaluate_inputs(plan, data, period, verb="explained", lang=lang)
+    report = evaluate_inputs(plan, data, period, verb="explained", lang=lang, source=source)
 
     try:
         with _Progress() as progress:

@@ -6,7 +6,9 @@ import sys
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, plan_files, report_error
+from kpilang.cli.common import (
+    EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, load_source, plan_files, report_error, source_option,
+)
 from kpilang.checks.history import HistoryError, history_loader
 from kpilang.compile import PlanFileError, read_plan_file
 from kpilang.config import ConfigError
@@ -22,8 +24,9 @@ from kpilang.report_formats import summary, to_github, to_json, to_sarif
               show_default=True, help="How to print the findings: for people, JSON, SARIF 2.1.0, or GitHub annotations.")
 @click.option("--history", "history", type=click.Path(), default=None, metavar="DATA",
               help="Past activity data: flag targets that few people reached in its periods.")
+@source_option()
 @lang_option("The language of messages, help and notes in every format")
-def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None) -> None:
+def lint(paths: tuple[str, ...], fmt: str, history: str | None, source: str | None, lang: str | None) -> None:
     """Compile and check plans (files, or directories of *.kpi files).
 
     Exit status: 0 no errors, 1 errors found, 2 a file or the configuration could not be read.
@@ -33,7 +36,7 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, lang: str | None
     history_for = None
     if history is not None:
         try:
-            history_for = history_loader(history)
+            history_for = history_loader(history, load_source(source, lang))
         except HistoryError as err:
             _history_failure(err, lang)
     unreadable = []

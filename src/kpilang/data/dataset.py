@@ -23,6 +23,9 @@ class TableInfo(BaseModel):
     # Rejected rows whose manager_id names nobody in managers (not even nearly): nobody's pay
     # stops for them, so the run says how many there are.
     rows_of_unknown_people: int = 0
+    # Records of a CRM's files that its source mapping leaves out on purpose (where/exclude):
+    # not read into the table, counted so that none is dropped silently.
+    rows_excluded: int = 0
 
 
 class DataSet:

@@ -19,6 +19,7 @@ from .columns import column_problems
 from .dataset import DataSet, TableInfo
 from .discovery import find_table_files, missing_table_problem, not_a_directory_problem
 from .problems import DataError, DataProblem
+from .provided import ProvidedTable, TableProvider
 from .readers import RawTable, read_table
 from .readers.base import bound_problem, fatal_problem
 from .reporting import bad_row_problems, fault_problems
@@ -194,7 +195,8 @@ def _validate(
 
 
 def load_data(
-    path: str | Path, *, timezone: str, needs: dict[str, set[str]] | None = None
+    path: str | Path, *, timezone: str, needs: dict[str, set[str]] | None = None,
+    provider: TableProvider | None = None,
 ) -> DataSet:
     """Load a data directory into clean DuckDB tables, rejecting and reporting bad rows.
 
@@ -204,7 +206,8 @@ def load_data(
     is None); of a listed table other than managers, only the extra columns listed are kept
     (every known column is still checked, so the same rows are rejected). Raises DataError when
     a needed table or column is missing or a file cannot be read, and ValueError for an unknown
-    timezone.
+    timezone. A `provider` (a CRM source mapping) gives the tables it provides from its own files;
+    they are checked exactly as kpilang's own.
     """
     if not Path(path).is_dir():
         raise DataError([not_a_directory_problem(path)])
@@ -218,7 +221,9 @@ def load_data(
             t("data.max_rows_setting.hint", variable=MAX_ROWS_VARIABLE, default=DEFAULT_MAX_ROWS),
         )]) from None
     wanted = _wanted_tables(needs)
-    found, ambiguous = find_table_files(path, wanted)
+    provided_tables = {table for table in wanted if provider is not None and provider.provides(table)}
+    found, ambiguous = find_table_files(path, tuple(t for t in wanted if t not in provided_tables))
+    found.update({table: None for table in provided_tables})
     # A missing table does not stop the others from being read: every fatal problem of every
     # table is listed at once, rather than one more at each run.
     fatal = _table_problems(path, needs, wanted, found, ambiguous)
@@ -235,15 +240,25 @@ def load_data(
         con.execute(f"SET TimeZone = {literal(timezone)}")
         con.execute(f"CREATE SCHEMA {LOAD_SCHEMA}")
         raws: dict[str, RawTable] = {}
+        provided: dict[str, ProvidedTable] = {}
         for table in wanted:
             if table not in found:
                 continue
-            located = found[table]
-            kept = _extra_columns_kept(table, needs)
-            raw = read_table(
-                con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND,
-                None if kept is None else _unused_column(TABLES[table], kept),
-            )
+            if table in provided_tables:
+                try:
+                    provided[table] = provider.read(con, table, Path(path), DETAILED_PROBLEMS_PER_KIND,
+                                                    raws.get("managers"))
+                except DataError as unusable:
+                    fatal.extend(unusable.problems)
+                    continue
+                raw = provided[table].raw
+            else:
+                located = found[table]
+                kept = _extra_columns_kept(table, needs)
+                raw = read_table(
+                    con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND,
+                    None if kept is None else _unused_column(TABLES[table], kept),
+                )
             if not raw.fatal:
                 needed = needs.get(table) if needs is not None else None
                 raw.fatal.extend(column_problems(raw, TABLES[table], needed))
@@ -275,6 +290,10 @@ def load_data(
                 fatal.extend(unusable.problems)
                 drop_load_objects(con, table)
                 continue
+            if table in provided:
+                table_problems = [provided[table].locate(p) for p in table_problems]
+                table_problems += provided[table].problems
+                info = info.model_copy(update={"rows_excluded": sum(provided[table].excluded.values())})
             if listed is not None:
                 # A person whose managers row could not be read still exists: their rows
                 # elsewhere are theirs (they get an error through that row), not unknown.

@@ -91,6 +91,12 @@ ROW_REASONS: dict[str, Reason] = {
         Reason("encoding"),
         Reason("not_json_object"),
         Reason("repeated_json_key"),
+        # Rows of a CRM file that its mapping could not convert (sources/).
+        Reason("source_value"),
+        Reason("unmapped_value"),
+        Reason("ambiguous_person"),
+        Reason("near_person"),
+        Reason("new_client_unknown"),
     )
 }
 

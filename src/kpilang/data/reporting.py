@@ -115,10 +115,13 @@ def fault_problems(
     problems = []
     examples: dict[str, DataProblem] = {}
     for fault in faults.shown:
-        reason, hint = ROW_REASONS[fault.code].render(**dict(fault.facts))
+        facts = dict(fault.facts)
+        if fault.column is not None:
+            facts.setdefault("column", fault.column)
+        reason, hint = ROW_REASONS[fault.code].render(**facts)
         owners = [owner(texts) for texts in fault.owners]
         problem = DataProblem(
-            table=table, file=file, row=fault.row, column=None, value=fault.value,
+            table=table, file=file, row=fault.row, column=fault.column, value=fault.value,
             code=fault.code, reason=reason, hint=hint, fatal=False,
             manager_ids=sorted({o for o in owners if o is not None}),
             owner_unknown=None in owners, end_row=fault.end_row,

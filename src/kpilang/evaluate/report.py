@@ -89,7 +89,7 @@ def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         "tables": [
             {"table": a.table, "file": a.file, "rows_read": a.rows_read, "rows_used": a.rows_used,
              "rows_rejected": a.rows_rejected, "rows_in_period": a.rows_in_period,
-             "rows_of_unknown_people": a.rows_of_unknown_people}
+             "rows_of_unknown_people": a.rows_of_unknown_people, "rows_excluded": a.rows_excluded}
             for a in report.accounts
         ],
         "paid_despite_unknown_people": report.paid_despite_unknown_people,

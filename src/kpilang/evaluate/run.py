@@ -70,6 +70,8 @@ class TableAccount:
     managers and targets, which are not aggregated)."""
     rows_of_unknown_people: int = 0
     """Of the rows rejected, those whose manager_id names nobody in managers."""
+    rows_excluded: int = 0
+    """Records of a CRM's files that its source mapping leaves out on purpose (not read)."""
 
 
 @dataclass
@@ -122,13 +124,14 @@ class EvalReport:
 
 
 def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
-             progress: Progress | None = None) -> EvalReport:
+             progress: Progress | None = None, source: Any = None) -> EvalReport:
     """Compute every person's figures for `period` (`2026-07`, `2026-Q3`, `2026-W27`).
 
     `data` is a loaded `DataSet` or a path to a data directory. Raises `PeriodError` for a period
     that does not fit the plan, `DataError` for data that cannot be used at all, and
     `aggregate.MetricQueryError` when the data's column kinds do not fit what the plan does with
     them. Everything that goes wrong for one person is in that person's `errors` instead.
+    `source` is a table provider for a data directory (a CRM source mapping, see kpilang.sources).
     """
     if program.plan is None:
         raise PeriodError("no_plan")
@@ -138,7 +141,7 @@ def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
     if isinstance(data, str | Path):
         from kpilang.data import load_data
 
-        dataset = load_data(Path(data), timezone=info.timezone, needs=data_needs(program))
+        dataset = load_data(Path(data), timezone=info.timezone, needs=data_needs(program), provider=source)
         try:
             return _evaluate_loaded(program, dataset, the_period, start, end, trace, progress)
         finally:
@@ -348,5 +351,6 @@ def _accounts(dataset: Any, values: AggregateValues, people: list[dict[str, Any]
             in_period = sum(n for g, n in values.rows_in_period[name].items() if g in groups)
         out.append(TableAccount(table=name, file=info.file, rows_read=info.rows_read, rows_used=info.rows_used,
                                 rows_rejected=info.rows_rejected, rows_in_period=in_period,
-                                rows_of_unknown_people=info.rows_of_unknown_people))
+                                rows_of_unknown_people=info.rows_of_unknown_people,
+                                rows_excluded=info.rows_excluded))
     return out

@@ -33,6 +33,8 @@ class RowFault:
     facts: tuple[tuple[str, object], ...] = ()
     owners: tuple[Owners, ...] = ((),)
     end_row: int | None = None
+    # The column whose value made the row unusable, when one did (a mapped CRM value).
+    column: str | None = None
 
 
 class RowFaults:
@@ -51,16 +53,18 @@ class RowFaults:
 
     def add(
         self, row: int, code: str, value: object = None, *,
-        owners: tuple[Owners, ...] = ((),), end_row: int | None = None, **facts: object,
+        owners: tuple[Owners, ...] = ((),), end_row: int | None = None, column: str | None = None,
+        records: int | None = None, **facts: object,
     ) -> None:
         """`owners` has the owner texts of each physical record the fault stands for (by
-        default one record, whose owner is unknown)."""
+        default one record, whose owner is unknown). `records`, when given, is the number of
+        records it stands for, `owners` then holding each distinct owner's texts once."""
         self.counts[code] += 1
-        self.total += len(owners)
+        self.total += len(owners) if records is None else records
         self.owner_texts.update((code, texts) for texts in owners)
         if self.counts[code] <= self.cap:
             self.shown.append(
-                RowFault(row, code, preview(value), tuple(facts.items()), owners, end_row))
+                RowFault(row, code, preview(value), tuple(facts.items()), owners, end_row, column))
 
 
 def owner_index(table: str, columns: list[str]) -> int | None:

@@ -135,14 +135,15 @@ class RowBoundedSource:
         return data
 
 
-def _sheet_rows(path: Path, merged: list[tuple[int, int, int, int]]):
-    """(sheet row number, {column number: value}) for every row of the first sheet. Once the
+def sheet_rows(path: Path, merged: list[tuple[int, int, int, int]], sheet_name: str | None = None):
+    """(sheet row number, {column number: value}) for every row of the first sheet (or of the
+    sheet named `sheet_name`: KeyError when there is none). Once the
     rows are read, `merged` holds the sheet's merged ranges as (first column, first row, last
     column, last row): the sheet lists them after its rows."""
     check_part_sizes(path)
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
+        sheet = workbook.worksheets[0] if sheet_name is None else workbook[sheet_name]
         # The same construction openpyxl's ReadOnlyWorksheet uses, with the exact-number parser.
         with sheet._get_source() as source:
             parser = ExactNumberParser(
@@ -212,7 +213,7 @@ def read_xlsx_table(
             header_row = 0
             owner: int | None = None
             merged: list[tuple[int, int, int, int]] = []
-            for row_number, values in _sheet_rows(path, merged):
+            for row_number, values in sheet_rows(path, merged):
                 texts = {column: cell_text(v) for column, v in values.items()}
                 texts = {c: t for c, t in texts.items() if t}
                 if not texts:

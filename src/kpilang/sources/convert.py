@@ -1,0 +1,330 @@
+"""A mapped table: a CRM's files turned into the raw table kpilang's data checks read.
+
+Each record of each file is converted cell by cell with its column rules (transforms.py, the
+mapping's maps, people.py), then staged as text like any reader's output, numbered by its own
+row in its own file. A record the rules cannot convert is rejected and attributed to its owner;
+values no map covers are reported once per distinct value. Records that `where`/`exclude` leave
+out are counted, never dropped silently. What comes out goes through exactly the checks that
+kpilang's own files go through.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from kpilang.data.problems import DataError, DataProblem
+from kpilang.data.provided import PART_STRIDE, ProvidedTable
+from kpilang.data.readers.base import RawTable, RowFaults, fatal_problem
+from kpilang.data.schema import TABLES, ColumnKind
+from kpilang.data.sql import cell, literal
+from kpilang.data.staging import StagingFile, create_from_numbered_csv
+from kpilang.messages import t
+
+from .mapping import ColumnRule, Mapping, TablePart
+from .people import PeopleIndex
+from .records import SourceFile, SourceFileError, Unreadable, has_key, read_records, text_of, value_at
+from .transforms import NotConverted, converted
+
+# Rows quoted for one value that no map covers; the rest are counted.
+QUOTED_ROWS = 10
+
+# The value any other text of a map takes, where the CRM itself defines it so.
+MAP_DEFAULT = "*"
+
+
+@dataclass
+class Uncovered:
+    """A value of one source column that a map does not cover, over all its records."""
+
+    column: str
+    map: str
+    value: str
+    rows: list[int] = field(default_factory=list)
+    count: int = 0
+    owners: set[tuple[str, ...]] = field(default_factory=set)
+
+
+def find_part_file(folder: Path, part: TablePart, table: str) -> tuple[Path, str]:
+    """The one file of a part present in the data folder."""
+    present = [name for name in part.files if (folder / name).is_file()]
+    if len(present) == 1:
+        return folder / present[0], present[0]
+    if not present:
+        raise DataError([fatal_problem(
+            "missing_table", table, str(folder),
+            t("source.missing_file.reason", table=table, files=", ".join(part.files), folder=str(folder)),
+            t("source.missing_file.hint"),
+        )])
+    raise DataError([fatal_problem(
+        "ambiguous_table", table, str(folder),
+        t("source.two_files.reason", table=table, files=", ".join(present)), t("source.two_files.hint"),
+    )])
+
+
+class _PartConverter:
+    """Converts the records of one file of a table."""
+
+    def __init__(self, mapping: Mapping, table: str, part: TablePart, columns: list[str],
+                 people: PeopleIndex | None, zone: str | None, faults: RowFaults, offset: int,
+                 uncovered: dict[tuple[str, str], Uncovered], file: SourceFile):
+        self.mapping = mapping
+        self.spec = TABLES[table]
+        self.part = part
+        self.columns = columns
+        self.people = people
+        self.zone = zone
+        self.faults = faults
+        self.offset = offset
+        self.uncovered = uncovered
+        self.file = file
+        self.owner = self.spec.owner_column
+        self.chosen: dict[str, str | None] | None = None  # kpilang column → source column
+        self.excluded = 0
+        self.rejected_clients: set[str] = set()
+
+    def choose_columns(self, by_record: dict | None = None) -> dict[str, str | None]:
+        """The source column of each rule: the first alternative the file has."""
+        chosen: dict[str, str | None] = {}
+        for name, rule in self.part.columns.items():
+            if rule.column is None:
+                chosen[name] = None
+                continue
+            if by_record is not None:
+                chosen[name] = next((c for c in rule.column if has_key(by_record, c)), rule.column[0])
+            else:
+                chosen[name] = next((c for c in rule.column if c in self.file.columns), None)
+                if chosen[name] is None and not rule.optional:
+                    raise DataError([self.missing_column(name, rule)])
+        return chosen
+
+    def missing_column(self, name: str, rule: ColumnRule) -> DataProblem:
+        return fatal_problem(
+            "missing_column", self.spec.name, self.file.name,
+            t("source.missing_column.reason", column=name, source=" | ".join(rule.column or [])),
+            t("source.missing_column.hint", columns=", ".join(self.file.columns[:40]) or "—"),
+            column=name,
+        )
+
+    def owner_source(self) -> str | None:
+        rule = self.part.columns.get(self.owner)
+        return rule.column[0] if rule is not None and rule.column else None
+
+    def kept(self, values: dict) -> bool:
+        for column, allowed in self.part.where.items():
+            if text_of(value_at(values, column)) not in allowed:
+                return False
+        for column, left_out in self.part.exclude.items():
+            if text_of(value_at(values, column)) in left_out:
+                return False
+        return True
+
+    def convert(self, row: int, values: dict) -> list[str | None] | None:
+        """The record's cells in `columns` order, or None when it is rejected (a fault is added)."""
+        if self.file.format == "jsonl":
+            chosen = self.choose_columns(values)
+        else:
+            if self.chosen is None:
+                self.chosen = self.choose_columns()
+            chosen = self.chosen
+        cells: dict[str, str | None] = {}
+        owners: tuple[str, ...] = ()
+        order = sorted(self.part.columns, key=lambda name: name != self.owner)
+        for name in order:
+            rule = self.part.columns[name]
+            source = chosen[name]
+            raw_value = rule.value if rule.value is not None else (
+                None if source is None else value_at(values, source))
+            if rule.derive is not None:
+                cells[name] = None
+                continue
+            text = text_of(raw_value)
+            if text is None or text == "":
+                cells[name] = None
+                continue
+            try:
+                if rule.map is not None:
+                    value = self._mapped(rule, name, source, text, row, owners)
+                    if value is None:
+                        self._note_rejected(cells, values, chosen)
+                        return None
+                elif rule.person is not None:
+                    resolved = self.people.resolve(text, rule.person) if self.people else None
+                    if resolved is not None and resolved.person is None and not resolved.unknown:
+                        self.faults.add(self.offset + row, resolved.code, text, column=name,
+                                        owners=tuple((c,) for c in resolved.candidates),
+                                        records=1, candidates=", ".join(resolved.candidates), text=text)
+                        self._note_rejected(cells, values, chosen)
+                        return None
+                    value = text if resolved is None or resolved.person is None else resolved.person
+                else:
+                    column = self.spec.column(name)
+                    value = converted(rule, raw_value, zone=self.zone,
+                                      date_only=column is not None and column.kind is ColumnKind.DATE)
+            except NotConverted as failed:
+                self.faults.add(self.offset + row, "source_value", text, column=name, owners=(owners,),
+                                source=source or name, expected=failed.expected)
+                self._note_rejected(cells, values, chosen)
+                return None
+            if rule.prefix is not None:
+                value = rule.prefix + value
+            if name == self.owner:
+                owners = (value,)
+            cells[name] = value
+        return [cells.get(name) for name in self.columns]
+
+    def _mapped(self, rule: ColumnRule, name: str, source: str | None, text: str, row: int,
+                owners: tuple[str, ...]) -> str | None:
+        table = self.mapping.maps[rule.map]
+        value = table.get(text, table.get(MAP_DEFAULT))
+        if value is not None:
+            return value
+        found = self.uncovered.setdefault((name, text), Uncovered(name, rule.map, text))
+        found.count += 1
+        if len(found.rows) < QUOTED_ROWS:
+            found.rows.append(self.offset + row)
+        found.owners.add(owners)
+        return None
+
+    def _note_rejected(self, cells: dict, values: dict, chosen: dict) -> None:
+        """A rejected deal's client, for the derivation of new clients."""
+        source = chosen.get("client_id")
+        if source is not None:
+            client = text_of(value_at(values, source))
+            if client:
+                self.rejected_clients.add(client)
+
+
+def convert_table(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping, table: str, folder: Path, cap: int,
+    people: PeopleIndex | None, zone: str | None,
+) -> ProvidedTable:
+    """The table `table` of the mapping, read and converted from its files in `folder`. Raises
+    DataError when a file is missing or unusable."""
+    parts = mapping.parts(table)
+    spec = TABLES[table]
+    columns = list(dict.fromkeys(name for part in parts for name in part.columns))
+    faults = RowFaults(cap)
+    uncovered: dict[tuple[str, str], Uncovered] = {}
+    files: list[str] = []
+    paths: list[Path] = []
+    excluded: dict[str, int] = {}
+    rejected_clients: set[str] = set()
+    unreadable_deals = False
+    located = [find_part_file(folder, part, table) for part in parts]
+    with StagingFile() as staging:
+        for index, (part, (path, name)) in enumerate(zip(parts, located)):
+            offset = index * PART_STRIDE if len(parts) > 1 else 0
+            file = SourceFile(table, path, str(path), part.file_format(name), part.encoding, part.delimiter, part.sheet)
+            converter = _PartConverter(mapping, table, part, columns, people, mapping.timezone, faults, offset,
+                                       uncovered, file)
+            seen_records = 0
+            try:
+                for record in read_records(file, converter.owner_source()):
+                    if isinstance(record, Unreadable):
+                        faults.add(offset + record.row, record.code, record.value, owners=(record.owners,),
+                                   end_row=offset + record.end_row if record.end_row else None, **dict(record.facts))
+                        unreadable_deals = True
+                        continue
+                    row, values = record
+                    seen_records += 1
+                    if not converter.kept(values):
+                        converter.excluded += 1
+                        continue
+                    cells = converter.convert(row, values)
+                    if cells is not None:
+                        staging.write(offset + row, cells)
+            except SourceFileError as error:
+                raise DataError([error.problem]) from None
+            if file.format != "jsonl" and converter.chosen is None:
+                converter.choose_columns()  # a file of a header alone still needs its columns
+            if file.format == "jsonl" and seen_records:
+                for column, rule in part.columns.items():
+                    if rule.column and not rule.optional and not any(c in file.columns or c.split(".")[0] in file.columns
+                                                                     for c in rule.column):
+                        raise DataError([converter.missing_column(column, rule)])
+            files.append(file.name)
+            paths.append(path)
+            excluded[file.name] = converter.excluded
+            rejected_clients |= converter.rejected_clients
+        for found in uncovered.values():
+            faults.add(found.rows[0], "unmapped_value", found.value, column=found.column,
+                       owners=tuple(sorted(found.owners)), records=found.count,
+                       map=found.map, count=found.count, rows=_rows_text(found), text=found.value,
+                       allowed=_allowed(spec.column(found.column)))
+        staged = staging.finish()
+        relation = create_from_numbered_csv(con, table, staged, len(columns))
+    raw = RawTable(table=table, file=" + ".join(files), format="+".join(
+        parts[i].file_format(files[i]) for i in range(len(parts))), columns=columns, relation=relation,
+        faults=faults)
+    if any(rule.derive == "first_won_deal" for part in parts for rule in part.columns.values()):
+        _derive_new_clients(con, raw, faults, rejected_clients, unreadable_deals)
+    problems = _people_without_key(mapping, table, parts, people, files)
+    return ProvidedTable(raw, files, paths, excluded, problems)
+
+
+def _allowed(column) -> object:
+    if column is not None and column.allowed:
+        return t("source.allowed.list", values=" | ".join(column.allowed))
+    return t("source.allowed.any")
+
+
+def _rows_text(found: Uncovered) -> str:
+    shown = ", ".join(str(row % PART_STRIDE) for row in found.rows)
+    return shown + (", …" if found.count > len(found.rows) else "")
+
+
+def _people_without_key(mapping: Mapping, table: str, parts: list[TablePart], people: PeopleIndex | None,
+                        files: list[str]) -> list[DataProblem]:
+    """A person whose key column (e.g. crm_id) is empty, in a table whose people are found by it:
+    their rows cannot be found, so their figures cannot be computed."""
+    if people is None:
+        return []
+    owner = TABLES[table].owner_column
+    keys = {part.columns[owner].person for part in parts if owner in part.columns}
+    problems = []
+    for key in sorted(k for k in keys if k not in (None, "id", "name")):
+        for person in people.without(key):
+            problems.append(DataProblem(
+                table=table, file=" + ".join(files), row=None, column=owner, value=None, code="no_person_key",
+                reason=t("source.no_person_key.reason", person=person, key=key, table=table),
+                hint=t("source.no_person_key.hint", key=key), fatal=False, manager_ids=[person],
+            ))
+    return problems
+
+
+def _derive_new_clients(con: duckdb.DuckDBPyConnection, raw: RawTable, faults: RowFaults,
+                        rejected_clients: set[str], unreadable: bool) -> None:
+    """deals.is_new_client from the data (docs/crm/mapping.md): a won deal is a new client's when
+    it is its client's first won deal, by closed_at then id. A won deal whose client cannot be
+    told, or whose client has a deal that was rejected or could not be read, is rejected: which
+    deal came first cannot be known."""
+    position = {name: cell(i) for i, name in enumerate(raw.columns)}
+    client, stage, closed, ident, flag, owner = (position.get(c, "NULL") for c in (
+        "client_id", "stage", "closed_at", "id", "is_new_client", "manager_id"))
+    relation = raw.relation
+    unsure_clients = sorted(rejected_clients)
+    doubtful = con.execute(
+        f"SELECT _row, {owner}, {client} FROM {relation} WHERE {stage} = 'won' AND ("
+        f"{client} IS NULL OR {'true' if unreadable else 'false'} OR {client} IN (SELECT unnest($clients)) "
+        f"OR {client} IN (SELECT {client} FROM {relation} WHERE {stage} = 'won' AND TRY_CAST({closed} AS TIMESTAMPTZ) IS NULL))",
+        {"clients": unsure_clients},
+    ).fetchall()
+    for row, person, client_text in doubtful:
+        faults.add(row, "new_client_unknown", client_text, column="is_new_client",
+                   owners=((person,) if person else (),),
+                   why=t("source.new-client.no-client" if client_text is None else "source.new-client.doubtful"))
+    if doubtful:
+        con.execute(f"DELETE FROM {relation} WHERE _row IN (SELECT unnest($rows))",
+                    {"rows": [row for row, _, _ in doubtful]})
+    con.execute(
+        f"UPDATE {relation} SET {flag} = 'true' FROM (SELECT _row FROM (SELECT _row, row_number() OVER ("
+        f"PARTITION BY {client} ORDER BY TRY_CAST({closed} AS TIMESTAMPTZ), {ident}, _row) AS n FROM {relation} "
+        f"WHERE {stage} = 'won') WHERE n = 1) AS first_won WHERE first_won._row = {relation}._row"
+    )
+    con.execute(
+        f"UPDATE {relation} SET {flag} = 'false' WHERE {stage} = 'won' AND {flag} IS NULL"
+    )

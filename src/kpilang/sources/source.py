@@ -1,0 +1,37 @@
+"""A mapping as the loader's table provider: `load_data(..., provider=MappedSource(mapping))`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from kpilang.data.provided import ProvidedTable
+from kpilang.data.readers.base import RawTable
+
+from .convert import convert_table
+from .mapping import Mapping, load_mapping
+from .people import PeopleIndex
+
+
+class MappedSource:
+    """The tables a mapping names, read from the CRM's files; the others stay kpilang's own."""
+
+    def __init__(self, mapping: Mapping):
+        self.mapping = mapping
+        self.name = mapping.name
+        self._people: PeopleIndex | None = None
+
+    @classmethod
+    def named(cls, name_or_path: str) -> MappedSource:
+        """The source a `--source` value names (raises DataError for an unusable mapping)."""
+        return cls(load_mapping(name_or_path))
+
+    def provides(self, table: str) -> bool:
+        return bool(self.mapping.parts(table))
+
+    def read(self, con: duckdb.DuckDBPyConnection, table: str, folder: Path, cap: int,
+             managers: RawTable | None) -> ProvidedTable:
+        if managers is not None and managers.relation is not None and self._people is None:
+            self._people = PeopleIndex.from_relation(con, managers.relation, managers.columns, self.mapping.aliases)
+        return convert_table(con, self.mapping, table, folder, cap, self._people, self.mapping.timezone)
