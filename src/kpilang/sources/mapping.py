@@ -254,6 +254,9 @@ def load_mapping(name_or_path: str) -> Mapping:
             loc = tuple(found["loc"])
             # pydantic adds the validator's name to unions; keep the keys of the file only.
             keys = tuple(part for part in loc if isinstance(part, int) or not part.startswith(("function-", "list[", "str")))
+            if (len(keys) > 2 and keys[0] == "tables" and isinstance(keys[2], int)
+                    and isinstance(data.get("tables", {}).get(keys[1]), dict)):
+                keys = keys[:2] + keys[3:]  # a table written once, not as [[tables.NAME]]
             key = ".".join(str(part) for part in keys) or None
             cause = (found.get("ctx") or {}).get("error")
             reason = cause.text if isinstance(cause, RuleError) else t(
