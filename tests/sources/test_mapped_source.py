@@ -263,3 +263,26 @@ def test_the_source_is_read_in_russian_under_lang_ru(export):
     (export / "bad.toml").write_text(text, encoding="utf-8")
     result = run_eval(export, str(export / "bad.toml"), "--lang", "ru")
     assert result.exit_code == 2 and "словаря" in result.stderr
+
+
+def test_a_filter_on_a_column_the_file_lacks_is_fatal_rather_than_leaving_everything_out(export):
+    text = MAPPING.replace('exclude = { "Тип" = ["Комментарий"] }', 'exclude = { "Вид" = ["Комментарий"] }')
+    (export / "bad.toml").write_text(text, encoding="utf-8")
+    result = run_eval(export, str(export / "bad.toml"))
+    assert result.exit_code == 2 and "Вид" in result.stderr
+
+
+def test_an_alias_to_nobody_is_refused(export):
+    mapping = export / "mine.toml"
+    mapping.write_text('format = 1\nname = "mine"\nextends = "mapping.toml"\n\n[aliases]\n"Аня И." = "m9"\n',
+                       encoding="utf-8")
+    result = run_eval(export, str(mapping))
+    assert result.exit_code == 2 and "m9" in result.stderr
+
+
+def test_an_unknown_timezone_is_refused_at_its_line(export):
+    text = MAPPING.replace('timezone = "Europe/Moscow"', 'timezone = "Moscow"')
+    (export / "bad.toml").write_text(text, encoding="utf-8")
+    result = run_eval(export, str(export / "bad.toml"))
+    line = text.splitlines().index('timezone = "Moscow"') + 1
+    assert result.exit_code == 2 and f"bad.toml:{line} [timezone]" in result.stderr

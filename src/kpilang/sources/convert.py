@@ -99,7 +99,19 @@ class _PartConverter:
                 chosen[name] = next((c for c in rule.column if c in self.file.columns), None)
                 if chosen[name] is None and not rule.optional:
                     raise DataError([self.missing_column(name, rule)])
+        if by_record is None:
+            # A filter on a column the file lacks would leave every record out: refused instead.
+            for column in [*self.part.where, *self.part.exclude]:
+                if column not in self.file.columns:
+                    raise DataError([self.missing_filter_column(column)])
         return chosen
+
+    def missing_filter_column(self, column: str) -> DataProblem:
+        return fatal_problem(
+            "missing_column", self.spec.name, self.file.name,
+            t("source.missing_filter_column.reason", source=column),
+            t("source.missing_column.hint", columns=", ".join(self.file.columns[:40]) or "—"),
+        )
 
     def missing_column(self, name: str, rule: ColumnRule) -> DataProblem:
         return fatal_problem(
@@ -231,6 +243,8 @@ def convert_table(
                         continue
                     row, values = record
                     seen_records += 1
+                    if file.format != "jsonl" and converter.chosen is None:
+                        converter.chosen = converter.choose_columns()
                     if not converter.kept(values):
                         converter.excluded += 1
                         continue
@@ -242,10 +256,15 @@ def convert_table(
             if file.format != "jsonl" and converter.chosen is None:
                 converter.choose_columns()  # a file of a header alone still needs its columns
             if file.format == "jsonl" and seen_records:
+                def seen(key: str) -> bool:
+                    return key in file.columns or key.split(".")[0] in file.columns
+
                 for column, rule in part.columns.items():
-                    if rule.column and not rule.optional and not any(c in file.columns or c.split(".")[0] in file.columns
-                                                                     for c in rule.column):
+                    if rule.column and not rule.optional and not any(seen(c) for c in rule.column):
                         raise DataError([converter.missing_column(column, rule)])
+                for column in [*part.where, *part.exclude]:
+                    if not seen(column):
+                        raise DataError([converter.missing_filter_column(column)])
             files.append(file.name)
             paths.append(path)
             excluded[file.name] = converter.excluded

@@ -12,6 +12,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -149,6 +150,12 @@ def cross_problems(mapping: Mapping) -> list[tuple[tuple, Text]]:
     """What the mapping's parts say that does not fit kpilang's tables or the mapping's own maps:
     (the key path it is about, why)."""
     found: list[tuple[tuple, Text]] = []
+    zones = [(("timezone",), mapping.timezone)] + [
+        (("tables", table, "columns", name, "timezone"), rule.timezone)
+        for table, parts in mapping.tables.items() for part in parts for name, rule in part.columns.items()]
+    for at, zone in zones:
+        if zone is not None and not _known_zone(zone):
+            found.append((at, t("source.mapping.timezone", zone=zone)))
     for table, parts in mapping.tables.items():
         spec = TABLES.get(table)
         if spec is None:
@@ -174,6 +181,14 @@ def cross_problems(mapping: Mapping) -> list[tuple[tuple, Text]]:
                         ColumnKind.DATETIME, ColumnKind.DATE):
                     found.append((at, t("source.mapping.transform-kind", column=name, transform="date")))
     return found
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def preset_names() -> list[str]:

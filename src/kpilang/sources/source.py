@@ -6,8 +6,10 @@ from pathlib import Path
 
 import duckdb
 
+from kpilang.data.problems import DataError
 from kpilang.data.provided import ProvidedTable
-from kpilang.data.readers.base import RawTable
+from kpilang.data.readers.base import RawTable, fatal_problem
+from kpilang.messages import t
 
 from .convert import convert_table
 from .mapping import Mapping, load_mapping
@@ -34,4 +36,11 @@ class MappedSource:
              managers: RawTable | None) -> ProvidedTable:
         if managers is not None and managers.relation is not None and self._people is None:
             self._people = PeopleIndex.from_relation(con, managers.relation, managers.columns, self.mapping.aliases)
+            strays = {text: person for text, person in self.mapping.aliases.items() if person not in self._people.ids}
+            if strays:
+                raise DataError([fatal_problem(
+                    "mapping", "", self.mapping.origin,
+                    t("source.stray_alias.reason", text=text, person=person, file=managers.file),
+                    t("source.stray_alias.hint"), column=f"aliases.{text}",
+                ) for text, person in strays.items()])
         return convert_table(con, self.mapping, table, folder, cap, self._people, self.mapping.timezone)
