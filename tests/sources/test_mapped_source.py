@@ -286,3 +286,12 @@ def test_an_unknown_timezone_is_refused_at_its_line(export):
     result = run_eval(export, str(export / "bad.toml"))
     line = text.splitlines().index('timezone = "Moscow"') + 1
     assert result.exit_code == 2 and f"bad.toml:{line} [timezone]" in result.stderr
+
+
+def test_a_people_file_without_the_crm_id_column_is_fatal(export):
+    path = export / "Сотрудники.csv"
+    path.write_text(path.read_text("utf-8-sig").replace("ID в CRM", "CRM"), "utf-8-sig")
+    text = MAPPING.replace('crm_id = "ID в CRM"', 'crm = "CRM"')
+    (export / "bad.toml").write_text(text, encoding="utf-8")
+    result = run_eval(export, str(export / "bad.toml"))
+    assert result.exit_code == 2 and "crm_id" in result.stderr

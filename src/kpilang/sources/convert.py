@@ -306,6 +306,11 @@ def _people_without_key(mapping: Mapping, table: str, parts: list[TablePart], pe
     keys = {part.columns[owner].person for part in parts if owner in part.columns}
     problems = []
     for key in sorted(k for k in keys if k not in (None, "id", "name")):
+        if key not in people.columns:
+            raise DataError([fatal_problem(
+                "missing_column", "managers", "managers", t("source.no_person_column.reason", key=key, table=table),
+                t("source.no_person_column.hint", key=key), column=key,
+            )])
         for person in people.without(key):
             problems.append(DataProblem(
                 table=table, file=" + ".join(files), row=None, column=owner, value=None, code="no_person_key",

@@ -46,7 +46,8 @@ class PeopleIndex:
     """The people of the mapped managers table, indexed by id, by name and by each column a
     mapping resolves people by."""
 
-    def __init__(self, rows: list[dict[str, str | None]], aliases: dict[str, str]):
+    def __init__(self, rows: list[dict[str, str | None]], aliases: dict[str, str], columns: list[str] | None = None):
+        self.columns = columns if columns is not None else sorted({key for row in rows for key in row})
         self.ids = {row["id"] for row in rows if row.get("id")}
         self.aliases = aliases
         self.rows = rows
@@ -62,7 +63,7 @@ class PeopleIndex:
         """From a raw managers table (text cells, before its checks)."""
         select = ", ".join(cell(i) for i in range(len(columns))) or "NULL"
         rows = [dict(zip(columns, values)) for values in con.execute(f"SELECT {select} FROM {relation}").fetchall()]
-        return cls(rows, aliases)
+        return cls(rows, aliases, list(columns))
 
     def _index(self, column: str) -> dict[str, set[str]]:
         if column not in self._by:
