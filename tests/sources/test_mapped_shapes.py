@@ -16,6 +16,21 @@ from kpilang.sources.source import MappedSource
 MANAGERS = "id,name,role,team,salary\nm1,Анна,cold,north,60000\nm2,Борис,cold,north,55000\n"
 
 
+# Deals whose new clients are derived; {stage} is the stage column's rule.
+DERIVING = '''
+[tables.deals]
+files = "deals.csv"
+[tables.deals.columns]
+id = "ID"
+manager_id = "WHO"
+client_id = "CLIENT"
+created_at = "CREATED"
+closed_at = "CLOSED"
+stage = {stage}
+is_new_client = {{ derive = "first_won_deal" }}
+'''
+
+
 def write_mapping(folder: Path, text: str) -> Path:
     path = folder / "mapping.toml"
     path.write_text('format = 1\nname = "t"\n' + text, encoding="utf-8")
@@ -106,18 +121,7 @@ def test_new_clients_are_derived_from_each_clients_first_won_deal(tmp_path):
         "d3,m2,c2,2026-07-01T10:00:00+03:00,2026-07-06T10:00:00+03:00,won\n"
         "d4,m1,c3,2026-07-01T10:00:00+03:00,,open\n"
         "d5,m1,,2026-07-01T10:00:00+03:00,2026-07-07T10:00:00+03:00,won\n", encoding="utf-8")
-    mapping = write_mapping(tmp_path, '''
-[tables.deals]
-files = "deals.csv"
-[tables.deals.columns]
-id = "ID"
-manager_id = "WHO"
-client_id = "CLIENT"
-created_at = "CREATED"
-closed_at = "CLOSED"
-stage = "STAGE"
-is_new_client = { derive = "first_won_deal" }
-''')
+    mapping = write_mapping(tmp_path, DERIVING.format(stage='"STAGE"'))
     with loaded(tmp_path, mapping, {"deals": {"client_id", "is_new_client"}}) as data:
         rows = dict(data.connection.execute("SELECT id, is_new_client FROM deals").fetchall())
         assert rows == {"d1": True, "d2": False, "d3": True, "d4": None}
@@ -131,21 +135,8 @@ def test_a_rejected_deal_makes_its_clients_new_client_flag_unknown(tmp_path):
         "ID,WHO,CLIENT,CREATED,CLOSED,STAGE\n"
         "d1,m1,c1,2026-06-01T10:00:00+03:00,2026-06-10T10:00:00+03:00,выиграна\n"
         "d2,m2,c1,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won\n", encoding="utf-8")
-    mapping = write_mapping(tmp_path, '''
-[tables.deals]
-files = "deals.csv"
-[tables.deals.columns]
-id = "ID"
-manager_id = "WHO"
-client_id = "CLIENT"
-created_at = "CREATED"
-closed_at = "CLOSED"
-stage = { column = "STAGE", map = "stage" }
-is_new_client = { derive = "first_won_deal" }
-
-[maps.stage]
-won = "won"
-''')
+    mapping = write_mapping(tmp_path, DERIVING.format(stage='{ column = "STAGE", map = "stage" }')
+                            + '\n[maps.stage]\nwon = "won"\n')
     with loaded(tmp_path, mapping, {"deals": {"client_id", "is_new_client"}}) as data:
         # d1 is m1's rejected row; without it d2 would look like c1's first deal: m2's is refused too.
         assert {p.code: p.manager_ids for p in data.problems} == {

@@ -65,26 +65,28 @@ def find_part_file(folder: Path, part: TablePart, table: str) -> tuple[Path, str
     )])
 
 
+@dataclass
 class _PartConverter:
-    """Converts the records of one file of a table."""
+    """Converts the records of one file of a table. `offset` is added to the file's own row
+    numbers (see data.provided.PART_STRIDE); `faults` and `uncovered` are the whole table's."""
 
-    def __init__(self, mapping: Mapping, table: str, part: TablePart, columns: list[str],
-                 people: PeopleIndex | None, zone: str | None, faults: RowFaults, offset: int,
-                 uncovered: dict[tuple[str, str], Uncovered], file: SourceFile):
-        self.mapping = mapping
-        self.spec = TABLES[table]
-        self.part = part
-        self.columns = columns
-        self.people = people
-        self.zone = zone
-        self.faults = faults
-        self.offset = offset
-        self.uncovered = uncovered
-        self.file = file
+    mapping: Mapping
+    table: str
+    part: TablePart
+    columns: list[str]
+    people: PeopleIndex | None
+    faults: RowFaults
+    offset: int
+    uncovered: dict[tuple[str, str], Uncovered]
+    file: SourceFile
+    chosen: dict[str, str | None] | None = None  # kpilang column → source column
+    excluded: int = 0
+    rejected_clients: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.spec = TABLES[self.table]
         self.owner = self.spec.owner_column
-        self.chosen: dict[str, str | None] | None = None  # kpilang column → source column
-        self.excluded = 0
-        self.rejected_clients: set[str] = set()
+        self.zone = self.mapping.timezone
 
     def choose_columns(self, by_record: dict | None = None) -> dict[str, str | None]:
         """The source column of each rule: the first alternative the file has."""
@@ -231,8 +233,7 @@ def convert_table(
         for index, (part, (path, name)) in enumerate(zip(parts, located)):
             offset = index * PART_STRIDE if len(parts) > 1 else 0
             file = SourceFile(table, path, str(path), part.file_format(name), part.encoding, part.delimiter, part.sheet)
-            converter = _PartConverter(mapping, table, part, columns, people, mapping.timezone, faults, offset,
-                                       uncovered, file)
+            converter = _PartConverter(mapping, table, part, columns, people, faults, offset, uncovered, file)
             seen_records = 0
             try:
                 for record in read_records(file, converter.owner_source()):
