@@ -295,3 +295,16 @@ def test_a_people_file_without_the_crm_id_column_is_fatal(export):
     (export / "bad.toml").write_text(text, encoding="utf-8")
     result = run_eval(export, str(export / "bad.toml"))
     assert result.exit_code == 2 and "crm_id" in result.stderr
+
+
+def test_statements_and_lint_history_read_the_same_export(export, tmp_path):
+    out = tmp_path / "statements"
+    explained = CliRunner().invoke(main, ["explain", str(PLAN), "--data", str(export), "--period", "2026-07",
+                                          "--source", str(export / "mapping.toml"), "--format", "md", "--out", str(out)])
+    assert explained.exit_code == 0, explained.output
+    assert (out / "m1.md").read_text(encoding="utf-8").count("Анна Иванова") >= 1
+    native = CliRunner().invoke(main, ["lint", str(PLAN), "--history", str(EXAMPLE / "data"), "--format", "json"])
+    mapped = CliRunner().invoke(main, ["lint", str(PLAN), "--history", str(export), "--source",
+                                       str(export / "mapping.toml"), "--format", "json"])
+    assert mapped.exit_code == native.exit_code
+    assert json.loads(mapped.stdout)["diagnostics"] == json.loads(native.stdout)["diagnostics"]
