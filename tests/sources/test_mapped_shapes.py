@@ -141,3 +141,15 @@ def test_a_rejected_deal_makes_its_clients_new_client_flag_unknown(tmp_path):
         # d1 is m1's rejected row; without it d2 would look like c1's first deal: m2's is refused too.
         assert {p.code: p.manager_ids for p in data.problems} == {
             "unmapped_value": ["m1"], "new_client_unknown": ["m2"]}
+
+
+def test_a_json_path_picks_a_custom_field_by_its_code():
+    from kpilang.sources.records import has_key, value_at
+
+    record = {"id": 1, "custom_fields_values": [
+        {"field_code": "SOURCE", "values": [{"value": "site"}]},
+        {"field_code": "DEAL_TYPE", "values": [{"value": "new"}]}]}
+    assert value_at(record, "custom_fields_values[field_code=DEAL_TYPE].values.0.value") == "new"
+    assert value_at(record, "custom_fields_values[field_code=OTHER].values.0.value") is None
+    assert has_key(record, "custom_fields_values[field_code=OTHER].values.0.value")
+    assert not has_key(record, "_embedded.companies.0.id")

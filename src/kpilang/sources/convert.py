@@ -26,7 +26,9 @@ from kpilang.messages import t
 
 from .mapping import ColumnRule, Mapping, TablePart
 from .people import PeopleIndex
-from .records import SourceFile, SourceFileError, Unreadable, has_key, read_records, text_of, value_at
+from .records import (
+    SourceFile, SourceFileError, Unreadable, has_key, path_head, read_records, text_of, value_at,
+)
 from .transforms import NotConverted, converted
 
 # Rows quoted for one value that no map covers; the rest are counted.
@@ -258,7 +260,7 @@ def convert_table(
                 converter.choose_columns()  # a file of a header alone still needs its columns
             if file.format == "jsonl" and seen_records:
                 def seen(key: str) -> bool:
-                    return key in file.columns or key.split(".")[0] in file.columns
+                    return key in file.columns or path_head(key) in file.columns
 
                 for column, rule in part.columns.items():
                     if rule.column and not rule.optional and not any(seen(c) for c in rule.column):

@@ -64,27 +64,45 @@ class SourceFile:
     columns: list[str] = field(default_factory=list)
 
 
+# A step of a JSON path: a key, an index, or a key with a selector `key[field=value]` that picks
+# the first object of a list whose field holds that text (amoCRM's custom_fields_values).
+_STEP = re.compile(r"([^.\[\]]+)(?:\[([^=\]]+)=([^\]]*)\])?")
+
+
+def _steps(key: str) -> list[tuple[str, str | None, str | None]]:
+    return [(m.group(1), m.group(2), m.group(3)) for m in _STEP.finditer(key)]
+
+
 def value_at(values: dict, key: str) -> object:
-    """The value of a column, or of a path such as `_embedded.companies.0.id` in a JSON record;
-    None when absent."""
+    """The value of a column, or of a path in a JSON record such as `_embedded.companies.0.id`
+    or `custom_fields_values[field_code=DEAL_TYPE].values.0.value`; None when absent."""
     if key in values:
         return values[key]
     current: object = values
-    for part in key.split("."):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
-            current = current[int(part)]
+    for name, field_name, wanted in _steps(key):
+        if isinstance(current, dict) and name in current:
+            current = current[name]
+        elif isinstance(current, list) and name.isdigit() and int(name) < len(current):
+            current = current[int(name)]
         else:
             return None
+        if field_name is not None:
+            if not isinstance(current, list):
+                return None
+            current = next((item for item in current if isinstance(item, dict)
+                            and text_of(item.get(field_name)) == wanted), None)
+            if current is None:
+                return None
     return current
 
 
+def path_head(key: str) -> str:
+    """The top-level key a column or path starts with."""
+    return _steps(key)[0][0] if _steps(key) else key
+
+
 def has_key(values: dict, key: str) -> bool:
-    if key in values:
-        return True
-    head = key.split(".", 1)[0]
-    return head in values and "." in key
+    return key in values or ("." in key or "[" in key) and path_head(key) in values
 
 
 def text_of(value: object) -> str | None:
