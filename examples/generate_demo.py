@@ -1,9 +1,9 @@
 """Generate a realistic, deterministic CRM dataset for kpilang demos and tests.
 
-    python examples/generate_demo.py --seed 7 --out DIR [--people N] [--quarter 2026-Q3]
+    python examples/generate_demo.py --seed 7 --out DIR [--people N] [--quarter 2026-Q3] [--crm DIR]
 
 Writes the five tables of the data format (managers, activities, leads, deals, targets) as CSV
-files in DIR. The same seed and options always give byte-identical files: the generator uses only
+files in DIR; with --crm, also the same data as Bitrix24 and amoCRM give it (crm_shapes.py). The same seed and options always give byte-identical files: the generator uses only
 the standard library, integer arithmetic (money is kept in kopecks), seeded ``random.Random``
 instances whose seeds are strings (hashed with SHA-512 by Python, so PYTHONHASHSEED does not
 matter), sorted output and no clock reads.
