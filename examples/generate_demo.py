@@ -1,9 +1,9 @@
 """Generate a realistic, deterministic CRM dataset for kpilang demos and tests.
 
-    python examples/generate_demo.py --seed 7 --out DIR [--people N] [--quarter 2026-Q3]
+    python examples/generate_demo.py --seed 7 --out DIR [--people N] [--quarter 2026-Q3] [--crm DIR]
 
 Writes the five tables of the data format (managers, activities, leads, deals, targets) as CSV
-files in DIR. The same seed and options always give byte-identical files: the generator uses only
+files in DIR; with --crm, also the same data as Bitrix24 and amoCRM give it (crm_shapes.py). The same seed and options always give byte-identical files: the generator uses only
 the standard library, integer arithmetic (money is kept in kopecks), seeded ``random.Random``
 instances whose seeds are strings (hashed with SHA-512 by Python, so PYTHONHASHSEED does not
 matter), sorted output and no clock reads.
@@ -803,7 +803,12 @@ def numbered(prefix: str, index: int) -> str:
     return f"{prefix}{index:0{ID_WIDTH}d}"
 
 
-def activity_rows(activities: list[Activity]) -> list[list[str]]:
+# The kinds of dirty rows above; a CRM shape of the demo that cannot hold one of them (a typed
+# API field cannot hold a hand-typed date) leaves it out, see examples/crm_shapes.py.
+DIRTY_KINDS = frozenset({"duplicate_activity", "bad_date_activity", "unknown_manager_lead", "negative_deal", "locale_money_deal"})
+
+
+def activity_rows(activities: list[Activity], dirty: frozenset[str] = DIRTY_KINDS) -> list[list[str]]:
     rows = [
         [
             "",
@@ -821,17 +826,17 @@ def activity_rows(activities: list[Activity]) -> list[list[str]]:
     rows.sort(key=lambda row: (row[3], row[1], row[2], row[4], row[5], row[6], row[7]))
     for index, row in enumerate(rows, start=1):
         row[0] = numbered("a", index)
-    if len(rows) >= BAD_DATE_ACTIVITY_INDEX:
+    if "bad_date_activity" in dirty and len(rows) >= BAD_DATE_ACTIVITY_INDEX:
         bad = rows[BAD_DATE_ACTIVITY_INDEX - 1]
         moment = dt.datetime.fromisoformat(bad[3][: -len(MOSCOW_OFFSET)])
         bad[3] = moment.strftime("%d.%m.%Y %H:%M")
-    if len(rows) >= DUPLICATE_ACTIVITY_INDEX:
+    if "duplicate_activity" in dirty and len(rows) >= DUPLICATE_ACTIVITY_INDEX:
         # A paged CRM export delivered the same row twice.
         rows.insert(DUPLICATE_ACTIVITY_INDEX, list(rows[DUPLICATE_ACTIVITY_INDEX - 1]))
     return rows
 
 
-def lead_rows(leads: list[Lead]) -> list[list[str]]:
+def lead_rows(leads: list[Lead], dirty: frozenset[str] = DIRTY_KINDS) -> list[list[str]]:
     leads = sorted(
         leads,
         key=lambda lead: (
@@ -855,15 +860,17 @@ def lead_rows(leads: list[Lead]) -> list[list[str]]:
                 lead.status,
             ]
         )
-    if len(rows) >= UNKNOWN_MANAGER_LEAD_INDEX:
+    if "unknown_manager_lead" in dirty and len(rows) >= UNKNOWN_MANAGER_LEAD_INDEX:
         rows[UNKNOWN_MANAGER_LEAD_INDEX - 1][1] = UNKNOWN_MANAGER_ID
     return rows
 
 
-def deal_rows(deals: list[Deal]) -> list[list[str]]:
+def deal_rows(deals: list[Deal], dirty: frozenset[str] = DIRTY_KINDS, whole_roubles: bool = False) -> list[list[str]]:
+    """Deal rows; `whole_roubles` drops the kopecks, as a CRM that keeps budgets in whole units does."""
     rows = []
     for index, deal in enumerate(deals, start=1):
         deal.id = numbered("d", index)
+        amount = deal.amount // 100 * 100 if whole_roubles else deal.amount
         rows.append(
             [
                 deal.id,
@@ -872,15 +879,18 @@ def deal_rows(deals: list[Deal]) -> list[list[str]]:
                 timestamp_text(deal.created_at),
                 timestamp_text(deal.closed_at),
                 deal.stage,
-                money_text(deal.amount),
+                money_text(amount),
                 "true" if deal.is_new_client else "false",
                 deal.deal_type,
                 deal.lead.id if deal.lead is not None else "",
             ]
         )
     if len(rows) >= LOCALE_MONEY_DEAL_INDEX:
-        rows[NEGATIVE_DEAL_INDEX - 1][6] = money_text(-deals[NEGATIVE_DEAL_INDEX - 1].amount)
-        rows[LOCALE_MONEY_DEAL_INDEX - 1][6] = locale_money_text(deals[LOCALE_MONEY_DEAL_INDEX - 1].amount)
+        if "negative_deal" in dirty:
+            rows[NEGATIVE_DEAL_INDEX - 1][6] = "-" + rows[NEGATIVE_DEAL_INDEX - 1][6]
+        if "locale_money_deal" in dirty:
+            whole, fraction = rows[LOCALE_MONEY_DEAL_INDEX - 1][6].split(".")
+            rows[LOCALE_MONEY_DEAL_INDEX - 1][6] = locale_money_text(int(whole) * 100 + int(fraction))
     return rows
 
 
@@ -888,7 +898,14 @@ def deal_rows(deals: list[Deal]) -> list[list[str]]:
 # Putting it together
 
 
-def generate(seed: int, people_count: int, quarter: Quarter) -> dict[str, list[list[str]]]:
+def generate(
+    seed: int,
+    people_count: int,
+    quarter: Quarter,
+    dirty: frozenset[str] = DIRTY_KINDS,
+    whole_roubles: bool = False,
+) -> dict[str, list[list[str]]]:
+    """kpilang's five tables; `dirty` says which kinds of dirty rows to put in (all by default)."""
     people = build_people(seed, people_count, quarter)
     activities: list[Activity] = []
     leads: list[Lead] = []
@@ -942,12 +959,12 @@ def generate(seed: int, people_count: int, quarter: Quarter) -> dict[str, list[l
         ]
         for person in sorted(people, key=lambda person: person.id)
     ]
-    leads_table = lead_rows(leads)  # before deals: deals refer to lead ids
+    leads_table = lead_rows(leads, dirty)  # before deals: deals refer to lead ids
     return {
         "managers": managers,
-        "activities": activity_rows(activities),
+        "activities": activity_rows(activities, dirty),
         "leads": leads_table,
-        "deals": deal_rows(deals),
+        "deals": deal_rows(deals, dirty, whole_roubles),
         "targets": [list(row) for row in build_targets(seed, people, quarter)],
     }
 
@@ -968,6 +985,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="directory to write the CSV files to")
     parser.add_argument("--people", type=int, default=240, help="number of people (default 240)")
     parser.add_argument("--quarter", default="2026-Q3", help="quarter to cover, like 2026-Q3 (default)")
+    parser.add_argument(
+        "--crm",
+        type=Path,
+        help="also write the same data as CRMs give it, into DIR/demo-bitrix24, DIR/demo-bitrix24-export and DIR/demo-amocrm",
+    )
     args = parser.parse_args(argv)
     if not 12 <= args.people <= 9000:
         parser.error("--people must be between 12 and 9000")
@@ -976,7 +998,24 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     write_tables(generate(args.seed, args.people, quarter), args.out)
+    if args.crm is not None:
+        write_crm_shapes(args.seed, args.people, quarter, args.crm)
     return 0
+
+
+def write_crm_shapes(seed: int, people: int, quarter: Quarter, parent: Path) -> None:
+    """The same quarter in each CRM shape, each with the dirty rows it can hold (crm_shapes.py)."""
+    import crm_shapes  # beside this script; imported here so that the kpilang tables need nothing else
+
+    for shape, writer in crm_shapes.WRITERS.items():
+        tables = generate(
+            seed,
+            people,
+            quarter,
+            dirty=crm_shapes.SHAPE_DIRTY[shape],
+            whole_roubles=crm_shapes.SHAPE_WHOLE_ROUBLES[shape],
+        )
+        writer(tables, HEADERS, parent / f"demo-{shape}", quarter.first_day, quarter.last_day)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,12 @@ def test_the_wheel_ships_the_grammar(wheel):
     assert not [n for n in names if n.startswith(("tests/", "bench/"))]
 
 
+def test_the_wheel_ships_the_crm_presets(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    for preset in ("bitrix24", "bitrix24-export", "amocrm", "amocrm-export"):
+        assert f"kpilang/sources/presets/{preset}.toml" in names, preset
+
+
 def test_the_installed_wheel_lints_the_example_outside_the_repository(wheel_env, tmp_path):
     env_dir = wheel_env
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")

@@ -203,14 +203,36 @@ def documented_command() -> list[str]:
     return shlex.split(commands[0])
 
 
-def test_committed_demo_equals_a_fresh_generation(tmp_path: Path) -> None:
+CRM_SHAPES = ("demo-bitrix24", "demo-bitrix24-export", "demo-amocrm")
+
+
+@pytest.fixture(scope="module")
+def documented_generation(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding what the documented command writes: demo/ and the CRM shapes."""
+    out = tmp_path_factory.mktemp("documented")
     program, script, *args = documented_command()
     assert program == "python" and script == "examples/generate_demo.py"
     out_position = args.index("--out") + 1
     assert args[out_position] == "examples/demo"
-    args[out_position] = str(tmp_path / "demo")
+    args[out_position] = str(out / "demo")
+    crm_position = args.index("--crm") + 1
+    assert args[crm_position] == "examples"
+    args[crm_position] = str(out)
     run(ROOT / script, *args)
-    fresh = file_bytes(tmp_path / "demo")
+    return out
+
+
+def test_committed_crm_shapes_equal_a_fresh_generation(documented_generation: Path) -> None:
+    for shape in CRM_SHAPES:
+        fresh = file_bytes(documented_generation / shape)
+        committed = file_bytes(ROOT / "examples" / shape)
+        assert sorted(committed) == sorted(fresh), shape
+        for name in fresh:
+            assert committed[name] == fresh[name], f"examples/{shape}/{name} differs from a fresh generation"
+
+
+def test_committed_demo_equals_a_fresh_generation(documented_generation: Path) -> None:
+    fresh = file_bytes(documented_generation / "demo")
     committed = file_bytes(COMMITTED_DEMO)
     assert sorted(committed) == sorted(fresh)
     for name in fresh:
