@@ -153,3 +153,40 @@ def test_a_json_path_picks_a_custom_field_by_its_code():
     assert value_at(record, "custom_fields_values[field_code=OTHER].values.0.value") is None
     assert has_key(record, "custom_fields_values[field_code=OTHER].values.0.value")
     assert not has_key(record, "_embedded.companies.0.id")
+
+
+def test_parts_reading_one_file_leave_out_only_what_no_part_takes(tmp_path):
+    (tmp_path / "managers.csv").write_text(MANAGERS, encoding="utf-8")
+    (tmp_path / "deals.jsonl").write_text(
+        '{"ID": "1", "U": "m1", "C": "2026-07-01T10:00:00+03:00", "CLOSED": "Y", "D": "2026-07-02T10:00:00+03:00"}\n'
+        '{"ID": "2", "U": "m1", "C": "2026-07-01T10:00:00+03:00", "CLOSED": "N", "D": "2026-07-20T10:00:00+03:00"}\n'
+        '{"ID": "3", "U": "m2", "C": "2026-07-01T10:00:00+03:00", "CLOSED": "?", "D": "2026-07-20T10:00:00+03:00"}\n'
+        'not json\n', encoding="utf-8")
+    mapping = write_mapping(tmp_path, '''
+[[tables.deals]]
+files = "deals.jsonl"
+where = { CLOSED = ["Y"] }
+[tables.deals.columns]
+id = "ID"
+manager_id = "U"
+created_at = "C"
+closed_at = "D"
+stage = { value = "won" }
+
+[[tables.deals]]
+files = "deals.jsonl"
+where = { CLOSED = ["N"] }
+[tables.deals.columns]
+id = "ID"
+manager_id = "U"
+created_at = "C"
+stage = { value = "open" }
+''')
+    with loaded(tmp_path, mapping) as data:
+        rows = data.connection.execute("SELECT id, stage, closed_at IS NULL FROM deals ORDER BY id").fetchall()
+        assert rows == [("1", "won", False), ("2", "open", True)]
+        info = data.tables["deals"]
+        # The third record no part takes; the unreadable line is rejected once, not once a part.
+        assert (info.rows_read, info.rows_used, info.rows_rejected, info.rows_excluded) == (3, 2, 1, 1)
+        [problem] = data.problems
+        assert (Path(problem.file).name, problem.row, problem.code) == ("deals.jsonl", 4, "not_json_object")

@@ -33,8 +33,11 @@ def _shown(directory: str, name: str) -> str:
 
 
 def find_table_files(
-    directory: str | Path, tables: tuple[str, ...]
+    directory: str | Path, tables: tuple[str, ...], claimed: frozenset[str] = frozenset()
 ) -> tuple[dict[str, TableFile], list[DataProblem]]:
+    """The file of each table; `claimed` names files another reader takes (a CRM source
+    mapping's), which are not kpilang's own even where their names look so (amoCRM's
+    leads.jsonl holds deals)."""
     root = Path(directory)
     shown_root = str(directory)
     found: dict[str, TableFile] = {}
@@ -43,7 +46,7 @@ def find_table_files(
         candidates = [
             TableFile(table, root / f"{table}.{fmt}", _shown(shown_root, f"{table}.{fmt}"), fmt)
             for fmt in FORMATS
-            if (root / f"{table}.{fmt}").is_file()
+            if (root / f"{table}.{fmt}").is_file() and f"{table}.{fmt}" not in claimed
         ]
         if len(candidates) > 1:
             names = ", ".join(c.path.name for c in candidates)

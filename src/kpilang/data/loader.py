@@ -222,7 +222,8 @@ def load_data(
         )]) from None
     wanted = _wanted_tables(needs)
     provided_tables = {table for table in wanted if provider is not None and provider.provides(table)}
-    found, ambiguous = find_table_files(path, tuple(t for t in wanted if t not in provided_tables))
+    claimed = provider.claimed_files() if provider is not None else frozenset()
+    found, ambiguous = find_table_files(path, tuple(t for t in wanted if t not in provided_tables), claimed)
     found.update({table: None for table in provided_tables})
     # A missing table does not stop the others from being read: every fatal problem of every
     # table is listed at once, rather than one more at each run.

@@ -66,6 +66,10 @@ class TableProvider(Protocol):
 
     def provides(self, table: str) -> bool: ...
 
+    def claimed_files(self) -> frozenset[str]:
+        """The names of the files it reads, whatever table they look like kpilang's own of."""
+        ...
+
     def read(self, con: duckdb.DuckDBPyConnection, table: str, folder: Path, cap: int,
              managers: RawTable | None) -> ProvidedTable:
         """The table, from files in `folder`; `managers` is the raw managers table already read

@@ -82,7 +82,6 @@ class _PartConverter:
     uncovered: dict[tuple[str, str], Uncovered]
     file: SourceFile
     chosen: dict[str, str | None] | None = None  # kpilang column → source column
-    excluded: int = 0
     rejected_clients: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -225,53 +224,18 @@ def convert_table(
     columns = list(dict.fromkeys(name for part in parts for name in part.columns))
     faults = RowFaults(cap)
     uncovered: dict[tuple[str, str], Uncovered] = {}
+    accounts: dict[Path, _FileAccount] = {}
     files: list[str] = []
-    paths: list[Path] = []
-    excluded: dict[str, int] = {}
-    rejected_clients: set[str] = set()
-    unreadable_deals = False
+    converters: list[_PartConverter] = []
     located = [find_part_file(folder, part, table) for part in parts]
     with StagingFile() as staging:
         for index, (part, (path, name)) in enumerate(zip(parts, located)):
             offset = index * PART_STRIDE if len(parts) > 1 else 0
             file = SourceFile(table, path, str(path), part.file_format(name), part.encoding, part.delimiter, part.sheet)
             converter = _PartConverter(mapping, table, part, columns, people, faults, offset, uncovered, file)
-            seen_records = 0
-            try:
-                for record in read_records(file, converter.owner_source()):
-                    if isinstance(record, Unreadable):
-                        faults.add(offset + record.row, record.code, record.value, owners=(record.owners,),
-                                   end_row=offset + record.end_row if record.end_row else None, **dict(record.facts))
-                        unreadable_deals = True
-                        continue
-                    row, values = record
-                    seen_records += 1
-                    if file.format != "jsonl" and converter.chosen is None:
-                        converter.chosen = converter.choose_columns()
-                    if not converter.kept(values):
-                        converter.excluded += 1
-                        continue
-                    cells = converter.convert(row, values)
-                    if cells is not None:
-                        staging.write(offset + row, cells)
-            except SourceFileError as error:
-                raise DataError([error.problem]) from None
-            if file.format != "jsonl" and converter.chosen is None:
-                converter.choose_columns()  # a file of a header alone still needs its columns
-            if file.format == "jsonl" and seen_records:
-                def seen(key: str) -> bool:
-                    return key in file.columns or path_head(key) in file.columns
-
-                for column, rule in part.columns.items():
-                    if rule.column and not rule.optional and not any(seen(c) for c in rule.column):
-                        raise DataError([converter.missing_column(column, rule)])
-                for column in [*part.where, *part.exclude]:
-                    if not seen(column):
-                        raise DataError([converter.missing_filter_column(column)])
+            _read_part(converter, accounts.setdefault(path, _FileAccount()), staging)
             files.append(file.name)
-            paths.append(path)
-            excluded[file.name] = converter.excluded
-            rejected_clients |= converter.rejected_clients
+            converters.append(converter)
         for found in uncovered.values():
             faults.add(found.rows[0], "unmapped_value", found.value, column=found.column,
                        owners=tuple(sorted(found.owners)), records=found.count,
@@ -279,13 +243,66 @@ def convert_table(
                        allowed=_allowed(spec.column(found.column)))
         staged = staging.finish()
         relation = create_from_numbered_csv(con, table, staged, len(columns))
-    raw = RawTable(table=table, file=" + ".join(files), format="+".join(
-        parts[i].file_format(files[i]) for i in range(len(parts))), columns=columns, relation=relation,
-        faults=faults)
+    raw = RawTable(table=table, file=" + ".join(dict.fromkeys(files)), format="+".join(
+        dict.fromkeys(parts[i].file_format(files[i]) for i in range(len(parts)))), columns=columns,
+        relation=relation, faults=faults)
     if any(rule.derive == "first_won_deal" for part in parts for rule in part.columns.values()):
-        _derive_new_clients(con, raw, faults, rejected_clients, unreadable_deals)
+        rejected_clients = set().union(*(c.rejected_clients for c in converters))
+        unreadable = any(account.faulted for account in accounts.values())
+        _derive_new_clients(con, raw, faults, rejected_clients, unreadable)
     problems = _people_without_key(mapping, table, parts, people, files)
+    paths = [path for path, _ in located]
+    excluded = {str(path): len(account.left_out - account.taken) for path, account in accounts.items()}
     return ProvidedTable(raw, files, paths, excluded, problems)
+
+
+@dataclass
+class _FileAccount:
+    """The records of one file over every part that reads it: a record is left out only when no
+    part takes it, and an unreadable one is rejected once."""
+
+    taken: set[int] = field(default_factory=set)
+    left_out: set[int] = field(default_factory=set)
+    faulted: set[int] = field(default_factory=set)
+
+
+def _read_part(converter: _PartConverter, account: _FileAccount, staging: StagingFile) -> None:
+    """Convert and stage the records of one part's file."""
+    file, part, faults, offset = converter.file, converter.part, converter.faults, converter.offset
+    seen_records = 0
+    try:
+        for record in read_records(file, converter.owner_source()):
+            if isinstance(record, Unreadable):
+                if record.row not in account.faulted:
+                    account.faulted.add(record.row)
+                    faults.add(offset + record.row, record.code, record.value, owners=(record.owners,),
+                               end_row=offset + record.end_row if record.end_row else None, **dict(record.facts))
+                continue
+            row, values = record
+            seen_records += 1
+            if file.format != "jsonl" and converter.chosen is None:
+                converter.chosen = converter.choose_columns()
+            if not converter.kept(values):
+                account.left_out.add(row)
+                continue
+            account.taken.add(row)
+            cells = converter.convert(row, values)
+            if cells is not None:
+                staging.write(offset + row, cells)
+    except SourceFileError as error:
+        raise DataError([error.problem]) from None
+    if file.format != "jsonl" and converter.chosen is None:
+        converter.choose_columns()  # a file of a header alone still needs its columns
+    if file.format == "jsonl" and seen_records:
+        def seen(key: str) -> bool:
+            return key in file.columns or path_head(key) in file.columns
+
+        for column, rule in part.columns.items():
+            if rule.column and not rule.optional and not any(seen(c) for c in rule.column):
+                raise DataError([converter.missing_column(column, rule)])
+        for column in [*part.where, *part.exclude]:
+            if not seen(column):
+                raise DataError([converter.missing_filter_column(column)])
 
 
 def _allowed(column) -> object:

@@ -32,6 +32,9 @@ class MappedSource:
     def provides(self, table: str) -> bool:
         return bool(self.mapping.parts(table))
 
+    def claimed_files(self) -> frozenset[str]:
+        return frozenset(name for parts in self.mapping.tables.values() for part in parts for name in part.files)
+
     def read(self, con: duckdb.DuckDBPyConnection, table: str, folder: Path, cap: int,
              managers: RawTable | None) -> ProvidedTable:
         if managers is not None and managers.relation is not None and self._people is None:
