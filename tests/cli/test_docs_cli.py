@@ -54,7 +54,7 @@ def _section(text: str, name: str) -> str:
 def test_every_command_has_a_section_with_each_option_and_argument():
     text = _page()
     commands = _commands()
-    assert set(commands) == {"lint", "fmt", "test", "eval", "explain", "hash", "diff", "cadence", "init"}
+    assert set(commands) == {"lint", "fmt", "test", "eval", "explain", "hash", "diff", "cadence", "init", "pull"}
     for name, command in commands.items():
         section = _section(text, name)
         for param in command.params:

@@ -22,6 +22,7 @@ COMMANDS = {
     "hash": ("kpilang.cli.hash", "hash_"),
     "cadence": ("kpilang.cli.cadence", "cadence"),
     "init": ("kpilang.cli.init", "init"),
+    "pull": ("kpilang.cli.pull", "pull"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Data from CRMs: pulling records into a snapshot folder (`pull`, `snapshot`)."""
