@@ -8,6 +8,7 @@ is continued by running the same command again.
 
 from __future__ import annotations
 
+import math
 import sys
 from datetime import date
 from pathlib import Path
@@ -152,8 +153,8 @@ class _Report:
         self.bar.update(self.tasks[file], description=words)
 
     def waiting(self, reason: Text, seconds: float) -> None:
-        line = t("pull.waiting", reason=reason, seconds=f"{seconds:.1f}").render(self.lang)
+        line = t("pull.waiting", reason=reason, seconds=max(1, math.ceil(seconds))).render(self.lang)
         if self.bar is not None:
-            self.bar.console.print(line)
+            self.bar.console.print(line, markup=False, highlight=False)
         else:
             click.echo(line, err=True)

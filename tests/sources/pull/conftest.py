@@ -7,7 +7,9 @@ from datetime import date, datetime, timezone
 import pytest
 
 from kpilang.sources.pull.listing import Window
-from kpilang.sources.pull.transport import Retry
+from kpilang.sources.pull.run import STATE
+from kpilang.sources.pull.transport import PullError, Retry
+from kpilang.sources.snapshot import read_manifest
 
 from .fake_crm import FakeCrm, FakeServer
 
@@ -91,3 +93,19 @@ def secret_file(tmp_path, text: str, mode: int = 0o600):
     path.chmod(mode)
     return path
 
+
+
+def assert_resumes_to_the_same_files(run, fake: FakeCrm, tmp_path, stop_at: int) -> None:
+    """`run(folder)` pulled whole, and pulled again with every answer from request `stop_at` on a
+    500 and then resumed, writes the same bytes into every file."""
+    run(tmp_path / "whole")
+    fake.requests.clear()
+    fake.fail_from = stop_at
+    with pytest.raises(PullError):
+        run(tmp_path / "resumed")
+    assert (tmp_path / "resumed" / STATE).exists()
+    assert not (tmp_path / "resumed" / "manifest.json").exists()
+    fake.fail_from = None
+    assert run(tmp_path / "resumed").resumed
+    for entry in read_manifest(tmp_path / "whole").files:
+        assert (tmp_path / "resumed" / entry.name).read_bytes() == (tmp_path / "whole" / entry.name).read_bytes()

@@ -13,7 +13,7 @@ from kpilang.sources.pull.secret import Secret
 from kpilang.sources.pull.transport import PullError, Retry
 from kpilang.sources.snapshot import file_sha256, read_manifest, verify_snapshot
 
-from .conftest import FIRST, LAST, WINDOW
+from .conftest import FIRST, LAST, WINDOW, assert_resumes_to_the_same_files
 
 
 def _source(server, retry, *, batch=2, timeout=5.0):
@@ -141,20 +141,9 @@ def test_a_wrong_token_is_refused_with_the_hint_to_make_a_new_webhook(server, re
     assert err.value.hint.key == "pull.bitrix24.auth-help"
 
 
-@pytest.mark.parametrize("stop_at", [1, 2, 4, 6, 8])
+@pytest.mark.parametrize("stop_at", [0, 1, 2, 4, 6, 8])
 def test_an_interrupted_pull_resumes_to_the_same_files_without_duplicates(server, retry, fake, tmp_path, stop_at):
-    _pull(server, retry, tmp_path / "whole")
-    fake.requests.clear()
-    fake.fail_from = stop_at
-    with pytest.raises(PullError):
-        _pull(server, retry, tmp_path / "resumed")
-    assert (tmp_path / "resumed" / STATE).exists()
-    assert not (tmp_path / "resumed" / "manifest.json").exists()
-    fake.fail_from = None
-    outcome = _pull(server, retry, tmp_path / "resumed")
-    assert outcome.resumed
-    for entry in read_manifest(tmp_path / "whole").files:
-        assert (tmp_path / "resumed" / entry.name).read_bytes() == (tmp_path / "whole" / entry.name).read_bytes()
+    assert_resumes_to_the_same_files(lambda folder: _pull(server, retry, folder), fake, tmp_path, stop_at)
 
 
 def test_a_page_written_before_the_state_was_saved_is_not_written_twice(server, retry, fake, tmp_path):

@@ -53,7 +53,8 @@ def pull(source: Source, folder: Path, first: date, last: date, window: Window, 
     state, done = _prepare(folder, source.listings, identity, restart)
     if done is not None:
         return Outcome(done, already_done=True)
-    resumed = bool(state["files"])
+    resumed = (folder / STATE).exists()
+    _save_state(folder, state)  # before any file exists: a pull stopped at its first request is one to continue
     for listing in source.listings:
         _pull_listing(source, folder, listing, state, progress)
     manifest = Manifest(source=source.name, portal=source.portal, period={"from": first, "to": last},
