@@ -186,3 +186,26 @@ def test_restart_never_removes_a_file_that_is_not_the_pulls(server, retry, tmp_p
         _pull(server, retry, tmp_path / "snap", restart=True)
     assert err.value.text.key == "pull.folder-foreign"
     assert (tmp_path / "snap" / "notes.txt").read_text() == "mine"
+
+
+def test_a_complete_snapshot_changed_since_is_not_called_complete(server, retry, tmp_path):
+    _pull(server, retry, tmp_path / "snap")
+    (tmp_path / "snap" / "user.get.jsonl").write_text("{}\n", encoding="utf-8")
+    with pytest.raises(PullError) as err:
+        _pull(server, retry, tmp_path / "snap")
+    assert err.value.text.key == "pull.snapshot-changed"
+    assert _pull(server, retry, tmp_path / "snap", restart=True).manifest.files[-1].records == 2
+
+
+def test_a_next_that_is_not_a_number_is_a_malformed_answer(server, retry, fake, tmp_path):
+    fake.bitrix["crm.deal.list"] = fake.bitrix["crm.deal.list"][:60]
+    original = fake.bitrix_list
+
+    def broken(method, params):
+        body = original(method, params)
+        return body | {"next": "soon"} if "next" in body else body
+
+    fake.bitrix_list = broken
+    with pytest.raises(PullError) as err:
+        _pull(server, retry, tmp_path / "snap")
+    assert str(err.value) == "the CRM's answer to crm.deal.list lacks next/total"

@@ -112,7 +112,7 @@ class Bitrix24:
             records = _records(body.get("result"), listing.method)
             if "next" not in body:
                 return Page(records)
-            return Page(records, {"start": int(body["next"]), "total": int(body.get("total", 0))})
+            return Page(records, _cursor(body.get("next"), body.get("total", 0), listing.method))
         return self._batch(listing, query, int(cursor["start"]), int(cursor["total"]))
 
     def _batch(self, listing: Listing, query: int, start: int, total: int) -> Page:
@@ -130,11 +130,19 @@ class Bitrix24:
         totals = result.get("result_total") if isinstance(result.get("result_total"), dict) else {}
         if last not in following:
             return Page(records)
-        return Page(records, {"start": int(following[last]), "total": int(totals.get(last, total))})
+        return Page(records, _cursor(following[last], totals.get(last, total), listing.method))
 
     def _call(self, method: str, params: dict[str, Any], interpret=None) -> dict:
         return self.transport.call("POST", f"{self.base}{method}.json", interpret or _interpret, json=params,
                                    what=method)
+
+
+def _cursor(start: Any, total: Any, method: str) -> dict[str, int]:
+    """Where a query goes on: the `start` of its next page and the `total` it reported."""
+    try:
+        return {"start": int(start), "total": int(total)}
+    except (TypeError, ValueError):
+        raise PullError(t("pull.malformed", what=method, detail="next/total"), t("pull.not-json-help")) from None
 
 
 def _records(value: Any, method: str) -> list[dict]:

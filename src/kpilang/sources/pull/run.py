@@ -23,7 +23,8 @@ from kpilang.messages import t
 from kpilang.sources.pull.listing import Listing, Source, Window
 from kpilang.sources.pull.transport import PullError
 from kpilang.sources.snapshot import (MANIFEST, Manifest, SnapshotError, describe_file, dump_record,
-                                      load_records, read_manifest, write_atomically, write_manifest)
+                                      load_records, read_manifest, verify_snapshot, write_atomically,
+                                      write_manifest)
 
 STATE = ".pull-state.json"
 STATE_FORMAT = 1
@@ -90,6 +91,10 @@ def _prepare(folder: Path, listings: tuple[Listing, ...], identity: dict[str, st
             except SnapshotError:
                 manifest = None
             if manifest is not None and _same_pull(manifest, identity):
+                problems = verify_snapshot(folder)
+                if problems:  # "already complete" would vouch for files changed since
+                    raise PullError(t("pull.snapshot-changed", folder=str(folder), problem=problems[0]),
+                                    t("pull.snapshot-changed-help"))
                 return fresh, manifest
         raise PullError(t("pull.folder-not-empty", folder=str(folder)), t("pull.folder-not-empty-help"))
     own = {listing.file for listing in listings} | {STATE, MANIFEST}

@@ -115,7 +115,7 @@ class Transport:
             if attempt:
                 seconds = self.retry.delay(attempt - 1, last.wait if last else None)
                 if self.on_wait is not None:
-                    self.on_wait(last.reason, seconds)
+                    self.on_wait(self._clean(last.reason), seconds)
                 self.retry.sleep(seconds)
             self._pace()
             answer = self._attempt(method, url, interpret, params=params, json=json, headers=headers)
