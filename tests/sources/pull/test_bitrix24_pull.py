@@ -100,9 +100,9 @@ def test_a_rate_limit_or_server_error_is_waited_out(server, retry, fake, sleeps,
 
 def test_a_timeout_is_retried(server, retry, fake, sleeps, tmp_path):
     fake.faults = {3: "timeout"}
-    _pull(server, retry, tmp_path / "snap", timeout=0.3)
-    assert len(sleeps) == 1
-    assert verify_snapshot(tmp_path / "snap") == []
+    outcome = _pull(server, retry, tmp_path / "snap", timeout=0.5)
+    assert sleeps, "the request that timed out was tried again"  # (a slow machine may time out more)
+    assert sum(f.records for f in outcome.manifest.files) == 252
 
 
 def test_giving_up_after_the_bound_says_which_method_and_how_often(server, retry, fake, sleeps, tmp_path):

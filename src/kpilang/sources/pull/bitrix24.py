@@ -104,7 +104,7 @@ class Bitrix24:
         if listing.method == "voximplant.statistic.get":
             return {"FILTER": {">=CALL_START_DATE": since, "<CALL_START_DATE": until}, "SORT": "ID", "ORDER": "ASC",
                     "start": start}
-        return {"sort": "ID", "order": "ASC", "ADMIN_MODE": True, "start": start}  # user.get: everyone
+        return {"sort": "ID", "order": "ASC", "start": start}  # user.get: everyone (its docs: but bots and service users)
 
     def fetch(self, listing: Listing, query: int, cursor: Any) -> Page:
         if cursor is None:
