@@ -32,13 +32,13 @@ def nested(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 
 def matches(record: dict, where: dict[str, Any]) -> bool:
     for key, value in where.items():
-        if key.startswith(">="):
-            if not str(record.get(key[2:], "")) >= str(value):
-                return False
-        elif key.startswith("<"):
-            if not str(record.get(key[1:], "")) < str(value):
-                return False
-        elif str(record.get(key)) != str(value):
+        operator = re.match(r"[<>=]*", key).group(0)
+        left, right = record.get(key[len(operator):], ""), value
+        if str(left).isdigit() and str(right).isdigit():  # IDs compare as numbers
+            left, right = int(left), int(right)
+        else:
+            left, right = str(left), str(right)
+        if not {">=": left >= right, ">": left > right, "<": left < right, "": left == right}[operator]:
             return False
     return True
 

@@ -66,10 +66,13 @@ def test_pages_after_the_first_are_asked_in_batches_with_every_field(server, ret
     assert deal_lists[1]["filter"] == {">=CLOSEDATE": "2026-06-30T00:00:00+00:00",
                                        "<CLOSEDATE": "2026-08-02T00:00:00+00:00", "CLOSED": "Y"}
     batches = [p for name, p in calls if name == "batch.json"]
-    # deals created: 120 records = a first page and one batch of two pages; leads: 60 = a page and a batch of one
-    assert [sorted(b["cmd"]) for b in batches][:2] == [["p100", "p50"], ["p50"]]
-    assert "start=100" in batches[0]["cmd"]["p100"] and "select%5B1%5D" not in batches[0]["cmd"]["p100"]
-    assert "select[1]=UF_%2A" in batches[0]["cmd"]["p100"]
+    # deals created: 120 records = a first page, then the 70 past ID 50 in one batch of two pages;
+    # leads: 60 = a page and a batch of one; calls (paged by start): 55 = a page and a batch of one
+    assert [sorted(b["cmd"]) for b in batches] == [["p0", "p50"], ["p0"], ["p50"]]
+    second = batches[0]["cmd"]["p50"]
+    assert second.startswith("crm.deal.list?") and "filter[%3EID]=50" in second and "start=50" in second
+    assert "select[1]=UF_%2A" in second
+    assert "start=50" in batches[2]["cmd"]["p50"] and "ID%5D" not in batches[2]["cmd"]["p50"]
 
 
 def test_php_query_nests_like_php():
@@ -209,3 +212,17 @@ def test_a_next_that_is_not_a_number_is_a_malformed_answer(server, retry, fake, 
     with pytest.raises(PullError) as err:
         _pull(server, retry, tmp_path / "snap")
     assert str(err.value) == "the CRM's answer to crm.deal.list lacks next/total"
+
+
+def test_a_deal_deleted_during_the_pull_makes_no_other_deal_go_missing(server, retry, fake, tmp_path):
+    deals, answer = fake.bitrix["crm.deal.list"], fake.bitrix_batch
+
+    def delete_one_already_read_then_answer(commands):
+        if deals[9]["ID"] == "10":  # offsets would now shift deal 51 into the page already read
+            del deals[9]
+        return answer(commands)
+
+    fake.bitrix_batch = delete_one_already_read_then_answer
+    _pull(server, retry, tmp_path / "snap")
+    ids = [d["ID"] for d in _lines(tmp_path / "snap" / "crm.deal.list.jsonl")]
+    assert ids == [str(i) for i in range(1, 121)] + [str(i) for i in range(500, 512)]

@@ -2,8 +2,9 @@
 
 List methods answer 50 records a page with `total` and `next` (the `start` of the next page).
 After a query's first page, the rest is asked in `batch` calls of up to 50 list commands, each its
-own page: one HTTP request instead of fifty against the portal's request-rate limit. What is
-asked for a period, and why, is in docs/crm/pull.md.
+own page: one HTTP request instead of fifty against the portal's request-rate limit. CRM lists go
+on from the last ID read rather than by offset, so that a record deleted during the pull makes no
+other one slip past. What is asked for a period, and why, is in docs/crm/pull.md.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ BATCH_LIMIT = 50
 AUTH_ERRORS = {"expired_token", "invalid_token", "invalid_credentials", "INVALID_CREDENTIALS", "NO_AUTH_FOUND",
                "WRONG_AUTH_TYPE", "user_not_found"}
 SCOPE_ERRORS = {"insufficient_scope", "INSUFFICIENT_SCOPE"}
+KEYSET = {"crm.deal.list", "crm.lead.list", "crm.activity.list"}
+"""The list methods paged by ID (the way Bitrix24's docs give for long CRM lists)."""
 
 LISTINGS = (
     Listing("crm.deal.list.jsonl", "crm.deal.list", ("created", "closed"), unique_by="ID"),
@@ -87,37 +90,57 @@ class Bitrix24:
     def close(self) -> None:
         self.transport.close()
 
-    def params(self, listing: Listing, query: int, start: int) -> dict[str, Any]:
+    def params(self, listing: Listing, query: int, start: int, after: int | None = None) -> dict[str, Any]:
+        """The list method's parameters for the page at `start` (of the records past ID `after`)."""
         since, until = self.window.start.isoformat(), self.window.end.isoformat()
+        past = {">ID": after} if after is not None else {}
         label = listing.queries[query]
         if listing.method == "crm.deal.list":
             # CLOSEDATE of an open deal is the date it is expected to close: only closed deals count
             field = "DATE_CREATE" if label == "created" else "CLOSEDATE"
             where = {f">={field}": since, f"<{field}": until} | ({"CLOSED": "Y"} if label == "closed" else {})
-            return {"order": {"ID": "ASC"}, "filter": where, "select": ["*", "UF_*"], "start": start}
+            return {"order": {"ID": "ASC"}, "filter": where | past, "select": ["*", "UF_*"], "start": start}
         if listing.method == "crm.lead.list":
-            return {"order": {"ID": "ASC"}, "filter": {">=DATE_CREATE": since, "<DATE_CREATE": until},
+            return {"order": {"ID": "ASC"}, "filter": {">=DATE_CREATE": since, "<DATE_CREATE": until} | past,
                     "select": ["*", "UF_*"], "start": start}
         if listing.method == "crm.activity.list":
-            return {"order": {"ID": "ASC"}, "filter": {">=START_TIME": since, "<START_TIME": until},
+            return {"order": {"ID": "ASC"}, "filter": {">=START_TIME": since, "<START_TIME": until} | past,
                     "select": ["*", "COMMUNICATIONS"], "start": start}
         if listing.method == "voximplant.statistic.get":
             return {"FILTER": {">=CALL_START_DATE": since, "<CALL_START_DATE": until}, "SORT": "ID", "ORDER": "ASC",
                     "start": start}
-        return {"sort": "ID", "order": "ASC", "start": start}  # user.get: everyone (its docs: but bots and service users)
+        return {"sort": "ID", "order": "ASC", "start": start}  # user.get: everyone but bots and service users
 
     def fetch(self, listing: Listing, query: int, cursor: Any) -> Page:
+        """A query's first page alone (it tells how many records there are), then batches of pages.
+
+        The CRM lists (KEYSET) go on from the last ID read (`>ID` filter, pages counted from
+        there), so a record deleted in the CRM between two requests shifts nothing past the pull;
+        the telephony log and the users go on by `start`."""
+        keyset = listing.method in KEYSET
         if cursor is None:
             body = self._call(listing.method, self.params(listing, query, 0))
             records = _records(body.get("result"), listing.method)
             if "next" not in body:
                 return Page(records)
-            return Page(records, _cursor(body.get("next"), body.get("total", 0), listing.method))
-        return self._batch(listing, query, int(cursor["start"]), int(cursor["total"]))
+            following, total = _numbers(body.get("next"), body.get("total"), listing.method)
+        else:
+            after = int(cursor["after"]) if keyset else None
+            first = 0 if keyset else int(cursor["start"])
+            end = first + int(cursor["left"] if keyset else cursor["total"] - first)
+            starts = list(range(first, max(end, first + 1), PAGE_SIZE))[: self.batch]
+            records, following, total = self._batch(listing, query, starts, after)
+            if following is None:
+                return Page(records)
+        if keyset:
+            return Page(records, {"after": _last_id(records, listing.method), "left": total - following})
+        return Page(records, {"start": following, "total": total})
 
-    def _batch(self, listing: Listing, query: int, start: int, total: int) -> Page:
-        starts = list(range(start, max(total, start + 1), PAGE_SIZE))[: self.batch]
-        commands = {f"p{s}": f"{listing.method}?{php_query(self.params(listing, query, s))}" for s in starts}
+    def _batch(self, listing: Listing, query: int, starts: list[int],
+               after: int | None) -> tuple[list[dict], int | None, int]:
+        """The pages at `starts` in one `batch` call: their records, and the last page's `next`
+        (None when it was the query's last) and `total`."""
+        commands = {f"p{s}": f"{listing.method}?{php_query(self.params(listing, query, s, after))}" for s in starts}
         body = self._call("batch", {"halt": 1, "cmd": commands}, _interpret_batch)
         result = body["result"]
         answers = result["result"] if isinstance(result["result"], dict) else {}  # [] is PHP's empty array
@@ -129,20 +152,27 @@ class Bitrix24:
         following = result.get("result_next") if isinstance(result.get("result_next"), dict) else {}
         totals = result.get("result_total") if isinstance(result.get("result_total"), dict) else {}
         if last not in following:
-            return Page(records)
-        return Page(records, _cursor(following[last], totals.get(last, total), listing.method))
+            return records, None, 0
+        return (records, *_numbers(following[last], totals.get(last), listing.method))
 
     def _call(self, method: str, params: dict[str, Any], interpret=None) -> dict:
         return self.transport.call("POST", f"{self.base}{method}.json", interpret or _interpret, json=params,
                                    what=method)
 
 
-def _cursor(start: Any, total: Any, method: str) -> dict[str, int]:
-    """Where a query goes on: the `start` of its next page and the `total` it reported."""
+def _numbers(following: Any, total: Any, method: str) -> tuple[int, int]:
+    """A page's `next` and `total`, which must be whole numbers."""
     try:
-        return {"start": int(start), "total": int(total)}
+        return int(following), int(total)
     except (TypeError, ValueError):
         raise PullError(t("pull.malformed", what=method, detail="next/total"), t("pull.not-json-help")) from None
+
+
+def _last_id(records: list[dict], method: str) -> int:
+    try:
+        return max(int(record["ID"]) for record in records)
+    except (KeyError, TypeError, ValueError):
+        raise PullError(t("pull.malformed", what=method, detail="ID"), t("pull.not-json-help")) from None
 
 
 def _records(value: Any, method: str) -> list[dict]:
