@@ -102,6 +102,11 @@ def _run(connect, first: date, last: date, out: str, restart: bool, lang: str) -
             report.stop()
             report_error(t("pull.interrupted"), t("pull.interrupted-help"), lang)
             sys.exit(EXIT_FAILURE)
+        except Exception as err:  # a failure no message foresaw: its kind and words, never the secret
+            report.stop()
+            report_error(t("pull.unexpected", kind=type(err).__name__,
+                           words=source.transport.secret.redact(str(err))), t("pull.interrupted-help"), lang)
+            sys.exit(EXIT_FAILURE)
         finally:
             source.close()
     manifest = outcome.manifest

@@ -94,7 +94,7 @@ def test_a_secret_file_others_can_read_is_refused(server, tmp_path, caplog):
     result = _run(["pull", "bitrix24", "--webhook-file", str(webhook), *PERIOD, "--out", str(tmp_path / "snap")],
                   caplog)
     assert result.exit_code == 2
-    assert "can be read by other users (mode 644)" in result.stderr and f"chmod 600 {webhook}" in result.stderr
+    assert "is open to other users (mode 644)" in result.stderr and f"chmod 600 {webhook}" in result.stderr
     assert not (tmp_path / "snap").exists()
 
 
@@ -130,3 +130,16 @@ def test_a_secret_that_is_not_a_webhook_url_is_refused_without_showing_it(tmp_pa
     monkeypatch.setenv("KPILANG_BITRIX24_WEBHOOK", webhook.replace(" ", "_"))
     result = _run(["pull", "bitrix24", *PERIOD, "--out", str(tmp_path / "snap")], caplog)
     assert result.exit_code == 2 and "s3cr3t" not in result.stderr + result.stdout
+
+
+def test_an_unforeseen_error_is_reported_without_the_secret(server, fake, tmp_path, caplog, monkeypatch):
+    def broken(self, listing, query, cursor):
+        raise RuntimeError(f"cannot page {self.base}")
+
+    monkeypatch.setattr("kpilang.sources.pull.bitrix24.Bitrix24.fetch", broken)
+    webhook = secret_file(tmp_path, server.webhook())
+    result = _run(["pull", "bitrix24", "--webhook-file", str(webhook), *PERIOD, "--out", str(tmp_path / "snap")],
+                  caplog)
+    assert result.exit_code == 2
+    assert "the pull stopped on an unforeseen error (RuntimeError): cannot page ***\n" in result.stderr
+    assert fake.token not in _everything_written(result, tmp_path / "snap", caplog)

@@ -30,6 +30,8 @@ class Source(Protocol):
     name: str
     portal: str
     listings: tuple[Listing, ...]
+    transport: Any
+    """The source's `Transport`, whose `secret.redact` hides the secret in any text."""
 
     def fetch(self, listing: Listing, query: int, cursor: Any) -> Page: ...
 

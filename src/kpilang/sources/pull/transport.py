@@ -143,6 +143,8 @@ class Transport:
             return Later(t("pull.timeout"))
         except httpx.TransportError as err:  # the error's own words may quote the URL: only its kind
             return Later(t("pull.connection-failed", kind=type(err).__name__))
+        except (httpx.HTTPError, httpx.InvalidURL) as err:  # a request that could not even be made
+            return Fatal(t("pull.request-failed", kind=type(err).__name__))
         if response.is_redirect:  # a redirect could lead the secret to another host: not followed
             return Fatal(t("pull.redirected", status=response.status_code), t("pull.redirected-help"))
         return interpret(response)
