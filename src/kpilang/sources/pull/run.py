@@ -136,8 +136,8 @@ def _pull_listing(source: Source, folder: Path, listing: Listing, state: dict[st
                                                      "done": False})
     path = folder / listing.file
     seen = _keep_vouched_part(path, place["bytes"], listing.unique_by if not place["done"] else None)
-    if place["done"] and progress:
-        progress(listing.file, place["records"], True)
+    if progress:  # shown before the first page, which may take a while
+        progress(listing.file, place["records"], place["done"])
     while not place["done"]:
         page = source.fetch(listing, place["query"], place["cursor"])
         lines = []
