@@ -62,7 +62,7 @@ class AmoCrm:
         self.base, self.portal = account_url(subdomain)
         self.window = window
         retry = retry or Retry(min_interval=1 / REQUESTS_PER_SECOND)
-        self.transport = Transport(secret, retry, timeout, on_wait)
+        self.transport = Transport(secret, self.base, retry, timeout, on_wait)
         self.headers = {"Authorization": f"Bearer {secret.value}"}
 
     def close(self) -> None:

@@ -85,7 +85,7 @@ class Bitrix24:
         self.base, self.portal, secret = parse_webhook(secret)
         self.window = window
         self.batch = max(1, min(batch, BATCH_LIMIT))
-        self.transport = Transport(secret, retry, timeout, on_wait)
+        self.transport = Transport(secret, self.base, retry, timeout, on_wait)
 
     def close(self) -> None:
         self.transport.close()

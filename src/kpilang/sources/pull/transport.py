@@ -93,11 +93,14 @@ class Retry:
 
 
 class Transport:
-    def __init__(self, secret: Secret, retry: Retry | None = None, timeout: float = 60.0,
+    def __init__(self, secret: Secret, base_url: str, retry: Retry | None = None, timeout: float = 60.0,
                  on_wait: Callable[[Text, float], None] | None = None):
         self.secret = secret
         self.retry = retry or Retry()
-        self.client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
+        # A company's proxy and certificate settings (HTTPS_PROXY, SSL_CERT_FILE) apply to the CRM,
+        # never to this machine's own address (the tests' server)
+        local = httpx.URL(base_url).host in LOOPBACK
+        self.client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=not local,
                                    headers={"User-Agent": "kpilang-pull"})
         self.on_wait = on_wait
         self._last_start: float | None = None
