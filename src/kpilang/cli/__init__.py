@@ -23,6 +23,7 @@ COMMANDS = {
     "cadence": ("kpilang.cli.cadence", "cadence"),
     "init": ("kpilang.cli.init", "init"),
     "data": ("kpilang.cli.data", "data"),
+    "pull": ("kpilang.cli.pull", "pull"),
 }
 
 
