@@ -170,6 +170,23 @@ def test_a_person_without_a_crm_id_cannot_be_paid(export):
     assert people(report)["m2"]["errors"] and not people(report)["m1"]["errors"]
 
 
+def test_a_rejected_row_of_another_month_does_not_stop_this_months_pay(export):
+    def july_stage(row):
+        if row["ID"] == "d001":  # m1's deal closed in July
+            row["Стадия сделки"] = "Счёт выставлен"
+        return row
+
+    edit_csv(export / "Сделки.csv", "cp1251", july_stage)
+    july = evaluated(export, str(export / "mapping.toml"))
+    assert people(july)["m1"]["errors"]
+    august = CliRunner().invoke(main, ["eval", str(PLAN), "--data", str(export), "--period", "2026-08", "--format",
+                                       "json", "--source", str(export / "mapping.toml")])
+    report = json.loads(august.stdout)
+    # The July row is still reported in August, but August's pay does not depend on it.
+    assert [p["code"] for p in report["data_problems"]] == ["unmapped_value"]
+    assert not people(report)["m1"]["errors"]
+
+
 def test_a_crm_user_outside_the_people_file_is_reported_and_stops_nobody(export):
     def stranger(row):
         if row["ID"] == "0001":
@@ -185,9 +202,12 @@ def test_a_crm_user_outside_the_people_file_is_reported_and_stops_nobody(export)
 
 
 def test_a_crm_id_that_is_someone_elses_kpilang_id_is_not_taken_for_theirs(export):
+    changed = []
+
     def clash(row):
-        if row["ID"] == "0001":
+        if not changed and ".07.2026" in row["Начало"]:  # a July activity: July's pay is at stake
             row["ID ответственного"] = "m2"
+            changed.append(row["ID"])
         return row
 
     edit_csv(export / "Дела.csv", "cp1251", clash)

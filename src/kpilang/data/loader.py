@@ -248,7 +248,7 @@ def load_data(
             if table in provided_tables:
                 try:
                     provided[table] = provider.read(con, table, Path(path), DETAILED_PROBLEMS_PER_KIND,
-                                                    raws.get("managers"))
+                                                    raws.get("managers"), timezone)
                 except DataError as unusable:
                     fatal.extend(unusable.problems)
                     continue

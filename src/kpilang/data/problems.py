@@ -40,7 +40,9 @@ class DataProblem(BaseModel):
     A rejected row whose own place in time was read concerns only the period it belongs to (see
     `concerns`): `period` for a targets row, `at` (naive UTC) for a row of activities, leads or
     deals, by the table's date column; `undated` when that optional cell is empty, so the row
-    belongs to no period. Without any of them the row concerns every period.
+    belongs to no period. Without any of them the row concerns every period. A problem that stands
+    for several rows (a value a CRM mapping does not cover) has `at` the earliest of their times and
+    `until` the latest: it concerns every period that span touches.
 
     `owner_unknown` marks the problem that says a table is incomplete: rows were rejected whose
     owner cannot be told (see attribution.py), so it concerns everyone whose pay reads the table,
@@ -67,6 +69,7 @@ class DataProblem(BaseModel):
     undated: bool = False
     owner_unknown: bool = False
     end_row: int | None = None
+    until: datetime | None = None
 
     @field_validator("value")
     @classmethod
@@ -80,7 +83,7 @@ class DataProblem(BaseModel):
         if self.period is not None:
             return self.period == period_label
         if self.at is not None:
-            return start_utc <= self.at < end_utc
+            return self.at < end_utc and (self.until or self.at) >= start_utc
         return not self.undated
 
     def to_json(self, lang: str = DEFAULT_LANGUAGE) -> dict:

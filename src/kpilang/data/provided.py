@@ -71,7 +71,8 @@ class TableProvider(Protocol):
         ...
 
     def read(self, con: duckdb.DuckDBPyConnection, table: str, folder: Path, cap: int,
-             managers: RawTable | None) -> ProvidedTable:
+             managers: RawTable | None, timezone: str) -> ProvidedTable:
         """The table, from files in `folder`; `managers` is the raw managers table already read
-        (people are resolved against it). Raises DataError when it cannot be read at all."""
+        (people are resolved against it); `timezone` is the plan's. Raises DataError when it
+        cannot be read at all."""
         ...

@@ -124,7 +124,7 @@ def fault_problems(
             table=table, file=file, row=fault.row, column=fault.column, value=fault.value,
             code=fault.code, reason=reason, hint=hint, fatal=False,
             manager_ids=sorted({o for o in owners if o is not None}),
-            owner_unknown=None in owners, end_row=fault.end_row,
+            owner_unknown=None in owners, end_row=fault.end_row, **dict(fault.placed),
         )
         problems.append(problem)
         examples.setdefault(fault.code, problem)

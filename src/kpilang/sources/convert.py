@@ -10,22 +10,23 @@ kpilang's own files go through.
 
 from __future__ import annotations
 
-from collections import Counter
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
 from kpilang.data.problems import DataError, DataProblem
 from kpilang.data.provided import PART_STRIDE, ProvidedTable
 from kpilang.data.readers.base import RawTable, RowFaults, fatal_problem
-from kpilang.data.schema import TABLES, ColumnKind
+from kpilang.data.schema import DATE_COLUMNS, TABLES, ColumnKind
 from kpilang.data.sql import cell, literal
 from kpilang.data.staging import StagingFile, create_from_numbered_csv
 from kpilang.messages import t
 
 from .mapping import ColumnRule, Mapping, TablePart
-from .people import PeopleIndex
+from .people import PeopleIndex, Resolved
 from .records import (
     SourceFile, SourceFileError, Unreadable, has_key, path_head, read_records, text_of, value_at,
 )
@@ -38,6 +39,20 @@ QUOTED_ROWS = 10
 MAP_DEFAULT = "*"
 
 
+class _Unmapped(Exception):
+    def __init__(self, map_name: str, text: str):
+        super().__init__(text)
+        self.map, self.text = map_name, text
+
+
+class _Ambiguous(Exception):
+    """A person's text that names several people, or nearly somebody."""
+
+    def __init__(self, text: str, resolved: Resolved):
+        super().__init__(text)
+        self.text, self.resolved = text, resolved
+
+
 @dataclass
 class Uncovered:
     """A value of one source column that a map does not cover, over all its records."""
@@ -48,6 +63,36 @@ class Uncovered:
     rows: list[int] = field(default_factory=list)
     count: int = 0
     owners: set[tuple[str, ...]] = field(default_factory=set)
+    # Where its records sit in time: the span of their instants, their periods (targets), and
+    # whether any could not be placed (then the problem concerns every period).
+    first: dt.datetime | None = None
+    last: dt.datetime | None = None
+    periods: set[str] = field(default_factory=set)
+    unplaced: bool = False
+
+    def add(self, row: int, owners: tuple[str, ...], placed: dict[str, object]) -> None:
+        self.count += 1
+        if len(self.rows) < QUOTED_ROWS:
+            self.rows.append(row)
+        self.owners.add(owners)
+        if "at" in placed:
+            moment = placed["at"]
+            self.first = moment if self.first is None else min(self.first, moment)
+            self.last = moment if self.last is None else max(self.last, moment)
+        elif "period" in placed:
+            self.periods.add(placed["period"])
+        elif not placed.get("undated"):
+            self.unplaced = True
+
+    def placed(self) -> dict[str, object]:
+        """DataProblem's fields for the whole group."""
+        if self.unplaced or len(self.periods) > 1 or (self.periods and self.first is not None):
+            return {}
+        if self.periods:
+            return {"period": next(iter(self.periods))}
+        if self.first is not None:
+            return {"at": self.first, "until": self.last if self.last != self.first else None}
+        return {"undated": True}
 
 
 def find_part_file(folder: Path, part: TablePart, table: str) -> tuple[Path, str]:
@@ -77,6 +122,7 @@ class _PartConverter:
     part: TablePart
     columns: list[str]
     people: PeopleIndex | None
+    plan_zone: str
     faults: RowFaults
     offset: int
     uncovered: dict[tuple[str, str], Uncovered]
@@ -138,73 +184,94 @@ class _PartConverter:
         return True
 
     def convert(self, row: int, values: dict) -> list[str | None] | None:
-        """The record's cells in `columns` order, or None when it is rejected (a fault is added)."""
+        """The record's cells in `columns` order, or None when it is rejected (a fault is added,
+        placed in time where the record's own date could be read)."""
         if self.file.format == "jsonl":
             chosen = self.choose_columns(values)
         else:
             if self.chosen is None:
                 self.chosen = self.choose_columns()
             chosen = self.chosen
+        placed = self._placement(values, chosen)
         cells: dict[str, str | None] = {}
         owners: tuple[str, ...] = ()
-        order = sorted(self.part.columns, key=lambda name: name != self.owner)
-        for name in order:
-            rule = self.part.columns[name]
-            source = chosen[name]
-            raw_value = rule.value if rule.value is not None else (
-                None if source is None else value_at(values, source))
-            if rule.derive is not None:
-                cells[name] = None
-                continue
-            text = text_of(raw_value)
-            if text is None or text == "":
-                cells[name] = None
-                continue
+        for name in sorted(self.part.columns, key=lambda name: name != self.owner):
             try:
-                if rule.map is not None:
-                    value = self._mapped(rule, name, source, text, row, owners)
-                    if value is None:
-                        self._note_rejected(cells, values, chosen)
-                        return None
-                elif rule.person is not None:
-                    resolved = self.people.resolve(text, rule.person) if self.people else None
-                    if resolved is not None and resolved.person is None and not resolved.unknown:
-                        self.faults.add(self.offset + row, resolved.code, text, column=name,
-                                        owners=tuple((c,) for c in resolved.candidates),
-                                        records=1, candidates=", ".join(resolved.candidates), text=text)
-                        self._note_rejected(cells, values, chosen)
-                        return None
-                    value = text if resolved is None or resolved.person is None else resolved.person
-                else:
-                    column = self.spec.column(name)
-                    value = converted(rule, raw_value, zone=self.zone,
-                                      date_only=column is not None and column.kind is ColumnKind.DATE)
+                value = self._cell(name, values, chosen)
+            except _Unmapped as missing:
+                found = self.uncovered.setdefault((name, missing.text), Uncovered(name, missing.map, missing.text))
+                found.add(self.offset + row, owners, placed)
+            except _Ambiguous as person:
+                self.faults.add(self.offset + row, person.resolved.code, person.text, column=name,
+                                owners=tuple((c,) for c in person.resolved.candidates), records=1, placed=placed,
+                                candidates=", ".join(person.resolved.candidates), text=person.text)
             except NotConverted as failed:
-                self.faults.add(self.offset + row, "source_value", text, column=name, owners=(owners,),
-                                source=source or name, expected=failed.expected)
-                self._note_rejected(cells, values, chosen)
-                return None
-            if rule.prefix is not None:
-                value = rule.prefix + value
-            if name == self.owner:
-                owners = (value,)
-            cells[name] = value
+                self.faults.add(self.offset + row, "source_value", failed.text, column=name, owners=(owners,),
+                                placed=placed, source=chosen.get(name) or name, expected=failed.expected)
+            else:
+                if name == self.owner and value:
+                    owners = (value,)
+                cells[name] = value
+                continue
+            self._note_rejected(values, chosen)
+            return None
         return [cells.get(name) for name in self.columns]
 
-    def _mapped(self, rule: ColumnRule, name: str, source: str | None, text: str, row: int,
-                owners: tuple[str, ...]) -> str | None:
-        table = self.mapping.maps[rule.map]
-        value = table.get(text, table.get(MAP_DEFAULT))
-        if value is not None:
-            return value
-        found = self.uncovered.setdefault((name, text), Uncovered(name, rule.map, text))
-        found.count += 1
-        if len(found.rows) < QUOTED_ROWS:
-            found.rows.append(self.offset + row)
-        found.owners.add(owners)
-        return None
+    def _cell(self, name: str, values: dict, chosen: dict[str, str | None]) -> str | None:
+        """One kpilang cell of a record: None when empty; raises _Unmapped, _Ambiguous or
+        NotConverted (with the source text) when the rule cannot give it."""
+        rule = self.part.columns[name]
+        if rule.derive is not None:
+            return None
+        source = chosen[name]
+        raw_value = rule.value if rule.value is not None else None if source is None else value_at(values, source)
+        text = text_of(raw_value)
+        if text is None or text == "":
+            return None
+        if rule.map is not None:
+            table = self.mapping.maps[rule.map]
+            value = table.get(text, table.get(MAP_DEFAULT))
+            if value is None:
+                raise _Unmapped(rule.map, text)
+        elif rule.person is not None:
+            resolved = self.people.resolve(text, rule.person) if self.people else None
+            if resolved is not None and resolved.person is None and not resolved.unknown:
+                raise _Ambiguous(text, resolved)
+            value = text if resolved is None or resolved.person is None else resolved.person
+        else:
+            column = self.spec.column(name)
+            try:
+                value = converted(rule, raw_value, zone=self.zone,
+                                  date_only=column is not None and column.kind is ColumnKind.DATE)
+            except NotConverted as failed:
+                failed.text = text
+                raise
+        return value if rule.prefix is None else rule.prefix + value
 
-    def _note_rejected(self, cells: dict, values: dict, chosen: dict) -> None:
+    def _placement(self, values: dict, chosen: dict[str, str | None]) -> dict[str, object]:
+        """Where the record sits in time, as DataProblem's fields: the period of a targets row,
+        the instant (naive UTC) of a dated row, `undated` when its optional date is empty; empty
+        when that cannot be read (a problem then concerns every period)."""
+        column = "period" if self.table == "targets" else DATE_COLUMNS.get(self.table)
+        if column is None or column not in self.part.columns:
+            return {}
+        try:
+            value = self._cell(column, values, chosen)
+        except (_Unmapped, _Ambiguous, NotConverted):
+            return {}
+        if self.table == "targets":
+            return {"period": value} if value else {}
+        if value is None:
+            return {"undated": True}
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return {}
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(self.plan_zone))
+        return {"at": moment.astimezone(dt.timezone.utc).replace(tzinfo=None)}
+
+    def _note_rejected(self, values: dict, chosen: dict) -> None:
         """A rejected deal's client, for the derivation of new clients."""
         source = chosen.get("client_id")
         if source is not None:
@@ -215,7 +282,7 @@ class _PartConverter:
 
 def convert_table(
     con: duckdb.DuckDBPyConnection, mapping: Mapping, table: str, folder: Path, cap: int,
-    people: PeopleIndex | None, zone: str | None,
+    people: PeopleIndex | None, plan_zone: str,
 ) -> ProvidedTable:
     """The table `table` of the mapping, read and converted from its files in `folder`. Raises
     DataError when a file is missing or unusable."""
@@ -232,13 +299,14 @@ def convert_table(
         for index, (part, (path, name)) in enumerate(zip(parts, located)):
             offset = index * PART_STRIDE if len(parts) > 1 else 0
             file = SourceFile(table, path, str(path), part.file_format(name), part.encoding, part.delimiter, part.sheet)
-            converter = _PartConverter(mapping, table, part, columns, people, faults, offset, uncovered, file)
+            converter = _PartConverter(mapping, table, part, columns, people, plan_zone, faults, offset, uncovered,
+                                       file)
             _read_part(converter, accounts.setdefault(path, _FileAccount()), staging)
             files.append(file.name)
             converters.append(converter)
         for found in uncovered.values():
             faults.add(found.rows[0], "unmapped_value", found.value, column=found.column,
-                       owners=tuple(sorted(found.owners)), records=found.count,
+                       owners=tuple(sorted(found.owners)), records=found.count, placed=found.placed(),
                        map=found.map, count=found.count, rows=_rows_text(found), text=found.value,
                        allowed=_allowed(spec.column(found.column)))
         staged = staging.finish()

@@ -36,7 +36,7 @@ class MappedSource:
         return frozenset(name for parts in self.mapping.tables.values() for part in parts for name in part.files)
 
     def read(self, con: duckdb.DuckDBPyConnection, table: str, folder: Path, cap: int,
-             managers: RawTable | None) -> ProvidedTable:
+             managers: RawTable | None, timezone: str) -> ProvidedTable:
         if managers is not None and managers.relation is not None and self._people is None:
             self._people = PeopleIndex.from_relation(con, managers.relation, managers.columns, self.mapping.aliases)
             strays = {text: person for text, person in self.mapping.aliases.items() if person not in self._people.ids}
@@ -46,4 +46,4 @@ class MappedSource:
                     t("source.stray_alias.reason", text=text, person=person, file=managers.file),
                     t("source.stray_alias.hint"), column=f"aliases.{text}",
                 ) for text, person in strays.items()])
-        return convert_table(con, self.mapping, table, folder, cap, self._people, self.mapping.timezone)
+        return convert_table(con, self.mapping, table, folder, cap, self._people, timezone)

@@ -33,6 +33,7 @@ class NotConverted(ValueError):
     def __init__(self, expected: str):
         super().__init__(expected)
         self.expected = expected
+        self.text = ""  # the source text, filled in by the converter
 
 
 def _zone(name: str | None) -> ZoneInfo | None:

@@ -35,6 +35,8 @@ class RowFault:
     end_row: int | None = None
     # The column whose value made the row unusable, when one did (a mapped CRM value).
     column: str | None = None
+    # Where the rows sit in time, when that could be read (DataProblem's period/at/until/undated).
+    placed: tuple[tuple[str, object], ...] = ()
 
 
 class RowFaults:
@@ -54,7 +56,7 @@ class RowFaults:
     def add(
         self, row: int, code: str, value: object = None, *,
         owners: tuple[Owners, ...] = ((),), end_row: int | None = None, column: str | None = None,
-        records: int | None = None, **facts: object,
+        records: int | None = None, placed: dict[str, object] | None = None, **facts: object,
     ) -> None:
         """`owners` has the owner texts of each physical record the fault stands for (by
         default one record, whose owner is unknown). `records`, when given, is the number of
@@ -64,7 +66,8 @@ class RowFaults:
         self.owner_texts.update((code, texts) for texts in owners)
         if self.counts[code] <= self.cap:
             self.shown.append(
-                RowFault(row, code, preview(value), tuple(facts.items()), owners, end_row, column))
+                RowFault(row, code, preview(value), tuple(facts.items()), owners, end_row, column,
+                         tuple((placed or {}).items())))
 
 
 def owner_index(table: str, columns: list[str]) -> int | None:
