@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kpilang import bundled, templates
+from kpilang import bundled
+from kpilang.workspace import templates
 from kpilang.cli import main
 from kpilang.compile import compile_file
 
