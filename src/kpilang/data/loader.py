@@ -18,6 +18,7 @@ from .bounds import DEFAULT_MAX_ROWS, MAX_ROWS_VARIABLE, max_rows, too_many_rows
 from .columns import column_problems
 from .dataset import DataSet, TableInfo
 from .discovery import find_table_files, missing_table_problem, not_a_directory_problem
+from .inputs import InputFile, input_file, snapshot_of
 from .problems import DataError, DataProblem
 from .readers import RawTable, read_table
 from .readers.base import bound_problem, fatal_problem
@@ -235,10 +236,12 @@ def load_data(
         con.execute(f"SET TimeZone = {literal(timezone)}")
         con.execute(f"CREATE SCHEMA {LOAD_SCHEMA}")
         raws: dict[str, RawTable] = {}
+        inputs: list[InputFile] = []
         for table in wanted:
             if table not in found:
                 continue
             located = found[table]
+            inputs.append(input_file(table, located.path, located.file))
             kept = _extra_columns_kept(table, needs)
             raw = read_table(
                 con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND,
@@ -290,7 +293,7 @@ def load_data(
         con.execute(f"DROP SCHEMA {LOAD_SCHEMA} CASCADE")
         con.execute("SET TimeZone = 'UTC'")
         con.execute("RESET preserve_insertion_order")
-        return DataSet(con, tables, problems, timezone, kinds)
+        return DataSet(con, tables, problems, timezone, kinds, inputs=inputs, snapshot=snapshot_of(path))
     except BaseException:
         con.close()
         raise
