@@ -8,7 +8,8 @@ import click
 
 from kpilang.cli.common import EXIT_OK, fail, lang_option
 from kpilang.messages import language, t
-from kpilang.workspace.templates import TemplateError, create_project, list_templates
+from kpilang.workspace.init import create_project
+from kpilang.workspace.templates import TemplateError, list_templates
 
 
 @click.command()
