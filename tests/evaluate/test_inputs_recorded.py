@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -102,3 +103,23 @@ def test_hashing_in_chunks_equals_hashing_the_whole_file(content, chunk):
             assert inputs.file_sha256(path) == (hashlib.sha256(content).hexdigest(), len(content))
         finally:
             inputs.CHUNK_BYTES = original
+
+
+def test_an_unreadable_manifest_stops_the_run_rather_than_pay_untraced(tmp_path, monkeypatch):
+    from kpilang.data import DataError, load_data
+
+    data = _normative_copy(tmp_path)
+    (data / "manifest.json").write_bytes(b"{}")
+    real_open = open
+
+    def refusing_open(path, *args, **kwargs):
+        if Path(path).name == "manifest.json":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", refusing_open)
+    with pytest.raises(DataError) as raised:
+        load_data(data, timezone="Europe/Moscow")
+    (problem,) = raised.value.problems
+    assert problem.code == "unreadable_manifest" and problem.file == str(data / "manifest.json")
+    assert "Permission denied" in problem.reason.render("en")

@@ -13,6 +13,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from kpilang.messages import t
+
+from .problems import DataError
+from .readers.base import fatal_problem
+
 CHUNK_BYTES = 1 << 20
 
 MANIFEST = "manifest.json"
@@ -58,8 +63,17 @@ def input_file(table: str, path: str | Path, shown: str | None = None) -> InputF
 
 def snapshot_of(directory: str | Path) -> Snapshot | None:
     """The snapshot a data directory holds (the hash of its `manifest.json`), or None when it
-    holds none."""
+    holds none. Raises DataError when the manifest is there but cannot be read: a payout whose
+    snapshot cannot be named is not made."""
     manifest = Path(directory) / MANIFEST
     if not manifest.is_file():
         return None
-    return Snapshot(manifest=MANIFEST, sha256=file_sha256(manifest)[0])
+    try:
+        sha256, _ = file_sha256(manifest)
+    except OSError as error:
+        raise DataError([fatal_problem(
+            "unreadable_manifest", "", str(manifest),
+            t("data.unreadable_manifest.reason", error=error.strerror or str(error)),
+            t("data.unreadable_manifest.hint"),
+        )]) from None
+    return Snapshot(manifest=MANIFEST, sha256=sha256)

@@ -224,6 +224,7 @@ def load_data(
     # table is listed at once, rather than one more at each run.
     fatal = _table_problems(path, needs, wanted, found, ambiguous)
 
+    snapshot = snapshot_of(path)
     # DuckDB's own progress bar would print into pipes and CI logs; the CLI shows progress itself.
     con = duckdb.connect(
         config={"temp_directory": spill_directory(), "memory_limit": memory_limit()}
@@ -241,7 +242,6 @@ def load_data(
             if table not in found:
                 continue
             located = found[table]
-            inputs.append(input_file(table, located.path, located.file))
             kept = _extra_columns_kept(table, needs)
             raw = read_table(
                 con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND,
@@ -253,6 +253,7 @@ def load_data(
             fatal.extend(raw.fatal)
             if not raw.fatal:
                 raws[table] = raw
+                inputs.append(input_file(table, located.path, located.file))
 
         # Only a table built straight from a file needs to keep the file's order (its rows are
         # numbered by position); without that constraint DuckDB builds tables with less memory.
@@ -293,7 +294,7 @@ def load_data(
         con.execute(f"DROP SCHEMA {LOAD_SCHEMA} CASCADE")
         con.execute("SET TimeZone = 'UTC'")
         con.execute("RESET preserve_insertion_order")
-        return DataSet(con, tables, problems, timezone, kinds, inputs=inputs, snapshot=snapshot_of(path))
+        return DataSet(con, tables, problems, timezone, kinds, inputs=inputs, snapshot=snapshot)
     except BaseException:
         con.close()
         raise
