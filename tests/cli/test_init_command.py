@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kpilang import bundled, templates
+from kpilang import bundled
+from kpilang.workspace import templates
 from kpilang.cli import main
 from kpilang.compile import compile_file
 
@@ -45,8 +46,8 @@ def test_creates_a_folder_that_compiles(tmp_path):
     dest = tmp_path / "my_plan"
     result = _run("cold_sales", str(dest))
     assert result.exit_code == 0, result.output
-    expected = {"cold_sales.kpi", "lib/common.kpi", "lib/leads.kpi", "lib/multiplier.kpi", "README.md",
-                *(f"data/{t}.csv" for t in templates.DATA_TABLES)}
+    expected = {"cold_sales.kpi", "lib/common.kpi", "lib/leads.kpi", "lib/multiplier.kpi", "README.md", ".gitignore",
+                "people.csv", "targets.csv", *(f"data/{t}.csv" for t in templates.DATA_TABLES)}
     assert {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()} == expected
     assert (dest / "cold_sales.kpi").read_bytes() == (templates.rules_dir() / "cold_sales.kpi").read_bytes()
     compiled = compile_file(dest / "cold_sales.kpi")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kpilang.compile import compile_file
-from kpilang.templates import rules_dir
+from kpilang.workspace.templates import rules_dir
 
 RULES = rules_dir()
 PLAN_FILES = sorted(RULES.glob("*.kpi"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kpilang.compile import compile_text
-from kpilang.templates import MOTIVATION_MODELS, motivation_model
+from kpilang.workspace.templates import MOTIVATION_MODELS, motivation_model
 
 HEADER = '''
 plan p "П" { role cold period month effective 2026-07-01 currency RUB strategy growth goal "Цель" }

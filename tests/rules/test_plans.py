@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from kpilang.compile import compile_file
-from kpilang.templates import motivation_model
+from kpilang.workspace.templates import motivation_model
 
 from .conftest import LIBRARY_FILES, PLAN_FILES, TEMPLATE_NAMES
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpilang.cli import main
-from kpilang.templates import demo_data_dir, without_rejected_rows
+from kpilang.workspace.templates import demo_data_dir, without_rejected_rows
 
 from .conftest import RULES, TEMPLATE_NAMES, command_exists, plan_path
 

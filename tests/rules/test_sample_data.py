@@ -9,7 +9,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpilang.templates import DATA_TABLES, demo_data_dir, demo_slice, without_rejected_rows
+from kpilang.workspace.templates import DATA_TABLES, demo_data_dir, demo_slice, without_rejected_rows
 
 ROLES = ("base", "cold", "inbound", "account", "chat", "head")
 DEMO = {t: (demo_data_dir() / f"{t}.csv").read_bytes() for t in DATA_TABLES}

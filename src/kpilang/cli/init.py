@@ -8,7 +8,8 @@ import click
 
 from kpilang.cli.common import EXIT_OK, fail, lang_option
 from kpilang.messages import language, t
-from kpilang.templates import TemplateError, create_project, list_templates
+from kpilang.workspace.init import create_project
+from kpilang.workspace.templates import TemplateError, list_templates
 
 
 @click.command()
@@ -16,7 +17,8 @@ from kpilang.templates import TemplateError, create_project, list_templates
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @lang_option("The language of the listing and messages", "The folder's README is in Russian.")
 def init(template: str | None, directory: str | None, lang: str | None) -> None:
-    """Start a plan folder from a ready plan in rules/ (plan, its libraries and sample data).
+    """Start a plan folder from a ready plan in rules/: the plan, its libraries, sample data,
+    people.csv and targets.csv to fill in, a README and a .gitignore that keeps data out of git.
 
     Without TEMPLATE, list the templates. DIR defaults to a new folder named after the template;
     an existing folder must be empty.

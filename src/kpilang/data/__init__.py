@@ -7,6 +7,7 @@ validating every value, and reporting every rejected one.
 """
 
 from .dataset import DataSet, TableInfo
+from .inputs import InputFile, Snapshot
 from .loader import load_data
 from .problems import DataError, DataProblem
 from .schema import DATE_COLUMNS, TABLES, ColumnKind
@@ -18,6 +19,8 @@ __all__ = [
     "DataError",
     "DataProblem",
     "DataSet",
+    "InputFile",
+    "Snapshot",
     "TableInfo",
     "load_data",
 ]

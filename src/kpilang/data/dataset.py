@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 from pydantic import BaseModel
 
+from .inputs import InputFile, Snapshot
 from .problems import DataProblem
 from .schema import ColumnKind
 
@@ -45,12 +46,19 @@ class DataSet:
         problems: list[DataProblem],
         timezone: str,
         column_kinds: dict[str, dict[str, ColumnKind]],
+        *,
+        inputs: list[InputFile] | None = None,
+        snapshot: Snapshot | None = None,
     ):
         self.connection = connection
         self.tables = tables
         self.problems = problems
         self.timezone = timezone
         self._column_kinds = column_kinds
+        self.inputs = list(inputs or [])
+        """Every file read, with its SHA-256, in the order read (managers first)."""
+        self.snapshot = snapshot
+        """The snapshot the data directory is (the hash of its manifest), or None."""
 
     def column_type(self, table: str, column: str) -> str:
         """string, money, integer, number, datetime, date, duration or bool.

@@ -1,7 +1,8 @@
 """Which file in a data directory holds which table.
 
 A table lives in exactly one file named after it: managers.csv, deals.jsonl, leads.parquet,
-targets.xlsx. Two files for one table would make the data ambiguous, so that is fatal.
+targets.xlsx; the people may also be in people.csv (.xlsx, …), the name `kpilang init` lays out and
+the CRM mappings use. Two files for one table would make the data ambiguous, so that is fatal.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from kpilang.messages import Text, t
 from .problems import DataProblem
 from .readers import FORMATS
 from .readers.base import fatal_problem
+
+FILE_NAMES: dict[str, tuple[str, ...]] = {"managers": ("managers", "people")}
+"""The names a table's file may have, when not only the table's own."""
 
 # Names people give table files that kpilang does not read; the catalogs say what to do instead
 # of each (`data.missing_table.json`, …).
@@ -44,9 +48,10 @@ def find_table_files(
     problems: list[DataProblem] = []
     for table in tables:
         candidates = [
-            TableFile(table, root / f"{table}.{fmt}", _shown(shown_root, f"{table}.{fmt}"), fmt)
+            TableFile(table, root / f"{name}.{fmt}", _shown(shown_root, f"{name}.{fmt}"), fmt)
+            for name in FILE_NAMES.get(table, (table,))
             for fmt in FORMATS
-            if (root / f"{table}.{fmt}").is_file() and f"{table}.{fmt}" not in claimed
+            if (root / f"{name}.{fmt}").is_file() and f"{name}.{fmt}" not in claimed
         ]
         if len(candidates) > 1:
             names = ", ".join(c.path.name for c in candidates)

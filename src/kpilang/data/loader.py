@@ -18,6 +18,7 @@ from .bounds import DEFAULT_MAX_ROWS, MAX_ROWS_VARIABLE, max_rows, too_many_rows
 from .columns import column_problems
 from .dataset import DataSet, TableInfo
 from .discovery import find_table_files, missing_table_problem, not_a_directory_problem
+from .inputs import InputFile, input_file, snapshot_of
 from .problems import DataError, DataProblem
 from .provided import ProvidedTable, TableProvider
 from .readers import RawTable, read_table
@@ -229,6 +230,7 @@ def load_data(
     # table is listed at once, rather than one more at each run.
     fatal = _table_problems(path, needs, wanted, found, ambiguous)
 
+    snapshot = snapshot_of(path)
     # DuckDB's own progress bar would print into pipes and CI logs; the CLI shows progress itself.
     con = duckdb.connect(
         config={"temp_directory": spill_directory(), "memory_limit": memory_limit()}
@@ -242,6 +244,7 @@ def load_data(
         con.execute(f"CREATE SCHEMA {LOAD_SCHEMA}")
         raws: dict[str, RawTable] = {}
         provided: dict[str, ProvidedTable] = {}
+        inputs: list[InputFile] = []
         for table in wanted:
             if table not in found:
                 continue
@@ -266,6 +269,12 @@ def load_data(
             fatal.extend(raw.fatal)
             if not raw.fatal:
                 raws[table] = raw
+                if table in provided:
+                    # A file two parts read is one input.
+                    read = dict(zip(provided[table].files, provided[table].paths))
+                    inputs.extend(input_file(table, where, shown) for shown, where in read.items())
+                else:
+                    inputs.append(input_file(table, located.path, located.file))
 
         # Only a table built straight from a file needs to keep the file's order (its rows are
         # numbered by position); without that constraint DuckDB builds tables with less memory.
@@ -310,7 +319,7 @@ def load_data(
         con.execute(f"DROP SCHEMA {LOAD_SCHEMA} CASCADE")
         con.execute("SET TimeZone = 'UTC'")
         con.execute("RESET preserve_insertion_order")
-        return DataSet(con, tables, problems, timezone, kinds)
+        return DataSet(con, tables, problems, timezone, kinds, inputs=inputs, snapshot=snapshot)
     except BaseException:
         con.close()
         raise

@@ -92,6 +92,9 @@ def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
              "rows_of_unknown_people": a.rows_of_unknown_people, "rows_excluded": a.rows_excluded}
             for a in report.accounts
         ],
+        "inputs": [{"table": f.table, "file": f.file, "sha256": f.sha256, "bytes": f.bytes} for f in report.inputs],
+        "snapshot": (None if report.snapshot is None
+                     else {"manifest": report.snapshot.manifest, "sha256": report.snapshot.sha256}),
         "paid_despite_unknown_people": report.paid_despite_unknown_people,
     }
 

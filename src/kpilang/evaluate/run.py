@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kpilang.compile.program import Program
+from kpilang.data.inputs import InputFile, Snapshot
 from kpilang.data.problems import DataError, DataProblem
 from kpilang.evaluate.aggregate import AggregateValues, run_aggregates
 from kpilang.evaluate.data_errors import data_error, data_errors, touched_people
@@ -108,6 +109,10 @@ class EvalReport:
     skipped: list[Skipped]
     data_problems: list[DataProblem]
     accounts: list[TableAccount]
+    inputs: list[InputFile] = field(default_factory=list)
+    """Every data file read, with its SHA-256: the payout can be checked against exactly these bytes."""
+    snapshot: Snapshot | None = None
+    """The snapshot the data directory is (`kpilang pull`'s manifest and its SHA-256), or None."""
 
     @property
     def paid_despite_unknown_people(self) -> list[str]:
@@ -229,6 +234,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
         currency=info.currency, timezone=info.timezone, start_utc=start, end_utc=end, results=results,
         skipped=skipped, data_problems=row_problems,
         accounts=_accounts(dataset, values, people, team_scope),
+        inputs=list(getattr(dataset, "inputs", [])), snapshot=getattr(dataset, "snapshot", None),
     )
 
 

@@ -31,6 +31,7 @@ from kpilang.explain.model import (
     Bar, BandLine, ChartColumn, DataLine, ErrorLine, KpiLine, MetricLine, Option, PayLine, Statement, StepChart,
     TableLine, TierLine, WhatItTakes,
 )
+from kpilang.explain.provenance import provenance_of
 from kpilang.explain.reach import Reach, ReachFinder
 from kpilang.explain.wording import FormulaWords, Substitution
 from kpilang.syntax import ast
@@ -178,6 +179,7 @@ class StatementBuilder:
         self.quantum_text = self.fmt.figure(self.quantum, "money")
         self.final_pay = next((n for n in reversed(self.program.order) if n in self.program.pays), None)
         self.fingerprint, self.fingerprint_note = self._fingerprint()
+        self.provenance = provenance_of(report)
         fig, words, program = self.fmt.figure, self.words, self.program
         self._kpis = {
             name: _KpiText(label=k.label or name, formula=_source(program, k.expr), words=words.words(k.expr),
@@ -273,7 +275,7 @@ class StatementBuilder:
             metrics=metrics, kpis=kpis, score=score, score_words=self._score_words, score_numbers=score_numbers or "",
             score_error=errors_by_subject.get(SCORE), tables=tables, pays=pays, errors=errors,
             data=self._data_lines(person), what_it_takes=reaches, top_band=top, total=total, total_amount=total_amount,
-            file_stem=file_stem(person.manager_id),
+            file_stem=file_stem(person.manager_id), provenance=self.provenance,
         )
         statement.rounded = _any_marked(statement)
         return statement

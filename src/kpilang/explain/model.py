@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kpilang.explain.provenance import Provenance
+
 
 @dataclass(slots=True)
 class ErrorLine:
@@ -237,6 +239,8 @@ class Statement:
     rounded: bool = False
     """Whether some figure is rounded for display (`≈`): the statement then says, once, that pay
     is computed from exact values."""
+    provenance: Provenance | None = None
+    """The files the figures were computed from, for the payroll office (the statement's foot)."""
 
     @property
     def ok(self) -> bool:

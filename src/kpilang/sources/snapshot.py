@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kpilang.data.inputs import MANIFEST  # one name for the manifest, read by the loader too
 from kpilang.messages import Text, t
 
-MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 
 

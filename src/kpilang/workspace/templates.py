@@ -1,11 +1,12 @@
-"""Ready plans (templates) from `rules/` and starting a new plan folder from one of them.
+"""Ready plans (templates) from `rules/`, and the slice of the demo data that comes with each.
 
 A template is a plan file at the top of `rules/`; the library files it imports come along. The
 sample data is a slice of the demo dataset: the people the plan applies to (with `scope team`,
 everyone in their teams) and their rows, copied byte for byte. The demo holds a few deliberately
 wrong rows (to show how they are reported); the rows of the slice that the data loader rejects are
-left out so that the new folder computes everyone from the start, and the folder's README lists
-each of them with the reason, so nothing is dropped unseen.
+left out so that a new folder computes everyone from the start, and the folder's README lists
+each of them with the reason, so nothing is dropped unseen. Laying out the folder is
+`workspace.init`'s.
 
 Where both directories are, installed or checked out, is `kpilang.bundled`'s to say.
 """
@@ -57,22 +58,14 @@ class Template:
     path: Path
     libraries: tuple[Path, ...]
     """Imported library files, every one reachable from the plan, in import order."""
+    period: str = "month"
+    """The plan's period: month, quarter or week."""
+    target_names: tuple[str, ...] = ()
+    """The targets the plan reads (`targets.revenue` → revenue)."""
 
     @property
     def model_words(self) -> Text:
         return t(f"init.model.{self.model if self.model in MOTIVATION_MODELS else 'other'}")
-
-
-@dataclass(frozen=True)
-class CreatedProject:
-    directory: Path
-    plan: Path
-    files: tuple[Path, ...]
-    """Every file written, relative to `directory`."""
-    people: int
-    """People in the sample data."""
-    left_out: tuple[LeftOutRow, ...]
-    """Rows of the demo slice that the data loader rejects, not copied."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +122,8 @@ def _template(path: Path) -> Template | None:
     _imports(path, libraries)
     return Template(
         name=path.stem, label=program.plan.label or program.plan.name, roles=program.plan.roles,
-        model=motivation_model(program), scope=program.plan.scope, timezone=program.plan.timezone, path=path, libraries=tuple(libraries),
+        model=motivation_model(program), scope=program.plan.scope, timezone=program.plan.timezone, path=path,
+        libraries=tuple(libraries), period=program.plan.period, target_names=tuple(program.target_names),
     )
 
 
@@ -148,33 +142,6 @@ def get_template(name: str) -> Template:
     close = difflib.get_close_matches(name, list(templates), n=1, cutoff=0.5)
     hint = t("did-you-mean", name=close[0]) if close else t("init.unknown-template-help", templates=", ".join(templates))
     raise TemplateError(t("init.unknown-template", name=name), hint)
-
-
-def create_project(name: str, directory: str | Path | None = None) -> CreatedProject:
-    """Copy template `name`, its libraries and its slice of the demo data into `directory`
-    (default: a new folder named after the template). The folder must not exist or be empty."""
-    template = get_template(name)
-    dest = Path(directory) if directory is not None else Path(template.name)
-    if dest.exists() and not dest.is_dir():
-        raise TemplateError(t("init.not-a-folder", path=str(dest)),
-                            t("init.not-a-folder-help", template=template.name))
-    if dest.is_dir() and any(dest.iterdir()):
-        raise TemplateError(t("init.not-empty", path=str(dest)),
-                            t("init.not-empty-help", template=template.name, suggestion=f"{dest.resolve().name}_new"))
-    # Everything is read and prepared first, so that a failure leaves no half-made folder.
-    root = rules_dir().resolve()
-    slice_ = demo_slice(template.roles, team_scope=template.scope == "team")
-    data, left_out = without_rejected_rows(slice_.files, template.timezone)
-    contents = {Path(template.path.name): template.path.read_bytes()}
-    contents.update({lib.relative_to(root): lib.read_bytes() for lib in template.libraries})
-    contents.update({Path("data") / f"{table}.csv": rows for table, rows in data.items()})
-    contents[Path("README.md")] = _readme(template, slice_.people, left_out).encode("utf-8")
-    for relative, payload in contents.items():
-        target = dest / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(payload)
-    return CreatedProject(directory=dest, plan=dest / template.path.name, files=tuple(contents),
-                          people=len(slice_.people), left_out=left_out)
 
 
 @dataclass(frozen=True)
@@ -250,43 +217,3 @@ def _lines(path: Path) -> list[bytes]:
 def _fields(line: bytes) -> list[str]:
     # One physical line is one record in the demo export (no value spans lines).
     return next(csv.reader(io.StringIO(line.decode("utf-8").rstrip("\r\n"))), [])
-
-
-def _readme(template: Template, people: tuple[str, ...], left_out: tuple[LeftOutRow, ...]) -> str:
-    plan = template.path.name
-    text = f"""# {template.label}
-
-План `{plan}` из готовых шаблонов kpilang (роли: {", ".join(template.roles)}) и пример данных.
-
-- `{plan}` — план: метрики, KPI, мотивация и тесты. Правьте его под свой отдел.
-- `lib/` — общие метрики и таблицы, которые план подключает через `import`.
-- `data/` — выгрузка CRM в формате kpilang: срез демонстрационных данных за III квартал 2026 года,
-  {len(people)} сотрудников. Замените файлы своей выгрузкой с теми же колонками.
-
-Проверить и посчитать:
-
-```
-kpilang lint {plan}
-kpilang test {plan}
-kpilang eval {plan} --data data --period 2026-07
-kpilang explain {plan} --data data --period 2026-07 --out statements
-```
-
-Когда в выгрузке есть ошибка (дубль строки, дата, набранная вручную, возврат, записанный
-отрицательной сделкой, сумма с запятой), kpilang не угадывает и не пропускает строку молча: он
-называет файл, строку, колонку и причину, а сотруднику, которого она касается, не считает премию,
-пока данные не исправлены. И цели kpilang не придумывает: у кого нет цели за месяц, у того за этот
-месяц ошибка, а сотрудник, принятый в середине квартала (колонка `hired_at`), за месяцы до приёма
-не рассчитывается, с датой приёма в списке «не рассчитаны».
-"""
-    if left_out:
-        text += """
-В полной демонстрационной выгрузке такие ошибки сделаны нарочно. Строки с ними, относящиеся к этим
-сотрудникам, в `data/` не скопированы, чтобы расчёт с первого запуска шёл по чистым данным:
-
-"""
-        for row in left_out:
-            where = f"{row.table}.csv, строка {row.row_id}" + (f", колонка {row.column}" if row.column else "")
-            shown = f" (значение `{row.value}`)" if row.value is not None else ""
-            text += f"- {where}{shown}: {row.reason}\n"
-    return text
