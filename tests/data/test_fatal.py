@@ -118,7 +118,7 @@ def test_problems_serialise_to_json(tmp_path):
         "value": None, "code": "missing_required_column",
         "reason": "missing required column manager_id in table deals",
         "hint": str(problem.hint), "fatal": True, "manager_ids": [], "period": None, "at": None,
-        "undated": False, "owner_unknown": False, "end_row": None,
+        "undated": False, "owner_unknown": False, "end_row": None, "until": None,
     }
     assert list(problem.to_json()) == list(problem.to_json("ru"))
     assert problem.to_json("ru")["reason"] == "в таблице deals нет обязательного столбца manager_id"
