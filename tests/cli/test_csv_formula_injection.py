@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
 from kpilang.cli import main
-from kpilang.payouts.json import inert_text
+from kpilang.payouts.csv import inert_text
 
 from tests.conftest import NORMATIVE
 from tests.normative_managers import normative_data_with

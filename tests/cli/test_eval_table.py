@@ -9,7 +9,7 @@ from rich.console import Console
 
 import kpilang
 from kpilang.cli import main
-from kpilang.payouts.json import choose_layout, render_table
+from kpilang.payouts.table import choose_layout, render_table
 from kpilang.evaluate.run import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,7 +127,7 @@ def test_a_rejected_target_row_without_a_readable_period_counts_in_every_period(
 def test_percents_are_rounded_half_up_for_display_only():
     from decimal import Decimal
 
-    from kpilang.payouts.json import percent
+    from kpilang.payouts.table import percent
 
     assert percent(Decimal("0.0005")) == "0.1%"       # half-up, not to even
     assert percent(Decimal("1.1500005")) == "115.0%"

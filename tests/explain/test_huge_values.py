@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 from kpilang.cli import main
 from kpilang.evaluate.numbers import percent as plan_percent
-from kpilang.payouts.json import percent as table_percent
+from kpilang.payouts.table import percent as table_percent
 from kpilang.explain.approx import plain
 from kpilang.explain.formatting import LocaleFormat
 from kpilang.messages import t

@@ -77,7 +77,9 @@ def run_pipeline(text: str) -> Reached:
 def _render_report(report) -> None:
     from rich.console import Console
 
-    from kpilang.payouts.json import render_csv, render_json, render_table
+    from kpilang.payouts.csv import render_csv
+    from kpilang.payouts.json import render_json
+    from kpilang.payouts.table import render_table
 
     for lang in ("en", "ru"):
         render_json(report, lang)

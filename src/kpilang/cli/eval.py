@@ -35,7 +35,8 @@ PROGRESS_DELAY_SECONDS = 1.0
 def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, lang: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
     from kpilang.cli.run_inputs import evaluate_inputs, report_problems, summary_line
-    from kpilang.payouts.json import render_csv, render_json
+    from kpilang.payouts.csv import render_csv
+    from kpilang.payouts.json import render_json
 
     lang = language(lang)
     console = _stderr_console()
@@ -72,7 +73,7 @@ def _print_table(report, file, *, wide: bool, lang: str) -> None:
     """On a terminal, fit its width (KPI columns only if they fit, or with --wide); in a file or a
     pipe, draw the table as wide as its content so that nothing is cut."""
     from kpilang.cli.output import results_console
-    from kpilang.payouts.json import choose_layout, render_table
+    from kpilang.payouts.table import choose_layout, render_table
 
     console = results_console(file=file) if file is None else None
     if console is not None and console.is_terminal:
