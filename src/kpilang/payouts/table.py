@@ -1,29 +1,61 @@
 """An evaluation report as a terminal table for a head of sales, and the lines printed with it.
 
 Words (headers, status, errors) come in the reader's language (`lang`); names and ids as written.
+Numbers are written as the language writes them (Babel's locale data): `152 400,00` and
+`115,0 %` in ru (no-break spaces), `152,400.00` and `115.0%` in en. In ru the headers are the
+plan's labels (its names where it has none), in en its names. Shares are rounded for people
+(`people.share`); money is shown with every digit it has.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+import functools
+import re
+from decimal import Decimal
 from typing import Any
+
+from babel import Locale
+from babel.numbers import format_decimal, format_percent, get_currency_precision
 
 from kpilang.diagnostics import label
 from kpilang.evaluate.numbers import room_for
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.run import EvalReport
 from kpilang.messages import DEFAULT_LANGUAGE, t
-from kpilang.payouts.json import number
+from kpilang.payouts.people import SHARE_PLACES, share, status
+
+NOTHING_SHOWN = "—"
 
 
-def percent(value: Decimal | None) -> str:
-    """An attainment or score for reading: a percent with one decimal, rounded half-up (the JSON
-    and CSV keep every digit)."""
+def percent(value: Decimal | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An attainment or score for reading: a percent with one decimal, rounded half-up
+    (`people.share`), as `lang` writes a percent."""
     if value is None:
-        return "—"
+        return NOTHING_SHOWN
+    rounded = share(value)
+    assert rounded is not None
+    with room_for(rounded):
+        # Babel would round half-even; the figure is already rounded, so Babel only writes it.
+        return format_percent(rounded, format=_percent_pattern(lang), locale=lang, decimal_quantization=False)
+
+
+def money(value: Decimal | None, currency: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An amount as `lang` writes it, every digit kept and at least the currency's decimals
+    (`72 000,00` in ru, `72,000.00` in en); the currency is in the table's title."""
+    if value is None:
+        return NOTHING_SHOWN
+    digits = get_currency_precision(currency)
     with room_for(value):
-        return format((value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "f") + "%"
+        return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""), locale=lang,
+                              decimal_quantization=False)
+
+
+@functools.cache
+def _percent_pattern(lang: str) -> str:
+    """The language's percent pattern with the decimals of a share for people (ru `#,##0.0 %`)."""
+    pattern = Locale.parse(lang).percent_formats[None].pattern.split(";")[0]
+    return re.sub(r"[#,]*0+", lambda m: m.group(0) + "." + "0" * (SHARE_PLACES - 2), pattern, count=1)
 
 
 def unknown_people_line(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> str | None:
@@ -75,8 +107,14 @@ def table_layout(report: EvalReport, *, kpis: bool, lang: str = DEFAULT_LANGUAGE
     """The table a head of sales scans: manager, name, score, each pay and status, with each KPI's
     attainment after the name when `kpis`."""
     program = report.program
-    headers = [t("run.manager").render(lang), t("run.name").render(lang), *(program.kpis if kpis else []),
-               "kpi_score", *program.pays, t("run.status").render(lang)]
+
+    def header(name: str) -> str:
+        return (program.label(name) or name) if lang == "ru" else name
+
+    headers = [t("run.manager").render(lang), t("run.name").render(lang),
+               *(header(name) for name in (program.kpis if kpis else [])),
+               t("payouts.table-score").render(lang), *(header(name) for name in program.pays),
+               t("run.status").render(lang)]
     rows = []
     for person in report.results:
         o = person.outcome
@@ -84,14 +122,12 @@ def table_layout(report: EvalReport, *, kpis: bool, lang: str = DEFAULT_LANGUAGE
         if kpis:
             for name in program.kpis:
                 f = o.kpis.get(name) if o is not None else None
-                cells.append(percent(f.attainment if f else None))
-        cells.append(percent(o.kpi_score if o is not None else None))
+                cells.append(percent(f.attainment if f else None, lang))
+        cells.append(percent(o.kpi_score if o is not None else None, lang))
         for name in program.pays:
             f = o.pays.get(name) if o is not None else None
-            cells.append(number(f.value) if f and f.value is not None else "—")
-        errors = len(person.errors)
-        status = t("run.ok") if person.ok else t("run.error-one" if errors == 1 else "run.error-many", count=errors)
-        cells.append(status.render(lang))
+            cells.append(money(f.value if f else None, report.currency, lang))
+        cells.append(status(person, lang))
         rows.append(cells)
     right = set(range(2, len(headers) - 1))
     widths = [max([_cells(h)] + [_cells(r[i]) for r in rows]) for i, h in enumerate(headers)]
