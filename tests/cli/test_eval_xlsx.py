@@ -204,3 +204,12 @@ def test_money_formats_follow_the_language_and_the_currency():
     assert excel_money_format("USD", "en") == '"$"#,##0.00'
     assert excel_money_format("JPY", "ru") == '#,##0" ¥"'
     assert re.fullmatch(r'#,##0\.000" .+"', excel_money_format("KWD", "ru"))
+
+
+def test_a_control_character_in_a_name_does_not_stop_the_workbook(tmp_path):
+    """XML cannot hold U+0001: openpyxl refuses such a text; the cell shows U+FFFD in its place."""
+    from tests.normative_managers import normative_data_with
+
+    data = normative_data_with(tmp_path / "data", names={"m1": "Анна\x01Иванова"})
+    sheet = openpyxl.load_workbook(_write(tmp_path, data=data))["Payouts"]
+    assert sheet["B2"].value == "Анна\ufffdИванова" and sheet["A2"].value == "m1"

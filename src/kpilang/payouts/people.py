@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from kpilang.compile.program import Unit
 from kpilang.evaluate.numbers import digits_quantum, room_for, round_half_up
 from kpilang.evaluate.run import EvalReport, PersonResult
+from kpilang.explain.formatting import unit_kind
 from kpilang.messages import DEFAULT_LANGUAGE, t
 
 SHARE_PLACES = 3
 """Decimals of a share (attainment, contribution, KPI score) for people: 0.1 of a percent."""
 
 Kind = Literal["text", "money", "count", "number", "duration", "share"]
-"""What a column holds, which decides how a spreadsheet shows it."""
+"""What a column holds, which decides how a spreadsheet shows it: a figure's kind as statements
+name it (`explain.formatting.unit_kind`), a share, or text."""
 
 Cell = Decimal | str | None
 
@@ -63,10 +64,6 @@ class PeopleSheet:
 _KPI_PARTS = ("value", "target", "attainment", "contribution")
 
 
-def unit_kind(unit: Unit) -> Kind:
-    return {Unit.MONEY: "money", Unit.COUNT: "count", Unit.DURATION: "duration"}.get(unit, "number")
-
-
 def people_sheet(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> PeopleSheet:
     """Id, name, role, team, each metric, each KPI's value, target, attainment and contribution,
     the score, each pay, the status and the errors' messages (in `lang`)."""
@@ -79,9 +76,9 @@ def people_sheet(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> PeopleShee
                Column("name", t("payouts.column.name").render(lang), "text"),
                Column("role", t("payouts.column.role").render(lang), "text"),
                Column("team", t("payouts.column.team").render(lang), "text")]
-    columns += [Column(name, named(name), unit_kind(m.unit)) for name, m in program.metrics.items()]
+    columns += [Column(name, named(name), _kind(m.unit)) for name, m in program.metrics.items()]
     for name, kpi in program.kpis.items():
-        kinds: dict[str, Kind] = {"value": unit_kind(kpi.unit), "target": unit_kind(kpi.unit),
+        kinds: dict[str, Kind] = {"value": _kind(kpi.unit), "target": _kind(kpi.unit),
                                   "attainment": "share", "contribution": "share"}
         columns += [Column(f"{name}.{part}", t(f"payouts.column.kpi-{part}", kpi=named(name)).render(lang), kinds[part])
                     for part in _KPI_PARTS]
@@ -90,6 +87,12 @@ def people_sheet(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> PeopleShee
     columns += [Column("status", t("payouts.column.status").render(lang), "text"),
                 Column("errors", t("payouts.column.errors").render(lang), "text")]
     return PeopleSheet(columns, [_row(report, person, lang) for person in report.results])
+
+
+def _kind(unit) -> Kind:
+    kind = unit_kind(unit)
+    assert kind in ("money", "count", "number", "duration"), kind
+    return kind  # type: ignore[return-value]
 
 
 def _row(report: EvalReport, person: PersonResult, lang: str) -> list[Cell]:

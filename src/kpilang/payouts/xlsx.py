@@ -80,8 +80,9 @@ def write_xlsx(report: EvalReport, path: str | Path, lang: str = DEFAULT_LANGUAG
     people = people_sheet(report, lang)
     sheet = workbook.active
     sheet.title = t("payouts.sheet.people").render(lang)
-    _fill(sheet, [c.header for c in people.columns], [c.kind for c in people.columns], people.rows, formats)
-    sheet.freeze_panes = "C2"  # the header row, and each person's id and name
+    # The header row stays in view, and so do each person's id and name.
+    _fill(sheet, [c.header for c in people.columns], [c.kind for c in people.columns], people.rows, formats,
+          freeze="C2")
 
     problem_columns = ("table", "file", "row", "column", "value", "reason", "hint", "people")
     problems = [[p.table, p.file, Decimal(p.row) if p.row is not None else None, p.column, p.value,
@@ -98,9 +99,10 @@ def write_xlsx(report: EvalReport, path: str | Path, lang: str = DEFAULT_LANGUAG
     workbook.save(path)
 
 
-def _fill(sheet, headers: list[str], kinds: list[Kind], rows: list[list[Cell]], formats: dict[Kind, str]) -> None:
-    """A header row (bold, wrapped, frozen, with an autofilter over the table) and typed cells,
-    each column as wide as what it shows."""
+def _fill(sheet, headers: list[str], kinds: list[Kind], rows: list[list[Cell]], formats: dict[Kind, str],
+          freeze: str = "A2") -> None:
+    """A header row (bold, wrapped, frozen above `freeze`, with an autofilter over the table) and
+    typed cells, each column as wide as what it shows."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -116,7 +118,7 @@ def _fill(sheet, headers: list[str], kinds: list[Kind], rows: list[list[Cell]], 
                 _put_number(cell, value, kind, formats[kind])
             elif value is not None:
                 _put_text(cell, value)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = freeze
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
     for column, (header, kind) in enumerate(zip(headers, kinds), start=1):
         shown = [_shown_width(row[column - 1], kind) for row in rows]
