@@ -213,3 +213,24 @@ def test_a_control_character_in_a_name_does_not_stop_the_workbook(tmp_path):
     data = normative_data_with(tmp_path / "data", names={"m1": "Анна\x01Иванова"})
     sheet = openpyxl.load_workbook(_write(tmp_path, data=data))["Payouts"]
     assert sheet["B2"].value == "Анна\ufffdИванова" and sheet["A2"].value == "m1"
+
+
+def test_a_missing_target_empties_only_the_figures_it_reaches(tmp_path):
+    """m2 has no revenue target: the KPI's target and attainment, the score, the bonus and the
+    total are empty cells beside the error; the metrics and the commission stay numbers."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLE / "data", data)
+    targets = data / "targets.csv"
+    targets.write_text("".join(line for line in targets.read_text(encoding="utf-8").splitlines(keepends=True)
+                               if not line.startswith("m2,")), encoding="utf-8")
+    sheet = openpyxl.load_workbook(_write(tmp_path, data=data, code=1))["Payouts"]
+    headers = [c.value for c in sheet[1]]
+    m2 = {h: c for h, c in zip(headers, next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "m2"))}
+    for empty in ("Выполнение плана по выручке: target", "Выполнение плана по выручке: attainment", "KPI score",
+                  "Премия", "Итого к выплате"):
+        assert m2[empty].value is None, empty
+    assert m2["Процент с продаж"].value == 12800 and m2["Выручка по выигранным сделкам"].value == 640000
+    assert m2["Status"].value == "1 error" or m2["Status"].value.endswith("errors")
+    assert m2["Errors"].value and "target" in m2["Errors"].value
