@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from babel import Locale
 from babel.numbers import get_currency_precision, get_currency_symbol
@@ -68,8 +69,8 @@ def excel_money_format(currency: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return literal(prefix) + code + literal(suffix)
 
 
-def write_xlsx(report: EvalReport, path: str | Path, lang: str = DEFAULT_LANGUAGE) -> None:
-    """Write the workbook to `path` (OSError when it cannot be written)."""
+def write_xlsx(report: EvalReport, path: str | Path | BinaryIO, lang: str = DEFAULT_LANGUAGE) -> None:
+    """Write the workbook to `path`, a file name or a binary file (OSError when it cannot be written)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
