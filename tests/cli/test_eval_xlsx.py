@@ -149,7 +149,8 @@ def test_data_problems_and_people_not_evaluated_have_their_sheets(tmp_path):
     rows = [[c.value for c in row] for row in problems.iter_rows(min_row=2)]
     assert rows == [[p["table"], p["file"], p["row"], p["column"], p["value"], p["reason"], p["hint"],
                      ", ".join(p["manager_ids"]) or None] for p in report["data_problems"]]
-    assert all(problems.cell(row=r, column=3).data_type == "n" for r in range(2, problems.max_row + 1))
+    rows_column = [problems.cell(row=r, column=3) for r in range(2, problems.max_row + 1)]
+    assert all(c.data_type == "n" and c.number_format == "General" for c in rows_column)
     skipped = book["Not evaluated"]
     assert [[c.value for c in row] for row in skipped.iter_rows(min_row=2)] == [
         [s["manager_id"], _name(s["manager_id"]), s["reason"]] for s in report["skipped"]]

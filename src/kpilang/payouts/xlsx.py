@@ -87,9 +87,10 @@ def write_xlsx(report: EvalReport, path: str | Path | BinaryIO, lang: str = DEFA
 
     problem_columns = ("table", "file", "row", "column", "value", "reason", "hint", "people")
     problems = [[p.table, p.file, Decimal(p.row) if p.row is not None else None, p.column, p.value,
-                 p.reason.render(lang), p.hint.render(lang), ", ".join(p.manager_ids)]
+                 p.reason.render(lang), p.hint.render(lang), ", ".join(p.manager_ids) or None]
                 for p in report.data_problems]
-    kinds: list[Kind] = ["text", "text", "count", "text", "text", "text", "text", "text"]
+    # A row number is a plain number (`General`): line 1202 of a file, not a count of `1 202`.
+    kinds: list[Kind] = ["text", "text", "number", "text", "text", "text", "text", "text"]
     _fill(workbook.create_sheet(t("payouts.sheet.problems").render(lang)),
           [t(f"payouts.problem.{c}").render(lang) for c in problem_columns], kinds, problems, formats)
 
