@@ -33,7 +33,8 @@ PROGRESS_DELAY_SECONDS = 1.0
               help="In the table, show every KPI's attainment even when the terminal is too narrow for it.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the results to this file instead of standard output.")
-@lang_option("The language of the table, errors, data problems and summary, and of the JSON's and CSV's messages")
+@lang_option("The language of the table, errors, data problems and summary, and of the messages and headers "
+             "in JSON, CSV and the workbook")
 def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, lang: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
     from kpilang.cli.run_inputs import evaluate_inputs, report_problems, summary_line
