@@ -97,7 +97,7 @@ def test_csv_one_row_per_person(golden):
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["manager_id"] for r in rows] == ["m1", "m2", "m3", "m4"]
-    assert rows[0]["total"] == "155000.01" and rows[0]["revenue_plan.attainment"] == "1.1500005"
+    assert rows[0]["total"] == "155000.01" and rows[0]["revenue_plan.attainment"] == "1.150"
     assert rows[1]["kpi_score"] == "0.700" and rows[0]["errors"] == ""
     golden(GOLDEN / "normative.csv", result.stdout)
 
@@ -105,7 +105,7 @@ def test_csv_one_row_per_person(golden):
 def test_table_format():
     result = normative()
     assert result.exit_code == 0
-    assert "Анна Иванова" in result.stdout and "155000.01" in result.stdout and "115.0%" in result.stdout
+    assert "Анна Иванова" in result.stdout and "155,000.01" in result.stdout and "115.0%" in result.stdout
 
 
 def test_out_file(tmp_path):
@@ -115,7 +115,7 @@ def test_out_file(tmp_path):
     assert json.loads(target.read_text(encoding="utf-8"))["results"][0]["manager_id"] == "m1"
     table = tmp_path / "result.txt"
     assert normative("--out", table).exit_code == 0
-    assert "155000.01" in table.read_text(encoding="utf-8")
+    assert "155,000.01" in table.read_text(encoding="utf-8")
 
 
 def test_no_progress_bar_in_a_pipe():

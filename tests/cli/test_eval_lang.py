@@ -32,7 +32,7 @@ def test_the_demo_in_russian_says_every_line_in_russian():
     assert result.exit_code == 1, result.output
     out = result.stdout + result.stderr
     assert not [w for w in ENGLISH_WORDS if w in out]
-    header = next(line for line in result.stdout.splitlines() if "kpi_score" in line)
+    header = next(line for line in result.stdout.splitlines() if "балл KPI" in line)
     assert "сотрудник" in header and "имя" in header and "статус" in header
     assert "│ ок " in result.stdout and "ошибок: 1" in result.stdout
     errors = [line for line in result.stdout.splitlines() if line.startswith(("m0007 data:", "m0011 data:"))]
@@ -153,3 +153,21 @@ def test_usage_errors_are_said_in_russian():
     english = run("eval", str(PLAN), "--data", str(DEMO), "--period", "2026-Q3")
     assert english.stderr == ("error: the plan is paid by month, but `2026-Q3` is a quarter\n"
                               "  = help: give a month, e.g. --period 2026-07\n")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_table_speaks_the_readers_language(lang, golden):
+    """ru: the plan's labels as headers and Russian numbers (`155 000,01`, `115,0 %`, no-break
+    spaces); en: the names and English numbers (`155,000.01`, `115.0%`)."""
+    example = ROOT / "examples" / "cold_sales"
+    result = run("eval", str(PLAN), "--data", str(example / "data"), "--period", "2026-07", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    m1 = next(line for line in result.stdout.splitlines() if "│ m1 " in line)
+    header = next(line for line in result.stdout.splitlines() if line.startswith("┃"))
+    if lang == "ru":
+        assert "155\u00a0000,01" in m1 and "115,0\u00a0%" in m1
+        assert "Выполнение плана по выручке" in header and "Итого к выплате" in header and "балл KPI" in header
+    else:
+        assert "155,000.01" in m1 and "115.0%" in m1
+        assert "revenue_plan" in header and "total" in header and "kpi_score" in header
+    golden(GOLDEN / f"eval_table.{lang}.txt", result.stdout)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from kpilang.cli import main
 from kpilang.compile import compile_file
-from kpilang.evaluate.report import render_json
+from kpilang.payouts.json import render_json
 from kpilang.evaluate.run import evaluate
 
 NORMATIVE = Path(__file__).resolve().parent.parent / "fixtures" / "normative"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import kpilang
-from kpilang.evaluate.report import render_json
+from kpilang.payouts.json import render_json
 
 NORMATIVE = Path(__file__).resolve().parent.parent / "fixtures" / "normative"
 

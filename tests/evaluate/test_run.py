@@ -9,7 +9,7 @@ import pytest
 import kpilang
 from kpilang.data import DataError
 from kpilang.evaluate.period import PeriodError
-from kpilang.evaluate.report import render_json
+from kpilang.payouts.json import render_json
 
 HEAD = """
 plan p "P" {{

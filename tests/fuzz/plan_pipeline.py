@@ -77,12 +77,17 @@ def run_pipeline(text: str) -> Reached:
 def _render_report(report) -> None:
     from rich.console import Console
 
-    from kpilang.evaluate.report import render_csv, render_json, render_table
+    from kpilang.payouts.csv import EXCEL, render_csv
+    from kpilang.payouts.json import render_json
+    from kpilang.payouts.table import render_table
+    from kpilang.payouts.xlsx import write_xlsx
 
     for lang in ("en", "ru"):
         render_json(report, lang)
         render_csv(report, lang)
+        render_csv(report, lang, EXCEL)
         render_table(report, Console(file=io.StringIO(), width=100), lang=lang)
+    write_xlsx(report, io.BytesIO(), "ru")  # one language: a workbook costs more than the text formats
 
 
 def _explain(report) -> None:

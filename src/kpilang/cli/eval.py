@@ -1,4 +1,4 @@
-"""`kpilang eval PLAN --data DATA --period P [--format table|json|csv] [--wide] [--out FILE] [--lang en|ru]`.
+"""`kpilang eval PLAN --data DATA --period P [--format table|json|csv|csv-excel|xlsx] [--wide] [--out FILE] [--lang en|ru]`.
 
 Exit status: 0 every figure of every person computed from clean data; 1 someone has an
 evaluation error or some data rows were rejected; 2 the job could not be done (usage error, a
@@ -16,6 +16,7 @@ import click
 
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, source_option
 from kpilang.messages import language, t
+from kpilang.payouts import FORMATS
 
 # A run shorter than this finishes before a progress bar would be worth drawing.
 PROGRESS_DELAY_SECONDS = 1.0
@@ -25,44 +26,34 @@ PROGRESS_DELAY_SECONDS = 1.0
 @click.argument("plan", type=click.Path(dir_okay=False))
 @click.option("--data", "data", required=True, type=click.Path(), help="The data directory (see the data format).")
 @click.option("--period", "period", required=True, help="2026-07, 2026-Q3 or 2026-W27; must fit the plan's period.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-              help="How to print the results.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="How to give the results: a table to read, JSON, CSV, CSV for Excel (`;`, decimal comma, "
+                   "BOM), or an Excel workbook (needs --out).")
 @click.option("--wide", "wide", is_flag=True, default=False,
               help="In the table, show every KPI's attainment even when the terminal is too narrow for it.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the results to this file instead of standard output.")
 @source_option()
-@lang_option("The language of the table, errors, data problems and summary, and of the JSON's and CSV's messages")
+@lang_option("The language of the table, errors, data problems and summary, and of the messages and headers "
+             "in JSON, CSV and the workbook")
 def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, source: str | None,
           lang: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
     from kpilang.cli.run_inputs import evaluate_inputs, report_problems, summary_line
-    from kpilang.evaluate.report import render_csv, render_json
 
     lang = language(lang)
+    if fmt == "xlsx" and out is None:  # a workbook is bytes: never on a terminal or in a pipe
+        fail(t("payouts.xlsx-needs-out"), lang=lang)
     console = _stderr_console()
     report = evaluate_inputs(plan, data, period, verb="computed", lang=lang, source=source,
                              progress=(lambda: _progress(console)) if console is not None else None)
-
-    if fmt == "json":
-        text = render_json(report, lang)
-    elif fmt == "csv":
-        text = render_csv(report, lang)
+    if out is None:
+        _print(report, fmt, wide=wide, lang=lang)
     else:
-        text = None
-    if out is not None:
         try:
-            if text is None:
-                with open(out, "w", encoding="utf-8") as handle:
-                    _print_table(report, handle, wide=wide, lang=lang)
-            else:
-                Path(out).write_text(text, encoding="utf-8")
+            _write(report, fmt, out, lang=lang)
         except OSError as err:
             fail(t("run.cannot-write", path=out, reason=err.strerror or err), lang=lang)
-    elif text is None:
-        _print_table(report, None, wide=wide, lang=lang)
-    else:
-        click.echo(text, nl=False)
 
     # The table already lists each person's errors on standard output; other outputs list them here.
     failed, problems = report_problems(report, show_errors=fmt != "table" or out is not None, lang=lang)
@@ -70,11 +61,34 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
     sys.exit(EXIT_PROBLEMS if report.has_errors else EXIT_OK)
 
 
+def _print(report, fmt: str, *, wide: bool, lang: str) -> None:
+    from kpilang.payouts import render_text
+
+    if fmt == "table":
+        _print_table(report, None, wide=wide, lang=lang)
+    else:
+        click.echo(render_text(report, fmt, lang), nl=False)
+
+
+def _write(report, fmt: str, out: str, *, lang: str) -> None:
+    from kpilang.payouts import render_text
+
+    if fmt == "xlsx":
+        from kpilang.payouts.xlsx import write_xlsx
+
+        write_xlsx(report, out, lang)
+    elif fmt == "table":
+        with open(out, "w", encoding="utf-8") as handle:
+            _print_table(report, handle, wide=False, lang=lang)
+    else:  # newline="": the Excel dialect's CRLF is written as it is on every system
+        Path(out).write_text(render_text(report, fmt, lang), encoding="utf-8", newline="")
+
+
 def _print_table(report, file, *, wide: bool, lang: str) -> None:
     """On a terminal, fit its width (KPI columns only if they fit, or with --wide); in a file or a
     pipe, draw the table as wide as its content so that nothing is cut."""
     from kpilang.cli.output import results_console
-    from kpilang.evaluate.report import choose_layout, render_table
+    from kpilang.payouts.table import choose_layout, render_table
 
     console = results_console(file=file) if file is None else None
     if console is not None and console.is_terminal:

@@ -131,7 +131,7 @@ def problem_line(problem: DataProblem, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def error_line(manager_id: str, err: EvalError, lang: str = DEFAULT_LANGUAGE) -> str:
-    from kpilang.evaluate.report import error_place
+    from kpilang.payouts.table import error_place
 
     return t("run.error-line", manager=manager_id, subject=err.subject, message=err.message,
              place=error_place(err)).render(lang)
@@ -163,7 +163,7 @@ def summary_line(count: int, verb: str, report: EvalReport, failed: int, problem
     what the command did ("computed", "explained"), as in `evaluate_inputs`."""
     line = t(f"run.summary-{verb}", count=count, period=report.period.label, failed=failed,
              skipped=len(report.skipped), problems=problems).render(lang)
-    from kpilang.evaluate.report import unknown_people_line
+    from kpilang.payouts.table import unknown_people_line
 
     unknown = unknown_people_line(report, lang)
     # The summary stays the last line: scripts read it.

@@ -1,0 +1,96 @@
+"""An evaluation report as JSON: the exact contract for machines.
+
+Every number is a string holding an exact decimal in plain notation (`0`, never `0E+2`), keys
+come in a fixed order and people are sorted by manager_id, so the same plan, data and period
+always give the same bytes. A figure that could not be computed is `null`, next to the error that
+says why; nothing is filled in. Messages, reasons and hints are in the reader's language (`lang`,
+"en" or "ru"); names, figures and each entry's `code` are the same in every language.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from kpilang.evaluate.numbers import tidy
+from kpilang.evaluate.results import EvalError
+from kpilang.evaluate.run import EvalReport, PersonResult
+from kpilang.messages import DEFAULT_LANGUAGE
+
+
+def number(value: Decimal | None) -> str | None:
+    """An exact decimal as plain text: no exponent, every significant digit kept."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    return "0" if text in ("-0", "") else text
+
+
+def error_json(err: EvalError, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    return {
+        "subject": err.subject,
+        "code": err.code,
+        "message": err.message.render(lang),
+        "formula": err.formula,
+        "file": err.file,
+        "line": err.line,
+        "column": err.column,
+        "cause": err.cause,
+        "help": err.help.render(lang) if err.help is not None else None,
+    }
+
+
+def person_json(report: EvalReport, person: PersonResult, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    program = report.program
+    outcome = person.outcome
+    kpis: dict[str, Any] = {}
+    for name, kpi in program.kpis.items():
+        figures = outcome.kpis.get(name) if outcome is not None else None
+        kpis[name] = {
+            "value": number(figures.value) if figures else None,
+            "target": number(figures.target) if figures else None,
+            "attainment": number(figures.attainment) if figures else None,
+            "weight": number(figures.weight if figures else tidy(kpi.weight)),
+            "contribution": number(figures.contribution) if figures else None,
+        }
+    pays: dict[str, Any] = {}
+    for name in program.pays:
+        figures = outcome.pays.get(name) if outcome is not None else None
+        pays[name] = number(figures.value) if figures else None
+    return {
+        "manager_id": person.manager_id,
+        "name": person.name,
+        "metrics": {name: number(person.metrics.get(name)) for name in program.metrics},
+        "kpis": kpis,
+        "kpi_score": number(outcome.kpi_score) if outcome is not None else None,
+        "pays": pays,
+        "errors": [error_json(e, lang) for e in person.errors],
+    }
+
+
+def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    return {
+        "plan": report.plan,
+        "plan_sha256": report.plan_sha256,
+        "period": report.period.label,
+        "currency": report.currency,
+        "results": [person_json(report, p, lang) for p in report.results],
+        "skipped": [{"manager_id": s.manager_id, "code": s.code, "reason": s.reason.render(lang)}
+                    for s in report.skipped],
+        "data_problems": [p.to_json(lang) for p in report.data_problems],
+        "tables": [
+            {"table": a.table, "file": a.file, "rows_read": a.rows_read, "rows_used": a.rows_used,
+             "rows_rejected": a.rows_rejected, "rows_in_period": a.rows_in_period,
+             "rows_of_unknown_people": a.rows_of_unknown_people, "rows_excluded": a.rows_excluded}
+            for a in report.accounts
+        ],
+        "inputs": [{"table": f.table, "file": f.file, "sha256": f.sha256, "bytes": f.bytes} for f in report.inputs],
+        "snapshot": (None if report.snapshot is None
+                     else {"manifest": report.snapshot.manifest, "sha256": report.snapshot.sha256}),
+        "paid_despite_unknown_people": report.paid_despite_unknown_people,
+    }
+
+
+def render_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> str:
+    return json.dumps(to_json(report, lang), ensure_ascii=False, indent=1) + "\n"
