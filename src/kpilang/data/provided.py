@@ -15,7 +15,7 @@ from typing import Protocol
 
 import duckdb
 
-from kpilang.messages import Text
+from kpilang.messages import Text, t
 
 from .problems import DataProblem
 from .readers.base import RawTable
@@ -32,9 +32,14 @@ class ProvidedTable:
     excluded: dict[str, int] = field(default_factory=dict)
     # Problems about people rather than rows (a person the provider cannot find rows for).
     problems: list[DataProblem] = field(default_factory=list)
+    # Hints in the provider's own terms for kinds of problem (code → catalog key taking `value`):
+    # "add the person to managers" means "to the people file, with their CRM id" for a CRM.
+    hints: dict[str, str] = field(default_factory=dict)
 
     def locate(self, problem: DataProblem) -> DataProblem:
         """The problem naming the file and its own row, for a table built from several files."""
+        if problem.code in self.hints and problem.row is not None:
+            problem = problem.model_copy(update={"hint": t(self.hints[problem.code], value=problem.value)})
         if len(self.files) < 2 or problem.row is None:
             return problem
         file, row = self.place(problem.row)

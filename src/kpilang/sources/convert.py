@@ -321,7 +321,11 @@ def convert_table(
     problems = _people_without_key(mapping, table, parts, people, files)
     paths = [path for path, _ in located]
     excluded = {str(path): len(account.left_out - account.taken) for path, account in accounts.items()}
-    return ProvidedTable(raw, files, paths, excluded, problems)
+    owner_rule = next((part.columns.get(spec.owner_column) for part in parts), None)
+    hints = {}
+    if owner_rule is not None and owner_rule.person not in (None, "id"):
+        hints["unknown_manager"] = "source.unknown_person.hint"
+    return ProvidedTable(raw, files, paths, excluded, problems, hints)
 
 
 @dataclass
