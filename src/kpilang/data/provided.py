@@ -9,13 +9,14 @@ and `locate` turns such a number back into the file and its own row for the prob
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import duckdb
 
-from kpilang.messages import Text, t
+from kpilang.messages import Text
 
 from .problems import DataProblem
 from .readers.base import RawTable
@@ -32,14 +33,14 @@ class ProvidedTable:
     excluded: dict[str, int] = field(default_factory=dict)
     # Problems about people rather than rows (a person the provider cannot find rows for).
     problems: list[DataProblem] = field(default_factory=list)
-    # Hints in the provider's own terms for kinds of problem (code → catalog key taking `value`):
+    # Hints in the provider's own terms for kinds of problem (code → the hint for a problem):
     # "add the person to managers" means "to the people file, with their CRM id" for a CRM.
-    hints: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, Callable[[DataProblem], Text]] = field(default_factory=dict)
 
     def locate(self, problem: DataProblem) -> DataProblem:
         """The problem naming the file and its own row, for a table built from several files."""
         if problem.code in self.hints and problem.row is not None:
-            problem = problem.model_copy(update={"hint": t(self.hints[problem.code], value=problem.value)})
+            problem = problem.model_copy(update={"hint": self.hints[problem.code](problem)})
         if len(self.files) < 2 or problem.row is None:
             return problem
         file, row = self.place(problem.row)

@@ -324,7 +324,7 @@ def convert_table(
     owner_rule = next((part.columns.get(spec.owner_column) for part in parts), None)
     hints = {}
     if owner_rule is not None and owner_rule.person not in (None, "id"):
-        hints["unknown_manager"] = "source.unknown_person.hint"
+        hints["unknown_manager"] = lambda problem: t("source.unknown_person.hint", value=problem.value)
     return ProvidedTable(raw, files, paths, excluded, problems, hints)
 
 
