@@ -64,6 +64,9 @@ class MetricDef(_Frozen):
     kind: Literal["result", "activity", "quality"] | None
     uncontrollable_for: tuple[str, ...] | None
     """None: controllable; () : uncontrollable for every role; otherwise the roles named."""
+    controllable_because: str | None = None
+    """`controllable "REASON"`: the author overrules the built-in controllability model
+    (`kpilang.checks.controllability`) for this metric, for the reason given."""
     unit: Unit
     tables: tuple[str, ...]
     """The data tables this metric aggregates."""
