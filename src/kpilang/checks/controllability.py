@@ -157,7 +157,7 @@ class Controllability:
             roles = tuple(r for r in self.roles if metric.uncontrollable_for_role(r))
             span = metric.clause_spans.get("uncontrollable", metric.name_span)
             return Source(metric.name, "declared", roles, span) if roles else None
-        for call in _aggregates(metric.expr):
+        for call in aggregates(metric.expr):
             rule = intake_rule(call)
             roles = tuple(r for r in self.roles if rule is not None and r in rule.roles)
             if roles:
@@ -168,6 +168,24 @@ class Controllability:
         """Whether a metric is someone else's doing for the plan's roles (an overruled one is not)."""
         source = self.metrics.get(name)
         return source is not None and source.overruled is None
+
+    def uncontrollable_for(self, name: str, role: str | None) -> bool:
+        """Whether a metric is beyond a person of `role` (None: of some role of the plan), by the
+        author's word or by the model: what a statement marks and never suggests changing."""
+        metric = self.program.metrics[name]
+        if metric.uncontrollable_for is not None:
+            return metric.uncontrollable_for_role(role) if role else True
+        source = self.metrics.get(name)
+        if source is None or source.overruled is not None:
+            return False
+        return role in source.roles if role else bool(source.roles)
+
+    def overruled(self, name: str, role: str | None) -> str | None:
+        """The author's reason where the model would call a metric uncontrollable for `role`."""
+        source = self.metrics.get(name)
+        if source is None or source.overruled is None or (role and role not in source.roles):
+            return None
+        return source.overruled
 
     def own(self, name: str) -> bool:
         """Whether a metric measures the manager's own work: what divides it is a normaliser."""
@@ -192,7 +210,8 @@ class Controllability:
         return Source(key, "typed-in", self.roles, None)
 
 
-def _aggregates(expr: ast.Expr):
+def aggregates(expr: ast.Expr):
+    """The aggregate calls in a metric's formula."""
     for node in ast.walk(expr):
         if isinstance(node, ast.Call) and is_aggregate(node):
             yield node

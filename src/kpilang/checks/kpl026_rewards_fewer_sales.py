@@ -38,6 +38,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpilang.checks.base import Check, CheckContext, Finding
+from kpilang.checks.controllability import aggregates
 from kpilang.checks.influence import entries
 from kpilang.checks.intervals import is_aggregate, reads_only_sales
 from kpilang.checks.kpl015_uncontrollable_kpi import path_text
@@ -80,7 +81,7 @@ def run(ctx: CheckContext):
 
 def _is_sales(program: Program, metric: str) -> bool:
     m = program.metrics.get(metric)
-    return m is not None and (m.kind == "result" or any(reads_only_sales(c) for c in _aggregates(m.expr)))
+    return m is not None and (m.kind == "result" or any(reads_only_sales(c) for c in aggregates(m.expr)))
 
 
 def _sales_leaf(program: Program, node: ast.Expr, owner: str) -> str | None:
@@ -99,16 +100,12 @@ def _reads_deal_stage(program: Program, kpi: str) -> bool:
         metric = program.metrics.get(name)
         if metric is None:
             continue
-        for call in _aggregates(metric.expr):
+        for call in aggregates(metric.expr):
             if aggregate_table(call) == "deals" and call.where is not None and any(
                     (isinstance(n, ast.Name) and n.name == "stage") or (isinstance(n, ast.Dotted) and n.column == "stage")
                     for n in ast.walk(call.where)):
                 return True
     return False
-
-
-def _aggregates(expr: ast.Expr):
-    return (n for n in ast.walk(expr) if isinstance(n, ast.Call) and is_aggregate(n))
 
 
 CHECK = Check("KPL026", "rewards-fewer-sales", Severity.ERROR,
