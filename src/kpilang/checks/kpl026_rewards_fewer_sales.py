@@ -74,8 +74,8 @@ def run(ctx: CheckContext):
             continue
         falling = [e for e in found if e.polarity < 0 and not e.normaliser]
         if falling and all(e.polarity <= 0 for e in found):
-            key = "KPL026.falling-lower" if kpi.lower_is_better else "KPL026.falling"
-            yield Finding(t(key, name=name, chain=path_text(program, falling[0])), kpi.name_span,
+            yield Finding(t("KPL026.falling-lower" if kpi.lower_is_better else "KPL026.falling", name=name,
+                            chain=path_text(program, falling[0])), kpi.name_span,
                           help=t("KPL026.help"), severity=Severity.WARNING)
 
 
