@@ -52,3 +52,14 @@ def test_what_it_takes_never_suggests_more_leads_received(tmp_path, data_copy):
     [statement] = build_statements(report, lang="en", managers=["m1"])
     suggested = {o.metric for w in statement.what_it_takes for o in w.options}
     assert "leads_in" not in suggested
+
+
+def test_a_team_scope_plan_for_managers_marks_every_metric_as_the_teams(tmp_path, data_copy):
+    managers = data_copy / "managers.csv"
+    managers.write_text(managers.read_text(encoding="utf-8").replace(",cold,", ",inbound,"), encoding="utf-8")
+    path = tmp_path / "team.kpi"
+    path.write_text(PLAN.replace('goal "Конверсия"', 'goal "Конверсия"  scope team'), encoding="utf-8")
+    program = kpilang.load(path).program
+    report = kpilang.evaluate(program, data_copy, PERIOD, trace=True)
+    [statement] = build_statements(report, lang="ru", managers=["m1"])
+    assert all(m.uncontrollable for m in statement.metrics)

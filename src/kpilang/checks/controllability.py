@@ -146,6 +146,8 @@ class Controllability:
     def __init__(self, program: Program):
         self.program = program
         self.roles = program.plan.roles if program.plan is not None else ()
+        self.team_scope_roles = tuple(not_heads(self.roles)) if program.plan is not None and program.plan.scope == "team" else ()
+        """The roles for whom every metric is other people's total (`scope team`); KPL025 says it."""
         self.metrics: dict[str, Source] = {}
         for name, metric in program.metrics.items():
             source = self._metric(metric)
@@ -173,6 +175,8 @@ class Controllability:
         """Whether a metric is beyond a person of `role` (None: of some role of the plan), by the
         author's word or by the model: what a statement marks and never suggests changing."""
         metric = self.program.metrics[name]
+        if role in self.team_scope_roles or (role is None and self.team_scope_roles):
+            return True
         if metric.uncontrollable_for is not None:
             return metric.uncontrollable_for_role(role) if role else True
         source = self.metrics.get(name)

@@ -28,6 +28,7 @@ from decimal import Decimal
 from kpilang.checks.intervals import is_aggregate
 from kpilang.compile.program import Program
 from kpilang.diagnostics import Span
+from kpilang.messages import Concat, Text, t
 from kpilang.syntax import ast
 
 Leaf = Callable[[ast.Expr, str], str | None]
@@ -157,6 +158,18 @@ class _Walker:
 
 
 _FORMULA_FUNCTIONS = ("min", "max", "round")
+
+
+def path_text(program: Program, entry: Entry) -> Text | Concat:
+    """`leads_in → kpi leads_kpi (numerator)`: the figure, then each formula it passes through
+    with its place there; a metric that is the figure itself is not repeated."""
+    parts: list = [f"`{entry.key}`"]
+    for step in entry.path:
+        if step.owner == entry.key and step.place == "alone":
+            continue
+        kind = "kpi" if step.owner in program.kpis else "metric"
+        parts += [" → ", t(f"KPL015.step.{kind}", name=step.owner, place=t(f"KPL015.place.{step.place}"))]
+    return Concat(tuple(parts))
 
 
 def sign_of(program: Program, e: ast.Expr) -> int:

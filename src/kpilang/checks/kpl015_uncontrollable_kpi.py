@@ -45,9 +45,9 @@ from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.controllability import Controllability, Source
-from kpilang.checks.influence import Entry, entries
+from kpilang.checks.influence import Entry, entries, path_text
 from kpilang.diagnostics import Note, Severity
-from kpilang.messages import Concat, Text, t
+from kpilang.messages import Text, t
 
 
 def controllability(ctx: CheckContext) -> Controllability:
@@ -94,18 +94,6 @@ def _how(entry: Entry) -> Text:
     if entry.polarity < 0:
         return t("KPL015.how.lowers")
     return t("KPL015.how.either")
-
-
-def path_text(program, entry: Entry) -> Text:
-    """`leads_in → kpi leads_kpi (numerator)`: the figure, then each formula it passes through
-    with its place there; a metric that is the figure itself is not repeated."""
-    parts: list = [f"`{entry.key}`"]
-    for step in entry.path:
-        if step.owner == entry.key and step.place == "alone":
-            continue
-        kind = "kpi" if step.owner in program.kpis else "metric"
-        parts += [" → ", t(f"KPL015.step.{kind}", name=step.owner, place=t(f"KPL015.place.{step.place}"))]
-    return Concat(tuple(parts))
 
 
 CHECK = Check("KPL015", "uncontrollable-kpi", Severity.ERROR,

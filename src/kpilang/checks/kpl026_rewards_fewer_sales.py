@@ -39,9 +39,8 @@ from decimal import Decimal
 
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.controllability import aggregates
-from kpilang.checks.influence import entries
+from kpilang.checks.influence import entries, path_text
 from kpilang.checks.intervals import is_aggregate, reads_only_sales
-from kpilang.checks.kpl015_uncontrollable_kpi import path_text
 from kpilang.checks.proofs import percent, proofs, shown
 from kpilang.compile.program import Program, aggregate_table
 from kpilang.diagnostics import Severity
