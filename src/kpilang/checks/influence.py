@@ -36,6 +36,10 @@ Leaf = Callable[[ast.Expr, str], str | None]
 for (a metric's name, `managers.rating`), or None to look further down."""
 
 
+Own = Callable[[str], bool]
+"""Whether a metric is the manager's own doing, so that what divides it is a normaliser."""
+
+
 @dataclass(frozen=True)
 class Step:
     owner: str
@@ -59,15 +63,11 @@ class Entry:
     """Where the figure is read: the metric's name in a formula, the aggregate, the column."""
 
 
-def entries(program: Program, kpi: str, leaf: Leaf, own: "Own") -> list[Entry]:
+def entries(program: Program, kpi: str, leaf: Leaf, own: Own) -> list[Entry]:
     """Every way a figure `leaf` recognises enters the attainment of `kpi`. A numerator that
     reads a metric `own` accepts, or an aggregate `leaf` does not stand for, makes its
     denominator a normaliser."""
     return _Walker(program, leaf, own).kpi(kpi, 1, (), False, frozenset())
-
-
-Own = Callable[[str], bool]
-"""Whether a metric is the manager's own doing, so that what divides it is a normaliser."""
 
 
 class _Walker:
