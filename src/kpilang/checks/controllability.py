@@ -202,7 +202,7 @@ class Controllability:
             return node.name
         if isinstance(node, ast.Call) and owner in self.metrics and self.metrics[owner].why != "declared":
             rule = intake_rule(node)
-            if rule is not None and rule.key == self.metrics[owner].why:
+            if rule is not None and rule.roles.intersection(self.roles):
                 return owner
         if isinstance(node, ast.Dotted) and node.table == MANUAL_TABLE and node.column != SALARY:
             return f"{MANUAL_TABLE}.{node.column}"

@@ -54,7 +54,6 @@ def run(ctx: CheckContext):
     program = ctx.program
     if program.plan is None:
         return
-    analysis = None
     for name, kpi in program.kpis.items():
         found = entries(program, name, lambda node, owner: _sales_leaf(program, node, owner),
                         lambda metric: _is_sales(program, metric))
@@ -62,7 +61,7 @@ def run(ctx: CheckContext):
             continue
         top = kpi.cap if kpi.cap is not None else ONE
         top_text = t("KPL026.cap", cap=percent(top)) if kpi.cap is not None else t("KPL026.target")
-        analysis = analysis or proofs(ctx)
+        analysis = proofs(ctx)  # computed once per plan, shared with KPL004 and KPL005
         bound = analysis.no_sales[name]
         month = analysis.search(name, lambda a: a >= top) if bound.has_value and bound.hi >= top else None
         if month is not None:
