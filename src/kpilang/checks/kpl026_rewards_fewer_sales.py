@@ -8,7 +8,8 @@ questions of every KPI that reads sales:
 - **the proof, with a witness**: can a month without a single sale give the KPI its top
   attainment (its cap, or 100% without one)? The same proofs as KPL004 answer it: interval
   bounds rule it out, or a month of concrete rows without a won deal reaches it, and the finding
-  shows that month's metric values, which evaluate exactly to the claim;
+  shows that month's metric values, which evaluate exactly to the claim (where neither settles
+  it, only the sign below is judged);
 - **the sign**: does the attainment fall as a sales metric (`kind result`, or an aggregate over won
   deals) grows, along every path (see KPL015 for how paths are followed)? A sales figure that
   only divides another one (the deals of an average deal size) is a normaliser and counts for
