@@ -199,3 +199,12 @@ def test_errors_at_a_revision_name_the_revision(in_repo, monkeypatch):
     result = CliRunner().invoke(main, ["diff", f"HEAD:{PLAN}", f"HEAD~1:{PLAN}"])
     assert result.exit_code == 2
     assert f"HEAD:{PLAN}:" in result.output and "kpilang-rev-" not in result.output
+
+
+def test_an_override_of_the_controllability_model_shows_its_reason():
+    new = BASE.replace("kind activity\n    uncontrollable", 'kind activity\n    controllable "the manager calls the leads back"\n    #')
+    assert described(BASE, new) == [
+        "metric leads_in: controllability uncontrollable → controllable",
+        "metric leads_in: controllability as kpilang's controllability model decides → "
+        "controllable: the manager calls the leads back",
+    ]

@@ -158,3 +158,19 @@ def test_the_normative_plan_keeps_its_recorded_fingerprint():
     fingerprint hashes (a new field in the compiled program, say): decide whether that field is
     meaning, and if the hash must change, raise FINGERPRINT_VERSION and say so in docs/ci.md."""
     assert BASE_FP == "7cf721cfc65f6f29ece14d3e3637a5e9f9609413eb9165bbd8f3edc3b4e0834d"
+
+
+OVERRULED = BASE.replace("kind activity\n    uncontrollable", 'kind activity\n    controllable "the manager calls the leads back"\n    #')
+
+
+def test_overruling_the_controllability_model_counts_but_not_the_reasons_wording():
+    assert fp(OVERRULED) != BASE_FP
+    reworded = OVERRULED.replace('"the manager calls the leads back"', '"leads come from the manager\'s own calls"')
+    assert fp(reworded) == fp(OVERRULED)
+
+
+def test_a_plan_without_an_override_keeps_the_fingerprint_it_had():
+    # The override is left out of the meaning where it is absent, so no plan written before it
+    # existed changes its fingerprint (the quarterly gate would call that a change of meaning).
+    result = compile_text(BASE, "plan.kpi")
+    assert all("controllable_because" not in m for m in result.program.dump_meaning()["metrics"].values())

@@ -86,6 +86,26 @@ def test_paid_without_sales_witness_raises_the_pay(source: str, tmp_path: Path) 
         assert f"from {at_zero} to {with_witness}" in diag.message
 
 
+def _witnessed(code: str):
+    spec = yaml.safe_load((CASES / next(p.name for p in CASES.glob(f"{code}-*.yaml"))).read_text(encoding="utf-8"))
+    return [pytest.param(c["source"], id=c["name"]) for c in spec["cases"] if any("witness" in e for e in c["expect"])]
+
+
+@pytest.mark.parametrize("source", _witnessed("KPL026"))
+def test_rewards_fewer_sales_witness_tops_the_kpi_without_a_sale(source: str, tmp_path: Path) -> None:
+    result = _lint(source, tmp_path)
+    found = [d for d in result.diagnostics if d.code == "KPL026" and d.witness is not None]
+    assert found
+    program = result.program
+    outcome = FormulaEngine(program).evaluate(_inputs(program, found[0].witness), trace=False)
+    for name, metric in program.metrics.items():
+        if metric.kind == "result":
+            assert Decimal(found[0].witness[name]) == 0
+    kpi = found[0].message.split("`")[1]
+    top = program.kpis[kpi].cap or Decimal(1)
+    assert outcome.kpis[kpi].attainment >= top
+
+
 PLANS = sorted([NORMATIVE, *(ROOT / "rules").glob("*.kpi")])
 
 

@@ -16,7 +16,7 @@ from kpilang.diagnostics import BIDI_CONTROLS
 
 KEYWORDS = frozenset(
     "import plan metric kpi table pay test below from if then else not and or in to is better for "
-    "otherwise true false kind uncontrollable target weight cap floor lower graduated given expect "
+    "otherwise true false kind uncontrollable controllable target weight cap floor lower graduated given expect "
     "where".split()
 )
 
@@ -173,8 +173,11 @@ def metrics(draw) -> list[str]:
     tokens = ["metric", draw(names), *_label(draw), "="]
     tokens += draw(aggregates()) if draw(st.integers(0, 4)) else _expr(draw)
     for _ in range(draw(st.integers(0, 2))):
-        if draw(st.booleans()):
+        choice = draw(st.integers(0, 2))
+        if choice == 0:
             tokens += ["kind", draw(st.sampled_from(["result", "activity", "quality"]))]
+        elif choice == 1:
+            tokens += ["controllable", draw(strings)]
         else:
             roles = draw(st.lists(names, max_size=3))
             tokens += ["uncontrollable"] + (["for", *_commas([[r] for r in roles])] if roles else [])
@@ -325,8 +328,11 @@ def compiling_plans(draw) -> tuple[str, list[str]]:
             units[name] = "money" if column == "amount" else "duration"
         tokens += ["metric", name, *_label(draw), "=", body]
         tokens += ["kind", draw(st.sampled_from(["result", "activity", "quality"]))] if draw(st.booleans()) else []
-        if draw(st.integers(0, 3)) == 0:
+        overrule = draw(st.integers(0, 5))
+        if overrule == 0:
             tokens += ["uncontrollable", "for", "inbound"] if draw(st.booleans()) else ["uncontrollable"]
+        elif overrule == 1:
+            tokens += ["controllable", '"the manager chooses which leads to call first"']
     kpi_names = []
     for name in metric_names[: draw(st.integers(1, len(metric_names)))]:
         kpi = fresh()

@@ -128,6 +128,20 @@ def test_declaration_header_formula_and_aligned_clauses():
     """)
 
 
+def test_an_override_of_the_controllability_model_keeps_its_reason():
+    text = 'metric m = count(leads where source = "event") kind activity controllable "books \\"own\\" events"\n'
+    assert fmt(text) == textwrap.dedent("""\
+        metric m =
+            count(leads where source = "event")
+            kind activity
+            controllable "books \\"own\\" events"
+    """)
+    module, _ = parse(fmt(text), "plan.kpi")
+    [metric] = module.items
+    assert [(c.keyword, c.value.value) for c in metric.clauses if c.keyword == "controllable"] == \
+        [("controllable", 'books "own" events')]
+
+
 def test_comments_stay_before_what_they_precede_and_at_the_end_of_their_line():
     text = """\
         # header of the file

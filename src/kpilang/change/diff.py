@@ -213,12 +213,13 @@ def _part_changes(what: What, name: str, old: Program, new: Program, a: dict, b:
 
 _PART_WORDS = {"expr": "formula", "target": "target", "weight": "weight", "cap": "cap", "floor": "floor",
                "lower_is_better": "direction", "kind": "kind", "uncontrollable_for": "controllability",
+               "controllable_because": "controllability",
                "tables": "data tables"}
 
 
 def _part_order(what: What) -> tuple[str, ...]:
     return {
-        "metric": ("expr", "kind", "uncontrollable_for"),
+        "metric": ("expr", "kind", "uncontrollable_for", "controllable_because"),
         "kpi": ("expr", "target", "weight", "cap", "lower_is_better"),
         "pay": ("expr", "cap", "floor"),
     }[what]
@@ -232,6 +233,8 @@ def _part_text(program: Program, defn: Any, key: str) -> str | Text | None:
         if value is None:
             return t("diff.value.controllable")
         return t("diff.value.uncontrollable-for", roles=", ".join(sorted(value))) if value else t("diff.value.uncontrollable")
+    if key == "controllable_because":
+        return t("diff.value.controllable-because", reason=value) if value else t("diff.value.controllability-model")
     if key in ("weight", "cap") and isinstance(value, Decimal):
         return _percent(value)
     if value is None:

@@ -290,7 +290,7 @@ class _Compiler:
     def _metric_uncached(self, node: ast.Metric) -> MetricDef | None:
         name = node.name.name
         self.deps[name] = set()
-        clauses = self._clauses(node, ("kind", "uncontrollable"))
+        clauses = self._clauses(node, ("kind", "uncontrollable", "controllable"))
         kind = None
         if "kind" in clauses:
             word = clauses["kind"].words[0]
@@ -302,6 +302,7 @@ class _Compiler:
         uncontrollable = None
         if "uncontrollable" in clauses:
             uncontrollable = tuple(w.name for w in clauses["uncontrollable"].words)
+        controllable = self._controllable_reason(name, clauses)
         typer = Typer(self, name, context="metric")
         unit = typer.unit(node.expr)
         if unit is None:
@@ -317,9 +318,27 @@ class _Compiler:
         self.units[name] = unit
         return MetricDef(
             name=name, label=node.label, expr=node.expr, kind=kind, uncontrollable_for=uncontrollable,
+            controllable_because=controllable,
             unit=_concrete(unit), tables=tuple(sorted(typer.tables)), span=node.span, name_span=node.name.span,
             clause_spans={k: c.span for k, c in clauses.items()},
         )
+
+    def _controllable_reason(self, name: str, clauses: dict[str, ast.Clause]) -> str | None:
+        """The author's reason for overruling the built-in controllability model: a sentence
+        someone can check, so an empty one is refused, and so is a metric declared both ways."""
+        clause = clauses.get("controllable")
+        if clause is None:
+            return None
+        reason = clause.value.value.strip() if isinstance(clause.value, ast.Str) else ""
+        if "uncontrollable" in clauses:
+            self.error("E0508", "controllable-both-ways", t("E0508.message", name=name), clause.span,
+                       t("E0508.help"), notes=(Note(span=clauses["uncontrollable"].span, message=t("E0508.note")),))
+            return None
+        if not reason:
+            self.error("E0509", "controllable-without-reason", t("E0509.message", name=name), clause.span,
+                       t("E0509.help"))
+            return None
+        return reason
 
     def _kpi(self, node: ast.Kpi) -> KpiDef | None:
         name = node.name.name
@@ -583,6 +602,6 @@ def _shown(e) -> str:
 
 _CLAUSE_OWNERS = {
     "target": "kpi", "weight": "kpi", "cap": "kpi-or-pay", "lower is better": "kpi",
-    "floor": "pay", "kind": "metric", "uncontrollable": "metric",
+    "floor": "pay", "kind": "metric", "uncontrollable": "metric", "controllable": "metric",
 }
 """Clause → the key of the words that say which declarations take it (`E0503.owner.*`)."""

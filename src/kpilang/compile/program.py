@@ -64,6 +64,9 @@ class MetricDef(_Frozen):
     kind: Literal["result", "activity", "quality"] | None
     uncontrollable_for: tuple[str, ...] | None
     """None: controllable; () : uncontrollable for every role; otherwise the roles named."""
+    controllable_because: str | None = None
+    """`controllable "REASON"`: the author overrules the built-in controllability model
+    (`kpilang.checks.controllability`) for this metric, for the reason given."""
     unit: Unit
     tables: tuple[str, ...]
     """The data tables this metric aggregates."""
@@ -215,7 +218,7 @@ class Program(_Frozen):
         Two spellings of one number mean the same: `1_000` and `1000`, `0.50` and `0.5`, `50%` and
         `0.5`, `1m` and `60s` all dump alike (numbers as canonical decimal strings). The units the
         compiler derives are left out: they follow from the formulas, which are in. Roles are a
-        set. The goal is a sentence for people, like a label: rewording it changes no figure."""
+        set. A `controllable "REASON"` override is in, its reason's wording is not. The goal is a sentence for people, like a label: rewording it changes no figure."""
         plan = None
         if self.plan is not None:
             plan = {k: v for k, v in self.plan.model_dump(mode="json").items() if k not in _NOT_MEANING_PLAN}
@@ -267,6 +270,13 @@ def _meaning(value: Any) -> Any:
                 out[key] = _meaning(getattr(value, key))
         if out.get("uncontrollable_for"):  # a set of roles: `for a, b` is `for b, a`
             out["uncontrollable_for"] = sorted(out["uncontrollable_for"])
+        if "controllable_because" in out:
+            # Overruling the controllability model is meaning; the reason's wording, like a
+            # label, is not. Absent when not overruled, so older fingerprints stay as they were.
+            if out["controllable_because"] is None:
+                del out["controllable_because"]
+            else:
+                out["controllable_because"] = True
         return out
     if isinstance(value, list | tuple):
         return [_meaning(v) for v in value]

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from kpilang.checks.controllability import Controllability
 from kpilang.compile.program import SALARY, SCORE, Program
 from kpilang.evaluate.formulas import FormulaEngine
 from kpilang.evaluate.numbers import minor_unit
@@ -203,6 +204,9 @@ class StatementBuilder:
         self._subject_order = {name: i for i, name in enumerate((*program.kpis, *program.pays))}
         self._bar_scales: dict[Decimal, tuple[str, str | None, str]] = {}
         self._uncontrollable: dict[str | None, dict[str, bool]] = {}
+        self._control = Controllability(program)
+        """The linter's judgement (the author's word, else kpilang's model), so that a statement
+        marks what the lint output names, and shows the author's reason where it overrules."""
         self._problems: dict[str | None, list[Any]] = {}
         for problem in report.data_problems:
             if not problem.concerns(report.period.label, report.start_utc, report.end_utc):
@@ -284,8 +288,7 @@ class StatementBuilder:
         found = self._uncontrollable.get(role)
         if found is None:
             found = self._uncontrollable[role] = {
-                name: m.uncontrollable_for_role(role) if role else m.uncontrollable_for is not None
-                for name, m in self.program.metrics.items()}
+                name: self._control.uncontrollable_for(name, role) for name in self.program.metrics}
         return found
 
     def _metrics(self, person: PersonResult) -> list[MetricLine]:
@@ -302,7 +305,7 @@ class StatementBuilder:
                 shown = self.t.no_value
             out.append(MetricLine(
                 name=name, label=metric.label or name, value=shown, counted=self._counted[name], has_value=has_value,
-                uncontrollable=uncontrollable[name]))
+                uncontrollable=uncontrollable[name], controllable_because=self._control.overruled(name, person.role)))
         return out
 
     def _kpi(self, name: str, f: KpiFigures, leaves: _Leaves, error: ErrorLine | None) -> KpiLine:

@@ -36,6 +36,8 @@ class MetricLine:
     """What was counted, in words, with the period."""
     has_value: bool
     uncontrollable: bool
+    controllable_because: str | None = None
+    """The author's reason (`controllable "REASON"`) where kpilang's model would mark it uncontrollable."""
 
 
 @dataclass(slots=True)

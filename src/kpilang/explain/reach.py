@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kpilang.checks.controllability import Controllability
 from kpilang.compile.program import Program, Unit
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.evaluate.numbers import decimal_context, minor_unit
@@ -63,6 +64,8 @@ class ReachFinder:
         # A metric another metric is computed from cannot be changed alone without recomputing the
         # other from data the statement does not have; it is left out rather than half-changed.
         self.feeds = feeds
+        self.control = Controllability(program)
+        """Never suggest a metric the person cannot influence (the linter's judgement)."""
         self._reaches: dict[str, set[str]] = {}
 
     def candidates(self, subject: str, role: str | None, inputs: PersonInputs) -> list[str]:
@@ -73,9 +76,7 @@ class ReachFinder:
         for name, metric in self.program.metrics.items():
             if name not in reached or name in self.feeds:
                 continue
-            if role is not None and metric.uncontrollable_for_role(role):
-                continue
-            if role is None and metric.uncontrollable_for is not None:
+            if self.control.uncontrollable_for(name, role):
                 continue
             if inputs.metrics.get(name) is None:
                 continue

@@ -178,7 +178,7 @@ class Plan(Node):
 
 class Clause(Node):
     """A clause after a declaration: `target EXPR`, `weight 50%`, `cap …`, `floor …`,
-    `kind result`, `uncontrollable [for ROLE, …]`, `lower is better`."""
+    `kind result`, `uncontrollable [for ROLE, …]`, `controllable "REASON"`, `lower is better`."""
 
     keyword: str
     value: Expr | None = None

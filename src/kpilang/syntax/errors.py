@@ -21,7 +21,7 @@ from kpilang.messages import Join, Text, join, t
 DECLARATION_WORDS = ("plan", "metric", "kpi", "table", "pay", "test", "import")
 _DECLARATION_TERMINALS = {w.upper() for w in DECLARATION_WORDS}
 _VALUE_TERMINALS = {"NAME", "NUMBER", "PERCENT", "DURATION", "DATE", "STRING", "TRUE", "FALSE", "LPAR", "MINUS", "IF", "NOT"}
-_CLAUSE_TERMINALS = {"TARGET", "WEIGHT", "CAP", "FLOOR", "LOWER", "KIND", "UNCONTROLLABLE"}
+_CLAUSE_TERMINALS = {"TARGET", "WEIGHT", "CAP", "FLOOR", "LOWER", "KIND", "UNCONTROLLABLE", "CONTROLLABLE"}
 
 _WORDS: dict[str, Text | str] = {
     "NAME": t("E0101.name"),
@@ -56,12 +56,12 @@ _OPERATOR_TERMINALS = {
 }
 _CLAUSE_WORDS = {
     "TARGET": "target", "WEIGHT": "weight", "CAP": "cap", "FLOOR": "floor", "LOWER": "lower is better",
-    "KIND": "kind", "UNCONTROLLABLE": "uncontrollable",
+    "KIND": "kind", "UNCONTROLLABLE": "uncontrollable", "CONTROLLABLE": "controllable",
 }
 
 
 _DECLARATION_CLAUSES = {
-    "METRIC": {"KIND", "UNCONTROLLABLE"},
+    "METRIC": {"KIND", "UNCONTROLLABLE", "CONTROLLABLE"},
     "KPI": {"TARGET", "WEIGHT", "CAP", "LOWER"},
     "PAY": {"CAP", "FLOOR"},
 }

@@ -322,6 +322,9 @@ class _AstBuilder:
         roles = [self._ident(t) for t in c[1:] if t is not None]
         return _new_Clause(span=self._s(c[0], c[-1] if c[-1] is not None else c[0]), keyword="uncontrollable", value=None, words=roles)
 
+    def controllable_clause(self, c):
+        return _new_Clause(span=self._s(c[0], c[1]), keyword="controllable", value=self.string([c[1]]), words=[])
+
     def value_clause(self, c):
         return _new_Clause(span=self._s(c[0], c[1]), keyword=str(c[0]), value=c[1], words=[])
 
