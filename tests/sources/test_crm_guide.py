@@ -20,6 +20,7 @@ from tests.sources.pull.fake_crm import FakeCrm, FakeServer
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ["crm.md", "crm.en.md"]
+PRESET_PAGES = ["crm/bitrix24.md", "crm/amocrm.md"]
 TUTORIALS = ["tutorial.md", "tutorial.ru.md"]
 WEBHOOK = "~/.config/kpilang/bitrix24-webhook"
 
@@ -27,6 +28,8 @@ WEBHOOK = "~/.config/kpilang/bitrix24-webhook"
 def commands(page: str) -> list[str]:
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
     found = re.findall(r"^\$ (kpilang .+)$", text, flags=re.M)
+    if page in PRESET_PAGES:  # the examples written inline
+        found = re.findall(r"`(kpilang (?:eval|explain|data check) [^`]+)`", text)
     if page in TUTORIALS:  # only the tutorial's steps with a CRM's data
         found = [c for c in found if "--source" in c or " pull " in c or "data check" in c]
     return found
@@ -35,14 +38,16 @@ def commands(page: str) -> list[str]:
 @pytest.fixture()
 def work(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    shutil.copytree(ROOT / "examples" / "demo-bitrix24", tmp_path / "examples" / "demo-bitrix24")
+    for shape in ("demo-bitrix24", "demo-bitrix24-export", "demo-amocrm"):
+        shutil.copytree(ROOT / "examples" / shape, tmp_path / "examples" / shape)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
-@pytest.mark.parametrize("page", GUIDES + TUTORIALS)
+@pytest.mark.parametrize("page", GUIDES + TUTORIALS + PRESET_PAGES)
 def test_every_crm_command_of_the_page_runs(page, work):
     found = commands(page)
+    assert found, f"docs/{page} shows no command of the CRM path"
     if page in GUIDES:
         assert any(" pull " in c for c in found) and any("--format xlsx" in c for c in found)
     with FakeServer(FakeCrm(bitrix=bitrix_records(), amo=amo_records())) as server:
