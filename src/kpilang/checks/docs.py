@@ -67,7 +67,7 @@ descriptions (from these pages) stay in English. The default is English.
 | structure: 2–4 KPIs, 6–8 metrics, weights 100% | KPL001, KPL002, KPL003 |
 | specific | KPL006, KPL007 |
 | measurable | KPL008 |
-| achievable | KPL009, KPL010 |
+| achievable | KPL009, KPL010, KPL027 |
 | relevant: not met without sales | KPL004, KPL005 |
 | time-bound | KPL011 |
 | transparent | KPL012, KPL013, KPL014 |
@@ -79,7 +79,7 @@ descriptions (from these pages) stay in English. The default is English.
 | look-alike names (Unicode TR39) | KPL023, KPL024 |
 
 ## Proofs and witnesses
-KPL004, KPL005, KPL009, KPL016, KPL019 and KPL020 reason over every possible month of every
+KPL004, KPL005, KPL009, KPL016, KPL019, KPL020 and KPL027 reason over every possible month of every
 person: each formula is evaluated over ranges of values (interval analysis), which bounds what it
 can give. A bound is a proof ("without sales the score stays below 30%"). Where a problem *can*
 happen, the finding carries a **witness**: concrete metric values (in the message and in the JSON
