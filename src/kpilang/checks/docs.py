@@ -8,8 +8,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from kpilang.checks.base import Check, registry
+from kpilang.checks.criteria import CRITERIA
+
+
+class CorpusFigures(NamedTuple):
+    """What the checks find in tests/checks/corpus (tests/checks/test_corpus.py measures it)."""
+
+    found: int
+    defects: int
+    clean: int
+
+
+CORPUS_FIGURES = CorpusFigures(found=20, defects=26, clean=6)
+
+_CRITERION_WORDS = {
+    "specific": "specific", "measurable": "measurable", "achievable": "achievable",
+    "relevant": "relevant: not met without sales; KPI → money", "time-bound": "time-bound",
+    "transparent": "transparent: weights 100%, formulas checkable by hand", "stable": "stable (at most one change a quarter)",
+    "controllable": "controllable",
+}
 
 
 def page_name(check: Check) -> str:
@@ -32,13 +52,18 @@ def render_page(check: Check) -> str:
 
 
 def render_index() -> str:
+    criteria_rows = "\n".join(
+        f"| {_CRITERION_WORDS[c.key]} | {', '.join(c.checks) if c.checks else '`kpilang cadence`, not a lint check'} |"
+        for c in CRITERIA)
+    found, defects, clean = CORPUS_FIGURES
     rows = "\n".join(
         f"| [{c.code}]({page_name(c)}) | `{c.name}` | {c.severity.value} | {c.summary} |" for c in registry().values()
     )
     return f"""# Checks
 
 `kpilang lint` compiles each plan and then runs these checks on it. Errors make the command exit
-with status 1; warnings are reported but do not fail it.
+with status 1; warnings are reported but do not fail it. Every page is also in Russian, in
+[ru/](ru/index.md).
 
 | code | name | default | finds |
 |---|---|---|---|
@@ -58,25 +83,22 @@ status: 0 no errors, 1 errors found, 2 a file, the data or the configuration cou
 `--lang ru` says every finding, its help and notes, and the summary line in Russian, in every
 format (`ошибка[KPL003]: сумма весов KPI — 90%, а не 100%` … `= подсказка: …`); `KPILANG_LANG=ru`
 in the environment does the same for every command without the option (`--lang en` overrides it).
-Codes, check names, positions and JSON keys never change with the language; SARIF rule
+Numbers in the sentences are written the Russian way (`от 0,9 до 1`, `с 0,00 до 50 000,00`);
+numbers in code spans (`` `target 95%` ``) and in witnesses stay as a plan writes them, since
+they are meant to be typed into one. Codes, check names, positions and JSON keys never change with the language; SARIF rule
 descriptions (from these pages) stay in English. The default is English.
 
 ## The seven criteria, and the rest
-| criterion (domain) | checks |
+What each criterion means, which checks judge it and where a check is only a proxy: see
+[the seven criteria](criteria.md) ([по-русски](ru/criteria.md)). `kpilang lint --criteria PLAN`
+gives a plan's verdict on each.
+
+| criterion | checks |
 |---|---|
-| structure: 2–4 KPIs, 6–8 metrics, weights 100% | KPL001, KPL002, KPL003 |
-| specific | KPL006, KPL007 |
-| measurable | KPL008 |
-| achievable | KPL009, KPL010, KPL027 |
-| relevant: not met without sales | KPL004, KPL005 |
-| time-bound | KPL011 |
-| transparent | KPL012, KPL013, KPL014 |
-| stable (at most one change a quarter) | `kpilang cadence`, not a lint check |
-| controllable | KPL015 |
+{criteria_rows}
+| structure: 2–4 KPIs, 6–8 metrics | KPL001, KPL002 |
 | tables and bounds | KPL016, KPL017, KPL018, KPL019 |
-| no value | KPL020 |
 | ignore comments | KPL021, KPL022 |
-| look-alike names (Unicode TR39) | KPL023, KPL024 |
 
 ## Proofs and witnesses
 KPL004, KPL005, KPL009, KPL016, KPL019, KPL020 and KPL027 reason over every possible month of every
@@ -104,6 +126,20 @@ sum of them is 0 and an average, minimum, maximum, median or share has no value,
 `kind`. A `kind result` metric is 0 (or has no value) as well: no row of the witness month
 counts towards it. Every other metric (calls, meetings, leads, deals not won) moves with the rows,
 and the witness shows its values; a metric with no value in the month is left out of it.
+
+## Measured, not hoped
+`tests/checks/corpus/` holds {clean} clean plans, one for each role of `rules/`, covering the three
+motivation models (a bonus for meeting KPI, salary × multiplier, fixed + KPI bonus + a percentage
+of sales), and {defects} realistic bad plans with one main defect each, marked on its line. All of
+them are written from the domain (the KPI criteria, the deadly mistakes), not from the checks'
+code. The checks find **{found} of {defects}** defects in the declaration that holds them
+(an error or a warning with the expected code), and raise no error or warning on any of the
+{clean} clean plans. `tests/checks/test_corpus.py` measures it on every run and fails if recall drops.
+The misses: a KPI on leads or chats *assigned* to an inbound or chat manager without an
+`uncontrollable` mark, team totals (`scope team`) in a rank-and-file plan, a conversion marked
+`lower is better` (the checks trust what the plan declares there), "motivation without KPI"
+reported on the plan's line rather than on the pay, and "too many KPIs" reported on the first KPI
+past the limit rather than on the plan.
 
 ## Ignore comments
 `# kpilang: ignore[KPL012] -- the reason` (or `ignore[complex-formula]`) silences the named checks for findings on the same

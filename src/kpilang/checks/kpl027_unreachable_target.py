@@ -40,7 +40,7 @@ from kpilang.checks.proofs import BIG, _plain, percent, proofs
 from kpilang.checks.support import source_text
 from kpilang.compile.program import SCORE, KpiDef, Program
 from kpilang.diagnostics import Note, Severity
-from kpilang.messages import t
+from kpilang.messages import Figure, t
 from kpilang.syntax import ast
 
 
@@ -75,9 +75,9 @@ def _unreachable_kpi(ctx: CheckContext, kpi: KpiDef, free: dict[str, Interval]) 
                          target=written, whole=percent(target.lo)),
                        span, help=t("KPL027.share-target-help", percent=f"{_plain(target.lo)}%"))
     if kpi.lower_is_better:
-        return Finding(t("KPL027.below-least", name=kpi.name, reach=reach, least=_plain(value.lo), target=written),
+        return Finding(t("KPL027.below-least", name=kpi.name, reach=reach, least=Figure(_plain(value.lo)), target=written),
                        span, help=t("KPL027.target-help"))
-    most = percent(value.hi) if isinstance(kpi.target, ast.Percent) else _plain(value.hi)
+    most = percent(value.hi) if isinstance(kpi.target, ast.Percent) else Figure(_plain(value.hi))
     return Finding(t("KPL027.above-most", name=kpi.name, reach=reach, most=most, target=written),
                    span, help=t("KPL027.target-help"))
 
