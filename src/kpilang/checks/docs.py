@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from kpilang.checks.base import Check, registry
 from kpilang.checks.criteria import CRITERIA
+from kpilang.diagnostics import check_page
 
 
 class CorpusFigures(NamedTuple):
@@ -33,7 +34,7 @@ _CRITERION_WORDS = {
 
 
 def page_name(check: Check) -> str:
-    return f"{check.code}-{check.name}.md"
+    return Path(check_page(check.code, check.name)).name
 
 
 def render_page(check: Check) -> str:
@@ -44,7 +45,7 @@ def render_page(check: Check) -> str:
         f"{check.summary[0].upper() + check.summary[1:]}.\n\n"
         f"Default severity: **{check.severity.value}**."
         + (" Runs only with `kpilang lint --history DATA`." if check.needs_history else "")
-        + f"\n\n{body}\n\n"
+        + f" [По-русски](ru/{page_name(check)}).\n\n{body}\n\n"
         f"To silence one finding, say why on its line or the line above:\n"
         f"`# kpilang: ignore[{check.code}] -- the reason`. To change the severity or switch the check off for a\n"
         f"project, see [the configuration](index.md#configuration).\n"
@@ -85,8 +86,10 @@ format (`ошибка[KPL003]: сумма весов KPI — 90%, а не 100%` 
 in the environment does the same for every command without the option (`--lang en` overrides it).
 Numbers in the sentences are written the Russian way (`от 0,9 до 1`, `с 0,00 до 50 000,00`);
 numbers in code spans (`` `target 95%` ``) and in witnesses stay as a plan writes them, since
-they are meant to be typed into one. Codes, check names, positions and JSON keys never change with the language; SARIF rule
-descriptions (from these pages) stay in English. The default is English.
+they are meant to be typed into one. Under each finding, `= подробнее:` names the check's page in
+Russian ([ru/](ru/index.md)), and SARIF's `helpUri` points at it. Codes, check names, positions
+and JSON keys never change with the language; SARIF rule descriptions (from the English pages)
+stay in English. The default is English.
 
 ## The seven criteria, and the rest
 What each criterion means, which checks judge it and where a check is only a proxy: see
@@ -172,6 +175,33 @@ In a `kpilang.toml` the same keys may also stand at the top level, without `[too
 """
 
 
+def render_russian_index() -> str:
+    """docs/checks/ru/index.md: every check with its Russian summary (from the message catalog)
+    and its Russian page."""
+    from kpilang.messages import t
+
+    severity = {s: t(f"severity.{s}").render("ru") for s in ("error", "warning", "info")}
+    rows = "\n".join(
+        f"| [{c.code}]({page_name(c)}) | `{c.name}` | {severity[c.severity.value]} | {t(f'{c.code}.summary').render('ru')} |"
+        for c in registry().values())
+    return f"""# Проверки
+
+[In English](../index.md)
+
+`kpilang lint` компилирует каждый план и запускает на нём эти проверки. Ошибки завершают команду с
+кодом 1; предупреждения выводятся, но команду не проваливают. `kpilang lint --lang ru` говорит
+по-русски и под каждой находкой даёт ссылку на её страницу здесь.
+
+| код | имя | по умолчанию | что находит |
+|---|---|---|---|
+{{rows}}
+
+Какие проверки стоят за каждым из семи критериев правильного KPI и где проверка — лишь
+приближение: [семь критериев](criteria.md). Настройки, комментарии ignore, доказательства и
+примеры, а также замеры на корпусе планов описаны на [английской странице](../index.md).
+""".replace("{rows}", rows)
+
+
 def write_docs(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -181,7 +211,10 @@ def write_docs(folder: Path) -> list[Path]:
         written.append(path)
     index = folder / "index.md"
     index.write_text(render_index(), encoding="utf-8")
-    return [*written, index]
+    russian = folder / "ru" / "index.md"
+    russian.parent.mkdir(exist_ok=True)
+    russian.write_text(render_russian_index(), encoding="utf-8")
+    return [*written, index, russian]
 
 
 if __name__ == "__main__":
