@@ -23,7 +23,7 @@ class CorpusFigures(NamedTuple):
     clean: int
 
 
-CORPUS_FIGURES = CorpusFigures(found=20, defects=26, clean=6)
+CORPUS_FIGURES = CorpusFigures(found=21, defects=27, clean=6)
 
 _CRITERION_WORDS = {
     "specific": "specific", "measurable": "measurable", "achievable": "achievable",

@@ -9,7 +9,9 @@ below the first band of the multiplier that pays anything, or below the score an
 demands, so the bonus is never paid. Managers see a goal that cannot be met and stop trying;
 the plan promises money it never pays. The check bounds every attainment and the score over
 every possible month by interval reasoning (see [proofs](index.md#proofs-and-witnesses)) and
-reports the highest attainment the plan allows and the band it misses. A target that *can* be
+reports the highest attainment the plan allows and the band it misses. A ratio of two counts of
+the same rows, the numerator's a subset of the denominator's (`chats_answered / chats_total`), is
+known to be a share as well. A target that *can* be
 reached but rarely is, is KPL010's business, judged on history.
 
 **Avoid.**
@@ -37,6 +39,7 @@ from decimal import Decimal
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.intervals import ONE, Interval, step_lookup, target_key, value_key
 from kpilang.checks.proofs import BIG, _plain, percent, proofs
+from kpilang.checks.subsets import highest_share
 from kpilang.checks.support import source_text
 from kpilang.compile.program import SCORE, KpiDef, Program
 from kpilang.diagnostics import Note, Severity
@@ -61,6 +64,11 @@ def _unreachable_kpi(ctx: CheckContext, kpi: KpiDef, free: dict[str, Interval]) 
     attainment, value, target = free[kpi.name], free[value_key(kpi.name)], free[target_key(kpi.name)]
     if not (attainment.has_value and value.has_value and target.has_value) or target.hi <= 0:
         return None  # no value at all is KPL020's; a target never above zero is KPL009's
+    share = highest_share(ctx.program, kpi.expr)
+    if share is not None and share < value.hi and not kpi.lower_is_better and target.lo > 0:
+        # a share of counts the intervals could not bound: its attainment is at most share / target
+        value = value._replace(hi=share)
+        attainment = attainment._replace(hi=min(attainment.hi, share / target.lo, kpi.cap if kpi.cap is not None else attainment.hi))
     if attainment.hi >= ONE:
         return None
     span = kpi.clause_spans.get("target", kpi.target.span)
