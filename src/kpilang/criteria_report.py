@@ -9,16 +9,22 @@ from pathlib import Path
 from kpilang.checks.base import registry
 from kpilang.checks.criteria import Status, Verdict, checks_that_ran, judge
 from kpilang.config import config_for
-from kpilang.diagnostics import Diagnostic
+from kpilang.diagnostics import Diagnostic, Severity
 from kpilang.lint import LintResult
 from kpilang.messages import join, t
 
 
+def compiled(result: LintResult) -> bool:
+    """Whether the plan compiled, so that its checks ran (a compile error stops them)."""
+    return not any(d.severity is Severity.ERROR and not d.code.startswith("KPL") for d in result.diagnostics)
+
+
 def verdicts_of(result: LintResult, history: bool) -> tuple[list[Verdict], list[Diagnostic]]:
-    """The verdicts on one linted plan, with the checks its configuration lets run."""
+    """The verdicts on one linted plan, with the checks its configuration lets run (none, when
+    it does not compile: every criterion is then "cannot tell")."""
     config = config_for(Path(result.file))
-    ran = checks_that_ran((c for c in registry().values() if config.enabled(c)), history)
-    return judge(result.diagnostics, ran)
+    enabled = [c for c in registry().values() if config.enabled(c)] if compiled(result) else []
+    return judge(result.diagnostics, checks_that_ran(enabled, history))
 
 
 def _why_not_run(codes: list[str], history: bool) -> list:
@@ -27,7 +33,9 @@ def _why_not_run(codes: list[str], history: bool) -> list:
             else t("criteria.switched-off", code=code) for code in codes]
 
 
-def _remark(verdict: Verdict, history: bool):
+def _remark(verdict: Verdict, history: bool, plan_compiled: bool):
+    if not plan_compiled:
+        return t("criteria.compile.not-compiled")
     if verdict.criterion.judged_elsewhere:
         return t("criteria.stable-elsewhere")
     if verdict.status is Status.CANNOT_TELL and verdict.findings:
@@ -52,7 +60,7 @@ def to_text(results: list[LintResult], history: bool, lang: str) -> str:
         wide_name, wide_status = max(map(len, names)), max(map(len, statuses))
         lines = [t("criteria.heading", file=result.file).render(lang)]
         for verdict, name, status in zip(verdicts, names, statuses):
-            remark = _remark(verdict, history)
+            remark = _remark(verdict, history, compiled(result))
             line = f"  {name.ljust(wide_name)}  {status.ljust(wide_status)}"
             lines.append((line + (f"  ({remark.render(lang)})" if remark is not None else "")).rstrip())
             lines.extend(_finding_line(d, lang) for d in verdict.findings)
@@ -69,6 +77,7 @@ def to_json(results: list[LintResult], history: bool, lang: str, summary: dict[s
         verdicts, other = verdicts_of(result, history)
         plans.append({
             "file": result.file,
+            "compiled": compiled(result),
             "criteria": [{
                 "criterion": v.criterion.key,
                 "status": v.status.value,

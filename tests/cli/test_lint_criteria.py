@@ -89,3 +89,16 @@ def test_findings_of_no_criterion_are_kept_apart() -> None:
     verdicts, other = judge([_finding("KPL018", Severity.WARNING)], ran=set(registry()))
     assert [d.code for d in other] == ["KPL018"]
     assert all(v.status is not Status.NOT_MET for v in verdicts)
+
+
+def test_a_plan_that_does_not_compile_cannot_tell_anything(tmp_path: Path) -> None:
+    plan = tmp_path / "broken.kpi"
+    plan.write_text((ROOT / "rules" / "base.kpi").read_text(encoding="utf-8").replace("weight 45%", "weight 45"),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", "--criteria", "--format", "json", str(plan)])
+    [verdict] = json.loads(result.stdout)["plans"]
+    assert verdict["compiled"] is False
+    assert {c["status"] for c in verdict["criteria"]} == {"cannot-tell"}
+    assert verdict["other"] and not verdict["other"][0]["code"].startswith("KPL")
+    text = CliRunner().invoke(main, ["lint", "--criteria", str(plan)]).stdout
+    assert "the plan does not compile" in text
