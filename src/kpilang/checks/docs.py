@@ -72,12 +72,14 @@ with status 1; warnings are reported but do not fail it. Every page is also in R
 
 ## Running
 ```
-kpilang lint PATH... [--format text|json|sarif|github] [--history DATA] [--lang en|ru]
+kpilang lint PATH... [--format text|json|sarif|github] [--history DATA] [--criteria] [--lang en|ru]
 ```
 A directory means every `*.kpi` below it. `text` is for people (the source line, a caret, the
 help); `json` lists every finding with its position and help, and `witness` where a check proves something
 with concrete values; `sarif` is SARIF 2.1.0 for code scanning; `github` prints workflow
-annotations. `--history DATA` also runs KPL010 on the past periods of a data directory. Exit
+annotations. `--history DATA` also runs KPL010 on the past periods of a data directory.
+`--criteria` prints, for each plan, its verdict on [the seven criteria](criteria.md) and
+controllability instead of the list of findings (`text` or `json`). Exit
 status: 0 no errors, 1 errors found, 2 a file, the data or the configuration could not be read.
 
 ## In Russian
