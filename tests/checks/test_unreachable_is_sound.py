@@ -58,3 +58,12 @@ def test_no_month_of_rows_beats_the_proven_bound(name: str, source: str, counts:
         attainment = values[kpi[1]]
         assert not attainment.has_value or attainment.hi * 100 <= Decimal(match["reach"]) + Decimal("0.01"), \
             (finding.message, month.metrics)
+
+
+def test_a_fractional_target_is_not_read_as_percent(tmp_path: Path) -> None:
+    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
+    source = next(c["source"] for c in cases if "target of 1.5" in c["name"])
+    plan = tmp_path / "p.kpi"
+    plan.write_text(source, encoding="utf-8")
+    [finding] = [d for d in lint_file(plan).diagnostics if d.code == "KPL027"]
+    assert "1.5%" not in (finding.help or "") and "66.67%" in finding.message

@@ -77,8 +77,9 @@ def _unreachable_kpi(ctx: CheckContext, kpi: KpiDef, free: dict[str, Interval]) 
         return Finding(t("KPL027.capped", name=kpi.name, cap=percent(kpi.cap)),
                        kpi.clause_spans.get("cap", span), help=t("KPL027.capped-help"))
     written = source_text(ctx.sources, kpi.target.span)
-    if (not kpi.lower_is_better and target.is_point and target.lo > ONE and value.hi <= ONE
-            and isinstance(kpi.target, ast.Num)):
+    if (not kpi.lower_is_better and target.is_point and value.hi <= ONE and isinstance(kpi.target, ast.Num)
+            and ONE < target.lo <= 100 and target.lo == target.lo.to_integral_value()):
+        # a whole number of percent written without `%` (95 for 95%); 1.5 may mean 150%
         return Finding(t("KPL027.share-target", name=kpi.name, reach=reach, most=percent(value.hi),
                          target=written, whole=percent(target.lo)),
                        span, help=t("KPL027.share-target-help", percent=f"{_plain(target.lo)}%"))
