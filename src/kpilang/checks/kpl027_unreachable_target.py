@@ -68,7 +68,8 @@ def _unreachable_kpi(ctx: CheckContext, kpi: KpiDef, free: dict[str, Interval]) 
     if share is not None and share < value.hi and not kpi.lower_is_better and target.lo > 0:
         # a share of counts the intervals could not bound: its attainment is at most share / target
         value = value._replace(hi=share)
-        attainment = attainment._replace(hi=min(attainment.hi, share / target.lo, kpi.cap if kpi.cap is not None else attainment.hi))
+        capped = kpi.cap if kpi.cap is not None else attainment.hi
+        attainment = attainment._replace(hi=min(attainment.hi, share / target.lo, capped))
     if attainment.hi >= ONE:
         return None
     span = kpi.clause_spans.get("target", kpi.target.span)
