@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kpilang.messages import DEFAULT_LANGUAGE, Text, language, render
+from kpilang.messages import DEFAULT_LANGUAGE, Text, language, render, t
 
 
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -172,7 +172,7 @@ def render_text(diag: Diagnostic, sources: dict[str, str], lang: str | None = No
     if diag.help:
         lines.append(f"  = {label('help', lang)}: {diag.help}")
     if lang == "ru" and diag.code.startswith("KPL"):  # the English pages are linked from SARIF
-        lines.append(f"  = {render(Text('check-page.label'), lang)}: {check_page(diag.code, diag.name, lang)}")
+        lines.append(f"  = {t('check-page.label').render(lang)}: {check_page(diag.code, diag.name, lang)}")
     return "\n".join(lines)
 
 
