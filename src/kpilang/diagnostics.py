@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kpilang.messages import DEFAULT_LANGUAGE, Text, language, render
+from kpilang.messages import DEFAULT_LANGUAGE, Text, language, render, t
 
 
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -171,7 +171,19 @@ def render_text(diag: Diagnostic, sources: dict[str, str], lang: str | None = No
         lines.append(f"  = {label('witness', lang)}: {shown}")
     if diag.help:
         lines.append(f"  = {label('help', lang)}: {diag.help}")
+    if lang == "ru" and diag.code.startswith("KPL"):  # the English pages are linked from SARIF
+        lines.append(f"  = {t('check-page.label').render(lang)}: {check_page(diag.code, diag.name, lang)}")
     return "\n".join(lines)
+
+
+CHECK_PAGES = "docs/checks"
+"""Where the checks' pages are, from the project's root; the Russian ones are in `ru/` below."""
+
+
+def check_page(code: str, name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The page of a check in the reader's language: `docs/checks/ru/KPL003-weights-sum.md`."""
+    folder = CHECK_PAGES if lang == DEFAULT_LANGUAGE else f"{CHECK_PAGES}/{lang}"
+    return f"{folder}/{code}-{name}.md"
 
 
 def label(name: str, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from kpilang.checks.base import registry
-from kpilang.diagnostics import Diagnostic, Severity, label
+from kpilang.diagnostics import Diagnostic, Severity, check_page, label
 from kpilang.messages import DEFAULT_LANGUAGE, t
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-HELP_ROOT = "docs/checks"
 
 
 def summary(diagnostics: list[Diagnostic], files: int) -> dict[str, int]:
@@ -51,9 +50,9 @@ def _uri(file: str) -> str:
 
 
 def to_sarif(diagnostics: list[Diagnostic], lang: str = DEFAULT_LANGUAGE) -> str:
-    """One SARIF 2.1.0 run: every check as a rule (with its page), every finding as a result
-    (its message and the rule's one-line summary in `lang`; the full rule description comes from
-    the check's documentation page, which is in English)."""
+    """One SARIF 2.1.0 run: every check as a rule (with its page in `lang`), every finding as a
+    result (its message and the rule's one-line summary in `lang`; the full rule description comes
+    from the check's docstring, which is in English)."""
     diagnostics = [d.localized(lang) for d in diagnostics]
     checks = registry()
     rules: list[dict[str, Any]] = []
@@ -67,7 +66,7 @@ def to_sarif(diagnostics: list[Diagnostic], lang: str = DEFAULT_LANGUAGE) -> str
                 "name": check.name,
                 "shortDescription": {"text": t(f"{code}.summary").render(lang)},
                 "fullDescription": {"text": check.doc.split("\n\n", 1)[-1][:2000] or check.summary},
-                "helpUri": f"{HELP_ROOT}/{code}-{check.name}.md",
+                "helpUri": check_page(code, check.name, lang),
                 "defaultConfiguration": {"level": _level(check.severity)},
             })
         else:

@@ -8,12 +8,33 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from kpilang.checks.base import Check, registry
+from kpilang.checks.criteria import CRITERIA
+from kpilang.diagnostics import check_page
+
+
+class CorpusFigures(NamedTuple):
+    """What the checks find in tests/checks/corpus (tests/checks/test_corpus.py measures it)."""
+
+    found: int
+    defects: int
+    clean: int
+
+
+CORPUS_FIGURES = CorpusFigures(found=24, defects=27, clean=6)
+
+_CRITERION_WORDS = {
+    "specific": "specific", "measurable": "measurable", "achievable": "achievable",
+    "relevant": "relevant: not met without sales; KPI → money", "time-bound": "time-bound",
+    "transparent": "transparent: weights 100%, formulas checkable by hand", "stable": "stable (at most one change a quarter)",
+    "controllable": "controllable",
+}
 
 
 def page_name(check: Check) -> str:
-    return f"{check.code}-{check.name}.md"
+    return Path(check_page(check.code, check.name)).name
 
 
 def render_page(check: Check) -> str:
@@ -24,7 +45,7 @@ def render_page(check: Check) -> str:
         f"{check.summary[0].upper() + check.summary[1:]}.\n\n"
         f"Default severity: **{check.severity.value}**."
         + (" Runs only with `kpilang lint --history DATA`." if check.needs_history else "")
-        + f"\n\n{body}\n\n"
+        + f" [По-русски](ru/{page_name(check)}).\n\n{body}\n\n"
         f"To silence one finding, say why on its line or the line above:\n"
         f"`# kpilang: ignore[{check.code}] -- the reason`. To change the severity or switch the check off for a\n"
         f"project, see [the configuration](index.md#configuration).\n"
@@ -32,13 +53,18 @@ def render_page(check: Check) -> str:
 
 
 def render_index() -> str:
+    criteria_rows = "\n".join(
+        f"| {_CRITERION_WORDS[c.key]} | {', '.join(c.checks) if c.checks else '`kpilang cadence`, not a lint check'} |"
+        for c in CRITERIA)
+    found, defects, clean = CORPUS_FIGURES
     rows = "\n".join(
         f"| [{c.code}]({page_name(c)}) | `{c.name}` | {c.severity.value} | {c.summary} |" for c in registry().values()
     )
     return f"""# Checks
 
 `kpilang lint` compiles each plan and then runs these checks on it. Errors make the command exit
-with status 1; warnings are reported but do not fail it.
+with status 1; warnings are reported but do not fail it. Every page is also in Russian, in
+[ru/](ru/index.md).
 
 | code | name | default | finds |
 |---|---|---|---|
@@ -46,40 +72,41 @@ with status 1; warnings are reported but do not fail it.
 
 ## Running
 ```
-kpilang lint PATH... [--format text|json|sarif|github] [--history DATA] [--lang en|ru]
+kpilang lint PATH... [--format text|json|sarif|github] [--history DATA] [--criteria] [--lang en|ru]
 ```
 A directory means every `*.kpi` below it. `text` is for people (the source line, a caret, the
 help); `json` lists every finding with its position and help, and `witness` where a check proves something
 with concrete values; `sarif` is SARIF 2.1.0 for code scanning; `github` prints workflow
-annotations. `--history DATA` also runs KPL010 on the past periods of a data directory. Exit
+annotations. `--history DATA` also runs KPL010 on the past periods of a data directory.
+`--criteria` prints, for each plan, its verdict on [the seven criteria](criteria.md) and
+controllability instead of the list of findings (`text` or `json`). Exit
 status: 0 no errors, 1 errors found, 2 a file, the data or the configuration could not be read.
 
 ## In Russian
 `--lang ru` says every finding, its help and notes, and the summary line in Russian, in every
 format (`ошибка[KPL003]: сумма весов KPI — 90%, а не 100%` … `= подсказка: …`); `KPILANG_LANG=ru`
 in the environment does the same for every command without the option (`--lang en` overrides it).
-Codes, check names, positions and JSON keys never change with the language; SARIF rule
-descriptions (from these pages) stay in English. The default is English.
+Numbers in the sentences are written the Russian way (`от 0,9 до 1`, `с 0,00 до 50 000,00`);
+numbers in code spans (`` `target 95%` ``) and in witnesses stay as a plan writes them, since
+they are meant to be typed into one. Under each finding, `= подробнее:` names the check's page in
+Russian ([ru/](ru/index.md)), and SARIF's `helpUri` points at it. Codes, check names, positions
+and JSON keys never change with the language; SARIF rule descriptions (from the English pages)
+stay in English. The default is English.
 
 ## The seven criteria, and the rest
-| criterion (domain) | checks |
+What each criterion means, which checks judge it and where a check is only a proxy: see
+[the seven criteria](criteria.md) ([по-русски](ru/criteria.md)). `kpilang lint --criteria PLAN`
+gives a plan's verdict on each.
+
+| criterion | checks |
 |---|---|
-| structure: 2–4 KPIs, 6–8 metrics, weights 100% | KPL001, KPL002, KPL003 |
-| specific | KPL006, KPL007 |
-| measurable | KPL008 |
-| achievable | KPL009, KPL010 |
-| relevant: not met without sales | KPL004, KPL005 |
-| time-bound | KPL011 |
-| transparent | KPL012, KPL013, KPL014 |
-| stable (at most one change a quarter) | `kpilang cadence`, not a lint check |
-| controllable | KPL015 |
+{criteria_rows}
+| structure: 2–4 KPIs, 6–8 metrics | KPL001, KPL002 |
 | tables and bounds | KPL016, KPL017, KPL018, KPL019 |
-| no value | KPL020 |
 | ignore comments | KPL021, KPL022 |
-| look-alike names (Unicode TR39) | KPL023, KPL024 |
 
 ## Proofs and witnesses
-KPL004, KPL005, KPL009, KPL016, KPL019 and KPL020 reason over every possible month of every
+KPL004, KPL005, KPL009, KPL016, KPL019, KPL020 and KPL027 reason over every possible month of every
 person: each formula is evaluated over ranges of values (interval analysis), which bounds what it
 can give. A bound is a proof ("without sales the score stays below 30%"). Where a problem *can*
 happen, the finding carries a **witness**: concrete metric values (in the message and in the JSON
@@ -104,6 +131,19 @@ sum of them is 0 and an average, minimum, maximum, median or share has no value,
 `kind`. A `kind result` metric is 0 (or has no value) as well: no row of the witness month
 counts towards it. Every other metric (calls, meetings, leads, deals not won) moves with the rows,
 and the witness shows its values; a metric with no value in the month is left out of it.
+
+## Measured, not hoped
+`tests/checks/corpus/` holds {clean} clean plans, one for each role of `rules/`, covering the three
+motivation models (a bonus for meeting KPI, salary × multiplier, fixed + KPI bonus + a percentage
+of sales), and {defects} realistic bad plans with one main defect each, marked on its line. All of
+them are written from the domain (the KPI criteria, the deadly mistakes), not from the checks'
+code. The checks find **{found} of {defects}** defects in the declaration that holds them
+(an error or a warning with the expected code), and raise no error or warning on any of the
+{clean} clean plans. `tests/checks/test_corpus.py` measures it on every run and fails if recall drops.
+The misses: a lead-to-deal conversion written as a share of leads whose status is `converted`
+and marked `lower is better` (KPL026 knows sales as won deals and `kind result` metrics, not a
+lead's status), "motivation without KPI" reported on the plan's line rather than on the pay, and
+"too many KPIs" reported on the first KPI past the limit rather than on the plan.
 
 ## Ignore comments
 `# kpilang: ignore[KPL012] -- the reason` (or `ignore[complex-formula]`) silences the named checks for findings on the same
@@ -136,6 +176,33 @@ In a `kpilang.toml` the same keys may also stand at the top level, without `[too
 """
 
 
+def render_russian_index() -> str:
+    """docs/checks/ru/index.md: every check with its Russian summary (from the message catalog)
+    and its Russian page."""
+    from kpilang.messages import t
+
+    severity = {s: t(f"severity.{s}").render("ru") for s in ("error", "warning", "info")}
+    rows = "\n".join(
+        f"| [{c.code}]({page_name(c)}) | `{c.name}` | {severity[c.severity.value]} | {t(f'{c.code}.summary').render('ru')} |"
+        for c in registry().values())
+    return f"""# Проверки
+
+[In English](../index.md)
+
+`kpilang lint` компилирует каждый план и запускает на нём эти проверки. Ошибки завершают команду с
+кодом 1; предупреждения выводятся, но команду не проваливают. `kpilang lint --lang ru` говорит
+по-русски и под каждой находкой даёт ссылку на её страницу здесь.
+
+| код | имя | по умолчанию | что находит |
+|---|---|---|---|
+{{rows}}
+
+Какие проверки стоят за каждым из семи критериев правильного KPI и где проверка — лишь
+приближение: [семь критериев](criteria.md). Настройки, комментарии ignore, доказательства и
+примеры, а также замеры на корпусе планов описаны на [английской странице](../index.md).
+""".replace("{rows}", rows)
+
+
 def write_docs(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -145,7 +212,10 @@ def write_docs(folder: Path) -> list[Path]:
         written.append(path)
     index = folder / "index.md"
     index.write_text(render_index(), encoding="utf-8")
-    return [*written, index]
+    russian = folder / "ru" / "index.md"
+    russian.parent.mkdir(exist_ok=True)
+    russian.write_text(render_russian_index(), encoding="utf-8")
+    return [*written, index, russian]
 
 
 if __name__ == "__main__":

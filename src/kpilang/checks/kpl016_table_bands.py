@@ -25,13 +25,13 @@ from kpilang.checks.intervals import INF
 from kpilang.checks.proofs import proofs
 from kpilang.checks.support import table_calls
 from kpilang.diagnostics import Note, Severity
-from kpilang.messages import t
+from kpilang.messages import Figure, t
 
 
-def _edge(value) -> str:
+def _edge(value) -> Figure:
     if value.is_infinite():
-        return "∞" if value > 0 else "−∞"
-    return format(value.normalize(), "f")
+        return Figure("∞" if value > 0 else "−∞")
+    return Figure(format(value.normalize(), "f"))
 
 
 def run(ctx: CheckContext):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.intervals import INF
 from kpilang.diagnostics import Note, Severity
-from kpilang.messages import t
+from kpilang.messages import Figure, t
 
 
 def _plain(value) -> str:
@@ -27,7 +27,7 @@ def run(ctx: CheckContext):
         ordered = sorted(table.bands, key=lambda b: (-INF if b.low is None else b.low))
         for before, after in zip(ordered, ordered[1:]):
             if after.value < before.value:
-                yield Finding(t("KPL017.message", name=name, high=_plain(before.value), low=_plain(after.value)), after.span,
+                yield Finding(t("KPL017.message", name=name, high=Figure(_plain(before.value)), low=Figure(_plain(after.value))), after.span,
                               notes=(Note(span=before.span, message=t("KPL017.note")),),
                               help=t("KPL017.help"))
 

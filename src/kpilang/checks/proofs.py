@@ -23,6 +23,7 @@ from decimal import Decimal
 from kpilang.compile.program import SALARY, MetricDef, Program, Unit
 from kpilang.checks.intervals import INF, NO_VALUE, ZERO, Interval, PlanIntervals, point, replace
 from kpilang.checks.witness_rows import Month, MonthModel, build_model
+from kpilang.messages import Figure
 from kpilang.syntax import ast
 
 BIG = Decimal("1E12")
@@ -305,12 +306,13 @@ def shown(witness: dict[str, str], limit: int = 8) -> str:
     return ", ".join(items[:limit]) + (", …" if len(items) > limit else "")
 
 
-def percent(value: Decimal) -> str:
+def percent(value: Decimal) -> Figure:
+    """A fraction as a percent to two decimals, said the reader's way (`1.05%`, `1,05%`)."""
     if not value.is_finite():
-        return "∞%"
+        return Figure("∞%")
     if value.adjusted() >= 9:  # beyond any real attainment: only the size matters
-        return f"{value * 100:.2E}%"
-    return _plain((value * 100).quantize(Decimal("0.01")).normalize()) + "%"
+        return Figure(f"{value * 100:.2E}%")
+    return Figure(_plain((value * 100).quantize(Decimal("0.01")).normalize()) + "%")
 
 
 def proofs(ctx) -> PlanProofs:

@@ -7,6 +7,7 @@ import re
 
 from kpilang.compile.program import SCORE, Program
 from kpilang.diagnostics import Span
+from kpilang.messages import Figure
 from kpilang.syntax import ast
 
 
@@ -53,9 +54,10 @@ def pays_reaching_kpis(program: Program) -> dict[str, set[str]]:
     return out
 
 
-def percent_text(value) -> str:
+def percent_text(value) -> Figure:
+    """A fraction as a percent with every digit, said the reader's way (`12.5%`, `12,5%`)."""
     text = format((value * 100).normalize(), "f")
-    return f"{text}%"
+    return Figure(f"{text}%")
 
 
 def source_text(sources: dict[str, str], span: Span) -> str:

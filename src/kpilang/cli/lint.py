@@ -1,4 +1,4 @@
-"""`kpilang lint PATH... [--format text|json|sarif|github] [--history DATA] [--lang en|ru]`."""
+"""`kpilang lint PATH... [--format text|json|sarif|github] [--history DATA] [--criteria] [--lang en|ru]`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from kpilang.cli.common import (
 from kpilang.checks.history import HistoryError, history_loader
 from kpilang.compile import PlanFileError, read_plan_file
 from kpilang.config import ConfigError
+from kpilang.criteria_report import to_json as criteria_json, to_text as criteria_text
 from kpilang.diagnostics import Severity, render_text
 from kpilang.messages import language, t
 from kpilang.lint import lint_paths
@@ -24,14 +25,20 @@ from kpilang.report_formats import summary, to_github, to_json, to_sarif
               show_default=True, help="How to print the findings: for people, JSON, SARIF 2.1.0, or GitHub annotations.")
 @click.option("--history", "history", type=click.Path(), default=None, metavar="DATA",
               help="Past activity data: flag targets that few people reached in its periods.")
+@click.option("--criteria", is_flag=True, default=False,
+              help="For each plan, the seven criteria of a correct KPI and controllability: met, not met or "
+                   "cannot tell, with the findings behind each (text or json).")
 @source_option()
 @lang_option("The language of messages, help and notes in every format")
-def lint(paths: tuple[str, ...], fmt: str, history: str | None, source: str | None, lang: str | None) -> None:
+def lint(paths: tuple[str, ...], fmt: str, history: str | None, criteria: bool, source: str | None,
+         lang: str | None) -> None:
     """Compile and check plans (files, or directories of *.kpi files).
 
     Exit status: 0 no errors, 1 errors found, 2 a file or the configuration could not be read.
     """
     lang = language(lang)
+    if criteria and fmt not in ("text", "json"):
+        fail(t("lint.criteria.format", format=fmt), t("lint.criteria.format-hint"), lang)
     files = plan_files(paths, lang)
     history_for = None
     if history is not None:
@@ -60,7 +67,11 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, source: str | No
     diagnostics = report.diagnostics
     counts = summary(diagnostics, len(files))
     counts["errors"] += len(unreadable)  # a file that cannot be read is an error the line must count
-    if fmt == "json":
+    if criteria:
+        results = report.results
+        given = history is not None
+        click.echo(criteria_json(results, given, lang, counts) if fmt == "json" else criteria_text(results, given, lang))
+    elif fmt == "json":
         click.echo(to_json(diagnostics, len(files), lang))
     elif fmt == "sarif":
         click.echo(to_sarif(diagnostics, lang))

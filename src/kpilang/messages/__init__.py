@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import string
 import tomllib
 from collections.abc import Iterable
@@ -48,7 +49,8 @@ class Text:
         template = catalog(lang).get(self.key)
         if template is None:
             raise CatalogError(f"no message {self.key!r} in the {lang} catalog")
-        return template.format_map({name: _render_value(value, lang) for name, value in self.args})
+        code = code_placeholders(template)
+        return template.format_map({name: _render_value(value, lang, name in code) for name, value in self.args})
 
     def __str__(self) -> str:
         return self.render(DEFAULT_LANGUAGE)
@@ -138,12 +140,59 @@ def render(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     return _render_value(value, lang)
 
 
-def _render_value(value: Any, lang: str) -> str:
+def _render_value(value: Any, lang: str, code: bool = False) -> str:
     if isinstance(value, Text | Join | Concat):
         return value.render(lang)
     if isinstance(value, Decimal):  # every digit, never an exponent: 1E+42 reads as no amount does
-        return format(value, "f")
+        return format(value, "f") if code else figure_text(format(value, "f"), lang)
+    if isinstance(value, Figure):
+        return value.text if code else figure_text(value.text, lang)
     return str(value)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number in a sentence, written as kpilang writes numbers (`1.05%`, `25000.00`): said so in
+    English, and in Russian with a decimal comma and digits grouped by three (`1,05%`,
+    `25 000,00`). Inside a code span of the template (`` `target {percent}` ``) it stays as
+    written: it is something to type into a plan."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_NUMBER = re.compile(r"(?<![\w.])(\d+)(?:\.(\d+))?(?![\w.])")
+_GROUP = "\u00a0"
+"""A no-break space between groups of digits, as Babel's Russian locale writes them."""
+
+
+def figure_text(text: str, lang: str) -> str:
+    """The numbers in `text` as `lang` writes them in prose (only Russian differs from the plan's
+    own way of writing: `1234.5` becomes `1 234,5`)."""
+    if lang != "ru":
+        return text
+
+    def russian(match: re.Match) -> str:
+        whole, fraction = match[1], match[2]
+        if len(whole) > 3:
+            head = len(whole) % 3 or 3
+            whole = _GROUP.join([whole[:head]] + [whole[i:i + 3] for i in range(head, len(whole), 3)])
+        return whole + ("," + fraction if fraction is not None else "")
+
+    return _NUMBER.sub(russian, text)
+
+
+@functools.cache
+def code_placeholders(template: str) -> frozenset[str]:
+    """The placeholders of a template that stand inside a code span (between backticks)."""
+    inside, found = False, set()
+    for literal, field, _, _ in string.Formatter().parse(template):
+        inside ^= literal.count("`") % 2 == 1
+        if field is not None and inside:
+            found.add(field)
+    return frozenset(found)
 
 
 def language(choice: str | None = None) -> str:
