@@ -62,7 +62,22 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "validation": ("src/kpilang/data/validation.py", [
         *DATA_TESTS, "tests/data/test_csv_files.py", "tests/data/test_formats.py",
     ]),
+    # The evaluator: the tests of tests/evaluate, and the few elsewhere that call a module's
+    # functions directly (the linter's score intervals, `round()`'s digits, huge figures shown).
+    "numbers": ("src/kpilang/evaluate/numbers.py", [
+        "tests/evaluate", "tests/checks/test_intervals.py", "tests/compile/test_round_digits.py",
+        "tests/explain/test_huge_values.py",
+    ]),
+    "period": ("src/kpilang/evaluate/period.py", ["tests/evaluate"]),
+    "rowwise": ("src/kpilang/evaluate/rowwise.py", ["tests/evaluate"]),
+    "results": ("src/kpilang/evaluate/results.py", ["tests/evaluate"]),
+    "formulas": ("src/kpilang/evaluate/formulas.py", ["tests/evaluate"]),
+    "aggregate": ("src/kpilang/evaluate/aggregate.py", ["tests/evaluate"]),
+    "table_lookup": ("src/kpilang/evaluate/table_lookup.py", ["tests/evaluate"]),
 }
+# Set for every test process of a run: tests/conftest.py then loads the `mutation` Hypothesis
+# profile (same draws for every mutant, no shrinking) and runs the property tests last.
+MUTATION_RUN_ENV = "KPILANG_MUTATION_RUN"
 
 
 def toml_value(value: object) -> str:
@@ -115,7 +130,7 @@ def mutmut(workdir: Path, *args: str) -> int:
     executable = Path(sys.executable).with_name("mutmut")
     command = [str(executable) if executable.exists() else "mutmut", *args]
     # The copy's src/ must win over the work tree's (an editable install puts that on the path).
-    env = {**os.environ, "PYTHONPATH": str(workdir / "src")}
+    env = {**os.environ, "PYTHONPATH": str(workdir / "src"), MUTATION_RUN_ENV: "1"}
     return subprocess.run(command, cwd=workdir, env=env).returncode
 
 
@@ -123,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("module", choices=sorted(MODULES))
     parser.add_argument("--workdir", type=Path, help="scratch directory (kept between runs)")
-    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--max-children", type=int, default=1,
+                        help="mutants tested at once (default 1: the machine is shared)")
     parser.add_argument("--results", action="store_true", help="list the last run's survivors")
     parser.add_argument("--show", metavar="MUTANT", help="show one mutant's change")
     args = parser.parse_args(argv)
