@@ -19,6 +19,9 @@ changed. The work tree is never written to.
     python tests/mutation/run_mutmut.py values            # mutate src/kpilang/data/values.py
     python tests/mutation/run_mutmut.py values --results  # list the survivors of the last run
     python tests/mutation/run_mutmut.py values --show NAME
+    python tests/mutation/run_mutmut.py numbers 'kpilang.evaluate.numbers.x_plain*'   # rerun these
+
+Run it under `nice -n 19` on a shared machine.
 
 Needs mutmut 3.8 (`pip install -e '.[mutation]'`). Not part of the test suite.
 """
@@ -137,6 +140,9 @@ def mutmut(workdir: Path, *args: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("module", choices=sorted(MODULES))
+    parser.add_argument("mutants", nargs="*",
+                        help="rerun only these mutants (names or patterns, e.g. 'kpilang.evaluate.numbers.x_plain*'), "
+                             "even those already checked: after adding a test that should kill them")
     parser.add_argument("--workdir", type=Path, help="scratch directory (kept between runs)")
     parser.add_argument("--max-children", type=int, default=1,
                         help="mutants tested at once (default 1: the machine is shared)")
@@ -149,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.show:
         return mutmut(workdir, "show", args.show)
     prepare(workdir, args.module)
-    return mutmut(workdir, "run", "--max-children", str(args.max_children))
+    return mutmut(workdir, "run", "--max-children", str(args.max_children), *args.mutants)
 
 
 if __name__ == "__main__":
