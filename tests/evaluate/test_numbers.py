@@ -124,6 +124,8 @@ def test_tidy_drops_trailing_zeros_never_in_exponent_form(value, written):
     (D("-0"), "0"),
     (D("0.00"), "0.00"),
     (D("-0.00"), "0.00"),
+    (D("0E-7"), "0.0000000"),      # a zero with seven decimals, never `0E-7`
+    (D("-0E-3"), "0.000"),
     (D("1E-7"), "0.0000001"),
     ('say "hi" \\ bye', '"say \\"hi\\" \\\\ bye"'),
     (7, "7"),
