@@ -67,7 +67,8 @@ def test_an_exact_sum_does_not_depend_on_the_order_of_the_rows():
     # 10⁴⁰ + 1 − 10⁴⁰ is 1 in any order; adding in 34 digits loses the 1 when 10⁴⁰ comes first
     assert exact_sum([D("1E+40"), D(1), D("-1E+40")]) == D(1)
     assert exact_sum([D(1), D("1E+40"), D("-1E+40")]) == D(1)
-    assert exact_sum([]) == D(0)
+    # no rows: a decimal zero, not the integer 0 that `sum` starts from
+    assert type(exact_sum([])) is Decimal and str(exact_sum([])) == "0"
     assert exact_sum([D("0.10"), D("0.20")]) == D("0.3") and str(exact_sum([D("0.10"), D("0.20")])) == "0.30"
 
 
