@@ -78,6 +78,12 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "aggregate": ("src/kpilang/evaluate/aggregate.py", ["tests/evaluate"]),
     "table_lookup": ("src/kpilang/evaluate/table_lookup.py", ["tests/evaluate"]),
 }
+# Several modules in one copy: the tests run once to learn which reach what (minutes for
+# tests/evaluate), then `run_mutmut.py evaluate 'kpilang.evaluate.period*'` checks one module.
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "evaluate": ([MODULES[m][0] for m in ("period", "rowwise", "results", "formulas", "aggregate", "table_lookup")],
+                 ["tests/evaluate"]),
+}
 # Set for every test process of a run: tests/conftest.py then loads the `mutation` Hypothesis
 # profile (same draws for every mutant, no shrinking) and runs the property tests last.
 MUTATION_RUN_ENV = "KPILANG_MUTATION_RUN"
@@ -101,12 +107,12 @@ def without_mutmut_table(text: str) -> str:
 
 
 def mutmut_settings(module: str) -> dict[str, object]:
-    path, tests = MODULES[module]
+    paths, tests = GROUPS[module] if module in GROUPS else ([MODULES[module][0]], MODULES[module][1])
     own = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     settings = dict(own.get("tool", {}).get("mutmut", {}))
     settings.update({
         "source_paths": ["src"],
-        "only_mutate": [path],
+        "only_mutate": paths,
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-p", "no:cacheprovider"],
         "process_isolation": "forkserver",
@@ -139,7 +145,7 @@ def mutmut(workdir: Path, *args: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("module", choices=sorted(MODULES))
+    parser.add_argument("module", choices=sorted(MODULES | GROUPS))
     parser.add_argument("mutants", nargs="*",
                         help="rerun only these mutants (names or patterns, e.g. 'kpilang.evaluate.numbers.x_plain*'), "
                              "even those already checked: after adding a test that should kill them")
