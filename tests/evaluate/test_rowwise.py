@@ -153,3 +153,12 @@ def test_a_query_the_database_refuses_names_the_table_and_the_databases_first_li
     assert str(error.message) == f"the metrics over deals cannot be computed on this data: {error.detail}"
     assert "extra column" in str(error.hint)
     assert isinstance(error.__cause__, duckdb.Error)
+
+
+def test_a_row_by_row_aggregate_by_team(con):  # noqa: F811
+    # north: m1's halves 315000.63 (630001.26 / 2) + m2's d8 2.00 / 2 = 315001.63; south (m3) has no deals
+    got = compute(con, "sum(deals.amount / 2)", team=True)
+    assert got == {"north": D("315001.63"), "south": D("0"), "east": D("0")}
+    # the largest half of each team: d1's 150000 in the north, none in the south
+    got = compute(con, "max(deals.amount / 2)", team=True)
+    assert got == {"north": D("150000"), "south": None, "east": None}
