@@ -106,7 +106,7 @@ def test_the_quantum_of_round_digits(digits, quantum):
 
 
 @pytest.mark.parametrize(("value", "written"), [
-    ("0.50", "0.5"), ("1.500", "1.5"), ("1.00", "1"), ("100", "100"), ("1E+3", "1000"), ("0.57500025", "0.57500025"),
+    ("0.50", "0.5"), ("1.500", "1.5"), ("1.00", "1"), ("10", "10"), ("50.0", "50"), ("100", "100"), ("1E+3", "1000"), ("0.57500025", "0.57500025"),
     ("0", "0"), ("0.000", "0"),
 ])
 def test_tidy_drops_trailing_zeros_never_in_exponent_form(value, written):
