@@ -481,3 +481,14 @@ pay north = if managers.team = "north  #1" then salary else 0
     assert steps["base"].substituted == "100 + 2% * 1000"
     assert steps["north"].formula == 'if managers.team = "north  #1" then salary else 0'
     assert steps["north"].substituted == 'if "x" = "north  #1" then 100 else 0'
+
+
+def test_whole_number_manager_columns_become_decimals_and_yes_no_stays():
+    inputs = PersonInputs(metrics={}, managers={"base": 999, "grade": -3, "remote": True, "office": False,
+                                                "team": "north", "rate": D("1.5"), "left": None})
+    assert inputs.managers == {"base": D(999), "grade": D(-3), "remote": True, "office": False, "team": "north",
+                               "rate": D("1.5"), "left": None}
+    assert [type(inputs.managers[n]) for n in ("base", "grade", "remote", "office")] == [Decimal, Decimal, bool, bool]
+    # 999 / 4 is an exact quotient: 249.75, so the pay is 249.75 × 2 = 499.50
+    engine = engine_for("pay p = managers.base / 4 * 2")
+    assert engine.evaluate(PersonInputs(metrics={}, salary=D(1), managers={"base": 999})).pays["p"].value == D("499.50")
