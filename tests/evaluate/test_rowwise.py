@@ -162,3 +162,12 @@ def test_a_row_by_row_aggregate_by_team(con):  # noqa: F811
     # the largest half of each team: d1's 150000 in the north, none in the south
     got = compute(con, "max(deals.amount / 2)", team=True)
     assert got == {"north": D("150000"), "south": None, "east": None}
+
+
+def test_rows_that_all_lack_a_value(con):  # noqa: F811
+    # m1's only deal with client c3 is d4, whose amount is empty: the row is there, its value is not,
+    # so the sum is 0 and the average, smallest and median have no value
+    assert compute(con, 'sum(deals.amount / 2 where client_id = "c3")')["m1"] == D("0")
+    assert compute(con, 'avg(deals.amount / 2 where client_id = "c3")')["m1"] is None
+    assert compute(con, 'min(deals.amount / 2 where client_id = "c3")')["m1"] is None
+    assert compute(con, 'median(deals.amount / 2 where client_id = "c3")')["m1"] is None
