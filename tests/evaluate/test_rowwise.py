@@ -171,3 +171,10 @@ def test_rows_that_all_lack_a_value(con):  # noqa: F811
     assert compute(con, 'avg(deals.amount / 2 where client_id = "c3")')["m1"] is None
     assert compute(con, 'min(deals.amount / 2 where client_id = "c3")')["m1"] is None
     assert compute(con, 'median(deals.amount / 2 where client_id = "c3")')["m1"] is None
+
+
+def test_a_row_by_row_aggregate_where_a_date_and_time_is_compared_with_a_date(con):  # noqa: F811
+    # 2026-07-10 is midnight in Moscow, 21:00 UTC on 9 July: d2 (12:30 UTC on 9 July) is before it,
+    # d3 (10 July) and d6 (31 July) after; d4 has no amount. 80000 / 2 + 1.01 / 2
+    assert compute(con, "sum(deals.amount / 2 where closed_at >= 2026-07-10)")["m1"] == D("40000.505")
+    assert compute(con, "sum(deals.amount / 2 where closed_at < 2026-07-10)")["m1"] == D("275000.125")

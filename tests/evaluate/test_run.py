@@ -241,6 +241,8 @@ def test_a_date_literal_against_an_extra_date_column_is_that_date(tmp_path):
 metric early = count(deals where deals.signed_on < 2026-07-02)
 metric late = count(deals where deals.signed_on >= 2026-07-02)
 metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
+metric on_the_day_half = sum(deals.amount / 2 where deals.signed_on = 2026-07-02)
+metric early_half = sum(deals.amount / 2 where deals.signed_on < 2026-07-02)
 kpi k = late
     target 1
     weight 100%
@@ -254,6 +256,8 @@ pay total = salary * kpi_score
     report = kpilang.evaluate(program, data, "2026-07")
     m1 = person(report, "m1")
     assert (m1.metrics["early"], m1.metrics["late"], m1.metrics["on_the_day"]) == (1, 1, 1)
+    # the same conditions row by row (a division): d2's 1.00 / 2, and d1's
+    assert (m1.metrics["on_the_day_half"], m1.metrics["early_half"]) == (Decimal("0.5"), Decimal("0.5"))
 
 
 def test_a_period_before_the_plan_takes_effect_can_still_be_evaluated(tmp_path):
