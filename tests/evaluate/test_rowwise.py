@@ -178,3 +178,10 @@ def test_a_row_by_row_aggregate_where_a_date_and_time_is_compared_with_a_date(co
     # d3 (10 July) and d6 (31 July) after; d4 has no amount. 80000 / 2 + 1.01 / 2
     assert compute(con, "sum(deals.amount / 2 where closed_at >= 2026-07-10)")["m1"] == D("40000.505")
     assert compute(con, "sum(deals.amount / 2 where closed_at < 2026-07-10)")["m1"] == D("275000.125")
+
+
+def test_a_row_condition_comparing_two_columns(con):  # noqa: F811
+    # every one of m1's deals in July was closed after it was created: all the halves, 315000.63;
+    # none the other way round
+    assert compute(con, "sum(if closed_at > created_at then deals.amount / 2 else 0)")["m1"] == D("315000.63")
+    assert compute(con, "sum(if created_at > closed_at then deals.amount / 2 else 0)")["m1"] == D("0")
