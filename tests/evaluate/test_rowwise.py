@@ -185,3 +185,24 @@ def test_a_row_condition_comparing_two_columns(con):  # noqa: F811
     # none the other way round
     assert compute(con, "sum(if closed_at > created_at then deals.amount / 2 else 0)")["m1"] == D("315000.63")
     assert compute(con, "sum(if created_at > closed_at then deals.amount / 2 else 0)")["m1"] == D("0")
+
+
+def test_list_items_and_fallbacks_that_read_the_row(con):  # noqa: F811
+    # every deal with an amount is in [its own amount, 1]: d1, d2, d3 and d6's halves; d4 has none
+    assert compute(con, "sum(if amount in [amount, 1] then deals.amount / 2 else 0)")["m1"] == D("315000.63")
+    # a lead without a response waits 0 s: l1 600.5 / 2 + l2 7200 / 2 + l3 0
+    waited = "((leads.first_response_at otherwise leads.created_at) - leads.created_at) / 2"
+    assert compute(con, f"sum({waited})")["m1"] == D("3900.25")
+    assert compute(con, f"min({waited})")["m1"] == D("0")
+
+
+def test_what_cannot_be_computed_row_by_row_is_refused_by_name():
+    from kpilang.evaluate.rowwise import _aggregate, row_value
+    from kpilang.syntax import ast
+
+    with pytest.raises(TypeError, match="^inexact value of type float in column amount$"):
+        row_value(ast.Name.model_construct(name="amount"), {"amount": 1.5})
+    with pytest.raises(ValueError, match="^no row value for object$"):
+        row_value(object(), {})
+    with pytest.raises(ValueError, match="^count is not computed row by row$"):
+        _aggregate("count", [D(1)])
