@@ -406,6 +406,13 @@ def test_evaluate_person_is_the_one_shot_form(normative_engine):
     assert evaluate_person(normative_engine.program, inputs) == normative_engine.evaluate(inputs)
 
 
+def test_evaluate_person_without_a_trace(normative_engine):
+    inputs = _normative_people()[0].values[0]
+    outcome = evaluate_person(normative_engine.program, inputs, trace=False)
+    assert outcome.trace == [] and outcome.pays["total"].value is not None
+    assert evaluate_person(normative_engine.program, inputs).trace
+
+
 # ---- the trace -------------------------------------------------------------------------------------
 
 
