@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import decimal
+import importlib
 import json
 from decimal import Decimal
 
@@ -399,6 +400,25 @@ def test_evaluate_expression_reads_leaves_through_lookup(normative_engine):
     assert engine.evaluate_expression(expr, lambda node: next(values)) == D(75)
     zeros = iter([D("300"), D("0")])
     assert engine.evaluate_expression(expr, lambda node: next(zeros)) == D(0)
+
+
+def test_evaluate_expression_compiles_each_expression_once(monkeypatch):
+    formulas = importlib.import_module("kpilang.evaluate.formulas")  # `kpilang.evaluate` is also a function
+    compiled = []
+
+    class CountedCode(formulas.ExpressionCode):
+        def __init__(self, expr, *args):
+            compiled.append(expr)
+            super().__init__(expr, *args)
+
+    monkeypatch.setattr(formulas, "ExpressionCode", CountedCode)
+    result = compile_text(HEADER + "metric a = sum(deals.amount) / 2\nmetric b = sum(deals.amount) * 3", "plan.kpi")
+    engine = FormulaEngine(result.program)
+    a, b = result.program.metrics["a"].expr, result.program.metrics["b"].expr
+    assert [engine.evaluate_expression(a, lambda node: D(10)) for _ in range(3)] == [D(5)] * 3
+    assert engine.evaluate_expression(b, lambda node: D(10)) == D(30)
+    assert engine.evaluate_expression(a, lambda node: D(4)) == D(2)
+    assert [e is a for e in compiled] == [True, False]
 
 
 def test_evaluate_person_is_the_one_shot_form(normative_engine):
