@@ -151,6 +151,7 @@ def test_a_query_the_database_refuses_names_the_table_and_the_databases_first_li
     assert error.detail and "\n" not in error.detail and "SELECT" not in error.detail
     assert "won" in error.detail or "INTEGER" in error.detail or "Conversion" in error.detail
     assert str(error.message) == f"the metrics over deals cannot be computed on this data: {error.detail}"
+    assert str(error) == str(error.message)  # what a traceback or a log shows
     assert "extra column" in str(error.hint)
     assert isinstance(error.__cause__, duckdb.Error)
 
