@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 # CI draws the same examples on every run (derandomize): a red CI then means the change broke
 # something, never a new draw of a property; new draws are the long fuzz runs' job and every
@@ -20,6 +20,15 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
+
+# A mutation run (tests/mutation/run_mutmut.py sets the variable) runs the tests once per mutant:
+# the same draws for every mutant, and no shrinking of a failure, which only the verdict matters
+# for. A test's own max_examples still holds (an explicit @settings value wins over a profile).
+MUTATION_RUN_ENV = "KPILANG_MUTATION_RUN"
+settings.register_profile("mutation", derandomize=True, database=None, deadline=None,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+if os.environ.get(MUTATION_RUN_ENV) == "1":
+    settings.load_profile("mutation")
 
 ROOT = Path(__file__).resolve().parent.parent
 NORMATIVE = Path(__file__).resolve().parent / "fixtures" / "normative"
@@ -52,6 +61,14 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     global _option_given
     _option_given = bool(config.getoption(UPDATE_GOLDEN_OPTION, default=False))
+
+
+def pytest_collection_modifyitems(config, items):
+    """In a mutation run, the property tests go last: mutmut stops at the first failing test
+    (`-x`) and a property test takes seconds to a minute, so a mutant that a plain test kills
+    should not wait for them."""
+    if os.environ.get(MUTATION_RUN_ENV) == "1":
+        items.sort(key=lambda item: getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
 
 
 def update_golden() -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import decimal
+import importlib
 import json
 from decimal import Decimal
 
@@ -401,9 +402,35 @@ def test_evaluate_expression_reads_leaves_through_lookup(normative_engine):
     assert engine.evaluate_expression(expr, lambda node: next(zeros)) == D(0)
 
 
+def test_evaluate_expression_compiles_each_expression_once(monkeypatch):
+    formulas = importlib.import_module("kpilang.evaluate.formulas")  # `kpilang.evaluate` is also a function
+    compiled = []
+
+    class CountedCode(formulas.ExpressionCode):
+        def __init__(self, expr, *args):
+            compiled.append(expr)
+            super().__init__(expr, *args)
+
+    monkeypatch.setattr(formulas, "ExpressionCode", CountedCode)
+    result = compile_text(HEADER + "metric a = sum(deals.amount) / 2\nmetric b = sum(deals.amount) * 3", "plan.kpi")
+    engine = FormulaEngine(result.program)
+    a, b = result.program.metrics["a"].expr, result.program.metrics["b"].expr
+    assert [engine.evaluate_expression(a, lambda node: D(10)) for _ in range(3)] == [D(5)] * 3
+    assert engine.evaluate_expression(b, lambda node: D(10)) == D(30)
+    assert engine.evaluate_expression(a, lambda node: D(4)) == D(2)
+    assert [e is a for e in compiled] == [True, False]
+
+
 def test_evaluate_person_is_the_one_shot_form(normative_engine):
     inputs = _normative_people()[0].values[0]
     assert evaluate_person(normative_engine.program, inputs) == normative_engine.evaluate(inputs)
+
+
+def test_evaluate_person_without_a_trace(normative_engine):
+    inputs = _normative_people()[0].values[0]
+    outcome = evaluate_person(normative_engine.program, inputs, trace=False)
+    assert outcome.trace == [] and outcome.pays["total"].value is not None
+    assert evaluate_person(normative_engine.program, inputs).trace
 
 
 # ---- the trace -------------------------------------------------------------------------------------
@@ -481,3 +508,14 @@ pay north = if managers.team = "north  #1" then salary else 0
     assert steps["base"].substituted == "100 + 2% * 1000"
     assert steps["north"].formula == 'if managers.team = "north  #1" then salary else 0'
     assert steps["north"].substituted == 'if "x" = "north  #1" then 100 else 0'
+
+
+def test_whole_number_manager_columns_become_decimals_and_yes_no_stays():
+    inputs = PersonInputs(metrics={}, managers={"base": 999, "grade": -3, "remote": True, "office": False,
+                                                "team": "north", "rate": D("1.5"), "left": None})
+    assert inputs.managers == {"base": D(999), "grade": D(-3), "remote": True, "office": False, "team": "north",
+                               "rate": D("1.5"), "left": None}
+    assert [type(inputs.managers[n]) for n in ("base", "grade", "remote", "office")] == [Decimal, Decimal, bool, bool]
+    # 999 / 4 is an exact quotient: 249.75, so the pay is 249.75 × 2 = 499.50
+    engine = engine_for("pay p = managers.base / 4 * 2")
+    assert engine.evaluate(PersonInputs(metrics={}, salary=D(1), managers={"base": 999})).pays["p"].value == D("499.50")

@@ -248,3 +248,11 @@ def test_a_step_table_refusal_lists_its_bands():
     with pytest.raises(LookupFailed) as refused:
         holes.result(D("2.5"))
     assert str(refused.value.message) == "2.5 falls in no band of table `holes` (its bands: below 0, 1 to 2, from 3)"
+
+
+def test_a_gap_between_tiers_pays_below_it_and_refuses_past_it():
+    gap = GraduatedTable(_program("table gap graduated { below 100 : 3%  from 200 : 5% }").tables["gap"])
+    assert gap.result(D("50"), None) == D("1.5")  # 50 × 3%
+    past = _refusal("gap", "150", extra="table gap graduated { below 100 : 3%  from 200 : 5% }")
+    assert str(past.message) == ("150 reaches past 100, where the tiers of graduated table `gap` stop "
+                                 "(a gap between tiers, or a last tier with an upper edge)")

@@ -111,3 +111,65 @@ def test_check_in_force():
     with pytest.raises(PeriodError) as err:
         check_in_force(parse_period("2026-06"), "p", date(2026, 7, 1))
     assert "takes effect on 2026-07-01, after 2026-06 ends" in str(err.value.message)
+
+
+def test_january_and_every_quarters_bounds():
+    p = parse_period("2026-01")
+    assert (p.first_day, p.end_day) == (date(2026, 1, 1), date(2026, 2, 1))
+    assert [(q.first_day, q.end_day) for q in map(parse_period, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"])] == [
+        (date(2026, 1, 1), date(2026, 4, 1)), (date(2026, 4, 1), date(2026, 7, 1)),
+        (date(2026, 7, 1), date(2026, 10, 1)), (date(2026, 10, 1), date(2027, 1, 1))]
+
+
+def test_a_period_is_read_without_the_spaces_around_it():
+    assert parse_period(" 2026-07").label == "2026-07"
+    assert parse_period("2026-Q3 \n").label == "2026-Q3"
+    assert parse_period("\t2026-w05 ").label == "2026-W05"
+
+
+def test_week_labels_and_the_last_week_of_a_short_year():
+    # 2027-W01 starts on Monday 4 January 2027; W52 51 weeks (357 days) later, the year's last week
+    assert parse_period("2027-W52").first_day == date(2027, 12, 27)
+    assert parse_period("2026-w01").label == "2026-W01"
+    assert parse_period("2020-W53").first_day == date(2020, 12, 28)  # 2020 has 53 ISO weeks too
+
+
+@pytest.mark.parametrize(("text", "message", "hint"), [
+    ("2026-13", "`2026-13` has no month 13", "a month is 01 to 12, e.g. 2026-07"),
+    ("2026-00", "`2026-00` has no month 0", "a month is 01 to 12, e.g. 2026-07"),
+    ("2026-Q5", "`2026-Q5` has no quarter 5", "a quarter is Q1 to Q4, e.g. 2026-Q3"),
+    ("2026-Q0", "`2026-Q0` has no quarter 0", "a quarter is Q1 to Q4, e.g. 2026-Q3"),
+    ("2027-W53", "`2027-W53`: 2027 has ISO weeks 01 to 52", "check the week number, e.g. 2027-W27"),
+    ("2026-W00", "`2026-W00`: 2026 has ISO weeks 01 to 53", "check the week number, e.g. 2026-W27"),
+    ("July", "`July` is not a period",
+     "write a month as 2026-07, a quarter as 2026-Q3 or an ISO week as 2026-W27"),
+])
+def test_each_bad_period_says_what_is_wrong_with_its_figures(text, message, hint):
+    with pytest.raises(PeriodError) as err:
+        parse_period(text)
+    assert (str(err.value), str(err.value.message), str(err.value.hint)) == (message, message, hint)
+
+
+@pytest.mark.parametrize(("text", "plan", "message", "hint"), [
+    ("2026-Q3", "month", "the plan is paid by month, but `2026-Q3` is a quarter", "give a month, e.g. --period 2026-07"),
+    ("2026-07", "quarter", "the plan is paid by quarter, but `2026-07` is a month",
+     "give a quarter, e.g. --period 2026-Q3"),
+    ("2026-07", "week", "the plan is paid by week, but `2026-07` is a month", "give a week, e.g. --period 2026-W27"),
+    ("2026-W27", "month", "the plan is paid by month, but `2026-W27` is a week", "give a month, e.g. --period 2026-07"),
+])
+def test_a_period_of_the_wrong_kind_names_both_kinds(text, plan, message, hint):
+    with pytest.raises(PeriodError) as err:
+        period_for_plan(text, plan)
+    assert (err.value.code, str(err.value), str(err.value.message), str(err.value.hint)) == (
+        "wrong_kind", message, message, hint)
+
+
+def test_a_period_ending_the_day_before_the_plan_takes_effect_is_refused():
+    from kpilang.evaluate.period import check_in_force
+
+    # June ends on 1 July (its end_day): a plan effective on 30 June is in force for June's last day
+    check_in_force(parse_period("2026-06"), "p", date(2026, 6, 30))
+    with pytest.raises(PeriodError) as err:
+        check_in_force(parse_period("2026-06"), "p", date(2026, 7, 2))
+    assert err.value.code == "not_in_force"
+    assert str(err.value) == "plan p takes effect on 2026-07-02, after 2026-06 ends"

@@ -151,5 +151,65 @@ def test_a_query_the_database_refuses_names_the_table_and_the_databases_first_li
     assert error.detail and "\n" not in error.detail and "SELECT" not in error.detail
     assert "won" in error.detail or "INTEGER" in error.detail or "Conversion" in error.detail
     assert str(error.message) == f"the metrics over deals cannot be computed on this data: {error.detail}"
+    assert str(error) == str(error.message)  # what a traceback or a log shows
     assert "extra column" in str(error.hint)
     assert isinstance(error.__cause__, duckdb.Error)
+
+
+def test_a_row_by_row_aggregate_by_team(con):  # noqa: F811
+    # north: m1's halves 315000.63 (630001.26 / 2) + m2's d8 2.00 / 2 = 315001.63; south (m3) has no deals
+    got = compute(con, "sum(deals.amount / 2)", team=True)
+    assert got == {"north": D("315001.63"), "south": D("0"), "east": D("0")}
+    # the largest half of each team: d1's 150000 in the north, none in the south
+    got = compute(con, "max(deals.amount / 2)", team=True)
+    assert got == {"north": D("150000"), "south": None, "east": None}
+
+
+def test_rows_that_all_lack_a_value(con):  # noqa: F811
+    # m1's only deal with client c3 is d4, whose amount is empty: the row is there, its value is not,
+    # so the sum is 0 and the average, smallest and median have no value
+    assert compute(con, 'sum(deals.amount / 2 where client_id = "c3")')["m1"] == D("0")
+    assert compute(con, 'avg(deals.amount / 2 where client_id = "c3")')["m1"] is None
+    assert compute(con, 'min(deals.amount / 2 where client_id = "c3")')["m1"] is None
+    assert compute(con, 'median(deals.amount / 2 where client_id = "c3")')["m1"] is None
+
+
+def test_a_row_by_row_aggregate_where_a_date_and_time_is_compared_with_a_date(con):  # noqa: F811
+    # 2026-07-10 is midnight in Moscow, 21:00 UTC on 9 July: d2 (12:30 UTC on 9 July) is before it,
+    # d3 (10 July) and d6 (31 July) after; d4 has no amount. 80000 / 2 + 1.01 / 2
+    assert compute(con, "sum(deals.amount / 2 where closed_at >= 2026-07-10)")["m1"] == D("40000.505")
+    assert compute(con, "sum(deals.amount / 2 where closed_at < 2026-07-10)")["m1"] == D("275000.125")
+
+
+def test_a_row_condition_comparing_two_columns(con):  # noqa: F811
+    # every one of m1's deals in July was closed after it was created: all the halves, 315000.63;
+    # none the other way round
+    assert compute(con, "sum(if closed_at > created_at then deals.amount / 2 else 0)")["m1"] == D("315000.63")
+    assert compute(con, "sum(if created_at > closed_at then deals.amount / 2 else 0)")["m1"] == D("0")
+
+
+def test_list_items_and_fallbacks_that_read_the_row(con):  # noqa: F811
+    # every deal with an amount is in [its own amount, 1]: d1, d2, d3 and d6's halves; d4 has none
+    assert compute(con, "sum(if amount in [amount, 1] then deals.amount / 2 else 0)")["m1"] == D("315000.63")
+    # a lead without a response waits 0 s: l1 600.5 / 2 + l2 7200 / 2 + l3 0
+    waited = "((leads.first_response_at otherwise leads.created_at) - leads.created_at) / 2"
+    assert compute(con, f"sum({waited})")["m1"] == D("3900.25")
+    assert compute(con, f"min({waited})")["m1"] == D("0")
+
+
+def test_what_cannot_be_computed_row_by_row_is_refused_by_name():
+    from kpilang.evaluate.rowwise import _aggregate, row_value
+    from kpilang.syntax import ast
+
+    with pytest.raises(TypeError, match="^inexact value of type float in column amount$"):
+        row_value(ast.Name.model_construct(name="amount"), {"amount": 1.5})
+    with pytest.raises(ValueError, match="^no row value for object$"):
+        row_value(object(), {})
+    with pytest.raises(ValueError, match="^count is not computed row by row$"):
+        _aggregate("count", [D(1)])
+
+
+def test_the_median_of_one_long_value_is_that_value(con):  # noqa: F811
+    # m2's only deal in July is d8, 2.00: 2.00 / 3 to 34 digits is 0.666…67 (33 sixes, then 7), and
+    # the median of one value is that value; doubling and halving it would round it to 0.666…65
+    assert compute(con, "median(deals.amount / 3)")["m2"] == D("0." + "6" * 33 + "7")

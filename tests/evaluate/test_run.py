@@ -234,6 +234,13 @@ pay total = salary * kpi_score
     assert m1.ok and m1.metrics["tier"] == 1
 
 
+SIGNED_ON_DEALS = (DEALS_HEADER.strip() + ",signed_on\n"
+                   "d1,m1,c1,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,2026-07-01\n"
+                   "d2,m1,c2,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,2026-07-02\n"
+                   "d3,m1,c3,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,\n")
+"""Deals with an extra column of dates, `signed_on`: 1 July, 2 July, empty."""
+
+
 def test_a_date_literal_against_an_extra_date_column_is_that_date(tmp_path):
     """`signed_on` holds dates, not instants: 2026-07-02 means that day, not midnight in Moscow
     (which is 21:00 UTC on 1 July)."""
@@ -246,14 +253,25 @@ kpi k = late
     weight 100%
 pay total = salary * kpi_score
 """
-    deals = (DEALS_HEADER.strip() + ",signed_on\n"
-             "d1,m1,c1,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,2026-07-01\n"
-             "d2,m1,c2,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,2026-07-02\n"
-             "d3,m1,c3,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,\n")
-    program, data = make(tmp_path, plan, deals=deals)
+    program, data = make(tmp_path, plan, deals=SIGNED_ON_DEALS)
     report = kpilang.evaluate(program, data, "2026-07")
     m1 = person(report, "m1")
     assert (m1.metrics["early"], m1.metrics["late"], m1.metrics["on_the_day"]) == (1, 1, 1)
+
+
+def test_a_date_literal_against_an_extra_date_column_row_by_row(tmp_path):
+    """The same conditions on a row-by-row aggregate (its expression divides): d2's 1.00 / 2, and d1's."""
+    plan = HEAD + """
+metric on_the_day_half = sum(deals.amount / 2 where deals.signed_on = 2026-07-02)
+metric early_half = sum(deals.amount / 2 where deals.signed_on < 2026-07-02)
+kpi k = on_the_day_half
+    target 1
+    weight 100%
+pay total = salary * kpi_score
+"""
+    program, data = make(tmp_path, plan, deals=SIGNED_ON_DEALS)
+    m1 = person(kpilang.evaluate(program, data, "2026-07"), "m1")
+    assert (m1.metrics["on_the_day_half"], m1.metrics["early_half"]) == (Decimal("0.5"), Decimal("0.5"))
 
 
 def test_a_period_before_the_plan_takes_effect_can_still_be_evaluated(tmp_path):

@@ -286,3 +286,37 @@ def test_one_query_per_table(con):
 def test_dialect_placeholders_are_named():
     assert DUCKDB.placeholder("p0") == "$p0"
     assert DUCKDB.ident('a"b') == '"a""b"'
+
+
+def test_every_query_is_written_in_the_dialect_given(con):
+    """Plain and row-by-row aggregates alike: a dialect that notes what it quotes sees every
+    table and column the queries read."""
+    from kpilang.evaluate.sql import Dialect
+
+    class NotingDialect(Dialect):
+        def __init__(self):
+            self.quoted: set[str] = set()
+
+        def ident(self, name: str) -> str:
+            self.quoted.add(name)
+            return super().ident(name)
+
+    program = compile_text(PLAN_HEAD + "\nmetric won = count(deals where stage = \"won\")\n"
+                           "metric halves = sum(deals.amount / 2)\n").program
+    plan = collect_aggregates(program)
+    start, end = parse_period("2026-07").bounds_utc("Europe/Moscow")
+    dialect = NotingDialect()
+    values = run_aggregates(con, plan, start=start, end=end, timezone="Europe/Moscow", team=False,
+                            tables_present={"deals"}, dialect=dialect)
+    # m1's July deals: d1, d2, d4, d6 won; halves of 300000 + 250000.25 + 80000 + 1.01
+    assert values.of("m1")[plan.key_of(program.metrics["won"].expr)] == 4
+    assert values.of("m1")[plan.key_of(program.metrics["halves"].expr)] == Decimal("315000.63")
+    assert {"deals", "managers", "stage", "amount", "closed_at", "manager_id"} <= dialect.quoted
+
+
+def test_aggregates_over_a_table_the_data_lacks_are_refused_by_name(con):
+    program = compile_text(PLAN_HEAD + "\nmetric m = count(deals)\n").program
+    start, end = parse_period("2026-07").bounds_utc("Europe/Moscow")
+    with pytest.raises(LookupError, match="^the data has no table deals$"):
+        run_aggregates(con, collect_aggregates(program), start=start, end=end, timezone="Europe/Moscow",
+                       team=False, tables_present=set())

@@ -19,6 +19,9 @@ changed. The work tree is never written to.
     python tests/mutation/run_mutmut.py values            # mutate src/kpilang/data/values.py
     python tests/mutation/run_mutmut.py values --results  # list the survivors of the last run
     python tests/mutation/run_mutmut.py values --show NAME
+    python tests/mutation/run_mutmut.py numbers 'kpilang.evaluate.numbers.x_plain*'   # rerun these
+
+Run it under `nice -n 19` on a shared machine.
 
 Needs mutmut 3.8 (`pip install -e '.[mutation]'`). Not part of the test suite.
 """
@@ -62,7 +65,28 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "validation": ("src/kpilang/data/validation.py", [
         *DATA_TESTS, "tests/data/test_csv_files.py", "tests/data/test_formats.py",
     ]),
+    # The evaluator: the tests of tests/evaluate, and the few elsewhere that call a module's
+    # functions directly (the linter's score intervals, `round()`'s digits, huge figures shown).
+    "numbers": ("src/kpilang/evaluate/numbers.py", [
+        "tests/evaluate", "tests/checks/test_intervals.py", "tests/compile/test_round_digits.py",
+        "tests/explain/test_huge_values.py",
+    ]),
+    "period": ("src/kpilang/evaluate/period.py", ["tests/evaluate"]),
+    "rowwise": ("src/kpilang/evaluate/rowwise.py", ["tests/evaluate"]),
+    "results": ("src/kpilang/evaluate/results.py", ["tests/evaluate"]),
+    "formulas": ("src/kpilang/evaluate/formulas.py", ["tests/evaluate"]),
+    "aggregate": ("src/kpilang/evaluate/aggregate.py", ["tests/evaluate"]),
+    "table_lookup": ("src/kpilang/evaluate/table_lookup.py", ["tests/evaluate"]),
 }
+# Several modules in one copy: the tests run once to learn which reach what (minutes for
+# tests/evaluate), then `run_mutmut.py evaluate 'kpilang.evaluate.period*'` checks one module.
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "evaluate": ([MODULES[m][0] for m in ("period", "rowwise", "results", "formulas", "aggregate", "table_lookup")],
+                 ["tests/evaluate"]),
+}
+# Set for every test process of a run: tests/conftest.py then loads the `mutation` Hypothesis
+# profile (same draws for every mutant, no shrinking) and runs the property tests last.
+MUTATION_RUN_ENV = "KPILANG_MUTATION_RUN"
 
 
 def toml_value(value: object) -> str:
@@ -83,12 +107,12 @@ def without_mutmut_table(text: str) -> str:
 
 
 def mutmut_settings(module: str) -> dict[str, object]:
-    path, tests = MODULES[module]
+    paths, tests = GROUPS[module] if module in GROUPS else ([MODULES[module][0]], MODULES[module][1])
     own = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     settings = dict(own.get("tool", {}).get("mutmut", {}))
     settings.update({
         "source_paths": ["src"],
-        "only_mutate": [path],
+        "only_mutate": paths,
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-p", "no:cacheprovider"],
         "process_isolation": "forkserver",
@@ -115,15 +139,19 @@ def mutmut(workdir: Path, *args: str) -> int:
     executable = Path(sys.executable).with_name("mutmut")
     command = [str(executable) if executable.exists() else "mutmut", *args]
     # The copy's src/ must win over the work tree's (an editable install puts that on the path).
-    env = {**os.environ, "PYTHONPATH": str(workdir / "src")}
+    env = {**os.environ, "PYTHONPATH": str(workdir / "src"), MUTATION_RUN_ENV: "1"}
     return subprocess.run(command, cwd=workdir, env=env).returncode
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("module", choices=sorted(MODULES))
+    parser.add_argument("module", choices=sorted(MODULES | GROUPS))
+    parser.add_argument("mutants", nargs="*",
+                        help="rerun only these mutants (names or patterns, e.g. 'kpilang.evaluate.numbers.x_plain*'), "
+                             "even those already checked: after adding a test that should kill them")
     parser.add_argument("--workdir", type=Path, help="scratch directory (kept between runs)")
-    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--max-children", type=int, default=1,
+                        help="mutants tested at once (default 1: the machine is shared)")
     parser.add_argument("--results", action="store_true", help="list the last run's survivors")
     parser.add_argument("--show", metavar="MUTANT", help="show one mutant's change")
     args = parser.parse_args(argv)
@@ -133,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.show:
         return mutmut(workdir, "show", args.show)
     prepare(workdir, args.module)
-    return mutmut(workdir, "run", "--max-children", str(args.max_children))
+    return mutmut(workdir, "run", "--max-children", str(args.max_children), *args.mutants)
 
 
 if __name__ == "__main__":
