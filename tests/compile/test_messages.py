@@ -27,7 +27,7 @@ CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 UNFILLED = re.compile(r"\{[A-Za-z_][A-Za-z_0-9]*\}")
 DIAGNOSTIC_SOURCES = [
     *SRC.joinpath("syntax").rglob("*.py"), *SRC.joinpath("compile").rglob("*.py"),
-    *SRC.joinpath("checks").rglob("*.py"), SRC / "lint.py",
+    *SRC.joinpath("checks").rglob("*.py"), *SRC.joinpath("lint").rglob("*.py"),
 ]
 MESSAGE_SOURCES = sorted(SRC.rglob("*.py"))
 """Every module that may say something through the catalogs."""
@@ -88,7 +88,7 @@ def test_every_catalog_entry_is_used_by_the_code():
     literal, patterns = _keys_used_in_code()
     rendering = {"join.and", "join.or", "severity.error", "severity.warning", "severity.info", "label.help",
                  "label.note", "label.witness", "summary.line", "summary.compile-error"}
-    rendering |= {f"{code}.summary" for code in registry()}  # SARIF rules (report_formats.py)
+    rendering |= {f"{code}.summary" for code in registry()}  # SARIF rules (lint/formats.py)
     unused = {k for k in catalog("en") if k not in literal | rendering and not any(re.fullmatch(p, k) for p in patterns)}
     assert unused == set(), "catalog entries nothing says"
 

@@ -12,11 +12,11 @@ from kpilang.cli.common import (
 from kpilang.checks.history import HistoryError, history_loader
 from kpilang.compile import PlanFileError, read_plan_file
 from kpilang.config import ConfigError
-from kpilang.criteria_report import to_json as criteria_json, to_text as criteria_text
+from kpilang.lint.criteria import to_json as criteria_json, to_text as criteria_text
 from kpilang.diagnostics import Severity, render_text
 from kpilang.messages import language, t
 from kpilang.lint import lint_paths
-from kpilang.report_formats import summary, to_github, to_json, to_sarif
+from kpilang.lint.formats import summary, to_github, to_json, to_sarif
 
 
 @click.command()
