@@ -10,7 +10,6 @@ being computed without it. A file that cannot be read at all raises SourceFileEr
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -19,13 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpilang.data.bounds import MAX_ROW_BYTES, OverBound, bounded_lines, check_columns
+from openpyxl.utils import get_column_letter
+
+from kpilang.data.bounds import MAX_ROW_BYTES, OverBound, bounded_lines, check_columns, row_too_large
 from kpilang.data.problems import DataProblem
-from kpilang.data.readers.base import bound_problem, fatal_problem, header_problems, owner_candidates
+from kpilang.data.readers.base import bound_problem, fatal_problem, header_problems, is_text, owner_candidates
 from kpilang.data.readers.jsonl_file import (
     BYTE_ORDER_MARK, JsonNumber, NotANumber, RepeatedKey, _object_without_repeats, _reject_constant,
-    cell_text as json_cell_text,
+    cell_text as json_cell_text, json_kind, key_pattern, owner_texts,
 )
+from kpilang.data.readers.text_encoding import starts_as_utf16
 from kpilang.data.readers.xlsx_file import ExactNumber, cell_text as sheet_cell_text, sheet_rows
 from kpilang.data.staging import NAME_PADDING
 from kpilang.messages import t
@@ -148,10 +150,8 @@ def _check_header(file: SourceFile, names: list[str]) -> None:
 
 def _csv_records(file: SourceFile, owner_column: str | None) -> Iterator[tuple[int, dict] | Unreadable]:
     encoding = ENCODINGS[file.encoding]
-    with file.path.open("rb") as stream:
-        head = stream.read(4)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise _fatal(file, "utf16_file", t("data.utf16_file.reason", file=file.name), t("data.utf16_file.hint"))
+    if starts_as_utf16(file.path):
+        raise _fatal(file, "utf16_file", t("data.utf16_file.reason", file=file.name), t("data.utf16_file.hint"))
     with file.path.open("r", encoding=encoding, errors="surrogateescape", newline="") as text:
         lines = _LineCounter(text)
         rows = csv.reader(lines, delimiter=file.delimiter, quotechar='"', doublequote=True, strict=True)
@@ -179,8 +179,9 @@ def _csv_records(file: SourceFile, owner_column: str | None) -> Iterator[tuple[i
                 header = names
                 owner_index = header.index(owner_column) if owner_column in header else None
                 continue
-            if any(_not_text(value) for value in fields):
-                yield Unreadable(start, "encoding", _shown(file.delimiter.join(fields)),
+            if not all(is_text(value) for value in fields):
+                # The bytes the encoding cannot read show as U+FFFD in the problem.
+                yield Unreadable(start, "encoding", file.delimiter.join(fields),
                                  owner_candidates(fields, len(header), owner_index),
                                  (("encoding", file.encoding),))
                 continue
@@ -212,23 +213,10 @@ class _LineCounter:
         if not line:
             raise StopIteration
         if len(line) > MAX_ROW_BYTES:
-            from kpilang.data.bounds import row_too_large
-
             raise row_too_large(self.number + 1)
         self.number += 1
         self.last = line.rstrip("\r\n")
         return line
-
-
-_SURROGATE = re.compile("[\udc80-\udcff]")
-
-
-def _not_text(value: str) -> bool:
-    return bool(_SURROGATE.search(value))
-
-
-def _shown(value: str) -> str:
-    return _SURROGATE.sub("\ufffd", value)
 
 
 def _sheet_records(file: SourceFile, owner_column: str | None) -> Iterator[tuple[int, dict] | Unreadable]:
@@ -252,8 +240,6 @@ def _sheet_records(file: SourceFile, owner_column: str | None) -> Iterator[tuple
             outside = [c for c in texts if c > len(header)]
             owners = (texts[owner_position].strip(),) if owner_position in texts else ()
             if outside:
-                from openpyxl.utils import get_column_letter
-
                 yield Unreadable(row_number, "value_outside_header", texts[outside[0]], owners,
                                  (("letter", get_column_letter(outside[0])),))
                 continue
@@ -277,20 +263,12 @@ def _sheet_records(file: SourceFile, owner_column: str | None) -> Iterator[tuple
                          t("source.merged_rows.hint"))
 
 
-def _owner_pattern(key: str) -> re.Pattern[str]:
-    return re.compile(re.escape(json.dumps(key)) + r'\s*:\s*("(?:[^"\\]|\\.)*"|[^\s,}\]]+)')
-
-
 def _owner_texts(pattern: re.Pattern[str] | None, text: str) -> tuple[str, ...]:
-    if pattern is None:
-        return ()
-    from kpilang.data.readers.jsonl_file import owner_texts
-
-    return owner_texts(pattern, text)
+    return () if pattern is None else owner_texts(pattern, text)
 
 
 def _json_records(file: SourceFile, owner_column: str | None) -> Iterator[tuple[int, dict] | Unreadable]:
-    pattern = _owner_pattern(owner_column) if owner_column else None
+    pattern = key_pattern(owner_column) if owner_column else None
     seen: dict[str, None] = {}
     with file.path.open("rb") as stream:
         for line_number, line in enumerate(bounded_lines(stream), start=1):
@@ -321,8 +299,7 @@ def _json_records(file: SourceFile, owner_column: str | None) -> Iterator[tuple[
                 continue
             if not isinstance(record, dict):
                 yield Unreadable(line_number, "not_json_object", text.strip(), _owner_texts(pattern, text),
-                                 (("detail", t("data.not_json_object.holds", kind=t("data.not_json_object.array")
-                                               if isinstance(record, list) else t("data.not_json_object.number"))),))
+                                 (("detail", t("data.not_json_object.holds", kind=json_kind(record))),))
                 continue
             for key in record:
                 seen.setdefault(key, None)

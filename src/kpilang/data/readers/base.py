@@ -93,10 +93,10 @@ def owner_candidates(fields: list[str], width: int, index: int | None) -> Owners
     if 0 <= back < len(fields):
         found.append(fields[back])
     texts = (text.strip().strip('"').strip() for text in found)
-    return tuple(dict.fromkeys(text for text in texts if text and _is_text(text)))
+    return tuple(dict.fromkeys(text for text in texts if text and is_text(text)))
 
 
-def _is_text(value: str) -> bool:
+def is_text(value: str) -> bool:
     """Whether a value read from a file is text: bytes that are not UTF-8 are kept as lone
     surrogates so that their row can be reported, but such a value names nobody for sure."""
     try:

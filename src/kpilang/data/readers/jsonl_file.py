@@ -104,7 +104,7 @@ def _note_mistyped_id(found: dict[str, MistypedId], column: str, value: object, 
     noted.lines += 1
 
 
-def _json_kind(value: object) -> Text:
+def json_kind(value: object) -> Text:
     if isinstance(value, list):
         return t("data.not_json_object.array")
     if isinstance(value, str) and not isinstance(value, JsonNumber):
@@ -116,10 +116,14 @@ def _json_kind(value: object) -> Text:
     return t("data.not_json_object.number")
 
 
+def key_pattern(key: str) -> re.Pattern[str]:
+    """A key's values written in a line, as a JSON string or a bare token."""
+    return re.compile(re.escape(json.dumps(key)) + r'\s*:\s*("(?:[^"\\]|\\.)*"|[^\s,}\]]+)')
+
+
 def _owner_pattern(table: str) -> re.Pattern[str]:
-    """The owner key's values written in a line, as a JSON string or a bare token."""
-    key = re.escape(json.dumps(TABLES[table].owner_column))
-    return re.compile(key + r'\s*:\s*("(?:[^"\\]|\\.)*"|[^\s,}\]]+)')
+    """The owner key's values written in a line."""
+    return key_pattern(TABLES[table].owner_column)
 
 
 def owner_texts(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
@@ -184,7 +188,7 @@ def read_jsonl_table(
                     continue
                 if not isinstance(record, dict):
                     faults.add(line_number, "not_json_object", text.strip(),
-                               detail=t("data.not_json_object.holds", kind=_json_kind(record)),
+                               detail=t("data.not_json_object.holds", kind=json_kind(record)),
                                owners=(owner_texts(owner, text),))
                     continue
                 cells: list[str | None] = [None] * len(columns)
