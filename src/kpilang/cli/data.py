@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, load_source, source_option
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, load_source, source_option
 from kpilang.messages import language, t
 
 
@@ -38,7 +38,7 @@ def check(folder: str, source: str | None, period: str | None, timezone: str | N
           lang: str | None) -> None:
     """Check every column of every row of a data folder: rows read, used, rejected and left out per
     table, values no map covers, people nobody lists, dates covered and complete months."""
-    from kpilang.cli.run_inputs import load_plan, problem_line
+    from kpilang.cli.run_inputs import load_plan, problem_line, refuse_data
     from kpilang.data import DataError, load_data
     from kpilang.data.survey import survey
     from kpilang.evaluate.period import PeriodError, parse_period
@@ -65,10 +65,7 @@ def check(folder: str, source: str | None, period: str | None, timezone: str | N
     except ValueError as err:  # an unknown timezone
         fail(str(err), t("data-check.no-timezone-hint"), said)
     except DataError as err:
-        click.echo(t("run.data-unusable-checked", data=folder).render(said), err=True)
-        for problem in err.problems:
-            click.echo("  - " + problem_line(problem, said), err=True)
-        sys.exit(EXIT_FAILURE)
+        refuse_data(err, folder, "checked", said)
     with loaded:
         found = survey(loaded, period_days)
     if fmt == "json":

@@ -103,14 +103,20 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     except MetricQueryError as err:
         fail(err.message, err.hint, said)
     except DataError as err:
-        click.echo(t(f"run.data-unusable-{verb}", data=data).render(said), err=True)
-        for problem in err.problems:
-            click.echo("  - " + problem_line(problem, said), err=True)
-        sys.exit(EXIT_FAILURE)
+        refuse_data(err, data, verb, said)
     warning = lint_warning(plan, compiled, verb=verb, lang=said)
     if warning is not None:
         click.echo(warning, err=True)
     return report
+
+
+def refuse_data(err, data: str, verb: str, lang: str) -> None:
+    """Say that the data in `data` cannot be used, each fatal problem on its line, and exit 2;
+    `verb` is what the command would have done ("computed", "explained", "checked")."""
+    click.echo(t(f"run.data-unusable-{verb}", data=data).render(lang), err=True)
+    for problem in err.problems:
+        click.echo("  - " + problem_line(problem, lang), err=True)
+    sys.exit(EXIT_FAILURE)
 
 
 def problem_line(problem: DataProblem, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -98,9 +98,10 @@ def _unused_column(spec: TableSpec, kept: set[str]) -> Callable[[str], bool]:
 
 
 def _table_problems(
-    path: str | Path, needs: dict[str, set[str]] | None, wanted: tuple[str, ...], found: dict,
+    path: str | Path, needs: dict[str, set[str]] | None, wanted: tuple[str, ...], present: set[str],
     ambiguous: list[DataProblem],
 ) -> list[DataProblem]:
+    """`present`: the tables that have a file of their own or that a provider gives."""
     problems = list(ambiguous)
     for table in sorted(set(needs or ()) - set(TABLES)):
         problems.append(fatal_problem(
@@ -109,7 +110,7 @@ def _table_problems(
         ))
     ambiguous_tables = {p.table for p in ambiguous}
     for table in wanted:
-        if table in found or table in ambiguous_tables:
+        if table in present or table in ambiguous_tables:
             continue
         if table == "managers":
             problems.append(missing_table_problem(path, table, t("data.missing_table.managers")))
@@ -225,10 +226,9 @@ def load_data(
     provided_tables = {table for table in wanted if provider is not None and provider.provides(table)}
     claimed = provider.claimed_files() if provider is not None else frozenset()
     found, ambiguous = find_table_files(path, tuple(t for t in wanted if t not in provided_tables), claimed)
-    found.update({table: None for table in provided_tables})
     # A missing table does not stop the others from being read: every fatal problem of every
     # table is listed at once, rather than one more at each run.
-    fatal = _table_problems(path, needs, wanted, found, ambiguous)
+    fatal = _table_problems(path, needs, wanted, set(found) | provided_tables, ambiguous)
 
     snapshot = snapshot_of(path)
     # DuckDB's own progress bar would print into pipes and CI logs; the CLI shows progress itself.
@@ -246,8 +246,6 @@ def load_data(
         provided: dict[str, ProvidedTable] = {}
         inputs: list[InputFile] = []
         for table in wanted:
-            if table not in found:
-                continue
             if table in provided_tables:
                 try:
                     provided[table] = provider.read(con, table, Path(path), DETAILED_PROBLEMS_PER_KIND,
@@ -256,13 +254,15 @@ def load_data(
                     fatal.extend(unusable.problems)
                     continue
                 raw = provided[table].raw
-            else:
+            elif table in found:
                 located = found[table]
                 kept = _extra_columns_kept(table, needs)
                 raw = read_table(
                     con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND,
                     None if kept is None else _unused_column(TABLES[table], kept),
                 )
+            else:
+                continue
             if not raw.fatal:
                 needed = needs.get(table) if needs is not None else None
                 raw.fatal.extend(column_problems(raw, TABLES[table], needed))

@@ -46,18 +46,15 @@ class Survey:
 def months_inside(first: dt.date, last: dt.date) -> list[str]:
     """The months whose every day lies in [first, last]."""
     months = []
-    year, month = first.year, first.month
-    if first.day != 1:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    while True:
-        start = dt.date(year, month, 1)
-        following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-        if following - dt.timedelta(days=1) > last:
-            return months
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = following.year, following.month
-        if start > last:
-            return months
+    start = first if first.day == 1 else _next_month(first)
+    while (following := _next_month(start)) - dt.timedelta(days=1) <= last:
+        months.append(f"{start:%Y-%m}")
+        start = following
+    return months
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def survey(data: DataSet, period_days: tuple[str, dt.date, dt.date] | None = None) -> Survey:

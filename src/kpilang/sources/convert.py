@@ -192,7 +192,6 @@ class _PartConverter:
             if self.chosen is None:
                 self.chosen = self.choose_columns()
             chosen = self.chosen
-        placed = self._placement(values, chosen)
         cells: dict[str, str | None] = {}
         owners: tuple[str, ...] = ()
         for name in sorted(self.part.columns, key=lambda name: name != self.owner):
@@ -200,14 +199,16 @@ class _PartConverter:
                 value = self._cell(name, values, chosen)
             except _Unmapped as missing:
                 found = self.uncovered.setdefault((name, missing.text), Uncovered(name, missing.map, missing.text))
-                found.add(self.offset + row, owners, placed)
+                found.add(self.offset + row, owners, self._placement(values, chosen))
             except _Ambiguous as person:
                 self.faults.add(self.offset + row, person.resolved.code, person.text, column=name,
-                                owners=tuple((c,) for c in person.resolved.candidates), records=1, placed=placed,
+                                owners=tuple((c,) for c in person.resolved.candidates), records=1,
+                                placed=self._placement(values, chosen),
                                 candidates=", ".join(person.resolved.candidates), text=person.text)
             except NotConverted as failed:
                 self.faults.add(self.offset + row, "source_value", failed.text, column=name, owners=(owners,),
-                                placed=placed, source=chosen.get(name) or name, expected=failed.expected)
+                                placed=self._placement(values, chosen), source=chosen.get(name) or name,
+                                expected=failed.expected)
             else:
                 if name == self.owner and value:
                     owners = (value,)
@@ -249,7 +250,8 @@ class _PartConverter:
         return value if rule.prefix is None else rule.prefix + value
 
     def _placement(self, values: dict, chosen: dict[str, str | None]) -> dict[str, object]:
-        """Where the record sits in time, as DataProblem's fields: the period of a targets row,
+        """Where a rejected record sits in time (worked out only for a record that is rejected),
+        as DataProblem's fields: the period of a targets row,
         the instant (naive UTC) of a dated row, `undated` when its optional date is empty; empty
         when that cannot be read (a problem then concerns every period)."""
         column = "period" if self.table == "targets" else DATE_COLUMNS.get(self.table)
