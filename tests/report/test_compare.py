@@ -177,3 +177,19 @@ def test_falling_past_the_threshold_is_decided_on_exact_amounts(old, new, percen
     threshold = Decimal(percent) / 100
     expected = new < old and (old == 0 or (old - new) > threshold * old)
     assert person.falls_more_than(threshold) == expected
+
+
+def test_the_page_holds_every_pay_of_the_json_with_its_exact_value(history, tmp_path, compared):
+    from .figures import page_figures
+
+    out = tmp_path / "compare.html"
+    code, _, _ = run(history, "compare", "HEAD~1:rules/cold.kpi", "revised.kpi", "--data", "demo", "--periods",
+                     "2026-07..2026-09", "--format", "html", "--out", str(out), "--lang", "ru")
+    shown = page_figures(out.read_text(encoding="utf-8"))
+    _, result, _ = compared
+    for person in result["people"]:
+        for side, key in (("old", "old_total"), ("new", "new_total"), ("difference", "difference")):
+            assert shown[f"{side}:{person['manager_id']}:{person['period']}"] == person[key]
+    for side in ("old", "new", "difference"):
+        assert shown[side] == result["totals"][side]
+    assert "Во что обойдётся изменение плана" in out.read_text(encoding="utf-8")
