@@ -24,12 +24,19 @@ def august_version(text: str = PLAN) -> str:
     return text.replace("weight 50%", "weight 40%").replace("effective 2026-07-01", "effective 2026-08-01")
 
 
+def july_repo(folder: Path, plan: str, data: str) -> GitRepo:
+    """A repository in `folder` with the demo data in `data` and the July plan at `plan`,
+    committed on 10 June 2026."""
+    repo = GitRepo(folder)
+    shutil.copytree(ROOT / "examples" / "demo", repo.path / data)
+    repo.write(plan, PLAN)
+    repo.commit("Cold sales plan, in force from July", "2026-06-10T10:00:00+03:00")
+    return repo
+
+
 @pytest.fixture(scope="session")
 def history(tmp_path_factory) -> Path:
-    repo = GitRepo(tmp_path_factory.mktemp("report-history") / "work")
-    shutil.copytree(ROOT / "examples" / "demo", repo.path / "demo")
-    repo.write("rules/cold.kpi", PLAN)
-    repo.commit("Cold sales plan, in force from July", "2026-06-10T10:00:00+03:00")
+    repo = july_repo(tmp_path_factory.mktemp("report-history") / "work", "rules/cold.kpi", "demo")
     repo.write("rules/cold.kpi", august_version())
     repo.commit("Less weight on revenue from August", "2026-07-15T10:00:00+03:00")
     # not committed: the revision as a plan in force from July, for comparing period by period
@@ -37,7 +44,7 @@ def history(tmp_path_factory) -> Path:
     return repo.path
 
 
-def run(folder: Path, *args: str, monkeypatch=None):
+def run(folder: Path, *args: str):
     """`kpilang ARGS` run in `folder`: (exit status, standard output, standard error)."""
     import os
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.change.gitrepo import GitRepo
-
-from .conftest import PLAN, ROOT, run
+from .conftest import PLAN, ROOT, july_repo, run
 
 PAGES = ["report.md", "report.en.md"]
 
@@ -27,11 +24,7 @@ def _commands(page: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    repo = GitRepo(tmp_path_factory.mktemp("report-docs") / "work")
-    shutil.copytree(ROOT / "examples" / "demo", repo.path / "data")
-    repo.write("cold_sales.kpi", PLAN)
-    repo.git("add", "cold_sales.kpi")
-    repo.git("commit", "-q", "-m", "Cold sales plan from Q3", when="2026-06-10T10:00:00+03:00")
+    repo = july_repo(tmp_path_factory.mktemp("report-docs") / "work", "cold_sales.kpi", "data")
     assert PLAN.count("effective 2026-07-01") == 1
     repo.write("cold_sales.kpi", PLAN.replace("weight 50%", "weight 40%").replace("effective 2026-07-01",
                                                                                   "effective 2026-10-01"))

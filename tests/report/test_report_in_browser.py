@@ -5,25 +5,26 @@ one `eval --format json` gives, down to the text a reader sees for money.
 
 One page load per width keeps it cheap (marked `browser`: `-m "not browser"` leaves it out).
 Without Chromium or Playwright the test is skipped with the reason, except in CI (CI=true), where
-that is a failure: the check must not silently disappear.
+that is a failure: the check must not silently disappear (Chromium is found as the statements'
+browser test finds it, and that test checks the finding).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from tests.explain.test_html_in_browser import chromium
 
 from .conftest import eval_json, run
 from .figures import expected_figures
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 PERIODS = ["2026-07", "2026-08", "2026-09"]
 A4_PRINT_WIDTH = 703
 """A4's 210 mm less the page's 12 mm margins on each side, in CSS pixels (96 per inch)."""
@@ -66,16 +67,13 @@ FIGURES = """() => [...document.querySelectorAll('[data-key]')].map(
 
 
 def browser_path() -> str:
-    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    missing = None
-    if path is None:
-        missing = "chromium is not installed: apt-get install -y chromium to run the browser check"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "playwright is not installed: pip install -e '.[test]' to run the browser check"
-    if missing is not None:
+    """Debian's chromium, as the statements' browser test finds it (skipped, or failed in CI,
+    without it), and Playwright to drive it (the same without it)."""
+    path = chromium()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "playwright is not installed: pip install -e '.[test]' to run the browser check"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true but {missing}")
         pytest.skip(missing)
@@ -142,15 +140,23 @@ def test_every_figure_in_the_rendered_page_is_the_one_eval_gives(browser, report
             assert _money_shown(text) == value, f"{key} reads {text!r}"
 
 
-def test_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
+def test_missing_playwright_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    import builtins
     import sys
 
     here = sys.modules[__name__]
-    monkeypatch.setattr(here, "CHROMIUM", "/nonexistent/chromium")
-    monkeypatch.setattr(here.shutil, "which", lambda name: None)
+    monkeypatch.setattr(here, "chromium", lambda: "/usr/bin/chromium")
+    real_import = builtins.__import__
+
+    def no_playwright(name, *args, **kwargs):
+        if name.startswith("playwright"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_playwright)
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="CI=true but chromium is not installed"):
+    with pytest.raises(pytest.fail.Exception, match="CI=true but playwright is not installed"):
         here.browser_path()
     monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
+    with pytest.raises(pytest.skip.Exception, match="playwright is not installed"):
         here.browser_path()
