@@ -100,6 +100,23 @@ def browser():
         launched.close()
 
 
+@pytest.fixture(scope="module")
+def compare_page(history, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "compare.html"
+    code, _, err = run(history, "compare", "HEAD~1:rules/cold.kpi", "revised.kpi", "--data", "demo", "--periods",
+                       "2026-07..2026-09", "--format", "html", "--out", str(out), "--lang", "ru")
+    assert code == 1 and out.exists(), err
+    return out
+
+
+@pytest.mark.parametrize("width, media", [(1280, "screen"), (A4_PRINT_WIDTH, "print")])
+def test_the_comparison_page_fits_a_screen_and_a4(browser, compare_page, width, media):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.emulate_media(media=media)
+    page.goto(compare_page.as_uri())
+    assert page.evaluate(LAYOUT_CHECK) == []
+
+
 def _money_shown(text: str) -> Decimal:
     """`1 082 010,00 ₽` → 1082010.00 (Russian digits grouping and decimal comma)."""
     digits = re.sub(r"[^\d,\-−]", "", text).replace(",", ".").replace("−", "-")

@@ -114,7 +114,6 @@ class Report:
     currency: str
     periods: list[PeriodSummary]
     kpis: list[str]
-    kpi_units: dict[str, Unit]
     pays: list[str]
     final_pay: str | None
     tables: dict[str, int]
@@ -142,7 +141,7 @@ def build_report(runs: list[PeriodRun]) -> Report:
     plan = program.plan
     return Report(
         plan=plan.name, plan_label=plan.label or plan.name, currency=plan.currency, periods=periods,
-        kpis=list(program.kpis), kpi_units={k: d.unit for k, d in program.kpis.items()}, pays=list(program.pays),
+        kpis=list(program.kpis), pays=list(program.pays),
         final_pay=program.final_pay, tables={name: len(t.bands) for name, t in program.tables.items()},
         people=sorted(people.values(), key=lambda p: p.manager_id), teams=teams, reach=reach,
         reach_period=last.period.label, program=program, inputs=list(last.report.inputs))
