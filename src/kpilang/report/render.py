@@ -15,9 +15,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from kpilang.compile.program import Unit
 from kpilang.explain.approx import plain
-from kpilang.explain.formatting import LocaleFormat, unit_kind
+from kpilang.explain.formatting import LocaleFormat
 from kpilang.messages import Text, t
 from kpilang.payouts.json import number
 from kpilang.report import charts
@@ -34,9 +33,14 @@ class Words:
     """Catalog texts and figures for one language and currency, as templates call them."""
 
     def __init__(self, lang: str, currency: str, program=None):
+        from kpilang.explain.build import FigureKinds
+
         self.lang = lang
         self.fmt = LocaleFormat(lang, currency)
         self.program = program
+        # A figure is shown as the statements show it: a rate whose target the plan writes as a
+        # percent is a percent, a table's edges as its bands are written.
+        self.kinds = FigureKinds(program) if program is not None else None
 
     def __call__(self, key: str, **facts) -> str:
         """The catalog text `report.KEY` (or `compare.…` as given). Keys are written whole where
@@ -62,7 +66,10 @@ class Words:
         return f"{label} ({name})" if label else name
 
     def kpi_kind(self, name: str) -> str:
-        return unit_kind(self.program.kpis[name].unit)
+        return self.kinds.kpi[name]
+
+    def metric_kind(self, name: str) -> str:
+        return self.kinds.metric[name]
 
 
 def render_report_html(report: Report, lang: str) -> str:
@@ -72,16 +79,15 @@ def render_report_html(report: Report, lang: str) -> str:
     program = report.program
 
     def band_range(table: str, index: int) -> str:
-        definition = program.tables[table]
-        band = definition.bands[index]
-        kind = "percent" if definition.key_unit is Unit.NUMBER else unit_kind(definition.key_unit)
+        band = program.tables[table].bands[index]
+        kind = words.kinds.table_key[table]
         low = words.figure(band.low, kind) if band.low is not None else "…"
         high = words.figure(band.high, kind) if band.high is not None else "…"
         return f"{low} – {high}"
 
     return _environment().get_template("report.html.j2").render(
         r=report, w=words, lang=lang, charts=_report_charts(report, words), buckets=_bucket_names(words),
-        band_range=band_range, metric_kind=lambda name: unit_kind(program.metrics[name].unit), near=NEAR_SHARE,
+        band_range=band_range, metric_kind=words.metric_kind, near=NEAR_SHARE,
         num=number)
 
 
