@@ -126,3 +126,13 @@ def test_a_range_that_cannot_be_meant_is_refused(text):
 def test_a_range_of_another_kind_than_the_plan_is_refused():
     with pytest.raises(PeriodError):
         parse_range("2026-Q3..2026-Q4", "month")
+
+
+def test_a_committed_plan_file_names_its_commit_and_an_edited_one_is_shown_as_given(history, tmp_path):
+    out = tmp_path / "report.html"
+    run(history, "report", "rules/cold.kpi", "--data", "demo", "--periods", "2026-09", "--out", str(out),
+        "--lang", "en")
+    assert "Less weight on revenue from August" in out.read_text(encoding="utf-8")
+    run(history, "report", "revised.kpi", "--data", "demo", "--periods", "2026-09", "--out", str(out), "--lang", "en")
+    html = out.read_text(encoding="utf-8")
+    assert "the file as given, not a committed version" in html and "Less weight" not in html

@@ -45,7 +45,32 @@ def load_version(spec: str, cwd: Path | None = None) -> PlanVersion:
 
     compiled = load_side(spec, cwd)
     _usable(compiled, spec)
-    return PlanVersion(spec=spec, program=compiled.program, fingerprint=fingerprint(compiled.program))
+    return PlanVersion(spec=spec, program=compiled.program, fingerprint=fingerprint(compiled.program),
+                       commit=_commit_of(spec, cwd or Path.cwd()))
+
+
+def _commit_of(spec: str, cwd: Path):
+    """The last commit that changed the plan `spec` names: up to REV for `REV:path`; for a file
+    on disk, only when it is in a git repository and holds what that commit holds (an edited
+    file is not any commit's version). None otherwise: the file is shown as given."""
+    from kpilang.change.git import blob_bytes
+
+    try:
+        if is_revision(spec, cwd):
+            rev, path = spec.split(":", 1)
+            repo = repo_root(cwd)
+            sha = resolve(repo, rev)
+        else:
+            disk = Path(spec) if Path(spec).is_absolute() else cwd / spec
+            repo = repo_root(disk.resolve().parent)
+            path = disk.resolve().relative_to(repo.resolve()).as_posix()
+            sha = resolve(repo, "HEAD")
+            if blob_bytes(repo, sha, path) != disk.read_bytes():
+                return None
+        history = file_history(repo, path, sha)
+    except (GitError, ValueError, OSError):
+        return None
+    return history[-1].commit if history else None
 
 
 def _usable(compiled: Compiled, spec: str) -> None:
