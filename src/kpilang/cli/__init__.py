@@ -24,6 +24,8 @@ COMMANDS = {
     "init": ("kpilang.cli.init", "init"),
     "data": ("kpilang.cli.data", "data"),
     "pull": ("kpilang.cli.pull", "pull"),
+    "compare": ("kpilang.cli.compare", "compare"),
+    "report": ("kpilang.cli.report", "report"),
 }
 
 

@@ -178,7 +178,7 @@ class StatementBuilder:
         self.plan = plan
         self.quantum = minor_unit(plan.currency)
         self.quantum_text = self.fmt.figure(self.quantum, "money")
-        self.final_pay = next((n for n in reversed(self.program.order) if n in self.program.pays), None)
+        self.final_pay = self.program.final_pay
         self.fingerprint, self.fingerprint_note = self._fingerprint()
         self.provenance = provenance_of(report)
         fig, words, program = self.fmt.figure, self.words, self.program
