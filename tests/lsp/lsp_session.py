@@ -7,6 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
@@ -16,7 +17,7 @@ only a hung server takes this long)."""
 
 
 class LspSession:
-    def __init__(self, cwd: Path, *args: str) -> None:
+    def __init__(self, cwd: Path, *args: str, options: dict | None = None) -> None:
         self.loop = asyncio.new_event_loop()
         self.client = LanguageClient("kpilang-tests", "1")
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
@@ -29,7 +30,8 @@ class LspSession:
 
         self.run(self.client.start_io(sys.executable, "-m", "kpilang", "lsp", *args, cwd=str(cwd)))
         self.initialized = self.run(self.client.initialize_async(types.InitializeParams(
-            capabilities=types.ClientCapabilities(), root_uri=cwd.as_uri(), process_id=None)))
+            capabilities=types.ClientCapabilities(), root_uri=cwd.as_uri(), process_id=None,
+            initialization_options=options)))
         self.client.initialized(types.InitializedParams())
 
     def run(self, awaitable):
@@ -64,6 +66,20 @@ class LspSession:
         self.client.exit(None)
         self.run(self.client.stop())
         self.loop.close()
+
+
+@pytest.fixture
+def lsp_session():
+    """Start `kpilang lsp` (with the given arguments) in a folder; every session is shut down."""
+    sessions = []
+
+    def start(cwd: Path, *args: str, options: dict | None = None) -> LspSession:
+        sessions.append(LspSession(cwd, *args, options=options))
+        return sessions[-1]
+
+    yield start
+    for session in sessions:
+        session.close()
 
 
 def at(line: int, character: int) -> types.Position:

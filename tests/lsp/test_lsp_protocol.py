@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from lsp_session import at
+from lsp_session import at, lsp_session  # noqa: F401 - the fixture
 from lsprotocol import types
 
 from kpilang.lint import lint_file
@@ -109,6 +109,14 @@ def test_lang_ru_speaks_russian(tmp_path, lsp_session):
     weights = next(d for d in session.diagnostics(session.open(plan)) if d.code == "KPL003")
     assert "подсказка:" in weights.message
     assert weights.code_description.href.endswith("ru/KPL003-weights-sum.md")
+
+
+def test_without_lang_the_clients_initialization_option_counts(tmp_path, lsp_session, monkeypatch):
+    monkeypatch.delenv("KPILANG_LANG", raising=False)
+    plan = _project(tmp_path)
+    session = lsp_session(tmp_path, options={"lang": "ru"})
+    weights = next(d for d in session.diagnostics(session.open(plan)) if d.code == "KPL003")
+    assert "подсказка:" in weights.message
 
 
 def test_a_finding_in_an_imported_file_is_shown_at_its_import(tmp_path, lsp_session):
