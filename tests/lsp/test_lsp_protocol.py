@@ -4,10 +4,10 @@ drives them; the findings are `kpilang lint`'s own."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from lsp_session import at, lsp_session  # noqa: F401 - the fixture
+import pytest
+from lsp_session import LspSession, at, lsp_session  # noqa: F401 - the fixture
 from lsprotocol import types
 
 from kpilang.lint import lint_file
@@ -60,13 +60,34 @@ def _project(tmp_path: Path, plan: str = PLAN, config: str | None = None) -> Pat
     return tmp_path / "plan.kpi"
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server for the tests that need no option of their own: each has its own folder."""
+    folder = tmp_path_factory.mktemp("lsp")
+    session = LspSession(folder)
+    yield folder, session
+    session.close()
+
+
+@pytest.fixture
+def project(server, request):
+    """`project(PLAN_TEXT)`: the test's own folder (lib.kpi and plan.kpi) under the shared server."""
+    folder, session = server
+
+    def make(plan: str = PLAN) -> tuple[Path, LspSession]:
+        here = folder / request.node.name
+        here.mkdir()
+        return _project(here, plan), session
+
+    return make
+
+
 def _codes(diagnostics) -> list[tuple[str, int]]:
     return sorted((str(d.code), d.range.start.line + 1) for d in diagnostics)
 
 
-def test_the_findings_of_an_opened_plan_are_those_of_kpilang_lint(tmp_path, lsp_session):
-    plan = _project(tmp_path)
-    session = lsp_session(tmp_path)
+def test_the_findings_of_an_opened_plan_are_those_of_kpilang_lint(project):
+    plan, session = project()
     found = session.diagnostics(session.open(plan))
     linted = lint_file(plan)
     assert linted.diagnostics, "the plan is meant to have findings (weights sum to 90%)"
@@ -77,9 +98,8 @@ def test_the_findings_of_an_opened_plan_are_those_of_kpilang_lint(tmp_path, lsp_
     assert weights.code_description is not None and weights.code_description.href.endswith("KPL003-weights-sum.md")
 
 
-def test_a_change_is_analysed_again_and_published_for_its_version(tmp_path, lsp_session):
-    plan = _project(tmp_path)
-    session = lsp_session(tmp_path)
+def test_a_change_is_analysed_again_and_published_for_its_version(project):
+    plan, session = project()
     uri = session.open(plan)
     assert "KPL003" in [d.code for d in session.diagnostics(uri, version=1)]
     session.change(uri, PLAN.replace("weight 30%", "weight 40%").replace("    calls\n", "    cals\n"), version=2)
@@ -119,20 +139,18 @@ def test_without_lang_the_clients_initialization_option_counts(tmp_path, lsp_ses
     assert "подсказка:" in weights.message
 
 
-def test_a_finding_in_an_imported_file_is_shown_at_its_import(tmp_path, lsp_session):
-    plan = _project(tmp_path)
-    (tmp_path / "lib.kpi").write_text(LIBRARY.replace("stage =", "stag ="), encoding="utf-8")
-    session = lsp_session(tmp_path)
+def test_a_finding_in_an_imported_file_is_shown_at_its_import(project):
+    plan, session = project()
+    (plan.parent / "lib.kpi").write_text(LIBRARY.replace("stage =", "stag ="), encoding="utf-8")
     found = session.diagnostics(session.open(plan))
     column = next(d for d in found if d.code == "E0201")
     assert column.range.start == at(1, 0) and "lib.kpi" in column.message
-    assert column.related_information[0].location.uri == (tmp_path / "lib.kpi").resolve().as_uri()
+    assert column.related_information[0].location.uri == (plan.parent / "lib.kpi").resolve().as_uri()
     assert column.related_information[0].location.range.start == at(2, 27)
 
 
-def test_hover_shows_a_declaration_its_label_and_unit(tmp_path, lsp_session):
-    plan = _project(tmp_path)
-    session = lsp_session(tmp_path)
+def test_hover_shows_a_declaration_its_label_and_unit(project):
+    plan, session = project()
     uri = session.open(plan)
     hover = session.run(session.client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=at(17, 6))))  # `revenue`, imported
@@ -142,9 +160,8 @@ def test_hover_shows_a_declaration_its_label_and_unit(tmp_path, lsp_session):
     assert hover.range.start == at(17, 4) and hover.range.end == at(17, 11)
 
 
-def test_hover_over_a_code_in_an_ignore_comment_gives_the_checks_summary(tmp_path, lsp_session):
-    plan = _project(tmp_path, PLAN.replace("weight 60%", "weight 60%  # kpilang: ignore[KPL003] -- agreed"))
-    session = lsp_session(tmp_path)
+def test_hover_over_a_code_in_an_ignore_comment_gives_the_checks_summary(project):
+    plan, session = project(PLAN.replace("weight 60%", "weight 60%  # kpilang: ignore[KPL003] -- agreed"))
     uri = session.open(plan)
     hover = session.run(session.client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=at(19, 36))))
@@ -152,17 +169,16 @@ def test_hover_over_a_code_in_an_ignore_comment_gives_the_checks_summary(tmp_pat
     assert "100%" in hover.contents.value
 
 
-def test_definition_goes_to_the_imported_declaration(tmp_path, lsp_session):
-    plan = _project(tmp_path)
-    session = lsp_session(tmp_path)
+def test_definition_goes_to_the_imported_declaration(project):
+    plan, session = project()
     uri = session.open(plan)
     found = session.run(session.client.text_document_definition_async(types.DefinitionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=at(17, 6))))
-    assert found.uri == (tmp_path / "lib.kpi").resolve().as_uri()
+    assert found.uri == (plan.parent / "lib.kpi").resolve().as_uri()
     assert found.range.start == at(1, 7) and found.range.end == at(1, 14)
     on_import = session.run(session.client.text_document_definition_async(types.DefinitionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=at(1, 10))))
-    assert on_import.uri == (tmp_path / "lib.kpi").resolve().as_uri()
+    assert on_import.uri == (plan.parent / "lib.kpi").resolve().as_uri()
 
 
 def _labels(session, uri: str, position: types.Position) -> list[str]:
@@ -171,9 +187,8 @@ def _labels(session, uri: str, position: types.Position) -> list[str]:
     return [item.label for item in (found.items if isinstance(found, types.CompletionList) else found)]
 
 
-def test_completion_offers_columns_fields_names_and_keywords(tmp_path, lsp_session):
-    plan = _project(tmp_path)
-    session = lsp_session(tmp_path)
+def test_completion_offers_columns_fields_names_and_keywords(project):
+    plan, session = project()
     uri = session.open(plan)
     session.diagnostics(uri)
     typing = PLAN.replace("    salary * kpi_score", "    salary * kpi_score + deals.") \
@@ -187,10 +202,9 @@ def test_completion_offers_columns_fields_names_and_keywords(tmp_path, lsp_sessi
     assert {"revenue", "calls", "revenue_plan", "kpi_score", "count", "sum", "target", "weight"} <= set(general)
 
 
-def test_formatting_gives_the_layout_of_kpilang_fmt(tmp_path, lsp_session):
+def test_formatting_gives_the_layout_of_kpilang_fmt(project):
     messy = PLAN.replace("    weight 60%\n", "  weight   60%\n").replace("kpi calls_plan", "kpi   calls_plan")
-    plan = _project(tmp_path, messy)
-    session = lsp_session(tmp_path)
+    plan, session = project(messy)
     uri = session.open(plan)
     edits = session.run(session.client.text_document_formatting_async(types.DocumentFormattingParams(
         text_document=types.TextDocumentIdentifier(uri=uri), options=types.FormattingOptions(tab_size=4, insert_spaces=True))))
@@ -198,9 +212,8 @@ def test_formatting_gives_the_layout_of_kpilang_fmt(tmp_path, lsp_session):
     assert edits[0].new_text == PLAN
 
 
-def test_code_actions_fix_a_misspelt_name_and_add_an_ignore_comment(tmp_path, lsp_session):
-    plan = _project(tmp_path, PLAN.replace("    calls\n", "    cals\n"))
-    session = lsp_session(tmp_path)
+def test_code_actions_fix_a_misspelt_name_and_add_an_ignore_comment(project):
+    plan, session = project(PLAN.replace("    calls\n", "    cals\n"))
     uri = session.open(plan)
     misspelt = session.diagnostics(uri)
 
@@ -222,9 +235,8 @@ def test_code_actions_fix_a_misspelt_name_and_add_an_ignore_comment(tmp_path, ls
     assert inserted.new_text.strip() == "# kpilang: ignore[KPL003] --"
 
 
-def test_after_a_burst_of_changes_the_findings_shown_last_are_those_of_the_last_text(tmp_path, lsp_session):
-    plan = _project(tmp_path)
-    session = lsp_session(tmp_path)
+def test_after_a_burst_of_changes_the_findings_shown_last_are_those_of_the_last_text(project):
+    plan, session = project()
     uri = session.open(plan)
     session.diagnostics(uri, version=1)
     for version, weight in enumerate(("31%", "32%", "33%", "34%", "40%"), start=2):
