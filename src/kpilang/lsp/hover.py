@@ -10,7 +10,7 @@ from kpilang import schema
 from kpilang.checks.base import by_name_or_code
 from kpilang.compile import units as U
 from kpilang.compile.names import AGGREGATES, SCALAR_FUNCTIONS
-from kpilang.compile.program import SALARY, SCORE
+from kpilang.compile.program import SALARY, SCORE, Unit
 from kpilang.lint.run import ignore_comments
 from kpilang.lsp.analysis import Analysis
 from kpilang.lsp.findings import page_uri
@@ -96,7 +96,7 @@ def _unit(name: str, decl: str, analysis: Analysis):
     if found is None:
         table = program.tables.get(name) if decl == "table" else None
         return U.WORDS[table.value_unit] if table is not None else None
-    return U.WORDS[getattr(found, "unit", U.Unit.MONEY)]
+    return U.WORDS[getattr(found, "unit", Unit.MONEY)]  # a pay is money, so it has no unit field
 
 
 def _table(name: str, lang: str) -> str:

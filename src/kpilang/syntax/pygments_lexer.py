@@ -17,7 +17,7 @@ from pygments.token import (
     Comment, Error, Keyword, Literal, Name, Number, Operator, Punctuation, String, Whitespace,
 )
 
-from kpilang.syntax.vocabulary import vocabulary
+from kpilang.syntax.vocabulary import CONSTANTS, vocabulary
 
 IGNORE_COMMENT = r"#\s*kpilang:\s*ignore\[[^\]\n]*\][^\n]*"
 """An ignore comment (`lint/run.py` reads it): shown apart from other comments."""
@@ -34,7 +34,7 @@ def _word(pattern: str) -> str:
 def _rules() -> list:
     v = vocabulary()
     name = v.name
-    constants = tuple(w for w in v.keywords if w in ("true", "false"))
+    constants = tuple(w for w in v.keywords if w in CONSTANTS)
     rules: list = [
         (r"\s+", Whitespace),
         (IGNORE_COMMENT, Comment.Special),

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from kpilang.syntax.pygments_lexer import IGNORE_COMMENT
-from kpilang.syntax.vocabulary import vocabulary
+from kpilang.syntax.vocabulary import CONSTANTS, vocabulary
 
 SCOPE = "source.kpilang"
 _LITERAL_SCOPES = {"DATE": "constant.numeric.date", "DURATION": "constant.numeric.duration",
@@ -34,7 +34,7 @@ def grammar() -> dict:
     v = vocabulary()
     name = v.name
     declared = [d for d in v.declarations if d not in ("import", "test")]
-    constants = [w for w in v.keywords if w in ("true", "false")]
+    constants = [w for w in v.keywords if w in CONSTANTS]
     patterns = [
         {"name": "comment.line.number-sign.ignore.kpilang", "match": IGNORE_COMMENT},
         {"name": "comment.line.number-sign.kpilang", "match": v.comment},

@@ -19,6 +19,7 @@ from kpilang.syntax.parser import lark_parser
 LITERALS = ("DATE", "DURATION", "PERCENT", "NUMBER", "STRING")
 """The grammar's terminals that are literal values, each highlighted as its kind."""
 CONSTANTS = ("true", "false")
+"""The reserved words that are values, highlighted as constants."""
 
 
 @dataclass(frozen=True)
