@@ -43,13 +43,24 @@ def test_every_pattern_compiles_and_each_line_of_the_corpus_is_covered():
                 at = match.end()
 
 
-def test_the_extension_names_the_grammar_and_the_server():
+def test_the_extension_names_the_grammar_and_the_language():
     manifest = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))
     grammar_entry = manifest["contributes"]["grammars"][0]
     assert (EXTENSION / grammar_entry["path"]).resolve() == GRAMMAR.resolve()
     assert grammar_entry["scopeName"] == grammar()["scopeName"]
     assert manifest["contributes"]["languages"][0]["extensions"] == [".kpi"]
-    assert '"lsp"' in (EXTENSION / "extension.js").read_text(encoding="utf-8")
+    assert set(manifest["contributes"]["configuration"]["properties"]) == {"kpilang.command", "kpilang.lang"}
+
+
+@pytest.mark.skipif(shutil.which("node") is None and os.environ.get("CI") != "true", reason="needs node")
+@pytest.mark.parametrize(("lang", "args"), [("", ["lsp"]), ("ru", ["lsp", "--lang", "ru"])])
+def test_the_extension_starts_kpilang_lsp_with_the_settings(lang, args):
+    """extension.js run by node with stand-ins for VS Code's API and the client library."""
+    done = subprocess.run(["node", "test/extension.test.js", lang], cwd=EXTENSION, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
+    assert made["serverOptions"]["run"] == {"command": "/project/.venv/bin/kpilang", "args": args, "transport": 0}
+    assert {"scheme": "file", "language": "kpilang"} in made["clientOptions"]["documentSelector"]
 
 
 def _node_ready() -> bool:
