@@ -30,7 +30,7 @@ from kpilang.lsp.findings import lsp_diagnostics
 from kpilang.lsp.hover import hover_text
 from kpilang.lsp.positions import file_uri, line_column, lines_of, span_range
 from kpilang.lsp.symbols import declarations, reference_at
-from kpilang.messages import DEFAULT_LANGUAGE, language
+from kpilang.messages import DEFAULT_LANGUAGE, LANGUAGES, language, t
 from kpilang.syntax.formatter import FormatterError, format_source
 
 UNTITLED = "untitled.kpi"
@@ -86,8 +86,15 @@ class KpilangServer(LanguageServer):
             text, at_version = doc.source, doc.version
             known = self.analyses.get(uri)
             if known is None or known.text != text:
-                known = self.keep(uri, await asyncio.get_running_loop().run_in_executor(
-                    None, analyse, self.path_of(doc), text))
+                try:
+                    found = await asyncio.get_running_loop().run_in_executor(None, analyse, self.path_of(doc), text)
+                except Exception as err:  # a bug in kpilang: said, never a silent editor without findings
+                    log.exception("analysing %s", uri)
+                    self.window_show_message(types.ShowMessageParams(
+                        type=types.MessageType.Error,
+                        message=t("lsp.failed", file=str(self.path_of(doc)), error=repr(err)).render(self.speaks)))
+                    return
+                known = self.keep(uri, found)
             if uri in self.workspace.text_documents and self.workspace.get_text_document(uri).version == at_version:
                 self.publish(uri, known, at_version)
                 return
@@ -107,7 +114,7 @@ def build_server(lang: str | None = None) -> KpilangServer:
         options = params.initialization_options
         if ls.lang is None:  # `--lang` first, then the client's option, then KPILANG_LANG
             asked = options.get("lang") if isinstance(options, dict) else None
-            ls.lang = language(asked if asked in ("en", "ru") else None)
+            ls.lang = language(asked if asked in LANGUAGES else None)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: KpilangServer, params: types.DidOpenTextDocumentParams) -> None:
