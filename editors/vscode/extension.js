@@ -15,7 +15,10 @@ function activate(context) {
   if (lang) {
     args.push("--lang", lang);
   }
-  const server = { command: settings.get("command") || "kpilang", args, transport: TransportKind.stdio };
+  // Started in the workspace's folder, so that a relative command (.venv/bin/kpilang) is the project's.
+  const folders = vscode.workspace.workspaceFolders;
+  const options = folders && folders.length ? { cwd: folders[0].uri.fsPath } : undefined;
+  const server = { command: settings.get("command") || "kpilang", args, transport: TransportKind.stdio, options };
   client = new LanguageClient(
     "kpilang",
     "kpilang",
