@@ -26,6 +26,7 @@ COMMANDS = {
     "pull": ("kpilang.cli.pull", "pull"),
     "compare": ("kpilang.cli.compare", "compare"),
     "report": ("kpilang.cli.report", "report"),
+    "lsp": ("kpilang.cli.lsp", "lsp"),
 }
 
 

@@ -45,7 +45,11 @@ class CompileResult:
 def compile_file(path: str | Path, text: str | None = None, tree: Path | None = None) -> CompileResult:
     """Read, parse and check a plan file and its imports (confined to `tree`, a git revision's
     files, when given)."""
-    sources = load_sources(path, text, tree)
+    return compile_sources(load_sources(path, text, tree))
+
+
+def compile_sources(sources: SourceSet) -> CompileResult:
+    """Check the parsed modules of one plan (the language server keeps them for navigation)."""
     if any(d.severity is Severity.ERROR for d in sources.diagnostics):
         return CompileResult(None, sources.diagnostics, sources.sources)
     compiler = _Compiler(sources)
