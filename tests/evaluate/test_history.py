@@ -190,3 +190,22 @@ def test_earlier_period_counts_back_across_years(period, back, expected, first, 
     earlier = earlier_period(parse_period(period), back)
     assert (earlier.label, earlier.first_day, earlier.end_day) == (expected, first, end)
     assert parse_period(earlier.label) == earlier
+
+
+def test_the_account_managers_template_retains_and_grows_on_the_demo_data():
+    """rules/account_managers.kpi for August: Лариса Иванова (m0009) won 8 clients in July and 6
+    in August, 4 of them again; the growth target is July's revenue + 10%."""
+    program = kpilang.load(Path(__file__).resolve().parents[2] / "rules" / "account_managers.kpi").program
+    report = kpilang.evaluate(program, DEMO, "2026-08")
+    larisa = next(r for r in report.results if r.manager_id == "m0009")
+    assert larisa.ok, larisa.errors
+    now, _, clients_now = _plain("m0009", "2026-08")
+    before, _, clients_before = _plain("m0009", "2026-07")
+    assert len(clients_before) == 8 and len(clients_now & clients_before) == 4
+    assert larisa.metrics["clients_kept"] == 4
+    retention = larisa.outcome.kpis["retention"]
+    assert retention.value == Decimal(4) / Decimal(8)
+    assert retention.attainment == Decimal("0." + "8" + "3" * 33)  # 50 % / 60 % = 5/6 to 34 digits
+    growth = larisa.outcome.kpis["revenue_growth"]
+    assert growth.target == max(before * Decimal("1.1"), Decimal(100_000))
+    assert growth.value == now

@@ -205,4 +205,4 @@ class History:
         return EvalError(
             subject="history", message=t(f"eval.{code}.message", formula=formula, **facts), formula=formula,
             file=span.file, line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
-            cause="missing_input", code=code, help=t(f"eval.{code}.help", **facts))
+            cause="missing_history", code=code, help=t(f"eval.{code}.help", **facts))
