@@ -20,7 +20,7 @@ from typing import Any
 
 from kpilang.checks.intervals import INF, UNKNOWN, ZERO, Interval, point, reads_only_sales, replace
 from kpilang.compile.history import history_key, is_previous, lookbacks
-from kpilang.compile.program import Program, Unit
+from kpilang.compile.program import MetricDef, Program, Unit
 from kpilang.syntax import ast
 
 
@@ -28,10 +28,20 @@ def lookback_range(evaluation: Any, call: ast.Call) -> Interval:
     """The range of a `previous`/`retained`/`churned` call inside the interval evaluator."""
     if is_previous(call):
         return evaluation.values.get(history_key(call), UNKNOWN)
-    without_sales = evaluation.without_sales or evaluation.aggregates is not None  # a witness month has no sale
-    if call.func == "retained" and without_sales and reads_only_sales(call):
+    if evaluation.aggregates is not None:
+        # A witness month: its past is ours to choose, and the simplest one consistent with any
+        # earlier figure the witness gives is a past whose deals name no client: nobody to keep
+        # or to lose.
+        return point(0)
+    if call.func == "retained" and evaluation.without_sales and reads_only_sales(call):
         return point(0)
     return Interval(ZERO, INF, whole=True)
+
+
+def grows_without_sales(metric: MetricDef) -> bool:
+    """A metric of lost clients (`churned`) grows when sales stop: `kind result` or not, a month
+    without a sale does not make it zero."""
+    return any(isinstance(n, ast.Call) and n.func == "churned" for n in ast.walk(metric.expr))
 
 
 def lookback_ranges(program: Program, engine: Any, ranges: dict[str, Interval]) -> dict[str, Interval]:
