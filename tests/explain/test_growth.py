@@ -115,3 +115,19 @@ pay total "Итого" = salary * kpi_score
         assert person.outcome.kpis["win_rate"].attainment == Decimal("0.9")  # 81 % of a 90 % target
         kpi = build_statements(report, lang="ru")[0].kpis[0]
         assert tuple(map(_spaces, (kpi.value, kpi.target, kpi.attainment))) == ("81 %", "90 %", "90 %")
+
+
+def test_the_account_managers_statement_compares_august_with_july():
+    root = Path(__file__).resolve().parents[2]
+    program = kpilang.load(root / "rules" / "account_managers.kpi").program
+    report = kpilang.evaluate(program, root / "examples" / "demo", "2026-08", trace=True)
+    larisa = next(s for s in build_statements(report, lang="ru") if s.manager_id == "m0009")
+    line = {g.key: g for g in larisa.earlier}["previous(revenue)"]
+    person = next(r for r in report.results if r.manager_id == "m0009")
+    then, now = person.history.values["previous(revenue)"], person.metrics["revenue"]
+    fmt = _spaces
+    assert fmt(line.line).startswith("Выручка по выигранным сделкам: июль 2026 г. — ")
+    assert fmt(line.change) == fmt(("+" if now >= then else "-") + f"{abs(now - then):,.2f}".replace(",", " ").replace(".", ",") + " ₽")
+    kept = next(m for m in larisa.metrics if m.name == "clients_kept")
+    assert kept.value == "4"
+    assert "только те, что были и в прошлом периоде, и в этом" in kept.counted
