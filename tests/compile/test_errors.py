@@ -146,6 +146,8 @@ CASES = [
     ("E0709", "bad-aggregate", PLAN + "metric m = sum(targets.revenue)\n", (9, 16, 9, 31),
      ["`targets` is not an activity table"], ["read per person"]),
     # ---- earlier periods: previous(), retained(), churned() ----
+    ("E0202", "reserved-name", PLAN + "table previous { below 1 : 0 }\n", (9, 7, 9, 15),
+     ["`previous` is a built-in name"], None),
     ("E0710", "bad-history", PLAN + REV + "pay p = previous(rev, 0) * 1%\n", (10, 23, 10, 24),
      ["whole number from 1 to 60"], ["same month a year before"]),
     ("E0710", "bad-history", PLAN + REV + "pay p = previous(rev, 2.5) * 1%\n", (10, 23, 10, 26),
