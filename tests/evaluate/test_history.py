@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import kpilang
 from kpilang.compile import compile_text
@@ -194,7 +195,7 @@ def test_earlier_period_counts_back_across_years(period, back, expected, first, 
 
 def test_the_account_managers_template_retains_and_grows_on_the_demo_data():
     """rules/account_managers.kpi for August: Лариса Иванова (m0009) won 8 clients in July and 6
-    in August, 4 of them again; the growth target is July's revenue + 10%."""
+    in August, 4 of them again (3,000 each); the growth target is July's revenue + 10%."""
     program = kpilang.load(Path(__file__).resolve().parents[2] / "rules" / "account_managers.kpi").program
     report = kpilang.evaluate(program, DEMO, "2026-08")
     larisa = next(r for r in report.results if r.manager_id == "m0009")
@@ -203,9 +204,20 @@ def test_the_account_managers_template_retains_and_grows_on_the_demo_data():
     before, _, clients_before = _plain("m0009", "2026-07")
     assert len(clients_before) == 8 and len(clients_now & clients_before) == 4
     assert larisa.metrics["clients_kept"] == 4
-    retention = larisa.outcome.kpis["retention"]
-    assert retention.value == Decimal(4) / Decimal(8)
-    assert retention.attainment == Decimal("0." + "8" + "3" * 33)  # 50 % / 60 % = 5/6 to 34 digits
+    assert larisa.outcome.pays["retention_bonus"].value == Decimal("12000.00")  # 4 × 3,000
     growth = larisa.outcome.kpis["revenue_growth"]
     assert growth.target == max(before * Decimal("1.1"), Decimal(100_000))
     assert growth.value == now
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["month", "quarter", "week"]), st.integers(min_value=2000, max_value=2100),
+       st.integers(min_value=1, max_value=52), st.integers(min_value=1, max_value=60),
+       st.integers(min_value=1, max_value=60))
+def test_earlier_periods_are_contiguous_and_add_up(kind, year, index, a, b):
+    label = {"month": f"{year}-{(index - 1) % 12 + 1:02d}", "quarter": f"{year}-Q{(index - 1) % 4 + 1}",
+             "week": f"{year}-W{index:02d}"}[kind]
+    period = parse_period(label)
+    one = earlier_period(period, 1)
+    assert one.kind == period.kind and one.end_day == period.first_day
+    assert earlier_period(period, a + b) == earlier_period(earlier_period(period, a), b)
