@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localconte
 from typing import NamedTuple
 
 from kpilang import schema
+from kpilang.compile.history import is_history
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program, TableDef, aggregate_table
 from kpilang.diagnostics import Span
 from kpilang.evaluate.numbers import PRECISION, score_of, wide_contribution
@@ -589,6 +590,9 @@ class _Eval:
                        varies=merged.varies or (value.varies and not merged.is_point))
 
     def _call(self, e: ast.Call) -> Interval:
+        if is_history(e):  # earlier periods: checks/lookback.py, which builds on this module
+            from kpilang.checks.lookback import lookback_range
+            return lookback_range(self, e)
         if is_aggregate(e):
             if self.aggregates is not None:
                 return self.aggregates[id(e)]

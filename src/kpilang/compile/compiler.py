@@ -18,6 +18,7 @@ from pathlib import Path
 from kpilang import schema
 from kpilang.compile import units as U
 from kpilang.compile.help import field_help, money_help
+from kpilang.compile.history import is_previous
 from kpilang.compile.loader import SourceSet, load_sources
 from kpilang.compile.names import (
     BUILTIN_NAMES, KINDS, PERIODS, PLAN_FIELDS, REQUIRED_PLAN_FIELDS, STRATEGIES, currencies, suggest,
@@ -536,6 +537,8 @@ class _Compiler:
                        t("E0901.given-help"))
             return False
         if isinstance(target, ast.Call):
+            if is_previous(target) and section == "given":  # an earlier period's figure: compile/history.py
+                return Typer(self, "", context="scalar").unit(target) is not None
             if target.func not in self.decls or not isinstance(self.decls[target.func], ast.Table) or section != "expect":
                 self.error("E0901", "bad-test-name", t("E0901.not-a-table", name=target.func),
                            target.func_span, t("E0901.table-help"))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from kpilang import schema
-from kpilang.compile import units as U
+from kpilang.compile import history, units as U
 from kpilang.compile.help import binary_help
 from kpilang.compile.names import AGGREGATES, ROUND_DIGITS_MAX, SCALAR_FUNCTIONS, suggest
 from kpilang.compile.program import SALARY, SCORE, MetricDef, TableDef, Unit, row_table
@@ -272,6 +272,8 @@ class Typer:
     # calls
     def _call(self, e: ast.Call):
         func = e.func
+        if func in history.HISTORY_FUNCTIONS:  # earlier periods: compile/history.py
+            return history.type_call(self, e)
         if self.context == "metric" and func in AGGREGATES:
             return self._aggregate(e)
         if func in AGGREGATES and func not in SCALAR_FUNCTIONS:

@@ -58,7 +58,7 @@ def person_json(report: EvalReport, person: PersonResult, lang: str = DEFAULT_LA
     for name in program.pays:
         figures = outcome.pays.get(name) if outcome is not None else None
         pays[name] = number(figures.value) if figures else None
-    return {
+    out = {
         "manager_id": person.manager_id,
         "name": person.name,
         "metrics": {name: number(person.metrics.get(name)) for name in program.metrics},
@@ -67,6 +67,15 @@ def person_json(report: EvalReport, person: PersonResult, lang: str = DEFAULT_LA
         "pays": pays,
         "errors": [error_json(e, lang) for e in person.errors],
     }
+    if person.history is not None:  # a plan that looks back: the earlier periods' figures
+        history = person.history
+        out["earlier"] = {
+            "periods": [{"back": back, "period": label,
+                         "metrics": {n: number(v) for n, v in history.metrics.get(back, {}).items()}}
+                        for back, label in sorted(history.labels.items())],
+            "values": {key: number(value) for key, value in history.values.items()},
+        }
+    return out
 
 
 def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
