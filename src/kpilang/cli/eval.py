@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from kpilang.cli import refusals
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, source_option
 from kpilang.messages import language, t
 from kpilang.payouts import FORMATS
@@ -53,7 +54,7 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
         try:
             _write(report, fmt, out, lang=lang)
         except OSError as err:
-            fail(t("run.cannot-write", path=out, reason=err.strerror or err), lang=lang)
+            fail(t("run.cannot-write", path=out, reason=err.strerror or err), lang=lang, file=out)
 
     # The table already lists each person's errors on standard output; other outputs list them here.
     failed, problems = report_problems(report, show_errors=fmt != "table" or out is not None, lang=lang)
@@ -62,17 +63,21 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
 
 
 def _print(report, fmt: str, *, wide: bool, lang: str) -> None:
-    from kpilang.payouts import render_text
-
     if fmt == "table":
         _print_table(report, None, wide=wide, lang=lang)
     else:
-        click.echo(render_text(report, fmt, lang), nl=False)
+        click.echo(_text(report, fmt, lang), nl=False)
+
+
+def _text(report, fmt: str, lang: str) -> str:
+    """The report in a text format; the JSON document with its (empty) list of refusals."""
+    from kpilang.payouts import render_text
+    from kpilang.payouts.json import render_json
+
+    return render_json(report, lang, refusals.document({})["fatal"]) if fmt == "json" else render_text(report, fmt, lang)
 
 
 def _write(report, fmt: str, out: str, *, lang: str) -> None:
-    from kpilang.payouts import render_text
-
     if fmt == "xlsx":
         from kpilang.payouts.xlsx import write_xlsx
 
@@ -81,7 +86,7 @@ def _write(report, fmt: str, out: str, *, lang: str) -> None:
         with open(out, "w", encoding="utf-8") as handle:
             _print_table(report, handle, wide=False, lang=lang)
     else:  # newline="": the Excel dialect's CRLF is written as it is on every system
-        Path(out).write_text(render_text(report, fmt, lang), encoding="utf-8", newline="")
+        Path(out).write_text(_text(report, fmt, lang), encoding="utf-8", newline="")
 
 
 def _print_table(report, file, *, wide: bool, lang: str) -> None:

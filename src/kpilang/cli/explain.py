@@ -82,7 +82,7 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
     # With --manager, only what concerns the chosen people; otherwise everything, as eval says it.
     chosen = {s.manager_id for s in statements} if managers else None
     failed, problems = report_problems(report, people=chosen, lang=lang)
-    click.echo(summary_line(len(statements), "explained", report, failed, problems, lang), err=True)
+    click.echo(summary_line(len(statements), "explained", report, failed, problems, lang, chosen), err=True)
     sys.exit(EXIT_PROBLEMS if failed or problems else EXIT_OK)
 
 
