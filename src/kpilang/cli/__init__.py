@@ -10,6 +10,7 @@ import importlib
 
 import click
 
+from kpilang.cli.click_words import click_speaks
 from kpilang.cli.output import lang_in, output_guard
 from kpilang.cli.refusals import record_usage, refusals_in_json
 
@@ -35,7 +36,7 @@ class _LazyGroup(click.Group):
     # otherwise turn a closed pipe into exit status 1; and around `main`, for the final flush.
     def main(self, args=None, *rest, **kwargs):
         self._args = args  # the command line, for the language of the message (None: sys.argv)
-        with output_guard(args), refusals_in_json(args):
+        with output_guard(args), refusals_in_json(args), click_speaks(self._lang()):
             return super().main(args, *rest, **kwargs)
 
     # A command line click rejects is said in JSON too (see refusals.py): here, where click raises

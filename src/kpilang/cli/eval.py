@@ -47,7 +47,7 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
         fail(t("payouts.xlsx-needs-out"), lang=lang)
     console = _stderr_console()
     report = evaluate_inputs(plan, data, period, verb="computed", lang=lang, source=source,
-                             progress=(lambda: _progress(console)) if console is not None else None)
+                             progress=(lambda: _progress(console, lang)) if console is not None else None)
     if out is None:
         _print(report, fmt, wide=wide, lang=lang)
     else:
@@ -122,11 +122,12 @@ class _progress:
     """Progress on a terminal, drawn only once a run has lasted PROGRESS_DELAY_SECONDS: reading
     the data first (its length unknown), then one step per person."""
 
-    def __init__(self, console):
+    def __init__(self, console, lang: str):
         from rich.progress import Progress
 
+        self.computing = t("progress.computing").render(lang)
         self.progress = Progress(console=console, transient=True)
-        self.task = self.progress.add_task("reading the data", total=None)
+        self.task = self.progress.add_task(t("progress.reading").render(lang), total=None)
         self._lock = threading.Lock()
         self._started = False
         self._finished = False
@@ -144,7 +145,7 @@ class _progress:
         return self
 
     def __call__(self, done: int, total: int) -> None:
-        self.progress.update(self.task, description="computing pay", completed=done, total=total)
+        self.progress.update(self.task, description=self.computing, completed=done, total=total)
 
     def __exit__(self, *exc) -> None:
         self._timer.cancel()

@@ -53,7 +53,7 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
     report = evaluate_inputs(plan, data, period, verb="explained", lang=lang, source=source)
 
     try:
-        with _Progress() as progress:
+        with _Progress(lang) as progress:
             statements = build_statements(report, lang=lang, templates=template_dir, managers=managers or None,
                                           progress=progress)
         rendered = render_statements(statements, report, fmt=fmt, lang=lang, templates=template_dir,
@@ -89,7 +89,8 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
 class _Progress:
     """A progress bar on a terminal's stderr for long runs; nothing in pipes or CI."""
 
-    def __init__(self):
+    def __init__(self, lang: str):
+        self.label = t("progress.explaining").render(lang)
         self.bar = None
         self.task = None
         self.console = None
@@ -110,7 +111,7 @@ class _Progress:
 
             self.bar = Progress(console=self.console, transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("explaining pay", total=total)
+            self.task = self.bar.add_task(self.label, total=total)
         self.bar.update(self.task, completed=done)
 
     def __exit__(self, *exc) -> None:

@@ -1,0 +1,65 @@
+"""click's own words (usage errors, the headings and the help option of `--help`) in the reader's
+language.
+
+click says these through `gettext`, each of its modules holding `_` and `ngettext` of its own;
+while a command runs in a language other than English, `click_speaks` gives those modules a
+translation read from our catalogs (`[click]`: the English entry is click's own text, so the
+table below is the only place that knows click's wording), and puts click's back afterwards.
+A text click says that the table does not know stays in English.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from kpilang.messages import DEFAULT_LANGUAGE, Text, catalog, t
+
+_WORDS = (
+    t("click.usage"), t("click.options"), t("click.commands"), t("click.help-option"), t("click.error"),
+    t("click.try-help"), t("click.missing-argument"), t("click.missing-option"), t("click.missing-parameter"),
+    t("click.missing-command"), t("click.no-such-option"), t("click.no-such-command"), t("click.invalid-value-for"),
+    t("click.invalid-value"), t("click.not-one-of"), t("click.not-choice"), t("click.did-you-mean"),
+    t("click.did-you-mean-one-of"), t("click.requires-argument"), t("click.requires-arguments"),
+    t("click.extra-argument"), t("click.extra-arguments"), t("click.no-value-taken"), t("click.default"),
+    t("click.not-a-valid-number"), t("click.required"),
+)
+_MODULES = ("core", "exceptions", "parser", "types", "formatting", "decorators")
+
+
+def _translation(lang: str) -> dict[str, str]:
+    english, said = catalog(DEFAULT_LANGUAGE), catalog(lang)
+    return {english[text.key]: said[text.key] for text in _WORDS if isinstance(text, Text)}
+
+
+@contextmanager
+def click_speaks(lang: str) -> Iterator[None]:
+    """While the block runs, click says its own words in `lang`."""
+    if lang == DEFAULT_LANGUAGE:
+        yield
+        return
+    import importlib
+
+    words = _translation(lang)
+
+    def gettext(message: str) -> str:
+        return words.get(message, message)
+
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        return gettext(singular if count == 1 else plural)
+
+    modules = [importlib.import_module(f"click.{name}") for name in _MODULES]
+    saved = [(module, module.__dict__.get("_"), module.__dict__.get("ngettext")) for module in modules]
+    try:
+        for module, said, plural in saved:
+            if said is not None:
+                module._ = gettext
+            if plural is not None:
+                module.ngettext = ngettext
+        yield
+    finally:
+        for module, said, plural in saved:
+            if said is not None:
+                module._ = said
+            if plural is not None:
+                module.ngettext = plural
