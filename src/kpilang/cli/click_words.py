@@ -52,14 +52,16 @@ def click_speaks(lang: str) -> Iterator[None]:
     saved = [(module, module.__dict__.get("_"), module.__dict__.get("ngettext")) for module in modules]
     try:
         for module, said, plural in saved:
-            if said is not None:
-                module._ = gettext
-            if plural is not None:
-                module.ngettext = ngettext
+            _give(module, gettext if said else None, ngettext if plural else None)
         yield
     finally:
         for module, said, plural in saved:
-            if said is not None:
-                module._ = said
-            if plural is not None:
-                module.ngettext = plural
+            _give(module, said, plural)
+
+
+def _give(module, gettext, ngettext) -> None:
+    """Set a click module's `_` and `ngettext` (those it has)."""
+    if gettext is not None:
+        module._ = gettext
+    if ngettext is not None:
+        module.ngettext = ngettext
