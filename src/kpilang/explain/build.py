@@ -347,8 +347,9 @@ class StatementBuilder:
                 _pct(_HUNDRED / scale), _pct(f.cap / scale * _HUNDRED) if f.cap is not None else None,
                 self.fmt.figure(scale, "percent"))
         width = min(max(f.attainment, _ZERO) / scale, _ONE) * _HUNDRED
+        state = "capped" if f.capped else "met" if f.attainment >= _ONE else "below"
         return Bar(width=_pct(width), target_at=fixed[0], cap_at=fixed[1], capped=f.capped, scale=fixed[2],
-                   target=self.fmt.figure(_ONE, "percent"))
+                   target=self.fmt.figure(_ONE, "percent"), state=state)
 
     def _band_text(self, table: str, low: Decimal | None, high: Decimal | None, base: bool = False,
                    amount_kind: FigureKind | None = None) -> str:
