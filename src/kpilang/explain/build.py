@@ -442,7 +442,8 @@ class StatementBuilder:
         # the rounding line shows what was rounded, every digit of it
         unrounded = self.fmt.exact(f.unrounded, "money") if f.unrounded is not None else "—"
         rounding = None
-        if f.unrounded is not None and computed:
+        # a rounding that changes nothing (70 000 → 70 000,00) is no step to read about
+        if f.unrounded is not None and computed and f.unrounded != f.value:
             rounding = self.t.f("pay_rounded", unrounded=unrounded, value=value, quantum=self.quantum_text)
         cap = fig(f.cap, "money") if text.cap_words is not None and computed else None
         floor = fig(f.floor, "money") if text.floor_words is not None and computed else None
