@@ -44,3 +44,48 @@ def test_english_stays_clicks_and_a_russian_run_leaves_click_english():
     result = run("eval", "plan.kpi")
     assert "Error: Missing option '--data'." in result.stderr
     assert run("eval", "--help").stdout.startswith("Usage: kpilang eval [OPTIONS] PLAN")
+
+
+def test_a_commands_help_and_its_options_are_russian():
+    result = run("eval", "--help", "--lang", "ru")
+    assert "Рассчитать для каждого сотрудника метрики, KPI" in result.stdout
+    assert "Папка с данными (см. формат данных)." in result.stdout
+    nested = run("data", "check", "--help", env={"KPILANG_LANG": "ru"})
+    assert "Проверить каждый столбец каждой строки папки с данными" in nested.stdout
+    listing = run("--help", env={"KPILANG_LANG": "ru"})
+    assert "планы KPI и премий отдела продаж" in listing.stdout and "Команды:" in listing.stdout
+    assert run("eval", "--help").stdout.count("The data directory (see the data format).") == 1
+
+
+HELPED = ["kpilang", "eval", "explain", "lint", "test", "cadence", "data", "data-check"]
+
+
+def _commands():
+    import click
+
+    ctx = click.Context(main)
+    found = {"kpilang": main}
+    for name in ["eval", "explain", "lint", "test", "cadence", "data"]:
+        command = main.get_command(ctx, name)
+        found[name] = command
+        for sub, inner in getattr(command, "commands", {}).items():
+            found[f"{name}-{sub}"] = inner
+    return found
+
+
+def test_the_english_help_in_the_catalog_is_the_commands_own_and_russian_has_every_entry():
+    import inspect
+
+    import click
+
+    from kpilang.messages import catalog
+
+    en, ru = catalog("en"), catalog("ru")
+    for path, command in _commands().items():
+        assert path in HELPED
+        assert en[f"help-text.{path}.about"] == inspect.cleandoc(command.help), path
+        for option in command.params:
+            if isinstance(option, click.Option) and option.help and option.name != "help":
+                key = f"help-text.{path}.{option.name}"
+                assert en.get(key) == option.help, key
+                assert key in ru, key

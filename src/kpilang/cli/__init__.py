@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-from kpilang.cli.click_words import click_speaks
+from kpilang.cli.click_words import click_speaks, speak_help
 from kpilang.cli.output import lang_in, output_guard
 from kpilang.cli.refusals import record_usage, refusals_in_json
 
@@ -37,6 +37,7 @@ class _LazyGroup(click.Group):
     def main(self, args=None, *rest, **kwargs):
         self._args = args  # the command line, for the language of the message (None: sys.argv)
         with output_guard(args), refusals_in_json(args), click_speaks(self._lang()):
+            speak_help(self, "kpilang")
             return super().main(args, *rest, **kwargs)
 
     # A command line click rejects is said in JSON too (see refusals.py): here, where click raises
@@ -67,7 +68,11 @@ class _LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = self._module(name)
-        return None if module is None else getattr(module, COMMANDS[name][1])
+        if module is None:
+            return None
+        command = getattr(module, COMMANDS[name][1])
+        speak_help(command, name)  # its help in the reader's language, while this run lasts
+        return command
 
     @staticmethod
     def _module(name: str):

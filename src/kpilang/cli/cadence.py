@@ -32,6 +32,8 @@ def cadence(paths: tuple[str, ...], base: str | None, fmt: str, lang: str | None
     change. Deleting a plan in force (default: every deleted *.kpi is walked too) is a change
     allowed only on the first day of a quarter; a rename that keeps the meaning is no change.
     A commit with a `KPI-Override: reason` trailer is accepted and shown as an override.
+    A folder holding kpilang-templates.toml is a template library: of its plans, only the newest
+    version must compile.
 
     Exit 0: no violation; 1: a violation (commit, plan and rule shown); 2: the history cannot be
     checked (not a git repository, a shallow clone, an unknown REV).
