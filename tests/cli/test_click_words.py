@@ -57,7 +57,8 @@ def test_a_commands_help_and_its_options_are_russian():
     assert run("eval", "--help").stdout.count("The data directory (see the data format).") == 1
 
 
-HELPED = ["kpilang", "eval", "explain", "lint", "test", "cadence", "data", "data-check"]
+HELPED = ["kpilang", "eval", "explain", "lint", "test", "cadence", "data", "data-check", "fmt", "hash", "diff", "init",
+          "pull", "pull-amocrm", "pull-bitrix24"]
 
 
 def _commands():
@@ -65,7 +66,7 @@ def _commands():
 
     ctx = click.Context(main)
     found = {"kpilang": main}
-    for name in ["eval", "explain", "lint", "test", "cadence", "data"]:
+    for name in main.list_commands(ctx):
         command = main.get_command(ctx, name)
         found[name] = command
         for sub, inner in getattr(command, "commands", {}).items():
@@ -81,8 +82,9 @@ def test_the_english_help_in_the_catalog_is_the_commands_own_and_russian_has_eve
     from kpilang.messages import catalog
 
     en, ru = catalog("en"), catalog("ru")
-    for path, command in _commands().items():
-        assert path in HELPED
+    commands = _commands()
+    for path in HELPED:  # a command added later says its help in Russian once it has entries here
+        command = commands[path]
         assert en[f"help-text.{path}.about"] == inspect.cleandoc(command.help), path
         for option in command.params:
             if isinstance(option, click.Option) and option.help and option.name != "help":
