@@ -74,7 +74,7 @@ def _text(report, fmt: str, lang: str) -> str:
     from kpilang.payouts import render_text
     from kpilang.payouts.json import render_json
 
-    return render_json(report, lang, refusals.document({})["fatal"]) if fmt == "json" else render_text(report, fmt, lang)
+    return render_json(report, lang, refusals.fatal_list()) if fmt == "json" else render_text(report, fmt, lang)
 
 
 def _write(report, fmt: str, out: str, *, lang: str) -> None:

@@ -71,10 +71,10 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, criteria: bool, 
     if criteria:
         results = report.results
         given = history is not None
-        click.echo(criteria_json(results, given, lang, counts, refusals.document({})["fatal"]) if fmt == "json"
+        click.echo(criteria_json(results, given, lang, counts, refusals.fatal_list()) if fmt == "json"
                    else criteria_text(results, given, lang))
     elif fmt == "json":
-        click.echo(to_json(diagnostics, len(files), lang, refusals.document({})["fatal"]))
+        click.echo(to_json(diagnostics, len(files), lang, refusals.fatal_list()))
     elif fmt == "sarif":
         click.echo(to_sarif(diagnostics, lang))
     elif fmt == "github":

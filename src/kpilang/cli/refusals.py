@@ -97,9 +97,14 @@ def record_usage(err: click.ClickException, lang: str) -> None:
     record(USAGE, err.format_message(), help=help_text)
 
 
-def document(doc: dict[str, Any]) -> dict[str, Any]:
-    """`doc` with the refusals kept so far as its `fatal` list (empty when none): for a command
-    that prints its document whatever happened."""
+def fatal_list() -> list[dict[str, Any]]:
+    """The refusals kept so far (empty when none), for the `fatal` list of a document the command
+    prints itself; once it has, no document of refusals alone is printed."""
     global _document_printed
     _document_printed = True
-    return {**doc, "fatal": list(_fatal or [])}
+    return list(_fatal or [])
+
+
+def document(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with its `fatal` list (see `fatal_list`)."""
+    return {**doc, "fatal": fatal_list()}
