@@ -16,15 +16,15 @@ from decimal import Decimal
 from kpilang.compile.program import TableDef
 from kpilang.evaluate.numbers import ZERO, plain, tidy
 from kpilang.evaluate.results import TableHit, TierPart, trusted_builder
-from kpilang.messages import t
+from kpilang.messages import Figure, t
 
 _table_hit = trusted_builder(TableHit)
 
 
-def said(value: Decimal) -> Decimal:
-    """A figure of a look-up's error as `plain` writes it, kept a number so that each language
+def said(value: Decimal) -> Figure:
+    """A figure of a look-up's error as `plain` writes it, marked a number so that each language
     writes it its own way (`0.00` in English, `0,00` in Russian)."""
-    return Decimal(plain(value))
+    return Figure(plain(value))
 
 
 class LookupFailed(Exception):
