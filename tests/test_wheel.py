@@ -9,6 +9,7 @@ isolation when hatchling is importable here (offline too), and isolated otherwis
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -61,3 +62,20 @@ def test_the_installed_wheel_lints_the_example_outside_the_repository(wheel_env,
     broken.write_text("metric m = count(\n", encoding="utf-8")
     lint = _run(kpilang, "lint", broken.name, cwd=work, env=env)
     assert lint.returncode == 1 and "error[E0102]" in lint.stdout
+
+
+def test_the_wheel_is_typed_and_its_version_names_the_grammar_it_carries(wheel, wheel_env, tmp_path):
+    assert "kpilang/py.typed" in zipfile.ZipFile(wheel).namelist()
+    kpilang = wheel_env / ("Scripts/kpilang.exe" if os.name == "nt" else "bin/kpilang")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    shown = _run(kpilang, "--version", cwd=tmp_path, env=env)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("kpilang ") and lines[1].startswith("grammar ") and lines[2].startswith("catalogs en ")
+
+
+def test_ci_builds_the_wheel_and_runs_it_from_a_fresh_environment():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "-m build --wheel" in script
+    assert re.search(r"pip install [^\n]*dist/kpilang-\*\.whl", script)
+    assert '.venv-wheel/bin/kpilang" --version' in script

@@ -121,7 +121,7 @@ def test_out_file(tmp_path):
 def test_no_progress_bar_in_a_pipe():
     result = normative("--format", "json")
     assert "━" not in result.stderr and "\r" not in result.stderr
-    assert "4 person(s) evaluated for 2026-07, 0 with errors, 2 skipped, 0 data problem(s)" in result.stderr
+    assert "4 person(s) evaluated for 2026-07: 4 paid, 0 refused (errors), 2 skipped; 0 data problem(s), 0 of them missing target(s); 0 row(s) rejected" in result.stderr
 
 
 def test_period_of_the_wrong_kind_exits_2_with_a_hint():
@@ -155,7 +155,7 @@ def test_missing_table_is_fatal_and_listed(data_copy):
     (data_copy / "deals.csv").unlink()
     result = run(NORMATIVE / "cold_sales.kpi", "--data", data_copy, "--period", "2026-07", "--format", "json")
     assert result.exit_code == 2
-    assert result.stdout == ""
+    assert [entry["code"] for entry in json.loads(result.stdout)["fatal"]] == ["missing_table", "run.data-unusable-computed"]
     assert "nothing was computed" in result.stderr and "table deals" in result.stderr and "help:" in result.stderr
 
 
@@ -208,7 +208,7 @@ def test_extra_column_of_the_wrong_kind_exits_2_without_a_traceback(tmp_path, da
     lines = deals.read_text(encoding="utf-8").splitlines()
     deals.write_text("\n".join([lines[0] + ",deal_type"] + [line + ",new" for line in lines[1:]]) + "\n", encoding="utf-8")
     result = run(plan, "--data", data_copy, "--period", "2026-07", "--format", "json")
-    assert result.exit_code == 2 and result.stdout == ""
+    assert result.exit_code == 2 and [e["code"] for e in json.loads(result.stdout)["fatal"]] == ["run.metric-query"]
     assert "the metrics over deals cannot be computed on this data" in result.stderr
     assert "Traceback" not in result.stderr and "SELECT" not in result.stderr
     russian = run(plan, "--data", data_copy, "--period", "2026-07", "--lang", "ru")

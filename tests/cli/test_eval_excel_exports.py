@@ -5,6 +5,7 @@ per column that is there."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -37,7 +38,8 @@ def test_a_managers_file_in_windows_1251_stops_the_run_with_one_problem(data):
     managers = data / "managers.csv"
     managers.write_bytes(managers.read_text(encoding="utf-8").encode("cp1251"))
     result = evaluate(data, "--format", "json")
-    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.exit_code == 2
+    assert [e["code"] for e in json.loads(result.stdout)["fatal"]] == ["not_utf8_file", "run.data-unusable-computed"]
     assert problem_lines(result.stderr) == [
         f"  - table managers, file {managers}: {managers} is not UTF-8 text: it looks like Windows-1251 "
         "(line 2: «m1,Анна Иванова,cold,north,60000,2024-03-01»)"

@@ -37,7 +37,7 @@ def test_the_demo_in_russian_says_every_line_in_russian():
     assert "│ ок " in result.stdout and "ошибок: 1" in result.stdout
     errors = [line for line in result.stdout.splitlines() if line.startswith(("m0007 data:", "m0011 data:"))]
     assert errors and all("данные отклонены (строка" in line for line in errors)
-    assert any(line.startswith("не рассчитаны (роль ") for line in result.stdout.splitlines())
+    assert any(line.startswith("пропущены (роль ") for line in result.stdout.splitlines())
     warnings = [line for line in result.stderr.splitlines() if line.startswith("предупреждение: отклонённые данные:")]
     assert len(warnings) == 5
     # file and column names and the values stay as they are written
@@ -45,7 +45,8 @@ def test_the_demo_in_russian_says_every_line_in_russian():
             + ", строка 31, столбец amount: сумма не читается: пробелы между цифрами (местный формат вроде "
               "1 234,50) не угадываются (значение: «152 400,00»)") in warnings
     assert result.stderr.splitlines()[-1] == (
-        "за 2026-07 рассчитано сотрудников: 10; с ошибками: 2, не рассчитано: 30, проблем в данных: 5")
+        "за 2026-07 сотрудников по плану: 10; выплата рассчитана: 8, отказано из-за ошибок: 2; "
+        "пропущено: 30; проблем в данных: 5, из них нет цели: 0; отклонено строк: 5")
 
 
 def test_kpilang_lang_chooses_russian_and_the_option_wins():
@@ -55,7 +56,7 @@ def test_kpilang_lang_chooses_russian_and_the_option_wins():
     assert (from_environment.stdout, from_environment.stderr) == (russian.stdout, russian.stderr)
     overridden = run(*EVAL, "--lang", "en", env={"KPILANG_LANG": "ru"})
     assert (overridden.stdout, overridden.stderr) == (english.stdout, english.stderr)
-    assert "10 person(s) evaluated for 2026-07, 2 with errors, 30 skipped, 5 data problem(s)" in english.stderr
+    assert "10 person(s) evaluated for 2026-07: 8 paid, 2 refused (errors), 30 skipped; 5 data problem(s)" in english.stderr
 
 
 def _entries(report: dict) -> list[tuple[str, dict]]:

@@ -65,7 +65,7 @@ def test_a_row_whose_owner_cannot_be_told_stops_everyones_pay(tmp_path):
     for line in said:
         assert "table activities (activities.csv) is incomplete" in line
         assert "lines 10" in line and "cannot be told" in line
-    assert "4 person(s) evaluated for 2026-07, 4 with errors" in result.stderr
+    assert "4 person(s) evaluated for 2026-07: 0 paid, 4 refused (errors)" in result.stderr
 
 
 def test_a_near_miss_id_stops_that_persons_pay(tmp_path):

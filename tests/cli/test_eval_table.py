@@ -77,8 +77,10 @@ def test_eval_and_explain_end_with_the_same_summary_shape():
     args = [str(PLAN), "--data", str(DEMO), "--period", "2026-07"]
     evaluated = CliRunner().invoke(main, ["eval", *args, "--format", "csv"]).stderr.splitlines()[-1]
     explained = CliRunner().invoke(main, ["explain", *args, "--lang", "en"]).stderr.splitlines()[-1]
-    assert evaluated == "10 person(s) evaluated for 2026-07, 2 with errors, 30 skipped, 5 data problem(s)"
-    assert explained == "10 statement(s) for 2026-07, 2 with errors, 30 skipped, 5 data problem(s)"
+    assert evaluated == ("10 person(s) evaluated for 2026-07: 8 paid, 2 refused (errors), 30 skipped; 5 data problem(s), "
+                         "0 of them missing target(s); 5 row(s) rejected")
+    assert explained == ("10 statement(s) for 2026-07: 8 paid, 2 refused (errors), 30 skipped; 5 data problem(s), "
+                         "0 of them missing target(s); 5 row(s) rejected")
 
 
 def test_explain_refuses_bad_data_in_the_same_words_as_eval(tmp_path):

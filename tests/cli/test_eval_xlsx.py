@@ -68,7 +68,7 @@ def russian_book(tmp_path_factory):
 
 def test_the_people_sheet_has_the_plans_labels_and_russian_words(russian_book):
     book = openpyxl.load_workbook(russian_book)
-    assert book.sheetnames == ["Выплаты", "Проблемы в данных", "Не рассчитаны"]
+    assert book.sheetnames == ["Выплаты", "Проблемы в данных", "Пропущены"]
     sheet = book["Выплаты"]
     assert [c.value for c in sheet[1]] == RU_HEADERS
     assert all(c.font.bold and c.data_type == "s" for c in sheet[1])

@@ -51,7 +51,7 @@ def test_normative_example_is_clean() -> None:
     result = run(str(NORMATIVE), "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data == {"diagnostics": [], "summary": {"files": 1, "errors": 0, "warnings": 0}}
+    assert data == {"diagnostics": [], "summary": {"files": 1, "errors": 0, "warnings": 0}, "fatal": []}
 
 
 def test_errors_exit_1_and_json_carries_the_witness(bad_plan: Path) -> None:

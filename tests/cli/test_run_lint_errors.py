@@ -61,7 +61,7 @@ def test_eval_says_the_lint_errors_before_the_figures_and_still_exits_0(weights_
     lines = result.stderr.splitlines()
     assert lines == ENGLISH + [
         "the figures are computed from the plan as written; run `kpilang lint w90.kpi` for each error and what to do",
-        "4 person(s) evaluated for 2026-07, 0 with errors, 2 skipped, 0 data problem(s)",
+        "4 person(s) evaluated for 2026-07: 4 paid, 0 refused (errors), 2 skipped; 0 data problem(s), 0 of them missing target(s); 0 row(s) rejected",
     ]
     assert "93.5%" in result.stdout  # m1's score with the weights as written: 40% of 115% + …
 
@@ -78,7 +78,7 @@ def test_the_json_on_stdout_is_the_report_and_nothing_else(weights_90: Path, lan
     result = run(*eval_args(weights_90, "--format", "json", "--lang", lang))
     assert result.exit_code == 0, result.output
     report = evaluate(compile_file(weights_90).program, NORMATIVE / "data", "2026-07")
-    assert result.stdout == render_json(report, lang)
+    assert result.stdout == render_json(report, lang, fatal=[])
     assert result.stderr.splitlines()[:2] == (ENGLISH if lang == "en" else RUSSIAN)
 
 
@@ -139,4 +139,4 @@ def test_a_configuration_that_cannot_be_used_is_said_and_the_figures_still_follo
 def test_a_plan_lint_accepts_gets_no_warning() -> None:
     result = run(*eval_args(NORMATIVE / "cold_sales.kpi"))
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == ["4 person(s) evaluated for 2026-07, 0 with errors, 2 skipped, 0 data problem(s)"]
+    assert result.stderr.splitlines() == ["4 person(s) evaluated for 2026-07: 4 paid, 0 refused (errors), 2 skipped; 0 data problem(s), 0 of them missing target(s); 0 row(s) rejected"]

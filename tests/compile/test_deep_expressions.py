@@ -97,4 +97,4 @@ def test_the_deepest_accepted_formula_goes_through_every_command(shape, tmp_path
         assert "RecursionError" not in outcome.output and "Traceback" not in outcome.output, command
         assert "E0106" not in outcome.output, command
         if command[0] == "eval":
-            assert "4 person(s) evaluated" in outcome.output and "0 with errors" in outcome.output, outcome.output
+            assert "4 person(s) evaluated" in outcome.output and "0 refused (errors)" in outcome.output, outcome.output

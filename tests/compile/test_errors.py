@@ -298,7 +298,7 @@ def test_lint_json_has_the_shape_of_the_command_line_contract(tmp_path):
     result = CliRunner().invoke(main, ["lint", "--format", "json", str(tmp_path / "plan.kpi")])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert set(report) == {"diagnostics", "summary"}
+    assert set(report) == {"diagnostics", "summary", "fatal"} and report["fatal"] == []
     assert report["summary"] == {"files": 1, "errors": 1, "warnings": 0}
     (d,) = report["diagnostics"]
     assert {"code", "name", "severity", "message", "file", "line", "column", "end_line", "end_column", "help"} <= set(d)

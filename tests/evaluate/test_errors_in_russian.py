@@ -81,3 +81,10 @@ def test_a_part_of_a_pay_says_which_part_in_russian():
     error = outcome.error_for("bonus")
     assert error.message.render("ru") == "у потолка нет значения: у этого сотрудника не заполнен оклад"
     assert error.message.render("en") == "the cap has no value: the salary is empty for this person"
+
+
+def test_a_zero_base_is_written_as_russian_numbers_are():
+    [error] = [e for e in engine_for(GRADUATED).evaluate(person(revenue="10", targets={"revenue": "0.00"})).errors
+               if e.code == "bad_base"]
+    assert "равна 0,00;" in error.message.render("ru")
+    assert " 0.00;" in error.message.render("en")

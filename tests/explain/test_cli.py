@@ -18,7 +18,7 @@ def test_everyone_to_stdout_in_russian_by_default():
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("Расчёт выплаты:") == 4
     assert "Итого к выплате: 155\xa0000,01\xa0₽" in result.stdout
-    assert "за 2026-07 выписок: 4; с ошибками: 0" in result.stderr
+    assert "за 2026-07 выписок: 4; выплата рассчитана: 4, отказано из-за ошибок: 0" in result.stderr
 
 
 def test_only_the_managers_asked_for():
@@ -50,7 +50,7 @@ def test_an_evaluation_error_is_explained_and_exits_1(data_copy):
     assert "KPI score: not computed" in text
     assert "Итого к выплате: —" in text  # no invented total
     assert "Процент с продаж: RUB\xa02,000.00" in text  # what does not depend on the error is still computed
-    assert "1 with errors" in result.stderr
+    assert "1 refused (errors)" in result.stderr
 
 
 def test_a_rejected_data_row_is_shown_to_the_person_it_touches(data_copy):

@@ -53,20 +53,23 @@ def test_what_each_aggregate_counts_in_russian(tmp_path):
     p = program(tmp_path)
     w = words(p, "ru")
     counted = {name: w.counted(m.expr, "июль 2026 г.") for name, m in p.metrics.items()}
-    assert counted["calls"] == "количество записей «действия», где тип = «call» и длительность ≥ 1 мин; июль 2026 г."
+    # a filter that names a kind of record says it in words (`type = "call"`: calls)
+    assert counted["calls"] == "количество: звонки, где длительность ≥ 1 мин; июль 2026 г."
     assert counted["contacted"] == ("количество разных значений «клиент», где статус = «done» и "
                                     "(длительность ≥ 90 с или тип = «email»); июль 2026 г.")
-    assert counted["fast"] == ("доля записей «заявки», где первый ответ − создано ≤ 15 мин от всех записей «заявки»; "
+    # a difference of two columns says what it means
+    assert counted["fast"] == ("доля записей «заявки», где время до первого ответа ≤ 15 мин от всех записей «заявки»; "
                                "июль 2026 г.")
     assert counted["qualified"].startswith("доля записей «заявки», где статус — одно из: «qualified», «converted»")
-    assert counted["avg_deal"].startswith("среднее «сумма сделки», где стадия = «won» и новый клиент: нет")
+    assert counted["avg_deal"].startswith("среднее «сумма сделки»: выигранные сделки, где новый клиент: нет")
+    assert counted["revenue"] == "сумма «сумма сделки»: выигранные сделки; июль 2026 г."
 
 
 def test_what_each_aggregate_counts_in_english_for_a_team(tmp_path):
     p = program(tmp_path, "scope team")
     w = words(p, "en")
     assert w.counted(p.metrics["revenue"].expr, "July 2026", team=True) == \
-        "sum of deal amount where stage = “won”, over the whole team; July 2026"
+        "sum of deal amount of won deals, over the whole team; July 2026"
 
 
 def test_formulas_keep_their_grouping(tmp_path):
@@ -102,3 +105,15 @@ def test_a_wording_file_cannot_reach_into_objects(tmp_path, text):
     (tmp_path / "messages.en.toml").write_text(f'table_used_by = "{text}"\n', encoding="utf-8")
     with pytest.raises(MessageError, match="table_used_by"):
         load_messages("en", tmp_path)
+
+
+def test_two_equalities_name_a_kind_together_and_an_unknown_value_stays_as_written(tmp_path):
+    text = PLAN.format(scope="") + (
+        'metric held "Встречи" = count(activities where type = "meeting" and status = "done")\n'
+        'metric odd "Странные" = count(deals where stage = "archived")\n')
+    path = tmp_path / "q.kpi"
+    path.write_text(text, encoding="utf-8")
+    p = kpilang.load(path).program
+    assert words(p, "ru").counted(p.metrics["held"].expr) == "количество: проведённые встречи"
+    assert words(p, "en").counted(p.metrics["held"].expr) == "number of meetings held"
+    assert words(p, "en").counted(p.metrics["odd"].expr) == "number of deals where stage = “archived”"

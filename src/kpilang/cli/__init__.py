@@ -10,7 +10,9 @@ import importlib
 
 import click
 
-from kpilang.cli.output import output_guard
+from kpilang.cli.click_words import click_speaks, speak_help
+from kpilang.cli.output import lang_in, output_guard
+from kpilang.cli.refusals import record_usage, refusals_in_json
 
 COMMANDS = {
     "lint": ("kpilang.cli.lint", "lint"),
@@ -37,23 +39,43 @@ class _LazyGroup(click.Group):
     # otherwise turn a closed pipe into exit status 1; and around `main`, for the final flush.
     def main(self, args=None, *rest, **kwargs):
         self._args = args  # the command line, for the language of the message (None: sys.argv)
-        with output_guard(args):
+        with output_guard(args), refusals_in_json(args), click_speaks(self._lang()):
+            speak_help(self, "kpilang")
             return super().main(args, *rest, **kwargs)
 
+    # A command line click rejects is said in JSON too (see refusals.py): here, where click raises
+    # it, before its own handling prints it and exits.
     def make_context(self, *args, **kwargs) -> click.Context:  # where --help and --version print
         with output_guard(getattr(self, "_args", None)):
-            return super().make_context(*args, **kwargs)
+            try:
+                return super().make_context(*args, **kwargs)
+            except click.ClickException as err:
+                record_usage(err, self._lang())
+                raise
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context):  # where a command's own options are read
         with output_guard(getattr(self, "_args", None)):
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except click.ClickException as err:
+                record_usage(err, self._lang())
+                raise
+
+    def _lang(self) -> str:
+        from kpilang.messages import language
+
+        return language(lang_in(getattr(self, "_args", None)))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in COMMANDS if self._module(name) is not None)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = self._module(name)
-        return None if module is None else getattr(module, COMMANDS[name][1])
+        if module is None:
+            return None
+        command = getattr(module, COMMANDS[name][1])
+        speak_help(command, name)  # its help in the reader's language, while this run lasts
+        return command
 
     @staticmethod
     def _module(name: str):
@@ -67,8 +89,18 @@ class _LazyGroup(click.Group):
             raise
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from kpilang.release import version_text
+
+    click.echo(version_text(ctx.find_root().info_name or "kpilang"))
+    ctx.exit()
+
+
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="kpilang")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version, and the fingerprints of the grammar and of the message catalogs, and exit.")
 def main() -> None:
     """kpilang: sales KPI and bonus plans as code.
 

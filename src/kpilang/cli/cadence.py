@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from kpilang.cli import refusals
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option
 from kpilang.messages import language, t
 
@@ -31,6 +32,8 @@ def cadence(paths: tuple[str, ...], base: str | None, fmt: str, lang: str | None
     change. Deleting a plan in force (default: every deleted *.kpi is walked too) is a change
     allowed only on the first day of a quarter; a rename that keeps the meaning is no change.
     A commit with a `KPI-Override: reason` trailer is accepted and shown as an override.
+    A folder holding kpilang-templates.toml is a template library: of its plans, only the newest
+    version must compile.
 
     Exit 0: no violation; 1: a violation (commit, plan and rule shown); 2: the history cannot be
     checked (not a git repository, a shallow clone, an unknown REV).
@@ -50,7 +53,7 @@ def cadence(paths: tuple[str, ...], base: str | None, fmt: str, lang: str | None
     except GitError as err:
         fail(err.message, err.hint, lang)
     if fmt == "json":
-        click.echo(json.dumps(_json(report, lang), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(refusals.document(_json(report, lang)), ensure_ascii=False, indent=1))
     else:
         click.echo(_text(report, lang))
     violations = report.violations
@@ -68,7 +71,7 @@ def _repository_paths(repo: Path, cwd: Path, paths: tuple[str, ...], known: list
         try:
             rel = full.relative_to(repo.resolve()).as_posix()
         except ValueError:
-            fail(t("cadence.outside-repository", path=raw, repo=repo), lang=lang)
+            fail(t("cadence.outside-repository", path=raw, repo=repo), lang=lang, file=raw)
         if full.is_dir():
             inside = [t for t in sorted(known) if rel in ("", ".") or t.startswith(rel.rstrip("/") + "/")]
             out.extend(inside)
@@ -84,6 +87,8 @@ def _text(report, lang: str) -> str:
     lines: list[str] = []
     for history in report.histories:
         lines.append(say(t("cadence.plan-file", path=history.path, plan=history.plan)) if history.plan else history.path)
+        if history.template:
+            lines.append("  " + say(t("cadence-template.note")))
         for entry in history.entries:
             lines.append("  " + _entry_line(entry, lang))
             for change in entry.changes:
@@ -153,6 +158,7 @@ def _json(report, lang: str) -> dict:
         "plans": [{
             "file": h.path,
             "plan": h.plan,
+            "template": h.template,
             "history": [{
                 "commit": e.commit.sha,
                 "committed": e.commit.committed.isoformat(),

@@ -42,8 +42,13 @@ def load_source(source: str | None, lang: str = DEFAULT_LANGUAGE):
     try:
         return MappedSource.named(source)
     except DataError as err:
-        click.echo(t("source.unusable", source=source).render(lang), err=True)
+        from kpilang.cli import refusals
+
+        said = t("source.unusable", source=source)
+        click.echo(said.render(lang), err=True)
+        refusals.record(said.key, said.render(lang), file=source)
         for problem in err.problems:
+            refusals.record_data_problem(problem, lang)
             place = problem.file + (f":{problem.row}" if problem.row is not None else "")
             key = f" [{problem.column}]" if problem.column else ""
             click.echo(f"  - {place}{key}: {problem.reason.render(lang)}", err=True)
@@ -61,7 +66,7 @@ def plan_files(paths: tuple[str, ...], lang: str = DEFAULT_LANGUAGE) -> list[Pat
         elif path.exists():
             found.append(path)
         else:
-            fail(t("cli.no-such-path", path=raw), lang=lang)
+            fail(t("cli.no-such-path", path=raw), lang=lang, file=raw)
     return found
 
 
@@ -74,20 +79,28 @@ def _plans_in_folder(folder: Path, written: str, lang: str) -> list[Path]:
     for path in sorted(folder.rglob("*.kpi")):
         if not path.resolve().is_relative_to(inside):
             fail(t("cli.link-outside", path=str(path), folder=written),
-                 t("cli.link-outside-help"), lang=lang)
+                 t("cli.link-outside-help"), lang=lang, file=str(path))
         if path.is_file():
             found.append(path)
     return found
 
 
-def report_error(message: str | Text, hint: str | Text | None = None, lang: str = DEFAULT_LANGUAGE) -> None:
-    """Say on standard error, in `lang`, what went wrong (and what to do about it)."""
-    click.echo(f"{t('severity.error').render(lang)}: {render(message, lang)}", err=True)
-    if hint:
-        click.echo(f"  = {t('label.help').render(lang)}: {render(hint, lang)}", err=True)
+def report_error(message: str | Text, hint: str | Text | None = None, lang: str = DEFAULT_LANGUAGE, *,
+                 file: str | None = None) -> None:
+    """Say on standard error, in `lang`, what went wrong (and what to do about it); with
+    `--format json`, the JSON document lists it among its refusals too (`file`: the file it
+    concerns, if one)."""
+    from kpilang.cli import refusals
+
+    said, helped = render(message, lang), render(hint, lang) if hint else None
+    click.echo(f"{t('severity.error').render(lang)}: {said}", err=True)
+    if helped:
+        click.echo(f"  = {t('label.help').render(lang)}: {helped}", err=True)
+    refusals.record(message.key if isinstance(message, Text) else "error", said, file=file, help=helped)
 
 
-def fail(message: str | Text, hint: str | Text | None = None, lang: str = DEFAULT_LANGUAGE) -> None:
+def fail(message: str | Text, hint: str | Text | None = None, lang: str = DEFAULT_LANGUAGE, *,
+         file: str | None = None) -> None:
     """Say why the command cannot do its job (in `lang`) and exit 2."""
-    report_error(message, hint, lang)
+    report_error(message, hint, lang, file=file)
     sys.exit(EXIT_FAILURE)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from kpilang.cli import refusals
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, load_source, source_option
 from kpilang.messages import language, t
 
@@ -45,7 +46,7 @@ def check(folder: str, source: str | None, period: str | None, timezone: str | N
 
     said = language(lang)
     if not Path(folder).is_dir():
-        fail(t("run.no-data-directory", data=folder), t("run.data-directory-hint"), said)
+        fail(t("run.no-data-directory", data=folder), t("run.data-directory-hint"), said, file=folder)
     provider = load_source(source, said)
     if timezone is None and plan is not None:
         timezone = load_plan(plan, verb="computed", lang=said).program.plan.timezone
@@ -69,7 +70,7 @@ def check(folder: str, source: str | None, period: str | None, timezone: str | N
     with loaded:
         found = survey(loaded, period_days)
     if fmt == "json":
-        click.echo(json.dumps(_as_json(found, said), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(refusals.document(_as_json(found, said)), ensure_ascii=False, indent=1))
     else:
         click.echo(_as_text(found, said))
     for problem in found.problems:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from kpilang.cli import refusals
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, source_option
 from kpilang.cli.plan_runs import as_of_history_option
 from kpilang.messages import language, t
@@ -50,14 +51,14 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
         fail(t("payouts.xlsx-needs-out"), lang=lang)
     console = _stderr_console()
     report = evaluate_inputs(plan, data, period, verb="computed", lang=lang, source=source, as_of_history=as_of_history,
-                             progress=(lambda: _progress(console)) if console is not None else None)
+                             progress=(lambda: _progress(console, lang)) if console is not None else None)
     if out is None:
         _print(report, fmt, wide=wide, lang=lang)
     else:
         try:
             _write(report, fmt, out, lang=lang)
         except OSError as err:
-            fail(t("run.cannot-write", path=out, reason=err.strerror or err), lang=lang)
+            fail(t("run.cannot-write", path=out, reason=err.strerror or err), lang=lang, file=out)
 
     # The table already lists each person's errors on standard output; other outputs list them here.
     failed, problems = report_problems(report, show_errors=fmt != "table" or out is not None, lang=lang)
@@ -66,17 +67,21 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
 
 
 def _print(report, fmt: str, *, wide: bool, lang: str) -> None:
-    from kpilang.payouts import render_text
-
     if fmt == "table":
         _print_table(report, None, wide=wide, lang=lang)
     else:
-        click.echo(render_text(report, fmt, lang), nl=False)
+        click.echo(_text(report, fmt, lang), nl=False)
+
+
+def _text(report, fmt: str, lang: str) -> str:
+    """The report in a text format; the JSON document with its (empty) list of refusals."""
+    from kpilang.payouts import render_text
+    from kpilang.payouts.json import render_json
+
+    return render_json(report, lang, refusals.fatal_list()) if fmt == "json" else render_text(report, fmt, lang)
 
 
 def _write(report, fmt: str, out: str, *, lang: str) -> None:
-    from kpilang.payouts import render_text
-
     if fmt == "xlsx":
         from kpilang.payouts.xlsx import write_xlsx
 
@@ -85,7 +90,7 @@ def _write(report, fmt: str, out: str, *, lang: str) -> None:
         with open(out, "w", encoding="utf-8") as handle:
             _print_table(report, handle, wide=False, lang=lang)
     else:  # newline="": the Excel dialect's CRLF is written as it is on every system
-        Path(out).write_text(render_text(report, fmt, lang), encoding="utf-8", newline="")
+        Path(out).write_text(_text(report, fmt, lang), encoding="utf-8", newline="")
 
 
 def _print_table(report, file, *, wide: bool, lang: str) -> None:
@@ -121,11 +126,12 @@ class _progress:
     """Progress on a terminal, drawn only once a run has lasted PROGRESS_DELAY_SECONDS: reading
     the data first (its length unknown), then one step per person."""
 
-    def __init__(self, console):
+    def __init__(self, console, lang: str):
         from rich.progress import Progress
 
+        self.computing = t("progress.computing").render(lang)
         self.progress = Progress(console=console, transient=True)
-        self.task = self.progress.add_task("reading the data", total=None)
+        self.task = self.progress.add_task(t("progress.reading").render(lang), total=None)
         self._lock = threading.Lock()
         self._started = False
         self._finished = False
@@ -143,7 +149,7 @@ class _progress:
         return self
 
     def __call__(self, done: int, total: int) -> None:
-        self.progress.update(self.task, description="computing pay", completed=done, total=total)
+        self.progress.update(self.task, description=self.computing, completed=done, total=total)
 
     def __exit__(self, *exc) -> None:
         self._timer.cancel()

@@ -58,7 +58,7 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
                              as_of_history=as_of_history)
 
     try:
-        with _Progress() as progress:
+        with _Progress(lang) as progress:
             statements = build_statements(report, lang=lang, templates=template_dir, managers=managers or None,
                                           progress=progress)
         rendered = render_statements(statements, report, fmt=fmt, lang=lang, templates=template_dir,
@@ -87,14 +87,15 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
     # With --manager, only what concerns the chosen people; otherwise everything, as eval says it.
     chosen = {s.manager_id for s in statements} if managers else None
     failed, problems = report_problems(report, people=chosen, lang=lang)
-    click.echo(summary_line(len(statements), "explained", report, failed, problems, lang), err=True)
+    click.echo(summary_line(len(statements), "explained", report, failed, problems, lang, chosen), err=True)
     sys.exit(EXIT_PROBLEMS if failed or problems else EXIT_OK)
 
 
 class _Progress:
     """A progress bar on a terminal's stderr for long runs; nothing in pipes or CI."""
 
-    def __init__(self):
+    def __init__(self, lang: str):
+        self.label = t("progress.explaining").render(lang)
         self.bar = None
         self.task = None
         self.console = None
@@ -115,7 +116,7 @@ class _Progress:
 
             self.bar = Progress(console=self.console, transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("explaining pay", total=total)
+            self.task = self.bar.add_task(self.label, total=total)
         self.bar.update(self.task, completed=done)
 
     def __exit__(self, *exc) -> None:

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from kpilang.cli import refusals
 from kpilang.cli.common import (
     EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, load_source, plan_files, report_error, source_option,
 )
@@ -53,7 +54,7 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, criteria: bool, 
             read_plan_file(path)
             readable.append(path)
         except PlanFileError as err:
-            unreadable.append(err.text)
+            unreadable.append((err.text, str(path)))
     try:
         report = lint_paths(readable, history_for=history_for)
     except ConfigError as err:
@@ -62,17 +63,18 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, criteria: bool, 
     except HistoryError as err:  # history data that cannot be used
         _history_failure(err, lang)
         return
-    for message in unreadable:
-        report_error(message, lang=lang)
+    for message, path in unreadable:
+        report_error(message, lang=lang, file=path)
     diagnostics = report.diagnostics
     counts = summary(diagnostics, len(files))
     counts["errors"] += len(unreadable)  # a file that cannot be read is an error the line must count
     if criteria:
         results = report.results
         given = history is not None
-        click.echo(criteria_json(results, given, lang, counts) if fmt == "json" else criteria_text(results, given, lang))
+        click.echo(criteria_json(results, given, lang, counts, refusals.fatal_list()) if fmt == "json"
+                   else criteria_text(results, given, lang))
     elif fmt == "json":
-        click.echo(to_json(diagnostics, len(files), lang))
+        click.echo(to_json(diagnostics, len(files), lang, refusals.fatal_list()))
     elif fmt == "sarif":
         click.echo(to_sarif(diagnostics, lang))
     elif fmt == "github":
@@ -93,4 +95,6 @@ def _history_failure(err, lang: str) -> None:
     from kpilang.cli.run_inputs import problem_line
 
     lines = [err.message.render(lang), *("  - " + problem_line(p, lang) for p in err.problems)]
+    for problem in err.problems:
+        refusals.record_data_problem(problem, lang)
     fail("\n".join(lines), t("lint.history-hint"), lang)

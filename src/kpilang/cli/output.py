@@ -76,13 +76,13 @@ def _say_cannot_write(err: OSError, args: Sequence[str] | None) -> None:
     from kpilang.messages import language, t
 
     try:
-        report_error(t("cli.output.cannot-write-stdout", reason=err.strerror or str(err)), lang=language(_lang_in(args)))
+        report_error(t("cli.output.cannot-write-stdout", reason=err.strerror or str(err)), lang=language(lang_in(args)))
         sys.stderr.flush()
     except (OSError, ValueError):  # standard error is gone too: the exit status says it
         pass
 
 
-def _lang_in(args: Sequence[str] | None) -> str | None:
+def lang_in(args: Sequence[str] | None) -> str | None:
     """The value of `--lang` on the command line, if any (before click has parsed it)."""
     from kpilang.messages import LANGUAGES
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 import click
 
+from kpilang.cli import refusals
 from kpilang.cli.common import EXIT_FAILURE, fail
 from kpilang.diagnostics import Severity, render_text, sort_key
 from kpilang.messages import DEFAULT_LANGUAGE, language, t
@@ -31,18 +32,20 @@ def load_plan(plan: str, *, verb: str, lang: str | None = None) -> CompileResult
 
     said = language(lang)
     if not Path(plan).is_file():
-        fail(t("run.no-plan-file", plan=plan), lang=said)
+        fail(t("run.no-plan-file", plan=plan), lang=said, file=plan)
     try:
         result = compile_file(plan)
     except PlanFileError as err:
-        fail(err.text, lang=said)
+        fail(err.text, lang=said, file=plan)
     errors = sorted((d for d in result.diagnostics if d.severity is Severity.ERROR), key=sort_key)
     if result.program is None or errors:
         for d in errors:
             click.echo(render_text(d, result.sources, said) + "\n", err=True)
-        fail(t(f"run.does-not-compile-{verb}", plan=plan, count=len(errors)), t("run.lint-first", plan=plan), said)
+            refusals.record_diagnostic(d, said)
+        fail(t(f"run.does-not-compile-{verb}", plan=plan, count=len(errors)), t("run.lint-first", plan=plan), said,
+             file=plan)
     if result.program.plan is None:
-        fail(t("run.no-plan-block", plan=plan), t("run.give-plan-file"), said)
+        fail(t("run.no-plan-block", plan=plan), t("run.give-plan-file"), said, file=plan)
     return result
 
 
@@ -98,7 +101,7 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
         compiled = load_plan(plan, verb=verb, lang=said)
         program = compiled.program
     if not Path(data).is_dir():
-        fail(t("run.no-data-directory", data=data), t("run.data-directory-hint"), said)
+        fail(t("run.no-data-directory", data=data), t("run.data-directory-hint"), said, file=data)
     provider = load_source(source, said)
     try:
         check_in_force(period_for_plan(period, program.plan.period), program.plan.name, program.plan.effective)
@@ -124,9 +127,12 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
 def refuse_data(err, data: str, verb: str, lang: str) -> None:
     """Say that the data in `data` cannot be used, each fatal problem on its line, and exit 2;
     `verb` is what the command would have done ("computed", "explained", "checked")."""
-    click.echo(t(f"run.data-unusable-{verb}", data=data).render(lang), err=True)
+    said = t(f"run.data-unusable-{verb}", data=data)
+    click.echo(said.render(lang), err=True)
     for problem in err.problems:
         click.echo("  - " + problem_line(problem, lang), err=True)
+        refusals.record_data_problem(problem, lang)
+    refusals.record(said.key, said.render(lang), file=data)
     sys.exit(EXIT_FAILURE)
 
 
@@ -175,11 +181,18 @@ def report_problems(report: EvalReport, *, people: set[str] | None = None, show_
 
 
 def summary_line(count: int, verb: str, report: EvalReport, failed: int, problems: int,
-                 lang: str = DEFAULT_LANGUAGE) -> str:
+                 lang: str = DEFAULT_LANGUAGE, people: set[str] | None = None) -> str:
     """The last line on stderr, the same shape for every command that evaluates a plan; `verb` is
-    what the command did ("computed", "explained"), as in `evaluate_inputs`."""
+    what the command did ("computed", "explained"), as in `evaluate_inputs`. It says how many of
+    `people` (everyone when None) were paid and how many refused for an error, how many the plan
+    skipped, the data problems (`problems` rejected rows or files, and each missing target: a
+    target nobody wrote is missing data too) and how many rows were rejected."""
+    considered = [p for p in report.results if people is None or p.manager_id in people]
+    missing = sum(err.code == "missing_target" for person in considered for err in person.errors)
     line = t(f"run.summary-{verb}", count=count, period=report.period.label, failed=failed,
-             skipped=len(report.skipped), problems=problems).render(lang)
+             paid=sum(person.ok for person in considered), skipped=len(report.skipped),
+             problems=problems + missing, missing=missing,
+             rejected=sum(account.rows_rejected for account in report.accounts)).render(lang)
     from kpilang.payouts.table import unknown_people_line
 
     unknown = unknown_people_line(report, lang)

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from kpilang.cli import refusals
 from kpilang.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, lang_option, plan_files, report_error
 from kpilang.compile import PlanFileError
 from kpilang.diagnostics import Severity, render_text, sort_key
@@ -35,15 +36,20 @@ def test(paths: tuple[str, ...], fmt: str, lang: str | None) -> None:
         try:
             report = run_tests_in_file(path)
         except PlanFileError as err:
-            report_error(err.text, lang=lang)
+            report_error(err.text, lang=lang, file=str(path))
             unusable = True
             continue
+        if not report.compiled:
+            errors = sum(d.severity is Severity.ERROR for d in report.diagnostics)
+            refusals.record("test.not-compiled", t("test.not-compiled", file=report.file, count=errors).render(lang),
+                            file=report.file)
         unusable |= not report.compiled
         reports.append(report)
     passed = sum(r.passed for r in reports)
     failed = sum(r.failed for r in reports)
     if fmt == "json":
-        click.echo(json.dumps(_json(reports, passed, failed, lang), ensure_ascii=False, indent=1))
+        document = refusals.document(_json(reports, passed, failed, lang))
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
     else:
         _text(reports, lang)
         click.echo(t("test.summary", passed=passed, failed=failed).render(lang))

@@ -16,9 +16,15 @@ from decimal import Decimal
 from kpilang.compile.program import TableDef
 from kpilang.evaluate.numbers import ZERO, plain, tidy
 from kpilang.evaluate.results import TableHit, TierPart, trusted_builder
-from kpilang.messages import t
+from kpilang.messages import Figure, t
 
 _table_hit = trusted_builder(TableHit)
+
+
+def said(value: Decimal) -> Figure:
+    """A figure of a look-up's error as `plain` writes it, marked a number so that each language
+    writes it its own way (`0.00` in English, `0,00` in Russian)."""
+    return Figure(plain(value))
 
 
 class LookupFailed(Exception):
@@ -74,7 +80,7 @@ class StepTable:
 
     def _no_band(self, argument: Decimal) -> LookupFailed:
         return LookupFailed(
-            "no_band", "no_band", argument=plain(argument), name=self.name,
+            "no_band", "no_band", argument=said(argument), name=self.name,
             bands=", ".join(band_text(lo, hi) for lo, hi, _ in self.bands),
         )
 
@@ -129,18 +135,18 @@ class GraduatedTable:
     def _check(self, argument: Decimal, base: Decimal | None) -> Decimal:
         """The factor the edges are scaled by; raises for an argument outside the tiers."""
         if base is not None and base <= 0:
-            raise LookupFailed("bad_base", "bad_base", name=self.name, base=plain(base))
+            raise LookupFailed("bad_base", "bad_base", name=self.name, base=said(base))
         if self.overlap is not None:
             low, high = self.overlap
-            raise LookupFailed("no_band", "tiers_overlap", name=self.name, low=plain(low), high=plain(high))
+            raise LookupFailed("no_band", "tiers_overlap", name=self.name, low=said(low), high=said(high))
         scale = Decimal(1) if base is None else base
         start = self.start * scale
         if argument < start:
-            raise LookupFailed("no_band", "below_first_tier", argument=plain(argument), name=self.name,
-                               start=plain(start))
+            raise LookupFailed("no_band", "below_first_tier", argument=said(argument), name=self.name,
+                               start=said(start))
         if self.covered_to is not None and argument >= self.covered_to * scale:
-            raise LookupFailed("no_band", "past_last_tier", argument=plain(argument),
-                               end=plain(self.covered_to * scale), name=self.name)
+            raise LookupFailed("no_band", "past_last_tier", argument=said(argument),
+                               end=said(self.covered_to * scale), name=self.name)
         return scale
 
     def _parts(self, argument: Decimal, scale: Decimal) -> tuple[list[tuple], tuple]:

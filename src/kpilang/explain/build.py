@@ -352,8 +352,9 @@ class StatementBuilder:
                 _pct(_HUNDRED / scale), _pct(f.cap / scale * _HUNDRED) if f.cap is not None else None,
                 self.fmt.figure(scale, "percent"))
         width = min(max(f.attainment, _ZERO) / scale, _ONE) * _HUNDRED
+        state = "capped" if f.capped else "met" if f.attainment >= _ONE else "below"
         return Bar(width=_pct(width), target_at=fixed[0], cap_at=fixed[1], capped=f.capped, scale=fixed[2],
-                   target=self.fmt.figure(_ONE, "percent"))
+                   target=self.fmt.figure(_ONE, "percent"), state=state)
 
     def _band_text(self, table: str, low: Decimal | None, high: Decimal | None, base: bool = False,
                    amount_kind: FigureKind | None = None) -> str:
@@ -446,7 +447,8 @@ class StatementBuilder:
         # the rounding line shows what was rounded, every digit of it
         unrounded = self.fmt.exact(f.unrounded, "money") if f.unrounded is not None else "—"
         rounding = None
-        if f.unrounded is not None and computed:
+        # a rounding that changes nothing (70 000 → 70 000,00) is no step to read about
+        if f.unrounded is not None and computed and f.unrounded != f.value:
             rounding = self.t.f("pay_rounded", unrounded=unrounded, value=value, quantum=self.quantum_text)
         cap = fig(f.cap, "money") if text.cap_words is not None and computed else None
         floor = fig(f.floor, "money") if text.floor_words is not None and computed else None

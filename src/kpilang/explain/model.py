@@ -70,6 +70,9 @@ class Bar:
     """The attainment at the right edge of the chart, formatted."""
     target: str = "100 %"
     """Full attainment (the target line), formatted for the language: `100 %`, `100%`."""
+    state: str = "below"
+    """What the bar means, which its colour says: `below` the target, target `met`, or `capped`
+    (over the cap: the rest is not counted). Never the colour of an error."""
 
 
 @dataclass(slots=True)

@@ -40,6 +40,8 @@ class FormulaWords:
         self.fmt = fmt
         self.earlier_names: dict[int, str] = {}
         """Periods back → the earlier period's name, for `previous(…)` in words (set by a statement)."""
+        self._table: str | None = None
+        """The table whose bare column names a condition being printed reads."""
 
     # ---- names ----
     def label(self, name: str) -> str:
@@ -99,6 +101,9 @@ class FormulaWords:
         if isinstance(node, ast.Not):
             return t.f("op_not", operand=self._side(node.operand, leaf, _PRECEDENCE["not"] + 1)), _PRECEDENCE["not"]
         if isinstance(node, ast.Binary):
+            said = self.difference(node, self._table)
+            if said is not None:
+                return said, _ATOM
             p = _PRECEDENCE[node.op]
             # `a - (b - c)` and `a / (b / c)` need their brackets; `a + (b + c)` prints alike either way.
             right_min = p + 1 if node.op in "-/" else p
@@ -162,13 +167,42 @@ class FormulaWords:
             table = _table_of(arg)
             noun = self.table_noun(table) if table else ""
             what = self.words(arg) if not isinstance(arg, ast.Name) else noun
-            where = self.t.f("agg_where", cond=self.condition(node.where, table)) if node.where is not None else ""
-            text = self.t.f(f"agg_{node.func}", table=noun, expr=what, where=where)
+            kind, rest = self.kind_of(table, node.where) if table and node.where is not None else (None, node.where)
+            where = self.t.f("agg_where", cond=self.condition(rest, table)) if rest is not None else ""
+            if kind is not None:  # `deals where stage = "won"`: won deals
+                text = self.t.f(f"agg_kind_{node.func}", kind=kind, table=noun, expr=what, where=where)
+            else:
+                text = self.t.f(f"agg_{node.func}", table=noun, expr=what, where=where)
         if team:
             text = self.t.f("agg_team", text=text)
         if period:
             text = self.t.f("agg_period", text=text, period=period)
         return text
+
+    def kind_of(self, table: str, cond: ast.Expr) -> tuple[str | None, ast.Expr | None]:
+        """The kind of record a filter's equalities name, in the reader's words (`type = "call"`:
+        calls; `type = "meeting" and status = "done"`: meetings held), and what is left of the
+        filter; (None, the filter) when the catalog names no such kind."""
+        parts = _conjuncts(cond)
+        equal = [(i, column, value) for i, part in enumerate(parts) if (found := _equality(part, table)) is not None
+                 for column, value in [found]]
+        # two equalities that name a kind together (meetings held) before one alone (meetings)
+        choices = [(a, b) for a in equal for b in equal if a[0] < b[0]] + [(a,) for a in equal]
+        for choice in choices:
+            key = "kind_" + "_".join([table, *(f"{column}_{value}" for _, column, value in choice)])
+            kind = self.t.get(key) if all(_plain(value) for _, _, value in choice) else None
+            if kind:
+                used = {i for i, _, _ in choice}
+                return kind, _joined([part for i, part in enumerate(parts) if i not in used])
+        return None, cond
+
+    def difference(self, node: ast.Binary, table: str | None) -> str | None:
+        """`first_response_at - created_at` as what it means (the time to the first response), when
+        the catalog says; None otherwise."""
+        left, right = (_column_of(side, table) for side in (node.left, node.right))
+        if node.op != "-" or left is None or right is None or left[0] != right[0]:
+            return None
+        return self.t.get(f"difference_{left[0]}_{left[1]}_{right[1]}") or None
 
     def condition(self, cond: ast.Expr, table: str | None) -> str:
         def leaf(node: ast.Expr) -> str | None:
@@ -191,7 +225,50 @@ class FormulaWords:
             return f"{side(cond.left)} {word} {side(cond.right)}"
         if isinstance(cond, ast.Not):
             return self.t.f("op_not", operand=f"({self.condition(cond.operand, table)})")
-        return self.words(cond, leaf)
+        self._table = table
+        try:
+            return self.words(cond, leaf)
+        finally:
+            self._table = None
+
+
+def _conjuncts(cond: ast.Expr) -> list[ast.Expr]:
+    """`a and b and c` as [a, b, c]; any other condition as itself."""
+    if isinstance(cond, ast.Logic) and cond.op == "and":
+        return [*_conjuncts(cond.left), *_conjuncts(cond.right)]
+    return [cond]
+
+
+def _joined(parts: list[ast.Expr]) -> ast.Expr | None:
+    if not parts:
+        return None
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = ast.Logic(op="and", left=joined, right=part, span=joined.span)
+    return joined
+
+
+def _column_of(node: ast.Expr, table: str | None) -> tuple[str, str] | None:
+    """(table, column) of a column reference: `deals.stage`, or a bare `stage` of `table`."""
+    if isinstance(node, ast.Dotted) and node.table not in ("targets", "managers"):
+        return node.table, node.column
+    if isinstance(node, ast.Name) and table is not None:
+        return table, node.name
+    return None
+
+
+def _equality(node: ast.Expr, table: str) -> tuple[str, str] | None:
+    """(column, value) of `column = "value"` on `table`."""
+    if isinstance(node, ast.Compare) and node.op == "=" and isinstance(node.right, ast.Str):
+        column = _column_of(node.left, table)
+        if column is not None and column[0] == table:
+            return column[1], node.right.value
+    return None
+
+
+def _plain(value: str) -> bool:
+    """A value that can be part of a catalog key."""
+    return re.fullmatch(r"[a-z][a-z0-9_]*", value) is not None
 
 
 def _table_of(arg: ast.Expr) -> str | None:

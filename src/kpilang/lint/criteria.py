@@ -71,7 +71,8 @@ def to_text(results: list[LintResult], history: bool, lang: str) -> str:
     return "\n\n".join(blocks)
 
 
-def to_json(results: list[LintResult], history: bool, lang: str, summary: dict[str, int]) -> str:
+def to_json(results: list[LintResult], history: bool, lang: str, summary: dict[str, int],
+            fatal: list[dict] | None = None) -> str:
     plans = []
     for result in results:
         verdicts, other = verdicts_of(result, history)
@@ -87,4 +88,7 @@ def to_json(results: list[LintResult], history: bool, lang: str, summary: dict[s
             } for v in verdicts],
             "other": [d.localized(lang).to_json() for d in other],
         })
-    return json.dumps({"plans": plans, "summary": summary}, ensure_ascii=False, indent=1)
+    document: dict = {"plans": plans, "summary": summary}
+    if fatal is not None:  # the command's refusals (files that could not be read)
+        document["fatal"] = fatal
+    return json.dumps(document, ensure_ascii=False, indent=1)

@@ -26,11 +26,15 @@ def summary(diagnostics: list[Diagnostic], files: int) -> dict[str, int]:
     }
 
 
-def to_json(diagnostics: list[Diagnostic], files: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    """cli.md's JSON; `message`, `help` and notes in `lang` (the keys and codes never change)."""
+def to_json(diagnostics: list[Diagnostic], files: int, lang: str = DEFAULT_LANGUAGE,
+            fatal: list[dict[str, Any]] | None = None) -> str:
+    """cli.md's JSON; `message`, `help` and notes in `lang` (the keys and codes never change);
+    `fatal`, when given, the refusals of the command (files that could not be read)."""
     localized = [d.localized(lang) for d in diagnostics]
-    return json.dumps({"diagnostics": [d.to_json() for d in localized], "summary": summary(diagnostics, files)},
-                      ensure_ascii=False, indent=1)
+    document: dict[str, Any] = {"diagnostics": [d.to_json() for d in localized], "summary": summary(diagnostics, files)}
+    if fatal is not None:
+        document["fatal"] = fatal
+    return json.dumps(document, ensure_ascii=False, indent=1)
 
 
 def _tool_version() -> str:

@@ -64,7 +64,7 @@ class Text:
 
 
 def _pydantic_schema() -> Any:
-    """Texts and concatenations in pydantic models: kept as they are, dumped as data
+    """Texts, concatenations and figures in pydantic models: kept as they are, dumped as data
     (`_to_data`) that validates back into the same value (`_from_data`)."""
     from pydantic_core import core_schema
 
@@ -80,6 +80,8 @@ def _to_data(value: Any) -> Any:
         return {"items": [_to_data(v) for v in value.items], "conjunction": value.conjunction}
     if isinstance(value, Concat):
         return {"pieces": [_to_data(v) for v in value.pieces]}
+    if isinstance(value, Figure):
+        return {"figure": value.text}
     return value
 
 
@@ -90,6 +92,8 @@ def _from_data(value: Any) -> Any:
         return Join(tuple(_from_data(v) for v in value["items"]), value.get("conjunction", "and"))
     if isinstance(value, dict) and "pieces" in value:
         return Concat(tuple(_from_data(v) for v in value["pieces"]))
+    if isinstance(value, dict) and "figure" in value:
+        return Figure(value["figure"])
     return value
 
 

@@ -101,5 +101,10 @@ def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     }
 
 
-def render_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> str:
-    return json.dumps(to_json(report, lang), ensure_ascii=False, indent=1) + "\n"
+def render_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE, fatal: list[dict[str, Any]] | None = None) -> str:
+    """The document as text; `fatal`, when given, is its list of refusals (`kpilang eval` gives
+    an empty one: a report exists, so the job was done)."""
+    document = to_json(report, lang)
+    if fatal is not None:
+        document["fatal"] = fatal
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

@@ -41,6 +41,7 @@ from pathlib import Path
 from kpilang.change.cadence.model import CadenceReport, Entry, PlanHistory, Skip, Version, Violation
 from kpilang.change.cadence.removal import judge_removal
 from kpilang.change.cadence.rules import judge, local_date
+from kpilang.change.cadence.templates import TEMPLATE_RULES, is_template
 from kpilang.change.fingerprint import fingerprint
 from kpilang.change.git import (
     Commit, GitError, commit_order, commits_touching, file_history, has_head, is_shallow, repo_root,
@@ -73,8 +74,12 @@ def check_cadence(start: Path, paths: list[str] | None = None, base: str | None 
         history = _plan_history(repo, path, order, after_base)
         if isinstance(history, Skip):
             skips.append(history)
-        else:
-            histories.append(history)
+            continue
+        if is_template(repo, path):  # nobody is paid by a template: only its compiling counts
+            history.template = True
+            for entry in history.entries:
+                entry.violations = [v for v in entry.violations if v.rule in TEMPLATE_RULES]
+        histories.append(history)
     return CadenceReport(histories, skips, base)
 
 

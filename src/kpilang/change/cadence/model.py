@@ -110,6 +110,8 @@ class PlanHistory:
     plan: str | None
     entries: list[Entry]
     versions: list[Version] = field(default_factory=list)
+    template: bool = False
+    """In a template library (see templates.py): only TEMPLATE_RULES are checked."""
 
 
 @dataclass
