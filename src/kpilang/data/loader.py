@@ -24,7 +24,7 @@ from .provided import ProvidedTable, TableProvider
 from .readers import RawTable, read_table
 from .readers.base import bound_problem, fatal_problem
 from .reporting import bad_row_problems, fault_problems
-from .schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
+from .schema import DATE_COLUMNS, TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from .sql import literal
 from .staging import LOAD_SCHEMA, drop_load_objects
 from .validation import (
@@ -85,16 +85,25 @@ def _wanted_tables(needs: dict[str, set[str]] | None) -> tuple[str, ...]:
     return tuple(t for t in TABLE_ORDER if t == "managers" or t in needs)
 
 
-def _extra_columns_kept(table: str, needs: dict[str, set[str]] | None) -> set[str] | None:
-    """The extra columns of a table that are loaded, None for all of them: every column of
-    managers (statements may show any), elsewhere only those the plan reads."""
+def columns_checked(table: str, needs: dict[str, set[str]] | None) -> set[str] | None:
+    """The columns of `table` a run converts and checks, None for all of them (`needs` None:
+    `kpilang data check`, which reads everything). Every column of managers is checked
+    (statements may show any, and it is one row per person). Elsewhere, the columns the plan
+    reads (`needs`, from the compiled plan: its metrics, filters and joins), and always the
+    table's key, its owner (manager_id) and the date that places a row in a period: a column no
+    one reads cannot change anyone's pay, so a bad cell in it does not reject its row. Every
+    row is still counted."""
     if needs is None or table == "managers":
         return None
-    return needs.get(table, set())
+    spec = TABLES[table]
+    always = {*spec.key, spec.owner_column}
+    if DATE_COLUMNS[table] is not None:
+        always.add(DATE_COLUMNS[table])
+    return set(needs.get(table, set())) | always
 
 
-def _unused_column(spec: TableSpec, kept: set[str]) -> Callable[[str], bool]:
-    return lambda name: spec.column(name) is None and name not in kept
+def _unread_column(checked: set[str]) -> Callable[[str], bool]:
+    return lambda name: name not in checked
 
 
 def _table_problems(
@@ -121,22 +130,22 @@ def _table_problems(
 
 def _check_cells(
     con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None,
-    extra_needed: set[str] | None,
+    columns_read: set[str] | None,
 ) -> tuple[RawTable, list[ColumnPlan], list[Check], CheckedTable]:
     """Measure the columns and build the checked table. A relation read straight from a file
     whose rows its positions do not number (or that DuckDB's strict reader refuses) is read
     again the careful way, and checked from there."""
     try:
-        plans = plan_columns(con, raw, spec, extra_needed)
+        plans = plan_columns(con, raw, spec, columns_read)
         checks = build_checks(spec, plans, checks_people=people is not None)
         checked = create_checked_table(con, raw, spec, plans, checks)
     except duckdb.Error:
         if raw.read_again is None:
             raise
-        return _check_cells(con, _read_again(raw), spec, people, extra_needed)
+        return _check_cells(con, _read_again(raw), spec, people, columns_read)
     if raw.positions_hold is not None and not raw.positions_hold(checked.records):
         con.execute(f"DROP TABLE {checked.table}")
-        return _check_cells(con, _read_again(raw), spec, people, extra_needed)
+        return _check_cells(con, _read_again(raw), spec, people, columns_read)
     return raw, plans, checks, checked
 
 
@@ -151,11 +160,11 @@ def _read_again(raw: RawTable) -> RawTable:
 
 def _validate(
     con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None,
-    extra_needed: set[str] | None, listed_people: People | None,
+    columns_read: set[str] | None, listed_people: People | None,
 ) -> tuple[TableInfo, list[DataProblem], dict[str, ColumnKind], str | None]:
     """Check one table; for managers, also return the table of every id it lists.
     `listed_people` are the people of managers, for a table whose rows belong to them."""
-    raw, plans, checks, checked = _check_cells(con, raw, spec, people, extra_needed)
+    raw, plans, checks, checked = _check_cells(con, raw, spec, people, columns_read)
     if checked.records > max_rows():
         # A CSV file read straight by DuckDB is counted only here (the other readers stop at the
         # bound); DuckDB spills what does not fit in memory, so counting it all is safe.
@@ -205,10 +214,10 @@ def load_data(
     `timezone` (an IANA name) is the plan's: timestamps without an offset are local time there.
     `needs` maps each table the plan reads to the columns it uses beyond the required ones;
     managers is always loaded, other tables only when listed (all present tables when `needs`
-    is None); of a listed table other than managers, only the extra columns listed are kept
-    (every known column is still checked, so the same rows are rejected). Raises DataError when
-    a needed table or column is missing or a file cannot be read, and ValueError for an unknown
-    timezone. A `provider` (a CRM source mapping) gives the tables it provides from its own files;
+    is None); of a listed table other than managers, only the columns listed, its key, its
+    manager_id and its date column are converted, checked and kept (see columns_checked).
+    Raises DataError when a needed table or column is missing or a file cannot be read, and
+    ValueError for an unknown timezone. A `provider` (a CRM source mapping) gives the tables it provides from its own files;
     they are checked exactly as kpilang's own.
     """
     if not Path(path).is_dir():
@@ -256,10 +265,10 @@ def load_data(
                 raw = provided[table].raw
             elif table in found:
                 located = found[table]
-                kept = _extra_columns_kept(table, needs)
+                checked = columns_checked(table, needs)
                 raw = read_table(
                     con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND,
-                    None if kept is None else _unused_column(TABLES[table], kept),
+                    None if checked is None else _unread_column(checked),
                 )
             else:
                 continue
@@ -289,7 +298,7 @@ def load_data(
             try:
                 info, table_problems, kinds[table], listed = _validate(
                     con, raw, spec, people if spec.belongs_to_manager else None,
-                    _extra_columns_kept(table, needs),
+                    columns_checked(table, needs),
                     listed_people if spec.belongs_to_manager else None,
                 )
             except DataError as unusable:
