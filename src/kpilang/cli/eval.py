@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, source_option
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, cache_option, fail, lang_option, source_option, table_cache
 from kpilang.messages import language, t
 from kpilang.payouts import FORMATS
 
@@ -34,10 +34,11 @@ PROGRESS_DELAY_SECONDS = 1.0
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the results to this file instead of standard output.")
 @source_option()
+@cache_option()
 @lang_option("The language of the table, errors, data problems and summary, and of the messages and headers "
              "in JSON, CSV and the workbook")
 def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, source: str | None,
-          lang: str | None) -> None:
+          no_cache: bool, lang: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period."""
     from kpilang.cli.run_inputs import evaluate_inputs, report_problems, summary_line
 
@@ -46,6 +47,7 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
         fail(t("payouts.xlsx-needs-out"), lang=lang)
     console = _stderr_console()
     report = evaluate_inputs(plan, data, period, verb="computed", lang=lang, source=source,
+                             cache=table_cache(no_cache),
                              progress=(lambda: _progress(console)) if console is not None else None)
     if out is None:
         _print(report, fmt, wide=wide, lang=lang)

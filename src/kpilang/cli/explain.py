@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, source_option
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, cache_option, fail, source_option, table_cache
 from kpilang.cli.run_inputs import report_problems, summary_line
 from kpilang.messages import t
 
@@ -39,8 +39,9 @@ PROGRESS_MIN_PEOPLE = 50
 @click.option("--templates", "templates", type=click.Path(file_okay=False), default=None,
               help="A directory of templates overriding ours by file name (run in a sandbox).")
 @source_option()
+@cache_option()
 def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: str, fmt: str, out: str | None,
-            templates: str | None, source: str | None) -> None:
+            templates: str | None, source: str | None, no_cache: bool) -> None:
     """Explain every number of every person's pay: metrics, KPIs, score, bands, pays, and what it
     would take to reach the next band."""
     from kpilang.cli.run_inputs import evaluate_inputs
@@ -50,7 +51,8 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
     if template_dir is not None and not template_dir.is_dir():
         fail(t("explain.no-template-directory", path=templates), t("explain.template-directory-hint"), lang)
     # A statement in Russian comes with the plan's compile errors, if any, in Russian too.
-    report = evaluate_inputs(plan, data, period, verb="explained", lang=lang, source=source)
+    report = evaluate_inputs(plan, data, period, verb="explained", lang=lang, source=source,
+                             cache=table_cache(no_cache))
 
     try:
         with _Progress() as progress:

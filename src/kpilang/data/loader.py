@@ -6,6 +6,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +28,7 @@ from .reporting import bad_row_problems, fault_problems
 from .schema import DATE_COLUMNS, TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from .sql import literal
 from .staging import LOAD_SCHEMA, drop_load_objects
+from .table_cache import CachedTable, TableCache, hashed_file, unchanged
 from .validation import (
     Check,
     CheckedTable,
@@ -207,7 +209,7 @@ def _validate(
 
 def load_data(
     path: str | Path, *, timezone: str, needs: dict[str, set[str]] | None = None,
-    provider: TableProvider | None = None,
+    provider: TableProvider | None = None, cache: TableCache | None = None,
 ) -> DataSet:
     """Load a data directory into clean DuckDB tables, rejecting and reporting bad rows.
 
@@ -217,8 +219,10 @@ def load_data(
     is None); of a listed table other than managers, only the columns listed, its key, its
     manager_id and its date column are converted, checked and kept (see columns_checked).
     Raises DataError when a needed table or column is missing or a file cannot be read, and
-    ValueError for an unknown timezone. A `provider` (a CRM source mapping) gives the tables it provides from its own files;
-    they are checked exactly as kpilang's own.
+    ValueError for an unknown timezone. A `provider` (a CRM source mapping) gives the tables it
+    provides from its own files; they are checked exactly as kpilang's own. With a `cache`, a
+    table of kpilang's own files that a previous run checked with the same key is taken from
+    it, and a table checked now is kept in it (see table_cache.py).
     """
     if not Path(path).is_dir():
         raise DataError([not_a_directory_problem(path)])
@@ -244,6 +248,7 @@ def load_data(
     con = duckdb.connect(
         config={"temp_directory": spill_directory(), "memory_limit": memory_limit()}
     )
+    pinned: list[Path] = []  # the cache's files this run's tables read (see table_cache.py)
     try:
         con.execute("SET enable_progress_bar = false")
         check_timezone(con, timezone)
@@ -254,6 +259,12 @@ def load_data(
         raws: dict[str, RawTable] = {}
         provided: dict[str, ProvidedTable] = {}
         inputs: list[InputFile] = []
+        # The cache: each own file's key, the tables taken from it, and the managers file's
+        # hash (the other tables are checked against the people it lists).
+        keys: dict[str, str] = {}
+        stamps: dict[str, tuple[Path, tuple[int, int]]] = {}
+        hits: dict[str, CachedTable] = {}
+        people_file: str | None = None
         for table in wanted:
             if table in provided_tables:
                 try:
@@ -266,6 +277,32 @@ def load_data(
             elif table in found:
                 located = found[table]
                 checked = columns_checked(table, needs)
+                hashed = hashed_file(table, located.path, located.file) if cache is not None else None
+                record = hashed[0] if hashed is not None else None
+                # managers itself is small and read every time; a table checked against it is
+                # cached when it is one of kpilang's own files too.
+                if record is not None and table != "managers" and people_file is not None:
+                    stamps[table] = (located.path, hashed[1])
+                    keys[table] = cache.key(
+                        table=table, fmt=located.format, sha256=record.sha256, columns=checked,
+                        timezone=timezone, detail=DETAILED_PROBLEMS_PER_KIND, people=people_file,
+                    )
+                    hit = cache.find(keys[table], located.file)
+                    if hit is not None:
+                        # The header as the file has it, for the columns this run must find.
+                        found_fatal = column_problems(
+                            RawTable(table, located.file, located.format, columns=hit.columns),
+                            TABLES[table], needs.get(table) if needs is not None else None,
+                        )
+                        fatal.extend(found_fatal)
+                        if found_fatal:
+                            continue
+                        loaded = cache.load(con, hit, table)
+                        if loaded is not None:
+                            hits[table] = hit
+                            pinned.append(loaded)
+                            inputs.append(record)
+                            continue
                 raw = read_table(
                     con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND,
                     None if checked is None else _unread_column(checked),
@@ -283,7 +320,10 @@ def load_data(
                     read = dict(zip(provided[table].files, provided[table].paths))
                     inputs.extend(input_file(table, where, shown) for shown, where in read.items())
                 else:
-                    inputs.append(input_file(table, located.path, located.file))
+                    record = record or input_file(table, located.path, located.file)
+                    inputs.append(record)
+                    if table == "managers" and cache is not None:
+                        people_file = record.sha256
 
         # Only a table built straight from a file needs to keep the file's order (its rows are
         # numbered by position); without that constraint DuckDB builds tables with less memory.
@@ -293,8 +333,14 @@ def load_data(
         tables: dict[str, TableInfo] = {}
         problems: list[DataProblem] = []
         kinds: dict[str, dict[str, ColumnKind]] = {}
-        for table, raw in raws.items():  # managers first: the others are checked against it
-            spec = TABLES[table]
+        for table in wanted:  # managers first: the others are checked against it
+            if table in hits:
+                tables[table], kinds[table] = hits[table].info, hits[table].kinds
+                problems.extend(hits[table].problems)
+                continue
+            if table not in raws:
+                continue
+            raw, spec = raws[table], TABLES[table]
             try:
                 info, table_problems, kinds[table], listed = _validate(
                     con, raw, spec, people if spec.belongs_to_manager else None,
@@ -322,13 +368,20 @@ def load_data(
                 people, listed_people = listed, People.listed(con, listed, f'main."{table}"')
             tables[table] = info
             problems.extend(table_problems)
+            if table in keys and listed_people is not None and unchanged(*stamps[table]):
+                # Checked against the people of the managers file its key names.
+                cache.keep(con, keys[table], table, info, table_problems, kinds[table], raw.columns)
             drop_load_objects(con, table)
         if fatal:
             raise DataError(fatal)
         con.execute(f"DROP SCHEMA {LOAD_SCHEMA} CASCADE")
         con.execute("SET TimeZone = 'UTC'")
         con.execute("RESET preserve_insertion_order")
-        return DataSet(con, tables, problems, timezone, kinds, inputs=inputs, snapshot=snapshot)
+        release = [] if cache is None else [partial(cache.release, loaded) for loaded in pinned]
+        return DataSet(con, tables, problems, timezone, kinds, inputs=inputs, snapshot=snapshot,
+                       on_close=release)
     except BaseException:
         con.close()
+        for loaded in pinned:
+            cache.release(loaded)
         raise
