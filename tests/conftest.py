@@ -8,7 +8,10 @@ they are what users read.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,12 @@ settings.register_profile("mutation", derandomize=True, database=None, deadline=
                           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 if os.environ.get(MUTATION_RUN_ENV) == "1":
     settings.load_profile("mutation")
+
+# The cache of checked tables (kpilang.data.table_cache) that eval, explain and lint --history
+# use: in a directory of the test run's own, never the cache directory of the user running the
+# suite. Set at import, so that commands run as child processes use it too.
+os.environ["KPILANG_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpilang-test-cache-")
+atexit.register(shutil.rmtree, os.environ["KPILANG_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 NORMATIVE = Path(__file__).resolve().parent / "fixtures" / "normative"

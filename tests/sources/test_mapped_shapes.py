@@ -72,7 +72,7 @@ started_at = "START"
 [maps.type]
 "4" = "email"
 ''')
-    with loaded(tmp_path, mapping, {"activities": {"duration"}}) as data:
+    with loaded(tmp_path, mapping, {"activities": {"duration", "type"}}) as data:
         rows = data.connection.execute("SELECT id, manager_id, type FROM activities ORDER BY id").fetchall()
         assert rows == [("act-1", "m1", "email"), ("call-1", "m1", "call")]
         info = data.tables["activities"]
@@ -106,7 +106,7 @@ amount = { column = "Сумма", number = "ru" }
 [maps.stage]
 "Успешно" = "won"
 ''')
-    with loaded(tmp_path, mapping, {"deals": {"amount"}}) as data:
+    with loaded(tmp_path, mapping, {"deals": {"amount", "created_at"}}) as data:
         rows = data.connection.execute(
             "SELECT id, manager_id, CAST(amount AS VARCHAR), CAST(created_at AS VARCHAR) FROM deals ORDER BY id").fetchall()
     assert rows == [("d1", "m1", "152400.25", "2026-07-01 07:00:00"), ("d2", "m2", "99000.50", "2026-07-02 08:00:00")]

@@ -32,8 +32,9 @@ class HistoryError(ValueError):
         super().__init__(message.render())
 
 
-def history_loader(data: str | Path, source=None) -> Callable[[Program], HistoryOutcome | None]:
-    """`source` is a table provider (a CRM source mapping) for the data directory, or None."""
+def history_loader(data: str | Path, source=None, cache=None) -> Callable[[Program], HistoryOutcome | None]:
+    """`source` is a table provider (a CRM source mapping) for the data directory, or None;
+    `cache` the cache of checked tables (kpilang.data.table_cache), or None."""
     folder = Path(data)
     if not folder.is_dir():
         raise HistoryError(t("lint.history-not-a-directory", data=data))
@@ -41,18 +42,19 @@ def history_loader(data: str | Path, source=None) -> Callable[[Program], History
     def outcome_for(program: Program) -> HistoryOutcome | None:
         if program.plan is None or not program.kpis:
             return None
-        return evaluate_history(program, folder, source)
+        return evaluate_history(program, folder, source, cache)
 
     return outcome_for
 
 
-def evaluate_history(program: Program, folder: Path, source=None) -> HistoryOutcome:
+def evaluate_history(program: Program, folder: Path, source=None, cache=None) -> HistoryOutcome:
     from kpilang.data import load_data
     from kpilang.data.problems import DataError
     from kpilang.evaluate.run import data_needs, evaluate
 
     try:
-        dataset = load_data(folder, timezone=program.plan.timezone, needs=data_needs(program), provider=source)
+        dataset = load_data(folder, timezone=program.plan.timezone, needs=data_needs(program), provider=source,
+                            cache=cache)
     except DataError as err:
         raise HistoryError(t("lint.history-unusable", data=folder), err.problems) from None
     try:

@@ -31,6 +31,25 @@ def source_option():
     )
 
 
+def cache_option():
+    """`--no-cache`: check the data files again rather than take the tables a previous run checked
+    (docs/data-format.md, "The cache of checked tables")."""
+    return click.option(
+        "--no-cache", "no_cache", is_flag=True, default=False,
+        help="Read and check every data file again, without the cache of checked tables (which "
+             "lives in the user's cache directory; KPILANG_CACHE_DIR moves it).",
+    )
+
+
+def table_cache(no_cache: bool):
+    """The cache of checked tables a command uses, None with --no-cache."""
+    if no_cache:
+        return None
+    from kpilang.data.table_cache import TableCache
+
+    return TableCache()
+
+
 def load_source(source: str | None, lang: str = DEFAULT_LANGUAGE):
     """The table provider a `--source` value names (None without one); exit 2 with the mapping's
     problems when it cannot be used."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from kpilang.cli import refusals
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, source_option
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, cache_option, fail, lang_option, source_option, table_cache
 from kpilang.cli.plan_runs import as_of_history_option
 from kpilang.messages import language, t
 from kpilang.payouts import FORMATS
@@ -37,10 +37,11 @@ PROGRESS_DELAY_SECONDS = 1.0
               help="Write the results to this file instead of standard output.")
 @source_option()
 @as_of_history_option()
+@cache_option()
 @lang_option("The language of the table, errors, data problems and summary, and of the messages and headers "
              "in JSON, CSV and the workbook")
 def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, source: str | None,
-          as_of_history: bool, lang: str | None) -> None:
+          as_of_history: bool, no_cache: bool, lang: str | None) -> None:
     """Compute every person's metrics, KPIs, score and pays for one period.
 
     PLAN is a path, or REV:path to read a version from git (`HEAD~3:rules/cold.kpi`)."""
@@ -51,6 +52,7 @@ def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | No
         fail(t("payouts.xlsx-needs-out"), lang=lang)
     console = _stderr_console()
     report = evaluate_inputs(plan, data, period, verb="computed", lang=lang, source=source, as_of_history=as_of_history,
+                             cache=table_cache(no_cache),
                              progress=(lambda: _progress(console, lang)) if console is not None else None)
     if out is None:
         _print(report, fmt, wide=wide, lang=lang)

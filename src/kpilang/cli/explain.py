@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, source_option
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, cache_option, fail, source_option, table_cache
 from kpilang.cli.plan_runs import as_of_history_option
 from kpilang.cli.run_inputs import report_problems, summary_line
 from kpilang.messages import t
@@ -41,8 +41,9 @@ PROGRESS_MIN_PEOPLE = 50
               help="A directory of templates overriding ours by file name (run in a sandbox).")
 @source_option()
 @as_of_history_option()
+@cache_option()
 def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: str, fmt: str, out: str | None,
-            templates: str | None, source: str | None, as_of_history: bool) -> None:
+            templates: str | None, source: str | None, as_of_history: bool, no_cache: bool) -> None:
     """Explain every number of every person's pay: metrics, KPIs, score, bands, pays, and what it
     would take to reach the next band.
 
@@ -55,7 +56,7 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
         fail(t("explain.no-template-directory", path=templates), t("explain.template-directory-hint"), lang)
     # A statement in Russian comes with the plan's compile errors, if any, in Russian too.
     report = evaluate_inputs(plan, data, period, verb="explained", lang=lang, source=source,
-                             as_of_history=as_of_history)
+                             as_of_history=as_of_history, cache=table_cache(no_cache))
 
     try:
         with _Progress(lang) as progress:

@@ -8,7 +8,8 @@ import click
 
 from kpilang.cli import refusals
 from kpilang.cli.common import (
-    EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, fail, lang_option, load_source, plan_files, report_error, source_option,
+    EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, cache_option, fail, lang_option, load_source, plan_files, report_error,
+    source_option, table_cache,
 )
 from kpilang.checks.history import HistoryError, history_loader
 from kpilang.compile import PlanFileError, read_plan_file
@@ -30,9 +31,10 @@ from kpilang.lint.formats import summary, to_github, to_json, to_sarif
               help="For each plan, the seven criteria of a correct KPI and controllability: met, not met or "
                    "cannot tell, with the findings behind each (text or json).")
 @source_option()
+@cache_option()
 @lang_option("The language of messages, help and notes in every format")
 def lint(paths: tuple[str, ...], fmt: str, history: str | None, criteria: bool, source: str | None,
-         lang: str | None) -> None:
+         no_cache: bool, lang: str | None) -> None:
     """Compile and check plans (files, or directories of *.kpi files).
 
     Exit status: 0 no errors, 1 errors found, 2 a file or the configuration could not be read.
@@ -44,7 +46,7 @@ def lint(paths: tuple[str, ...], fmt: str, history: str | None, criteria: bool, 
     history_for = None
     if history is not None:
         try:
-            history_for = history_loader(history, load_source(source, lang))
+            history_for = history_loader(history, load_source(source, lang), table_cache(no_cache))
         except HistoryError as err:
             _history_failure(err, lang)
     unreadable = []

@@ -76,14 +76,15 @@ def lint_warning(plan: str, compiled: CompileResult, *, verb: str, lang: str = D
 
 def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
                     progress: Callable[[], object] | None = None, lang: str | None = None,
-                    source: str | None = None, as_of_history: bool = False) -> EvalReport:
+                    source: str | None = None, as_of_history: bool = False, cache=None) -> EvalReport:
     """Compile `plan`, check `period` against it and evaluate it on the data directory `data`.
     Exits 2 with the reason when the job cannot be done; `progress`, if given, makes a context
     manager whose value is passed to the evaluation as its progress callback. The linter's errors
     in the plan, if any, are said on stderr once the figures are computed, before the command
     shows them. `source` is a `--source` value (a CRM mapping), or None. `plan` may be
     `REV:path`, read from git; with `as_of_history`, the version in force in `period` is taken
-    from the plan's git history (see `report.versions`) and named on stderr."""
+    from the plan's git history (see `report.versions`) and named on stderr. `cache` is the
+    cache of checked tables (None: every file is read and checked)."""
     from kpilang.cli.common import load_source
     from kpilang.data import DataError
     from kpilang.evaluate.aggregate import MetricQueryError
@@ -106,10 +107,10 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     try:
         check_in_force(period_for_plan(period, program.plan.period), program.plan.name, program.plan.effective)
         if progress is None:
-            report = evaluate(program, data, period, source=provider)
+            report = evaluate(program, data, period, source=provider, cache=cache)
         else:
             with progress() as bar:
-                report = evaluate(program, data, period, progress=bar, source=provider)
+                report = evaluate(program, data, period, progress=bar, source=provider, cache=cache)
     except PeriodError as err:
         fail(err.message, err.hint, said)
     except MetricQueryError as err:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 from pydantic import BaseModel
 
@@ -36,7 +38,8 @@ class DataSet:
     and targets, with the file's columns under their own names and these DuckDB types:
     string VARCHAR, money and number DECIMAL(38, s), integer BIGINT, datetime TIMESTAMP holding
     UTC (naive), date DATE, duration BIGINT whole seconds, bool BOOLEAN. The connection's
-    TimeZone setting is UTC. Row order in the tables carries no meaning.
+    TimeZone setting is UTC. Row order in the tables carries no meaning. A table taken from the
+    cache of checked tables is a view of its Parquet file (see table_cache.py): read-only.
     """
 
     def __init__(
@@ -49,6 +52,7 @@ class DataSet:
         *,
         inputs: list[InputFile] | None = None,
         snapshot: Snapshot | None = None,
+        on_close: list[Callable[[], None]] | None = None,
     ):
         self.connection = connection
         self.tables = tables
@@ -59,6 +63,8 @@ class DataSet:
         """Every file read, with its SHA-256, in the order read (managers first)."""
         self.snapshot = snapshot
         """The snapshot the data directory is (the hash of its manifest), or None."""
+        # What to undo once the tables are no longer read (files the tables read from).
+        self._on_close = list(on_close or [])
 
     def column_type(self, table: str, column: str) -> str:
         """string, money, integer, number, datetime, date, duration or bool.
@@ -77,6 +83,9 @@ class DataSet:
 
     def close(self) -> None:
         self.connection.close()
+        for undo in self._on_close:
+            undo()
+        self._on_close = []
 
     def __enter__(self) -> DataSet:
         return self

@@ -6,6 +6,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,9 +25,10 @@ from .provided import ProvidedTable, TableProvider
 from .readers import RawTable, read_table
 from .readers.base import bound_problem, fatal_problem
 from .reporting import bad_row_problems, fault_problems
-from .schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
+from .schema import DATE_COLUMNS, TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from .sql import literal
 from .staging import LOAD_SCHEMA, drop_load_objects
+from .table_cache import CachedTable, TableCache, hashed_file, unchanged
 from .validation import (
     Check,
     CheckedTable,
@@ -85,16 +87,25 @@ def _wanted_tables(needs: dict[str, set[str]] | None) -> tuple[str, ...]:
     return tuple(t for t in TABLE_ORDER if t == "managers" or t in needs)
 
 
-def _extra_columns_kept(table: str, needs: dict[str, set[str]] | None) -> set[str] | None:
-    """The extra columns of a table that are loaded, None for all of them: every column of
-    managers (statements may show any), elsewhere only those the plan reads."""
+def columns_checked(table: str, needs: dict[str, set[str]] | None) -> set[str] | None:
+    """The columns of `table` a run converts and checks, None for all of them (`needs` None:
+    `kpilang data check`, which reads everything). Every column of managers is checked
+    (statements may show any, and it is one row per person). Elsewhere, the columns the plan
+    reads (`needs`, from the compiled plan: its metrics, filters and joins), and always the
+    table's key, its owner (manager_id) and the date that places a row in a period: a column no
+    one reads cannot change anyone's pay, so a bad cell in it does not reject its row. Every
+    row is still counted."""
     if needs is None or table == "managers":
         return None
-    return needs.get(table, set())
+    spec = TABLES[table]
+    always = {*spec.key, spec.owner_column}
+    if DATE_COLUMNS[table] is not None:
+        always.add(DATE_COLUMNS[table])
+    return set(needs.get(table, set())) | always
 
 
-def _unused_column(spec: TableSpec, kept: set[str]) -> Callable[[str], bool]:
-    return lambda name: spec.column(name) is None and name not in kept
+def _unread_column(checked: set[str]) -> Callable[[str], bool]:
+    return lambda name: name not in checked
 
 
 def _table_problems(
@@ -121,22 +132,22 @@ def _table_problems(
 
 def _check_cells(
     con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None,
-    extra_needed: set[str] | None,
+    columns_read: set[str] | None,
 ) -> tuple[RawTable, list[ColumnPlan], list[Check], CheckedTable]:
     """Measure the columns and build the checked table. A relation read straight from a file
     whose rows its positions do not number (or that DuckDB's strict reader refuses) is read
     again the careful way, and checked from there."""
     try:
-        plans = plan_columns(con, raw, spec, extra_needed)
+        plans = plan_columns(con, raw, spec, columns_read)
         checks = build_checks(spec, plans, checks_people=people is not None)
         checked = create_checked_table(con, raw, spec, plans, checks)
     except duckdb.Error:
         if raw.read_again is None:
             raise
-        return _check_cells(con, _read_again(raw), spec, people, extra_needed)
+        return _check_cells(con, _read_again(raw), spec, people, columns_read)
     if raw.positions_hold is not None and not raw.positions_hold(checked.records):
         con.execute(f"DROP TABLE {checked.table}")
-        return _check_cells(con, _read_again(raw), spec, people, extra_needed)
+        return _check_cells(con, _read_again(raw), spec, people, columns_read)
     return raw, plans, checks, checked
 
 
@@ -151,11 +162,11 @@ def _read_again(raw: RawTable) -> RawTable:
 
 def _validate(
     con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec, people: str | None,
-    extra_needed: set[str] | None, listed_people: People | None,
+    columns_read: set[str] | None, listed_people: People | None,
 ) -> tuple[TableInfo, list[DataProblem], dict[str, ColumnKind], str | None]:
     """Check one table; for managers, also return the table of every id it lists.
     `listed_people` are the people of managers, for a table whose rows belong to them."""
-    raw, plans, checks, checked = _check_cells(con, raw, spec, people, extra_needed)
+    raw, plans, checks, checked = _check_cells(con, raw, spec, people, columns_read)
     if checked.records > max_rows():
         # A CSV file read straight by DuckDB is counted only here (the other readers stop at the
         # bound); DuckDB spills what does not fit in memory, so counting it all is safe.
@@ -198,18 +209,20 @@ def _validate(
 
 def load_data(
     path: str | Path, *, timezone: str, needs: dict[str, set[str]] | None = None,
-    provider: TableProvider | None = None,
+    provider: TableProvider | None = None, cache: TableCache | None = None,
 ) -> DataSet:
     """Load a data directory into clean DuckDB tables, rejecting and reporting bad rows.
 
     `timezone` (an IANA name) is the plan's: timestamps without an offset are local time there.
     `needs` maps each table the plan reads to the columns it uses beyond the required ones;
     managers is always loaded, other tables only when listed (all present tables when `needs`
-    is None); of a listed table other than managers, only the extra columns listed are kept
-    (every known column is still checked, so the same rows are rejected). Raises DataError when
-    a needed table or column is missing or a file cannot be read, and ValueError for an unknown
-    timezone. A `provider` (a CRM source mapping) gives the tables it provides from its own files;
-    they are checked exactly as kpilang's own.
+    is None); of a listed table other than managers, only the columns listed, its key, its
+    manager_id and its date column are converted, checked and kept (see columns_checked).
+    Raises DataError when a needed table or column is missing or a file cannot be read, and
+    ValueError for an unknown timezone. A `provider` (a CRM source mapping) gives the tables it
+    provides from its own files; they are checked exactly as kpilang's own. With a `cache`, a
+    table of kpilang's own files that a previous run checked with the same key is taken from
+    it, and a table checked now is kept in it (see table_cache.py).
     """
     if not Path(path).is_dir():
         raise DataError([not_a_directory_problem(path)])
@@ -235,6 +248,7 @@ def load_data(
     con = duckdb.connect(
         config={"temp_directory": spill_directory(), "memory_limit": memory_limit()}
     )
+    pinned: list[Path] = []  # the cache's files this run's tables read (see table_cache.py)
     try:
         con.execute("SET enable_progress_bar = false")
         check_timezone(con, timezone)
@@ -245,6 +259,12 @@ def load_data(
         raws: dict[str, RawTable] = {}
         provided: dict[str, ProvidedTable] = {}
         inputs: list[InputFile] = []
+        # The cache: each own file's key, the tables taken from it, and the managers file's
+        # hash (the other tables are checked against the people it lists).
+        keys: dict[str, str] = {}
+        stamps: dict[str, tuple[Path, tuple[int, int]]] = {}
+        hits: dict[str, CachedTable] = {}
+        people_file: str | None = None
         for table in wanted:
             if table in provided_tables:
                 try:
@@ -256,10 +276,36 @@ def load_data(
                 raw = provided[table].raw
             elif table in found:
                 located = found[table]
-                kept = _extra_columns_kept(table, needs)
+                checked = columns_checked(table, needs)
+                hashed = hashed_file(table, located.path, located.file) if cache is not None else None
+                record = hashed[0] if hashed is not None else None
+                # managers itself is small and read every time; a table checked against it is
+                # cached when it is one of kpilang's own files too.
+                if record is not None and table != "managers" and people_file is not None:
+                    stamps[table] = (located.path, hashed[1])
+                    keys[table] = cache.key(
+                        table=table, fmt=located.format, sha256=record.sha256, columns=checked,
+                        timezone=timezone, detail=DETAILED_PROBLEMS_PER_KIND, people=people_file,
+                    )
+                    hit = cache.find(keys[table], located.file)
+                    if hit is not None:
+                        # The header as the file has it, for the columns this run must find.
+                        found_fatal = column_problems(
+                            RawTable(table, located.file, located.format, columns=hit.columns),
+                            TABLES[table], needs.get(table) if needs is not None else None,
+                        )
+                        fatal.extend(found_fatal)
+                        if found_fatal:
+                            continue
+                        loaded = cache.load(con, hit, table)
+                        if loaded is not None:
+                            hits[table] = hit
+                            pinned.append(loaded)
+                            inputs.append(record)
+                            continue
                 raw = read_table(
                     con, table, located.path, located.file, located.format, DETAILED_PROBLEMS_PER_KIND,
-                    None if kept is None else _unused_column(TABLES[table], kept),
+                    None if checked is None else _unread_column(checked),
                 )
             else:
                 continue
@@ -274,7 +320,10 @@ def load_data(
                     read = dict(zip(provided[table].files, provided[table].paths))
                     inputs.extend(input_file(table, where, shown) for shown, where in read.items())
                 else:
-                    inputs.append(input_file(table, located.path, located.file))
+                    record = record or input_file(table, located.path, located.file)
+                    inputs.append(record)
+                    if table == "managers" and cache is not None:
+                        people_file = record.sha256
 
         # Only a table built straight from a file needs to keep the file's order (its rows are
         # numbered by position); without that constraint DuckDB builds tables with less memory.
@@ -284,12 +333,18 @@ def load_data(
         tables: dict[str, TableInfo] = {}
         problems: list[DataProblem] = []
         kinds: dict[str, dict[str, ColumnKind]] = {}
-        for table, raw in raws.items():  # managers first: the others are checked against it
-            spec = TABLES[table]
+        for table in wanted:  # managers first: the others are checked against it
+            if table in hits:
+                tables[table], kinds[table] = hits[table].info, hits[table].kinds
+                problems.extend(hits[table].problems)
+                continue
+            if table not in raws:
+                continue
+            raw, spec = raws[table], TABLES[table]
             try:
                 info, table_problems, kinds[table], listed = _validate(
                     con, raw, spec, people if spec.belongs_to_manager else None,
-                    _extra_columns_kept(table, needs),
+                    columns_checked(table, needs),
                     listed_people if spec.belongs_to_manager else None,
                 )
             except DataError as unusable:
@@ -313,13 +368,20 @@ def load_data(
                 people, listed_people = listed, People.listed(con, listed, f'main."{table}"')
             tables[table] = info
             problems.extend(table_problems)
+            if table in keys and listed_people is not None and unchanged(*stamps[table]):
+                # Checked against the people of the managers file its key names.
+                cache.keep(con, keys[table], table, info, table_problems, kinds[table], raw.columns)
             drop_load_objects(con, table)
         if fatal:
             raise DataError(fatal)
         con.execute(f"DROP SCHEMA {LOAD_SCHEMA} CASCADE")
         con.execute("SET TimeZone = 'UTC'")
         con.execute("RESET preserve_insertion_order")
-        return DataSet(con, tables, problems, timezone, kinds, inputs=inputs, snapshot=snapshot)
+        release = [] if cache is None else [partial(cache.release, loaded) for loaded in pinned]
+        return DataSet(con, tables, problems, timezone, kinds, inputs=inputs, snapshot=snapshot,
+                       on_close=release)
     except BaseException:
         con.close()
+        for loaded in pinned:
+            cache.release(loaded)
         raise

@@ -96,14 +96,15 @@ class BadRows:
 
 def plan_columns(
     con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSpec,
-    extra_needed: set[str] | None = None,
+    columns_read: set[str] | None = None,
 ) -> list[ColumnPlan]:
-    """How each column becomes typed. With `extra_needed`, an extra column not in it is left
-    out of the clean table: an extra column never rejects a row, so leaving out one the plan
-    does not read changes no figure and no problem, and saves a pass over it and its memory."""
+    """How each column becomes typed. With `columns_read`, a column not in it is left out of
+    the clean table, neither converted nor checked: no figure reads it, so a bad cell in it
+    cannot change anyone's pay (see loader.columns_checked), and leaving it out saves a pass
+    over it and its memory."""
     columns = [
         (index, name) for index, name in enumerate(raw.columns)
-        if spec.column(name) is not None or extra_needed is None or name in extra_needed
+        if columns_read is None or name in columns_read
     ]
     probes: dict[str, str] = {}
     for index, name in columns:

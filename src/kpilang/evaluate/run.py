@@ -133,14 +133,15 @@ class EvalReport:
 
 
 def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
-             progress: Progress | None = None, source: Any = None) -> EvalReport:
+             progress: Progress | None = None, source: Any = None, cache: Any = None) -> EvalReport:
     """Compute every person's figures for `period` (`2026-07`, `2026-Q3`, `2026-W27`).
 
     `data` is a loaded `DataSet` or a path to a data directory. Raises `PeriodError` for a period
     that does not fit the plan, `DataError` for data that cannot be used at all, and
     `aggregate.MetricQueryError` when the data's column kinds do not fit what the plan does with
     them. Everything that goes wrong for one person is in that person's `errors` instead.
-    `source` is a table provider for a data directory (a CRM source mapping, see kpilang.sources).
+    `source` is a table provider for a data directory (a CRM source mapping, see kpilang.sources);
+    `cache` a `kpilang.data.table_cache.TableCache` for its checked tables (None: no cache).
     """
     if program.plan is None:
         raise PeriodError("no_plan")
@@ -150,7 +151,8 @@ def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
     if isinstance(data, str | Path):
         from kpilang.data import load_data
 
-        dataset = load_data(Path(data), timezone=info.timezone, needs=data_needs(program), provider=source)
+        dataset = load_data(Path(data), timezone=info.timezone, needs=data_needs(program), provider=source,
+                            cache=cache)
         try:
             return _evaluate_loaded(program, dataset, the_period, start, end, trace, progress)
         finally:

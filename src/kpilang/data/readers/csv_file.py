@@ -239,7 +239,12 @@ def _direct_relation(path: Path, width: int, skipped: set[int]) -> str:
     cells = ", ".join(
         f"CAST(NULL AS VARCHAR) AS {cell(i)}" if i in skipped else cell(i) for i in range(width)
     )
-    return f"(SELECT {cells} FROM read_csv({literal(str(path))}, {options}))"
+    # A skipped column is still read by a condition every row meets: DuckDB checks that a
+    # column is UTF-8 only when it reads it, and a row with bytes that are not is rejected
+    # whatever its columns (see _read_line_by_line).
+    read_anyway = " AND ".join(f"NULLIF({cell(i)}, {cell(i)}) IS NULL" for i in sorted(skipped))
+    where = f" WHERE {read_anyway}" if read_anyway else ""
+    return f"(SELECT {cells} FROM read_csv({literal(str(path))}, {options}){where})"
 
 
 def _read_carefully(
