@@ -24,6 +24,7 @@ COMMANDS = {
     "init": ("kpilang.cli.init", "init"),
     "data": ("kpilang.cli.data", "data"),
     "pull": ("kpilang.cli.pull", "pull"),
+    "sql": ("kpilang.cli.sql", "sql"),
 }
 
 
