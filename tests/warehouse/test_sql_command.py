@@ -19,16 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 COLD_SALES = ROOT / "examples" / "cold_sales" / "cold_sales.kpi"
 ONLINE_CHATS = ROOT / "rules" / "online_chats.kpi"
 
-EXACT_PLAN = '''
-plan exact "Exact" {
-    role      cold
-    period    month
-    effective 2026-01-01
-    timezone  "Asia/Vladivostok"
-    currency  RUB
-    strategy  growth
-    goal      "Exact figures"
-}
+# The normative plan's own plan block in another timezone, with aggregates of every kind.
+EXACT_PLAN = COLD_SALES.read_text(encoding="utf-8").split("\nmetric ", 1)[0].replace(
+    "Europe/Moscow", "Asia/Vladivostok") + '''
 metric big "Big deals" = sum(deals.amount where amount >= 1234.56)
 metric middle "Median deal" = median(deals.amount where stage = "won")
 metric reply "Reply" = avg(leads.first_response_at - leads.created_at)

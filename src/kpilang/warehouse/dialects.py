@@ -54,11 +54,13 @@ _INSTANT_TO_UTC = {
     "snowflake": "CONVERT_TIMEZONE('UTC', {col})::TIMESTAMP_NTZ",
 }
 
-# Microseconds since the epoch of a UTC value without an offset, exactly (a whole number).
+# Microseconds since the epoch of a UTC value without an offset, exactly (a whole number). In
+# ClickHouse it is made a 38-digit decimal: an Int64 times the DECIMAL(7, 6) that turns it into
+# seconds would give a DECIMAL(7, 6), which wraps around past 2147 seconds.
 _EPOCH_US = {
     "duckdb": "epoch_us({arg})",
-    "postgres": "(EXTRACT(EPOCH FROM {arg}) * 1000000)",
-    "clickhouse": "toUnixTimestamp64Micro(toDateTime64({arg}, 6, 'UTC'))",
+    "postgres": "CAST(EXTRACT(EPOCH FROM {arg}) * 1000000 AS BIGINT)",
+    "clickhouse": "toDecimal128(toUnixTimestamp64Micro(toDateTime64({arg}, 6, 'UTC')), 0)",
     "spark": "unix_micros(CAST({arg} AS TIMESTAMP))",
     "bigquery": "UNIX_MICROS(TIMESTAMP({arg}))",
     "snowflake": "DATE_PART(epoch_microsecond, {arg})",

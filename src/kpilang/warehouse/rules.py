@@ -8,8 +8,9 @@ one. Each rule is a condition in DuckDB's SQL (transpiled for the engine like th
 queries) that holds for a bad row and is never unknown; its code is the file checks' code, so the
 problem reads the same.
 
-The checks over the whole table (a repeated id, a manager_id that managers does not list) are in
-checks.py.
+Two rules read more than the row: a repeated key (every row with a key that repeats is rejected,
+since a table has no first row to keep) and a manager_id that managers does not list (any row of
+managers counts, even one rejected itself: that person exists, and their rows get their error).
 """
 
 from __future__ import annotations
@@ -60,6 +61,25 @@ def row_rules(spec: TableSpec, present: set[str]) -> list[RowRule]:
         if column.is_period:
             rules.append(RowRule(column.name, "period_form",
                                  f"COALESCE(NOT regexp_matches({c}, '{PERIOD_PATTERN}'), FALSE)"))
+    return rules
+
+
+def table_rules(spec: TableSpec, present: set[str], table_ref: str, managers_ref: str) -> list[RowRule]:
+    """The rules that read the whole table (`table_ref`) or managers (`managers_ref`)."""
+    rules = []
+    if set(spec.key) <= present:
+        cols = ", ".join(q(k) for k in spec.key)
+        left = f"({cols})" if len(spec.key) > 1 else cols
+        known = " AND ".join(f"{q(k)} IS NOT NULL" for k in spec.key)
+        rules.append(RowRule(
+            spec.key[0], "duplicate_id",
+            f"COALESCE({left} IN (SELECT {cols} FROM {table_ref} WHERE {known} GROUP BY {cols} "
+            f"HAVING count(*) > 1), FALSE)", {"key": ", ".join(spec.key)}))
+    if spec.belongs_to_manager and "manager_id" in present:
+        rules.append(RowRule(
+            "manager_id", "unknown_manager",
+            f'COALESCE(NOT CAST("manager_id" AS VARCHAR) IN (SELECT CAST("id" AS VARCHAR) FROM {managers_ref} '
+            f'WHERE "id" IS NOT NULL), FALSE)'))
     return rules
 
 
