@@ -37,6 +37,9 @@ class DataSet:
     string VARCHAR, money and number DECIMAL(38, s), integer BIGINT, datetime TIMESTAMP holding
     UTC (naive), date DATE, duration BIGINT whole seconds, bool BOOLEAN. The connection's
     TimeZone setting is UTC. Row order in the tables carries no meaning.
+
+    For data in a database (kpilang.warehouse), `connection` runs the same SQL in that engine
+    instead, over tables that read as these do.
     """
 
     def __init__(

@@ -19,10 +19,10 @@ from kpilang.data.schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from kpilang.messages import t
 
 from .checks import check_table
-from .dialects import relation, transpile
+from .dialects import transpile
 from .engines import Engine, connect
-from .rules import clean_condition, row_rules, table_rules
-from .sources import SourceColumn, source_select
+from .rules import row_rules, table_rules
+from .sources import SourceColumn, clean_source, source_select
 from .types import EXPECTED, FITS, FLOAT, INSTANT, TEXT, kind_of_extra, type_class
 from .urls import DataUrl
 
@@ -94,7 +94,6 @@ def _open(engine: Engine, url: DataUrl, timezone: str, needs: dict[str, set[str]
 
     raw = {table: source_select(url.relation(table), cols, timezone=timezone, dialect=engine.dialect, keep=None)
            for table, cols in present.items()}
-    managers_ref = relation(url.relation("managers"), "duckdb")
     tables: dict[str, TableInfo] = {}
     problems: list[DataProblem] = []
     clean: dict[str, str] = {}
@@ -106,9 +105,8 @@ def _open(engine: Engine, url: DataUrl, timezone: str, needs: dict[str, set[str]
                               cap=DETAILED_PROBLEMS_PER_KIND)
         tables[table] = checked.info
         problems.extend(checked.problems)
-        rules = own_rules + table_rules(spec, names, relation(url.relation(table), "duckdb"), managers_ref)
-        clean[table] = source_select(url.relation(table), cols, timezone=timezone, dialect=engine.dialect,
-                                     keep=clean_condition(rules))
+        clean[table] = clean_source(spec, url.relation(table), cols, managers_relation=url.relation("managers"),
+                                    timezone=timezone, dialect=engine.dialect)
     return DataSet(EngineConnection(engine, clean), tables, problems, timezone, kinds)  # type: ignore[arg-type]
 
 

@@ -18,8 +18,7 @@ from kpilang.evaluate.run import data_needs
 from kpilang.evaluate.sql import DUCKDB, build_query, collect_aggregates
 
 from .dialects import transpile
-from .rules import clean_condition, row_rules
-from .sources import SourceColumn, source_select
+from .sources import SourceColumn, clean_source
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,9 @@ def plan_sources(program: Program, *, dialect: str, relations: Mapping[str, str]
         names = list(dict.fromkeys([*spec.required_columns, *sorted(needed)]))
         columns = [SourceColumn(name, spec.column(name).kind if spec.column(name) else None,
                                 has_offset=has_offset) for name in names]
-        keep = clean_condition(row_rules(spec, set(names)))
-        out[table] = source_select(relations.get(table, table), columns, timezone=program.plan.timezone,
-                                   dialect=dialect, keep=keep)
+        out[table] = clean_source(spec, relations.get(table, table), columns,
+                                  managers_relation=relations.get("managers", "managers"),
+                                  timezone=program.plan.timezone, dialect=dialect)
     return out
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import sqlglot
 
-from kpilang.data.schema import ColumnKind
+from kpilang.data.schema import ColumnKind, TableSpec
 
 from .dialects import SOURCE_DIALECT, quoted, relation, utc_naive
+from .rules import clean_condition, row_rules, table_rules
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,14 @@ def source_select(relation_name: str, columns: list[SourceColumn], *, timezone: 
     if keep is not None:
         sql += " WHERE " + sqlglot.parse_one(keep, read=SOURCE_DIALECT).sql(dialect=dialect)
     return sql
+
+
+def clean_source(spec: TableSpec, relation_name: str, columns: list[SourceColumn], *, managers_relation: str,
+                 timezone: str, dialect: str) -> str:
+    """The source of a table for the metric queries: only the rows every check passes (the row
+    rules, a repeated key, an unknown manager_id), so that the figures read what `kpilang eval`
+    reads from a folder."""
+    names = {c.name for c in columns}
+    rules = row_rules(spec, names) + table_rules(spec, names, relation(relation_name, SOURCE_DIALECT),
+                                                 relation(managers_relation, SOURCE_DIALECT))
+    return source_select(relation_name, columns, timezone=timezone, dialect=dialect, keep=clean_condition(rules))
