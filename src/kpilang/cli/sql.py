@@ -47,14 +47,14 @@ def sql(plan: str, period: str, dialect: str, tables: tuple[str, ...], zoned: bo
         fail(err.message, err.hint, lang)
     sources = plan_sources(program, dialect=dialect, relations=relations, has_offset=zoned)
     queries = plan_queries(program, period, dialect=dialect, sources=sources)
-    times = "warehouse.sql.zoned" if zoned else "warehouse.sql.local"
     click.echo("-- " + t("warehouse.sql.heading", plan=program.plan.name, period=period, dialect=dialect)
                .render(lang))
-    click.echo("-- " + t(times, timezone=program.plan.timezone).render(lang))
+    click.echo("-- " + t("warehouse.sql.zoned" if zoned else "warehouse.sql.local", timezone=program.plan.timezone)
+               .render(lang))
     if dialect == "spark":
         click.echo("-- " + t("warehouse.sql.spark-session").render(lang))
     for query in queries:
-        kind = "warehouse.sql.rowwise" if query.rowwise else "warehouse.sql.grouped"
-        click.echo("\n-- " + t(kind, table=query.table).render(lang))
+        click.echo("\n-- " + t("warehouse.sql.rowwise" if query.rowwise else "warehouse.sql.grouped",
+                               table=query.table).render(lang))
         click.echo(query.sql + ";")
     sys.exit(EXIT_OK)
