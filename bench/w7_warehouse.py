@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "warehouse"))
 
-from engines import clean_tables, load_postgres, postgres_binaries, start_postgres  # noqa: E402
+from warehouse_engines import clean_tables, load_postgres, postgres_binaries, start_postgres  # noqa: E402
 from generate_w1 import Generator, parse_scale  # noqa: E402
 
 PLAN = ROOT / "examples" / "cold_sales" / "cold_sales.kpi"

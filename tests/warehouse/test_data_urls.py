@@ -8,7 +8,8 @@ import os
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, ROOT
+from warehouse_engines import DATA, ROOT
+from warehouse_fixtures import postgres_server, tables, warehouse  # noqa: F401 - fixtures
 
 from kpilang.cli import main
 from kpilang.warehouse import UrlError, is_data_url, parse_data_url

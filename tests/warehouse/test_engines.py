@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ENGINES, ROOT, TIMEZONE
+from warehouse_engines import DATA, ENGINES, ROOT
+from warehouse_fixtures import file_reports, postgres_server, tables, warehouse  # noqa: F401 - fixtures
 
 from kpilang.compile import compile_file
 from kpilang.data import DataError

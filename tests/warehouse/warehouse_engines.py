@@ -20,6 +20,11 @@ from pathlib import Path
 
 from kpilang.data import load_data
 
+ROOT = Path(__file__).resolve().parents[2]
+DATA = {"cold_sales": ROOT / "examples" / "cold_sales" / "data", "demo": ROOT / "examples" / "demo"}
+TIMEZONE = "Europe/Moscow"
+ENGINES = ("duckdb", "postgres", "clickhouse")
+
 
 def postgres_binaries() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))

@@ -1,5 +1,7 @@
 """Fixtures of the warehouse tests: a real PostgreSQL server, a chDB directory and DuckDB files,
-each holding the normative example's or the demo's data (see engines.py)."""
+each holding the normative example's or the demo's data (see warehouse_engines.py). A test module
+imports them by name: a conftest.py here would stand in for the suite's own `conftest` module,
+which other tests import."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from engines import (  # noqa: E402
+from warehouse_engines import (  # noqa: E402
+    DATA,
+    TIMEZONE,
     clean_tables,
     load_clickhouse,
     load_duckdb_file,
@@ -21,10 +25,6 @@ from engines import (  # noqa: E402
     start_postgres,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = {"cold_sales": ROOT / "examples" / "cold_sales" / "data", "demo": ROOT / "examples" / "demo"}
-TIMEZONE = "Europe/Moscow"
-ENGINES = ("duckdb", "postgres", "clickhouse")
 
 
 @pytest.fixture(scope="session")
