@@ -29,6 +29,7 @@ COMMANDS = {
     "compare": ("kpilang.cli.compare", "compare"),
     "report": ("kpilang.cli.report", "report"),
     "lsp": ("kpilang.cli.lsp", "lsp"),
+    "sql": ("kpilang.cli.sql", "sql"),
 }
 
 

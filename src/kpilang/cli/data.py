@@ -25,7 +25,7 @@ def data() -> None:
 
 
 @data.command("check")
-@click.argument("folder", type=click.Path(), metavar="DIR")
+@click.argument("folder", type=click.Path(), metavar="DIR|URL")
 @source_option()
 @click.option("--period", "period", default=None, help="Also say whether every dated table covers this period (2026-07, 2026-Q3, 2026-W27).")
 @click.option("--timezone", "timezone", default=None, metavar="TZ",
@@ -44,9 +44,14 @@ def check(folder: str, source: str | None, period: str | None, timezone: str | N
     from kpilang.data.survey import survey
     from kpilang.evaluate.period import PeriodError, parse_period
 
+    from kpilang.warehouse import UrlError, is_data_url, open_data_url
+
     said = language(lang)
-    if not Path(folder).is_dir():
+    in_database = is_data_url(folder)
+    if not in_database and not Path(folder).is_dir():
         fail(t("run.no-data-directory", data=folder), t("run.data-directory-hint"), said, file=folder)
+    if in_database and source is not None:
+        fail(t("warehouse.source-with-url"), t("warehouse.source-with-url-hint"), said)
     provider = load_source(source, said)
     if timezone is None and plan is not None:
         timezone = load_plan(plan, verb="computed", lang=said).program.plan.timezone
@@ -62,7 +67,12 @@ def check(folder: str, source: str | None, period: str | None, timezone: str | N
             fail(err.message, err.hint, said)
         period_days = (parsed.label, parsed.first_day, parsed.end_day)
     try:
-        loaded = load_data(Path(folder), timezone=timezone, needs=None, provider=provider)
+        if in_database:
+            loaded = open_data_url(folder, timezone=timezone, needs=None)
+        else:
+            loaded = load_data(Path(folder), timezone=timezone, needs=None, provider=provider)
+    except UrlError as err:
+        fail(err.text, err.hint, said)
     except ValueError as err:  # an unknown timezone
         fail(str(err), t("data-check.no-timezone-hint"), said)
     except DataError as err:

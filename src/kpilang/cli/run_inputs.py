@@ -91,6 +91,7 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     from kpilang.evaluate.period import PeriodError, check_in_force, period_for_plan
     from kpilang.evaluate.run import evaluate
     from kpilang.report.versions import is_revision
+    from kpilang.warehouse import UrlError, is_data_url, open_data_url
 
     said = language(lang)
     compiled = None
@@ -101,22 +102,35 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     else:
         compiled = load_plan(plan, verb=verb, lang=said)
         program = compiled.program
-    if not Path(data).is_dir():
+    in_database = is_data_url(data)
+    if not in_database and not Path(data).is_dir():
         fail(t("run.no-data-directory", data=data), t("run.data-directory-hint"), said, file=data)
+    if in_database and source is not None:
+        fail(t("warehouse.source-with-url"), t("warehouse.source-with-url-hint"), said)
     provider = load_source(source, said)
+    opened = None
     try:
         check_in_force(period_for_plan(period, program.plan.period), program.plan.name, program.plan.effective)
+        if in_database:
+            from kpilang.evaluate.run import data_needs
+
+            opened = open_data_url(data, timezone=program.plan.timezone, needs=data_needs(program))
         if progress is None:
-            report = evaluate(program, data, period, source=provider, cache=cache)
+            report = evaluate(program, opened or data, period, source=provider, cache=cache)
         else:
             with progress() as bar:
-                report = evaluate(program, data, period, progress=bar, source=provider, cache=cache)
+                report = evaluate(program, opened or data, period, progress=bar, source=provider, cache=cache)
+    except UrlError as err:
+        fail(err.text, err.hint, said)
     except PeriodError as err:
         fail(err.message, err.hint, said)
     except MetricQueryError as err:
         fail(err.message, err.hint, said)
     except DataError as err:
         refuse_data(err, data, verb, said)
+    finally:
+        if opened is not None:
+            opened.close()
     # A version from git is not linted here: its configuration and ignore comments are those of
     # its own revision (`kpilang lint` on a checkout of it says what they find).
     warning = lint_warning(plan, compiled, verb=verb, lang=said) if compiled is not None else None
@@ -142,6 +156,8 @@ def problem_line(problem: DataProblem, lang: str = DEFAULT_LANGUAGE) -> str:
     parts = [t("run.table", table=problem.table), t("run.file", file=problem.file)]
     if problem.row is not None:
         parts.append(t("run.row", row=problem.row))
+    if problem.key is not None:
+        parts.append(t("warehouse.key", key=problem.key))
     if problem.column is not None:
         parts.append(t("run.column", column=problem.column))
     shown = t("run.value", value=problem.value) if problem.value is not None else ""

@@ -40,6 +40,9 @@ class DataSet:
     UTC (naive), date DATE, duration BIGINT whole seconds, bool BOOLEAN. The connection's
     TimeZone setting is UTC. Row order in the tables carries no meaning. A table taken from the
     cache of checked tables is a view of its Parquet file (see table_cache.py): read-only.
+
+    For data in a database (kpilang.warehouse), `connection` runs the same SQL in that engine
+    instead, over tables that read as these do.
     """
 
     def __init__(

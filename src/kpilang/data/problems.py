@@ -49,6 +49,9 @@ class DataProblem(BaseModel):
     whatever `manager_ids` says. `end_row` is the last line of a rejected record that spans
     several lines (an unclosed quote), when it is not `row`.
 
+    `key` names a row of a database table (`id=d017`), which has no line number (see
+    kpilang.warehouse); None for a file's row.
+
     `code` names the kind of problem (`empty`, `duplicate_id`, `missing_table`, …; see
     reasons.py and the `data.CODE` entries of the message catalogs) in every language; `reason`
     and `hint` are put into words in the reader's language when shown.
@@ -70,6 +73,7 @@ class DataProblem(BaseModel):
     owner_unknown: bool = False
     end_row: int | None = None
     until: datetime | None = None
+    key: str | None = None
 
     @field_validator("value")
     @classmethod
@@ -89,6 +93,8 @@ class DataProblem(BaseModel):
     def to_json(self, lang: str = DEFAULT_LANGUAGE) -> dict:
         """The problem as JSON, its reason and hint in `lang`."""
         out = self.model_dump(mode="json")
+        if out["key"] is None:  # only a database's row has a key; a file's has its line
+            del out["key"]
         out["reason"] = self.reason.render(lang)
         out["hint"] = self.hint.render(lang)
         return out
@@ -98,6 +104,8 @@ class DataProblem(BaseModel):
         place = self.file
         if self.row is not None:
             place += f", row {self.row}"
+        if self.key is not None:
+            place += f", {self.key}"
         if self.column is not None:
             place += f", column {self.column}"
         shown = f" (value {self.value!r})" if self.value is not None else ""

@@ -82,7 +82,9 @@ def survey(data: DataSet, period_days: tuple[str, dt.date, dt.date] | None = Non
     uncovered = [p for p in data.problems if p.code == "unmapped_value"]
     unknown: dict[str, Counter] = {}
     for problem in data.problems:
-        if problem.code == "unknown_manager" and problem.value is not None and problem.row is not None:
+        # One row's problem (a line of a file, a key of a database table), not a summary of many.
+        one_row = problem.row is not None or problem.key is not None
+        if problem.code == "unknown_manager" and problem.value is not None and one_row:
             unknown.setdefault(problem.table, Counter())[problem.value] += 1
     return Survey(tables, uncovered, {t: dict(c.most_common()) for t, c in unknown.items()}, data.problems,
                   period_days[0] if period_days else None, gaps)

@@ -20,6 +20,11 @@ from kpilang.evaluate.sql import DUCKDB, AggregatePlan, ColumnType, Dialect, bui
 from kpilang.messages import t
 
 
+class EngineQueryError(Exception):
+    """Another engine (a database holding the data, see kpilang.warehouse) refused a query; the
+    text is the engine's own first line."""
+
+
 class MetricQueryError(Exception):
     """The database refused a metric's query: the data's column kinds do not fit what the plan
     does with them (an extra column of text compared with a number, say)."""
@@ -94,7 +99,7 @@ def run_aggregates(
 def _execute(con: duckdb.DuckDBPyConnection, table: str, sql: str, params: dict[str, Any]):
     try:
         return con.execute(sql, params)
-    except duckdb.Error as err:
+    except (duckdb.Error, EngineQueryError) as err:
         # The first line says what is wrong; the rest is the generated SQL, of no use to a reader.
         detail = str(err).splitlines()[0]
         raise MetricQueryError(table, detail) from err

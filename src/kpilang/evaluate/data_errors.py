@@ -78,8 +78,12 @@ def _incomplete_table_error(table: str, file: str, problems: list[DataProblem]) 
 
 def data_error(problem: DataProblem, team_scope: bool) -> EvalError:
     file = Path(problem.file).name
-    where = (t("eval.rejected_data.row", row=problem.row, file=file) if problem.row is not None
-             else t("eval.rejected_data.file", file=file))
+    if problem.row is not None:
+        where = t("eval.rejected_data.row", row=problem.row, file=file)
+    elif problem.key is not None:
+        where = t("warehouse.rejected-row", key=problem.key, file=problem.file)
+    else:
+        where = t("eval.rejected_data.file", file=file)
     column = t("eval.rejected_data.column", column=problem.column) if problem.column else ""
     return EvalError(
         subject="data",

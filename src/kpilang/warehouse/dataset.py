@@ -1,0 +1,151 @@
+"""A database as a DataSet: the evaluator's queries run in the engine that holds the data.
+
+`open_warehouse` checks the tables the plan reads where they are (columns and types first, then
+the row checks of checks.py, all as SQL in the engine) and returns a DataSet that the
+evaluator uses as it uses a loaded directory: `connection.execute` takes the evaluator's DuckDB
+SQL, transpiles it for the engine over the clean sources of sources.py and runs it there, so
+only per-person rows come back (and, for an aggregate whose row expression divides, the matching
+rows' values it needs). Nothing is copied out of the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kpilang.data.dataset import DataSet, TableInfo
+from kpilang.data.problems import DataError, DataProblem
+from kpilang.data.readers.base import fatal_problem
+from kpilang.data.schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
+from kpilang.messages import t
+
+from .checks import check_table
+from .dialects import transpile
+from .engines import Engine, connect
+from .rules import row_rules, table_rules
+from .sources import SourceColumn, clean_source, source_select
+from .types import EXPECTED, FITS, FLOAT, INSTANT, TEXT, kind_of_extra, type_class
+from .urls import DataUrl
+
+# Rows named in detail per kind of problem and table, as for files (data/loader.py).
+DETAILED_PROBLEMS_PER_KIND = 1000
+
+
+class EngineCursor:
+    def __init__(self, names: list[str], rows: list[tuple]):
+        self.description = [(name,) for name in names]
+        self._rows = rows
+
+    def fetchall(self) -> list[tuple]:
+        return self._rows
+
+    def fetchone(self) -> tuple | None:
+        return self._rows[0] if self._rows else None
+
+
+class EngineConnection:
+    """What the evaluator calls `dataset.connection`: its DuckDB SQL, run in the engine."""
+
+    def __init__(self, engine: Engine, sources: dict[str, str]):
+        self.engine = engine
+        self.sources = sources
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> EngineCursor:
+        return EngineCursor(*self.engine.fetch(transpile(sql, params or {}, self.engine.dialect, self.sources)))
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def open_warehouse(url: DataUrl, *, timezone: str, needs: dict[str, set[str]] | None = None) -> DataSet:
+    """Check the data of `url` for the tables in `needs` (table → the columns the plan reads; every
+    table when None) and return it for the evaluator. Raises DataError when a table or column the
+    plan needs is missing or a column's type cannot hold its kind exactly, UrlError when the engine
+    cannot be reached."""
+    engine = connect(url)
+    try:
+        return _open(engine, url, timezone, needs)
+    except BaseException:
+        engine.close()
+        raise
+
+
+def _open(engine: Engine, url: DataUrl, timezone: str, needs: dict[str, set[str]] | None) -> DataSet:
+    wanted = [name for name in TABLE_ORDER if needs is None or name == "managers" or name in needs]
+    fatal: list[DataProblem] = []
+    present: dict[str, list[SourceColumn]] = {}
+    kinds: dict[str, dict[str, ColumnKind]] = {}
+    for table in TABLE_ORDER:
+        if table not in wanted:
+            continue
+        spec, name = TABLES[table], url.relation(table)
+        columns = engine.columns(name)
+        if columns is None:
+            if table == "managers" or needs is not None:
+                fatal.append(fatal_problem("missing_table", table, name,
+                                           t("warehouse.missing_table.reason", relation=name, data=url.shown),
+                                           t("warehouse.missing_table.hint", table=table)))
+            continue
+        needed = set() if needs is None else needs.get(table, set())
+        problems, kept, table_kinds = _columns(spec, name, columns, needed, keep_all=needs is None or table == "managers")
+        fatal.extend(problems)
+        present[table], kinds[table] = kept, table_kinds
+    if fatal:
+        raise DataError(fatal)
+
+    raw = {table: source_select(url.relation(table), cols, timezone=timezone, dialect=engine.dialect, keep=None)
+           for table, cols in present.items()}
+    tables: dict[str, TableInfo] = {}
+    problems: list[DataProblem] = []
+    clean: dict[str, str] = {}
+    for table, cols in present.items():
+        spec, names = TABLES[table], {c.name for c in cols}
+        own_rules = row_rules(spec, names)
+        checked = check_table(engine, spec, own_rules + table_rules(spec, names, f'"{table}"', '"managers"'), raw,
+                              file=url.relation(table), fmt=engine.dialect, columns=[c.name for c in cols],
+                              cap=DETAILED_PROBLEMS_PER_KIND)
+        tables[table] = checked.info
+        problems.extend(checked.problems)
+        clean[table] = clean_source(spec, url.relation(table), cols, managers_relation=url.relation("managers"),
+                                    timezone=timezone, dialect=engine.dialect)
+    return DataSet(EngineConnection(engine, clean), tables, problems, timezone, kinds)  # type: ignore[arg-type]
+
+
+def _columns(spec: TableSpec, name: str, columns: dict[str, str], needed: set[str], *, keep_all: bool
+             ) -> tuple[list[DataProblem], list[SourceColumn], dict[str, ColumnKind]]:
+    """The fatal problems of a relation's columns (missing, or of a type that cannot hold the
+    column's kind exactly), the columns read and their kinds."""
+    problems: list[DataProblem] = []
+    for column in spec.required_columns:
+        if column not in columns:
+            problems.append(fatal_problem(
+                "missing_required_column", spec.name, name,
+                t("data.missing_required_column.reason", column=column, table=spec.name),
+                t("data.missing_column.add", column=column, file=name, found=", ".join(columns)), column=column))
+    for column in sorted(needed - set(columns) - set(spec.required_columns)):
+        problems.append(fatal_problem(
+            "missing_column", spec.name, name, t("data.missing_column.reason", column=column, table=spec.name),
+            t("data.missing_column.add", column=column, file=name, found=", ".join(columns)), column=column))
+    kept: list[SourceColumn] = []
+    kinds: dict[str, ColumnKind] = {}
+    for column, engine_type in columns.items():
+        known = spec.column(column)
+        if known is None and not keep_all and column not in needed:
+            continue
+        cls = type_class(engine_type)
+        kind = known.kind if known is not None else kind_of_extra(engine_type)
+        if cls == FLOAT and (kind is None or kind in (ColumnKind.MONEY, ColumnKind.NUMBER)):
+            if known is not None or column in needed:
+                problems.append(fatal_problem("float_column", spec.name, name, t("data.float_column.reason", column=column),
+                                              t("data.float_column.hint", column=column), column=column))
+            continue
+        if known is not None and cls not in FITS[kind]:
+            problems.append(fatal_problem(
+                "column_type", spec.name, name,
+                t("warehouse.column_type.reason", column=column, relation=name, type=engine_type,
+                  kind=t(f"warehouse.kind.{kind.value}")),
+                t("warehouse.column_type.hint", kind=t(f"warehouse.kind.{kind.value}"), expected=EXPECTED[kind]),
+                column=column))
+            continue
+        kinds[column] = kind
+        kept.append(SourceColumn(column, kind, has_offset=cls == INSTANT, is_text=cls == TEXT))
+    return problems, kept, kinds
