@@ -19,6 +19,7 @@ from kpilang import schema
 from kpilang.compile import units as U
 from kpilang.compile.help import field_help, money_help
 from kpilang.compile.loader import SourceSet, load_sources
+from kpilang.compile.members import MEMBER_ERROR_POLICIES, ON_MEMBER_ERROR, compile_members
 from kpilang.compile.names import (
     BUILTIN_NAMES, KINDS, PERIODS, PLAN_FIELDS, REQUIRED_PLAN_FIELDS, STRATEGIES, currencies, suggest,
 )
@@ -69,6 +70,7 @@ class _Compiler:
         self.manager_columns: set[str] = set()
         self.data_needs: dict[str, set[str]] = {}
         self.table_calls: dict[str, list[ast.Call]] = {}
+        self.members = None
         self.compiled: dict[str, object] = {}
         """Declarations already compiled (a metric or table may be compiled early, when a formula
         declared before it uses it)."""
@@ -119,6 +121,7 @@ class _Compiler:
             self.error("E0204", "missing-plan", t("E0204.message"),
                        first.name.span, t("E0204.help"))
 
+        self.members = compile_members(self, self.sources, plan)
         metrics = {n: self.compile_metric(d) for n, d in self.decls.items() if isinstance(d, ast.Metric)}
         tables = {n: self.compile_table(d) for n, d in self.decls.items() if isinstance(d, ast.Table)}
         kpis = {n: self._kpi(d) for n, d in self.decls.items() if isinstance(d, ast.Kpi)}
@@ -144,6 +147,7 @@ class _Compiler:
             manager_columns=tuple(sorted(self.manager_columns)),
             sources=dict(self.sources.sources),
             files=tuple(m.file for m in self.sources.modules),
+            member_plans=tuple(self.members.plans) if self.members else (),
         )
 
     def _declare(self, item) -> None:
@@ -195,6 +199,7 @@ class _Compiler:
             name=node.name.name, label=node.label, roles=values["role"], period=values["period"],
             effective=values["effective"], timezone=values.get("timezone", "UTC"), currency=values["currency"],
             strategy=values["strategy"], goal=values["goal"], scope=values.get("scope", "person"),
+            on_member_error=values.get(ON_MEMBER_ERROR, "fail"),
             span=node.span, field_spans={n: f.span for n, f in fields.items()},
         )
 
@@ -255,6 +260,11 @@ class _Compiler:
         if fname == "currency":
             if word is None or word not in currencies():
                 bad(t("E0404.currency", value=_shown(v)), v.span)
+                return None
+            return word
+        if fname == ON_MEMBER_ERROR:
+            if word not in MEMBER_ERROR_POLICIES:
+                bad(t("E0404.on-member-error", value=_shown(v)), v.span)
                 return None
             return word
         if fname == "goal":

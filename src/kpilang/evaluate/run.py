@@ -34,6 +34,8 @@ from kpilang.evaluate.formulas import PersonInputs
 from kpilang.evaluate.period import Period, PeriodError, period_for_plan
 from kpilang.evaluate.results import EvalError, PersonOutcome
 from kpilang.evaluate.sql import AggregatePlan, collect_aggregates, is_aggregate
+from kpilang.compile.members import is_member_aggregate
+from kpilang.evaluate.team import TeamFigure, TeamMembers, member_key, team_figures
 from kpilang.messages import Text, t
 from kpilang.syntax import ast
 
@@ -89,6 +91,8 @@ class PersonResult:
     inputs: PersonInputs | None = None
     """What the formulas read for this person (None when the person's data was incomplete); kept so
     that statements can re-run the formulas with one metric changed ("what it would take")."""
+    team_figures: list[TeamFigure] = field(default_factory=list)
+    """A team plan's aggregates over the person's members, each with the members behind it."""
 
     @property
     def ok(self) -> bool:
@@ -160,7 +164,17 @@ def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
 
 
 def data_needs(program: Program) -> dict[str, set[str]]:
-    """Table → the columns the plan reads from it (for the loader: what must be there)."""
+    """Table → the columns the plan reads from it (for the loader: what must be there), its
+    members' plans included."""
+    needs = own_data_needs(program)
+    for member in program.member_plans:
+        for table, columns in data_needs(member.program).items():
+            needs.setdefault(table, set()).update(columns)
+    return needs
+
+
+def own_data_needs(program: Program) -> dict[str, set[str]]:
+    """Table → the columns the plan's own figures read (a members' plan reads for its members)."""
     needs = {table: set(columns) for table, columns in program.data_needs.items()}
     needs["managers"] = set(REQUIRED_MANAGER_COLUMNS) | set(program.manager_columns)
     if program.target_names:
@@ -180,7 +194,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
         raise DataError(fatal)
     # A rejected row of a table the plan never reads, or of another period (a June target, a
     # deal closed in June), changes none of its figures; it is still listed, but touches nobody.
-    read = set(data_needs(program))
+    read = set(own_data_needs(program))
     row_problems = [p for p in dataset.problems if not p.fatal]
     touching = [p for p in row_problems
                 if p.table in read and p.concerns(the_period.label, start, end)]
@@ -203,6 +217,8 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     touched = touched_people(touching, people, managers, team_scope)
 
     engine = FormulaEngine(program)
+    team = TeamMembers(program, the_period, lambda member: _evaluate_loaded(
+        member, dataset, the_period, start, end, False, None), managers) if program.member_plans else None
     results: list[PersonResult] = []
     for done, person in enumerate(people, start=1):
         pid = person["id"]
@@ -214,7 +230,8 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
                 errors=data_errors(problems, team_scope)))
         else:
             group = person["team"] if team_scope else pid
-            metrics, metric_errors = metric_values(program, plan, values.of(group), engine)
+            team_values, figures, team_errors = team_figures(program, team.of(person), engine) if team else ({}, [], [])
+            metrics, metric_errors = metric_values(program, plan, {**values.of(group), **team_values}, engine)
             inputs = PersonInputs(
                 metrics=metrics, salary=person.get("salary"), targets=targets.get(pid, {}),
                 managers={c: person.get(c) for c in program.manager_columns}, role=person["role"],
@@ -222,7 +239,8 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
             outcome = engine.evaluate(inputs, trace=trace)
             results.append(PersonResult(
                 manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
-                metrics=metrics, outcome=outcome, errors=metric_errors + list(outcome.errors), inputs=inputs))
+                metrics=metrics, outcome=outcome, errors=team_errors + metric_errors + list(outcome.errors),
+                inputs=inputs, team_figures=figures))
         if progress is not None:
             progress(done, len(people))
 
@@ -257,6 +275,8 @@ def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, D
         def lookup(node: Any, _out=out) -> Decimal | None:
             if is_aggregate(node):
                 return aggregates[plan.key_of(node)]
+            if is_member_aggregate(node):
+                return aggregates[member_key(node)]
             if isinstance(node, ast.Name):
                 return _out[node.name]
             if isinstance(node, str):

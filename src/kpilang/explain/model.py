@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from kpilang.explain.provenance import Provenance
 
@@ -243,6 +244,8 @@ class Statement:
     is computed from exact values."""
     provenance: Provenance | None = None
     """The files the figures were computed from, for the payroll office (the statement's foot)."""
+    team_figures: list[Any] = field(default_factory=list)
+    """A team plan's figures over members, each with the members behind it (`explain.team`)."""
 
     @property
     def ok(self) -> bool:
