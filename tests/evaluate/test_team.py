@@ -234,3 +234,17 @@ def test_a_members_plan_not_yet_in_force_is_said(tmp_path):
 def test_sum_and_avg_of_members_are_exact(tmp_path):
     head = head_of(small_team(tmp_path, {"m1": 1, "m2": 1, "m3": 0}, figure="avg(members.won_kpi)"))
     assert head.metrics["team"] == Decimal("0.3333333333333333333333333333333333")
+
+
+def test_a_person_whose_managers_row_was_rejected_may_be_a_member_and_is_named(tmp_path):
+    head = head_of(small_team(tmp_path, {"m1": 2}, extra_managers="m9,Broken,cold,north,abc\n"))
+    assert head.metrics["team"] is None
+    said = next(e for e in head.errors if e.code == "member_error").message.render("en")
+    assert "m9" in said and "row of managers was rejected" in said
+
+
+def test_excluding_leaves_out_a_person_whose_team_cannot_be_told(tmp_path):
+    head = head_of(small_team(tmp_path, {"m1": 2, "m2": 0}, extra_managers="m9,Broken,cold,north,abc\n",
+                              policy="exclude"))
+    assert head.metrics["team"] == Decimal("0.5")
+    assert [m.manager_id for m in head.team_figures[0].members if m.excluded] == ["m9"]

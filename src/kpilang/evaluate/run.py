@@ -217,8 +217,9 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     touched = touched_people(touching, people, managers, team_scope)
 
     engine = FormulaEngine(program)
+    rejected = _rejected_people(touching, managers)
     team = TeamMembers(program, the_period, lambda member: _evaluate_loaded(
-        member, dataset, the_period, start, end, False, None), managers) if program.member_plans else None
+        member, dataset, the_period, start, end, False, None), managers, rejected) if program.member_plans else None
     results: list[PersonResult] = []
     for done, person in enumerate(people, start=1):
         pid = person["id"]
@@ -244,7 +245,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
         if progress is not None:
             progress(done, len(people))
 
-    results.extend(_rejected_people(touching, managers))
+    results.extend(rejected)
     results.sort(key=lambda r: r.manager_id)
     skipped.sort(key=lambda s: s.manager_id)
     return EvalReport(

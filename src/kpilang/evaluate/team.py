@@ -2,7 +2,8 @@
 
 The members of a head are the people of the head's team (`managers.team`) other than those the
 team plan itself pays, evaluated first under the `import members` plan of their role for the same
-period (`evaluate_members`). A member is *usable* when their plan is in force for the period and
+period (`TeamMembers`). A person whose `managers` row was rejected may be of any team: every head counts
+them as a member who cannot be read. A member is *usable* when their plan is in force for the period and
 their evaluation has no error; a member whose role no imported plan pays, whose plan is not in
 force yet, or who has an error is not. Someone hired after the period ended is no member of it,
 as they are paid by no plan for it.
@@ -113,7 +114,8 @@ EvaluatePlan = Callable[[Program], Any]
 class TeamMembers:
     """Every imported plan evaluated once for the period; the members of each team from them."""
 
-    def __init__(self, program: Program, period: Period, evaluate_plan: EvaluatePlan, managers: list[dict[str, Any]]):
+    def __init__(self, program: Program, period: Period, evaluate_plan: EvaluatePlan, managers: list[dict[str, Any]],
+                 rejected: list[Any]):
         self.program = program
         self.policy = program.plan.on_member_error
         self.by_role: dict[str, MemberPlan] = {r: m for m in program.member_plans for r in m.program.plan.roles}
@@ -131,6 +133,9 @@ class TeamMembers:
             self.results.update({r.manager_id: r for r in report.results})
             self.hired_later.update(s.manager_id for s in report.skipped if s.code == "hired_after_period")
         self.managers = managers
+        self.rejected = rejected
+        """People whose `managers` row was rejected: their team cannot be told, so each may be a
+        member of any team, and every head's team figures say so."""
 
     def of(self, head: dict[str, Any]) -> list[Member]:
         """The members of `head`'s team for the period, by id."""
@@ -151,6 +156,9 @@ class TeamMembers:
                 problem = t("eval.members.has-errors", count=len(errors),
                             first=errors[0].message if errors else "")
             out.append(Member(m["id"], m["name"], m["role"], plan, result if problem is None else None, problem))
+        for person in self.rejected:
+            out.append(Member(person.manager_id, None, None, None, None,
+                              t("eval.members.rejected-manager", message=person.errors[0].message)))
         return out
 
 
