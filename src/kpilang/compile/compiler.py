@@ -27,6 +27,7 @@ from kpilang.compile.program import (
     SALARY, SCORE, Band, KpiDef, MetricDef, PayDef, PlanInfo, Program, TableDef, TestDef, TestValue, Unit,
 )
 from kpilang.compile.typer import Typer
+from kpilang.compile.written import literal_value, shown
 from kpilang.diagnostics import Diagnostic, Note, Severity, Span
 from kpilang.messages import Text, join, t
 from kpilang.syntax import ast
@@ -227,17 +228,17 @@ class _Compiler:
         word = v.name if isinstance(v, ast.Name) else v.value if isinstance(v, ast.Str) else None
         if fname == "period":
             if word not in PERIODS:
-                bad(t("E0404.period", value=_shown(v)), v.span)
+                bad(t("E0404.period", value=shown(v)), v.span)
                 return None
             return word
         if fname == "strategy":
             if word not in STRATEGIES:
-                bad(t("E0404.strategy", value=_shown(v)), v.span)
+                bad(t("E0404.strategy", value=shown(v)), v.span)
                 return None
             return word
         if fname == "scope":
             if word != "team":
-                bad(t("E0404.scope", value=_shown(v)), v.span)
+                bad(t("E0404.scope", value=shown(v)), v.span)
                 return None
             return "team"
         if fname == "effective":
@@ -259,12 +260,12 @@ class _Compiler:
             return v.value
         if fname == "currency":
             if word is None or word not in currencies():
-                bad(t("E0404.currency", value=_shown(v)), v.span)
+                bad(t("E0404.currency", value=shown(v)), v.span)
                 return None
             return word
         if fname == ON_MEMBER_ERROR:
             if word not in MEMBER_ERROR_POLICIES:
-                bad(t("E0404.on-member-error", value=_shown(v)), v.span)
+                bad(t("E0404.on-member-error", value=shown(v)), v.span)
                 return None
             return word
         if fname == "goal":
@@ -421,7 +422,7 @@ class _Compiler:
                 ok = False
                 continue
             if low is not None and high is not None and low >= high:
-                self.error("E0802", "empty-band", t("E0802.message", low=_shown(band.low), high=_shown(band.high)),
+                self.error("E0802", "empty-band", t("E0802.message", low=shown(band.low), high=shown(band.high)),
                            band.span, t("E0802.help"))
                 ok = False
                 continue
@@ -513,7 +514,7 @@ class _Compiler:
         seen: dict[tuple[str, str], Span] = {}
         for section in node.sections:
             for a in section.assignments:
-                key = _shown(a.target)
+                key = shown(a.target)
                 if (section.keyword, key) in seen:
                     self.error("E0902", "duplicate-test-value", t(f"E0902.{section.keyword}", name=key), a.target.span,
                                t("E0902.help"), notes=(Note(span=seen[section.keyword, key], message=t("E0902.note")),))
@@ -523,7 +524,7 @@ class _Compiler:
                 if not self._test_target(a.target, section.keyword):
                     ok = False
                     continue
-                value = _literal_value(a.value)
+                value = literal_value(a.value)
                 tv = TestValue(target=a.target, value=value, span=a.span)
                 (given if section.keyword == "given" else expect).append(tv)
         if not expect and ok:
@@ -538,7 +539,7 @@ class _Compiler:
                 return True
             if target.table == "managers" and section == "given":
                 return True
-            self.error("E0901", "bad-test-name", t("E0901.cannot-set", name=_shown(target), section=section), target.span,
+            self.error("E0901", "bad-test-name", t("E0901.cannot-set", name=shown(target), section=section), target.span,
                        t("E0901.given-help"))
             return False
         if isinstance(target, ast.Call):
@@ -574,40 +575,6 @@ class _Compiler:
 
 def _concrete(unit: Unit) -> Unit:
     return Unit.NUMBER if unit in (Unit.FLEX, Unit.ANY) else unit
-
-
-def _literal_value(e: ast.Expr) -> Decimal | str | bool:
-    if isinstance(e, ast.Neg):
-        return -_literal_value(e.operand)
-    if isinstance(e, ast.Num | ast.Percent):
-        return e.value
-    if isinstance(e, ast.Duration):
-        return Decimal(e.seconds)
-    if isinstance(e, ast.Str):
-        return e.value
-    if isinstance(e, ast.Bool):
-        return e.value
-    if isinstance(e, ast.DateLit):
-        return e.value.isoformat()
-    raise AssertionError(type(e))
-
-
-def _shown(e) -> str:
-    if isinstance(e, ast.Name):
-        return e.name
-    if isinstance(e, ast.Dotted):
-        return f"{e.table}.{e.column}"
-    if isinstance(e, ast.Str):
-        return e.value
-    if isinstance(e, ast.Num | ast.Percent | ast.Duration):
-        return e.text
-    if isinstance(e, ast.Neg):
-        return "-" + _shown(e.operand)
-    if isinstance(e, ast.Call):
-        return f"{e.func}({', '.join(_shown(a) for a in e.args)})"
-    if isinstance(e, ast.DateLit):
-        return e.value.isoformat()
-    return "…"
 
 
 _CLAUSE_OWNERS = {
