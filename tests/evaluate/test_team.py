@@ -248,3 +248,12 @@ def test_excluding_leaves_out_a_person_whose_team_cannot_be_told(tmp_path):
                               policy="exclude"))
     assert head.metrics["team"] == Decimal("0.5")
     assert [m.manager_id for m in head.team_figures[0].members if m.excluded] == ["m9"]
+
+
+def test_a_team_plans_target_from_targets_is_called_the_teams(tmp_path):
+    report = kpilang.evaluate(kpilang.load(rules_dir() / "head_of_sales.kpi").program, DEMO, "2026-08", trace=True)
+    text = kpilang.explain(report, lang="ru", fmt="text", managers=["h02"]).statements[0].text
+    assert "Цель команды: цель команды «team_revenue» = 8" in text
+    assert "персональная цель" not in text
+    english = kpilang.explain(report, lang="en", fmt="md", managers=["h02"]).statements[0].text
+    assert "Team target: the team's target “team\\_revenue”" in english  # Markdown escapes the `_`
