@@ -194,3 +194,15 @@ def test_the_errors_speak_russian(project):
     result = compile_head(project, head("metric m = sum(members.nothing)\n"))
     said = render_text(result.diagnostics[0], result.sources, "ru")
     assert "у сотрудников нет показателя `nothing`" in said
+
+
+def test_a_change_in_a_members_plan_is_a_change_of_the_team_plan_said_by_kpilang_diff(project):
+    from kpilang.change.diff import diff_programs
+
+    old = compile_head(project, head(GOOD)).program
+    (project / "cold.kpi").write_text(MEMBER.replace("target 5", "target 6"), encoding="utf-8")
+    new = compile_head(project, head(GOOD)).program
+    found = diff_programs(old, new)
+    said = [c.describe() for c in found.changes]
+    assert said[0].startswith("plan cold: meaning ") and said[1] == "kpi won_kpi: target `5` → `6`", said
+    assert found.affected_pays == ("total",)
