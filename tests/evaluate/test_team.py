@@ -59,7 +59,7 @@ def mean(values) -> Decimal:
         return Decimal(exact.numerator) / Decimal(exact.denominator)
 
 
-@pytest.mark.parametrize("period", ["2026-08", "2026-09"])
+@pytest.mark.parametrize("period", ["2026-07", "2026-08", "2026-09"])
 def test_team_figures_on_the_demo_agree_with_the_members_own_evaluations(tmp_path, period):
     report = kpilang.evaluate(demo_head(tmp_path, "exclude").program, DEMO, period)
     teams = members_by_hand(period)
@@ -257,3 +257,18 @@ def test_a_team_plans_target_from_targets_is_called_the_teams(tmp_path):
     assert "персональная цель" not in text
     english = kpilang.explain(report, lang="en", fmt="md", managers=["h02"]).statements[0].text
     assert "Team target: the team's target “team\\_revenue”" in english  # Markdown escapes the `_`
+
+
+@pytest.mark.parametrize("period", ["2026-08", "2026-09"])
+def test_the_head_of_sales_template_pays_for_the_share_of_managers_who_met_plan(period):
+    report = kpilang.evaluate(kpilang.load(rules_dir() / "head_of_sales.kpi").program, DEMO, period)
+    teams = members_by_hand(period)
+    for head in (r for r in report.results if r.ok):
+        scores = [m.outcome.kpi_score for m in teams[head.team]]
+        assert all(m.ok for m in teams[head.team]), "the default treatment pays only when every member is read"
+        met = sum(1 for s in scores if s >= 1)
+        assert head.metrics["managers_met"] == mean([1] * met + [0] * (len(scores) - met))
+        kpi = head.outcome.kpis["team_members_met"]
+        assert kpi.target == Decimal("0.40") and kpi.value == head.metrics["managers_met"]
+    north = next(r for r in report.results if r.manager_id == "h01")
+    assert not north.ok, "m0007's rejected activity row stops the north head's pay with a named error"
