@@ -147,6 +147,8 @@ CASES = [
     (head("metric m = count(members)\n", imports='import members "head.kpi"\n'), "E1001", 1, 1,
      "cannot have members of its own", None),
     (head("metric members = count(deals)\n"), "E0202", 14, 8, "built-in name", None),
+    (head("metric m = count(members)\n").replace("role      head", "role      head, cold"), "E1002", 1, 1,
+     "cold.kpi` is a role of this team plan itself", None),
 ]
 
 

@@ -134,9 +134,12 @@ def compile_members(c: Any, sources: SourceSet, plan: PlanInfo | None) -> Member
         clash = next((r for r in member.program.plan.roles if r in claimed or r in plan.roles), None)
         if clash is not None:
             other = claimed.get(clash)
-            c.error("E1002", "bad-members-plan", t("E1002.role", file=member.file, role=clash), item.span,
-                    t("E1002.role-help"),
-                    notes=(Note(span=other.span, message=t("E1002.role-note", role=clash)),) if other else ())
+            if other is None:  # the team plan's own role: its people are heads, not members
+                c.error("E1002", "bad-members-plan", t("E1002.own-role", file=member.file, role=clash), item.span,
+                        t("E1002.role-help"))
+            else:
+                c.error("E1002", "bad-members-plan", t("E1002.role", file=member.file, role=clash), item.span,
+                        t("E1002.role-help"), notes=(Note(span=other.span, message=t("E1002.role-note", role=clash)),))
             continue
         claimed.update({r: member for r in member.program.plan.roles})
         space.plans.append(member)
