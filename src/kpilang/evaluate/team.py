@@ -117,7 +117,6 @@ class TeamMembers:
     def __init__(self, program: Program, period: Period, evaluate_plan: EvaluatePlan, managers: list[dict[str, Any]],
                  rejected: list[Any]):
         self.program = program
-        self.policy = program.plan.on_member_error
         self.by_role: dict[str, MemberPlan] = {r: m for m in program.member_plans for r in m.program.plan.roles}
         self.results: dict[str, Any] = {}
         self.not_in_force: dict[str, Text] = {}
