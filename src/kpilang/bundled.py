@@ -27,3 +27,10 @@ def rules_dir() -> Path:
 def demo_data_dir() -> Path:
     """The demo dataset: `kpilang/demo` in an installed wheel, `examples/demo/` in a checkout."""
     return _packaged("demo") or _SOURCE_ROOT / "examples" / "demo"
+
+
+def docs_dir() -> Path | None:
+    """The documentation (`docs/`, with the checks' pages) of a source checkout; None in an
+    installed wheel, which does not ship it."""
+    folder = _SOURCE_ROOT / "docs"
+    return folder if folder.is_dir() else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kpilang.checks.influence import entries
@@ -44,6 +44,10 @@ def _attainment(engine: PlanIntervals, values: dict[str, int]):
 
 
 @settings(max_examples=150, deadline=None)
+# found by this test: a value or a divisor written as a difference crosses zero, where
+# target / value and x / d jump instead of falling
+@example("(-(-(b - a)))", True, "b", {"a": 2, "b": 1, "c": 1}, 2)
+@example("(-(b / (b - a)))", False, "a", {"a": 1, "b": 1, "c": 1}, 1)
 @given(_formula(3), st.booleans(), st.sampled_from(["a", "b", "c"]),
        st.fixed_dictionaries({n: st.integers(1, 50) for n in "abc"}), st.integers(1, 40))
 def test_the_claimed_sign_is_the_effect(formula, lower, figure, values, more):

@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 
 from kpilang.checks.proofs import PlanProofs
 from kpilang.compile import compile_file
+from kpilang.compile.history import lookbacks
 from kpilang.compile.program import SALARY, SCORE, Unit
 from kpilang.config import LintConfig
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.lint import lint_file
+from kpilang.syntax import ast
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,7 +126,15 @@ def _person(draw, program, proofs):
     metrics = {n: draw(_metric_value(m.unit, proofs.ranges[n].hi)) for n, m in program.metrics.items()}
     targets = {t: draw(st.decimals(min_value=Decimal("0.01"), max_value=2_000_000, places=2)) for t in program.target_names}
     salary = draw(st.decimals(min_value=0, max_value=500_000, places=2))
-    return metrics, targets, salary
+    # An earlier period's figure (`previous(revenue)`) is a value of the unit of what it reads.
+    history = {key: draw(_metric_value(_lookback_unit(program, call), proofs.params[key].hi))
+               for key, call in lookbacks(program).items()}
+    return metrics, targets, salary, history
+
+
+def _lookback_unit(program, call) -> Unit:
+    units = {program.metrics[n.name].unit for n in ast.walk(call.args[0]) if isinstance(n, ast.Name)}
+    return units.pop() if len(units) == 1 else Unit.NUMBER
 
 
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.parent.name + "/" + p.name)
@@ -139,9 +149,10 @@ def test_bounds_contain_and_points_equal_the_engine(plan: Path) -> None:
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(_person(program, proofs))
     def check(person) -> None:
-        metrics, targets, salary = person
-        outcome = engine.evaluate(PersonInputs(metrics=metrics, targets=targets, salary=salary, role=role), trace=False)
-        exact = proofs.evaluate(metrics, {SALARY: salary, **{f"targets.{t}": v for t, v in targets.items()}})
+        metrics, targets, salary, history = person
+        outcome = engine.evaluate(PersonInputs(metrics=metrics, targets=targets, salary=salary, role=role,
+                                               history=history), trace=False)
+        exact = proofs.evaluate(metrics, {SALARY: salary, **{f"targets.{t}": v for t, v in targets.items()}, **history})
         figures = {**{k: f.attainment for k, f in outcome.kpis.items()}, SCORE: outcome.kpi_score,
                    **{p: f.value for p, f in outcome.pays.items()}}
         for name, value in figures.items():
@@ -155,7 +166,8 @@ def test_bounds_contain_and_points_equal_the_engine(plan: Path) -> None:
         # The same person in a month without a single sale: what no activity can move takes its
         # one value (or none), the rest stays; the score must respect the no-sales bound.
         without_sales = {**metrics, **{n: v.lo if v.has_value else None for n, v in proofs.fixed.items()}}
-        dry = engine.evaluate(PersonInputs(metrics=without_sales, targets=targets, salary=salary, role=role), trace=False)
+        dry = engine.evaluate(PersonInputs(metrics=without_sales, targets=targets, salary=salary, role=role,
+                                           history=history), trace=False)
         if dry.kpi_score is not None:
             assert dry.kpi_score <= proofs.no_sales[SCORE].hi, (without_sales, dry.kpi_score)
 

@@ -72,7 +72,7 @@ def test_every_command_has_a_section_with_each_option_and_argument():
     text = _page()
     commands = _commands()
     assert set(commands) == {"lint", "fmt", "test", "eval", "explain", "hash", "diff", "cadence", "init", "data check",
-                             "pull bitrix24", "pull amocrm"}
+                             "pull bitrix24", "pull amocrm", "compare", "report", "lsp"}
     for name, command in commands.items():
         section = _section(text, name)
         for param in command.params:

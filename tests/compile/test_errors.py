@@ -30,6 +30,7 @@ PLAN = '''plan p "P" {
 '''
 CALLS = 'metric calls = count(activities where type = "call")\n'
 """With PLAN, line 9; what follows starts on line 10."""
+REV = 'metric rev = sum(deals.amount where stage = "won")\n'
 
 # (code, name, source, (line, column, end_line, end_column), words in the message, words in the help)
 CASES = [
@@ -144,6 +145,30 @@ CASES = [
      ["divided by all leads"]),
     ("E0709", "bad-aggregate", PLAN + "metric m = sum(targets.revenue)\n", (9, 16, 9, 31),
      ["`targets` is not an activity table"], ["read per person"]),
+    # ---- earlier periods: previous(), retained(), churned() ----
+    ("E0202", "reserved-name", PLAN + "table previous { below 1 : 0 }\n", (9, 7, 9, 15),
+     ["`previous` is a built-in name"], None),
+    ("E0710", "bad-history", PLAN + REV + "pay p = previous(rev, 0) * 1%\n", (10, 23, 10, 24),
+     ["whole number from 1 to 60"], ["same month a year before"]),
+    ("E0710", "bad-history", PLAN + REV + "pay p = previous(rev, 2.5) * 1%\n", (10, 23, 10, 26),
+     ["whole number from 1 to 60"], None),
+    ("E0710", "bad-history", PLAN + REV + "pay p = previous(salary)\n", (10, 18, 10, 24),
+     ["`salary` is not a metric"], ["then `previous(rev"]),
+    ("E0710", "bad-history", PLAN + REV + "pay p = previous(targets.x)\n", (10, 18, 10, 27),
+     ["`targets.x` is not a metric"], None),
+    ("E0710", "bad-history", PLAN + REV + "pay p = previous(previous(rev)) * 1%\n", (10, 18, 10, 31),
+     ["cannot stand inside `previous(…)`"], ["look back at the metrics"]),
+    ("E0710", "bad-history", PLAN + REV + "metric g = rev - previous(rev)\npay p = previous(g) * 1%\n",
+     (11, 18, 11, 19), ["metric `g` already looks back"], None),
+    ("E0710", "bad-history", PLAN + REV + "pay p = previous(rev where stage = \"won\")\n", (10, 28, 10, 41),
+     ["takes no `where`"], None),
+    ("E0710", "bad-history", PLAN + REV + "pay p = previous()\n", (10, 9, 10, 19), ["takes a formula of metrics"], None),
+    ("E0710", "bad-history", PLAN + "metric k = retained(deals where stage = \"won\")\n", (9, 12, 9, 47),
+     ["one column, written `TABLE.COLUMN`"], ["retained(deals.client_id"]),
+    ("E0706", "aggregate-outside-metric", PLAN + "pay p = churned(deals.client_id) * 100\n", (9, 9, 9, 16),
+     ["`churned(…)` reads data rows"], None),
+    ("E0301", "unit-mismatch", PLAN + REV + CALLS + "pay p = previous(rev) + calls\n", (11, 9, 11, 30),
+     ["money", "count"], None),
     # ---- tables ----
     ("E0801", "empty-table", PLAN + "table t { }\n", (9, 7, 9, 8), ["table `t` has no bands"], ["below 70% : 0"]),
     ("E0801", "bad-band", PLAN + 'table t { below 1 : "a" }\n', (9, 21, 9, 24), ["a number, a percent or a duration"],

@@ -1,5 +1,6 @@
-"""Every example in docs/language.md compiles; every example marked as an error fails with the
-code its first line names. Examples without a `plan` block continue the page's first example."""
+"""Every example in docs/language.md and its Russian version docs/language.ru.md compiles; every
+example marked as an error fails with the code its first line names. Examples without a `plan`
+block continue the page's first example."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ import pytest
 from kpilang.compile import compile_text
 from kpilang.syntax.formatter import format_source
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "language.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+PAGES = ("language.md", "language.ru.md")
 BLOCK = re.compile(r"^```(kpi|kpi-error)\n(.*?)^```$", re.S | re.M)
 
 
-def _blocks() -> list[tuple[int, str, str]]:
-    text = DOC.read_text(encoding="utf-8")
+def _blocks(page: str) -> list[tuple[int, str, str]]:
+    text = (DOCS / page).read_text(encoding="utf-8")
     return [(text[: m.start()].count("\n") + 1, m.group(1), m.group(2)) for m in BLOCK.finditer(text)]
 
 
@@ -24,9 +26,9 @@ def _has_plan(source: str) -> bool:
     return re.search(r"^plan\s", source, re.M) is not None
 
 
-def _contexts() -> list[tuple[int, str, str, str]]:
+def _contexts(page: str) -> list[tuple[int, str, str, str]]:
     """(line in the doc, kind, the text compiled, the example itself)."""
-    blocks = _blocks()
+    blocks = _blocks(page)
     assert blocks and blocks[0][1] == "kpi" and _has_plan(blocks[0][2]), "the page opens with a full plan"
     story = blocks[0][2]
     out = [(blocks[0][0], "kpi", story, story)]
@@ -38,7 +40,13 @@ def _contexts() -> list[tuple[int, str, str, str]]:
     return out
 
 
-CONTEXTS = _contexts()
+CONTEXTS = _contexts("language.md")
+RUSSIAN = _contexts("language.ru.md")
+
+
+def test_the_russian_reference_has_the_same_examples():
+    """The Russian page translates the words, not the plans: the same examples, in the same order."""
+    assert [c[3] for c in RUSSIAN] == [c[3] for c in CONTEXTS]
 
 
 def test_the_page_has_examples_of_both_kinds():

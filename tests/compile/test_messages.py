@@ -60,9 +60,32 @@ def _keys_used_in_code() -> tuple[set[str], list[str]]:
                 continue  # Reason.hint_key and Reason.then: the ROW_REASONS keys below
             else:  # pragma: no cover - a new way of writing keys needs this test extended
                 raise AssertionError(f"{path}:{node.lineno}: a message key the test cannot read")
+    more_literal, more_patterns = _report_words()
+    literal |= more_literal
+    patterns += more_patterns
     for reason in ROW_REASONS.values():
         literal |= {f"data.{reason.code}.reason", reason.hint_key or f"data.{reason.code}.hint"}
         literal |= {reason.then} if reason.then else set()
+    return literal, patterns
+
+
+REPORT_WORDS = re.compile(r"""\b(?:w|words)\(\s*(f?)["']([a-z0-9_.{}\-]+)["']\s*(~)?""")
+"""`w("payroll.title")` in the report's modules and templates: the key `report.payroll.title`
+(`compare.…` as written; in compare_output.py every key is a `compare.` key)."""
+
+
+def _report_words() -> tuple[set[str], list[str]]:
+    literal, patterns = set(), []
+    report = SRC / "report"
+    for path in [*report.rglob("*.py"), *report.joinpath("templates").glob("*.j2")]:
+        prefix = "compare." if path.name == "compare_output.py" else "report."
+        for match in REPORT_WORDS.finditer(path.read_text(encoding="utf-8")):
+            key = match.group(2)
+            full = key if key.startswith("compare.") else prefix + key
+            if "{" in full or match.group(3):  # `f"status.{p.status}"`, `'compare.status.' ~ p.status`
+                patterns.append(re.escape(full.split("{")[0]) + "[^.]+")
+            else:
+                literal.add(full)
     return literal, patterns
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpilang.compile.history import PREVIOUS, history_key, is_previous
 from kpilang.compile.program import SALARY, MetricDef, Program, aggregate_table
 from kpilang.checks.intervals import is_aggregate
 from kpilang.diagnostics import Span
@@ -209,11 +210,15 @@ class Controllability:
                 return owner
         if isinstance(node, ast.Dotted) and node.table == MANUAL_TABLE and node.column != SALARY:
             return f"{MANUAL_TABLE}.{node.column}"
+        if is_previous(node):  # an earlier period's figure: nothing done now changes it
+            return history_key(node)
         return None
 
     def source(self, key: str) -> Source:
         if key in self.metrics:
             return self.metrics[key]
+        if key.startswith(PREVIOUS + "("):
+            return Source(key, "past", self.roles, None)
         return Source(key, "typed-in", self.roles, None)
 
 

@@ -14,8 +14,10 @@ the figure, through the KPIs it reads and into the formulas of metrics, and carr
   as the manager's own** (`deals_won / leads_received`): then it is a normaliser.
 
 The attainment is value / target (target / value with `lower is better`), clamped to [0, cap]:
-the clamp keeps a monotone effect monotone, so the sign survives it. Metrics, KPIs, salary and
-targets are taken as not negative (counts, sums of amounts, shares and attainments are not; a
+the clamp keeps a monotone effect monotone, so the sign survives it, except for target / value
+over a value written as a difference (which may be negative), where the effect has no sign, as for
+any divisor written as one.
+Metrics, KPIs, salary and targets are taken as not negative (counts, sums of amounts, shares and attainments are not; a
 negative per-person target is refused by the targets' own check).
 """
 
@@ -82,6 +84,10 @@ class _Walker:
         kpi = self.program.kpis[name]
         seen = seen | {name}
         value_sign, target_sign = (-sign, sign) if kpi.lower_is_better else (sign, -sign)
+        if kpi.lower_is_better and _may_cross_zero(kpi.expr):
+            # target / value falls as a positive value grows but jumps from 0 (clamped) to the cap
+            # as a negative one crosses zero: no sign holds for a value written as a difference
+            value_sign = target_sign = 0
         value_place = "lower-is-better" if kpi.lower_is_better else None
         # value / target: the target normalises the value, and with `lower is better` the value is
         # the denominator of the target (no figure of the manager's there: a constant or a target)
@@ -131,8 +137,11 @@ class _Walker:
         if e.op == "*":
             return (self.expr(e.left, sign * sign_of(self.program, e.right), owner, above, norm, seen, "product")
                     + self.expr(e.right, sign * sign_of(self.program, e.left), owner, above, norm, seen, "product"))
+        # x / d falls as d grows on either side of zero but jumps where d crosses it: a divisor
+        # written as a difference has no sign of effect
+        divisor_sign = 0 if _may_cross_zero(e.right) else -sign * sign_of(self.program, e.left)
         return (self.expr(e.left, sign * sign_of(self.program, e.right), owner, above, norm, seen, "numerator")
-                + self.expr(e.right, -sign * sign_of(self.program, e.left), owner, above,
+                + self.expr(e.right, divisor_sign, owner, above,
                             norm or self._reads_own(e.left, owner), seen, "denominator"))
 
     def _call(self, e: ast.Call, sign: int, owner, above, norm, seen, place) -> list[Entry]:
@@ -201,6 +210,16 @@ def sign_of(program: Program, e: ast.Expr) -> int:
         signs = {sign_of(program, a) for a in (e.args[:1] if e.func == "round" else e.args)}
         return signs.pop() if len(signs) == 1 else 0
     return 0
+
+
+def _may_cross_zero(e: ast.Expr) -> bool:
+    """Whether `e` is written with a subtraction or a minus sign outside the rows of an aggregate,
+    so that it may be negative where its figures are not (`won - lost`, `-x`)."""
+    if isinstance(e, ast.Neg) or isinstance(e, ast.Binary) and e.op == "-":
+        return True
+    if isinstance(e, ast.Call) and is_aggregate(e):
+        return False
+    return any(_may_cross_zero(kid) for kid in ast.children(e))
 
 
 def _is_zero(e: ast.Expr) -> bool:

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from kpilang import schema
 from kpilang.compile.members import is_member_aggregate
+from kpilang.compile.history import is_history
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program, TableDef, aggregate_table
 from kpilang.diagnostics import Span
 from kpilang.evaluate.numbers import PRECISION, score_of, wide_contribution
@@ -594,6 +595,9 @@ class _Eval:
                        varies=merged.varies or (value.varies and not merged.is_point))
 
     def _call(self, e: ast.Call) -> Interval:
+        if is_history(e):  # earlier periods: checks/lookback.py, which builds on this module
+            from kpilang.checks.lookback import lookback_range
+            return lookback_range(self, e)
         if is_member_aggregate(e):
             from kpilang.checks.member_ranges import member_aggregate_range  # it reads the members' proofs
 

@@ -75,7 +75,7 @@ def run(ctx: CheckContext):
                 yield Finding(t("KPL015.overruled", name=name, metric=key, reason=source.overruled, chain=path),
                               kpi.name_span, notes=notes, severity=Severity.INFO)
                 continue
-            every = source.why == "typed-in" or (source.why == "declared" and not program.metrics[key].uncontrollable_for)
+            every = source.why in ("typed-in", "past") or (source.why == "declared" and not program.metrics[key].uncontrollable_for)
             who = t("KPL015.every-role") if every else t("KPL015.roles", roles=", ".join(source.roles))
             yield Finding(t("KPL015.message", name=name, metric=key, who=who, chain=path, how=_how(entry)),
                           kpi.name_span, notes=notes,

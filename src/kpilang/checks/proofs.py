@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from kpilang.compile.members import reads_members
 from kpilang.compile.program import SALARY, MetricDef, Program, Unit
+from kpilang.checks.lookback import grows_without_sales, lookback_ranges, witness_lookbacks
 from kpilang.checks.intervals import INF, NO_VALUE, ZERO, Interval, PlanIntervals, point, replace
 from kpilang.checks.witness_rows import Month, MonthModel, build_model
 from kpilang.messages import Figure
@@ -56,8 +57,10 @@ def metric_ranges(program: Program, engine: PlanIntervals, without_sales: bool =
         if name in program.metrics:
             metric = program.metrics[name]
             value = replace(engine.expression(metric.expr, ranges, name, without_sales), causes=(), varies=False)
-            # A team figure over members is bounded by the members' own plans, not by its `kind`.
-            pinned = without_sales and is_result(metric) and not is_fixed(value) and not reads_members(metric.expr)
+            # A team figure over members is bounded by the members' own plans, not by its `kind`;
+            # a figure over earlier periods may grow without this period's sales (checks/lookback.py).
+            pinned = (without_sales and is_result(metric) and not is_fixed(value)
+                      and not reads_members(metric.expr) and not grows_without_sales(metric))
             ranges[name] = point(0) if pinned else value
     return ranges
 
@@ -101,6 +104,7 @@ class PlanProofs:
         for column in self.program.manager_columns:
             if column != SALARY:
                 out[f"managers.{column}"] = Interval(-INF, INF)
+        out.update(lookback_ranges(self.program, self.engine, self.ranges))
         return out
 
     def _no_sales_inputs(self) -> dict[str, Interval]:
@@ -118,6 +122,7 @@ class PlanProofs:
         params = {SALARY: _WITNESS_SALARY}
         for name in self.program.target_names:
             params[f"targets.{name}"] = _WITNESS_TARGET.get(self._target_unit(name), Decimal(100))
+        params.update(witness_lookbacks(self.program))
         return params
 
     def _target_unit(self, target: str) -> Unit:

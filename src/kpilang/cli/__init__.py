@@ -24,6 +24,9 @@ COMMANDS = {
     "init": ("kpilang.cli.init", "init"),
     "data": ("kpilang.cli.data", "data"),
     "pull": ("kpilang.cli.pull", "pull"),
+    "compare": ("kpilang.cli.compare", "compare"),
+    "report": ("kpilang.cli.report", "report"),
+    "lsp": ("kpilang.cli.lsp", "lsp"),
 }
 
 

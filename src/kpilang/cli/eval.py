@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, source_option
+from kpilang.cli.plan_runs import as_of_history_option
 from kpilang.messages import language, t
 from kpilang.payouts import FORMATS
 
@@ -23,7 +24,7 @@ PROGRESS_DELAY_SECONDS = 1.0
 
 
 @click.command("eval")
-@click.argument("plan", type=click.Path(dir_okay=False))
+@click.argument("plan")
 @click.option("--data", "data", required=True, type=click.Path(), help="The data directory (see the data format).")
 @click.option("--period", "period", required=True, help="2026-07, 2026-Q3 or 2026-W27; must fit the plan's period.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
@@ -34,18 +35,21 @@ PROGRESS_DELAY_SECONDS = 1.0
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the results to this file instead of standard output.")
 @source_option()
+@as_of_history_option()
 @lang_option("The language of the table, errors, data problems and summary, and of the messages and headers "
              "in JSON, CSV and the workbook")
 def eval_(plan: str, data: str, period: str, fmt: str, wide: bool, out: str | None, source: str | None,
-          lang: str | None) -> None:
-    """Compute every person's metrics, KPIs, score and pays for one period."""
+          as_of_history: bool, lang: str | None) -> None:
+    """Compute every person's metrics, KPIs, score and pays for one period.
+
+    PLAN is a path, or REV:path to read a version from git (`HEAD~3:rules/cold.kpi`)."""
     from kpilang.cli.run_inputs import evaluate_inputs, report_problems, summary_line
 
     lang = language(lang)
     if fmt == "xlsx" and out is None:  # a workbook is bytes: never on a terminal or in a pipe
         fail(t("payouts.xlsx-needs-out"), lang=lang)
     console = _stderr_console()
-    report = evaluate_inputs(plan, data, period, verb="computed", lang=lang, source=source,
+    report = evaluate_inputs(plan, data, period, verb="computed", lang=lang, source=source, as_of_history=as_of_history,
                              progress=(lambda: _progress(console)) if console is not None else None)
     if out is None:
         _print(report, fmt, wide=wide, lang=lang)

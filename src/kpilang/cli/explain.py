@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, source_option
+from kpilang.cli.plan_runs import as_of_history_option
 from kpilang.cli.run_inputs import report_problems, summary_line
 from kpilang.messages import t
 
@@ -25,7 +26,7 @@ PROGRESS_MIN_PEOPLE = 50
 
 
 @click.command("explain")
-@click.argument("plan", type=click.Path(dir_okay=False))
+@click.argument("plan")
 @click.option("--data", "data", required=True, type=click.Path(), help="The data directory (see the data format).")
 @click.option("--period", "period", required=True, help="2026-07, 2026-Q3 or 2026-W27; must fit the plan's period.")
 @click.option("--manager", "managers", multiple=True, metavar="ID",
@@ -39,10 +40,13 @@ PROGRESS_MIN_PEOPLE = 50
 @click.option("--templates", "templates", type=click.Path(file_okay=False), default=None,
               help="A directory of templates overriding ours by file name (run in a sandbox).")
 @source_option()
+@as_of_history_option()
 def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: str, fmt: str, out: str | None,
-            templates: str | None, source: str | None) -> None:
+            templates: str | None, source: str | None, as_of_history: bool) -> None:
     """Explain every number of every person's pay: metrics, KPIs, score, bands, pays, and what it
-    would take to reach the next band."""
+    would take to reach the next band.
+
+    PLAN is a path, or REV:path to read a version from git (`HEAD~3:rules/cold.kpi`)."""
     from kpilang.cli.run_inputs import evaluate_inputs
     from kpilang.explain import MessageError, TemplateError, build_statements, render_statements
 
@@ -50,7 +54,8 @@ def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: 
     if template_dir is not None and not template_dir.is_dir():
         fail(t("explain.no-template-directory", path=templates), t("explain.template-directory-hint"), lang)
     # A statement in Russian comes with the plan's compile errors, if any, in Russian too.
-    report = evaluate_inputs(plan, data, period, verb="explained", lang=lang, source=source)
+    report = evaluate_inputs(plan, data, period, verb="explained", lang=lang, source=source,
+                             as_of_history=as_of_history)
 
     try:
         with _Progress() as progress:

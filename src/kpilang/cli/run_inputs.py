@@ -73,21 +73,30 @@ def lint_warning(plan: str, compiled: CompileResult, *, verb: str, lang: str = D
 
 def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
                     progress: Callable[[], object] | None = None, lang: str | None = None,
-                    source: str | None = None) -> EvalReport:
+                    source: str | None = None, as_of_history: bool = False) -> EvalReport:
     """Compile `plan`, check `period` against it and evaluate it on the data directory `data`.
     Exits 2 with the reason when the job cannot be done; `progress`, if given, makes a context
     manager whose value is passed to the evaluation as its progress callback. The linter's errors
     in the plan, if any, are said on stderr once the figures are computed, before the command
-    shows them. `source` is a `--source` value (a CRM mapping), or None."""
+    shows them. `source` is a `--source` value (a CRM mapping), or None. `plan` may be
+    `REV:path`, read from git; with `as_of_history`, the version in force in `period` is taken
+    from the plan's git history (see `report.versions`) and named on stderr."""
     from kpilang.cli.common import load_source
     from kpilang.data import DataError
     from kpilang.evaluate.aggregate import MetricQueryError
     from kpilang.evaluate.period import PeriodError, check_in_force, period_for_plan
     from kpilang.evaluate.run import evaluate
+    from kpilang.report.versions import is_revision
 
     said = language(lang)
-    compiled = load_plan(plan, verb=verb, lang=said)
-    program = compiled.program
+    compiled = None
+    if as_of_history or is_revision(plan):
+        from kpilang.cli.plan_runs import version_for_period
+
+        program = version_for_period(plan, period, as_of_history, said).program
+    else:
+        compiled = load_plan(plan, verb=verb, lang=said)
+        program = compiled.program
     if not Path(data).is_dir():
         fail(t("run.no-data-directory", data=data), t("run.data-directory-hint"), said)
     provider = load_source(source, said)
@@ -104,7 +113,9 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
         fail(err.message, err.hint, said)
     except DataError as err:
         refuse_data(err, data, verb, said)
-    warning = lint_warning(plan, compiled, verb=verb, lang=said)
+    # A version from git is not linted here: its configuration and ignore comments are those of
+    # its own revision (`kpilang lint` on a checkout of it says what they find).
+    warning = lint_warning(plan, compiled, verb=verb, lang=said) if compiled is not None else None
     if warning is not None:
         click.echo(warning, err=True)
     return report

@@ -18,6 +18,7 @@ from pathlib import Path
 from kpilang import schema
 from kpilang.compile import units as U
 from kpilang.compile.help import field_help, money_help
+from kpilang.compile.history import is_previous
 from kpilang.compile.loader import SourceSet, load_sources
 from kpilang.compile.members import MEMBER_ERROR_POLICIES, ON_MEMBER_ERROR, compile_members
 from kpilang.compile.names import (
@@ -47,7 +48,11 @@ class CompileResult:
 def compile_file(path: str | Path, text: str | None = None, tree: Path | None = None) -> CompileResult:
     """Read, parse and check a plan file and its imports (confined to `tree`, a git revision's
     files, when given)."""
-    sources = load_sources(path, text, tree)
+    return compile_sources(load_sources(path, text, tree))
+
+
+def compile_sources(sources: SourceSet) -> CompileResult:
+    """Check the parsed modules of one plan (the language server keeps them for navigation)."""
     if any(d.severity is Severity.ERROR for d in sources.diagnostics):
         return CompileResult(None, sources.diagnostics, sources.sources)
     compiler = _Compiler(sources)
@@ -543,6 +548,8 @@ class _Compiler:
                        t("E0901.given-help"))
             return False
         if isinstance(target, ast.Call):
+            if is_previous(target) and section == "given":  # an earlier period's figure: compile/history.py
+                return Typer(self, "", context="scalar").unit(target) is not None
             if target.func not in self.decls or not isinstance(self.decls[target.func], ast.Table) or section != "expect":
                 self.error("E0901", "bad-test-name", t("E0901.not-a-table", name=target.func),
                            target.func_span, t("E0901.table-help"))

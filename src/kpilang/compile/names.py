@@ -20,7 +20,10 @@ REQUIRED_PLAN_FIELDS = ("role", "period", "effective", "currency", "strategy", "
 PERIODS = ("week", "month", "quarter")
 STRATEGIES = ("growth", "retention", "scaling", "service")
 KINDS = ("result", "activity", "quality")
-BUILTIN_NAMES = (SCORE, SALARY, "targets", "managers", "members")
+BUILTIN_NAMES = (SCORE, SALARY, "targets", "managers", "members", "previous", "retained", "churned")
+"""Names a plan cannot declare: the built-in figures and tables (`members` is the team's members,
+compile/members.py), and the functions that look at earlier periods (a table named `previous`
+would be called like one: compile/history.py)."""
 
 
 @functools.cache

@@ -191,6 +191,12 @@ class Program(_Frozen):
                 return group[name].label
         return None
 
+    @property
+    def final_pay(self) -> str | None:
+        """The pay the others lead to: the last in dependency order (what a person is paid in
+        the end, as statements, reports and comparisons name it); None without pays."""
+        return next((n for n in reversed(self.order) if n in self.pays), None)
+
     def reaches(self, name: str) -> set[str]:
         """Everything `name` depends on, directly or through a chain."""
         seen: set[str] = set()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from kpilang import schema
-from kpilang.compile import members
+from kpilang.compile import history, members
 from kpilang.compile import units as U
 from kpilang.compile.help import binary_help
 from kpilang.compile.names import AGGREGATES, ROUND_DIGITS_MAX, SCALAR_FUNCTIONS, suggest
@@ -285,6 +285,8 @@ class Typer:
         func = e.func
         if self.context == members.MEMBERS_CONTEXT:
             return members.call_in_member_row(self, e)
+        if func in history.HISTORY_FUNCTIONS:  # earlier periods: compile/history.py
+            return history.type_call(self, e)
         if self.context == "metric" and members.is_member_aggregate(e):
             return members.aggregate_unit(self, e)
         if self.context == "metric" and func in AGGREGATES:

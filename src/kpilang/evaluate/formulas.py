@@ -45,6 +45,9 @@ class PersonInputs(BaseModel):
     """The person's id (managers.id), for messages."""
     period: str | None = None
     """The evaluated period (`2026-07`), for messages about missing targets."""
+    history: dict[str, Decimal | None] = {}
+    """Look-backs by their key (`previous(revenue, 1)`): the earlier periods' figures the
+    formulas read (see `kpilang.evaluate.history`)."""
 
     @field_validator("managers")
     @classmethod

@@ -126,12 +126,12 @@ def room_for(*values: Decimal | None):
     what display arithmetic makes of them (×100, rounding to a few decimals, normalising), so
     that showing a figure never rounds it silently nor fails: a default context's 28 digits
     make `quantize` raise InvalidOperation on a 30-digit figure, and `normalize` cut it."""
-    need = 0
-    for value in values:
-        if value is not None and value.is_finite():
-            sign, digits, exponent = value.as_tuple()
-            need = max(need, len(digits) + abs(exponent))  # type: ignore[arg-type]
-    return localcontext(prec=max(getcontext().prec, need + _DISPLAY_SPARE_DIGITS))
+    own_digits = [
+        len(value.as_tuple().digits) + abs(value.as_tuple().exponent)  # type: ignore[arg-type]
+        for value in values
+        if value is not None and value.is_finite()
+    ]
+    return localcontext(prec=max([getcontext().prec] + [n + _DISPLAY_SPARE_DIGITS for n in own_digits]))
 
 
 @functools.cache
@@ -174,9 +174,9 @@ def plain(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        if value.is_zero():
-            return "0" if value.as_tuple().exponent >= 0 else format(value, "f").lstrip("-")
-        return format(value, "f")
+        written = format(value, "f")
+        # A zero has no sign worth showing: `-0.00` from rounding a tiny negative reads `0.00`.
+        return written.lstrip("-") if value.is_zero() else written
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return str(value)
@@ -185,4 +185,4 @@ def plain(value: object) -> str:
 def percent(value: Decimal) -> str:
     """A fraction as a percent, as plans write it: 0.2 → `20%`, 1.5 → `150%`."""
     with room_for(value):
-        return format((value * 100).normalize(), "f") + "%"
+        return plain((value * 100).normalize()) + "%"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Any, Callable
 
+from kpilang.compile.history import history_key, is_history, lookbacks
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program
 from kpilang.evaluate.formula_code import Code, CodeSpace, FormulaCompiler
 from kpilang.evaluate.formula_text import SourceText
@@ -63,6 +64,8 @@ def leaf_key(node: Any) -> str | None:
         if node.table == "managers" and node.column == SALARY:
             return SALARY
         return f"{node.table}.{node.column}"
+    if is_history(node):
+        return history_key(node)
     return None
 
 
@@ -194,6 +197,9 @@ class PlanCode:
         for index, name in enumerate(c for c in p.manager_columns if c != SALARY):
             self.vars[f"managers.{name}"] = f"h{index}"
             lines.append(f"    h{index} = managers.get({name!r})")
+        for index, key in enumerate(lookbacks(p)):  # earlier periods' figures: evaluate/history.py
+            self.vars[key] = f"q{index}"
+            lines.append(f"    q{index} = inputs.history.get({key!r})")
         self.vars[SCORE] = "score"
         lines.append("    score = None")
         quantum = minor_unit(p.plan.currency if p.plan is not None else None)

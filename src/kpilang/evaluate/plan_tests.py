@@ -24,6 +24,7 @@ from kpilang.data.values import ISO_DATE
 from kpilang.diagnostics import Diagnostic
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
+from kpilang.compile.history import PREVIOUS, is_history
 from kpilang.evaluate.plan_code import leaf_key
 from kpilang.evaluate.results import EvalError, PersonOutcome, Step
 from kpilang.evaluate.table_lookup import LookupFailed
@@ -150,6 +151,7 @@ def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], li
     targets: dict[str, Decimal] = {}
     managers: dict[str, Any] = {}
     salary = None
+    history: dict[str, Decimal | None] = {}
     keys: set[str] = set()
     problems: list[Text] = []
     for tv in test.given:
@@ -167,9 +169,11 @@ def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], li
             managers[SALARY] = number
         elif key.startswith("targets."):
             targets[key.split(".", 1)[1]] = number
+        elif is_history(tv.target):
+            history[key] = number
         else:
             metrics[key] = number
-    inputs = PersonInputs(metrics=metrics, salary=salary, targets=targets, managers=managers)
+    inputs = PersonInputs(metrics=metrics, salary=salary, targets=targets, managers=managers, history=history)
     return inputs, keys, problems
 
 
@@ -213,7 +217,7 @@ def _missing_inputs(program: Program, subjects: set[str], given: set[str]) -> li
         if node in seen or node in given:
             continue
         seen.add(node)
-        if node in program.metrics or node == SALARY or node.startswith(("targets.", "managers.")):
+        if node in program.metrics or node == SALARY or node.startswith(("targets.", "managers.", PREVIOUS + "(")):
             missing.append(node)
             continue
         stack.extend(sorted(program.depends_on.get(node, ()), reverse=True))

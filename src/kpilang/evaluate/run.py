@@ -25,12 +25,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kpilang.compile.history import history_key, is_history
 from kpilang.compile.program import Program
 from kpilang.data.inputs import InputFile, Snapshot
 from kpilang.data.problems import DataError, DataProblem
 from kpilang.evaluate.aggregate import AggregateValues, run_aggregates
 from kpilang.evaluate.data_errors import data_error, data_errors, touched_people
 from kpilang.evaluate.formulas import PersonInputs
+from kpilang.evaluate.history import History, PersonHistory
 from kpilang.evaluate.period import Period, PeriodError, period_for_plan
 from kpilang.evaluate.results import EvalError, PersonOutcome
 from kpilang.evaluate.sql import AggregatePlan, collect_aggregates, is_aggregate
@@ -93,6 +95,8 @@ class PersonResult:
     that statements can re-run the formulas with one metric changed ("what it would take")."""
     team_figures: list[TeamFigure] = field(default_factory=list)
     """A team plan's aggregates over the person's members, each with the members behind it."""
+    history: PersonHistory | None = None
+    """The earlier periods' figures, for a plan that looks back (`previous(…)`, `retained(…)`)."""
 
     @property
     def ok(self) -> bool:
@@ -196,8 +200,9 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     # deal closed in June), changes none of its figures; it is still listed, but touches nobody.
     read = set(own_data_needs(program))
     row_problems = [p for p in dataset.problems if not p.fatal]
+    history = History(program, the_period, info.timezone)
     touching = [p for p in row_problems
-                if p.table in read and p.concerns(the_period.label, start, end)]
+                if p.table in read and (p.concerns(the_period.label, start, end) or history.concerns(p))]
     con = dataset.connection
     team_scope = info.scope == "team"
 
@@ -205,7 +210,8 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     skipped = [_skipped(m, "role_not_in_plan", role=m["role"]) for m in managers if m["role"] not in info.roles]
     # Someone hired after the period ended had no part in it: no pay, and no "missing target"
     # error either. The optional `managers.hired_at` column says so when the export has it.
-    hired_later = _hired_after(dataset, the_period.end_day)
+    hired = hire_dates(dataset)
+    hired_later = {pid: day for pid, day in hired.items() if day >= the_period.end_day}
     skipped += [_skipped(m, "hired_after_period", date=hired_later[m["id"]].isoformat())
                 for m in managers if m["role"] in info.roles and m["id"] in hired_later]
     people = [m for m in managers if m["role"] in info.roles and m["id"] not in hired_later]
@@ -220,28 +226,35 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     rejected = _rejected_people(touching, managers)
     team = TeamMembers(program, the_period, lambda member: _evaluate_loaded(
         member, dataset, the_period, start, end, False, None), managers, rejected) if program.member_plans else None
+    if history.active:
+        history.compute(dataset, plan, sorted({p["team"] if team_scope else p["id"] for p in people}), team_scope,
+                        lambda aggregates: metric_values(program, plan, aggregates, engine)[0],
+                        engine.evaluate_expression)
     results: list[PersonResult] = []
     for done, person in enumerate(people, start=1):
         pid = person["id"]
         problems = touched.get(pid, [])
-        if problems:
+        group = person["team"] if team_scope else pid
+        earlier = history.of(group) if history.active else None
+        refused = data_errors(problems, team_scope) if problems else (
+            history.errors_for(hired.get(pid)) if history.active else [])
+        if refused:
             results.append(PersonResult(
                 manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
-                metrics={name: None for name in program.metrics}, outcome=None,
-                errors=data_errors(problems, team_scope)))
+                metrics={name: None for name in program.metrics}, outcome=None, errors=refused))
         else:
-            group = person["team"] if team_scope else pid
             team_values, figures, team_errors = team_figures(program, team.of(person), engine) if team else ({}, [], [])
-            metrics, metric_errors = metric_values(program, plan, {**values.of(group), **team_values}, engine)
+            looked_back = earlier.values if earlier is not None else {}
+            metrics, metric_errors = metric_values(program, plan, {**values.of(group), **team_values}, engine, looked_back)
             inputs = PersonInputs(
                 metrics=metrics, salary=person.get("salary"), targets=targets.get(pid, {}),
                 managers={c: person.get(c) for c in program.manager_columns}, role=person["role"],
-                person=pid, period=the_period.label)
+                person=pid, period=the_period.label, history=looked_back)
             outcome = engine.evaluate(inputs, trace=trace)
             results.append(PersonResult(
                 manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
                 metrics=metrics, outcome=outcome, errors=team_errors + metric_errors + list(outcome.errors),
-                inputs=inputs, team_figures=figures))
+                inputs=inputs, team_figures=figures, history=earlier))
         if progress is not None:
             progress(done, len(people))
 
@@ -258,9 +271,12 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
 
 
 def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, Decimal | None],
-                  engine: Any) -> tuple[dict[str, Decimal | None], list[EvalError]]:
+                  engine: Any, history: dict[str, Decimal | None] | None = None,
+                  ) -> tuple[dict[str, Decimal | None], list[EvalError]]:
     """Every metric's value for one person (or team), in dependency order, and the errors of
-    metrics that combine aggregates through a table whose bands the value misses."""
+    metrics that combine aggregates through a table whose bands the value misses. `history`
+    holds the person's look-backs (`previous(…)`, `retained(…)`) by their key; a metric that
+    looks back has no value without it (as when the metrics of an earlier period are computed)."""
     from kpilang.evaluate.table_lookup import LookupFailed
 
     out: dict[str, Decimal | None] = {}
@@ -278,6 +294,8 @@ def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, D
                 return aggregates[plan.key_of(node)]
             if is_member_aggregate(node):
                 return aggregates[member_key(node)]
+            if is_history(node):
+                return (history or {}).get(history_key(node))
             if isinstance(node, ast.Name):
                 return _out[node.name]
             if isinstance(node, str):
@@ -307,9 +325,8 @@ def _source(program: Program, span: Any) -> str:
     return line[span.column - 1:end].strip()
 
 
-def _hired_after(dataset: Any, end_day: date) -> dict[str, date]:
-    """manager_id → hiring date, for the people the optional `hired_at` column (a date) places
-    on or after `end_day`, the day after the period's last."""
+def hire_dates(dataset: Any) -> dict[str, date]:
+    """manager_id → hiring date, for the people the optional `hired_at` column (a date) gives one."""
     try:
         kind = dataset.column_type("managers", HIRED_AT)
     except KeyError:
@@ -318,12 +335,7 @@ def _hired_after(dataset: Any, end_day: date) -> dict[str, date]:
         return {}
     rows = dataset.connection.execute(
         f'SELECT "id", "{HIRED_AT}" FROM "managers" WHERE "{HIRED_AT}" IS NOT NULL').fetchall()
-    out = {}
-    for manager_id, hired in rows:
-        day = hired.date() if isinstance(hired, datetime) else hired
-        if day >= end_day:
-            out[manager_id] = day
-    return out
+    return {manager_id: hired.date() if isinstance(hired, datetime) else hired for manager_id, hired in rows}
 
 
 def _managers(con: Any, program: Program) -> list[dict[str, Any]]:

@@ -27,6 +27,8 @@ def figure_of(program: Program, inputs: Any, outcome: PersonOutcome, name: str) 
     `kpi_score`, a KPI (its attainment) or a pay (its rounded amount); None for no value."""
     if name in program.metrics:
         return inputs.metrics.get(name)
+    if name in inputs.history:
+        return inputs.history[name]
     if name == SALARY:
         return inputs.salary
     if name.startswith("targets."):

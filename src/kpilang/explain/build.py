@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpilang.checks.controllability import Controllability
+from kpilang.compile.history import lookbacks
 from kpilang.compile.program import SALARY, SCORE, Program
 from kpilang.evaluate.formulas import FormulaEngine
 from kpilang.evaluate.numbers import minor_unit
@@ -28,6 +29,7 @@ from kpilang.evaluate.run import EvalReport, PersonResult
 from kpilang.explain.approx import is_marked
 from kpilang.explain.catalog import Messages
 from kpilang.explain.formatting import FigureKind, LocaleFormat, unit_kind
+from kpilang.explain.growth import earlier_lines, earlier_period_names, is_ratio_of_counts, lookback_kind
 from kpilang.explain.model import (
     Bar, BandLine, ChartColumn, DataLine, ErrorLine, KpiLine, MetricLine, Option, PayLine, Statement, StepChart,
     TableLine, TierLine, WhatItTakes,
@@ -64,7 +66,7 @@ class FigureKinds:
         self.target_kind: dict[str, FigureKind] = {}
         for name, kpi in program.kpis.items():
             kind = unit_kind(kpi.unit)
-            if kind == "number" and isinstance(kpi.target, ast.Percent):
+            if kind == "number" and (isinstance(kpi.target, ast.Percent) or is_ratio_of_counts(program, kpi.expr)):
                 kind = "percent"
             self.kpi[name] = kind
             if isinstance(kpi.target, ast.Dotted) and kpi.target.table == "targets":
@@ -96,6 +98,7 @@ class FigureKinds:
                         self.table_argument.setdefault(node.func, self.leaf(key))
         for name in program.tables:
             self.table_argument.setdefault(name, self.table_key[name])
+        self.lookback = {key: lookback_kind(program, self.metric, call) for key, call in lookbacks(program).items()}
 
     def leaf(self, key: str) -> FigureKind:
         p = self.program
@@ -107,7 +110,7 @@ class FigureKinds:
             return "money"
         if key.startswith("targets."):
             return self.target_kind.get(key.split(".", 1)[1], "number")
-        return "number"
+        return self.lookback.get(key, "number")
 
 
 def _span_text(sources: dict[str, str], span: Any) -> str:
@@ -170,6 +173,7 @@ class StatementBuilder:
         self.lang = t.lang
         self.fmt = LocaleFormat(t.lang, report.currency)
         self.words = FormulaWords(self.program, t, self.fmt)
+        self.words.earlier_names = earlier_period_names(self)
         self.kinds = FigureKinds(self.program)
         self.engine = engine or FormulaEngine(self.program)
         self.reach = ReachFinder(self.program, self.engine) if what_it_takes else None
@@ -179,7 +183,7 @@ class StatementBuilder:
         self.plan = plan
         self.quantum = minor_unit(plan.currency)
         self.quantum_text = self.fmt.figure(self.quantum, "money")
-        self.final_pay = next((n for n in reversed(self.program.order) if n in self.program.pays), None)
+        self.final_pay = self.program.final_pay
         self.fingerprint, self.fingerprint_note = self._fingerprint()
         self.provenance = provenance_of(report)
         fig, words, program = self.fmt.figure, self.words, self.program
@@ -283,6 +287,7 @@ class StatementBuilder:
             score_error=errors_by_subject.get(SCORE), tables=tables, pays=pays, errors=errors,
             data=self._data_lines(person), what_it_takes=reaches, top_band=top, total=total, total_amount=total_amount,
             file_stem=file_stem(person.manager_id), provenance=self.provenance,
+            earlier=earlier_lines(self, person),
             team_figures=self.team_words.figures(person.team_figures) if self.team_words else [],
         )
         statement.rounded = _any_marked(statement)
@@ -571,7 +576,7 @@ class _Leaves:
             return inputs.targets.get(key.split(".", 1)[1])
         if key.startswith("managers."):
             return inputs.managers.get(key.split(".", 1)[1])
-        return None
+        return inputs.history.get(key)
 
 
 def _any_marked(node: Any) -> bool:

@@ -42,6 +42,24 @@ class MetricLine:
 
 
 @dataclass(slots=True)
+class EarlierLine:
+    """A figure the plan compares with an earlier period (`previous(revenue)`): both periods and
+    the change (see `growth.py`)."""
+
+    key: str
+    label: str
+    period: str
+    """The earlier period, as the statement names periods (`июль 2026 г.`)."""
+    then: str
+    now: str
+    change: str | None
+    """`+133 500,00 ₽`, or for a share `+5,55 п. п.`; None when a figure has no value."""
+    growth: str | None
+    """`+6,24 %` (None for a share, or when the earlier figure is 0 or has no value)."""
+    line: str
+
+
+@dataclass(slots=True)
 class Bar:
     """An attainment bar: widths in percent of the chart, as SVG-ready decimal strings."""
 
@@ -244,6 +262,8 @@ class Statement:
     is computed from exact values."""
     provenance: Provenance | None = None
     """The files the figures were computed from, for the payroll office (the statement's foot)."""
+    earlier: list[EarlierLine] = field(default_factory=list)
+    """The figures compared with earlier periods (`previous(…)`), both periods and the change."""
     team_figures: list[Any] = field(default_factory=list)
     """A team plan's figures over members, each with the members behind it (`explain.team`)."""
 

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from typing import Callable
 
+from kpilang.compile.history import is_history, is_previous, is_retention, periods_back
 from kpilang.compile.program import SALARY, SCORE, Program
 from kpilang.evaluate.plan_code import leaf_key
 from kpilang.evaluate.sql import is_aggregate
@@ -37,6 +38,8 @@ class FormulaWords:
         self.program = program
         self.t = t
         self.fmt = fmt
+        self.earlier_names: dict[int, str] = {}
+        """Periods back → the earlier period's name, for `previous(…)` in words (set by a statement)."""
 
     # ---- names ----
     def label(self, name: str) -> str:
@@ -129,6 +132,8 @@ class FormulaWords:
         return f"({text})" if p < least else text
 
     def _call(self, node: ast.Call, leaf: Leaf) -> str:
+        if is_history(node):  # earlier periods: the figure itself, or its words (never this period's numbers)
+            return leaf(node) or self.lookback(node)
         args = ", ".join(self._print(a, leaf)[0] for a in node.args)
         if node.func in self.program.tables:
             return f"{self.label(node.func)}({args})"
@@ -136,6 +141,16 @@ class FormulaWords:
             return self.counted(node)
         name = self.t.get(f"fn_{node.func}") or node.func
         return f"{name}({args})"
+
+    def lookback(self, node: ast.Call) -> str:
+        """`Выручка за июль 2026 г.`; `клиенты … и в прошлом периоде, и в этом` (`retained`)."""
+        if is_retention(node):
+            return self.t.f(f"history_{node.func}", counted=self.counted(node.model_copy(update={"func": "count_distinct"})))
+        back = periods_back(node)
+        what = self.words(node.args[0])
+        if back in self.earlier_names:
+            return self.t.f("history_previous_named", expr=what, period=self.earlier_names[back])
+        return self.t.f("history_previous", expr=what, back=back)
 
     # ---- metrics ----
     def counted(self, node: ast.Expr, period: str | None = None, team: bool = False) -> str:
@@ -204,7 +219,7 @@ class Substitution:
         keys: list[str] = []
 
         def slot(node: ast.Expr) -> str | None:
-            key = leaf_key(node) if isinstance(node, ast.Dotted) else getattr(node, "name", None)
+            key = leaf_key(node) if isinstance(node, ast.Dotted) or is_previous(node) else getattr(node, "name", None)
             if key is None:
                 return None
             keys.append(key)

@@ -68,6 +68,14 @@ def person_json(report: EvalReport, person: PersonResult, lang: str = DEFAULT_LA
         "pays": pays,
         "errors": [error_json(e, lang) for e in person.errors],
     }
+    if person.history is not None:  # a plan that looks back: the earlier periods' figures
+        history = person.history
+        out["earlier"] = {
+            "periods": [{"back": back, "period": label,
+                         "metrics": {n: number(v) for n, v in history.metrics.get(back, {}).items()}}
+                        for back, label in sorted(history.labels.items())],
+            "values": {key: number(value) for key, value in history.values.items()},
+        }
     if person.team_figures:  # a team plan: the members behind each team figure
         out["team"] = [team_figure_json(f, lang) for f in person.team_figures]
     return out

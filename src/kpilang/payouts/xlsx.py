@@ -69,20 +69,30 @@ def excel_money_format(currency: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return literal(prefix) + code + literal(suffix)
 
 
-def write_xlsx(report: EvalReport, path: str | Path | BinaryIO, lang: str = DEFAULT_LANGUAGE) -> None:
-    """Write the workbook to `path`, a file name or a binary file (OSError when it cannot be written)."""
+def cell_formats(currency: str, lang: str = DEFAULT_LANGUAGE) -> dict[Kind, str]:
+    """The Excel number format of each kind of cell, money in `currency` as `lang` writes it."""
+    return {"money": excel_money_format(currency, lang), "share": SHARE_FORMAT, "count": COUNT_FORMAT,
+            "number": GENERAL_FORMAT, "duration": GENERAL_FORMAT, "text": GENERAL_FORMAT}
+
+
+def new_workbook(title: str, currency: str, lang: str = DEFAULT_LANGUAGE):
+    """An empty workbook titled `title`, and the number formats of its cells (`cell_formats`)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.properties.title = f"{report.plan} · {report.period.label} · {report.currency}"
-    formats: dict[Kind, str] = {"money": excel_money_format(report.currency, lang), "share": SHARE_FORMAT,
-                                "count": COUNT_FORMAT, "number": GENERAL_FORMAT, "duration": GENERAL_FORMAT,
-                                "text": GENERAL_FORMAT}
+    workbook.properties.title = title
+    return workbook, cell_formats(currency, lang)
+
+
+def write_xlsx(report: EvalReport, path: str | Path | BinaryIO, lang: str = DEFAULT_LANGUAGE) -> None:
+    """Write the workbook to `path`, a file name or a binary file (OSError when it cannot be written)."""
+    workbook, formats = new_workbook(f"{report.plan} · {report.period.label} · {report.currency}", report.currency,
+                                     lang)
     people = people_sheet(report, lang)
     sheet = workbook.active
     sheet.title = t("payouts.sheet.people").render(lang)
     # The header row stays in view, and so do each person's id and name.
-    _fill(sheet, [c.header for c in people.columns], [c.kind for c in people.columns], people.rows, formats,
+    fill_sheet(sheet, [c.header for c in people.columns], [c.kind for c in people.columns], people.rows, formats,
           freeze="C2")
 
     problem_columns = ("table", "file", "row", "column", "value", "reason", "hint", "people")
@@ -91,17 +101,17 @@ def write_xlsx(report: EvalReport, path: str | Path | BinaryIO, lang: str = DEFA
                 for p in report.data_problems]
     # A row number is a plain number (`General`): line 1202 of a file, not a count of `1 202`.
     kinds: list[Kind] = ["text", "text", "number", "text", "text", "text", "text", "text"]
-    _fill(workbook.create_sheet(t("payouts.sheet.problems").render(lang)),
+    fill_sheet(workbook.create_sheet(t("payouts.sheet.problems").render(lang)),
           [t(f"payouts.problem.{c}").render(lang) for c in problem_columns], kinds, problems, formats)
 
     skipped = [[s.manager_id, s.name, s.reason.render(lang)] for s in report.skipped]
-    _fill(workbook.create_sheet(t("payouts.sheet.skipped").render(lang)),
+    fill_sheet(workbook.create_sheet(t("payouts.sheet.skipped").render(lang)),
           [t("payouts.column.id").render(lang), t("payouts.column.name").render(lang),
            t("payouts.skipped.reason").render(lang)], ["text", "text", "text"], skipped, formats)
     workbook.save(path)
 
 
-def _fill(sheet, headers: list[str], kinds: list[Kind], rows: list[list[Cell]], formats: dict[Kind, str],
+def fill_sheet(sheet, headers: list[str], kinds: list[Kind], rows: list[list[Cell]], formats: dict[Kind, str],
           freeze: str = "A2") -> None:
     """A header row (bold, wrapped, frozen above `freeze`, with an autofilter over the table) and
     typed cells, each column as wide as what it shows."""

@@ -1,0 +1,223 @@
+"""Earlier periods: `previous(EXPR[, N])`, `retained(…)` and `churned(…)` on the demo data (July to
+September 2026), checked against a plain reading of deals.csv; missing history and late hires are
+errors for the person, never a zero; the earlier periods read are those the plan names, no more."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import kpilang
+from kpilang.compile import compile_text
+from kpilang.evaluate.history import earlier_period
+from kpilang.evaluate.period import parse_period
+
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo"
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+PLAN = '''plan growth "Рост" {
+    role      cold
+    period    %s
+    effective 2026-07-01
+    timezone  "Europe/Moscow"
+    currency  RUB
+    strategy  growth
+    goal      "Выручка: +20%% к прошлому периоду"
+}
+metric revenue "Выручка" = sum(deals.amount where stage = "won") kind result
+metric won "Выигранные сделки" = count(deals where stage = "won") kind result
+metric growth "Прирост выручки" = revenue - previous(revenue) kind result
+metric kept "Вернувшиеся клиенты" = retained(deals.client_id where stage = "won") kind result
+metric gone "Ушедшие клиенты" = churned(deals.client_id where stage = "won") kind result
+kpi revenue_growth "Рост выручки" = revenue target previous(revenue) * 120%% weight 60%% cap 150%%
+kpi wins "Сделки к позапрошлому периоду" = won target previous(won, 2) weight 40%% cap 150%%
+pay total "Итого" = salary * kpi_score
+'''
+
+
+def _program(period: str = "month", text: str | None = None):
+    result = compile_text(text or PLAN % period, "growth.kpi")
+    assert result.program is not None, [str(d.message) for d in result.diagnostics]
+    return result.program
+
+
+def _won_deals() -> list[dict]:
+    """Won deals as deals.csv holds them, each with its local month; rows the loader rejects
+    (an amount that is no plain non-negative decimal) left out: their people get errors."""
+    out = []
+    with (DEMO / "deals.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["stage"] != "won" or not row["closed_at"]:
+                continue
+            try:
+                amount = Decimal(row["amount"])
+            except Exception:
+                continue
+            local = datetime.fromisoformat(row["closed_at"]).astimezone(MOSCOW)
+            out.append({**row, "amount": amount, "month": f"{local.year:04d}-{local.month:02d}"})
+    return out
+
+
+def _plain(manager: str, month: str) -> tuple[Decimal, int, set[str]]:
+    rows = [r for r in _won_deals() if r["manager_id"] == manager and r["month"] == month]
+    return sum((r["amount"] for r in rows), Decimal(0)), len(rows), {r["client_id"] for r in rows if r["client_id"]}
+
+
+def test_previous_periods_and_retention_agree_with_a_plain_reading_of_the_demo_deals():
+    report = kpilang.evaluate(_program(), DEMO, "2026-09")
+    checked = 0
+    for person in report.results:
+        if not person.ok:
+            continue
+        now, won_now, clients_now = _plain(person.manager_id, "2026-09")
+        before, _, clients_before = _plain(person.manager_id, "2026-08")
+        _, won_two_back, _ = _plain(person.manager_id, "2026-07")
+        assert person.metrics["revenue"] == now
+        assert person.metrics["growth"] == now - before
+        assert person.metrics["kept"] == len(clients_now & clients_before)
+        assert person.metrics["gone"] == len(clients_before - clients_now)
+        kpi = person.outcome.kpis["revenue_growth"]
+        assert kpi.target == before * Decimal("1.2")
+        assert person.outcome.kpis["wins"].target == won_two_back
+        assert person.history.labels == {1: "2026-08", 2: "2026-07"}
+        assert person.history.metrics[1]["revenue"] == before
+        assert person.history.metrics[2]["won"] == won_two_back
+        checked += 1
+    assert checked >= 3
+
+
+def test_growth_of_a_known_manager_is_exact():
+    report = kpilang.evaluate(_program(), DEMO, "2026-09")
+    anna = next(r for r in report.results if r.manager_id == "m0001")
+    # deals.csv: 2,274,000.00 won in September, 2,140,500.00 in August, 9 deals in July's won column
+    assert anna.metrics["growth"] == Decimal("133500.00")
+    assert anna.outcome.kpis["revenue_growth"].target == Decimal("2568600.0000")
+    assert anna.metrics["gone"] == 9 and anna.metrics["kept"] == 0
+
+
+def test_missing_history_is_an_error_for_every_person_never_a_zero():
+    report = kpilang.evaluate(_program(), DEMO, "2026-07")
+    assert report.results and all(not r.ok for r in report.results)
+    anna = next(r for r in report.results if r.manager_id == "m0001")
+    assert anna.outcome is None and all(v is None for v in anna.metrics.values())
+    codes = {e.code for e in anna.errors}
+    assert codes == {"no_history"}
+    messages = [e.message.render("en") for e in anna.errors]
+    assert any(m.startswith("no data for 2026-06: deals has no record dated in 2026-06") for m in messages)
+    assert any("нет данных за 2026-06" in e.message.render("ru") for e in anna.errors)
+
+
+def test_two_periods_back_needs_that_period_too():
+    report = kpilang.evaluate(_program(), DEMO, "2026-08")  # previous(won, 2) reads June
+    anna = next(r for r in report.results if r.manager_id == "m0001")
+    assert [e.message.render("en").split(":")[0] for e in anna.errors] == ["no data for 2026-06"]
+
+
+def _demo_with(tmp_path, manager: str, hired_at: str) -> Path:
+    data = tmp_path / "demo"
+    shutil.copytree(DEMO, data)
+    managers = data / "managers.csv"
+    lines = managers.read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in lines:
+        if line.startswith(manager + ","):
+            cells = line.split(",")
+            cells[5] = hired_at
+            line = ",".join(cells)
+        out.append(line)
+    managers.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(("hired_at", "compared"), [("2026-07-01", True), ("2026-07-02", False), ("2026-06-30", True)])
+def test_a_person_hired_after_the_earliest_period_began_gets_an_error(tmp_path, hired_at, compared):
+    """September looks back to July (`previous(won, 2)`): hired on 1 July, July is whole; a day
+    later it is not, and the person's figures are refused with the date."""
+    report = kpilang.evaluate(_program(), _demo_with(tmp_path, "m0001", hired_at), "2026-09")
+    anna = next(r for r in report.results if r.manager_id == "m0001")
+    if compared:
+        assert anna.ok
+        return
+    assert [e.code for e in anna.errors] == ["hired_after_lookback"]
+    assert anna.errors[0].message.render("en").startswith(f"hired on {hired_at}, after 2026-07 began")
+    assert anna.outcome is None
+
+
+def test_a_rejected_row_of_the_earlier_period_withholds_the_figures_of_a_plan_that_looks_back():
+    # deals.csv row 21 (m0011, closed in July) has a negative amount
+    looking_back = kpilang.evaluate(_program(), DEMO, "2026-08")
+    plain = kpilang.evaluate(kpilang.load(Path(__file__).resolve().parents[2] / "rules" / "cold_sales.kpi").program,
+                             DEMO, "2026-08")
+    assert [e.code for e in next(r for r in looking_back.results if r.manager_id == "m0011").errors] == ["rejected_data"]
+    assert all(e.code != "rejected_data" for r in plain.results if r.manager_id == "m0011" for e in r.errors)
+
+
+def test_only_the_periods_named_are_read(tmp_path):
+    """September with `previous(won, 2)` and `previous(revenue)` reads July and August; a plan with
+    `previous(revenue)` alone reads August but not July, so July's rejected row touches nobody."""
+    only_last = PLAN.replace("target previous(won, 2)", "target 5")
+    report = kpilang.evaluate(_program(text=only_last % "month"), DEMO, "2026-09")
+    m0011 = next(r for r in report.results if r.manager_id == "m0011")
+    assert m0011.ok, m0011.errors
+    assert m0011.history.labels == {1: "2026-08"}
+    both = kpilang.evaluate(_program(), DEMO, "2026-09")
+    assert [e.code for e in next(r for r in both.results if r.manager_id == "m0011").errors] == ["rejected_data"]
+
+
+def test_a_quarterly_plan_looks_back_by_quarters():
+    report = kpilang.evaluate(_program("quarter"), DEMO, "2026-Q3")
+    anna = next(r for r in report.results if r.manager_id == "m0001")
+    assert {e.message.render("en").split(":")[0] for e in anna.errors} == {"no data for 2026-Q2", "no data for 2026-Q1"}
+
+
+@pytest.mark.parametrize(("period", "back", "expected", "first", "end"), [
+    ("2026-08", 1, "2026-07", date(2026, 7, 1), date(2026, 8, 1)),
+    ("2026-01", 1, "2025-12", date(2025, 12, 1), date(2026, 1, 1)),
+    ("2026-08", 12, "2025-08", date(2025, 8, 1), date(2025, 9, 1)),
+    ("2026-03", 14, "2025-01", date(2025, 1, 1), date(2025, 2, 1)),
+    ("2026-Q1", 1, "2025-Q4", date(2025, 10, 1), date(2026, 1, 1)),
+    ("2026-Q3", 4, "2025-Q3", date(2025, 7, 1), date(2025, 10, 1)),
+    ("2026-W01", 1, "2025-W52", date(2025, 12, 22), date(2025, 12, 29)),
+    ("2021-W01", 1, "2020-W53", date(2020, 12, 28), date(2021, 1, 4)),
+])
+def test_earlier_period_counts_back_across_years(period, back, expected, first, end):
+    earlier = earlier_period(parse_period(period), back)
+    assert (earlier.label, earlier.first_day, earlier.end_day) == (expected, first, end)
+    assert parse_period(earlier.label) == earlier
+
+
+def test_the_account_managers_template_retains_and_grows_on_the_demo_data():
+    """rules/account_managers.kpi for August: Лариса Иванова (m0009) won 8 clients in July and 6
+    in August, 4 of them again (3,000 each); the growth target is July's revenue + 10%."""
+    program = kpilang.load(Path(__file__).resolve().parents[2] / "rules" / "account_managers.kpi").program
+    report = kpilang.evaluate(program, DEMO, "2026-08")
+    larisa = next(r for r in report.results if r.manager_id == "m0009")
+    assert larisa.ok, larisa.errors
+    now, _, clients_now = _plain("m0009", "2026-08")
+    before, _, clients_before = _plain("m0009", "2026-07")
+    assert len(clients_before) == 8 and len(clients_now & clients_before) == 4
+    assert larisa.metrics["clients_kept"] == 4
+    assert larisa.outcome.pays["retention_bonus"].value == Decimal("12000.00")  # 4 × 3,000
+    growth = larisa.outcome.kpis["revenue_growth"]
+    assert growth.target == max(before * Decimal("1.1"), Decimal(100_000))
+    assert growth.value == now
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["month", "quarter", "week"]), st.integers(min_value=2000, max_value=2100),
+       st.integers(min_value=1, max_value=52), st.integers(min_value=1, max_value=60),
+       st.integers(min_value=1, max_value=60))
+def test_earlier_periods_are_contiguous_and_add_up(kind, year, index, a, b):
+    label = {"month": f"{year}-{(index - 1) % 12 + 1:02d}", "quarter": f"{year}-Q{(index - 1) % 4 + 1}",
+             "week": f"{year}-W{index:02d}"}[kind]
+    period = parse_period(label)
+    one = earlier_period(period, 1)
+    assert one.kind == period.kind and one.end_day == period.first_day
+    assert earlier_period(period, a + b) == earlier_period(earlier_period(period, a), b)
