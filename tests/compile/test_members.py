@@ -208,3 +208,24 @@ def test_a_change_in_a_members_plan_is_a_change_of_the_team_plan_said_by_kpilang
     said = [c.describe() for c in found.changes]
     assert said[0].startswith("plan cold: meaning ") and said[1] == "kpi won_kpi: target `5` → `6`", said
     assert found.affected_pays == ("total",)
+
+
+@pytest.mark.parametrize("figures", [
+    "metric met = share(members where kpi_score >= 100%)\nmetric was = previous(met)\n",
+    # through a metric that reads the team figure
+    "metric met = share(members where kpi_score >= 100%)\nmetric half = met / 2\nmetric was = previous(half)\n",
+    "metric met = share(members where kpi_score >= 100%)\nkpi k = met target previous(met) weight 100%\n",
+])
+def test_previous_of_a_team_figure_is_refused_when_compiled(project, figures):
+    result = compile_head(project, head(figures))
+    found = [e for e in errors(result) if e[0] == "E0710"]
+    assert found, result.diagnostics
+    assert "is a team figure over members" in found[0][3], found
+    assert "members are evaluated for this period only" in found[0][3], found
+
+
+def test_previous_of_the_teams_own_data_compiles_in_a_team_plan(project):
+    result = compile_head(project, head(
+        'metric rev = sum(deals.amount where stage = "won")\nmetric was = previous(rev)\n'
+        "metric met = share(members where kpi_score >= 100%)\n"))
+    assert not [e for e in errors(result) if e[0] == "E0710"], errors(result)

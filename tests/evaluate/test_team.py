@@ -272,3 +272,28 @@ def test_the_head_of_sales_template_pays_for_the_share_of_managers_who_met_plan(
         assert kpi.target == Decimal("0.40") and kpi.value == head.metrics["managers_met"]
     north = next(r for r in report.results if r.manager_id == "h01")
     assert not north.ok, "m0007's rejected activity row stops the north head's pay with a named error"
+
+
+def test_a_team_plan_looks_back_at_the_teams_own_data_beside_its_team_figures(tmp_path):
+    """previous() of the team's data in a plan with `import members`: the earlier period's metrics are
+    worked out without team figures (refused under previous when compiled), and this period's team
+    figures are the same as without the look-back."""
+    imports = "".join(f'import members "{rules_dir() / p}.kpi"\n' for p in MEMBER_PLANS)
+    looking_back = FIGURES.replace("pay total = salary\n", 'metric rev = sum(deals.amount where stage = "won")\n'
+                                   "metric rev_before = previous(rev)\npay total = salary\n")
+    (tmp_path / "head.kpi").write_text(f'{imports}\nplan head "H" {{\n{FIELDS}}}\n\n{looking_back}', encoding="utf-8")
+    program = kpilang.load(tmp_path / "head.kpi").program
+    assert program is not None
+    plain = {p.manager_id: p for p in kpilang.evaluate(demo_head(tmp_path).program, DEMO, "2026-09").results}
+    july_to_august = {p.manager_id: p for p in kpilang.evaluate(program, DEMO, "2026-08").results}
+    september = kpilang.evaluate(program, DEMO, "2026-09").results
+    computed = [p for p in september if p.ok]
+    compared = 0
+    for person in computed:
+        assert person.metrics["met"] == plain[person.manager_id].metrics["met"]
+        assert person.history is not None and person.history.labels == {1: "2026-08"}
+        before = july_to_august.get(person.manager_id)
+        if before is not None and before.ok:
+            assert person.metrics["rev_before"] == before.metrics["rev"]
+            compared += 1
+    assert compared

@@ -37,7 +37,7 @@ from kpilang.evaluate.period import Period, PeriodError, period_for_plan
 from kpilang.evaluate.results import EvalError, PersonOutcome
 from kpilang.evaluate.sql import AggregatePlan, collect_aggregates, is_aggregate
 from kpilang.compile.members import is_member_aggregate
-from kpilang.evaluate.team import TeamFigure, TeamMembers, member_key, team_figures
+from kpilang.evaluate.team import TeamFigure, TeamMembers, member_key, no_team_figures, team_figures
 from kpilang.messages import Text, t
 from kpilang.syntax import ast
 
@@ -227,8 +227,9 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     team = TeamMembers(program, the_period, lambda member: _evaluate_loaded(
         member, dataset, the_period, start, end, False, None), managers, rejected) if program.member_plans else None
     if history.active:
+        no_team = no_team_figures(program)
         history.compute(dataset, plan, sorted({p["team"] if team_scope else p["id"] for p in people}), team_scope,
-                        lambda aggregates: metric_values(program, plan, aggregates, engine)[0],
+                        lambda aggregates: metric_values(program, plan, {**aggregates, **no_team}, engine)[0],
                         engine.evaluate_expression)
     results: list[PersonResult] = []
     for done, person in enumerate(people, start=1):

@@ -161,6 +161,14 @@ class TeamMembers:
         return out
 
 
+def no_team_figures(program: Program) -> dict[str, Decimal | None]:
+    """Every member aggregate of the program without a value: an earlier period's metrics are worked
+    out without team figures (the members are evaluated for this period only, and `previous` of a
+    team figure is refused when compiled: E0710), so the metrics around them stay computable."""
+    return {member_key(node): None for metric in program.metrics.values()
+            for node in ast.walk(metric.expr) if is_member_aggregate(node)}
+
+
 def team_figures(program: Program, members: list[Member], engine: Any) -> tuple[dict[str, Decimal | None], list[TeamFigure], list[EvalError]]:
     """The head's member aggregates: key → value (for `metric_values`), the figures with the members
     behind them, and an error for every figure a member's problem keeps from being computed."""
