@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from kpilang.change.fingerprint import fingerprint
+from kpilang.compile.members import reads_members
 from kpilang.compile.program import Band, Program, canonical_decimal
 from kpilang.diagnostics import Span
 from kpilang.messages import DEFAULT_LANGUAGE, Text, render, t
@@ -138,7 +139,11 @@ def diff_programs(old: Program, new: Program) -> PlanDiff:
                 old_label, new_label = old.label(name), new.label(name)
                 if old_label != new_label:
                     labels.append(Change("changed", what, name, "label", _quoted(old_label), _quoted(new_label)))
-    if any(c.what == "plan" for c in changes):  # when, whom and in what currency: every pay
+    members = _member_changes(old, new)
+    if members:  # a team figure reads the members' plans: every metric over members is touched
+        changes.extend(members)
+        touched.update(n for n, m in new.metrics.items() if reads_members(m.expr))
+    if any(c.what == "plan" and c.name == plan_name for c in changes):  # when, whom and in what currency: every pay
         affected = sorted(new.pays)
     else:
         affected = sorted(p for p in new.pays if p in touched or new.reaches(p) & touched)
@@ -147,6 +152,25 @@ def diff_programs(old: Program, new: Program) -> PlanDiff:
         # a part of the meaning this module does not describe yet: say so rather than "no change"
         changes.append(Change("changed", "plan", plan_name, "meaning", old_print[:12], new_print[:12]))
     return PlanDiff(old_print, new_print, tuple(changes), tuple(labels), tuple(affected))
+
+
+def _member_changes(old: Program, new: Program) -> list[Change]:
+    """A team plan's `import members` plans, by plan name: each one added, removed, or changed in
+    meaning (its fingerprint), followed by what changed in it."""
+    old_plans = {m.program.plan.name: m.program for m in old.member_plans}
+    new_plans = {m.program.plan.name: m.program for m in new.member_plans}
+    out: list[Change] = []
+    for name in sorted(old_plans.keys() | new_plans.keys()):
+        if name not in new_plans:
+            out.append(Change("removed", "plan", name))
+        elif name not in old_plans:
+            out.append(Change("added", "plan", name))
+        else:
+            inner = diff_programs(old_plans[name], new_plans[name])
+            if inner.meaning_changed:
+                out.append(Change("changed", "plan", name, "meaning", inner.old_fingerprint[:12], inner.new_fingerprint[:12]))
+                out.extend(c for c in inner.changes if not (c.what == "plan" and c.part == "meaning"))
+    return out
 
 
 # ---- plan fields ---------------------------------------------------------------------------------

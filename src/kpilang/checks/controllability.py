@@ -15,6 +15,9 @@ spoken.
   (KPL008 says so too): it is not the manager's doing.
 - **Other people's totals.** With `scope team` every metric sums the whole team: that is a head
   of sales' result, not a rank-and-file manager's (KPL025 reports it once, at `scope`).
+- **The team's members.** An aggregate over a team plan's members (`share(members where
+  kpi_score >= 100%)`) is what a head of sales answers for: no intake rule reads it, so it is
+  controllable for a head; in a team plan of anyone else `scope team` already says otherwise.
 
 Role names are the plan's own words; the model knows the roles of `rules/` (cold, inbound,
 account, chat, head) and says nothing about any other role.

@@ -20,9 +20,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kpilang import schema
+from kpilang.compile.members import is_member_aggregate
 from kpilang.compile.history import is_history
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program, TableDef, aggregate_table
 from kpilang.diagnostics import Span
@@ -391,6 +392,8 @@ class PlanIntervals:
         self.program = program
         self.minor_digits = _minor_digits(program.plan.currency) if program.plan else 2
         self._orders: dict[str, tuple[str, ...]] = {}
+        self.member_proofs: dict[int, Any] = {}
+        """A team plan's members' plans' proofs, by id of the plan (`member_ranges.py`)."""
 
     def run(self, inputs: dict[str, Interval], target: str | None = None) -> dict[str, Interval]:
         """`inputs` gives every metric (by name), `salary`, `targets.NAME` and `managers.COLUMN`;
@@ -472,6 +475,8 @@ def _metric_gap(metric) -> Text:
     expr = metric.expr
     func = expr.func if isinstance(expr, ast.Call) else None
     if func in ("avg", "min", "max", "median", "share"):
+        if is_member_aggregate(expr):
+            return t("KPL020.members-gap", name=metric.name, func=func)
         return t("KPL020.aggregate-gap", name=metric.name, func=func)
     return t("KPL020.metric-gap", name=metric.name)
 
@@ -593,6 +598,10 @@ class _Eval:
         if is_history(e):  # earlier periods: checks/lookback.py, which builds on this module
             from kpilang.checks.lookback import lookback_range
             return lookback_range(self, e)
+        if is_member_aggregate(e):
+            from kpilang.checks.member_ranges import member_aggregate_range  # it reads the members' proofs
+
+            return member_aggregate_range(self.plan, e, self.without_sales)
         if is_aggregate(e):
             if self.aggregates is not None:
                 return self.aggregates[id(e)]

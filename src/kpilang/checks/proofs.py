@@ -20,6 +20,7 @@ import functools
 from collections.abc import Callable
 from decimal import Decimal
 
+from kpilang.compile.members import reads_members
 from kpilang.compile.program import SALARY, MetricDef, Program, Unit
 from kpilang.checks.lookback import grows_without_sales, lookback_ranges, witness_lookbacks
 from kpilang.checks.intervals import INF, NO_VALUE, ZERO, Interval, PlanIntervals, point, replace
@@ -56,7 +57,10 @@ def metric_ranges(program: Program, engine: PlanIntervals, without_sales: bool =
         if name in program.metrics:
             metric = program.metrics[name]
             value = replace(engine.expression(metric.expr, ranges, name, without_sales), causes=(), varies=False)
-            pinned = without_sales and is_result(metric) and not is_fixed(value) and not grows_without_sales(metric)
+            # A team figure over members is bounded by the members' own plans, not by its `kind`;
+            # a figure over earlier periods may grow without this period's sales (checks/lookback.py).
+            pinned = (without_sales and is_result(metric) and not is_fixed(value)
+                      and not reads_members(metric.expr) and not grows_without_sales(metric))
             ranges[name] = point(0) if pinned else value
     return ranges
 

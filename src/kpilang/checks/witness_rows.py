@@ -29,6 +29,7 @@ from typing import Any
 
 from kpilang import schema
 from kpilang.checks.intervals import NO_VALUE, Interval, PlanIntervals, is_aggregate, point
+from kpilang.compile.members import reads_members
 from kpilang.compile.program import Program, aggregate_table
 from kpilang.evaluate.numbers import decimal_context, exact_sum
 from kpilang.evaluate.rowwise import row_holds, row_value
@@ -75,6 +76,8 @@ class MonthModel:
     def __init__(self, program: Program, engine: PlanIntervals):
         self.program = program
         self.engine = engine
+        if any(reads_members(m.expr) for m in program.metrics.values()):
+            raise Unsupported("a team figure over members")  # members are months of other plans
         self.calls: dict[int, ast.Call] = {}
         self.metric_calls: dict[str, list[int]] = {}
         for name, metric in program.metrics.items():

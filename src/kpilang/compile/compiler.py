@@ -20,6 +20,7 @@ from kpilang.compile import units as U
 from kpilang.compile.help import field_help, money_help
 from kpilang.compile.history import is_previous
 from kpilang.compile.loader import SourceSet, load_sources
+from kpilang.compile.members import MEMBER_ERROR_POLICIES, ON_MEMBER_ERROR, compile_members
 from kpilang.compile.names import (
     BUILTIN_NAMES, KINDS, PERIODS, PLAN_FIELDS, REQUIRED_PLAN_FIELDS, STRATEGIES, currencies, suggest,
 )
@@ -27,6 +28,7 @@ from kpilang.compile.program import (
     SALARY, SCORE, Band, KpiDef, MetricDef, PayDef, PlanInfo, Program, TableDef, TestDef, TestValue, Unit,
 )
 from kpilang.compile.typer import Typer
+from kpilang.compile.written import literal_value, shown
 from kpilang.diagnostics import Diagnostic, Note, Severity, Span
 from kpilang.messages import Text, join, t
 from kpilang.syntax import ast
@@ -74,6 +76,7 @@ class _Compiler:
         self.manager_columns: set[str] = set()
         self.data_needs: dict[str, set[str]] = {}
         self.table_calls: dict[str, list[ast.Call]] = {}
+        self.members = None
         self.compiled: dict[str, object] = {}
         """Declarations already compiled (a metric or table may be compiled early, when a formula
         declared before it uses it)."""
@@ -124,6 +127,7 @@ class _Compiler:
             self.error("E0204", "missing-plan", t("E0204.message"),
                        first.name.span, t("E0204.help"))
 
+        self.members = compile_members(self, self.sources, plan)
         metrics = {n: self.compile_metric(d) for n, d in self.decls.items() if isinstance(d, ast.Metric)}
         tables = {n: self.compile_table(d) for n, d in self.decls.items() if isinstance(d, ast.Table)}
         kpis = {n: self._kpi(d) for n, d in self.decls.items() if isinstance(d, ast.Kpi)}
@@ -149,6 +153,7 @@ class _Compiler:
             manager_columns=tuple(sorted(self.manager_columns)),
             sources=dict(self.sources.sources),
             files=tuple(m.file for m in self.sources.modules),
+            member_plans=tuple(self.members.plans) if self.members else (),
         )
 
     def _declare(self, item) -> None:
@@ -200,6 +205,7 @@ class _Compiler:
             name=node.name.name, label=node.label, roles=values["role"], period=values["period"],
             effective=values["effective"], timezone=values.get("timezone", "UTC"), currency=values["currency"],
             strategy=values["strategy"], goal=values["goal"], scope=values.get("scope", "person"),
+            on_member_error=values.get(ON_MEMBER_ERROR, "fail"),
             span=node.span, field_spans={n: f.span for n, f in fields.items()},
         )
 
@@ -227,17 +233,17 @@ class _Compiler:
         word = v.name if isinstance(v, ast.Name) else v.value if isinstance(v, ast.Str) else None
         if fname == "period":
             if word not in PERIODS:
-                bad(t("E0404.period", value=_shown(v)), v.span)
+                bad(t("E0404.period", value=shown(v)), v.span)
                 return None
             return word
         if fname == "strategy":
             if word not in STRATEGIES:
-                bad(t("E0404.strategy", value=_shown(v)), v.span)
+                bad(t("E0404.strategy", value=shown(v)), v.span)
                 return None
             return word
         if fname == "scope":
             if word != "team":
-                bad(t("E0404.scope", value=_shown(v)), v.span)
+                bad(t("E0404.scope", value=shown(v)), v.span)
                 return None
             return "team"
         if fname == "effective":
@@ -259,7 +265,12 @@ class _Compiler:
             return v.value
         if fname == "currency":
             if word is None or word not in currencies():
-                bad(t("E0404.currency", value=_shown(v)), v.span)
+                bad(t("E0404.currency", value=shown(v)), v.span)
+                return None
+            return word
+        if fname == ON_MEMBER_ERROR:
+            if word not in MEMBER_ERROR_POLICIES:
+                bad(t("E0404.on-member-error", value=shown(v)), v.span)
                 return None
             return word
         if fname == "goal":
@@ -416,7 +427,7 @@ class _Compiler:
                 ok = False
                 continue
             if low is not None and high is not None and low >= high:
-                self.error("E0802", "empty-band", t("E0802.message", low=_shown(band.low), high=_shown(band.high)),
+                self.error("E0802", "empty-band", t("E0802.message", low=shown(band.low), high=shown(band.high)),
                            band.span, t("E0802.help"))
                 ok = False
                 continue
@@ -508,7 +519,7 @@ class _Compiler:
         seen: dict[tuple[str, str], Span] = {}
         for section in node.sections:
             for a in section.assignments:
-                key = _shown(a.target)
+                key = shown(a.target)
                 if (section.keyword, key) in seen:
                     self.error("E0902", "duplicate-test-value", t(f"E0902.{section.keyword}", name=key), a.target.span,
                                t("E0902.help"), notes=(Note(span=seen[section.keyword, key], message=t("E0902.note")),))
@@ -518,7 +529,7 @@ class _Compiler:
                 if not self._test_target(a.target, section.keyword):
                     ok = False
                     continue
-                value = _literal_value(a.value)
+                value = literal_value(a.value)
                 tv = TestValue(target=a.target, value=value, span=a.span)
                 (given if section.keyword == "given" else expect).append(tv)
         if not expect and ok:
@@ -533,7 +544,7 @@ class _Compiler:
                 return True
             if target.table == "managers" and section == "given":
                 return True
-            self.error("E0901", "bad-test-name", t("E0901.cannot-set", name=_shown(target), section=section), target.span,
+            self.error("E0901", "bad-test-name", t("E0901.cannot-set", name=shown(target), section=section), target.span,
                        t("E0901.given-help"))
             return False
         if isinstance(target, ast.Call):
@@ -571,40 +582,6 @@ class _Compiler:
 
 def _concrete(unit: Unit) -> Unit:
     return Unit.NUMBER if unit in (Unit.FLEX, Unit.ANY) else unit
-
-
-def _literal_value(e: ast.Expr) -> Decimal | str | bool:
-    if isinstance(e, ast.Neg):
-        return -_literal_value(e.operand)
-    if isinstance(e, ast.Num | ast.Percent):
-        return e.value
-    if isinstance(e, ast.Duration):
-        return Decimal(e.seconds)
-    if isinstance(e, ast.Str):
-        return e.value
-    if isinstance(e, ast.Bool):
-        return e.value
-    if isinstance(e, ast.DateLit):
-        return e.value.isoformat()
-    raise AssertionError(type(e))
-
-
-def _shown(e) -> str:
-    if isinstance(e, ast.Name):
-        return e.name
-    if isinstance(e, ast.Dotted):
-        return f"{e.table}.{e.column}"
-    if isinstance(e, ast.Str):
-        return e.value
-    if isinstance(e, ast.Num | ast.Percent | ast.Duration):
-        return e.text
-    if isinstance(e, ast.Neg):
-        return "-" + _shown(e.operand)
-    if isinstance(e, ast.Call):
-        return f"{e.func}({', '.join(_shown(a) for a in e.args)})"
-    if isinstance(e, ast.DateLit):
-        return e.value.isoformat()
-    return "…"
 
 
 _CLAUSE_OWNERS = {

@@ -16,8 +16,10 @@ a compiled program reads; the evaluator's side is `kpilang.evaluate.history`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from kpilang.compile.members import is_member_aggregate
 from kpilang.compile.names import AGGREGATES
 from kpilang.compile.program import Program, Unit
 from kpilang.messages import t
@@ -152,13 +154,19 @@ def _reads_metrics_only(typer: Any, node: Any) -> bool:
             if decl is None and node.name not in ("kpi_score", "salary"):
                 return True  # the unknown name is reported with its suggestion when typed
             return bool(_fail(typer, t("E0710.not-a-metric", name=node.name), node.span, t("E0710.metric-help")))
-        if _metric_looks_back(typer, node.name, set()):
+        if _metric_reaches(typer, node.name, is_history, set()):
             return bool(_fail(typer, t("E0710.metric-looks-back", name=node.name), node.span,
                               t("E0710.nested-help")))
+        # A team figure is computed from the members' evaluations of this period only: the
+        # members' earlier periods are not evaluated, so an earlier team figure has no source.
+        if _metric_reaches(typer, node.name, is_member_aggregate, set()):
+            return bool(_fail(typer, t("E0710.team-figure", name=node.name), node.span,
+                              t("E0710.team-figure-help")))
     return True
 
 
-def _metric_looks_back(typer: Any, name: str, seen: set[str]) -> bool:
+def _metric_reaches(typer: Any, name: str, found: Callable[[Any], bool], seen: set[str]) -> bool:
+    """Whether metric `name`, itself or through the metrics it reads, holds a node `found` accepts."""
     if name in seen:
         return False
     seen.add(name)
@@ -166,9 +174,9 @@ def _metric_looks_back(typer: Any, name: str, seen: set[str]) -> bool:
     if not isinstance(decl, ast.Metric):
         return False
     for node in ast.walk(decl.expr):
-        if is_history(node):
+        if found(node):
             return True
-        if isinstance(node, ast.Name) and _metric_looks_back(typer, node.name, seen):
+        if isinstance(node, ast.Name) and _metric_reaches(typer, node.name, found, seen):
             return True
     return False
 

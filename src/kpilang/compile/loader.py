@@ -22,6 +22,8 @@ class SourceSet:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     imported: set[str] = field(default_factory=set)
     """Files reached through `import` (library files: no plan allowed)."""
+    scope: ImportScope | None = None
+    """What the plan's imports may read (an `import members` plan is read under the same rules)."""
 
 
 def display_path(path: Path) -> str:
@@ -77,7 +79,7 @@ def _plan_text(path: Path, data: bytes) -> str:
             from None
 
 
-def _universal_newlines(text: str) -> str:
+def universal_newlines(text: str) -> str:
     """Line ends as a text-mode read gives them (CR LF and a lone CR become LF): spans count lines so."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -90,7 +92,7 @@ def load_sources(path: str | Path, text: str | None = None, tree: Path | None = 
     files when the plan is read from one: imports stay inside it."""
     result = SourceSet()
     root = Path(path)
-    scope = ImportScope(root, display_path(root.resolve().parent), tree)
+    scope = result.scope = ImportScope(root, display_path(root.resolve().parent), tree)
     _load(root, result, scope, stack=[], via=None, text=text)
     return result
 
@@ -109,10 +111,10 @@ def _load(path: Path, result: SourceSet, scope: ImportScope, stack: list[tuple[s
     if name in result.sources:
         return
     if text is None:
-        text = read_plan_file(path) if via is None else _imported_text(path, name, scope, via, result)
+        text = read_plan_file(path) if via is None else imported_text(path, name, scope, via, result)
         if text is None:
             return
-        text = _universal_newlines(text)
+        text = universal_newlines(text)
     result.sources[name] = text
     module, diags = parse(text, name)
     result.diagnostics.extend(diags)
@@ -122,12 +124,12 @@ def _load(path: Path, result: SourceSet, scope: ImportScope, stack: list[tuple[s
     if via is not None:
         result.imported.add(name)
     for item in module.items:
-        if isinstance(item, ast.Import):
+        if isinstance(item, ast.Import) and item.members is None:  # a plan of members: compile.members
             target = (path.parent / item.path)
             _load(target, result, scope, stack + [(name, via)], item.span)
 
 
-def _imported_text(path: Path, name: str, scope: ImportScope, via: Span, result: SourceSet) -> str | None:
+def imported_text(path: Path, name: str, scope: ImportScope, via: Span, result: SourceSet) -> str | None:
     """The text of an imported file, or None with the error said at the import (`via`)."""
     try:
         return _plan_text(path, read_import(path, scope))

@@ -15,14 +15,15 @@ ROUND_DIGITS_MAX = 12
 digits (evaluate/numbers.py), and rounding to N digits needs the value's digits before the point
 plus N within them: 12 leaves 22 digits before it, more than any amount or score has, where
 `round(x, 40)` failed for every value."""
-PLAN_FIELDS = ("role", "period", "effective", "timezone", "currency", "strategy", "goal", "scope")
+PLAN_FIELDS = ("role", "period", "effective", "timezone", "currency", "strategy", "goal", "scope", "on_member_error")
 REQUIRED_PLAN_FIELDS = ("role", "period", "effective", "currency", "strategy", "goal")
 PERIODS = ("week", "month", "quarter")
 STRATEGIES = ("growth", "retention", "scaling", "service")
 KINDS = ("result", "activity", "quality")
-BUILTIN_NAMES = (SCORE, SALARY, "targets", "managers", "previous", "retained", "churned")
-"""Names a plan cannot declare: the built-in figures and tables, and the functions that look at
-earlier periods (a table named `previous` would be called like one: compile/history.py)."""
+BUILTIN_NAMES = (SCORE, SALARY, "targets", "managers", "members", "previous", "retained", "churned")
+"""Names a plan cannot declare: the built-in figures and tables (`members` is the team's members,
+compile/members.py), and the functions that look at earlier periods (a table named `previous`
+would be called like one: compile/history.py)."""
 
 
 @functools.cache

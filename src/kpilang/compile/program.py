@@ -55,6 +55,9 @@ class PlanInfo(_Frozen):
     scope: Literal["person", "team"]
     span: Span
     field_spans: dict[str, Span]
+    on_member_error: Literal["fail", "exclude"] = "fail"
+    """A team plan's treatment of a member whose figures have an evaluation error: `fail` (the team
+    figure is an error naming the member) or `exclude` (left out, and named in the statement)."""
 
 
 class MetricDef(_Frozen):
@@ -164,6 +167,8 @@ class Program(_Frozen):
     sources: dict[str, str]
     files: tuple[str, ...]
     """The plan file first, then its imports."""
+    member_plans: tuple["MemberPlan", ...] = ()
+    """A team plan's `import members` plans, compiled, in the order imported (`compile.members`)."""
 
     def kind_of(self, name: str) -> DeclKind | None:
         if name in self.metrics:
@@ -229,14 +234,32 @@ class Program(_Frozen):
         if self.plan is not None:
             plan = {k: v for k, v in self.plan.model_dump(mode="json").items() if k not in _NOT_MEANING_PLAN}
             plan["roles"] = sorted(plan["roles"])
-        return {
+        meaning = {
             "plan": plan,
             "metrics": {n: _meaning(d) for n, d in sorted(self.metrics.items())},
             "kpis": {n: _meaning(d) for n, d in sorted(self.kpis.items())},
             "tables": {n: _meaning(d) for n, d in sorted(self.tables.items())},
             "pays": {n: _meaning(d) for n, d in sorted(self.pays.items())},
         }
+        if plan is not None and plan.get("on_member_error") == "fail":
+            del plan["on_member_error"]  # the default: absent, so older fingerprints stay as they were
+        if self.member_plans:  # the team's plans decide the head's pay: their meaning is the head's
+            meaning["members"] = sorted((m.program.dump_meaning() for m in self.member_plans),
+                                        key=lambda m: sorted(m["plan"]["roles"]))
+        return meaning
 
+
+class MemberPlan(_Frozen):
+    """A plan a team plan's members are paid by: `import members "cold_sales.kpi"`."""
+
+    file: str
+    """The file as the reader would write it."""
+    span: Span
+    """The `import members` line."""
+    program: Program
+
+
+Program.model_rebuild()
 
 _NOT_MEANING_PLAN = ("span", "field_spans", "label", "goal")
 _NOT_MEANING = ("span", "name_span", "clause_spans", "func_span", "label", "unit", "key_unit", "value_unit", "text", "node")

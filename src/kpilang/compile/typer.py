@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from kpilang import schema
-from kpilang.compile import history, units as U
+from kpilang.compile import history, members
+from kpilang.compile import units as U
 from kpilang.compile.help import binary_help
 from kpilang.compile.names import AGGREGATES, ROUND_DIGITS_MAX, SCALAR_FUNCTIONS, suggest
 from kpilang.compile.program import SALARY, SCORE, MetricDef, TableDef, Unit, row_table
@@ -32,6 +33,7 @@ class NameResolver(Protocol):
     manager_columns: set[str]
     data_needs: dict[str, set[str]]
     table_calls: dict[str, list[ast.Call]]
+    members: members.MemberSpace | None
 
     def error(self, code: str, name: str, message: Text, span: Span, help: Text | None = None) -> None: ...
 
@@ -52,7 +54,8 @@ class Typer:
     """Infers and checks the unit of one expression, recording the names it depends on.
 
     context: "metric" (aggregates allowed at any depth, other metrics allowed), "scalar" (KPIs,
-    targets, pays), or "row" (inside an aggregate, over `self.row_table`).
+    targets, pays), "row" (inside an aggregate, over `self.row_table`), or "members" (inside an
+    aggregate over a team plan's members: see `compile.members`).
     """
 
     def __init__(self, compiler: NameResolver, owner: str, context: str):
@@ -98,6 +101,10 @@ class Typer:
     # names
     def _name(self, e: ast.Name) -> Unit | None:
         name = e.name
+        if self.context == members.MEMBERS_CONTEXT:
+            return members.figure_unit(self, e)
+        if name == members.MEMBERS:
+            return members.outside_aggregate(self, e)
         if self.context == "row":
             col = schema.TABLES[self.row_table].column(name)
             if col is not None:
@@ -156,6 +163,10 @@ class Typer:
         return None
 
     def _dotted(self, e: ast.Dotted) -> Unit | None:
+        if self.context == members.MEMBERS_CONTEXT:
+            return members.figure_unit(self, e)
+        if e.table == members.MEMBERS:
+            return members.outside_aggregate(self, e)
         if self.context == "row":
             if e.table != self.row_table:
                 self.fail("E0704", "mixed-tables", t("E0704.message", table=e.table, column=e.column, reads=self.row_table),
@@ -272,8 +283,12 @@ class Typer:
     # calls
     def _call(self, e: ast.Call):
         func = e.func
+        if self.context == members.MEMBERS_CONTEXT:
+            return members.call_in_member_row(self, e)
         if func in history.HISTORY_FUNCTIONS:  # earlier periods: compile/history.py
             return history.type_call(self, e)
+        if self.context == "metric" and members.is_member_aggregate(e):
+            return members.aggregate_unit(self, e)
         if self.context == "metric" and func in AGGREGATES:
             return self._aggregate(e)
         if func in AGGREGATES and func not in SCALAR_FUNCTIONS:
@@ -385,15 +400,20 @@ class Typer:
         elif func == "share":
             unit = Unit.NUMBER
         elif func != "count":
-            unit = row.unit(arg)
-            if unit is not None and unit not in U.NUMERIC:
-                self.fail("E0301", "unit-mismatch", t("E0301.aggregate", func=func, unit=U.WORDS[unit]), arg.span)
-                return None
-            if unit == Unit.FLEX:
-                unit = Unit.NUMBER
+            unit = self.aggregated_unit(row, func, arg)
         if e.where is not None and row._need_bool(e.where) is None:
             return None
         return unit
+
+
+    def aggregated_unit(self, row: Typer, func: str, arg: ast.Expr) -> Unit | None:
+        """The unit of `func` (sum, avg, …) over the row expression `arg`, typed by `row`: a
+        number for a plain literal; a unit that is no number is an error."""
+        unit = row.unit(arg)
+        if unit is not None and unit not in U.NUMERIC:
+            self.fail("E0301", "unit-mismatch", t("E0301.aggregate", func=func, unit=U.WORDS[unit]), arg.span)
+            return None
+        return Unit.NUMBER if unit == Unit.FLEX else unit
 
 
 def _column_unit(col_type: str) -> Unit:

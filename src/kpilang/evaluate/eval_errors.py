@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Any
 
+from kpilang.compile.members import is_member_aggregate
 from kpilang.compile.program import SALARY, SCORE, Program
 from kpilang.diagnostics import Span
 from kpilang.evaluate.formula_text import SourceText
@@ -165,6 +166,9 @@ class ErrorExplainer:
                 return _reason("missing_input", "metric_not_given", node, name=key)
             metric = p.metrics[key]
             func = metric.expr.func if isinstance(metric.expr, ast.Call) else None
+            if is_member_aggregate(metric.expr):  # a team figure: a member's error says why, if any
+                return Reason("no_value", "metric_without_value", t("eval.metric_without_value.of-members", name=key),
+                              node, t("eval.metric_without_value.members-help", name=key))
             if func in _EMPTY_WITHOUT_VALUE:
                 return Reason("no_value", "metric_without_value",
                               t("eval.metric_without_value.of-no-rows", name=key,

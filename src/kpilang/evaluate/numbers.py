@@ -107,6 +107,15 @@ def exact_sum(values) -> Decimal:
         return +total
 
 
+def exact_mean(values) -> Decimal:
+    """The mean of `values` (at least one): their exact sum divided by their count, rounded once."""
+    values = list(values)
+    with localcontext(_EXACT_ADDITION):
+        total = sum(values, ZERO)
+    with decimal_context():
+        return total / len(values)
+
+
 _DISPLAY_SPARE_DIGITS = 40
 """Digits beyond a value's own that display arithmetic may add: ×100 for a percent, the
 decimals a figure is rounded to (at most a dozen), a band's edges."""

@@ -29,6 +29,7 @@ ErrorCause = Literal[
     "floor_above_cap",   # a pay's floor is higher than its cap: no figure satisfies both
     "arithmetic",        # a figure too large for exact decimal arithmetic
     "rejected_data",     # a data row this person's figures depend on was rejected
+    "member_error",      # a team figure reads a member whose figures have an error or no value
     "missing_history",   # an earlier period a `previous(…)` reads is not in the data, or began before the person was hired
 ]
 

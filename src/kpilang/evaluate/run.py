@@ -36,6 +36,8 @@ from kpilang.evaluate.history import History, PersonHistory
 from kpilang.evaluate.period import Period, PeriodError, period_for_plan
 from kpilang.evaluate.results import EvalError, PersonOutcome
 from kpilang.evaluate.sql import AggregatePlan, collect_aggregates, is_aggregate
+from kpilang.compile.members import is_member_aggregate
+from kpilang.evaluate.team import TeamFigure, TeamMembers, member_key, no_team_figures, team_figures
 from kpilang.messages import Text, t
 from kpilang.syntax import ast
 
@@ -91,6 +93,8 @@ class PersonResult:
     inputs: PersonInputs | None = None
     """What the formulas read for this person (None when the person's data was incomplete); kept so
     that statements can re-run the formulas with one metric changed ("what it would take")."""
+    team_figures: list[TeamFigure] = field(default_factory=list)
+    """A team plan's aggregates over the person's members, each with the members behind it."""
     history: PersonHistory | None = None
     """The earlier periods' figures, for a plan that looks back (`previous(…)`, `retained(…)`)."""
 
@@ -166,7 +170,17 @@ def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
 
 
 def data_needs(program: Program) -> dict[str, set[str]]:
-    """Table → the columns the plan reads from it (for the loader: what must be there)."""
+    """Table → the columns the plan reads from it (for the loader: what must be there), its
+    members' plans included."""
+    needs = own_data_needs(program)
+    for member in program.member_plans:
+        for table, columns in data_needs(member.program).items():
+            needs.setdefault(table, set()).update(columns)
+    return needs
+
+
+def own_data_needs(program: Program) -> dict[str, set[str]]:
+    """Table → the columns the plan's own figures read (a members' plan reads for its members)."""
     needs = {table: set(columns) for table, columns in program.data_needs.items()}
     needs["managers"] = set(REQUIRED_MANAGER_COLUMNS) | set(program.manager_columns)
     if program.target_names:
@@ -186,7 +200,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
         raise DataError(fatal)
     # A rejected row of a table the plan never reads, or of another period (a June target, a
     # deal closed in June), changes none of its figures; it is still listed, but touches nobody.
-    read = set(data_needs(program))
+    read = set(own_data_needs(program))
     row_problems = [p for p in dataset.problems if not p.fatal]
     history = History(program, the_period, info.timezone)
     touching = [p for p in row_problems
@@ -211,9 +225,13 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     touched = touched_people(touching, people, managers, team_scope)
 
     engine = FormulaEngine(program)
+    rejected = _rejected_people(touching, managers)
+    team = TeamMembers(program, the_period, lambda member: _evaluate_loaded(
+        member, dataset, the_period, start, end, False, None), managers, rejected) if program.member_plans else None
     if history.active:
+        no_team = no_team_figures(program)
         history.compute(dataset, plan, sorted({p["team"] if team_scope else p["id"] for p in people}), team_scope,
-                        lambda aggregates: metric_values(program, plan, aggregates, engine)[0],
+                        lambda aggregates: metric_values(program, plan, {**aggregates, **no_team}, engine)[0],
                         engine.evaluate_expression)
     results: list[PersonResult] = []
     for done, person in enumerate(people, start=1):
@@ -228,8 +246,9 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
                 manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
                 metrics={name: None for name in program.metrics}, outcome=None, errors=refused))
         else:
+            team_values, figures, team_errors = team_figures(program, team.of(person), engine) if team else ({}, [], [])
             looked_back = earlier.values if earlier is not None else {}
-            metrics, metric_errors = metric_values(program, plan, values.of(group), engine, looked_back)
+            metrics, metric_errors = metric_values(program, plan, {**values.of(group), **team_values}, engine, looked_back)
             inputs = PersonInputs(
                 metrics=metrics, salary=person.get("salary"), targets=targets.get(pid, {}),
                 managers={c: person.get(c) for c in program.manager_columns}, role=person["role"],
@@ -237,12 +256,12 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
             outcome = engine.evaluate(inputs, trace=trace)
             results.append(PersonResult(
                 manager_id=pid, name=person["name"], role=person["role"], team=person["team"],
-                metrics=metrics, outcome=outcome, errors=metric_errors + list(outcome.errors), inputs=inputs,
-                history=earlier))
+                metrics=metrics, outcome=outcome, errors=team_errors + metric_errors + list(outcome.errors),
+                inputs=inputs, team_figures=figures, history=earlier))
         if progress is not None:
             progress(done, len(people))
 
-    results.extend(_rejected_people(touching, managers))
+    results.extend(rejected)
     results.sort(key=lambda r: r.manager_id)
     skipped.sort(key=lambda s: s.manager_id)
     return EvalReport(
@@ -276,6 +295,8 @@ def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, D
         def lookup(node: Any, _out=out) -> Decimal | None:
             if is_aggregate(node):
                 return aggregates[plan.key_of(node)]
+            if is_member_aggregate(node):
+                return aggregates[member_key(node)]
             if is_history(node):
                 return (history or {}).get(history_key(node))
             if isinstance(node, ast.Name):

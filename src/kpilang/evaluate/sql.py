@@ -34,6 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpilang import schema
+from kpilang.compile.members import is_member_aggregate
 from kpilang.compile.program import Program, aggregate_table, row_table
 from kpilang.evaluate.numbers import decimal_context
 from kpilang.evaluate.period import local_midnight_utc
@@ -134,8 +135,9 @@ class AggregatePlan:
 
 
 def is_aggregate(node: Any) -> bool:
+    """An aggregate over data rows (one over a team's members is `team.py`'s)."""
     return isinstance(node, ast.Call) and node.func in AGGREGATE_FUNCTIONS and len(node.args) == 1 and (
-        node.func not in ("min", "max") or row_table(node.args[0]) is not None)
+        node.func not in ("min", "max") or row_table(node.args[0]) is not None) and not is_member_aggregate(node)
 
 
 def collect_aggregates(program: Program) -> AggregatePlan:

@@ -36,6 +36,7 @@ from kpilang.explain.model import (
 )
 from kpilang.explain.provenance import provenance_of
 from kpilang.explain.reach import Reach, ReachFinder
+from kpilang.explain.team import TeamWords
 from kpilang.explain.wording import FormulaWords, Substitution
 from kpilang.syntax import ast
 
@@ -200,8 +201,10 @@ class StatementBuilder:
                            floor_words=words.words(p.floor) if p.floor is not None else None)
             for name, p in program.pays.items()
         }
+        self.team_words = TeamWords(program, t, self.fmt, words) if program.member_plans else None
         self._counted = {
-            name: words.counted(m.expr, self.period, team=plan.scope == "team") for name, m in program.metrics.items()
+            name: (self.team_words and self.team_words.metric_counted(m.expr, self.period))
+            or words.counted(m.expr, self.period, team=plan.scope == "team") for name, m in program.metrics.items()
         }
         self._score_words = " + ".join(f"{self._kpis[n].weight} × {words.label(n)}" for n in program.kpis)
         self._bands: dict[tuple[str, int, bool], tuple[list[BandLine], list[ChartColumn]]] = {}
@@ -285,6 +288,7 @@ class StatementBuilder:
             data=self._data_lines(person), what_it_takes=reaches, top_band=top, total=total, total_amount=total_amount,
             file_stem=file_stem(person.manager_id), provenance=self.provenance,
             earlier=earlier_lines(self, person),
+            team_figures=self.team_words.figures(person.team_figures) if self.team_words else [],
         )
         statement.rounded = _any_marked(statement)
         return statement

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from kpilang.explain.provenance import Provenance
 
@@ -266,6 +267,8 @@ class Statement:
     """The files the figures were computed from, for the payroll office (the statement's foot)."""
     earlier: list[EarlierLine] = field(default_factory=list)
     """The figures compared with earlier periods (`previous(…)`), both periods and the change."""
+    team_figures: list[Any] = field(default_factory=list)
+    """A team plan's figures over members, each with the members behind it (`explain.team`)."""
 
     @property
     def ok(self) -> bool:

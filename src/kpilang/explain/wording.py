@@ -59,8 +59,9 @@ class FormulaWords:
         return self.t.get(f"table_{table}") or table
 
     def dotted(self, node: ast.Dotted) -> str:
-        if node.table == "targets":
-            return self.t.f("target_of", name=self.label(node.column) if node.column in self.program.metrics
+        if node.table == "targets":  # a team plan's target row is the team's, not the head's own
+            team = self.program.plan is not None and self.program.plan.scope == "team"
+            return self.t.f("team_target_of" if team else "target_of", name=self.label(node.column) if node.column in self.program.metrics
                             else node.column)
         if node.table == "managers":
             return self.t.f("manager_column", column=self.column("managers", node.column))

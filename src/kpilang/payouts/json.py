@@ -16,6 +16,7 @@ from typing import Any
 from kpilang.evaluate.numbers import tidy
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.run import EvalReport, PersonResult
+from kpilang.evaluate.team import TeamFigure
 from kpilang.messages import DEFAULT_LANGUAGE
 
 
@@ -75,7 +76,19 @@ def person_json(report: EvalReport, person: PersonResult, lang: str = DEFAULT_LA
                         for back, label in sorted(history.labels.items())],
             "values": {key: number(value) for key, value in history.values.items()},
         }
+    if person.team_figures:  # a team plan: the members behind each team figure
+        out["team"] = [team_figure_json(f, lang) for f in person.team_figures]
     return out
+
+
+def team_figure_json(figure: TeamFigure, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    return {
+        "metric": figure.metric, "call": figure.call, "value": number(figure.value), "counted": figure.counted,
+        "members": [{"manager_id": m.manager_id, "name": m.name, "role": m.role, "plan": m.plan,
+                     "figure": m.figure, "value": number(m.value), "matched": m.matched,
+                     "problem": m.problem.render(lang) if m.problem is not None else None, "excluded": m.excluded}
+                    for m in figure.members],
+    }
 
 
 def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:

@@ -66,7 +66,8 @@ class Name(Node):
 
 
 class Dotted(Node):
-    """`targets.revenue`, `managers.team`, `deals.amount`."""
+    """`targets.revenue`, `managers.team`, `deals.amount`; a member's pay `members.pays.total` is
+    `members` . `pays.total`."""
 
     node: Literal["dotted"] = "dotted"
     table: str
@@ -158,8 +159,12 @@ class Ident(Node):
 
 
 class Import(Node):
+    """`import "lib/common.kpi"` (a library), or `import members "cold_sales.kpi"` (a plan the
+    people of a team plan's team are paid by; `members` holds the word written after `import`)."""
+
     decl: Literal["import"] = "import"
     path: str
+    members: Ident | None = None
 
 
 class PlanField(Node):

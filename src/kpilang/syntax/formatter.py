@@ -286,7 +286,8 @@ class _Printer:
         u = self.layout.unit
         match item:
             case ast.Import():
-                self.line(u(item, "line"), "", f"import {quote(item.path)}", top_level=True)
+                word = f"{item.members.name} " if item.members is not None else ""
+                self.line(u(item, "line"), "", f"import {word}{quote(item.path)}", top_level=True)
             case ast.Plan():
                 self.line(u(item, "header"), "", f"plan {item.name.name}{_label(item.label)} {{", top_level=True)
                 width = max((len(f.name.name) for f in item.fields), default=0)

@@ -287,7 +287,14 @@ class _AstBuilder:
         return list(c)
 
     def import_decl(self, c):
-        return _new_Import(span=self._s(c[0], c[1]), path=unescape(c[1]))
+        return _new_Import(span=self._s(c[0], c[1]), path=unescape(c[1]), members=None)
+
+    def members_import(self, c):
+        return _new_Import(span=self._s(c[0], c[2]), path=unescape(c[2]), members=self._ident(c[1]))
+
+    def member_path(self, c):
+        return _new_Dotted(span=self._s(c[0], c[2]), table=self._name(c[0]),
+                           column=f"{self._name(c[1])}.{self._name(c[2])}")
 
     def plan_decl(self, c):
         _, name, label, *fields, _rbrace = c
