@@ -160,9 +160,9 @@ def _imports_of(path: str, text: str) -> list[str]:
     return [posixpath.normpath(posixpath.join(posixpath.dirname(path), imported)) for imported in _IMPORT.findall(text)]
 
 
-_IMPORT = re.compile(r'\bimport\s+"([^"\\\n]*)"')
-"""An `import "path"` anywhere in the text. Parsing each version only to find its imports would
-double the cost of walking a history; a match inside a comment or a string only writes a file
+_IMPORT = re.compile(r'\bimport\s+(?:[^\W\d]\w*\s+)?"([^"\\\n]*)"')
+"""An `import "path"` or `import members "path"` (a team's plans) anywhere in the text. Parsing
+each version only to find its imports would double the cost of walking a history; a match inside a comment or a string only writes a file
 the compiler then ignores, and no real import is missed."""
 
 
