@@ -162,8 +162,8 @@ def _imports_of(path: str, text: str) -> list[str]:
 
 _IMPORT = re.compile(r'\bimport\s+(?:[^\W\d]\w*\s+)?"([^"\\\n]*)"')
 """An `import "path"` or `import members "path"` (a team's plans) anywhere in the text. Parsing
-each version only to find its imports would double the cost of walking a history; a match inside a comment or a string only writes a file
-the compiler then ignores, and no real import is missed."""
+each version only to find its imports would double the cost of walking a history; a match inside
+a comment or a string only writes a file the compiler then ignores, and no real import is missed."""
 
 
 def _renamed(name: str, root: Path, rev: str) -> str:
