@@ -169,8 +169,10 @@ def test_above_100_percent_leaves_out_exactly_100(tmp_path):
     assert head.metrics["team"] == 1
 
 
+# The bad rows below have a stage no deal can have, in a column the members' plan reads: a bad cell
+# in a column no plan reads (an amount, here) cannot change anyone's pay and is not checked by eval.
 def test_a_rejected_row_of_one_member_fails_the_team_figure_not_silently(tmp_path):
-    bad = "d99,m2,2026-07-01T10:00:00+03:00,2026-07-10T10:00:00+03:00,won,-5.00\n"
+    bad = "d99,m2,2026-07-01T10:00:00+03:00,2026-07-10T10:00:00+03:00,closed_won,1000.00\n"
     head = head_of(small_team(tmp_path, {"m1": 2, "m2": 1, "m3": 3}, bad_row=bad))
     assert head.metrics["team"] is None
     error = next(e for e in head.errors if e.code == "member_error")
@@ -179,7 +181,7 @@ def test_a_rejected_row_of_one_member_fails_the_team_figure_not_silently(tmp_pat
 
 
 def test_excluding_a_member_with_an_error_counts_the_others_and_names_them(tmp_path):
-    bad = "d99,m2,2026-07-01T10:00:00+03:00,2026-07-10T10:00:00+03:00,won,-5.00\n"
+    bad = "d99,m2,2026-07-01T10:00:00+03:00,2026-07-10T10:00:00+03:00,closed_won,1000.00\n"
     head = head_of(small_team(tmp_path, {"m1": 2, "m2": 1, "m3": 0}, bad_row=bad, policy="exclude"))
     assert head.ok
     assert head.metrics["team"] == Decimal("0.5")
@@ -191,7 +193,7 @@ def test_excluding_a_member_with_an_error_counts_the_others_and_names_them(tmp_p
 
 def test_everyone_excluded_leaves_the_share_without_a_value(tmp_path):
     head = head_of(small_team(tmp_path, {"m1": 1}, extra_managers="x1,Intern,intern,north,1000\n",
-                              bad_row="d99,m1,2026-07-01T10:00:00+03:00,2026-07-10T10:00:00+03:00,won,-5.00\n",
+                              bad_row="d99,m1,2026-07-01T10:00:00+03:00,2026-07-10T10:00:00+03:00,closed_won,1000.00\n",
                               policy="exclude"))
     assert head.metrics["team"] is None
     assert head.outcome.kpis["k"].value == 0, "the plan's own `otherwise` speaks, not an invented figure"
