@@ -90,7 +90,7 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     from kpilang.evaluate.aggregate import MetricQueryError
     from kpilang.evaluate.period import PeriodError, check_in_force, period_for_plan
     from kpilang.evaluate.run import evaluate
-    from kpilang.report.versions import is_revision
+    from kpilang.report.plan_spec import is_revision
     from kpilang.warehouse import UrlError, is_data_url, open_data_url
 
     said = language(lang)

@@ -19,6 +19,7 @@ from kpilang.change.sides import load_side
 from kpilang.evaluate.period import Period
 from kpilang.messages import Text, t
 from kpilang.report.periods import PlanVersion
+from kpilang.report.plan_spec import is_revision
 
 
 class VersionError(Exception):
@@ -30,12 +31,6 @@ class VersionError(Exception):
         self.message = message
         self.hint = hint
         self.compiled = compiled
-
-
-def is_revision(spec: str, cwd: Path | None = None) -> bool:
-    """Whether `spec` names a version in git (`REV:path`) rather than a file on disk."""
-    cwd = cwd or Path.cwd()
-    return ":" in spec and not (cwd / spec).exists() and not Path(spec).exists()
 
 
 def load_version(spec: str, cwd: Path | None = None) -> PlanVersion:
