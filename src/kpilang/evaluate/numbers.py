@@ -127,9 +127,8 @@ def room_for(*values: Decimal | None):
     that showing a figure never rounds it silently nor fails: a default context's 28 digits
     make `quantize` raise InvalidOperation on a 30-digit figure, and `normalize` cut it."""
     own_digits = [
-        len(value.as_tuple().digits) + abs(value.as_tuple().exponent)  # type: ignore[arg-type]
-        for value in values
-        if value is not None and value.is_finite()
+        len(shape.digits) + abs(shape.exponent)  # type: ignore[arg-type]
+        for shape in (value.as_tuple() for value in values if value is not None and value.is_finite())
     ]
     return localcontext(prec=max([getcontext().prec] + [n + _DISPLAY_SPARE_DIGITS for n in own_digits]))
 
