@@ -131,7 +131,10 @@ class TeamMembers:
             report = evaluate_plan(member_plan.program)
             self.results.update({r.manager_id: r for r in report.results})
             self.hired_later.update(s.manager_id for s in report.skipped if s.code == "hired_after_period")
-        self.managers = managers
+        self.by_team: dict[Any, list[dict[str, Any]]] = {}
+        """Team → its people in the order of `managers`: each head reads only their own team."""
+        for m in managers:
+            self.by_team.setdefault(m["team"], []).append(m)
         self.rejected = rejected
         """People whose `managers` row was rejected: their team cannot be told, so each may be a
         member of any team, and every head's team figures say so."""
@@ -140,8 +143,8 @@ class TeamMembers:
         """The members of `head`'s team for the period, by id."""
         own_roles = self.program.plan.roles
         out = []
-        for m in self.managers:
-            if m["team"] != head["team"] or m["id"] == head["id"] or m["role"] in own_roles or m["id"] in self.hired_later:
+        for m in self.by_team.get(head["team"], []):
+            if m["id"] == head["id"] or m["role"] in own_roles or m["id"] in self.hired_later:
                 continue
             plan = self.by_role.get(m["role"])
             result = self.results.get(m["id"])
