@@ -395,6 +395,25 @@ def o_holds(row: dict, c: tuple) -> bool:
     return (a and b) if kind == "and" else (a or b)
 
 
+def o_target(k, w, pid, person):
+    """The oracle's target of KPI spec `k` for person `pid`: the per-person target, the managers'
+    quota column, or the constant written in the plan."""
+    return (w.targets.get(pid) if k.target is None else
+            None if k.target == "quota" and person["quota"] is None else
+            Decimal(person["quota"]) if k.target == "quota" else k.target)
+
+
+def o_attainment(k, value: Decimal, target: Decimal) -> tuple[Decimal, Fraction]:
+    """The attainment (value / target clamped to [0, cap]) and the exact contribution. The
+    contribution and the score are the exact products and sum, each rounded once to 34 digits:
+    a score of exactly 70% must be 0.7, not 0.6999…9."""
+    ratio = value / target
+    att = max(ratio, Decimal(0))
+    if k.cap is not None:
+        att = min(att, k.cap)
+    return att, Fraction(k.weight) * (Fraction(value) / Fraction(target) if att == ratio else Fraction(att))
+
+
 def o_metric(m: MetricSpec, rows: list[dict]) -> Decimal | None:
     if m.func == "ratio":
         num, den = o_metric(m.value[0], rows), o_metric(m.value[1], rows)
@@ -472,18 +491,10 @@ def _oracle(w: World) -> dict[str, dict]:
                     value = Decimal(0) if (num is None or den is None or den == 0) else num / den
                 if value is None:
                     raise NoValue(k.name)
-                target = (w.targets.get(pid) if k.target is None else
-                          None if k.target == "quota" and person["quota"] is None else
-                          Decimal(person["quota"]) if k.target == "quota" else k.target)
+                target = o_target(k, w, pid, person)
                 if target is None or target == 0:
                     raise NoValue(k.name)
-                ratio = value / target
-                att = max(ratio, Decimal(0))
-                if k.cap is not None:
-                    att = min(att, k.cap)
-                # The contribution and the score are the exact products and sum, each rounded once
-                # to 34 digits: a score of exactly 70% must be 0.7, not 0.6999…9.
-                exact = Fraction(k.weight) * (Fraction(value) / Fraction(target) if att == ratio else Fraction(att))
+                att, exact = o_attainment(k, value, target)
                 result["kpis"][k.name] = {"value": value, "target": target, "attainment": att,
                                           "contribution": _rounded(exact)}
                 exact_score += exact

@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import kpilang
 from tests.evaluate.test_differential import (
-    TZ, KpiSpec, NoValue, World, _rounded, condition, o_holds, o_metric, render_cond, render_plan, worlds, write_data,
+    TZ, KpiSpec, NoValue, World, _rounded, condition, o_attainment, o_holds, o_metric, o_target, render_cond, render_plan,
+    worlds, write_data,
 )
 
 MONTH = timedelta(days=31)
@@ -127,16 +128,10 @@ def _oracle(w, looks_back, kept_where, kept_func):
                 if back:
                     target = _kpi_value(k, then)
                 else:
-                    target = (w.targets.get(pid) if k.target is None else
-                              None if k.target == "quota" and person["quota"] is None else
-                              Decimal(person["quota"]) if k.target == "quota" else k.target)
+                    target = o_target(k, w, pid, person)
                 if target is None or target == 0:
                     raise NoValue(k.name)
-                ratio = value / target
-                att = max(ratio, Decimal(0))
-                if k.cap is not None:
-                    att = min(att, k.cap)
-                exact = Fraction(k.weight) * (Fraction(value) / Fraction(target) if att == ratio else Fraction(att))
+                att, exact = o_attainment(k, value, target)
                 result["kpis"][k.name] = (value, target, att)
                 exact_score += exact
             result["kpi_score"] = _rounded(exact_score)
