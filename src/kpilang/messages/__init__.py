@@ -129,6 +129,15 @@ class Concat:
         return _pydantic_schema()
 
 
+class Refused(Exception):
+    """A refusal to say to the reader: what went wrong (`text`) and what to do (`hint`), both in
+    the catalogs' words; `str()` is the text in the default language, for logs."""
+
+    def __init__(self, text: Text, hint: Text | None = None):
+        super().__init__(str(text))
+        self.text, self.hint = text, hint
+
+
 def t(key: str, /, **args: Any) -> Text:
     """The sentence `key` with its placeholders filled by `args` (rendered when printed; a
     placeholder may itself be called `key`)."""

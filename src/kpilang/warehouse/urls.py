@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from kpilang.data.schema import TABLE_ORDER
-from kpilang.messages import Text, t
+from kpilang.messages import Refused, t
 from kpilang.sources.pull.secret import Secret, SecretError, read_secret
 
 SCHEMES = {"duckdb": "duckdb", "postgresql": "postgres", "postgres": "postgres", "clickhouse": "clickhouse"}
@@ -29,10 +29,8 @@ PASSWORD_VARIABLE = "KPILANG_DB_PASSWORD"
 PASSWORD_FILE_VARIABLE = "KPILANG_DB_PASSWORD_FILE"
 
 
-class UrlError(Exception):
-    def __init__(self, text: Text, hint: Text | None = None):
-        super().__init__(str(text))
-        self.text, self.hint = text, hint
+class UrlError(Refused):
+    """A `--data` URL kpilang cannot use (its text never holds a password)."""
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpilang.messages import Text, t
+from kpilang.messages import Refused, t
 
 
-class SecretError(Exception):
+class SecretError(Refused):
     """A secret that cannot be used; the text never holds the secret itself."""
-
-    def __init__(self, text: Text, hint: Text | None = None):
-        super().__init__(str(text))
-        self.text, self.hint = text, hint
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from kpilang.messages import Text, t
+from kpilang.messages import Refused, Text, t
 from kpilang.sources.pull.secret import Secret
 
 # httpx logs every request's URL at INFO, and a Bitrix24 webhook's URL is its secret: whatever
@@ -29,12 +29,8 @@ for _name in ("httpx", "httpcore"):
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-class PullError(Exception):
+class PullError(Refused):
     """Why a pull stopped, and what to do about it (texts free of secrets)."""
-
-    def __init__(self, text: Text, hint: Text | None = None):
-        super().__init__(str(text))
-        self.text, self.hint = text, hint
 
 
 def check_base_url(url: str) -> str:
