@@ -17,14 +17,14 @@ from kpilang.compile import units as U
 from kpilang.compile.help import binary_help
 from kpilang.compile.names import AGGREGATES, ROUND_DIGITS_MAX, SCALAR_FUNCTIONS, suggest
 from kpilang.compile.program import SALARY, SCORE, MetricDef, TableDef, Unit, row_table
-from kpilang.diagnostics import Span
+from kpilang.diagnostics import Note, Span
 from kpilang.messages import Text, t
 from kpilang.syntax import ast
 
 
 class NameResolver(Protocol):
-    """What `Typer` asks of the compiler: the declarations, their units, and where to record what
-    a formula needs."""
+    """What `Typer` and the compiler's passes ask of the compiler: the declarations, their units,
+    and where to record what a formula needs and report what is wrong."""
 
     decls: dict[str, ast.Metric | ast.Kpi | ast.Table | ast.Pay]
     units: dict[str, Unit]
@@ -35,7 +35,8 @@ class NameResolver(Protocol):
     table_calls: dict[str, list[ast.Call]]
     members: members.MemberSpace | None
 
-    def error(self, code: str, name: str, message: Text, span: Span, help: Text | None = None) -> None: ...
+    def error(self, code: str, name: str, message: Text, span: Span, help: Text | None = None,
+              notes: tuple[Note, ...] = ()) -> None: ...
 
     def compile_metric(self, node: ast.Metric) -> MetricDef | None: ...
 
