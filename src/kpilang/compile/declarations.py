@@ -14,7 +14,8 @@ from kpilang.compile import units as U
 from kpilang.compile.help import money_help
 from kpilang.compile.names import KINDS
 from kpilang.compile.program import Band, KpiDef, MetricDef, PayDef, TableDef, Unit
-from kpilang.compile.typer import NameResolver, Typer
+from kpilang.compile.resolver import NameResolver
+from kpilang.compile.typer import Typer
 from kpilang.compile.written import shown
 from kpilang.diagnostics import Note, Span
 from kpilang.messages import join, t

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from graphlib import CycleError, TopologicalSorter
 
-from kpilang.compile.typer import NameResolver
+from kpilang.compile.resolver import NameResolver
 from kpilang.diagnostics import Note
 from kpilang.messages import t
 

@@ -9,7 +9,7 @@ from kpilang.compile.help import field_help
 from kpilang.compile.members import MEMBER_ERROR_POLICIES, ON_MEMBER_ERROR
 from kpilang.compile.names import PERIODS, PLAN_FIELDS, REQUIRED_PLAN_FIELDS, STRATEGIES, currencies, suggest
 from kpilang.compile.program import PlanInfo
-from kpilang.compile.typer import NameResolver
+from kpilang.compile.resolver import NameResolver
 from kpilang.compile.written import shown
 from kpilang.diagnostics import Note, Span
 from kpilang.messages import Text, t

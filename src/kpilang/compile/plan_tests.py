@@ -8,7 +8,8 @@ from __future__ import annotations
 from kpilang.compile.history import is_previous
 from kpilang.compile.names import suggest
 from kpilang.compile.program import SALARY, SCORE, TestDef, TestValue
-from kpilang.compile.typer import NameResolver, Typer
+from kpilang.compile.resolver import NameResolver
+from kpilang.compile.typer import Typer
 from kpilang.compile.written import literal_value, shown
 from kpilang.diagnostics import Note, Span
 from kpilang.messages import t
