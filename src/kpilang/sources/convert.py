@@ -66,7 +66,7 @@ def convert_table(
             offset = index * PART_STRIDE if len(parts) > 1 else 0
             file = SourceFile(table, path, str(path), part.file_format(name), part.encoding, part.delimiter, part.sheet)
             converter = PartConverter(mapping, table, part, columns, people, plan_zone, faults, offset, uncovered,
-                                       file)
+                                      file)
             _read_part(converter, accounts.setdefault(path, _FileAccount()), staging)
             files.append(file.name)
             converters.append(converter)

@@ -12,7 +12,7 @@ from kpilang.messages import t
 
 
 def derive_new_clients(con: duckdb.DuckDBPyConnection, raw: RawTable, faults: RowFaults,
-                        rejected_clients: set[str], unreadable: bool) -> None:
+                       rejected_clients: set[str], unreadable: bool) -> None:
     """deals.is_new_client from the data (docs/crm/mapping.md): a won deal is a new client's when
     it is its client's first won deal, by closed_at then id. A won deal whose client cannot be
     told, or whose client has a deal that was rejected or could not be read, is rejected: which
