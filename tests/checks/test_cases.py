@@ -11,9 +11,9 @@ import yaml
 
 from kpilang.checks.history import evaluate_history
 from kpilang.compile import compile_file
-from kpilang.config import LintConfig
 from kpilang.diagnostics import Severity
 from kpilang.lint import lint_file
+from kpilang.lint.config import LintConfig
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from kpilang.config import LintConfig
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.lint import lint_file
+from kpilang.lint.config import LintConfig
 
 HEAD = '''plan p "План" {
     role      cold

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpilang.compile.program import SALARY
-from kpilang.config import LintConfig
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.lint import lint_file
+from kpilang.lint.config import LintConfig
 
 HEADER = """plan p "P" {
     role cold  period month  effective 2026-07-01

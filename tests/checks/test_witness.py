@@ -19,9 +19,9 @@ from kpilang.checks.proofs import PlanProofs
 from kpilang.compile import compile_file
 from kpilang.compile.history import lookbacks
 from kpilang.compile.program import SALARY, SCORE, Unit
-from kpilang.config import LintConfig
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.lint import lint_file
+from kpilang.lint.config import LintConfig
 from kpilang.syntax import ast
 
 CASES = Path(__file__).parent / "cases"

@@ -20,8 +20,8 @@ import kpilang
 from kpilang.checks.proofs import PlanProofs
 from kpilang.compile import compile_file
 from kpilang.compile.program import SALARY, SCORE
-from kpilang.config import LintConfig
 from kpilang.lint import lint_file
+from kpilang.lint.config import LintConfig
 from kpilang.schema import TABLES
 from tests.checks.test_witness import _failing
 

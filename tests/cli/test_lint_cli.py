@@ -140,7 +140,7 @@ def test_config_ignore_select_severity_and_limits(tmp_path: Path, bad_plan: Path
     assert codes["KPL019"] == "error"
     assert codes["KPL001"] == "error"  # two KPIs are too many with kpis-max = 1
     (tmp_path / "kpilang.toml").write_text('select = ["KPL019"]\n', encoding="utf-8")
-    from kpilang.config import _cached
+    from kpilang.lint.config import _cached
     _cached.cache_clear()
     data = json.loads(run(str(bad_plan), "--format", "json").stdout)
     assert {d["code"] for d in data["diagnostics"]} == {"KPL019"}

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpilang.checks.lookalikes import scripts, skeleton
-from kpilang.config import LintConfig
 from kpilang.lint import lint_file
+from kpilang.lint.config import LintConfig
 
 LATIN_TO_CYRILLIC = str.maketrans("aceopxyABCEHKMOPTX", "асеорхуАВСЕНКМОРТХ")
 """Latin letters and their Cyrillic twins, the look-alikes of a keyboard switched mid-word."""

@@ -21,8 +21,8 @@ from pydantic import BaseModel
 from kpilang.change.git import blob_bytes, show_blob, tree_entries
 from kpilang.compile import PlanFileError, Program, compile_file
 from kpilang.compile.import_scope import IMPORT_SIZE_LIMIT
-from kpilang.config import CONFIG_FILES
 from kpilang.diagnostics import Diagnostic, Severity, Span, render_text, sort_key
+from kpilang.lint.config import CONFIG_FILES
 from kpilang.messages import Text
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from kpilang.compile.history import PREVIOUS, history_key, is_previous
 from kpilang.compile.program import SALARY, MetricDef, Program, aggregate_table
-from kpilang.checks.intervals import is_aggregate
+from kpilang.checks.intervals.aggregates import is_aggregate
 from kpilang.diagnostics import Span
 from kpilang.syntax import ast
 

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kpilang.checks.intervals import is_aggregate
+from kpilang.checks.intervals.aggregates import is_aggregate
 from kpilang.compile.program import Program
 from kpilang.diagnostics import Span
 from kpilang.messages import Concat, Text, t

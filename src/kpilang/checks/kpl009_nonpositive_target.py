@@ -13,7 +13,7 @@ target is not achievable in any meaningful sense.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
-from kpilang.checks.intervals import target_key
+from kpilang.checks.intervals.plan import target_key
 from kpilang.checks.proofs import proofs
 from kpilang.diagnostics import Severity
 from kpilang.messages import t

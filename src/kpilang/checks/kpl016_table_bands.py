@@ -21,7 +21,7 @@ table multiplier {
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
-from kpilang.checks.intervals import INF
+from kpilang.checks.intervals.arithmetic import INF
 from kpilang.checks.proofs import proofs
 from kpilang.checks.support import table_calls
 from kpilang.diagnostics import Note, Severity

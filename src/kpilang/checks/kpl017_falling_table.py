@@ -13,7 +13,7 @@ cap the pay (`cap 2 * salary`) or the KPIs (`cap 150%`) instead.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
-from kpilang.checks.intervals import INF
+from kpilang.checks.intervals.arithmetic import INF
 from kpilang.diagnostics import Note, Severity
 from kpilang.messages import Figure, t
 

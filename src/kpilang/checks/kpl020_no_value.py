@@ -14,7 +14,7 @@ person who needs a clear statement.
 from __future__ import annotations
 
 from kpilang.checks.base import Check, CheckContext, Finding
-from kpilang.checks.intervals import target_key, value_key
+from kpilang.checks.intervals.plan import target_key, value_key
 from kpilang.checks.proofs import proofs
 from kpilang.checks.support import source_text
 from kpilang.diagnostics import Severity

@@ -41,7 +41,7 @@ from decimal import Decimal
 from kpilang.checks.base import Check, CheckContext, Finding
 from kpilang.checks.controllability import aggregates
 from kpilang.checks.influence import entries, path_text
-from kpilang.checks.intervals import is_aggregate, reads_only_sales
+from kpilang.checks.intervals.aggregates import is_aggregate, reads_only_sales
 from kpilang.checks.proofs import percent, proofs, shown
 from kpilang.compile.program import Program, aggregate_table
 from kpilang.diagnostics import Severity

@@ -37,7 +37,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpilang.checks.base import Check, CheckContext, Finding
-from kpilang.checks.intervals import ONE, Interval, step_lookup, target_key, value_key
+from kpilang.checks.intervals.arithmetic import ONE, Interval
+from kpilang.checks.intervals.plan import target_key, value_key
+from kpilang.checks.intervals.tables import step_lookup
 from kpilang.checks.proofs import BIG, _plain, percent, proofs
 from kpilang.checks.subsets import highest_share
 from kpilang.checks.support import source_text

@@ -18,7 +18,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kpilang.checks.intervals import INF, UNKNOWN, ZERO, Interval, point, reads_only_sales, replace
+from kpilang.checks.intervals.aggregates import reads_only_sales
+from kpilang.checks.intervals.arithmetic import INF, UNKNOWN, ZERO, Interval, point, replace
 from kpilang.compile.history import history_key, is_previous, lookbacks
 from kpilang.compile.program import MetricDef, Program, Unit
 from kpilang.syntax import ast

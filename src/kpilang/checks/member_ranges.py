@@ -1,4 +1,4 @@
-"""What an aggregate over a team plan's members can give, for the proofs (`intervals.py`).
+"""What an aggregate over a team plan's members can give, for the proofs (`intervals/`).
 
 A member is paid by one of the plans the team plan imports as `members`, so each of a member's
 figures ranges over what that plan's own proofs say it can be: over every month, or, for the
@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kpilang.checks.intervals import INF, UNKNOWN, ZERO, Interval, point, replace
+from kpilang.checks.intervals.arithmetic import INF, UNKNOWN, ZERO, Interval, point, replace
 from kpilang.compile.members import PAYS, figures_of
 from kpilang.compile.program import Program
 from kpilang.syntax import ast

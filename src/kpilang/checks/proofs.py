@@ -6,7 +6,7 @@ sum of amounts is ≥ 0, a share lies in [0, 1]); `kind result` metrics are pinn
 but unknown to the linter: they range over every allowed value and are marked as not moving
 with the metrics.
 
-A claim that something *cannot* happen comes from the interval bounds (`intervals.py`), which are
+A claim that something *cannot* happen comes from the interval bounds (`intervals/`), which are
 sound. A claim that something *can* happen always comes with a witness: a month of concrete rows
 without a sale (`witness_rows.py`), whose metrics, evaluated exactly, make it happen, so its
 metric values never contradict each other. The witness is found by a small deterministic search
@@ -23,7 +23,8 @@ from decimal import Decimal
 from kpilang.compile.members import reads_members
 from kpilang.compile.program import SALARY, MetricDef, Program, Unit
 from kpilang.checks.lookback import grows_without_sales, lookback_ranges, witness_lookbacks
-from kpilang.checks.intervals import INF, NO_VALUE, ZERO, Interval, PlanIntervals, point, replace
+from kpilang.checks.intervals.arithmetic import INF, NO_VALUE, ZERO, Interval, point, replace
+from kpilang.checks.intervals.plan import PlanIntervals
 from kpilang.checks.witness_rows import Month, MonthModel, build_model
 from kpilang.messages import Figure
 from kpilang.syntax import ast

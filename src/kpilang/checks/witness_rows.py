@@ -28,7 +28,9 @@ from decimal import Decimal
 from typing import Any
 
 from kpilang import schema
-from kpilang.checks.intervals import NO_VALUE, Interval, PlanIntervals, is_aggregate, point
+from kpilang.checks.intervals.aggregates import is_aggregate
+from kpilang.checks.intervals.arithmetic import NO_VALUE, Interval, point
+from kpilang.checks.intervals.plan import PlanIntervals
 from kpilang.compile.members import reads_members
 from kpilang.compile.program import Program, aggregate_table
 from kpilang.evaluate.numbers import decimal_context, exact_sum

@@ -13,7 +13,7 @@ from kpilang.cli.common import (
 )
 from kpilang.checks.history import HistoryError, history_loader
 from kpilang.compile import PlanFileError, read_plan_file
-from kpilang.config import ConfigError
+from kpilang.lint.config import ConfigError
 from kpilang.lint.criteria import to_json as criteria_json, to_text as criteria_text
 from kpilang.diagnostics import Severity, render_text
 from kpilang.messages import language, t

@@ -55,7 +55,7 @@ def lint_warning(plan: str, compiled: CompileResult, *, verb: str, lang: str = D
     comments), each on its own line, and that the results follow the plan as written. None when
     the linter finds no error. Lint errors do not stop the run: the plan compiles, so its figures
     are what it says, and the people who approved it may have meant it."""
-    from kpilang.config import ConfigError, config_for
+    from kpilang.lint.config import ConfigError, config_for
     from kpilang.lint import check_compiled
 
     try:

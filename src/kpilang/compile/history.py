@@ -189,6 +189,6 @@ def _retention(typer: Any, e: ast.Call) -> Unit | None:
     if len(e.args) != 1 or not isinstance(e.args[0], ast.Dotted):
         return _fail(typer, t("E0710.retention-column", func=e.func), e.span, t("E0710.retention-help", func=e.func))
     # Typed as what it counts: the different values of one column, over one table's rows.
-    unit = typer._aggregate(e.model_copy(update={"func": "count_distinct"}))
+    unit = typer.aggregate(e.model_copy(update={"func": "count_distinct"}))
     typer.aggregates[-1] = e
     return unit

@@ -67,7 +67,7 @@ class ImportScope:
         """The configured roots (inside the revision, when reading one), or why none can be had."""
         # imported here: the configuration names checks, and the checks are built on compiled
         # programs, so a module-level import would make the compiler depend on its own users
-        from kpilang.config import ConfigError, import_roots_for
+        from kpilang.lint.config import ConfigError, import_roots_for
 
         try:
             roots = import_roots_for(self.plan, self.tree)

@@ -234,7 +234,7 @@ def aggregate_unit(typer: Any, e: ast.Call) -> Unit | None:
         unit = typer.aggregated_unit(row, func, arg)
         if unit is None:
             return None
-    if e.where is not None and row._need_bool(e.where) is None:
+    if e.where is not None and row.need_bool(e.where) is None:
         return None
     return unit
 

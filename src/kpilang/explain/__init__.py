@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from kpilang.explain.catalog import MessageError, Messages, load_messages
 
 if TYPE_CHECKING:
-    from kpilang.explain.build import FigureKinds, StatementBuilder, file_stem
+    from kpilang.explain.build import StatementBuilder
     from kpilang.explain.formatting import LocaleFormat
+    from kpilang.explain.kinds import FigureKinds
     from kpilang.explain.model import Statement
+    from kpilang.explain.output_files import file_stem
     from kpilang.explain.reach import ReachFinder
     from kpilang.explain.render import StatementRenderer, TemplateError
 
@@ -32,7 +34,7 @@ LANGUAGES = ("ru", "en")
 # Importing this package stays cheap (`import kpilang` imports it for the façade): Jinja2, Babel
 # and the evaluator load when a statement is first built.
 _LAZY = {
-    "FigureKinds": "build", "StatementBuilder": "build", "file_stem": "build", "LocaleFormat": "formatting",
+    "FigureKinds": "kinds", "StatementBuilder": "build", "file_stem": "output_files", "LocaleFormat": "formatting",
     "Statement": "model", "ReachFinder": "reach", "StatementRenderer": "render", "TemplateError": "render",
 }
 

@@ -1,4 +1,5 @@
-"""Writing a file inside `explain --out DIR` without ever writing through a link.
+"""The files of `explain --out DIR`: each person's file name, and writing a file there without
+ever writing through a link.
 
 A folder of statements is often shared, and one an earlier run or someone else left behind may
 hold a symbolic link where a statement goes (`m1.html -> ~/.bashrc`). Opening that name for
@@ -10,10 +11,13 @@ half-written statement. The folder DIR itself is the user's choice and may be a 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 from pathlib import Path
 
+_SAFE_STEM = re.compile(r"[^A-Za-z0-9_.-]")
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -37,3 +41,12 @@ def replace_file(path: Path, text: str) -> None:
         if isinstance(err, OSError):
             raise OSError(err.errno, err.strerror, str(path)) from err
         raise
+
+
+def file_stem(manager_id: str) -> str:
+    """A file name for a person's statement: the id itself when it is safe in a path, otherwise the
+    id with unsafe characters replaced and a short hash, so that two ids never share a file."""
+    safe = _SAFE_STEM.sub("_", manager_id)
+    if safe == manager_id and safe not in ("", ".", "..") and not safe.lower().startswith("index"):
+        return safe
+    return f"{safe.strip('.') or 'person'}-{hashlib.sha256(manager_id.encode()).hexdigest()[:8]}"

@@ -1,5 +1,6 @@
-"""The linter: running the checks on plans (run.py), its output formats (formats.py: JSON, SARIF,
-GitHub annotations) and the seven-criteria report of `kpilang lint --criteria` (criteria.py)."""
+"""The linter: running the checks on plans (run.py), its configuration (config.py: `[tool.kpilang]`
+or kpilang.toml), its output formats (formats.py: JSON, SARIF, GitHub annotations) and the
+seven-criteria report of `kpilang lint --criteria` (criteria.py)."""
 
 from kpilang.lint.run import (
     PARALLEL_FROM,

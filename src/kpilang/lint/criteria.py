@@ -8,9 +8,9 @@ from pathlib import Path
 
 from kpilang.checks.base import registry
 from kpilang.checks.criteria import Status, Verdict, checks_that_ran, judge
-from kpilang.config import config_for
 from kpilang.diagnostics import Diagnostic, Severity
 from kpilang.lint import LintResult
+from kpilang.lint.config import config_for
 from kpilang.messages import join, t
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from kpilang.checks.base import Check, CheckContext, HistoryOutcome, by_name_or_code, registry
 from kpilang.compile import CompileResult, Program, compile_file
-from kpilang.config import LintConfig, config_for
 from kpilang.diagnostics import Diagnostic, Severity, Span, sort_key
+from kpilang.lint.config import LintConfig, config_for
 from kpilang.messages import Text, t
 
 _IGNORE = re.compile(r"#\s*kpilang:\s*ignore\[(?P<codes>[^\]]*)\](?P<rest>.*)$")

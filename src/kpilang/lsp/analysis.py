@@ -18,9 +18,9 @@ from pathlib import Path
 from kpilang.compile.compiler import compile_sources
 from kpilang.compile.loader import display_path, load_sources
 from kpilang.compile.program import Program
-from kpilang.config import ConfigError, LintConfig, find_config, parse_config
 from kpilang.diagnostics import Diagnostic, sort_key
 from kpilang.lint import check_compiled
+from kpilang.lint.config import ConfigError, LintConfig, find_config, parse_config
 from kpilang.messages import Text
 from kpilang.syntax import ast
 

@@ -33,7 +33,7 @@ class Words:
     """Catalog texts and figures for one language and currency, as templates call them."""
 
     def __init__(self, lang: str, currency: str, program=None):
-        from kpilang.explain.build import FigureKinds
+        from kpilang.explain.kinds import FigureKinds
 
         self.lang = lang
         self.fmt = LocaleFormat(lang, currency)
