@@ -28,7 +28,8 @@ from .reporting import bad_row_problems, fault_problems
 from .schema import DATE_COLUMNS, TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from .sql import literal
 from .staging import LOAD_SCHEMA, drop_load_objects
-from .table_cache import CachedTable, TableCache, hashed_file, unchanged
+from .file_hashes import Stamp
+from .table_cache import CachedTable, TableCache, unchanged
 from .validation import (
     Check,
     CheckedTable,
@@ -262,7 +263,7 @@ def load_data(
         # The cache: each own file's key, the tables taken from it, and the managers file's
         # hash (the other tables are checked against the people it lists).
         keys: dict[str, str] = {}
-        stamps: dict[str, tuple[Path, tuple[int, int]]] = {}
+        stamps: dict[str, tuple[Path, Stamp]] = {}
         hits: dict[str, CachedTable] = {}
         people_file: str | None = None
         for table in wanted:
@@ -277,7 +278,7 @@ def load_data(
             elif table in found:
                 located = found[table]
                 checked = columns_checked(table, needs)
-                hashed = hashed_file(table, located.path, located.file) if cache is not None else None
+                hashed = cache.hashed_file(table, located.path, located.file) if cache is not None else None
                 record = hashed[0] if hashed is not None else None
                 # managers itself is small and read every time; a table checked against it is
                 # cached when it is one of kpilang's own files too.
