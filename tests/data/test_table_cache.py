@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import time
 from pathlib import Path
 
@@ -287,3 +288,24 @@ def test_a_third_run_on_an_unchanged_export_reads_no_file_but_managers(tmp_path,
     with load_data(data, timezone="Europe/Moscow", needs=None, cache=cache) as second:
         assert snapshot(second) == checked  # the same hashes in the record of inputs too
     assert hashed == [] and read == ["managers"]
+
+
+@pytest.mark.parametrize("command", [
+    ["report", str(PLAN), "--periods", "2026-07..2026-08", "--format", "html"],
+    ["compare", str(PLAN), str(PLAN), "--periods", "2026-07", "--format", "json"],
+])
+def test_report_and_compare_keep_the_tables_and_say_the_same_from_them(tmp_path, monkeypatch, command):
+    monkeypatch.setenv("KPILANG_CACHE_DIR", str(tmp_path / "cache"))
+    out = ["--out", str(tmp_path / "out")] if command[0] == "report" else []
+
+    def run(*extra: str):
+        result = CliRunner().invoke(main, [*command, "--data", str(DEMO), *out, *extra])
+        written = (tmp_path / "out").read_text(encoding="utf-8") if out else result.stdout
+        # A page's charts are numbered for the process, not the page: one process runs all three.
+        return result.exit_code, re.sub(r"chart\d+", "chart", written), result.stderr
+
+    first = run("--no-cache")
+    assert entries(tmp_path / "cache") == []
+    second = run()
+    assert entries(tmp_path / "cache")
+    assert first == second == run()

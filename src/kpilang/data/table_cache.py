@@ -1,5 +1,6 @@
-"""Checked tables kept between runs: a second `eval`, `explain` or `lint --history` on the same
-export takes each table as the first run checked it, without reading the file again.
+"""Checked tables kept between runs: a second `eval`, `explain`, `report`, `compare` or
+`lint --history` on the same export takes each table as the first run checked it, without
+reading the file again.
 
 An entry is the clean table as Parquet with what the check found: the table's account of rows,
 every problem (the rejected rows are reported from these, exactly as the first run did), the
