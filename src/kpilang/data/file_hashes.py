@@ -84,7 +84,7 @@ class FileHashes:
         if record is not None:
             return Hashed(record, stamp.size, stamp)
         sha256, size = file_sha256(path)
-        if size == stamp.size and not_racy(stamp, clock_ns) and _same(path, stamp):
+        if size == stamp.size and not_racy(stamp, clock_ns) and unchanged(path, stamp):
             self._remember(stamp, sha256)
         return Hashed(sha256, size, stamp)
 
@@ -141,8 +141,9 @@ def not_racy(stamp: Stamp, clock_ns: int) -> bool:
     return clock_ns - newest >= RACY_SECONDS * 10**9
 
 
-def _same(path: Path, stamp: Stamp) -> bool:
-    """Whether the file is still as stamped: one written while it was hashed is not remembered."""
+def unchanged(path: Path, stamp: Stamp) -> bool:
+    """Whether the file is still as stamped: one written while it was hashed is not remembered
+    (nor its checked table kept in the cache, see loader.py)."""
     try:
         return Stamp.of(path) == stamp
     except OSError:

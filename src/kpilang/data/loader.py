@@ -28,8 +28,8 @@ from .reporting import bad_row_problems, fault_problems
 from .schema import DATE_COLUMNS, TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from .sql import literal
 from .staging import LOAD_SCHEMA, drop_load_objects
-from .file_hashes import Stamp
-from .table_cache import CachedTable, TableCache, unchanged
+from .file_hashes import Stamp, unchanged
+from .table_cache import CachedTable, TableCache
 from .validation import (
     Check,
     CheckedTable,

@@ -58,15 +58,6 @@ def code_version() -> str:
     return f"{release}+{digest.hexdigest()[:16]}"
 
 
-def unchanged(path: Path, stamp: Stamp) -> bool:
-    """Whether a file is still as it was hashed: a file rewritten while it was read is not
-    kept in the cache under the hash of its earlier bytes."""
-    try:
-        return Stamp.of(path) == stamp
-    except OSError:
-        return False
-
-
 @dataclass(frozen=True)
 class CachedTable:
     """A table as a previous run checked it; `parquet` holds its clean rows."""
