@@ -50,8 +50,10 @@ DETAILED_PROBLEMS_PER_KIND = 1000
 # of the machine's memory for that, and a month of CRM data for ten thousand people (12 M rows)
 # then peaks at about 2.2 GB. With the limit, the text that is not needed at the moment goes to
 # disk, at a small cost in time. On a machine with little memory DuckDB's own default (80 % of
-# it) is kept when it is lower.
-MEMORY_LIMIT_MB = 1400
+# it) is kept when it is lower. 900 MB keeps a first run on that month within 1 GiB of peak RSS
+# (982 MiB, against 1.07-1.16 GiB at 1400 MB) for about 8 % more CPU (docs/benchmarks.md, W1
+# round 4).
+MEMORY_LIMIT_MB = 900
 
 
 def memory_limit() -> str:
