@@ -159,6 +159,15 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, i
     return elapsed, usage.ru_maxrss * 1024, text, usage.ru_utime + usage.ru_stime
 
 
+def compile_bytecode(env: dict[str, str]) -> None:
+    """Compile kpilang's modules to bytecode first, as an installed package's are (pip compiles a
+    wheel's modules when it installs it): with PYTHONDONTWRITEBYTECODE set, or a source tree that
+    was never imported, every run would otherwise compile them again, a cost no user pays."""
+    subprocess.run([sys.executable, "-c", "import compileall, os, kpilang; "
+                    "compileall.compile_dir(os.path.dirname(kpilang.__file__), quiet=1)"],
+                   env={**env, "PYTHONDONTWRITEBYTECODE": ""}, check=True)
+
+
 def compare(kpilang_json: Path, baseline_json: Path) -> int:
     got = {r["manager_id"]: r for r in json.loads(kpilang_json.read_text(encoding="utf-8"))["results"]}
     want = json.loads(baseline_json.read_text(encoding="utf-8"))
@@ -181,6 +190,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="an existing W1 data directory (default: generate it)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each side; the best counts")
     parser.add_argument("--phases", action="store_true", help="also time kpilang's stages")
+    parser.add_argument("--before", type=Path, metavar="SRC",
+                        help="also run the kpilang of another source tree (its src directory, e.g. a "
+                             "`git archive` of an earlier commit), interleaved, for before/after figures")
     parser.add_argument("--baseline-run", nargs=2, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--phases-run", metavar="DATA", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -207,15 +219,28 @@ def main() -> None:
         baseline_cmd = [sys.executable, __file__, "--baseline-run", str(data), str(base_json)]
         cache = Path(tmp) / "cache"
         env = {**os.environ, "KPILANG_CACHE_DIR": str(cache)}
-        cold, warm, base = [], [], []
+        sides = {"": (env, cache, cold_json, warm_json)}
+        if args.before is not None:
+            before_cache = Path(tmp) / "cache-before"
+            sides["before, "] = ({**env, "KPILANG_CACHE_DIR": str(before_cache),
+                                  "PYTHONPATH": str(args.before.resolve())},
+                                 before_cache, Path(tmp) / "before-cold.json", Path(tmp) / "before-warm.json")
+        for side_env, *_ in sides.values():
+            compile_bytecode(side_env)
+        cold = {side: [] for side in sides}
+        warm = {side: [] for side in sides}
+        base = []
         for _ in range(args.repeat):  # interleaved, so that a slow moment of the machine hits every side
-            shutil.rmtree(cache, ignore_errors=True)
-            cold.append(measure(kpilang_cmd(cold_json), env))
-            warm.append(measure(kpilang_cmd(warm_json), env))
+            for side, (side_env, side_cache, side_cold, side_warm) in sides.items():
+                shutil.rmtree(side_cache, ignore_errors=True)
+                cold[side].append(measure(kpilang_cmd(side_cold), side_env))
+                warm[side].append(measure(kpilang_cmd(side_warm), side_env))
             base.append(measure(baseline_cmd))
-        differing = compare(cold_json, base_json) + compare(warm_json, base_json)
-        if cold_json.read_bytes() != warm_json.read_bytes():
-            sys.exit("w1: kpilang's JSON differs between the cold and the warm run")
+        differing = 0
+        for side, (_, _, side_cold, side_warm) in sides.items():
+            differing += compare(side_cold, base_json) + compare(side_warm, base_json)
+            if side_cold.read_bytes() != side_warm.read_bytes():
+                sys.exit(f"w1: kpilang's JSON differs between the {side}cold and the warm run")
         people = len(json.loads(base_json.read_text(encoding="utf-8")))
     if differing:
         sys.exit(f"w1: {differing} people's figures differ between kpilang and the baseline")
@@ -225,13 +250,15 @@ def main() -> None:
     print(f"  data: {data}")
     print(f"  baseline            {t_base:8.2f} s wall {cpu_base:8.2f} s CPU   peak RSS {rss_base / 2**20:6.0f} MiB")
     rss_ours = 0
-    for name, runs, goal in (("cold", cold, GOAL_COLD), ("warm", warm, GOAL_WARM)):
-        wall, rss, cpu = min(r[0] for r in runs), max(r[1] for r in runs), min(r[3] for r in runs)
-        rss_ours = max(rss_ours, rss)
-        print(f"  kpilang eval, {name}  {wall:8.2f} s wall {cpu:8.2f} s CPU   peak RSS {rss / 2**20:6.0f} MiB")
-        ratio, cpu_ratio = wall / t_base, cpu / cpu_base
-        met = "met" if max(ratio, cpu_ratio) <= goal else "NOT met"
-        print(f"  time ratio ({name})  {ratio:8.2f} × wall {cpu_ratio:6.2f} × CPU   (goal ≤ {goal} ×: {met})")
+    for side in reversed(cold):  # before, then now
+        for name, runs, goal in (("cold", cold[side], GOAL_COLD), ("warm", warm[side], GOAL_WARM)):
+            wall, rss, cpu = min(r[0] for r in runs), max(r[1] for r in runs), min(r[3] for r in runs)
+            if not side:
+                rss_ours = max(rss_ours, rss)
+            print(f"  kpilang eval, {side}{name}  {wall:8.2f} s wall {cpu:8.2f} s CPU   peak RSS {rss / 2**20:6.0f} MiB")
+            ratio, cpu_ratio = wall / t_base, cpu / cpu_base
+            met = "met" if max(ratio, cpu_ratio) <= goal else "NOT met"
+            print(f"  {side}time ratio ({name})  {ratio:8.2f} × wall {cpu_ratio:6.2f} × CPU   (goal ≤ {goal} ×: {met})")
     print(f"  load average        {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min, at the end)")
     print(f"  peak RSS            {rss_ours / 2**30:8.2f} GiB (goal ≤ 1 GiB: {'met' if rss_ours <= GOAL_RSS_BYTES else 'NOT met'})")
     if args.phases:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, lang_option, source_option
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, cache_option, fail, lang_option, source_option, table_cache
 from kpilang.messages import language, t
 
 FORMATS = ("table", "json", "csv", "html", "xlsx")
@@ -36,9 +36,10 @@ FORMATS = ("table", "json", "csv", "html", "xlsx")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
 @source_option()
+@cache_option()
 @lang_option("The language of the table, the page, the workbook and the messages")
 def compare(old: str, new: str, data: str, periods: str, threshold: str, fail_on_loss: bool, fmt: str,
-            out: str | None, source: str | None, lang: str | None) -> None:
+            out: str | None, source: str | None, no_cache: bool, lang: str | None) -> None:
     """What a plan change costs: every person's pay under OLD and NEW on the same data.
 
     OLD and NEW are paths, or REV:path from git (`HEAD:rules/cold.kpi`), as in `kpilang diff`.
@@ -67,10 +68,11 @@ def compare(old: str, new: str, data: str, periods: str, threshold: str, fail_on
         fail(t("compare.different-periods", old=old, new=new, old_kind=t(f"period.paid-by.{kind}"),
                new_kind=t(f"period.paid-by.{new_version.program.plan.period}")), t("compare.different-periods-hint"), lang)
     chosen = periods_of(periods, kind, lang)
+    cache = table_cache(no_cache)
     old_runs = run_periods(same_version(old_version, chosen), chosen, data, source, verb="computed", lang=lang,
-                           in_force=False)
+                           in_force=False, cache=cache)
     new_runs = run_periods(same_version(new_version, chosen), chosen, data, source, verb="computed", lang=lang,
-                           in_force=False)
+                           in_force=False, cache=cache)
     meaning = diff_programs(old_version.program, new_version.program)
     comparison = compare_runs(old, new, old_runs, new_runs, share, meaning)
     try:

@@ -90,8 +90,9 @@ def periods_of(text: str, kind: str | None, lang: str):
 
 
 def run_periods(versions: dict, periods, data: str, source: str | None, *, verb: str, lang: str,
-                in_force: bool = True):
-    """Evaluate every period by its version on the data directory, or exit 2 saying why not."""
+                in_force: bool = True, cache=None):
+    """Evaluate every period by its version on the data directory, or exit 2 saying why not;
+    `cache` is the cache of checked tables (None: every file is read and checked)."""
     from kpilang.cli.common import load_source
     from kpilang.cli.run_inputs import refuse_data
     from kpilang.data import DataError
@@ -103,7 +104,7 @@ def run_periods(versions: dict, periods, data: str, source: str | None, *, verb:
         fail(t("run.no-data-directory", data=data), t("run.data-directory-hint"), lang)
     provider = load_source(source, lang)
     try:
-        return evaluate_periods(versions, periods, data, source=provider, in_force=in_force)
+        return evaluate_periods(versions, periods, data, source=provider, in_force=in_force, cache=cache)
     except (PeriodError, MetricQueryError) as err:
         fail(err.message, err.hint, lang)
     except DataError as err:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, source_option
+from kpilang.cli.common import EXIT_OK, EXIT_PROBLEMS, cache_option, fail, source_option, table_cache
 from kpilang.cli.plan_runs import as_of_history_option
 from kpilang.messages import t
 
@@ -33,8 +33,9 @@ from kpilang.messages import t
               help="The report's language (numbers, money and dates follow it), and that of the messages.")
 @source_option()
 @as_of_history_option()
+@cache_option()
 def report(plan: str, data: str, periods: str, out: str, fmt: str, lang: str, source: str | None,
-           as_of_history: bool) -> None:
+           as_of_history: bool, no_cache: bool) -> None:
     """The head of sales' view of several periods: plan vs fact per KPI for each person and team,
     how scores spread, how many sit in each band, payroll next to the salary fund, who is within
     reach of the next band, data problems, and the plan version in force each period.
@@ -53,7 +54,8 @@ def report(plan: str, data: str, periods: str, out: str, fmt: str, lang: str, so
         version = load_plan_version(plan, lang)
         chosen = periods_of(periods, version.program.plan.period, lang)
         versions = {p.label: version for p in chosen}
-    runs = run_periods(versions, chosen, data, source, verb="computed", lang=lang)
+    runs = run_periods(versions, chosen, data, source, verb="computed", lang=lang,
+                       cache=table_cache(no_cache))
     content = build_report(runs)
     try:
         if fmt == "xlsx":

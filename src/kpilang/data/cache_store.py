@@ -18,6 +18,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from .file_hashes import HASHES_DIRECTORY
+
 CACHE_DIR_VARIABLE = "KPILANG_CACHE_DIR"
 CACHE_SIZE_VARIABLE = "KPILANG_CACHE_MAX_MB"
 # The bound on the store: a month of CRM data for ten thousand people takes about 250 MB.
@@ -123,6 +125,8 @@ class Store:
                 used = path.stat().st_mtime
             except OSError:
                 continue
+            if path.name == HASHES_DIRECTORY:
+                continue  # the remembered hashes of files, bounded on their own
             if path.name.startswith(TEMPORARY_PREFIX):
                 # An entry being written, or a file a run reads (see pin): removed only when
                 # the run that made it must have stopped long ago.

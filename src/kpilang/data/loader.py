@@ -28,7 +28,8 @@ from .reporting import bad_row_problems, fault_problems
 from .schema import DATE_COLUMNS, TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from .sql import literal
 from .staging import LOAD_SCHEMA, drop_load_objects
-from .table_cache import CachedTable, TableCache, hashed_file, unchanged
+from .file_hashes import Stamp, unchanged
+from .table_cache import CachedTable, TableCache
 from .validation import (
     Check,
     CheckedTable,
@@ -49,8 +50,10 @@ DETAILED_PROBLEMS_PER_KIND = 1000
 # of the machine's memory for that, and a month of CRM data for ten thousand people (12 M rows)
 # then peaks at about 2.2 GB. With the limit, the text that is not needed at the moment goes to
 # disk, at a small cost in time. On a machine with little memory DuckDB's own default (80 % of
-# it) is kept when it is lower.
-MEMORY_LIMIT_MB = 1400
+# it) is kept when it is lower. 900 MB keeps a first run on that month within 1 GiB of peak RSS
+# (982 MiB, against 1.07-1.16 GiB at 1400 MB) for about 8 % more CPU (docs/benchmarks.md, W1
+# round 4).
+MEMORY_LIMIT_MB = 900
 
 
 def memory_limit() -> str:
@@ -262,7 +265,7 @@ def load_data(
         # The cache: each own file's key, the tables taken from it, and the managers file's
         # hash (the other tables are checked against the people it lists).
         keys: dict[str, str] = {}
-        stamps: dict[str, tuple[Path, tuple[int, int]]] = {}
+        stamps: dict[str, tuple[Path, Stamp]] = {}
         hits: dict[str, CachedTable] = {}
         people_file: str | None = None
         for table in wanted:
@@ -277,7 +280,7 @@ def load_data(
             elif table in found:
                 located = found[table]
                 checked = columns_checked(table, needs)
-                hashed = hashed_file(table, located.path, located.file) if cache is not None else None
+                hashed = cache.hashed_file(table, located.path, located.file) if cache is not None else None
                 record = hashed[0] if hashed is not None else None
                 # managers itself is small and read every time; a table checked against it is
                 # cached when it is one of kpilang's own files too.

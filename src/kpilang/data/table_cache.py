@@ -1,5 +1,6 @@
-"""Checked tables kept between runs: a second `eval`, `explain` or `lint --history` on the same
-export takes each table as the first run checked it, without reading the file again.
+"""Checked tables kept between runs: a second `eval`, `explain`, `report`, `compare` or
+`lint --history` on the same export takes each table as the first run checked it, without
+reading the file again.
 
 An entry is the clean table as Parquet with what the check found: the table's account of rows,
 every problem (the rejected rows are reported from these, exactly as the first run did), the
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -32,7 +32,8 @@ from .bounds import max_rows
 from .cache_codec import UnstorableValue, decode_problem, encode_problem
 from .cache_store import Store
 from .dataset import TableInfo
-from .inputs import InputFile, input_file
+from .file_hashes import FileHashes, Stamp
+from .inputs import InputFile
 from .problems import DataProblem
 from .schema import ColumnKind
 from .sql import ident, literal
@@ -57,30 +58,6 @@ def code_version() -> str:
     return f"{release}+{digest.hexdigest()[:16]}"
 
 
-def hashed_file(table: str, path: Path, shown: str) -> tuple[InputFile, tuple[int, int]] | None:
-    """The file's record with its content hash, for the cache's key, and its size and time of
-    change as they were when hashed; None when it cannot be read (the reader then says why)."""
-    try:
-        before = _stamp(path)
-        return input_file(table, path, shown), before
-    except OSError:
-        return None
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    status = os.stat(path)
-    return status.st_size, status.st_mtime_ns
-
-
-def unchanged(path: Path, stamp: tuple[int, int]) -> bool:
-    """Whether a file is still as it was hashed: a file rewritten while it was read is not
-    kept in the cache under the hash of its earlier bytes."""
-    try:
-        return _stamp(path) == stamp
-    except OSError:
-        return False
-
-
 @dataclass(frozen=True)
 class CachedTable:
     """A table as a previous run checked it; `parquet` holds its clean rows."""
@@ -96,6 +73,17 @@ class CachedTable:
 class TableCache:
     def __init__(self, store: Store | None = None):
         self.store = store or Store.default()
+        self.hashes = FileHashes(self.store.root)
+
+    def hashed_file(self, table: str, path: Path, shown: str) -> tuple[InputFile, Stamp] | None:
+        """The file's record with its content hash (remembered for an unchanged file, see
+        file_hashes.py), for the cache's key, and its stamp as it was when hashed; None when it
+        cannot be read (the reader then says why)."""
+        try:
+            hashed = self.hashes.sha256(path)
+        except OSError:
+            return None
+        return InputFile(table=table, file=shown, sha256=hashed.sha256, bytes=hashed.size), hashed.stamp
 
     @staticmethod
     def key(*, table: str, fmt: str, sha256: str, columns: set[str] | None, timezone: str,

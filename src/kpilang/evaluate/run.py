@@ -25,7 +25,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kpilang.compile.history import history_key, is_history
 from kpilang.compile.program import Program
 from kpilang.data.inputs import InputFile, Snapshot
 from kpilang.data.problems import DataError, DataProblem
@@ -35,11 +34,10 @@ from kpilang.evaluate.formulas import PersonInputs
 from kpilang.evaluate.history import History, PersonHistory
 from kpilang.evaluate.period import Period, PeriodError, period_for_plan
 from kpilang.evaluate.results import EvalError, PersonOutcome
-from kpilang.evaluate.sql import AggregatePlan, collect_aggregates, is_aggregate
-from kpilang.compile.members import is_member_aggregate
-from kpilang.evaluate.team import TeamFigure, TeamMembers, member_key, no_team_figures, team_figures
+from kpilang.evaluate.sql import collect_aggregates
+from kpilang.evaluate.person_metrics import metric_values, single_aggregates
+from kpilang.evaluate.team import TeamFigure, TeamMembers, no_team_figures, team_figures
 from kpilang.messages import Text, t
-from kpilang.syntax import ast
 
 REQUIRED_MANAGER_COLUMNS = ("id", "name", "role", "team", "salary")
 HIRED_AT = "hired_at"
@@ -228,10 +226,11 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
     rejected = _rejected_people(touching, managers)
     team = TeamMembers(program, the_period, lambda member: _evaluate_loaded(
         member, dataset, the_period, start, end, False, None), managers, rejected) if program.member_plans else None
+    single = single_aggregates(program, plan)
     if history.active:
         no_team = no_team_figures(program)
         history.compute(dataset, plan, sorted({p["team"] if team_scope else p["id"] for p in people}), team_scope,
-                        lambda aggregates: metric_values(program, plan, {**aggregates, **no_team}, engine)[0],
+                        lambda aggregates: metric_values(program, plan, {**aggregates, **no_team}, engine, single=single)[0],
                         engine.evaluate_expression)
     results: list[PersonResult] = []
     for done, person in enumerate(people, start=1):
@@ -248,7 +247,8 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
         else:
             team_values, figures, team_errors = team_figures(program, team.of(person), engine) if team else ({}, [], [])
             looked_back = earlier.values if earlier is not None else {}
-            metrics, metric_errors = metric_values(program, plan, {**values.of(group), **team_values}, engine, looked_back)
+            metrics, metric_errors = metric_values(program, plan, {**values.of(group), **team_values}, engine, looked_back,
+                                                           single)
             inputs = PersonInputs(
                 metrics=metrics, salary=person.get("salary"), targets=targets.get(pid, {}),
                 managers={c: person.get(c) for c in program.manager_columns}, role=person["role"],
@@ -271,61 +271,6 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
         accounts=_accounts(dataset, values, people, team_scope),
         inputs=list(getattr(dataset, "inputs", [])), snapshot=getattr(dataset, "snapshot", None),
     )
-
-
-def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, Decimal | None],
-                  engine: Any, history: dict[str, Decimal | None] | None = None,
-                  ) -> tuple[dict[str, Decimal | None], list[EvalError]]:
-    """Every metric's value for one person (or team), in dependency order, and the errors of
-    metrics that combine aggregates through a table whose bands the value misses. `history`
-    holds the person's look-backs (`previous(…)`, `retained(…)`) by their key; a metric that
-    looks back has no value without it (as when the metrics of an earlier period are computed)."""
-    from kpilang.evaluate.table_lookup import LookupFailed
-
-    out: dict[str, Decimal | None] = {}
-    errors: list[EvalError] = []
-    for name in program.order:
-        metric = program.metrics.get(name)
-        if metric is None:
-            continue
-        if is_aggregate(metric.expr):
-            out[name] = aggregates[plan.key_of(metric.expr)]
-            continue
-
-        def lookup(node: Any, _out=out) -> Decimal | None:
-            if is_aggregate(node):
-                return aggregates[plan.key_of(node)]
-            if is_member_aggregate(node):
-                return aggregates[member_key(node)]
-            if is_history(node):
-                return (history or {}).get(history_key(node))
-            if isinstance(node, ast.Name):
-                return _out[node.name]
-            if isinstance(node, str):
-                return _out[node]
-            raise KeyError(node)
-
-        try:
-            out[name] = engine.evaluate_expression(metric.expr, lookup)
-        except LookupFailed as failed:
-            out[name] = None
-            span = metric.expr.span
-            errors.append(EvalError(
-                subject=name, message=t("eval.lookup.metric", name=name, message=failed.message),
-                formula=_source(program, span), file=span.file, line=span.line, column=span.column,
-                end_line=span.end_line, end_column=span.end_column, cause="no_band", code=failed.code,
-                help=failed.help))
-    return {name: out[name] for name in program.metrics}, errors
-
-
-def _source(program: Program, span: Any) -> str:
-    """The source text a span covers (its first line, for long formulas)."""
-    lines = program.sources.get(span.file, "").splitlines()
-    if not 0 < span.line <= len(lines):
-        return ""
-    line = lines[span.line - 1]
-    end = span.end_column - 1 if span.end_line == span.line else len(line)
-    return line[span.column - 1:end].strip()
 
 
 def hire_dates(dataset: Any) -> dict[str, date]:

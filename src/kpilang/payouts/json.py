@@ -9,7 +9,6 @@ says why; nothing is filled in. Messages, reasons and hints are in the reader's 
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +17,8 @@ from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.run import EvalReport, PersonResult
 from kpilang.evaluate.team import TeamFigure
 from kpilang.messages import DEFAULT_LANGUAGE
+
+from .indented_json import dumps_indented
 
 
 def number(value: Decimal | None) -> str | None:
@@ -120,4 +121,4 @@ def render_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE, fatal: list[di
     document = to_json(report, lang)
     if fatal is not None:
         document["fatal"] = fatal
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    return dumps_indented(document) + "\n"

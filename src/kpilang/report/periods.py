@@ -89,12 +89,13 @@ class PeriodRun:
 
 def evaluate_periods(versions: dict[str, PlanVersion], periods: Iterable[Period], data: str | Path, *,
                      source: Any = None, in_force: bool = True,
-                     progress: Callable[[int, int], None] | None = None) -> list[PeriodRun]:
+                     progress: Callable[[int, int], None] | None = None, cache: Any = None) -> list[PeriodRun]:
     """Evaluate each period by its version (`versions`: period label → version), in order.
 
     With `in_force`, a period that ends before its version takes effect is refused (PeriodError),
     as `kpilang eval` refuses it; `compare` turns it off to ask what a plan to come would have
-    paid. Raises DataError for data that cannot be used, as `evaluate` does."""
+    paid. Raises DataError for data that cannot be used, as `evaluate` does. `cache` is the cache
+    of checked tables (kpilang.data.table_cache), or None."""
     from kpilang.data import load_data
     from kpilang.evaluate.run import data_needs, evaluate
 
@@ -112,7 +113,7 @@ def evaluate_periods(versions: dict[str, PlanVersion], periods: Iterable[Period]
     runs: dict[str, PeriodRun] = {}
     for (timezone, _), members in groups.items():
         needs = data_needs(versions[members[0].label].program)
-        dataset = load_data(Path(data), timezone=timezone, needs=needs, provider=source)
+        dataset = load_data(Path(data), timezone=timezone, needs=needs, provider=source, cache=cache)
         try:
             for period in members:
                 version = versions[period.label]

@@ -17,7 +17,7 @@ from kpilang.diagnostics import Span
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     span: Span
 
@@ -254,7 +254,7 @@ Declaration = Annotated[Union[Import, Plan, Metric, Kpi, Table, Pay, Test], Fiel
 
 
 class Comment(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     line: int
     column: int
@@ -264,7 +264,7 @@ class Comment(BaseModel):
 class Module(BaseModel):
     """One parsed file."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     file: str
     items: list[Declaration]
