@@ -46,6 +46,18 @@ def test_english_stays_clicks_and_a_russian_run_leaves_click_english():
     assert run("eval", "--help").stdout.startswith("Usage: kpilang eval [OPTIONS] PLAN")
 
 
+def test_the_help_option_speaks_each_runs_language_whichever_ran_first():
+    # click keeps a command's help option once made; an English run before a Russian one (and a
+    # Russian one before an English one) must not leave its words in the other's help.
+    for first, then in (("en", "ru"), ("ru", "en"), ("en", "ru")):
+        run("eval", "--help", "--lang", first)
+        said = run("eval", "--help", "--lang", then).stdout
+        if then == "ru":
+            assert "Показать эту справку и выйти." in said and "Show this message" not in said
+        else:
+            assert "Show this message and exit." in said and "Показать" not in said
+
+
 def test_a_commands_help_and_its_options_are_russian():
     result = run("eval", "--help", "--lang", "ru")
     assert "Рассчитать для каждого сотрудника метрики, KPI" in result.stdout

@@ -80,10 +80,16 @@ def speak_help(command: click.Command, path: str) -> None:
         return
     lang, put = _speaking
     said = catalog(lang)
+    # click (8.1.8 and later) keeps a command's help option once made, its text said in the language
+    # of the run that made it: forget it for this run, so it is made again in this language, and
+    # put the one made earlier back afterwards (tests/cli/test_click_words.py runs both orders).
+    if not any(done is command and attribute == "_help_option" for done, attribute, _ in put):
+        put.append((command, "_help_option", getattr(command, "_help_option", None)))
+        command._help_option = None
     places = [(command, "about"), *((p, p.name) for p in command.params if isinstance(p, click.Option))]
     for target, key in places:
         text = t(f"help-text.{path}.{key}")
-        if text.key in said and not any(done is target for done, _, _ in put):
+        if text.key in said and not any(done is target and attribute == "help" for done, attribute, _ in put):
             put.append((target, "help", target.help))
             target.help = text.render(lang)
     for name, sub in getattr(command, "commands", {}).items():  # a group's own commands (`data check`)
