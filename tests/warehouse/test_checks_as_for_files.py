@@ -172,10 +172,11 @@ def test_the_lists_the_checks_found_keep_the_rows_the_subqueries_keep(engine, wa
     stored = warehouse(engine, "cold_sales")
     _plant_in_engine(stored)
     stored.run('INSERT INTO "deals" ("id", "manager_id", "client_id", "created_at", "closed_at", "stage", "amount", '
-               f'"is_new_client") SELECT "id", \'m5\', "client_id", "created_at", "closed_at", "stage", "amount", '
-               f'"is_new_client" FROM "deals" WHERE "id" = \'d021\'')
+               '"is_new_client") SELECT "id", "manager_id", "client_id", "created_at", "closed_at", "stage", "amount", '
+               '"is_new_client" FROM "deals" WHERE "id" = \'d021\'')
     with_lists = _report(program, stored.url)
     monkeypatch.setattr("kpilang.warehouse.dataset.LISTED_VALUES_MAX", 0)
     with_subqueries = _report(program, stored.url)
     assert with_lists == with_subqueries
-    assert {r["manager_id"] for r in with_lists["results"] if r["errors"]} == {"m1", "m2", "m3", "m4", "m5"}
+    assert sorted(p["key"] for p in with_lists["data_problems"] if p["code"] == "duplicate_id") == ["id=d021"] * 2
+    assert {r["manager_id"] for r in with_lists["results"] if r["errors"]} == {"m1", "m2", "m3", "m4"}

@@ -118,19 +118,19 @@ def _open(engine: Engine, url: DataUrl, timezone: str, needs: dict[str, set[str]
 
     raw = {table: source_select(relations[table].from_sql(), cols, timezone=timezone, dialect=engine.dialect, keep=None)
            for table, cols in present.items()}
-    checked: dict[str, CheckedTable] = {}
-    for table, cols in present.items():
-        spec, names = TABLES[table], {c.name for c in cols}
-        checked[table] = check_table(
-            engine, spec, row_rules(spec, names) + table_rules(spec, names, f'"{table}"', '"managers"'), raw,
-            file=relations[table].name, fmt=engine.dialect, columns=[c.name for c in cols],
-            cap=DETAILED_PROBLEMS_PER_KIND)
+    # What reads a whole table is found once: the ids managers lists and the keys that repeat. The
+    # checks and the metric queries then read these lists instead of a subquery each.
     listed = [row[0] for row in run('SELECT DISTINCT CAST("id" AS VARCHAR) FROM "managers" WHERE "id" IS NOT NULL', raw)]
+    checked: dict[str, CheckedTable] = {}
     clean: dict[str, str] = {}
     for table, cols in present.items():
-        spec = TABLES[table]
-        repeated = [] if not any(p.code == "duplicate_id" for p in checked[table].problems) else _repeated_keys(spec, run, raw)
-        found = Findings(repeated, listed if len(listed) <= LISTED_VALUES_MAX else None)
+        spec, names = TABLES[table], {c.name for c in cols}
+        found = Findings(_repeated_keys(spec, run, raw) if set(spec.key) <= names else None,
+                         listed if len(listed) <= LISTED_VALUES_MAX else None)
+        checked[table] = check_table(
+            engine, spec, row_rules(spec, names) + table_rules(spec, names, f'"{table}"', '"managers"', found), raw,
+            file=relations[table].name, fmt=engine.dialect, columns=[c.name for c in cols],
+            cap=DETAILED_PROBLEMS_PER_KIND)
         clean[table] = clean_source(spec, relations[table].from_sql(), cols,
                                     managers_from=relations["managers"].from_sql(), timezone=timezone,
                                     dialect=engine.dialect, found=found)
