@@ -8,6 +8,7 @@ row's key (`id=d017`) where a file has a line number.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,7 +45,7 @@ def _owner_sql(spec: TableSpec) -> str:
     return f"CAST({q(spec.owner_column)} AS VARCHAR)"
 
 
-def check_table(engine: Engine, spec: TableSpec, rules: list[RowRule], sources: dict[str, str], *,
+def check_table(engine: Engine, spec: TableSpec, rules: list[RowRule], sources: Mapping[str, Any], *,
                 file: str, fmt: str, columns: list[str], cap: int) -> CheckedTable:
     """Run `rules` over the table `spec.name` (read through `sources`, which give every table as
     the engine holds it, with its dates in UTC) and say what they reject."""

@@ -20,7 +20,7 @@ from kpilang.data.schema import TABLE_ORDER, TABLES, ColumnKind, TableSpec
 from kpilang.messages import t
 
 from .checks import CheckedTable, check_table
-from .dialects import transpile
+from .dialects import parsed_sources, transpile
 from .engines import Engine, connect
 from .relations import ColumnMapper, TableRelation
 from .rules import LISTED_VALUES_MAX, Findings, q, row_rules, table_rules
@@ -49,7 +49,7 @@ class EngineConnection:
 
     def __init__(self, engine: Engine, sources: dict[str, str]):
         self.engine = engine
-        self.sources = sources
+        self.sources = parsed_sources(sources, engine.dialect)
 
     def execute(self, sql: str, params: dict[str, Any] | None = None) -> EngineCursor:
         return EngineCursor(*self.engine.fetch(transpile(sql, params or {}, self.engine.dialect, self.sources)))
@@ -113,11 +113,12 @@ def _open(engine: Engine, url: DataUrl, timezone: str, needs: dict[str, set[str]
     if fatal:
         raise DataError(fatal)
 
-    def run(sql: str, sources: dict[str, str]) -> list[tuple]:
+    def run(sql: str, sources: dict) -> list[tuple]:
         return engine.fetch(transpile(sql, {}, engine.dialect, sources))[1]
 
-    raw = {table: source_select(relations[table].from_sql(), cols, timezone=timezone, dialect=engine.dialect, keep=None)
-           for table, cols in present.items()}
+    raw = parsed_sources({table: source_select(relations[table].from_sql(), cols, timezone=timezone,
+                                               dialect=engine.dialect, keep=None)
+                          for table, cols in present.items()}, engine.dialect)
     # What reads a whole table is found once: the ids managers lists and the keys that repeat. The
     # checks and the metric queries then read these lists instead of a subquery each.
     listed = [row[0] for row in run('SELECT DISTINCT CAST("id" AS VARCHAR) FROM "managers" WHERE "id" IS NOT NULL', raw)]
@@ -134,7 +135,7 @@ def _open(engine: Engine, url: DataUrl, timezone: str, needs: dict[str, set[str]
         clean[table] = clean_source(spec, relations[table].from_sql(), cols,
                                     managers_from=relations["managers"].from_sql(), timezone=timezone,
                                     dialect=engine.dialect, found=found)
-    names = run('SELECT "id", "name" FROM "managers"', clean) if "name" in kinds["managers"] else []
+    names = run('SELECT "id", "name" FROM "managers"', {"managers": clean["managers"]}) if "name" in kinds["managers"] else []
     people = People(listed, names)
     tables: dict[str, TableInfo] = {}
     problems: list[DataProblem] = []
