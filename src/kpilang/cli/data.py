@@ -26,7 +26,7 @@ def data() -> None:
 
 @data.command("check")
 @click.argument("folder", type=click.Path(), metavar="DIR|URL")
-@source_option()
+@source_option(in_database=True)
 @click.option("--period", "period", default=None, help="Also say whether every dated table covers this period (2026-07, 2026-Q3, 2026-W27).")
 @click.option("--timezone", "timezone", default=None, metavar="TZ",
               help="The IANA zone of times written without an offset and of the periods [default: the plan's, else the mapping's].")
