@@ -1,6 +1,6 @@
 """W7: `kpilang eval` from PostgreSQL against the same data from CSV files, side by side.
 
-    python bench/w7_warehouse.py [--scale 0.02] [--repeat 3]
+    python bench/w7_warehouse.py [--scale 0.02] [--repeat 3] [--baseline-src DIR]
 
 The W1 data (bench/generate_w1.py) at the given scale is generated into a temporary directory,
 loaded into a real PostgreSQL server started for the run (Debian's package, as in the warehouse
@@ -12,6 +12,11 @@ the normative cold-sales plan is evaluated for 2026-07 both ways, each as its ow
   aggregated there;
 - PostgreSQL: the checks and the aggregates run as SQL in the server; only counts, the first bad
   rows and one row per person come back.
+
+With `--baseline-src DIR` (the `src` folder of another checkout of kpilang, e.g. one extracted with
+`git archive main | tar -x -C /tmp/base`), a third process per round evaluates from the same server
+with that code (`PYTHONPATH=DIR`), so a change of the engine path is measured side by side against
+its baseline, on the same data, in the same run.
 
 Every person's figures are compared before any time is reported (the run stops if one differs).
 It prints the median wall time of each, their ratio, and the peak RSS of the kpilang process.
@@ -46,13 +51,15 @@ PERIOD = "2026-07"
 TIMEZONE = "Europe/Moscow"
 
 
-def run_eval(data: str) -> tuple[float, int, dict]:
-    """Wall seconds, peak RSS in bytes and the JSON report of one `kpilang eval` process."""
+def run_eval(data: str, src: str | None = None) -> tuple[float, int, dict]:
+    """Wall seconds, peak RSS in bytes and the JSON report of one `kpilang eval` process (with the
+    kpilang of `src` first on the path, when given)."""
     command = [sys.executable, "-m", "kpilang", "eval", str(PLAN), "--data", data, "--period", PERIOD,
                "--format", "json"]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        env = None if src is None else {**os.environ, "PYTHONPATH": src}
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - started
         out.seek(0)
@@ -70,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=parse_scale, default=Decimal("0.02"), help="fraction of W1 (default 0.02)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each, the median is reported (default 3)")
+    parser.add_argument("--baseline-src", help="also evaluate from PostgreSQL with the kpilang of this src folder")
     args = parser.parse_args(argv)
     # A run stopped from outside (timeout, kill) still stops its server and removes its files.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -85,15 +93,19 @@ def main(argv: list[str] | None = None) -> int:
                 load_postgres(con, clean_tables(data, TIMEZONE, Path(work)))
                 con.execute("ANALYZE")
             print(f"loaded into PostgreSQL in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-            runs = {"files": [], "postgres": []}
+            sources = [("files", str(data), None), ("postgres", server.url, None)]
+            if args.baseline_src:
+                sources.append(("baseline", server.url, str(Path(args.baseline_src).resolve())))
+            runs: dict[str, list] = {name: [] for name, _, _ in sources}
             reports = {}
             for _ in range(args.repeat):
-                for name, source in (("files", str(data)), ("postgres", server.url)):
-                    elapsed, rss, report = run_eval(source)
+                for name, source, src in sources:
+                    elapsed, rss, report = run_eval(source, src)
                     runs[name].append((elapsed, rss))
                     reports[name] = report
-            if figures(reports["files"]) != figures(reports["postgres"]):
-                raise SystemExit("the figures from PostgreSQL differ from the files'")
+            for name in runs:
+                if figures(reports["files"]) != figures(reports[name]):
+                    raise SystemExit(f"the figures of {name} differ from the files'")
         finally:
             server.stop()
     rows = sum(t["rows_read"] for t in reports["files"]["tables"])
@@ -104,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         medians[name] = statistics.median(e for e, _ in measured)
         print(f"{name:<10} {medians[name]:>8.2f} {max(r for _, r in measured) / 2**20:>12.0f}")
     print(f"ratio postgres / files: {medians['postgres'] / medians['files']:.2f}")
+    if "baseline" in medians:
+        print(f"ratio postgres / baseline postgres: {medians['postgres'] / medians['baseline']:.2f}")
     return 0
 
 

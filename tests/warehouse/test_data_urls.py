@@ -79,11 +79,12 @@ def test_the_password_never_shows_when_the_server_cannot_be_reached(tmp_path):
     assert SECRET not in result.output + result.stderr
 
 
-def test_a_crm_mapping_is_refused_with_a_database(warehouse):
+def test_a_crm_preset_with_deals_in_two_parts_is_refused_with_a_database_naming_the_key(warehouse):
     stored = warehouse("duckdb", "cold_sales")
     result = _run(["eval", COLD_SALES, "--data", stored.url, "--period", "2026-07", "--source", "bitrix24"])
     assert result.exit_code == 2
-    assert "--source reads a CRM's files" in result.stderr
+    assert ("the mapping's tables.deals (a table built from several parts) cannot be done inside the database "
+            "exactly") in result.stderr
 
 
 def test_an_unknown_scheme_is_refused_with_the_forms_kpilang_reads():

@@ -21,13 +21,19 @@ def lang_option(what: str, more: str = ""):
                         help=f"{what} [default: en, or ${LANGUAGE_VARIABLE}]." + (f" {more}" if more else ""))
 
 
-def source_option():
+IN_DATABASE_SOURCE = (" With --data URL, the mapping's column names, constants and prefixes are applied "
+                      "to the database's tables (docs/warehouse.md).")
+
+
+def source_option(in_database: bool = False):
     """The `--source NAME|FILE.toml` option of a command that reads data: the data directory holds
-    a CRM's files, read through a preset or a mapping of one's own (docs/crm/mapping.md)."""
+    a CRM's files, read through a preset or a mapping of one's own (docs/crm/mapping.md); for a
+    command that also reads a database (`in_database`), its tables may be a CRM's too."""
     return click.option(
         "--source", "source", default=None, metavar="NAME|FILE.toml",
         help="Read the data directory as a CRM's files through this mapping: a preset (bitrix24, "
-             "bitrix24-export, amocrm, amocrm-export) or a mapping file; see docs/crm/mapping.md.",
+             "bitrix24-export, amocrm, amocrm-export) or a mapping file; see docs/crm/mapping.md."
+             + (IN_DATABASE_SOURCE if in_database else ""),
     )
 
 

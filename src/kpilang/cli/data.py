@@ -26,7 +26,7 @@ def data() -> None:
 
 @data.command("check")
 @click.argument("folder", type=click.Path(), metavar="DIR|URL")
-@source_option()
+@source_option(in_database=True)
 @click.option("--period", "period", default=None, help="Also say whether every dated table covers this period (2026-07, 2026-Q3, 2026-W27).")
 @click.option("--timezone", "timezone", default=None, metavar="TZ",
               help="The IANA zone of times written without an offset and of the periods [default: the plan's, else the mapping's].")
@@ -50,8 +50,6 @@ def check(folder: str, source: str | None, period: str | None, timezone: str | N
     in_database = is_data_url(folder)
     if not in_database and not Path(folder).is_dir():
         fail(t("run.no-data-directory", data=folder), t("run.data-directory-hint"), said, file=folder)
-    if in_database and source is not None:
-        fail(t("warehouse.source-with-url"), t("warehouse.source-with-url-hint"), said)
     provider = load_source(source, said)
     if timezone is None and plan is not None:
         timezone = load_plan(plan, verb="computed", lang=said).program.plan.timezone
@@ -68,7 +66,7 @@ def check(folder: str, source: str | None, period: str | None, timezone: str | N
         period_days = (parsed.label, parsed.first_day, parsed.end_day)
     try:
         if in_database:
-            loaded = open_data_url(folder, timezone=timezone, needs=None)
+            loaded = open_data_url(folder, timezone=timezone, needs=None, mapper=provider)
         else:
             loaded = load_data(Path(folder), timezone=timezone, needs=None, provider=provider)
     except UrlError as err:

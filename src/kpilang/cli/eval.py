@@ -35,7 +35,7 @@ PROGRESS_DELAY_SECONDS = 1.0
               help="In the table, show every KPI's attainment even when the terminal is too narrow for it.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the results to this file instead of standard output.")
-@source_option()
+@source_option(in_database=True)
 @as_of_history_option()
 @cache_option()
 @lang_option("The language of the table, errors, data problems and summary, and of the messages and headers "

@@ -39,7 +39,7 @@ PROGRESS_MIN_PEOPLE = 50
               help="Write one file per person and an index here instead of printing.")
 @click.option("--templates", "templates", type=click.Path(file_okay=False), default=None,
               help="A directory of templates overriding ours by file name (run in a sandbox).")
-@source_option()
+@source_option(in_database=True)
 @as_of_history_option()
 @cache_option()
 def explain(plan: str, data: str, period: str, managers: tuple[str, ...], lang: str, fmt: str, out: str | None,

@@ -105,8 +105,6 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
     in_database = is_data_url(data)
     if not in_database and not Path(data).is_dir():
         fail(t("run.no-data-directory", data=data), t("run.data-directory-hint"), said, file=data)
-    if in_database and source is not None:
-        fail(t("warehouse.source-with-url"), t("warehouse.source-with-url-hint"), said)
     provider = load_source(source, said)
     opened = None
     try:
@@ -114,7 +112,8 @@ def evaluate_inputs(plan: str, data: str, period: str, *, verb: str,
         if in_database:
             from kpilang.evaluate.run import data_needs
 
-            opened = open_data_url(data, timezone=program.plan.timezone, needs=data_needs(program))
+            opened = open_data_url(data, timezone=program.plan.timezone, needs=data_needs(program),
+                                   mapper=provider)
         if progress is None:
             report = evaluate(program, opened or data, period, source=provider, cache=cache)
         else:

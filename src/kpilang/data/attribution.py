@@ -116,7 +116,9 @@ def attributed(problems: list[DataProblem], people: People) -> list[DataProblem]
         matches = [people.match(text) for text in problem.manager_ids]
         persons = sorted({m.person for m in matches if m is not None})
         update: dict[str, object] = {"manager_ids": persons}
-        if problem.code == "unknown_manager" and problem.row is not None and matches[0] is not None:
+        # A row named in detail (by its line in a file, its key in a database), not a summary.
+        detailed = problem.row is not None or problem.key is not None
+        if problem.code == "unknown_manager" and detailed and matches[0] is not None:
             code = "manager_name" if matches[0].by == "name" else "near_manager_id"
             reason, hint = ROW_REASONS[code].render(value=problem.value, person=matches[0].person)
             update.update(code=code, reason=reason, hint=hint)

@@ -1,4 +1,5 @@
-"""A mapping as the loader's table provider: `load_data(..., provider=MappedSource(mapping))`."""
+"""A mapping as the loader's table provider (`load_data(..., provider=MappedSource(mapping))`) and as
+the column mapper of a database (`open_data_url(..., mapper=MappedSource(mapping))`)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,9 @@ class MappedSource:
                     t("source.stray_alias.hint"), column=f"aliases.{text}",
                 ) for text, person in strays.items()])
         return convert_table(con, self.mapping, table, folder, cap, self._people, timezone)
+
+    def map_columns(self, table: str, relation: str, present: dict[str, str]):
+        """The mapping applied to a table in a database (see in_database.py)."""
+        from .in_database import map_columns
+
+        return map_columns(self.mapping, table, relation, present)

@@ -13,8 +13,9 @@ from .urls import UrlError, is_data_url, parse_data_url
 __all__ = ["UrlError", "is_data_url", "open_data_url", "parse_data_url"]
 
 
-def open_data_url(data: str, *, timezone: str, needs: dict[str, set[str]] | None = None):
-    """The checked data of a `--data` URL (see dataset.open_warehouse)."""
+def open_data_url(data: str, *, timezone: str, needs: dict[str, set[str]] | None = None, mapper=None):
+    """The checked data of a `--data` URL (see dataset.open_warehouse); `mapper` is a
+    relations.ColumnMapper (a source mapping) or None."""
     from .dataset import open_warehouse
 
-    return open_warehouse(parse_data_url(data), timezone=timezone, needs=needs)
+    return open_warehouse(parse_data_url(data), timezone=timezone, needs=needs, mapper=mapper)

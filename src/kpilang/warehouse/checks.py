@@ -8,10 +8,12 @@ row's key (`id=d017`) where a file has a line number.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kpilang.data.attribution import UNKNOWN_IDS_EXAMINED, UnknownIds
 from kpilang.data.dataset import TableInfo
 from kpilang.data.problems import DataProblem, preview
 from kpilang.data.reasons import ROW_REASONS, summary_reason
@@ -27,6 +29,11 @@ from .rules import RowRule, q
 class CheckedTable:
     info: TableInfo
     problems: list[DataProblem]
+    """Each naming the manager_id of its row as written (data.attribution says whose it is)."""
+    unknown: UnknownIds | None = None
+    """The rows whose manager_id managers does not list, by that text (tables of people's rows)."""
+    rows_with_owner: int = 0
+    """Rows with a manager_id (not empty)."""
 
 
 def _key_sql(spec: TableSpec) -> str:
@@ -38,7 +45,7 @@ def _owner_sql(spec: TableSpec) -> str:
     return f"CAST({q(spec.owner_column)} AS VARCHAR)"
 
 
-def check_table(engine: Engine, spec: TableSpec, rules: list[RowRule], sources: dict[str, str], *,
+def check_table(engine: Engine, spec: TableSpec, rules: list[RowRule], sources: Mapping[str, Any], *,
                 file: str, fmt: str, columns: list[str], cap: int) -> CheckedTable:
     """Run `rules` over the table `spec.name` (read through `sources`, which give every table as
     the engine holds it, with its dates in UTC) and say what they reject."""
@@ -53,14 +60,16 @@ def check_table(engine: Engine, spec: TableSpec, rules: list[RowRule], sources: 
     rows_read = sum(row[1] for row in per_owner)
     rejected = sum(row[2] for row in per_owner)
     problems: list[DataProblem] = []
-    unknown_rows = 0
+    unknown = None
     for k, rule in enumerate(rules):
         hit = {row[0]: row[3 + k] for row in per_owner if row[3 + k]}
         total = sum(hit.values())
+        if rule.code == "unknown_manager":
+            # The most frequent texts first, as the file checks examine them (data.attribution).
+            examined = sorted(hit.items(), key=lambda item: (-item[1], item[0]))[:UNKNOWN_IDS_EXAMINED]
+            unknown = UnknownIds(dict(examined), total, empty=0)
         if not total:
             continue
-        if rule.code == "unknown_manager":
-            unknown_rows = total
         shown_rows = run(_details_sql(spec, rule, cap))
         for key, owner, value, placed, count in shown_rows:
             problems.append(_problem(spec, rule, file, key, owner, value, placed, count))
@@ -70,12 +79,12 @@ def check_table(engine: Engine, spec: TableSpec, rules: list[RowRule], sources: 
             problems.append(example.model_copy(update={
                 "key": None, "value": None, "at": None, "until": None, "undated": False, "period": None,
                 "reason": summary_reason(len(shown_rows), total - len(shown_rows), example.reason),
-                "manager_ids": [] if rule.code == "unknown_manager" else owners,
-                "owner_unknown": rule.code != "unknown_manager" and None in hit,
+                "manager_ids": owners, "owner_unknown": None in hit,
             }))
     info = TableInfo(name=spec.name, file=file, format=fmt, columns=columns, rows_read=rows_read,
-                     rows_used=rows_read - rejected, rows_rejected=rejected, rows_of_unknown_people=unknown_rows)
-    return CheckedTable(info, problems)
+                     rows_used=rows_read - rejected, rows_rejected=rejected)
+    with_owner = sum(row[1] for row in per_owner if row[0] not in (None, ""))
+    return CheckedTable(info, problems, unknown, with_owner)
 
 
 def _details_sql(spec: TableSpec, rule: RowRule, cap: int) -> str:
@@ -95,7 +104,6 @@ def _problem(spec: TableSpec, rule: RowRule, file: str, key: str, owner: str | N
         hint = t("warehouse.duplicate_id.hint", **facts)
     else:
         reason, hint = ROW_REASONS[rule.code].render(**{**rule.facts, "column": rule.column, "value": value})
-    unknown = rule.code == "unknown_manager"
     place: dict[str, Any] = {}
     if spec.name == "targets":
         place = {"period": placed} if placed is not None and rule.column != "period" else {}
@@ -109,5 +117,4 @@ def _problem(spec: TableSpec, rule: RowRule, file: str, key: str, owner: str | N
     return DataProblem(
         table=spec.name, file=file, row=None, key=key, column=rule.column, value=preview(value), code=rule.code,
         reason=reason, hint=hint, fatal=False,
-        manager_ids=[] if unknown or owner is None else [owner],
-        owner_unknown=owner is None and not unknown, **place)
+        manager_ids=[] if owner is None else [owner], owner_unknown=owner is None, **place)

@@ -122,15 +122,23 @@ def literal(value: Any, dialect: str) -> exp.Expression:
     raise TypeError(f"no SQL literal for {type(value).__name__}")
 
 
+def parsed_sources(sources: Mapping[str, str], dialect: str) -> dict[str, exp.Expression]:
+    """The sources parsed once, for the many queries of a run: a source that lists what the checks
+    found can be long, and sqlglot parses in Python."""
+    return {name: sqlglot.parse_one(text, read=dialect) for name, text in sources.items()}
+
+
 def transpile(sql: str, params: Mapping[str, Any], dialect: str,
-              sources: Mapping[str, str] | None = None) -> str:
+              sources: Mapping[str, str | exp.Expression] | None = None) -> str:
     """DuckDB SQL with `$name` parameters as the engine's SQL with the values written in.
 
     `sources` maps a table name (managers, deals, …) to a SELECT in the engine's dialect that
-    stands for it (see module doc)."""
+    stands for it (see module doc), as text or parsed (parsed_sources)."""
     check_dialect(dialect)
     tree = sqlglot.parse_one(sql, read=SOURCE_DIALECT)
-    parsed = {name: sqlglot.parse_one(text, read=dialect) for name, text in (sources or {}).items()}
+    named = {table.name for table in tree.find_all(exp.Table)}
+    parsed = {name: source if isinstance(source, exp.Expression) else sqlglot.parse_one(source, read=dialect)
+              for name, source in (sources or {}).items() if name in named}
 
     def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Placeholder):

@@ -17,7 +17,7 @@ from kpilang.evaluate.rowwise import rowwise_query
 from kpilang.evaluate.run import data_needs
 from kpilang.evaluate.sql import DUCKDB, build_query, collect_aggregates
 
-from .dialects import transpile
+from .dialects import SOURCE_DIALECT, relation, transpile
 from .sources import SourceColumn, clean_source
 
 
@@ -42,8 +42,8 @@ def plan_sources(program: Program, *, dialect: str, relations: Mapping[str, str]
         names = list(dict.fromkeys([*spec.required_columns, *sorted(needed)]))
         columns = [SourceColumn(name, spec.column(name).kind if spec.column(name) else None,
                                 has_offset=has_offset) for name in names]
-        out[table] = clean_source(spec, relations.get(table, table), columns,
-                                  managers_relation=relations.get("managers", "managers"),
+        out[table] = clean_source(spec, relation(relations.get(table, table), SOURCE_DIALECT), columns,
+                                  managers_from=relation(relations.get("managers", "managers"), SOURCE_DIALECT),
                                   timezone=program.plan.timezone, dialect=dialect)
     return out
 
