@@ -54,8 +54,6 @@ def test_an_unreadable_csv_row_names_the_person_its_manager_id_names(load, row, 
     [
         # Counted from the start it is m1's, from the end m2's: which one cannot be told.
         "a2,m1,x,m2,call,2026-07-01T10:00:00+03:00,done\n",
-        # No manager_id to read at all.
-        "garbage\n",
         # A manager_id that names nobody in an unreadable row.
         "a2,zz,call,2026-07-01T10:00:00+03:00,done,extra\n",
     ],
@@ -65,6 +63,30 @@ def test_an_unreadable_csv_row_whose_owner_cannot_be_told_makes_the_table_incomp
     problem = only(data.problems, row=3)
     assert problem.owner_unknown
     assert problem.manager_ids == []
+
+
+def test_a_line_with_one_value_is_also_the_error_of_the_row_before_it_may_complete(load):
+    # No manager_id to read at all; and a line break typed into the last value of m1's row 2
+    # (`don` + `e`, or `72` + `0` in a number) would leave exactly these two lines.
+    data = load(csv_rows("garbage\n"))
+    problem = only(data.problems, row=3)
+    assert problem.owner_unknown
+    assert problem.manager_ids == ["m1"]
+
+
+def test_the_rest_of_a_row_cut_by_a_line_break_is_the_error_of_the_first_parts_owner(load):
+    # m2's row cut inside its started_at: the second part alone names nobody (its second value is
+    # `done`), but joined to the first part across the break it makes exactly one row.
+    data = load(csv_rows("a2,m2,call,2026-07-01T10:00\n", ":00+03:00,done\n"))
+    assert only(data.problems, row=3).manager_ids == ["m2"]
+    assert only(data.problems, row=4).manager_ids == ["m2"]
+
+
+def test_a_short_row_that_completes_no_row_before_it_names_only_itself(load):
+    # Two values after a whole row: joined to it they would make six, not five.
+    data = load(csv_rows("a2,m2\n"))
+    problem = only(data.problems, row=3)
+    assert problem.manager_ids == ["m2"] and not problem.owner_unknown
 
 
 def test_a_row_with_an_empty_manager_id_makes_the_table_incomplete(load):

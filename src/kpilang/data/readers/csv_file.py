@@ -18,6 +18,7 @@ rather than a problem for each of its rows (see text_encoding.py).
 from __future__ import annotations
 
 import csv
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -394,6 +395,9 @@ def _read_line_by_line(
 ) -> str:
     width = len(columns)
     owner = owner_index(table, columns)
+    # The records just before the current one, for a short record that a line break cut off
+    # from them (see _cut_from).
+    recent: deque[list[str]] = deque(maxlen=width)
     with StagingFile() as staging, path.open("rb") as stream:
         # A binary file's lines end at line feeds only, as scan_bytes counts them.
         lines = _RecordLines(decoder.lines(stream))
@@ -411,6 +415,7 @@ def _read_line_by_line(
                 if "field larger than field limit" in str(error):
                     raise row_too_large(first_line) from None
                 _add_unparsed(faults, error, first_line, lines.handed(), width, owner)
+                recent.clear()
                 continue
             line, last_line = last_line + 1, reader.line_num
             taken = lines.handed()
@@ -427,13 +432,32 @@ def _read_line_by_line(
                 faults.add(line, "encoding", shown,
                            owners=(owner_candidates(record, width, owner),))
             elif len(record) != width:
-                faults.add(line, "field_count", ",".join(record),
-                           owners=(owner_candidates(record, width, owner),),
+                cut = _cut_from(recent, len(record), width)
+                owners = tuple(dict.fromkeys(
+                    owner_candidates(values, width, owner) for values in (record, *cut)))
+                faults.add(line, "field_count", ",".join(record), owners=owners, records=1,
                            found=len(record), expected=width)
             else:
                 staging.write(line, record)
+            recent.append(record)
         staged = staging.finish()
         return create_from_numbered_csv(con, table, staged, width)
+
+
+def _cut_from(recent: deque[list[str]], values: int, width: int) -> list[list[str]]:
+    """The records just before a record of `values` values that, joined to it across line
+    breaks typed into values, make exactly one row of the header's `width`: a line break cuts a
+    record into short ones, and the first of them may even pass as a whole row (its last value
+    left empty, where that value may be empty). Their owners may have lost part of a row, so the
+    short record's error is theirs too. None when no such run ends here."""
+    joined = values
+    for back, record in enumerate(reversed(recent), start=1):
+        joined += len(record) - 1  # the break joins two values into one
+        if joined == width:
+            return list(recent)[-back:]
+        if joined > width:
+            break
+    return []
 
 
 def _add_unparsed(
