@@ -118,6 +118,14 @@ def test_two_periods_back_needs_that_period_too():
     report = kpilang.evaluate(_program(), DEMO, "2026-08")  # previous(won, 2) reads June
     anna = next(r for r in report.results if r.manager_id == "m0001")
     assert [e.message.render("en").split(":")[0] for e in anna.errors] == ["no data for 2026-06"]
+    # The error points at the look-back that needs June, `previous(won, 2)`, found here in the text.
+    [error] = anna.errors
+    written = "previous(won, 2)"
+    [(number, line)] = [(n, line) for n, line in enumerate(PLAN.splitlines(), start=1) if written in line]
+    column = line.index(written) + 1
+    assert (error.file, error.line, error.column, error.end_line, error.end_column) == (
+        "growth.kpi", number, column, number, column + len(written))
+    assert error.formula == written and error.subject == "history" and error.cause == "missing_history"
 
 
 def _demo_with(tmp_path, manager: str, hired_at: str) -> Path:
