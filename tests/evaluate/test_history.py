@@ -126,6 +126,8 @@ def test_two_periods_back_needs_that_period_too():
     assert (error.file, error.line, error.column, error.end_line, error.end_column) == (
         "growth.kpi", number, column, number, column + len(written))
     assert error.formula == written and error.subject == "history" and error.cause == "missing_history"
+    assert error.message.render("en") == ("no data for 2026-06: deals has no record dated in 2026-06, "
+                                          "and previous(won, 2) compares with that period")
     assert error.help.render("en") == ("add the records of 2026-06 to the data (pull or export that period too), "
                                        "or evaluate a period whose earlier period the data covers")
 
