@@ -128,7 +128,7 @@ class History:
         evaluator's own `metric_values`); `evaluate_expression(expr, lookup)` is the formula
         engine's."""
         con = dataset.connection
-        column_type = getattr(dataset, "column_type", None)
+        column_type = dataset.column_type
         for earlier in self.earlier:
             for table in earlier.tables:
                 if not self._has_rows(con, table, earlier):
