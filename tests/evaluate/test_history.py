@@ -189,6 +189,41 @@ def test_a_quarterly_plan_looks_back_by_quarters():
     assert {e.message.render("en").split(":")[0] for e in anna.errors} == {"no data for 2026-Q2", "no data for 2026-Q1"}
 
 
+SIGNED_ON = """id,manager_id,client_id,created_at,closed_at,stage,amount,is_new_client,signed_on
+d1,m1,c1,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,2026-07-01
+d2,m1,c2,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,3.00,true,2026-07-02
+d3,m1,c2,2026-08-01T10:00:00+03:00,2026-08-05T10:00:00+03:00,won,5.00,false,2026-07-02
+d4,m1,c3,2026-08-01T10:00:00+03:00,2026-08-05T10:00:00+03:00,won,7.00,true,2026-08-02
+"""
+"""Deals with an extra column of dates, `signed_on`, over July and August: the column's kind (a date)
+is known only from the data."""
+
+
+def test_an_earlier_period_reads_an_extra_date_column_as_dates(tmp_path):
+    """July read for August: `signed_on = 2026-07-02` is that day (d2 in July; d3 in August, the same
+    client), not midnight in Moscow (21:00 UTC on 1 July, which no date equals). By hand: July's count
+    is 1 (d2), its half amount 3.00 / 2 = 1.5 (row by row), and client c2 was won so in both months."""
+    from tests.evaluate.test_run import HEAD, make, person
+
+    plan = HEAD + """
+metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
+metric half = sum(deals.amount / 2 where deals.signed_on = 2026-07-02)
+metric count_before = previous(on_the_day)
+metric half_before = previous(half)
+metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
+kpi k = on_the_day
+    target 1
+    weight 100%
+pay total = salary * kpi_score
+"""
+    program, data = make(tmp_path, plan, deals=SIGNED_ON)
+    m1 = person(kpilang.evaluate(program, data, "2026-08"), "m1")
+    assert m1.ok, m1.errors
+    assert (m1.metrics["on_the_day"], m1.metrics["half"]) == (1, Decimal("2.5"))
+    assert (m1.metrics["count_before"], m1.metrics["half_before"]) == (1, Decimal("1.5"))
+    assert m1.metrics["kept"] == 1
+
+
 @pytest.mark.parametrize(("period", "back", "expected", "first", "end"), [
     ("2026-08", 1, "2026-07", date(2026, 7, 1), date(2026, 8, 1)),
     ("2026-01", 1, "2025-12", date(2025, 12, 1), date(2026, 1, 1)),
