@@ -194,9 +194,11 @@ d1,m1,c1,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,2026-
 d2,m1,c2,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,3.00,true,2026-07-02
 d3,m1,c2,2026-08-01T10:00:00+03:00,2026-08-05T10:00:00+03:00,won,5.00,false,2026-07-02
 d4,m1,c3,2026-08-01T10:00:00+03:00,2026-08-05T10:00:00+03:00,won,7.00,true,2026-08-02
+d5,m1,c4,2026-07-01T10:00:00+03:00,2026-07-05T02:00:00+03:00,won,11.00,true,
+d6,m1,c2,2026-09-01T10:00:00+03:00,2026-09-05T10:00:00+03:00,won,13.00,false,2026-07-02
 """
-"""Deals with an extra column of dates, `signed_on`, over July and August: the column's kind (a date)
-is known only from the data."""
+"""Deals with an extra column of dates, `signed_on`, from July to September: the column's kind (a
+date) is known only from the data. d5 closed at 2:00 on 5 July in Moscow, 23:00 UTC on 4 July."""
 
 
 def test_an_earlier_period_reads_an_extra_date_column_as_dates(tmp_path):
@@ -211,6 +213,8 @@ metric half = sum(deals.amount / 2 where deals.signed_on = 2026-07-02)
 metric count_before = previous(on_the_day)
 metric half_before = previous(half)
 metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
+metric late = count(deals where deals.closed_at >= 2026-07-05)
+metric late_before = previous(late)
 kpi k = on_the_day
     target 1
     weight 100%
@@ -222,6 +226,30 @@ pay total = salary * kpi_score
     assert (m1.metrics["on_the_day"], m1.metrics["half"]) == (1, Decimal("2.5"))
     assert (m1.metrics["count_before"], m1.metrics["half_before"]) == (1, Decimal("1.5"))
     assert m1.metrics["kept"] == 1
+    # July's deals closed from midnight of 5 July in Moscow: d1, d2 and d5 (before midnight UTC).
+    assert (m1.metrics["late"], m1.metrics["late_before"]) == (2, 3)
+
+
+def test_a_look_back_two_periods_beside_a_retention_one_period_back(tmp_path):
+    """September: `retained` reads August, `previous(…, 2)` reads July, and no figure reads
+    August's metrics. By hand: July has one deal signed on 2 July (d2); client c2 was won in
+    August (d3) and September (d6) under that condition."""
+    from tests.evaluate.test_run import HEAD, make, person
+
+    plan = HEAD + """
+metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
+metric two_back = previous(on_the_day, 2)
+metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
+kpi k = on_the_day
+    target 1
+    weight 100%
+pay total = salary * kpi_score
+"""
+    program, data = make(tmp_path, plan, deals=SIGNED_ON)
+    m1 = person(kpilang.evaluate(program, data, "2026-09"), "m1")
+    assert m1.ok, m1.errors
+    assert (m1.metrics["on_the_day"], m1.metrics["two_back"], m1.metrics["kept"]) == (1, 1, 1)
+    assert m1.history.labels == {1: "2026-08", 2: "2026-07"}
 
 
 @pytest.mark.parametrize(("period", "back", "expected", "first", "end"), [
