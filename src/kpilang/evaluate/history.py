@@ -146,9 +146,9 @@ class History:
                 metrics = metrics_of(values.of(group))
                 mine = self._by_group[group]
                 mine.metrics[earlier.back] = {name: metrics[name] for name in self.program.metrics if name in read}
-                for call in calls:
+                for call in calls:  # EXPR reads metrics alone, by name (kpilang.compile.history)
                     mine.values[history_key(call)] = evaluate_expression(
-                        call.args[0], lambda node, m=metrics: m[node.name] if isinstance(node, ast.Name) else m[node])
+                        call.args[0], lambda node, m=metrics: m[node.name])
         for key, call in self.retention.items():
             before = self._distinct(con, call, self.earlier[0], team, column_type)
             now_start, now_end = self.period.bounds_utc(self.timezone)
