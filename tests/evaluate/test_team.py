@@ -128,8 +128,8 @@ pay total "Итого" = salary
 
 def small_team(tmp_path: Path, won: dict[str, int], *, extra_managers: str = "", bad_row: str = "",
                effective: str = "2026-07-01", figure: str = "share(members where kpi_score >= 100%)",
-               policy: str = "fail") -> kpilang.EvalReport:
-    (tmp_path / "cold.kpi").write_text(MEMBER.replace("EFFECTIVE", effective), encoding="utf-8")
+               policy: str = "fail", member: str = MEMBER) -> kpilang.EvalReport:
+    (tmp_path / "cold.kpi").write_text(member.replace("EFFECTIVE", effective), encoding="utf-8")
     fields = FIELDS + (f"    on_member_error {policy}\n" if policy != "fail" else "")
     (tmp_path / "head.kpi").write_text(
         f'import members "cold.kpi"\n\nplan head "H" {{\n{fields}}}\n\nmetric team = {figure}\n'
@@ -299,3 +299,54 @@ def test_a_team_plan_looks_back_at_the_teams_own_data_beside_its_team_figures(tm
             assert person.metrics["rev_before"] == before.metrics["rev"]
             compared += 1
     assert compared
+
+# A members' plan with a figure that can have no value without being an error: the mean won deal
+# of someone who won none (the pay reads it through `otherwise`).
+MEAN_DEAL_MEMBER = MEMBER.replace(
+    'pay total "Итого" = salary',
+    'metric mean_deal = avg(deals.amount where stage = "won")\npay total "Итого" = salary + (mean_deal otherwise 0)')
+
+
+@pytest.mark.parametrize(("figure", "policy", "value"), [
+    ("sum(members.mean_deal)", "fail", None),
+    ("count(members where mean_deal > 500)", "fail", None),
+    ("sum(members.mean_deal)", "exclude", Decimal("1000.00")),
+    ("count(members where mean_deal > 500)", "exclude", Decimal(1)),
+])
+def test_a_member_figure_without_a_value_is_named_never_read_as_zero(tmp_path, figure, policy, value):
+    """m1 won two deals of 1,000.00 (mean 1,000.00), m2 none (no mean): m2 is usable, but the figure
+    the aggregate reads has no value for them, so they are named with it; left out, the figure is m1's."""
+    head = head_of(small_team(tmp_path, {"m1": 2, "m2": 0}, figure=figure, policy=policy, member=MEAN_DEAL_MEMBER))
+    assert head.metrics["team"] == value
+    [team_figure] = head.team_figures
+    lines = {m.manager_id: m for m in team_figure.members}
+    assert lines["m2"].problem.render("en") == "their `mean_deal` has no value"
+    assert lines["m2"].excluded is (policy == "exclude") and lines["m1"].problem is None
+    assert team_figure.counted == 1
+    if policy == "fail":
+        [error] = [e for e in head.errors if e.code == "member_error"]
+        assert error.message.render("en") == (f"the team figure `{figure}` cannot be computed: 1 member(s) cannot be "
+                                               "read: Person m2 (m2): their `mean_deal` has no value")
+        assert error.subject == "team" and error.formula == figure
+        lines_of_plan = (tmp_path / "head.kpi").read_text(encoding="utf-8").splitlines()
+        [number] = [n for n, line in enumerate(lines_of_plan, start=1) if line.startswith("metric team = ")]
+        column = len("metric team = ") + 1
+        assert (error.line, error.column, error.end_line, error.end_column) == (
+            number, column, number, column + len(figure))
+        assert error.file.endswith("head.kpi") and error.cause == "member_error"
+    else:
+        assert head.ok, head.errors
+
+
+@pytest.mark.parametrize(("figure", "named"), [
+    ("count(members where won / (won - won) > 1)", "won"),
+    ("sum(members.won / (members.won - members.won))", "won"),
+    ("count(members where 1 / (1 - 1) > 0)", "members"),
+])
+def test_a_member_figure_divided_by_zero_names_the_first_figure_it_reads(tmp_path, figure, named):
+    """Every figure read has a value (m1 won 2), but the expression divides by zero: it has no value,
+    and the member is named with the first figure the expression reads (`members` when none)."""
+    head = head_of(small_team(tmp_path, {"m1": 2}, figure=figure))
+    assert head.metrics["team"] is None
+    [line] = head.team_figures[0].members
+    assert line.problem.render("en") == f"their `{named}` has no value"
