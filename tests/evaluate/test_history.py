@@ -240,6 +240,8 @@ def test_a_look_back_two_periods_beside_a_retention_one_period_back(tmp_path):
 metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
 metric two_back = previous(on_the_day, 2)
 metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
+metric any_kept = retained(deals.client_id)
+metric any_gone = churned(deals.client_id)
 kpi k = on_the_day
     target 1
     weight 100%
@@ -249,6 +251,8 @@ pay total = salary * kpi_score
     m1 = person(kpilang.evaluate(program, data, "2026-09"), "m1")
     assert m1.ok, m1.errors
     assert (m1.metrics["on_the_day"], m1.metrics["two_back"], m1.metrics["kept"]) == (1, 1, 1)
+    # Without a condition: August's clients c2 and c3, September's c2.
+    assert (m1.metrics["any_kept"], m1.metrics["any_gone"]) == (1, 1)
     assert m1.history.labels == {1: "2026-08", 2: "2026-07"}
 
 
