@@ -300,3 +300,47 @@ def test_earlier_periods_are_contiguous_and_add_up(kind, year, index, a, b):
     one = earlier_period(period, 1)
     assert one.kind == period.kind and one.end_day == period.first_day
     assert earlier_period(period, a + b) == earlier_period(earlier_period(period, a), b)
+
+
+class ExactParameters:
+    """A connection that runs each query only if the names of its `$name` parameters and of the
+    values bound are the same, letter for letter: DuckDB matches them ignoring case, the other
+    engines (kpilang.warehouse writes the values in by exact name) do not."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.queries = 0
+
+    def execute(self, sql, params=None):
+        import re
+
+        named = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
+        assert named == set(params or {}), (sql, sorted(params or {}))
+        self.queries += 1
+        return self.connection.execute(sql, params) if params is not None else self.connection.execute(sql)
+
+    def __getattr__(self, name):
+        return getattr(self.connection, name)
+
+
+def test_every_query_of_a_plan_that_looks_back_names_its_parameters_exactly(tmp_path):
+    from kpilang.data import load_data
+    from kpilang.evaluate.run import data_needs
+    from tests.evaluate.test_run import HEAD, make, person
+
+    plan = HEAD + """
+metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
+metric two_back = previous(on_the_day, 2)
+metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
+kpi k = on_the_day
+    target 1
+    weight 100%
+pay total = salary * kpi_score
+"""
+    program, data = make(tmp_path, plan, deals=SIGNED_ON)
+    with load_data(data, timezone="Europe/Moscow", needs=data_needs(program)) as dataset:
+        exact = ExactParameters(dataset.connection)
+        dataset.connection = exact
+        m1 = person(kpilang.evaluate(program, dataset, "2026-09"), "m1")
+    assert m1.ok and (m1.metrics["two_back"], m1.metrics["kept"]) == (1, 1)
+    assert exact.queries > 0
