@@ -350,3 +350,22 @@ def test_a_member_figure_divided_by_zero_names_the_first_figure_it_reads(tmp_pat
     assert head.metrics["team"] is None
     [line] = head.team_figures[0].members
     assert line.problem.render("en") == f"their `{named}` has no value"
+
+
+@pytest.mark.parametrize(("figure", "value"), [
+    ("min(members.won_kpi)", Decimal("0.5")),
+    ("max(members.won_kpi)", Decimal(3)),
+    ("median(members.won_kpi)", Decimal("1.25")),
+    ("avg(members.won_kpi)", Decimal("1.5")),
+    ("sum(members.won_kpi)", Decimal(6)),
+    ("min(members.won_kpi where won >= 2)", Decimal(1)),
+    ("sum(members.won_kpi where won >= 2)", Decimal("5.5")),
+    ("count(members where won >= 2)", Decimal(3)),
+])
+def test_each_aggregate_over_four_members(tmp_path, figure, value):
+    """Won 2, 1, 3 and 6 deals against a target of 2: attainments 1, 0.5, 1.5 and 3. By hand: the
+    least 0.5, the most 3, the median (1 + 1.5) / 2, the mean 6 / 4, the sum 6; of those who won
+    2 or more (1, 1.5, 3), the least 1 and the sum 5.5."""
+    head = head_of(small_team(tmp_path, {"m1": 2, "m2": 1, "m3": 3, "m4": 6}, figure=figure))
+    assert head.ok, head.errors
+    assert head.metrics["team"] == value
