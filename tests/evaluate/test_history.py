@@ -215,6 +215,7 @@ metric half_before = previous(half)
 metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
 metric late = count(deals where deals.closed_at >= 2026-07-05)
 metric late_before = previous(late)
+metric late_gone = churned(deals.client_id where deals.closed_at >= 2026-07-05)
 kpi k = on_the_day
     target 1
     weight 100%
@@ -228,6 +229,8 @@ pay total = salary * kpi_score
     assert m1.metrics["kept"] == 1
     # July's deals closed from midnight of 5 July in Moscow: d1, d2 and d5 (before midnight UTC).
     assert (m1.metrics["late"], m1.metrics["late_before"]) == (2, 3)
+    # Their clients: c1, c2 and c4 in July, c2 and c3 in August; c1 and c4 are gone.
+    assert m1.metrics["late_gone"] == 2
 
 
 def test_a_look_back_two_periods_beside_a_retention_one_period_back(tmp_path):
