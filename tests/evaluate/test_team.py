@@ -322,6 +322,9 @@ def test_a_member_figure_without_a_value_is_named_never_read_as_zero(tmp_path, f
     lines = {m.manager_id: m for m in team_figure.members}
     assert lines["m2"].problem.render("en") == "their `mean_deal` has no value"
     assert lines["m2"].excluded is (policy == "exclude") and lines["m1"].problem is None
+    # m1's line: without a `where` nobody is said to meet it or not; with one, m1 meets it.
+    assert lines["m1"].matched is (True if "where" in figure else None)
+    assert (lines["m1"].figure, lines["m1"].value) == ("mean_deal", Decimal("1000.00"))
     assert team_figure.counted == 1
     if policy == "fail":
         [error] = [e for e in head.errors if e.code == "member_error"]
