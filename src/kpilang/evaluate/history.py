@@ -185,7 +185,8 @@ class History:
 
     # ---- per person ----
     def of(self, group: Any) -> PersonHistory:
-        return self._by_group.get(group, PersonHistory())
+        """The look-backs of a group `compute` was given (every person or team evaluated)."""
+        return self._by_group[group]
 
     def errors_for(self, hired: date | None) -> list[EvalError]:
         """Why this person's figures cannot be compared with the earlier periods; empty if they can."""
