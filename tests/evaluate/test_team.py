@@ -372,3 +372,12 @@ def test_each_aggregate_over_four_members(tmp_path, figure, value):
     head = head_of(small_team(tmp_path, {"m1": 2, "m2": 1, "m3": 3, "m4": 6}, figure=figure))
     assert head.ok, head.errors
     assert head.metrics["team"] == value
+
+
+def test_a_member_figure_without_a_value_is_named_even_after_one_with_a_value(tmp_path):
+    """m2's `won` is 0 (a value), their `mean_deal` has none: the figure named is `mean_deal`."""
+    head = head_of(small_team(tmp_path, {"m1": 2, "m2": 0}, figure="count(members where won >= 0 and mean_deal > 500)",
+                              member=MEAN_DEAL_MEMBER))
+    lines = {m.manager_id: m for m in head.team_figures[0].members}
+    assert lines["m2"].problem.render("en") == "their `mean_deal` has no value"
+    assert lines["m1"].problem is None and lines["m1"].matched is True
