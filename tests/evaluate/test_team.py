@@ -345,6 +345,7 @@ def test_a_member_figure_without_a_value_is_named_never_read_as_zero(tmp_path, f
     ("count(members where won / (won - won) > 1)", "won"),
     ("sum(members.won / (members.won - members.won))", "won"),
     ("count(members where 1 / (1 - 1) > 0)", "members"),
+    ("count(members where won / (won_kpi - won_kpi) > 1)", "won"),
 ])
 def test_a_member_figure_divided_by_zero_names_the_first_figure_it_reads(tmp_path, figure, named):
     """Every figure read has a value (m1 won 2), but the expression divides by zero: it has no value,
@@ -364,6 +365,8 @@ def test_a_member_figure_divided_by_zero_names_the_first_figure_it_reads(tmp_pat
     ("min(members.won_kpi where won >= 2)", Decimal(1)),
     ("sum(members.won_kpi where won >= 2)", Decimal("5.5")),
     ("count(members where won >= 2)", Decimal(3)),
+    ("count(members)", Decimal(4)),
+    ("share(members where won >= 2)", Decimal("0.75")),
 ])
 def test_each_aggregate_over_four_members(tmp_path, figure, value):
     """Won 2, 1, 3 and 6 deals against a target of 2: attainments 1, 0.5, 1.5 and 3. By hand: the
