@@ -201,13 +201,32 @@ d6,m1,c2,2026-09-01T10:00:00+03:00,2026-09-05T10:00:00+03:00,won,13.00,false,202
 date) is known only from the data. d5 closed at 2:00 on 5 July in Moscow, 23:00 UTC on 4 July."""
 
 
+def _signed_on_plan(metrics: str) -> str:
+    """A plan of test_run.py's head with these metrics, a KPI of `on_the_day` and a pay."""
+    from tests.evaluate.test_run import HEAD
+
+    return HEAD + metrics + """kpi k = on_the_day
+    target 1
+    weight 100%
+pay total = salary * kpi_score
+"""
+
+
+def _signed_on_person(tmp_path, period: str, metrics: str):
+    """m1 evaluated for `period` on SIGNED_ON under `_signed_on_plan(metrics)`, without errors."""
+    from tests.evaluate.test_run import make, person
+
+    program, data = make(tmp_path, _signed_on_plan(metrics), deals=SIGNED_ON)
+    m1 = person(kpilang.evaluate(program, data, period), "m1")
+    assert m1.ok, m1.errors
+    return m1
+
+
 def test_an_earlier_period_reads_an_extra_date_column_as_dates(tmp_path):
     """July read for August: `signed_on = 2026-07-02` is that day (d2 in July; d3 in August, the same
     client), not midnight in Moscow (21:00 UTC on 1 July, which no date equals). By hand: July's count
     is 1 (d2), its half amount 3.00 / 2 = 1.5 (row by row), and client c2 was won so in both months."""
-    from tests.evaluate.test_run import HEAD, make, person
-
-    plan = HEAD + """
+    m1 = _signed_on_person(tmp_path, "2026-08", """
 metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
 metric half = sum(deals.amount / 2 where deals.signed_on = 2026-07-02)
 metric count_before = previous(on_the_day)
@@ -216,14 +235,7 @@ metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
 metric late = count(deals where deals.closed_at >= 2026-07-05)
 metric late_before = previous(late)
 metric late_gone = churned(deals.client_id where deals.closed_at >= 2026-07-05)
-kpi k = on_the_day
-    target 1
-    weight 100%
-pay total = salary * kpi_score
-"""
-    program, data = make(tmp_path, plan, deals=SIGNED_ON)
-    m1 = person(kpilang.evaluate(program, data, "2026-08"), "m1")
-    assert m1.ok, m1.errors
+""")
     assert (m1.metrics["on_the_day"], m1.metrics["half"]) == (1, Decimal("2.5"))
     assert (m1.metrics["count_before"], m1.metrics["half_before"]) == (1, Decimal("1.5"))
     assert m1.metrics["kept"] == 1
@@ -237,22 +249,13 @@ def test_a_look_back_two_periods_beside_a_retention_one_period_back(tmp_path):
     """September: `retained` reads August, `previous(…, 2)` reads July, and no figure reads
     August's metrics. By hand: July has one deal signed on 2 July (d2); client c2 was won in
     August (d3) and September (d6) under that condition."""
-    from tests.evaluate.test_run import HEAD, make, person
-
-    plan = HEAD + """
+    m1 = _signed_on_person(tmp_path, "2026-09", """
 metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
 metric two_back = previous(on_the_day, 2)
 metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
 metric any_kept = retained(deals.client_id)
 metric any_gone = churned(deals.client_id)
-kpi k = on_the_day
-    target 1
-    weight 100%
-pay total = salary * kpi_score
-"""
-    program, data = make(tmp_path, plan, deals=SIGNED_ON)
-    m1 = person(kpilang.evaluate(program, data, "2026-09"), "m1")
-    assert m1.ok, m1.errors
+""")
     assert (m1.metrics["on_the_day"], m1.metrics["two_back"], m1.metrics["kept"]) == (1, 1, 1)
     # Without a condition: August's clients c2 and c3, September's c2.
     assert (m1.metrics["any_kept"], m1.metrics["any_gone"]) == (1, 1)
@@ -329,18 +332,13 @@ class ExactParameters:
 def test_every_query_of_a_plan_that_looks_back_names_its_parameters_exactly(tmp_path):
     from kpilang.data import load_data
     from kpilang.evaluate.run import data_needs
-    from tests.evaluate.test_run import HEAD, make, person
+    from tests.evaluate.test_run import make, person
 
-    plan = HEAD + """
+    program, data = make(tmp_path, _signed_on_plan("""
 metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
 metric two_back = previous(on_the_day, 2)
 metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
-kpi k = on_the_day
-    target 1
-    weight 100%
-pay total = salary * kpi_score
-"""
-    program, data = make(tmp_path, plan, deals=SIGNED_ON)
+"""), deals=SIGNED_ON)
     with load_data(data, timezone="Europe/Moscow", needs=data_needs(program)) as dataset:
         exact = ExactParameters(dataset.connection)
         dataset.connection = exact
