@@ -118,6 +118,18 @@ def test_two_periods_back_needs_that_period_too():
     report = kpilang.evaluate(_program(), DEMO, "2026-08")  # previous(won, 2) reads June
     anna = next(r for r in report.results if r.manager_id == "m0001")
     assert [e.message.render("en").split(":")[0] for e in anna.errors] == ["no data for 2026-06"]
+    # The error points at the look-back that needs June, `previous(won, 2)`, found here in the text.
+    [error] = anna.errors
+    written = "previous(won, 2)"
+    [(number, line)] = [(n, line) for n, line in enumerate(PLAN.splitlines(), start=1) if written in line]
+    column = line.index(written) + 1
+    assert (error.file, error.line, error.column, error.end_line, error.end_column) == (
+        "growth.kpi", number, column, number, column + len(written))
+    assert error.formula == written and error.subject == "history" and error.cause == "missing_history"
+    assert error.message.render("en") == ("no data for 2026-06: deals has no record dated in 2026-06, "
+                                          "and previous(won, 2) compares with that period")
+    assert error.help.render("en") == ("add the records of 2026-06 to the data (pull or export that period too), "
+                                       "or evaluate a period whose earlier period the data covers")
 
 
 def _demo_with(tmp_path, manager: str, hired_at: str) -> Path:
@@ -177,6 +189,79 @@ def test_a_quarterly_plan_looks_back_by_quarters():
     assert {e.message.render("en").split(":")[0] for e in anna.errors} == {"no data for 2026-Q2", "no data for 2026-Q1"}
 
 
+SIGNED_ON = """id,manager_id,client_id,created_at,closed_at,stage,amount,is_new_client,signed_on
+d1,m1,c1,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,2026-07-01
+d2,m1,c2,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,3.00,true,2026-07-02
+d3,m1,c2,2026-08-01T10:00:00+03:00,2026-08-05T10:00:00+03:00,won,5.00,false,2026-07-02
+d4,m1,c3,2026-08-01T10:00:00+03:00,2026-08-05T10:00:00+03:00,won,7.00,true,2026-08-02
+d5,m1,c4,2026-07-01T10:00:00+03:00,2026-07-05T02:00:00+03:00,won,11.00,true,
+d6,m1,c2,2026-09-01T10:00:00+03:00,2026-09-05T10:00:00+03:00,won,13.00,false,2026-07-02
+"""
+"""Deals with an extra column of dates, `signed_on`, from July to September: the column's kind (a
+date) is known only from the data. d5 closed at 2:00 on 5 July in Moscow, 23:00 UTC on 4 July."""
+
+
+def _signed_on_plan(metrics: str) -> str:
+    """A plan of test_run.py's head with these metrics, a KPI of `on_the_day` and a pay."""
+    from tests.evaluate.test_run import HEAD
+
+    return HEAD + metrics + """kpi k = on_the_day
+    target 1
+    weight 100%
+pay total = salary * kpi_score
+"""
+
+
+def _signed_on_person(tmp_path, period: str, metrics: str):
+    """m1 evaluated for `period` on SIGNED_ON under `_signed_on_plan(metrics)`, without errors."""
+    from tests.evaluate.test_run import make, person
+
+    program, data = make(tmp_path, _signed_on_plan(metrics), deals=SIGNED_ON)
+    m1 = person(kpilang.evaluate(program, data, period), "m1")
+    assert m1.ok, m1.errors
+    return m1
+
+
+def test_an_earlier_period_reads_an_extra_date_column_as_dates(tmp_path):
+    """July read for August: `signed_on = 2026-07-02` is that day (d2 in July; d3 in August, the same
+    client), not midnight in Moscow (21:00 UTC on 1 July, which no date equals). By hand: July's count
+    is 1 (d2), its half amount 3.00 / 2 = 1.5 (row by row), and client c2 was won so in both months."""
+    m1 = _signed_on_person(tmp_path, "2026-08", """
+metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
+metric half = sum(deals.amount / 2 where deals.signed_on = 2026-07-02)
+metric count_before = previous(on_the_day)
+metric half_before = previous(half)
+metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
+metric late = count(deals where deals.closed_at >= 2026-07-05)
+metric late_before = previous(late)
+metric late_gone = churned(deals.client_id where deals.closed_at >= 2026-07-05)
+""")
+    assert (m1.metrics["on_the_day"], m1.metrics["half"]) == (1, Decimal("2.5"))
+    assert (m1.metrics["count_before"], m1.metrics["half_before"]) == (1, Decimal("1.5"))
+    assert m1.metrics["kept"] == 1
+    # July's deals closed from midnight of 5 July in Moscow: d1, d2 and d5 (before midnight UTC).
+    assert (m1.metrics["late"], m1.metrics["late_before"]) == (2, 3)
+    # Their clients: c1, c2 and c4 in July, c2 and c3 in August; c1 and c4 are gone.
+    assert m1.metrics["late_gone"] == 2
+
+
+def test_a_look_back_two_periods_beside_a_retention_one_period_back(tmp_path):
+    """September: `retained` reads August, `previous(…, 2)` reads July, and no figure reads
+    August's metrics. By hand: July has one deal signed on 2 July (d2); client c2 was won in
+    August (d3) and September (d6) under that condition."""
+    m1 = _signed_on_person(tmp_path, "2026-09", """
+metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
+metric two_back = previous(on_the_day, 2)
+metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
+metric any_kept = retained(deals.client_id)
+metric any_gone = churned(deals.client_id)
+""")
+    assert (m1.metrics["on_the_day"], m1.metrics["two_back"], m1.metrics["kept"]) == (1, 1, 1)
+    # Without a condition: August's clients c2 and c3, September's c2.
+    assert (m1.metrics["any_kept"], m1.metrics["any_gone"]) == (1, 1)
+    assert m1.history.labels == {1: "2026-08", 2: "2026-07"}
+
+
 @pytest.mark.parametrize(("period", "back", "expected", "first", "end"), [
     ("2026-08", 1, "2026-07", date(2026, 7, 1), date(2026, 8, 1)),
     ("2026-01", 1, "2025-12", date(2025, 12, 1), date(2026, 1, 1)),
@@ -221,3 +306,42 @@ def test_earlier_periods_are_contiguous_and_add_up(kind, year, index, a, b):
     one = earlier_period(period, 1)
     assert one.kind == period.kind and one.end_day == period.first_day
     assert earlier_period(period, a + b) == earlier_period(earlier_period(period, a), b)
+
+
+class ExactParameters:
+    """A connection that runs each query only if the names of its `$name` parameters and of the
+    values bound are the same, letter for letter: DuckDB matches them ignoring case, the other
+    engines (kpilang.warehouse writes the values in by exact name) do not."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.queries = 0
+
+    def execute(self, sql, params=None):
+        import re
+
+        named = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
+        assert named == set(params or {}), (sql, sorted(params or {}))
+        self.queries += 1
+        return self.connection.execute(sql, params) if params is not None else self.connection.execute(sql)
+
+    def __getattr__(self, name):
+        return getattr(self.connection, name)
+
+
+def test_every_query_of_a_plan_that_looks_back_names_its_parameters_exactly(tmp_path):
+    from kpilang.data import load_data
+    from kpilang.evaluate.run import data_needs
+    from tests.evaluate.test_run import make, person
+
+    program, data = make(tmp_path, _signed_on_plan("""
+metric on_the_day = count(deals where deals.signed_on = 2026-07-02)
+metric two_back = previous(on_the_day, 2)
+metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
+"""), deals=SIGNED_ON)
+    with load_data(data, timezone="Europe/Moscow", needs=data_needs(program)) as dataset:
+        exact = ExactParameters(dataset.connection)
+        dataset.connection = exact
+        m1 = person(kpilang.evaluate(program, dataset, "2026-09"), "m1")
+    assert m1.ok and (m1.metrics["two_back"], m1.metrics["kept"]) == (1, 1)
+    assert exact.queries > 0

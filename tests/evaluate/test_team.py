@@ -128,8 +128,8 @@ pay total "Итого" = salary
 
 def small_team(tmp_path: Path, won: dict[str, int], *, extra_managers: str = "", bad_row: str = "",
                effective: str = "2026-07-01", figure: str = "share(members where kpi_score >= 100%)",
-               policy: str = "fail") -> kpilang.EvalReport:
-    (tmp_path / "cold.kpi").write_text(MEMBER.replace("EFFECTIVE", effective), encoding="utf-8")
+               policy: str = "fail", member: str = MEMBER) -> kpilang.EvalReport:
+    (tmp_path / "cold.kpi").write_text(member.replace("EFFECTIVE", effective), encoding="utf-8")
     fields = FIELDS + (f"    on_member_error {policy}\n" if policy != "fail" else "")
     (tmp_path / "head.kpi").write_text(
         f'import members "cold.kpi"\n\nplan head "H" {{\n{fields}}}\n\nmetric team = {figure}\n'
@@ -299,3 +299,91 @@ def test_a_team_plan_looks_back_at_the_teams_own_data_beside_its_team_figures(tm
             assert person.metrics["rev_before"] == before.metrics["rev"]
             compared += 1
     assert compared
+
+# A members' plan with a figure that can have no value without being an error: the mean won deal
+# of someone who won none (the pay reads it through `otherwise`).
+MEAN_DEAL_MEMBER = MEMBER.replace(
+    'pay total "Итого" = salary',
+    'metric mean_deal = avg(deals.amount where stage = "won")\npay total "Итого" = salary + (mean_deal otherwise 0)')
+
+
+@pytest.mark.parametrize(("figure", "policy", "value"), [
+    ("sum(members.mean_deal)", "fail", None),
+    ("count(members where mean_deal > 500)", "fail", None),
+    ("sum(members.mean_deal)", "exclude", Decimal("1000.00")),
+    ("count(members where mean_deal > 500)", "exclude", Decimal(1)),
+])
+def test_a_member_figure_without_a_value_is_named_never_read_as_zero(tmp_path, figure, policy, value):
+    """m1 won two deals of 1,000.00 (mean 1,000.00), m2 none (no mean): m2 is usable, but the figure
+    the aggregate reads has no value for them, so they are named with it; left out, the figure is m1's."""
+    head = head_of(small_team(tmp_path, {"m1": 2, "m2": 0}, figure=figure, policy=policy, member=MEAN_DEAL_MEMBER))
+    assert head.metrics["team"] == value
+    [team_figure] = head.team_figures
+    lines = {m.manager_id: m for m in team_figure.members}
+    assert lines["m2"].problem.render("en") == "their `mean_deal` has no value"
+    assert lines["m2"].excluded is (policy == "exclude") and lines["m1"].problem is None
+    # m1's line: without a `where` nobody is said to meet it or not; with one, m1 meets it.
+    assert lines["m1"].matched is (True if "where" in figure else None)
+    assert (lines["m1"].figure, lines["m1"].value) == ("mean_deal", Decimal("1000.00"))
+    assert team_figure.counted == 1
+    if policy == "fail":
+        [error] = [e for e in head.errors if e.code == "member_error"]
+        assert error.message.render("en") == (f"the team figure `{figure}` cannot be computed: 1 member(s) cannot be "
+                                               "read: Person m2 (m2): their `mean_deal` has no value")
+        assert error.subject == "team" and error.formula == figure
+        lines_of_plan = (tmp_path / "head.kpi").read_text(encoding="utf-8").splitlines()
+        [number] = [n for n, line in enumerate(lines_of_plan, start=1) if line.startswith("metric team = ")]
+        column = len("metric team = ") + 1
+        assert (error.line, error.column, error.end_line, error.end_column) == (
+            number, column, number, column + len(figure))
+        assert error.file.endswith("head.kpi") and error.cause == "member_error"
+    else:
+        assert head.ok, head.errors
+
+
+@pytest.mark.parametrize(("figure", "named"), [
+    ("count(members where won / (won - won) > 1)", "won"),
+    ("sum(members.won / (members.won - members.won))", "won"),
+    ("count(members where 1 / (1 - 1) > 0)", "members"),
+    ("count(members where won / (won_kpi - won_kpi) > 1)", "won"),
+])
+def test_a_member_figure_divided_by_zero_names_the_first_figure_it_reads(tmp_path, figure, named):
+    """Every figure read has a value (m1 won 2), but the expression divides by zero: it has no value,
+    and the member is named with the first figure the expression reads (`members` when none)."""
+    head = head_of(small_team(tmp_path, {"m1": 2}, figure=figure))
+    assert head.metrics["team"] is None
+    [line] = head.team_figures[0].members
+    assert line.problem.render("en") == f"their `{named}` has no value"
+
+
+@pytest.mark.parametrize(("figure", "value"), [
+    ("min(members.won_kpi)", Decimal("0.5")),
+    ("max(members.won_kpi)", Decimal(3)),
+    ("median(members.won_kpi)", Decimal("1.25")),
+    ("avg(members.won_kpi)", Decimal("1.5")),
+    ("sum(members.won_kpi)", Decimal(6)),
+    ("min(members.won_kpi where won >= 2)", Decimal(1)),
+    ("sum(members.won_kpi where won >= 2)", Decimal("5.5")),
+    ("count(members where won >= 2)", Decimal(3)),
+    ("count(members)", Decimal(4)),
+    ("share(members where won >= 2)", Decimal("0.75")),
+])
+def test_each_aggregate_over_four_members(tmp_path, figure, value):
+    """Won 2, 1, 3 and 6 deals against a target of 2: attainments 1, 0.5, 1.5 and 3. By hand: the
+    least 0.5, the most 3, the median (1 + 1.5) / 2, the mean 6 / 4, the sum 6; of those who won
+    2 or more (1, 1.5, 3), the least 1 and the sum 5.5."""
+    head = head_of(small_team(tmp_path, {"m1": 2, "m2": 1, "m3": 3, "m4": 6}, figure=figure))
+    assert head.ok, head.errors
+    assert head.metrics["team"] == value
+    if figure.startswith(("min(", "sum(")) and "where" in figure:  # m2 (1 deal) does not meet it: no figure read
+        m2 = next(m for m in head.team_figures[0].members if m.manager_id == "m2")
+        assert (m2.matched, m2.value) == (False, None)
+
+
+def test_a_member_figure_without_a_value_is_named_even_after_one_with_a_value(tmp_path):
+    """m2's `won` is 0 (a value), their `mean_deal` has none: the figure named is `mean_deal`."""
+    head = head_of(small_team(tmp_path, {"m1": 2, "m2": 0}, figure="count(members where won >= 0 and mean_deal > 500)",
+                              member=MEAN_DEAL_MEMBER))
+    lines = {m.manager_id: m for m in head.team_figures[0].members}
+    assert lines["m2"].problem.render("en") == "their `mean_deal` has no value"
+    assert lines["m1"].problem is None and lines["m1"].matched is True

@@ -78,11 +78,19 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "aggregate": ("src/kpilang/evaluate/aggregate.py", ["tests/evaluate"]),
     "table_lookup": ("src/kpilang/evaluate/table_lookup.py", ["tests/evaluate"]),
 }
+# The rest of the evaluator: tests/evaluate, and the tests elsewhere that evaluate directly (the
+# linter's past periods, and the CLI's table of evaluation errors).
+EVALUATE_TESTS = ["tests/evaluate", "tests/checks/test_history_periods.py", "tests/checks/test_cases.py",
+                  "tests/cli/test_eval_table.py"]
+EVALUATE_REST = ("history", "team", "plan_code", "sql", "run", "no_value", "data_errors", "eval_errors",
+                 "formula_code", "formula_text", "tracing", "plan_tests")
+MODULES.update({name: (f"src/kpilang/evaluate/{name}.py", EVALUATE_TESTS) for name in EVALUATE_REST})
 # Several modules in one copy: the tests run once to learn which reach what (minutes for
 # tests/evaluate), then `run_mutmut.py evaluate 'kpilang.evaluate.period*'` checks one module.
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "evaluate": ([MODULES[m][0] for m in ("period", "rowwise", "results", "formulas", "aggregate", "table_lookup")],
                  ["tests/evaluate"]),
+    "evaluate_rest": ([MODULES[m][0] for m in EVALUATE_REST], EVALUATE_TESTS),
 }
 # Set for every test process of a run: tests/conftest.py then loads the `mutation` Hypothesis
 # profile (same draws for every mutant, no shrinking) and runs the property tests last.

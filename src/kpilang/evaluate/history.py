@@ -128,7 +128,7 @@ class History:
         evaluator's own `metric_values`); `evaluate_expression(expr, lookup)` is the formula
         engine's."""
         con = dataset.connection
-        column_type = getattr(dataset, "column_type", None)
+        column_type = dataset.column_type
         for earlier in self.earlier:
             for table in earlier.tables:
                 if not self._has_rows(con, table, earlier):
@@ -146,9 +146,9 @@ class History:
                 metrics = metrics_of(values.of(group))
                 mine = self._by_group[group]
                 mine.metrics[earlier.back] = {name: metrics[name] for name in self.program.metrics if name in read}
-                for call in calls:
+                for call in calls:  # EXPR reads metrics alone, by name (kpilang.compile.history)
                     mine.values[history_key(call)] = evaluate_expression(
-                        call.args[0], lambda node, m=metrics: m[node.name] if isinstance(node, ast.Name) else m[node])
+                        call.args[0], lambda node, m=metrics: m[node.name])
         for key, call in self.retention.items():
             before = self._distinct(con, call, self.earlier[0], team, column_type)
             now_start, now_end = self.period.bounds_utc(self.timezone)
@@ -185,7 +185,8 @@ class History:
 
     # ---- per person ----
     def of(self, group: Any) -> PersonHistory:
-        return self._by_group.get(group, PersonHistory())
+        """The look-backs of a group `compute` was given (every person or team evaluated)."""
+        return self._by_group[group]
 
     def errors_for(self, hired: date | None) -> list[EvalError]:
         """Why this person's figures cannot be compared with the earlier periods; empty if they can."""

@@ -159,7 +159,7 @@ def evaluate(program: Program, data: Any, period: str, *, trace: bool = False,
             return _evaluate_loaded(program, dataset, the_period, start, end, trace, progress)
         finally:
             dataset.close()
-    loaded_for = getattr(data, "timezone", info.timezone)
+    loaded_for = data.timezone
     if loaded_for != info.timezone:
         # Times without an offset were read as local time in the loader's timezone.
         raise ValueError(f"the data was loaded for timezone {loaded_for}, but plan {info.name} is in "
@@ -218,7 +218,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
 
     plan = collect_aggregates(program)
     values = run_aggregates(con, plan, start=start, end=end, timezone=info.timezone, team=team_scope,
-                            tables_present=set(dataset.tables), column_type=getattr(dataset, "column_type", None))
+                            tables_present=set(dataset.tables), column_type=dataset.column_type)
     targets = _targets(con, program, the_period.label, set(dataset.tables))
     touched = touched_people(touching, people, managers, team_scope)
 
@@ -269,7 +269,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
         currency=info.currency, timezone=info.timezone, start_utc=start, end_utc=end, results=results,
         skipped=skipped, data_problems=row_problems,
         accounts=_accounts(dataset, values, people, team_scope),
-        inputs=list(getattr(dataset, "inputs", [])), snapshot=getattr(dataset, "snapshot", None),
+        inputs=list(dataset.inputs), snapshot=dataset.snapshot,
     )
 
 

@@ -266,7 +266,7 @@ def _combine(func: str, included: list[tuple[bool, Decimal | None]]) -> Decimal 
             return None
         with decimal_context():
             return Decimal(sum(1 for matched, _ in included if matched)) / Decimal(len(included))
-    values = sorted(v for matched, v in included if matched and v is not None)
+    values = sorted(v for matched, v in included if matched)  # a member counted has a value (_read)
     if func == "sum":
         return exact_sum(values)
     if not values:
