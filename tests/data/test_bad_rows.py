@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import duckdb
 import pytest
+
+from kpilang.data.validation import CheckedTable, _keys_increase
 
 from .conftest import only
 
@@ -91,6 +94,31 @@ def test_every_duplicate_after_the_first_is_rejected(load):
     ]
     assert all("row 2" in str(p.reason) for p in duplicates)
     assert data.connection.execute("SELECT amount FROM deals").fetchall() == [(Decimal("100.00"),)]
+
+
+@pytest.mark.parametrize(("keys", "increasing"), [
+    (["d1", "d2", "d3"], True),
+    (["d1", None, "d2"], True),  # an empty key is checked as a required cell, not here
+    ([], True),
+    (["d1", "d3", "d2"], False),  # distinct, but only a hash of every key can tell
+    (["d1", "d1"], False),
+])
+def test_keys_that_rise_from_row_to_row_are_distinct_without_a_hash(keys, increasing):
+    # The shortcut of find_repeats: keys in increasing order (as CRM exports list them) are
+    # proved distinct by comparing each with the one before.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE checked (t0 VARCHAR)")
+    for key in keys:
+        con.execute("INSERT INTO checked VALUES (?)", [key])
+    assert _keys_increase(con, CheckedTable("checked", 2, len(keys), ()), "t0") is increasing
+
+
+def test_a_repeated_key_after_a_lower_one_is_rejected(load):
+    # The keys fall once (d2 after d3), so repeats are looked for by hashing every key.
+    data = load(deals("d3,m1,2026-07-01,won,,2,true\n", "d2,m1,2026-07-01,won,,3,true\n",
+                      "d3,m2,2026-07-01,won,,4,true\n"))
+    assert [(p.row, p.code) for p in data.problems] == [(5, "duplicate_id")]
+    assert sorted(data.connection.execute("SELECT id FROM deals").fetchall()) == [("d1",), ("d2",), ("d3",)]
 
 
 def test_a_rejected_manager_gets_an_error_through_manager_ids(load):

@@ -106,23 +106,22 @@ def plan_columns(
         (index, name, spec.column(name)) for index, name in enumerate(raw.columns)
         if columns_read is None or name in columns_read
     ]
-    probes: dict[str, str] = {}
+    probes: dict[tuple[int, str], str] = {}  # (column, probe) -> an aggregate over the column
     for index, _, known in columns:
         if known is None:
-            for probe, sql in inference_probes(cell(index)).items():
-                probes[f"{probe}_{index}"] = sql
+            probes.update({(index, probe): sql for probe, sql in inference_probes(cell(index)).items()})
         elif known.kind in (ColumnKind.MONEY, ColumnKind.NUMBER):
-            probes[f"scale_{index}"] = scale_probe(cell(index))
-    query = f"SELECT {', '.join(f'{sql} AS {ident(n)}' for n, sql in probes.items())} FROM {raw.relation}"
+            probes[index, "scale"] = scale_probe(cell(index))
+    query = f"SELECT {', '.join(probes.values())} FROM {raw.relation}"
     measured = dict(zip(probes, con.execute(query).fetchone())) if probes else {}
     plans = []
     for index, name, known in columns:
         if known is None:
-            stats = {probe: measured[f"{probe}_{index}"] for probe in inference_probes(cell(index))}
+            stats = {probe: value for (column, probe), value in measured.items() if column == index}
             inferred = infer_type(stats)
             plans.append(ColumnPlan(index, name, inferred.kind, inferred.scale, None))
         elif known.kind in (ColumnKind.MONEY, ColumnKind.NUMBER):
-            scale = column_scale(known.kind, measured[f"scale_{index}"])
+            scale = column_scale(known.kind, measured[index, "scale"])
             plans.append(ColumnPlan(index, name, known.kind, scale, known))
         else:
             plans.append(ColumnPlan(index, name, known.kind, None, known))
