@@ -139,6 +139,14 @@ def test_a_duplicate_manager_id_makes_that_person_an_error(load):
     assert (problem.row, problem.column, problem.manager_ids) == (3, "id", ["m1"])
 
 
+def test_a_targets_value_is_a_number_in_its_reason_not_an_amount(load):
+    data = load({"targets.csv": "manager_id,period,name,value\nm1,2026-07,revenue,\"12,5\"\n"
+                                "m1,2026-08,revenue,$12\n"})
+    assert [(p.row, p.column, str(p.reason).split(":")[0]) for p in data.problems] == [
+        (2, "value", "unreadable number"), (3, "value", "unreadable number"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("period", "reason_start"),
     [
