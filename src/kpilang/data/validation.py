@@ -143,17 +143,14 @@ def build_checks(spec: TableSpec, plans: list[ColumnPlan], checks_people: bool) 
             "allowed": ", ".join(plan.spec.allowed or ()),
         }
         checks.append(Check(plan.name, cell(plan.index), code, facts, own_cells=True))
-    key_cells = [cell(by_name[k].index) for k in spec.key]
-    if len(spec.key) == 1:
-        checks.append(Check(
-            spec.key[0], key_cells[0], "CASE WHEN _first_row < _row THEN 'duplicate_id' END",
-        ))
-    else:
-        checks.append(Check(
-            None, f"concat_ws(', ', {', '.join(key_cells)})",
-            "CASE WHEN _first_row < _row THEN 'duplicate_key' END",
-            {"key": ", ".join(spec.key)},
-        ))
+    key_cells = ", ".join(cell(by_name[k].index) for k in spec.key)
+    # A repeated id is reported on its column; a repeated key of several columns on the row.
+    one_column = len(spec.key) == 1
+    code = "duplicate_id" if one_column else "duplicate_key"
+    checks.append(Check(
+        spec.key[0] if one_column else None, f"concat_ws(', ', {key_cells})",
+        f"CASE WHEN _first_row < _row THEN '{code}' END", {"key": ", ".join(spec.key)},
+    ))
     if checks_people:
         manager = cell(by_name["manager_id"].index)
         checks.append(Check(
