@@ -262,3 +262,16 @@ def test_a_rejected_row_says_which_period_it_concerns(load):
     assert by_row["targets", 2].period == "2026-08"
     assert not by_row["targets", 2].concerns("2026-07", *july)
     assert by_row["targets", 3].period is None and by_row["targets", 3].concerns("2026-07", *july)
+
+
+def test_loading_leaves_only_the_clean_tables(load):
+    # The tables that hold the rejected rows while they are reported are the loader's own: after
+    # loading, the connection the plan's queries run on holds the clean tables and nothing else.
+    data = load({
+        "managers.csv": "id,name,role,team,salary\nm1,Anna,cold,north,60000\nm1,Anna,cold,north,1\n",
+        "deals.csv": DEALS_HEADER + "d1,m1,2026-07-01,won,,1,true\nd1,m1,x,won,,-1,true\n",
+    })
+    assert len(data.problems) == 4
+    tables = data.connection.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL").fetchall()
+    assert tables == [("main", "deals"), ("main", "managers")]
