@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import duckdb
 import pytest
+
+from kpilang.data.validation import CheckedTable, _keys_increase
 
 from .conftest import only
 
@@ -93,6 +96,31 @@ def test_every_duplicate_after_the_first_is_rejected(load):
     assert data.connection.execute("SELECT amount FROM deals").fetchall() == [(Decimal("100.00"),)]
 
 
+@pytest.mark.parametrize(("keys", "increasing"), [
+    (["d1", "d2", "d3"], True),
+    (["d1", None, "d2"], True),  # an empty key is checked as a required cell, not here
+    ([], True),
+    (["d1", "d3", "d2"], False),  # distinct, but only a hash of every key can tell
+    (["d1", "d1"], False),
+])
+def test_keys_that_rise_from_row_to_row_are_distinct_without_a_hash(keys, increasing):
+    # The shortcut of find_repeats: keys in increasing order (as CRM exports list them) are
+    # proved distinct by comparing each with the one before.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE checked (t0 VARCHAR)")
+    for key in keys:
+        con.execute("INSERT INTO checked VALUES (?)", [key])
+    assert _keys_increase(con, CheckedTable("checked", 2, len(keys), ()), "t0") is increasing
+
+
+def test_a_repeated_key_after_a_lower_one_is_rejected(load):
+    # The keys fall once (d2 after d3), so repeats are looked for by hashing every key.
+    data = load(deals("d3,m1,2026-07-01,won,,2,true\n", "d2,m1,2026-07-01,won,,3,true\n",
+                      "d3,m2,2026-07-01,won,,4,true\n"))
+    assert [(p.row, p.code) for p in data.problems] == [(5, "duplicate_id")]
+    assert sorted(data.connection.execute("SELECT id FROM deals").fetchall()) == [("d1",), ("d2",), ("d3",)]
+
+
 def test_a_rejected_manager_gets_an_error_through_manager_ids(load):
     data = load({
         "managers.csv": "id,name,role,team,salary\nm1,Anna,cold,north,60000\nm2,Boris,cold,south,\"55 000\"\n",
@@ -109,6 +137,14 @@ def test_a_duplicate_manager_id_makes_that_person_an_error(load):
     data = load({"managers.csv": "id,name,role,team,salary\nm1,Anna,cold,north,1\nm1,Anna 2,cold,north,2\n"})
     problem = only(data.problems, table="managers")
     assert (problem.row, problem.column, problem.manager_ids) == (3, "id", ["m1"])
+
+
+def test_a_targets_value_is_a_number_in_its_reason_not_an_amount(load):
+    data = load({"targets.csv": "manager_id,period,name,value\nm1,2026-07,revenue,\"12,5\"\n"
+                                "m1,2026-08,revenue,$12\n"})
+    assert [(p.row, p.column, str(p.reason).split(":")[0]) for p in data.problems] == [
+        (2, "value", "unreadable number"), (3, "value", "unreadable number"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -226,3 +262,16 @@ def test_a_rejected_row_says_which_period_it_concerns(load):
     assert by_row["targets", 2].period == "2026-08"
     assert not by_row["targets", 2].concerns("2026-07", *july)
     assert by_row["targets", 3].period is None and by_row["targets", 3].concerns("2026-07", *july)
+
+
+def test_loading_leaves_only_the_clean_tables(load):
+    # The tables that hold the rejected rows while they are reported are the loader's own: after
+    # loading, the connection the plan's queries run on holds the clean tables and nothing else.
+    data = load({
+        "managers.csv": "id,name,role,team,salary\nm1,Anna,cold,north,60000\nm1,Anna,cold,north,1\n",
+        "deals.csv": DEALS_HEADER + "d1,m1,2026-07-01,won,,1,true\nd1,m1,x,won,,-1,true\n",
+    })
+    assert len(data.problems) == 4
+    tables = data.connection.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL").fetchall()
+    assert tables == [("main", "deals"), ("main", "managers")]

@@ -63,6 +63,11 @@ def test_a_problem_reads_as_one_english_line_with_its_place():
         "data/deals.csv: empty amount: this column is required; "
         "fill in amount, or remove the row if it is not real"
     )
+    # A database table's row has no line: its key places it.
+    assert str(problem(file="crm.deals", row=None, key="id=d017")) == (
+        "crm.deals, id=d017, column amount: empty amount: this column is required "
+        "(value 'abc'); fill in amount, or remove the row if it is not real"
+    )
 
 
 def test_a_data_error_lists_every_problem_on_its_own_line():

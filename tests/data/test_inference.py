@@ -36,6 +36,32 @@ def test_column_names_that_look_internal_are_kept(load):
     assert data.connection.execute("SELECT t0, p0, _row FROM activities").fetchone() == ("x", "y", "z")
 
 
+def test_column_names_like_the_temporary_ones_are_kept(load):
+    # While the clean table's columns get their names, they pass through temporary names that
+    # no file column starts with: here neither tmp_ nor _tmp_ will do (the fifth column would
+    # meet tmp_5, the sixth's temporary name, and DuckDB's names ignore case: TMP_5 too).
+    header = "id,manager_id,type,started_at,tmp_5,_tmp_6,t4\n"
+    data = load({"activities.csv": header + "a1,m1,call,2026-07-01,x,y,z\n"})
+    row = data.connection.execute('SELECT id, tmp_5, "_tmp_6", t4 FROM activities').fetchone()
+    assert row == ("a1", "x", "y", "z")
+    columns = [r[0] for r in data.connection.execute("DESCRIBE activities").fetchall()]
+    assert columns == header.strip().split(",")
+
+
+def test_known_columns_after_an_extra_one_are_still_checked(load):
+    # An extra column is typed by inference and never checked; the known columns written after
+    # it in the file are checked as anywhere else.
+    files = {"activities.csv": "id,channel,manager_id,type,started_at,duration\n"
+             "a1,web,m1,call,2026-07-01,60\n"
+             "a2,web,m1,call,01.07.2026,60\n"
+             "a3,web,m1,call,2026-07-01,1.5\n"}
+    data = load(files)
+    assert [(p.row, p.column, p.value) for p in data.problems] == [
+        (3, "started_at", "01.07.2026"), (4, "duration", "1.5"),
+    ]
+    assert data.connection.execute("SELECT id, channel FROM activities").fetchall() == [("a1", "web")]
+
+
 def test_extra_columns_the_plan_does_not_read_are_left_out_and_reject_nothing(load):
     files = {
         "activities.csv": "id,manager_id,type,started_at,channel,note\n"

@@ -62,8 +62,12 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "tests/data/test_data_problem.py", *DATA_TESTS, "tests/data/test_fatal.py",
         "tests/data/test_excel_exports.py",
     ]),
+    # Also the tests of unknown managers and of the columns a run reads, which validation.py
+    # decides (the people check, the columns left out of the clean table).
     "validation": ("src/kpilang/data/validation.py", [
         *DATA_TESTS, "tests/data/test_csv_files.py", "tests/data/test_formats.py",
+        "tests/data/test_unknown_managers.py", "tests/data/test_unreadable_rows.py",
+        "tests/evaluate/test_columns_read.py",
     ]),
     # The evaluator: the tests of tests/evaluate, and the few elsewhere that call a module's
     # functions directly (the linter's score intervals, `round()`'s digits, huge figures shown).

@@ -102,7 +102,7 @@ def _place_in_time(bad: BadRows, placed: dict | None) -> dict[str, object]:
     if bad.placed_by is None or placed is None:
         return {}
     value = placed["v"]
-    if bad.placed_by.kind == "period":
+    if bad.placed_by.by_period:
         return {"period": value}
     return {"at": value} if value is not None else {"undated": True}
 

@@ -82,7 +82,7 @@ class PlacedBy:
 
     check: int  # index in BadRows.checks of that cell's check
     typed: str  # its typed value's column in BadRows.raw
-    kind: str  # "instant" or "period"
+    by_period: bool  # the period column of targets, rather than an instant
 
 
 @dataclass
@@ -103,34 +103,25 @@ def plan_columns(
     cannot change anyone's pay (see loader.columns_checked), and leaving it out saves a pass
     over it and its memory."""
     columns = [
-        (index, name) for index, name in enumerate(raw.columns)
+        (index, name, spec.column(name)) for index, name in enumerate(raw.columns)
         if columns_read is None or name in columns_read
     ]
-    probes: dict[str, str] = {}
-    for index, name in columns:
-        known = spec.column(name)
+    probes: dict[tuple[int, str], str] = {}  # (column, probe) -> an aggregate over the column
+    for index, _, known in columns:
         if known is None:
-            for probe, sql in inference_probes(cell(index)).items():
-                probes[f"{probe}_{index}"] = sql
+            probes.update({(index, probe): sql for probe, sql in inference_probes(cell(index)).items()})
         elif known.kind in (ColumnKind.MONEY, ColumnKind.NUMBER):
-            probes[f"scale_{index}"] = scale_probe(cell(index))
-    measured: dict[str, object] = {}
-    if probes:
-        names = list(probes)
-        row = con.execute(
-            "SELECT " + ", ".join(f"{probes[n]} AS {ident(n)}" for n in names)
-            + f" FROM {raw.relation}"
-        ).fetchone()
-        measured = dict(zip(names, row))
+            probes[index, "scale"] = scale_probe(cell(index))
+    query = f"SELECT {', '.join(probes.values())} FROM {raw.relation}"
+    measured = dict(zip(probes, con.execute(query).fetchone())) if probes else {}
     plans = []
-    for index, name in columns:
-        known = spec.column(name)
+    for index, name, known in columns:
         if known is None:
-            stats = {probe: measured[f"{probe}_{index}"] for probe in inference_probes(cell(index))}
+            stats = {probe: value for (column, probe), value in measured.items() if column == index}
             inferred = infer_type(stats)
             plans.append(ColumnPlan(index, name, inferred.kind, inferred.scale, None))
         elif known.kind in (ColumnKind.MONEY, ColumnKind.NUMBER):
-            scale = column_scale(known.kind, measured[f"scale_{index}"])
+            scale = column_scale(known.kind, measured[index, "scale"])
             plans.append(ColumnPlan(index, name, known.kind, scale, known))
         else:
             plans.append(ColumnPlan(index, name, known.kind, None, known))
@@ -152,17 +143,14 @@ def build_checks(spec: TableSpec, plans: list[ColumnPlan], checks_people: bool) 
             "allowed": ", ".join(plan.spec.allowed or ()),
         }
         checks.append(Check(plan.name, cell(plan.index), code, facts, own_cells=True))
-    key_cells = [cell(by_name[k].index) for k in spec.key]
-    if len(spec.key) == 1:
-        checks.append(Check(
-            spec.key[0], key_cells[0], "CASE WHEN _first_row < _row THEN 'duplicate_id' END",
-        ))
-    else:
-        checks.append(Check(
-            None, f"concat_ws(', ', {', '.join(key_cells)})",
-            "CASE WHEN _first_row < _row THEN 'duplicate_key' END",
-            {"key": ", ".join(spec.key)},
-        ))
+    key_cells = ", ".join(cell(by_name[k].index) for k in spec.key)
+    # A repeated id is reported on its column; a repeated key of several columns on the row.
+    one_column = len(spec.key) == 1
+    code = "duplicate_id" if one_column else "duplicate_key"
+    checks.append(Check(
+        spec.key[0] if one_column else None, f"concat_ws(', ', {key_cells})",
+        f"CASE WHEN _first_row < _row THEN '{code}' END", {"key": ", ".join(spec.key)},
+    ))
     if checks_people:
         manager = cell(by_name["manager_id"].index)
         checks.append(Check(
@@ -198,7 +186,9 @@ class CheckedTable:
 
 
 def any_code(checks: list[Check]) -> str:
-    return " OR ".join(f"({check.code_sql}) IS NOT NULL" for check in checks) or "false"
+    """Whether any of `checks` gives a code. Never empty: every table has a key, whose required
+    cells are checked among the row's own cells, and whose repeats are checked after."""
+    return " OR ".join(f"({check.code_sql}) IS NOT NULL" for check in checks)
 
 
 def create_checked_table(
@@ -230,7 +220,7 @@ def create_checked_table(
     texts = "".join(f", CASE WHEN _bad THEN {cell(i)} END AS {kept_text(i)}" for i in kept)
     own = [check for check in checks if check.own_cells]
     table = f"main.{ident(spec.name)}"
-    con.execute(f"SET preserve_insertion_order = {'true' if by_position else 'false'}")
+    con.execute(f"SET preserve_insertion_order = {by_position}")
     con.execute(
         f"CREATE OR REPLACE TABLE {table} AS SELECT {row}{columns}, _bad{texts} FROM ("
         f"SELECT *, {any_code(own)} AS _bad FROM ("
@@ -265,7 +255,8 @@ def find_repeats(
     when no key repeats. Keys are text, so the typed key columns hold the raw text."""
     by_name = {p.name: p for p in plans}
     keys = [typed(by_name[k].index) for k in spec.key]
-    if len(keys) == 1 and _keys_increase(con, checked, keys[0]):
+    # A first key column that rises strictly from row to row proves the whole keys distinct too.
+    if _keys_increase(con, checked, keys[0]):
         return None
     repeats = f"{LOAD_SCHEMA}.repeats_{spec.name}"
     con.execute(
@@ -349,36 +340,27 @@ def separate_bad_rows(
     helpers += ["_row"] if checked.position_offset is None else []
     for helper in helpers:
         con.execute(f"ALTER TABLE {checked.table} DROP COLUMN {helper}")
+    # A file column may be named like an internal one (say t1), and renaming t0 to t1 would
+    # clash: so first step through names that no file column starts with.
     names = {p.name for p in plans}
-    current = typed
-    if {typed(p.index) for p in plans} & names:
-        # A file column is named like an internal one (say t1): renaming t0 to t1 would clash,
-        # so first step through names that no file column starts with.
-        prefix = "tmp_"
-        while any(n.startswith(prefix) for n in names):
-            prefix = "_" + prefix
-        for p in plans:
-            con.execute(
-                f"ALTER TABLE {checked.table} RENAME COLUMN {typed(p.index)} TO {prefix}{p.index}"
-            )
-        current = f"{prefix}{{}}".format
+    prefix = "tmp_"
+    while any(n.startswith(prefix) for n in names):
+        prefix = "_" + prefix
     for p in plans:
-        con.execute(
-            f"ALTER TABLE {checked.table} RENAME COLUMN {ident(current(p.index))} TO {ident(p.name)}"
-        )
+        con.execute(f"ALTER TABLE {checked.table} RENAME COLUMN {typed(p.index)} TO {prefix}{p.index}")
+    for p in plans:
+        con.execute(f"ALTER TABLE {checked.table} RENAME COLUMN {prefix}{p.index} TO {ident(p.name)}")
     person = cell(by_name[spec.owner_column].index)
     return BadRows(bad, checks, person, raw, _placed_by(spec, plans, checks))
 
 
 def _placed_by(spec: TableSpec, plans: list[ColumnPlan], checks: list[Check]) -> PlacedBy | None:
-    date_column = DATE_COLUMNS.get(spec.name)
-    period_column = next((c.name for c in spec.columns if c.is_period), None)
-    column, kind = (date_column, "instant") if date_column else (period_column, "period")
+    column = DATE_COLUMNS[spec.name] or next((c.name for c in spec.columns if c.is_period), None)
     plan = next((p for p in plans if p.name == column), None)
     if plan is None:
         return None
     check = next(i for i, c in enumerate(checks) if c.own_cells and c.column == column)
-    return PlacedBy(check, typed(plan.index), kind)
+    return PlacedBy(check, typed(plan.index), plan.spec.is_period)
 
 
 def known_people(

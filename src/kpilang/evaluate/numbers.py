@@ -97,12 +97,17 @@ def score_of(contributions: list[Decimal]) -> Decimal:
         return _score_function(len(contributions))(*contributions)
 
 
+def _unrounded_sum(values) -> Decimal:
+    """The sum of `values` to every digit (a decimal zero when there are none)."""
+    with localcontext(_EXACT_ADDITION):
+        return sum(values, ZERO)
+
+
 def exact_sum(values) -> Decimal:
     """The sum of `values`, added without rounding and then rounded once to the formula stage's
     precision. Adding in the 34-digit context rounds every partial sum, which makes the last digit
     depend on the order of the rows; an exact sum does not."""
-    with localcontext(_EXACT_ADDITION):
-        total = sum(values, ZERO)
+    total = _unrounded_sum(values)
     with decimal_context():
         return +total
 
@@ -110,8 +115,7 @@ def exact_sum(values) -> Decimal:
 def exact_mean(values) -> Decimal:
     """The mean of `values` (at least one): their exact sum divided by their count, rounded once."""
     values = list(values)
-    with localcontext(_EXACT_ADDITION):
-        total = sum(values, ZERO)
+    total = _unrounded_sum(values)
     with decimal_context():
         return total / len(values)
 
