@@ -143,7 +143,7 @@ class TeamMembers:
         """The members of `head`'s team for the period, by id."""
         own_roles = self.program.plan.roles
         out = []
-        for m in self.by_team.get(head["team"], []):
+        for m in self.by_team[head["team"]]:  # a head is one of `managers`: their team is a key
             if m["id"] == head["id"] or m["role"] in own_roles or m["id"] in self.hired_later:
                 continue
             plan = self.by_role.get(m["role"])
@@ -209,7 +209,7 @@ def _aggregate(program: Program, metric: str, call: ast.Call, members: list[Memb
     problems = [line for line in lines if line.problem is not None]
     if problems and not exclude:
         return TeamFigure(metric=metric, call=text, func=call.func, value=None, counted=len(included), members=lines), \
-            _error(program, metric, call, text, problems)
+            _error(metric, call, text, problems)
     value = _combine(call.func, included)
     return TeamFigure(metric=metric, call=text, func=call.func, value=value, counted=len(included), members=lines), None
 
@@ -281,7 +281,7 @@ def _combine(func: str, included: list[tuple[bool, Decimal | None]]) -> Decimal 
     return values[middle] if len(values) % 2 else exact_mean(values[middle - 1:middle + 1])
 
 
-def _error(program: Program, metric: str, call: ast.Call, text: str, problems: list[MemberLine]) -> EvalError:
+def _error(metric: str, call: ast.Call, text: str, problems: list[MemberLine]) -> EvalError:
     span = call.span
     who = join(t("eval.members.who", name=p.name or p.manager_id, id=p.manager_id, problem=p.problem) for p in problems)
     return EvalError(
