@@ -31,7 +31,7 @@ import json
 import os
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from .inputs import file_sha256
@@ -94,14 +94,14 @@ class FileHashes:
     def _record(self, stamp: Stamp) -> str | None:
         try:
             record = json.loads(self._file(stamp).read_text(encoding="utf-8"))
-            if record["stamp"] == list(_fields(stamp)):
+            if record["stamp"] == list(astuple(stamp)):
                 return str(record["sha256"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
         return None
 
     def _remember(self, stamp: Stamp, sha256: str) -> None:
-        text = json.dumps({"stamp": list(_fields(stamp)), "sha256": sha256})
+        text = json.dumps({"stamp": list(astuple(stamp)), "sha256": sha256})
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             written = self.directory / f".writing-{uuid.uuid4().hex}"
@@ -149,6 +149,3 @@ def unchanged(path: Path, stamp: Stamp) -> bool:
     except OSError:
         return False
 
-
-def _fields(stamp: Stamp) -> tuple:
-    return (stamp.path, stamp.size, stamp.device, stamp.inode, stamp.mtime_ns, stamp.ctime_ns)
