@@ -148,4 +148,3 @@ def unchanged(path: Path, stamp: Stamp) -> bool:
         return Stamp.of(path) == stamp
     except OSError:
         return False
-
