@@ -33,7 +33,7 @@ from kpilang.checks.intervals.arithmetic import NO_VALUE, Interval, point
 from kpilang.checks.intervals.plan import PlanIntervals
 from kpilang.compile.members import reads_members
 from kpilang.compile.program import Program, aggregate_table
-from kpilang.evaluate.numbers import decimal_context, exact_sum
+from kpilang.evaluate.numbers import decimal_context, exact_mean, exact_sum
 from kpilang.evaluate.rowwise import row_holds, row_value
 from kpilang.syntax import ast
 
@@ -256,14 +256,14 @@ def _weighted(func: str, values: list[tuple[Decimal, int]]) -> Decimal | None:
     if not rows:
         return None
     if func == "avg":
-        return exact_sum(v * n for v, n in values) / rows
+        return exact_mean((v * n for v, n in values), count=rows)
     if func == "min":
         return min(v for v, _ in values)
     if func == "max":
         return max(v for v, _ in values)
     if func == "median":
         lower, upper = _nth(values, (rows - 1) // 2), _nth(values, rows // 2)
-        return lower if lower == upper else (lower + upper) / 2
+        return lower if lower == upper else exact_mean((lower, upper))
     raise ValueError(f"{func} is not an aggregate of values")  # pragma: no cover
 
 

@@ -112,12 +112,17 @@ def exact_sum(values) -> Decimal:
         return +total
 
 
-def exact_mean(values) -> Decimal:
-    """The mean of `values` (at least one): their exact sum divided by their count, rounded once."""
+def exact_mean(values, count: int | None = None) -> Decimal:
+    """The mean of `values` (at least one): their exact sum divided by their count, rounded once.
+
+    `count` is the number of rows when each value already stands for several (a value times the
+    rows that hold it). Every mean and every median of two middle values goes through here, so a
+    metric computed row by row, in the database, for a team or by the linter's witness gives the
+    same last digit: rounding the sum first and then the quotient could differ from one rounding."""
     values = list(values)
     total = _unrounded_sum(values)
     with decimal_context():
-        return total / len(values)
+        return total / (len(values) if count is None else count)
 
 
 _DISPLAY_SPARE_DIGITS = 40

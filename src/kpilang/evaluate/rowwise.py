@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kpilang.evaluate.numbers import decimal_context, exact_sum
+from kpilang.evaluate.numbers import decimal_context, exact_mean, exact_sum
 from kpilang.evaluate.sql import GROUP_ALIAS, Aggregate, Dialect, RowSql, period_and_grouping
 from kpilang.syntax import ast
 
@@ -58,7 +58,7 @@ def _aggregate(func: str, values: list[Decimal]) -> Decimal | None:
     if not values:
         return None
     if func == "avg":
-        return exact_sum(values) / len(values)
+        return exact_mean(values)
     if func == "min":
         return min(values)
     if func == "max":
@@ -67,7 +67,7 @@ def _aggregate(func: str, values: list[Decimal]) -> Decimal | None:
         ordered = sorted(values)
         n = len(ordered)
         lo, hi = ordered[(n - 1) // 2], ordered[n // 2]
-        return lo if lo == hi else (lo + hi) / 2
+        return lo if lo == hi else exact_mean((lo, hi))
     raise ValueError(f"{func} is not computed row by row")  # pragma: no cover
 
 

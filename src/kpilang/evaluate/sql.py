@@ -36,7 +36,7 @@ from typing import Any
 from kpilang import schema
 from kpilang.compile.members import is_member_aggregate
 from kpilang.compile.program import Program, aggregate_table, row_table
-from kpilang.evaluate.numbers import decimal_context
+from kpilang.evaluate.numbers import decimal_context, exact_mean
 from kpilang.evaluate.period import local_midnight_utc
 from kpilang.syntax import ast
 
@@ -402,10 +402,7 @@ def _median_finisher(k: str):
         lo, hi = _dec(r[f"{k}_lo"]), _dec(r[f"{k}_hi"])
         if lo is None or hi is None:
             return None
-        if lo == hi:
-            return lo
-        with decimal_context():
-            return (lo + hi) / 2
+        return lo if lo == hi else exact_mean((lo, hi))
     return finish
 
 
