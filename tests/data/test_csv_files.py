@@ -181,7 +181,7 @@ def test_quoted_line_breaks_keep_the_fast_reader(load, monkeypatch):
     def fail(*args):
         raise AssertionError("the line-by-line reader was used")
 
-    monkeypatch.setattr(csv_file, "_read_line_by_line", fail)
+    monkeypatch.setattr(csv_file, "read_line_by_line", fail)
     data = load(activities('a1,m1,call,2026-07-01,"two\nlines"\na2,m1,call,bad,done\n'))
     assert [(p.row, p.value) for p in data.problems] == [(4, "bad")]
 
@@ -227,10 +227,10 @@ def test_rows_keep_their_lines_in_a_file_read_in_parallel(load, monkeypatch):
     # a row's number comes from its position in the checked table, which must be the file's order.
     import random
 
-    from kpilang.data.readers import csv_file
+    from kpilang.data.readers import csv_staged
 
-    with_options = csv_file.csv_read_options
-    monkeypatch.setattr(csv_file, "csv_read_options",
+    with_options = csv_staged.csv_read_options
+    monkeypatch.setattr(csv_staged, "csv_read_options",
                         lambda *a, **k: with_options(*a, **k) + ", buffer_size=65536")
     rng = random.Random(7)
     count = 100_000

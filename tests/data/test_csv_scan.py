@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpilang.data.readers import csv_file
-from kpilang.data.readers.csv_file import ByteLayout, scan_bytes
+from kpilang.data.readers import csv_bytes
+from kpilang.data.readers.csv_bytes import ByteLayout, scan_bytes
 
 
 def whole_file_layout(data: bytes) -> ByteLayout:
@@ -32,8 +32,8 @@ def test_chunked_scan_agrees_with_whole_file(tmp_path_factory, data, chunk, tail
     path = tmp_path_factory.mktemp("scan") / "t.csv"
     path.write_bytes(data)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(csv_file, "CHUNK_BYTES", chunk)
-        patch.setattr(csv_file, "TAIL_BYTES", tail)
+        patch.setattr(csv_bytes, "CHUNK_BYTES", chunk)
+        patch.setattr(csv_bytes, "TAIL_BYTES", tail)
         assert scan_bytes(path) == whole_file_layout(data)
 
 
