@@ -234,6 +234,30 @@ pay total = salary * kpi_score
     assert m1.ok and m1.metrics["tier"] == 1
 
 
+def test_a_metric_lookup_error_quotes_the_whole_formula_and_its_place(tmp_path):
+    # A formula written over two lines is quoted whole, on one line, as every other error quotes it.
+    plan = HEAD + """
+metric tier = level(count(deals
+                          where stage = "won"))
+kpi tier_kpi = tier
+    target 1
+    weight 100%
+table level {{
+    below 2 : 1
+}}
+pay total = salary * kpi_score
+"""
+    program, data = make(tmp_path, plan)
+    report = kpilang.evaluate(program, data, "2026-07")
+    [error] = [e for e in person(report, "m2").errors if e.subject == "tier"]
+    written = plan.format(scope="").splitlines()
+    line = next(n for n, text in enumerate(written, start=1) if text.startswith("metric tier"))
+    assert error.formula == 'level(count(deals where stage = "won"))'
+    assert (error.line, error.column) == (line, len("metric tier = ") + 1)
+    assert (error.end_line, error.end_column) == (line + 1, len('                          where stage = "won"))') + 1)
+    assert error.cause == "no_band"
+
+
 SIGNED_ON_DEALS = (DEALS_HEADER.strip() + ",signed_on\n"
                    "d1,m1,c1,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,2026-07-01\n"
                    "d2,m1,c2,2026-07-01T10:00:00+03:00,2026-07-05T10:00:00+03:00,won,1.00,true,2026-07-02\n"

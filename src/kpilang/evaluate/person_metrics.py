@@ -64,17 +64,8 @@ def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, D
             span = metric.expr.span
             errors.append(EvalError(
                 subject=name, message=t("eval.lookup.metric", name=name, message=failed.message),
-                formula=_source(program, span), file=span.file, line=span.line, column=span.column,
+                formula=engine.text.text(span), file=span.file, line=span.line, column=span.column,
                 end_line=span.end_line, end_column=span.end_column, cause="no_band", code=failed.code,
                 help=failed.help))
     return {name: out[name] for name in program.metrics}, errors
 
-
-def _source(program: Program, span: Any) -> str:
-    """The source text a span covers (its first line, for long formulas)."""
-    lines = program.sources.get(span.file, "").splitlines()
-    if not 0 < span.line <= len(lines):
-        return ""
-    line = lines[span.line - 1]
-    end = span.end_column - 1 if span.end_line == span.line else len(line)
-    return line[span.column - 1:end].strip()
