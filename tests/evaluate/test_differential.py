@@ -431,15 +431,15 @@ def o_metric(m: MetricSpec, rows: list[dict]) -> Decimal | None:
         return o_sum(values)
     if not values:
         return None
-    if m.func == "avg":
-        return o_sum(values) / Decimal(len(values))
+    if m.func == "avg":  # the exact mean, rounded once
+        return _rounded(sum(map(Fraction, values), Fraction(0)) / len(values))
     if m.func == "min":
         return min(values)
     if m.func == "max":
         return max(values)
     ordered = sorted(values)
     mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return ordered[mid] if len(ordered) % 2 else _rounded((Fraction(ordered[mid - 1]) + Fraction(ordered[mid])) / 2)
 
 
 def o_round_money(x: Decimal) -> Decimal:

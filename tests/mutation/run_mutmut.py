@@ -151,7 +151,11 @@ def mutmut(workdir: Path, *args: str) -> int:
     executable = Path(sys.executable).with_name("mutmut")
     command = [str(executable) if executable.exists() else "mutmut", *args]
     # The copy's src/ must win over the work tree's (an editable install puts that on the path).
-    env = {**os.environ, "PYTHONPATH": str(workdir / "src"), MUTATION_RUN_ENV: "1"}
+    # mutants/ (where mutmut runs the tests) makes `tests` importable for the tests that share
+    # helpers (`from tests.evaluate.test_sql import ...`): mutmut runs pytest in its own process,
+    # which, unlike `python -m pytest`, does not put the working directory on the path.
+    path = os.pathsep.join([str(workdir / "src"), str(workdir / "mutants")])
+    env = {**os.environ, "PYTHONPATH": path, MUTATION_RUN_ENV: "1"}
     return subprocess.run(command, cwd=workdir, env=env).returncode
 
 
