@@ -159,7 +159,7 @@ class ReferenceEvaluator:
         return (value, None) if value is not None else (None, self.leaf_reason(e))
 
     def _division_by_zero(self, e: ast.Binary) -> Reason:
-        divisor = self.text.text(e.right.span) or t("eval.division_by_zero.divisor")
+        divisor = self.text.text(e.right.span)  # a divisor is always written in the plan: never empty
         whole = self.text.text(e.span)
         return Reason(
             cause="division_by_zero",
