@@ -267,6 +267,39 @@ test "outside" {
     assert str(e.problem) == "1.2 falls in no band of table `narrow` (its bands: 0 to 1)"
 
 
+def test_a_manager_column_that_holds_no_number_is_named_as_the_plan_names_it():
+    text, day = run('''
+test "text" {
+    given managers.team = "north"
+    expect multiplier(managers.team) = 1
+}
+test "date" {
+    given managers.team = 2024-03-01
+    expect multiplier(managers.team) = 1
+}
+''')
+    assert (text.expectations[0].actual, day.expectations[0].actual) == (None, None)
+    assert str(text.expectations[0].problem) == "`managers.team` is «north» for this person, not a number"
+    assert str(day.expectations[0].problem) == "`managers.team` is 2024-03-01 for this person, not a number"
+    assert day.expectations[0].problem.render("ru") == "в `managers.team` у этого сотрудника 2024-03-01, а не число"
+
+
+def test_a_table_argument_too_large_to_round_is_said_in_words():
+    # 10^20 × 10^20 = 10^40 rounded to hundredths needs 43 digits, more than the 34 of a figure
+    (t,) = run('''
+test "huge" {
+    given calls = 100000000000000000000
+    expect multiplier(round(calls * 100000000000000000000, 2)) = 1
+}
+''')
+    (e,) = t.expectations
+    assert e.actual is None
+    assert str(e.problem) == ("this figure cannot be computed exactly (InvalidOperation): "
+                              "a value is too large or invalid")
+    assert e.problem.render("ru") == ("эту величину нельзя посчитать точно (InvalidOperation): "
+                                      "значение слишком велико или недопустимо")
+
+
 # ---- what `given` lacks or cannot use ------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from kpilang.compile import compile_file
 from kpilang.compile.program import SALARY, SCORE, Program, TestDef
 from kpilang.data.values import ISO_DATE
 from kpilang.diagnostics import Diagnostic
+from kpilang.evaluate.eval_errors import manager_column_not_a_number
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.compile.history import PREVIOUS, is_history
@@ -234,8 +235,13 @@ def _actual(program: Program, engine: FormulaEngine, inputs: PersonInputs, outco
             value = engine.evaluate_expression(call, lambda node: figure_of(program, inputs, outcome, leaf_key(node)))
         except LookupFailed as exc:  # a look-up outside the bands: the message says which
             return None, exc.message
-        except Exception as exc:  # anything else the formula raised, in its own words
-            return None, t("verbatim", text=str(exc))
+        except (InvalidOperation, DivisionByZero, Overflow) as exc:  # as the plan's evaluation says it
+            return None, t("eval.arithmetic.inexact", error=type(exc).__name__)
+        except TypeError:  # a number compared with a manager column given a text or a date
+            column = manager_column_not_a_number(call, inputs)
+            if column is None:
+                raise
+            return None, column[1]
         if value is None:
             blockers = [n for n in sorted(_names_in(call)) if figure_of(program, inputs, outcome, n) is None]
             if not blockers:
@@ -296,6 +302,9 @@ def _only_call(program: Program, table: str) -> tuple[str, ast.Call]:
 
 
 def _table_calls(program: Program):
+    """(declaration, call) for every table call of the KPIs and pays; a metric's are left out: a
+    test gives metrics and makes no look-up of theirs (the compiler refuses a table expected by its
+    name whose one call is in a metric)."""
     for name, kpi in program.kpis.items():
         for expr in (kpi.expr, kpi.target):
             yield from ((name, n) for n in ast.walk(expr) if isinstance(n, ast.Call) and n.func in program.tables)
@@ -303,8 +312,6 @@ def _table_calls(program: Program):
         for expr in (pay.expr, pay.cap, pay.floor):
             if expr is not None:
                 yield from ((name, n) for n in ast.walk(expr) if isinstance(n, ast.Call) and n.func in program.tables)
-    for name, metric in program.metrics.items():
-        yield from ((name, n) for n in ast.walk(metric.expr) if isinstance(n, ast.Call) and n.func in program.tables)
 
 
 def _shown(value: str | bool) -> Text | str:
