@@ -113,10 +113,7 @@ def _run_one(program: Program, engine: FormulaEngine, test: TestDef) -> PlanTest
     relevant: set[str] = set()
     failed_subjects: set[str] = set()
     for tv in test.expect:
-        kind, name, needs, call, user = _describe(program, tv.target)
-        # What a failure shows the steps of: the figures read, and the one whose formula makes
-        # the table look-up expected by the table's name.
-        subjects = needs if user is None else needs | {user}
+        kind, name, needs, call, subjects = _describe(program, tv.target)
         relevant |= subjects
         missing = _missing_inputs(program, needs, given_keys)
         for m in missing:
@@ -188,27 +185,24 @@ def _as_in_managers(value: Any) -> Any:
     return value
 
 
-def _describe(program: Program, target: Any) -> tuple[str, str, set[str], ast.Call | None, str | None]:
+def _describe(program: Program, target: Any) -> tuple[str, str, set[str], ast.Call | None, set[str]]:
     """(kind, name as written, the names whose figures it reads, the table call if any, the
-    declaration whose formula makes that call when the table is expected by its name).
+    figures whose steps a failure shows).
 
-    A call written in the test (`multiplier(kpi_score)`) is the test's own look-up: no
-    declaration makes that node, so it has no such declaration."""
+    A failure shows the steps of the figures read and, for a table expected by its name, of the
+    declaration whose formula makes its one call. A call written in the test (`multiplier(kpi_score)`)
+    is the test's own look-up, which no declaration makes."""
     if isinstance(target, ast.Call):
-        return "table", SourceText(program.sources).text(target.span), _names_in(target), target, None
+        needs = _names_in(target)
+        return "table", SourceText(program.sources).text(target.span), needs, target, needs
     key = leaf_key(target)
-    if key == SCORE:
-        return "score", key, {SCORE}, None, None
-    if key in program.kpis:
-        return "kpi", key, {key}, None, None
-    if key in program.pays:
-        return "pay", key, {key}, None, None
-    if key in program.metrics:
-        return "metric", key, {key}, None, None
     if key in program.tables:
         user, call = _only_call(program, key)
-        return "table", key, _names_in(call), call, user
-    return "target", key, {key}, None, None
+        needs = _names_in(call)
+        return "table", key, needs, call, needs | {user}
+    kind = ("score" if key == SCORE else "kpi" if key in program.kpis else "pay" if key in program.pays
+            else "metric" if key in program.metrics else "target")
+    return kind, key, {key}, None, {key}
 
 
 def _missing_inputs(program: Program, subjects: set[str], given: set[str]) -> list[str]:
