@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from kpilang.compile.compiler import compile_text
 from kpilang.evaluate.plan_tests import run_plan_tests, run_tests_in_file
 
@@ -241,30 +243,29 @@ test "two" {
     assert two.expectations[0].problem.render("ru") == "у calls нет значения; у meetings нет значения"
 
 
-def test_a_table_argument_that_divides_by_zero_in_the_test_itself():
-    (t,) = run('''
-test "own division" {
-    given calls = 0, meetings = 1
-    expect multiplier(meetings / calls) = 1
-}
+@pytest.mark.parametrize("given, call, english, russian", [
+    # the test's own argument divides by zero
+    ("calls = 0, meetings = 1", "multiplier(meetings / calls)", "an argument has no value", "у аргумента нет значения"),
+    # revenue_plan = 120 / 100 = 1.2, past the table's one band
+    ("revenue = 120, targets.revenue = 100", "narrow(revenue_plan)",
+     "1.2 falls in no band of table `narrow` (its bands: 0 to 1)",
+     "1,2 не попадает ни в один диапазон таблицы «narrow» (её диапазоны: 0 to 1)"),
+    # 10^20 × 10^20 = 10^40 rounded to hundredths needs 43 digits, more than the 34 of a figure
+    ("calls = 100000000000000000000", "multiplier(round(calls * 100000000000000000000, 2))",
+     "this figure cannot be computed exactly (InvalidOperation): a value is too large or invalid",
+     "эту величину нельзя посчитать точно (InvalidOperation): значение слишком велико или недопустимо"),
+])
+def test_a_table_expectation_without_value_says_why(given, call, english, russian):
+    (t,) = run(f'''
+table narrow {{ 0 to 1 : 5 }}
+test "why" {{
+    given {given}
+    expect {call} = 1
+}}
 ''')
     (e,) = t.expectations
-    assert e.actual is None
-    assert str(e.problem) == "an argument has no value"
-    assert e.problem.render("ru") == "у аргумента нет значения"
-
-
-def test_a_look_up_outside_the_bands_says_which():
-    (t,) = run('''
-table narrow { 0 to 1 : 5 }
-test "outside" {
-    given revenue = 120, targets.revenue = 100
-    expect narrow(revenue_plan) = 5
-}
-''')
-    (e,) = t.expectations
-    assert e.actual is None
-    assert str(e.problem) == "1.2 falls in no band of table `narrow` (its bands: 0 to 1)"
+    assert (e.name, e.actual, e.passed) == (call, None, False)
+    assert (str(e.problem), e.problem.render("ru")) == (english, russian)
 
 
 def test_a_manager_column_that_holds_no_number_is_named_as_the_plan_names_it():
@@ -282,22 +283,6 @@ test "date" {
     assert str(text.expectations[0].problem) == "`managers.team` is «north» for this person, not a number"
     assert str(day.expectations[0].problem) == "`managers.team` is 2024-03-01 for this person, not a number"
     assert day.expectations[0].problem.render("ru") == "в `managers.team` у этого сотрудника 2024-03-01, а не число"
-
-
-def test_a_table_argument_too_large_to_round_is_said_in_words():
-    # 10^20 × 10^20 = 10^40 rounded to hundredths needs 43 digits, more than the 34 of a figure
-    (t,) = run('''
-test "huge" {
-    given calls = 100000000000000000000
-    expect multiplier(round(calls * 100000000000000000000, 2)) = 1
-}
-''')
-    (e,) = t.expectations
-    assert e.actual is None
-    assert str(e.problem) == ("this figure cannot be computed exactly (InvalidOperation): "
-                              "a value is too large or invalid")
-    assert e.problem.render("ru") == ("эту величину нельзя посчитать точно (InvalidOperation): "
-                                      "значение слишком велико или недопустимо")
 
 
 # ---- what `given` lacks or cannot use ------------------------------------------------------------
