@@ -259,6 +259,22 @@ def test_E0208_a_kpi_in_a_library_file(tmp_path):
     assert "not a `kpi`" in d.message and "plan file that imports" in d.help
 
 
+def test_E0901_a_table_called_only_in_a_metric_is_not_expected_by_its_name():
+    """A test gives metrics instead of computing them, so it never makes a look-up a metric makes."""
+    source = PLAN + (REV + 'table steps { below 100 : 0  from 100 : 2 }\n'
+                     'metric stepped = steps(sum(deals.amount)) * 2\n'
+                     'test "t" { given rev = 1 expect steps = 2 }\n')
+    (d,) = compile_text(source, "plan.kpi").diagnostics
+    assert (d.code, d.name, d.span.line, d.span.column, d.span.end_line, d.span.end_column) == \
+        ("E0901", "bad-test-name", 12, 33, 12, 38)
+    assert d.message == "`steps` cannot be set in `expect`"
+    assert d.help == ("table `steps` is called only in metric `stepped`, which a test gives instead of computing it; "
+                      "check the table with an argument of your own: `expect steps(EXPR) = …`")
+    assert d.localized("ru").help == (
+        "таблица «steps» вызывается только в метрике «stepped», а метрику тест задаёт, а не вычисляет; "
+        "проверьте таблицу со своим аргументом: `expect steps(EXPR) = …`")
+
+
 def test_notes_point_at_the_first_declaration():
     result = compile_text(PLAN + CALLS + CALLS, "plan.kpi")
     note = result.diagnostics[0].notes[0]

@@ -72,9 +72,11 @@ def _test_target(c: NameResolver, target: ast.Expr, section: str) -> bool:
             return True
         if isinstance(decl, ast.Table):
             calls = c.table_calls.get(name, [])
-            if len(calls) == 1:
+            metric = _metric_making(c, calls[0]) if len(calls) == 1 else None
+            if len(calls) == 1 and metric is None:
                 return True
-            hint = t("E0901.table-uses", name=name, count=len(calls))
+            hint = (t("E0901.table-in-metric", name=name, metric=metric) if metric is not None
+                    else t("E0901.table-uses", name=name, count=len(calls)))
         else:
             hint = t("E0901.expect-help")
     suggestion = suggest(name, [*c.decls, SCORE, SALARY])
@@ -83,3 +85,10 @@ def _test_target(c: NameResolver, target: ast.Expr, section: str) -> bool:
     c.error("E0901", "bad-test-name", t("E0901.cannot-set", name=name, section=section) if name in c.decls or name in (SCORE, SALARY)
             else t("E0201.unknown-name", name=name), target.span, hint)
     return False
+
+
+def _metric_making(c: NameResolver, call: ast.Call) -> str | None:
+    """The metric whose formula makes this table call, if one does: a test gives metrics rather
+    than computing them, so it never makes that look-up."""
+    return next((d.name.name for d in c.decls.values()
+                 if isinstance(d, ast.Metric) and any(n is call for n in ast.walk(d.expr))), None)

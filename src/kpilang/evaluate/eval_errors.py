@@ -108,13 +108,11 @@ class ErrorExplainer:
         else:
             expr = self._part_formula(subject, frame)
         if isinstance(exc, TypeError):
-            column = _column_without_number(expr, frame.get("inputs"))
+            column = manager_column_not_a_number(expr, frame.get("inputs"))
             if column is not None:
-                node, value = column
-                name = f"managers.{node.column}"
-                return self._error(subject, expr, "arithmetic", "manager_column_not_a_number",
-                                   t("eval.manager_column_not_a_number.message", name=name, value=_shown(value)),
-                                   node.span, t("eval.manager_column_not_a_number.help", name=name))
+                node, message, help_text = column
+                return self._error(subject, expr, "arithmetic", "manager_column_not_a_number", message, node.span,
+                                   help_text)
         if isinstance(exc, LookupFailed):
             call = exc.call if exc.call is not None else expr
             call_text = self.text.text(call.span)
@@ -203,6 +201,18 @@ class ErrorExplainer:
                help: Text | None) -> EvalError:
         return EvalError(subject=subject.name, message=message, formula=self.text.text(formula.span), cause=cause,
                          code=code, help=help, **_position(span))
+
+
+def manager_column_not_a_number(expr: Any, inputs: Any) -> tuple[ast.Dotted, Text, Text] | None:
+    """The manager column `expr` reads as a number whose value for this person is not one (see
+    `_column_without_number`), with the message and the help that say so; None when there is none."""
+    column = _column_without_number(expr, inputs)
+    if column is None:
+        return None
+    node, value = column
+    name = f"managers.{node.column}"
+    return (node, t("eval.manager_column_not_a_number.message", name=name, value=_shown(value)),
+            t("eval.manager_column_not_a_number.help", name=name))
 
 
 def _column_without_number(expr: Any, inputs: Any) -> tuple[ast.Dotted, Any] | None:

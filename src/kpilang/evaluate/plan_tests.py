@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from kpilang.compile import compile_file
 from kpilang.compile.program import SALARY, SCORE, Program, TestDef
 from kpilang.data.values import ISO_DATE
 from kpilang.diagnostics import Diagnostic
+from kpilang.evaluate.eval_errors import manager_column_not_a_number
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.compile.history import PREVIOUS, is_history
@@ -90,10 +91,9 @@ class FileTestReport(BaseModel):
 def run_tests_in_file(path: str | Path) -> FileTestReport:
     """Compile a plan file and run its tests; a plan that does not compile runs no test."""
     result = compile_file(path)
-    if result.program is None:
-        return FileTestReport(file=str(path), compiled=False, diagnostics=result.diagnostics, sources=result.sources)
-    return FileTestReport(file=str(path), compiled=True, diagnostics=result.diagnostics, sources=result.sources,
-                          tests=run_plan_tests(result.program))
+    compiled = result.program is not None
+    return FileTestReport(file=str(path), compiled=compiled, diagnostics=result.diagnostics, sources=result.sources,
+                          tests=run_plan_tests(result.program) if compiled else [])
 
 
 def run_plan_tests(program: Program, engine: FormulaEngine | None = None) -> list[PlanTestOutcome]:
@@ -106,24 +106,21 @@ def run_plan_tests(program: Program, engine: FormulaEngine | None = None) -> lis
 
 
 def _run_one(program: Program, engine: FormulaEngine, test: TestDef) -> PlanTestOutcome:
-    inputs, given_keys, problems = _inputs(program, test)
-    outcome = engine.evaluate(inputs, trace=True)
+    inputs, given_keys, problems = _inputs(test)
+    outcome = engine.evaluate(inputs)  # with its trace: a failed expectation shows its steps
     expectations: list[ExpectationOutcome] = []
     missing_all: list[str] = []
     relevant: set[str] = set()
     failed_subjects: set[str] = set()
     for tv in test.expect:
-        kind, name, needs, call = _describe(program, tv.target)
-        subjects = needs | ({_user_of(program, call)} if call is not None else set())
+        kind, name, needs, call, subjects = _describe(program, tv.target)
         relevant |= subjects
         missing = _missing_inputs(program, needs, given_keys)
         for m in missing:
             if m not in missing_all:
                 missing_all.append(m)
-        problem = None
-        actual = None
         if missing:
-            problem = t("test.not-given", missing=", ".join(missing), name=name)
+            actual, problem = None, t("test.not-given", missing=", ".join(missing), name=name)
         else:
             actual, problem = _actual(program, engine, inputs, outcome, kind, name, call)
         passed = problem is None and _equal(actual, tv.value)
@@ -139,14 +136,14 @@ def _run_one(program: Program, engine: FormulaEngine, test: TestDef) -> PlanTest
         relevant |= program.reaches(subject)
     errors = [e for e in outcome.errors if e.subject in relevant]
     passed = not problems and all(e.passed for e in expectations)
-    trace = _trace_for(program, outcome, failed_subjects) if not passed else []
+    trace = _trace_for(program, outcome, failed_subjects)  # none when no expectation failed
     return PlanTestOutcome(
         name=test.name, file=test.span.file, line=test.span.line, column=test.span.column, passed=passed,
         expectations=expectations, missing=missing_all, problems=problems, errors=errors, trace=trace,
     )
 
 
-def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], list[str]]:
+def _inputs(test: TestDef) -> tuple[PersonInputs, set[str], list[str]]:
     metrics: dict[str, Decimal | None] = {}
     targets: dict[str, Decimal] = {}
     managers: dict[str, Any] = {}
@@ -158,17 +155,17 @@ def _inputs(program: Program, test: TestDef) -> tuple[PersonInputs, set[str], li
         key = leaf_key(tv.target)
         keys.add(key)
         number = tv.value if isinstance(tv.value, Decimal) else None
-        if key.startswith("managers."):
-            managers[key.split(".", 1)[1]] = _as_in_managers(tv.value)
+        table, _, column = key.partition(".")  # `managers.salary` is read as `salary` (leaf_key)
+        if table == "managers":
+            managers[column] = _as_in_managers(tv.value)
             continue
         if number is None:
             problems.append(t("test.not-a-number", key=key, value=_shown(tv.value), line=tv.span.line))
             continue
         if key == SALARY:
             salary = number
-            managers[SALARY] = number
-        elif key.startswith("targets."):
-            targets[key.split(".", 1)[1]] = number
+        elif table == "targets":
+            targets[column] = number
         elif is_history(tv.target):
             history[key] = number
         else:
@@ -188,30 +185,31 @@ def _as_in_managers(value: Any) -> Any:
     return value
 
 
-def _describe(program: Program, target: Any) -> tuple[str, str, set[str], ast.Call | None]:
-    """(kind, name as written, the names whose figures it reads, the table call if any)."""
+def _describe(program: Program, target: Any) -> tuple[str, str, set[str], ast.Call | None, set[str]]:
+    """(kind, name as written, the names whose figures it reads, the table call if any, the
+    figures whose steps a failure shows).
+
+    A failure shows the steps of the figures read and, for a table expected by its name, of the
+    declaration whose formula makes its one call. A call written in the test (`multiplier(kpi_score)`)
+    is the test's own look-up, which no declaration makes."""
     if isinstance(target, ast.Call):
-        return "table", SourceText(program.sources).text(target.span), _names_in(target), target
+        needs = _names_in(target)
+        return "table", SourceText(program.sources).text(target.span), needs, target, needs
     key = leaf_key(target)
-    if key == SCORE:
-        return "score", key, {SCORE}, None
-    if key in program.kpis:
-        return "kpi", key, {key}, None
-    if key in program.pays:
-        return "pay", key, {key}, None
-    if key in program.metrics:
-        return "metric", key, {key}, None
     if key in program.tables:
-        call = _only_call(program, key)
-        return "table", key, _names_in(call), call
-    return "target", key, {key}, None
+        user, call = _only_call(program, key)
+        needs = _names_in(call)
+        return "table", key, needs, call, needs | {user}
+    kind = ("score" if key == SCORE else "kpi" if key in program.kpis else "pay" if key in program.pays
+            else "metric" if key in program.metrics else "target")
+    return kind, key, {key}, None, {key}
 
 
 def _missing_inputs(program: Program, subjects: set[str], given: set[str]) -> list[str]:
     """The inputs (metrics, salary, targets.X, managers.X) the subjects need and `given` lacks."""
     missing: list[str] = []
     seen: set[str] = set()
-    stack = sorted(subjects)
+    stack = list(subjects)  # in any order: the inputs found are sorted
     while stack:
         node = stack.pop()
         if node in seen or node in given:
@@ -220,7 +218,7 @@ def _missing_inputs(program: Program, subjects: set[str], given: set[str]) -> li
         if node in program.metrics or node == SALARY or node.startswith(("targets.", "managers.", PREVIOUS + "(")):
             missing.append(node)
             continue
-        stack.extend(sorted(program.depends_on.get(node, ()), reverse=True))
+        stack.extend(program.depends_on.get(node, ()))
     return sorted(missing)
 
 
@@ -231,8 +229,13 @@ def _actual(program: Program, engine: FormulaEngine, inputs: PersonInputs, outco
             value = engine.evaluate_expression(call, lambda node: figure_of(program, inputs, outcome, leaf_key(node)))
         except LookupFailed as exc:  # a look-up outside the bands: the message says which
             return None, exc.message
-        except Exception as exc:  # anything else the formula raised, in its own words
-            return None, t("verbatim", text=str(exc))
+        except (InvalidOperation, DivisionByZero, Overflow) as exc:  # as the plan's evaluation says it
+            return None, t("eval.arithmetic.inexact", error=type(exc).__name__)
+        except TypeError:  # a number compared with a manager column given a text or a date
+            column = manager_column_not_a_number(call, inputs)
+            if column is None:
+                raise
+            return None, column[1]
         if value is None:
             blockers = [n for n in sorted(_names_in(call)) if figure_of(program, inputs, outcome, n) is None]
             if not blockers:
@@ -256,49 +259,46 @@ def _why(outcome: PersonOutcome, name: str) -> Text:
 
 
 def _equal(actual: Any, expected: Any) -> bool:
-    if actual is None:
-        return False
-    if isinstance(actual, Decimal) and isinstance(expected, Decimal):
-        return actual == expected
-    return type(actual) is type(expected) and actual == expected
+    """A figure (a decimal) equals a number written in the test exactly; a text or `true` never
+    equals a figure, not even `true` and 1."""
+    return isinstance(actual, Decimal) and isinstance(expected, Decimal) and actual == expected
 
 
 def _trace_for(program: Program, outcome: PersonOutcome, subjects: set[str]) -> list[Step]:
+    """The steps of the subjects and of everything they are computed from; a table look-up only
+    when the figure that made it is among them (a table that two pays call shows, under one
+    pay, that pay's look-up alone)."""
     wanted = set(subjects)
     for s in subjects:
         wanted |= program.reaches(s)
-    out = []
-    for step in outcome.trace:
-        if step.kind == "table":
-            used_by = dict(step.notes[-1].args)["subject"] if step.notes and step.notes[-1].key == USED_BY else ""
-            if step.subject in wanted or used_by in wanted:
-                out.append(step)
-        elif step.subject in wanted:
-            out.append(step)
-    return out
+    return [step for step in outcome.trace if (_used_by(step) if step.kind == "table" else step.subject) in wanted]
+
+
+def _used_by(step: Step) -> str:
+    """The declaration whose formula made a table look-up: its step's last note says (tracing)."""
+    note = step.notes[-1]
+    assert note.key == USED_BY, note
+    return dict(note.args)["subject"]
 
 
 # ---- helpers -------------------------------------------------------------------------------------
 
 
 def _names_in(expr: Any) -> set[str]:
-    return {k for k in (leaf_key(n) for n in ast.walk(expr)) if k is not None and k not in ("true", "false")}
+    """The names an expression reads (`true` and `false` are literals, not names)."""
+    return {k for k in (leaf_key(n) for n in ast.walk(expr)) if k is not None}
 
 
-def _only_call(program: Program, table: str) -> ast.Call:
-    calls = [node for _user, node in _table_calls(program) if node.func == table]
-    return calls[0]
-
-
-def _user_of(program: Program, call: ast.Call) -> str:
-    """The declaration whose formula makes this call (for the trace of a failed expectation)."""
-    for user, node in _table_calls(program):
-        if node is call:
-            return user
-    return ""
+def _only_call(program: Program, table: str) -> tuple[str, ast.Call]:
+    """The one call of a table expected by its name (the compiler refuses the name of a table
+    called more than once), with the declaration whose formula makes it."""
+    return next((user, node) for user, node in _table_calls(program) if node.func == table)
 
 
 def _table_calls(program: Program):
+    """(declaration, call) for every table call of the KPIs and pays; a metric's are left out: a
+    test gives metrics and makes no look-up of theirs (the compiler refuses a table expected by its
+    name whose one call is in a metric)."""
     for name, kpi in program.kpis.items():
         for expr in (kpi.expr, kpi.target):
             yield from ((name, n) for n in ast.walk(expr) if isinstance(n, ast.Call) and n.func in program.tables)
@@ -306,16 +306,14 @@ def _table_calls(program: Program):
         for expr in (pay.expr, pay.cap, pay.floor):
             if expr is not None:
                 yield from ((name, n) for n in ast.walk(expr) if isinstance(n, ast.Call) and n.func in program.tables)
-    for name, metric in program.metrics.items():
-        yield from ((name, n) for n in ast.walk(metric.expr) if isinstance(n, ast.Call) and n.func in program.tables)
 
 
-def _shown(value: Any) -> Text | str:
-    if isinstance(value, str):
-        return t("test.text-value", value=value)
+def _shown(value: str | bool) -> Text | str:
+    """A given value that is not a number (a test's values are numbers, texts and yes/no), as
+    the problem quotes it."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return t("test.text-value", value=value)
 
 
 __all__ = ["ExpectationOutcome", "FileTestReport", "PlanTestOutcome", "run_plan_tests", "run_tests_in_file"]
