@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from kpilang.collection_pause import collector_paused
 from kpilang.evaluate.numbers import tidy
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.run import EvalReport, PersonResult
@@ -115,6 +116,7 @@ def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     }
 
 
+@collector_paused()  # the document's dicts live until its text is written: none is garbage
 def render_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE, fatal: list[dict[str, Any]] | None = None) -> str:
     """The document as text; `fatal`, when given, is its list of refusals (`kpilang eval` gives
     an empty one: a report exists, so the job was done)."""
