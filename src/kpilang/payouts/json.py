@@ -47,24 +47,30 @@ def error_json(err: EvalError, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
 def person_json(report: EvalReport, person: PersonResult, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     program = report.program
     outcome = person.outcome
+    kpi_figures = outcome.kpis if outcome is not None else {}
     kpis: dict[str, Any] = {}
     for name, kpi in program.kpis.items():
-        figures = outcome.kpis.get(name) if outcome is not None else None
+        figures = kpi_figures.get(name)
         kpis[name] = {
-            "value": number(figures.value) if figures else None,
-            "target": number(figures.target) if figures else None,
-            "attainment": number(figures.attainment) if figures else None,
-            "weight": number(figures.weight if figures else tidy(kpi.weight)),
-            "contribution": number(figures.contribution) if figures else None,
+            "value": number(figures.value),
+            "target": number(figures.target),
+            "attainment": number(figures.attainment),
+            "weight": number(figures.weight),
+            "contribution": number(figures.contribution),
+        } if figures is not None else {
+            "value": None, "target": None, "attainment": None, "weight": number(tidy(kpi.weight)),
+            "contribution": None,
         }
+    pay_figures = outcome.pays if outcome is not None else {}
     pays: dict[str, Any] = {}
     for name in program.pays:
-        figures = outcome.pays.get(name) if outcome is not None else None
-        pays[name] = number(figures.value) if figures else None
+        figures = pay_figures.get(name)
+        pays[name] = number(figures.value) if figures is not None else None
+    metrics = person.metrics
     out = {
         "manager_id": person.manager_id,
         "name": person.name,
-        "metrics": {name: number(person.metrics.get(name)) for name in program.metrics},
+        "metrics": {name: number(metrics.get(name)) for name in program.metrics},
         "kpis": kpis,
         "kpi_score": number(outcome.kpi_score) if outcome is not None else None,
         "pays": pays,
