@@ -60,7 +60,79 @@ def _text(value: Any, level: int, shapes: dict[tuple[int, tuple[Any, ...]], _Sha
         deeper = level + 1
         items = [_string(item) if type(item) is str else _text(item, deeper, shapes) for item in value]
         return "[" + inner + ("," + inner).join(items) + "\n" + " " * level + "]"
+    if kind is Written:
+        return value
     return _scalar(value)
+
+
+class Written(str):
+    """A value's JSON text, already written (by a `Layout` at the depth where it goes): put in
+    as it is."""
+
+
+Layout = tuple[Any, ...]
+"""The keys of an object whose keys are known before its values, in order: each entry is a key
+(its value one of the values given) or a (key, Layout) pair, an object inside it."""
+
+
+def layout_object(layout: Layout, values: list[Any]) -> dict[str, Any]:
+    """The object `layout` describes with `values` (in the order of its keys, depth first)."""
+    found = iter(values)
+    out = _fill(layout, found)
+    if next(found, found) is not found:
+        raise ValueError("more values than the layout has keys")
+    return out
+
+
+def _fill(layout: Layout, values: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for entry in layout:
+        if type(entry) is str:
+            out[entry] = next(values)
+        else:
+            out[entry[0]] = _fill(entry[1], values)
+    return out
+
+
+class LayoutWriter:
+    """The JSON text of objects of one layout at one depth, exactly as `dumps_indented` writes
+    `layout_object(layout, values)` there: the text between the values (keys, braces, new lines
+    and indentation) is made once; each object's text is that text and its values, joined."""
+
+    def __init__(self, layout: Layout, level: int):
+        pieces: list[str | None] = []
+        self._depths: list[int] = []
+        self._walk(layout, level, pieces)
+        self._between: list[str] = []
+        text = ""
+        for piece in pieces:
+            if piece is None:
+                self._between.append(text)
+                text = ""
+            else:
+                text += piece
+        self._closing = text
+
+    def _walk(self, layout: Layout, level: int, pieces: list[str | None]) -> None:
+        if not layout:
+            pieces.append("{}")
+            return
+        inner = "\n" + " " * (level + 1)
+        for i, entry in enumerate(layout):
+            key, inside = (entry, None) if type(entry) is str else entry
+            pieces.append(("{" if i == 0 else ",") + inner + _key(key) + ": ")
+            if inside is None:
+                pieces.append(None)
+                self._depths.append(level + 1)
+            else:
+                self._walk(inside, level + 1, pieces)
+        pieces.append("\n" + " " * level + "}")
+
+    def write(self, values: list[Any]) -> str:
+        shapes: dict[tuple[int, tuple[Any, ...]], _Shape] = {}
+        texts = [_string(v) if type(v) is str else "null" if v is None else _text(v, depth, shapes)
+                 for v, depth in zip(values, self._depths, strict=True)]
+        return "".join(map(add, self._between, texts)) + self._closing
 
 
 def _shape(keys: tuple[Any, ...], level: int) -> _Shape:
