@@ -18,9 +18,9 @@ what the step costs at least, measured in the same child on the same values:
   fetched, nothing converted;
 - formulas and the results of each person: the rest of the evaluation. Floor: the formula
   engine over each person's prepared inputs, one outcome kept per person;
-- the JSON's dicts, then its text, then the file. Floor: every figure written as text (the
-  `Decimal` formatting the contract needs) and the same document through the standard C
-  encoder without an indent (the least Python can write its strings for).
+- the JSON (`render_json`), then the file. Floor: every figure written as text (the `Decimal`
+  formatting the contract needs) and the same document, as dicts made beforehand, through the
+  standard C encoder without an indent (the least Python can write its strings for).
 
 The first run fills the benchmark's own cache; the child then runs `--repeat` times and the best
 of each step counts. The child's JSON is compared byte for byte with `kpilang eval`'s own and the
@@ -56,6 +56,9 @@ def cpu() -> float:
 
 def steps_run(data: Path, modules_file: Path, out: Path) -> None:
     """Print one JSON object: step → CPU seconds, and each floor."""
+    import gc
+
+    gc.disable()  # as `kpilang eval` runs (kpilang.cli.RUN_WITHOUT_COLLECTOR)
     import duckdb  # noqa: F401  (timed on their own by the parent)
     import pydantic  # noqa: F401
 
@@ -67,14 +70,12 @@ def steps_run(data: Path, modules_file: Path, out: Path) -> None:
 
     from kpilang.cli.common import table_cache
     from kpilang.cli.run_inputs import lint_warning, load_plan
-    from kpilang.collection_pause import collector_paused
     from kpilang.data import load_data
     from kpilang.evaluate import run
     from kpilang.evaluate.formulas import FormulaEngine
     from kpilang.evaluate.period import period_for_plan
     from kpilang.evaluate.sql import build_query, collect_aggregates
-    from kpilang.payouts.indented_json import dumps_indented
-    from kpilang.payouts.json import to_json
+    from kpilang.payouts.json import render_json, to_json
     from kpilang.cli import refusals
     from kpilang.messages import language
 
@@ -110,14 +111,9 @@ def steps_run(data: Path, modules_file: Path, out: Path) -> None:
     times["aggregates over the Parquet"] = sum(aggregates_cpu)
     times["formulas and the results of each person"] = whole - sum(aggregates_cpu)
 
-    with collector_paused():  # as render_json does
-        start = cpu()
-        document = to_json(report, lang)
-        document["fatal"] = refusals.fatal_list()
-        times["the JSON's dicts"] = cpu() - start
-        start = cpu()
-        text = dumps_indented(document) + "\n"
-        times["the JSON's text"] = cpu() - start
+    start = cpu()
+    text = render_json(report, lang, refusals.fatal_list())
+    times["the JSON"] = cpu() - start
     start = cpu()
     out.write_text(text, encoding="utf-8", newline="")
     times["the JSON written to its file"] = cpu() - start
@@ -134,16 +130,17 @@ def steps_run(data: Path, modules_file: Path, out: Path) -> None:
 
     engine = FormulaEngine(program)
     prepared = [(r.manager_id, r.inputs) for r in report.results]
-    with collector_paused():
-        start = cpu()
-        kept = [(pid, engine.evaluate(inputs, trace=False)) for pid, inputs in prepared]
-        times["floor: formulas and the results of each person"] = cpu() - start
-        figures = [v for r in report.results for v in _figures(r)]
-        start = cpu()
-        for value in figures:
-            format(value, "f")
-        json.dumps(document, ensure_ascii=False)
-        times["floor: the JSON's dicts and text"] = cpu() - start
+    start = cpu()
+    kept = [(pid, engine.evaluate(inputs, trace=False)) for pid, inputs in prepared]
+    times["floor: formulas and the results of each person"] = cpu() - start
+    figures = [v for r in report.results for v in _figures(r)]
+    document = to_json(report, lang)  # the same values as dicts, made beforehand
+    document["fatal"] = refusals.fatal_list()
+    start = cpu()
+    for value in figures:
+        format(value, "f")
+    json.dumps(document, ensure_ascii=False)
+    times["floor: the JSON"] = cpu() - start
     del kept
     dataset.close()
     print(json.dumps(times))
@@ -278,10 +275,6 @@ def main() -> None:
         floor = floors.get(name)
         beside = f"   floor {floor:6.2f}" if floor is not None else ""
         print(f"  {name:44s} {seconds:6.2f}{beside}")
-        if name == "the JSON's text":
-            both = best["the JSON's dicts"] + seconds
-            floor = floors["the JSON's dicts and text"]
-            print(f"  {'  (the JSON, dicts and text)':44s} {both:6.2f}   floor {floor:6.2f}")
     print(f"  {'sum of the steps':44s} {total:6.2f}")
     print(f"  {'the rest of the run (the command line, exit)':44s} {min(whole) - total:6.2f}")
     print(f"  kpilang's modules: {count} imported, self import time {every:.3f} s; "
