@@ -46,12 +46,12 @@ class AggregateValues:
     values: dict[Any, dict[str, Decimal | None]] = field(default_factory=dict)
     rows_in_period: dict[str, dict[Any, int]] = field(default_factory=dict)
     """Table → group → how many of its rows fall in the period."""
+    _no_rows: dict[str, Decimal | None] | None = field(default=None, init=False, repr=False, compare=False)
 
     def of(self, group: Any) -> dict[str, Decimal | None]:
-        found = self.values.get(group, {})
-        base = finish_missing(self.plan.aggregates)
-        base.update(found)
-        return base
+        if self._no_rows is None:  # the same for everyone: made once (Decimals are immutable)
+            self._no_rows = finish_missing(self.plan.aggregates)
+        return {**self._no_rows, **self.values.get(group, {})}
 
 
 def run_aggregates(

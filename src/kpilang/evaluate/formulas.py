@@ -19,7 +19,7 @@ from kpilang.evaluate.eval_errors import ErrorExplainer
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.numbers import decimal_context
 from kpilang.evaluate.plan_code import ExpressionCode, PlanCode
-from kpilang.evaluate.results import PersonOutcome
+from kpilang.evaluate.results import PersonOutcome, trusted_builder
 from kpilang.evaluate.tracing import TraceBuilder
 from kpilang.syntax import ast
 
@@ -56,6 +56,41 @@ class PersonInputs(BaseModel):
         Decimal, so that `managers.a / managers.b` is an exact quotient, never a binary float."""
         return {name: Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v
                 for name, v in columns.items()}
+
+    @classmethod
+    def of_person(cls, *, metrics: dict[str, Decimal | None], salary: Any, targets: dict[str, Decimal],
+                  managers: dict[str, Any], role: str | None, person: str | None, period: str | None,
+                  history: dict[str, Decimal | None]) -> PersonInputs:
+        """The same model as `PersonInputs(...)` of these fields, built without validation when
+        validation would change nothing: every figure already a finite Decimal (or None where the
+        field allows it), every text a str. Anything else (an int salary, a float, NaN) goes
+        through validation as before. Evaluation builds one per person; validating figures the
+        data's checks and the aggregates already made exact costs more than the formulas."""
+        managers = cls._whole_numbers_as_decimals(managers)
+        if not (_finite_or_none(salary) and all(map(_finite_or_none, metrics.values()))
+                and all(map(_finite_or_none, history.values())) and all(map(_finite, targets.values()))
+                and _text_or_none(role) and _text_or_none(person) and _text_or_none(period)):
+            return cls(metrics=metrics, salary=salary, targets=targets, managers=managers, role=role,
+                       person=person, period=period, history=history)
+        # Validation copies each dict; so does this, so that the caller's dicts stay its own.
+        return _trusted_inputs({"metrics": dict(metrics), "salary": salary, "targets": dict(targets),
+                                "managers": managers, "role": role, "person": person, "period": period,
+                                "history": dict(history)})
+
+
+def _finite(value: Any) -> bool:
+    return type(value) is Decimal and value.is_finite()
+
+
+def _finite_or_none(value: Any) -> bool:
+    return value is None or (type(value) is Decimal and value.is_finite())
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+_trusted_inputs = trusted_builder(PersonInputs)
 
 
 class FormulaEngine:

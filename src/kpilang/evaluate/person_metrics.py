@@ -17,8 +17,9 @@ from kpilang.syntax import ast
 
 
 def single_aggregates(program: Program, plan: AggregatePlan) -> dict[str, str]:
-    """The aggregate's key of each metric that is one aggregate over data rows: found once per
-    plan rather than per person (each test walks the expression)."""
+    """The aggregate's key of each metric that is one aggregate over data rows, in the order of
+    the plan's metrics: found once per plan rather than per person (each test walks the
+    expression)."""
     return {name: plan.key_of(m.expr) for name, m in program.metrics.items() if is_aggregate(m.expr)}
 
 
@@ -32,16 +33,16 @@ def metric_values(program: Program, plan: AggregatePlan, aggregates: dict[str, D
     `single`: `single_aggregates(program, plan)`, when the caller has it."""
     from kpilang.evaluate.table_lookup import LookupFailed
 
-    out: dict[str, Decimal | None] = {}
     errors: list[EvalError] = []
     if single is None:
         single = single_aggregates(program, plan)
+    # A single aggregate depends on no other metric: all of them first, in the metrics' order.
+    out: dict[str, Decimal | None] = {name: aggregates[key] for name, key in single.items()}
+    if len(out) == len(program.metrics):  # every metric is one (the common plan): nothing else to compute
+        return out, errors
     for name in program.order:
         metric = program.metrics.get(name)
-        if metric is None:
-            continue
-        if name in single:
-            out[name] = aggregates[single[name]]
+        if metric is None or name in single:
             continue
 
         def lookup(node: Any, _out=out) -> Decimal | None:

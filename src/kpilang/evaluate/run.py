@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kpilang.collection_pause import collector_paused
 from kpilang.compile.program import Program
 from kpilang.data.inputs import InputFile, Snapshot
 from kpilang.data.problems import DataError, DataProblem
@@ -186,6 +187,7 @@ def own_data_needs(program: Program) -> dict[str, set[str]]:
     return needs
 
 
+@collector_paused()  # every person's figures are kept until the report is written: none is garbage
 def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: datetime, end: datetime,
                      trace: bool, progress: Progress | None) -> EvalReport:
     from kpilang.change.fingerprint import fingerprint
@@ -249,7 +251,7 @@ def _evaluate_loaded(program: Program, dataset: Any, the_period: Period, start: 
             looked_back = earlier.values if earlier is not None else {}
             metrics, metric_errors = metric_values(program, plan, {**values.of(group), **team_values}, engine, looked_back,
                                                            single)
-            inputs = PersonInputs(
+            inputs = PersonInputs.of_person(
                 metrics=metrics, salary=person.get("salary"), targets=targets.get(pid, {}),
                 managers={c: person.get(c) for c in program.manager_columns}, role=person["role"],
                 person=pid, period=the_period.label, history=looked_back)

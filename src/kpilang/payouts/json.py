@@ -12,13 +12,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from kpilang.collection_pause import collector_paused
+from kpilang.compile.program import Program
 from kpilang.evaluate.numbers import tidy
 from kpilang.evaluate.results import EvalError
 from kpilang.evaluate.run import EvalReport, PersonResult
 from kpilang.evaluate.team import TeamFigure
 from kpilang.messages import DEFAULT_LANGUAGE
 
-from .indented_json import dumps_indented
+from .indented_json import Layout, LayoutWriter, Written, dumps_indented, layout_object
 
 
 def number(value: Decimal | None) -> str | None:
@@ -43,43 +45,57 @@ def error_json(err: EvalError, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     }
 
 
+KPI_KEYS = ("value", "target", "attainment", "weight", "contribution")
+
+
 def person_json(report: EvalReport, person: PersonResult, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    extra, values = person_values(report, person, lang)
+    return layout_object(person_layout(report.program, extra), values)
+
+
+def person_values(report: EvalReport, person: PersonResult, lang: str = DEFAULT_LANGUAGE) -> tuple[tuple[str, ...], list[Any]]:
+    """One person's entry of `results` as the optional keys it has (`earlier`, `team`) and its
+    values in the order of `person_layout(program, those keys)`."""
     program = report.program
     outcome = person.outcome
-    kpis: dict[str, Any] = {}
+    metrics = person.metrics
+    values: list[Any] = [person.manager_id, person.name]
+    values += [number(metrics.get(name)) for name in program.metrics]
+    kpi_figures = outcome.kpis if outcome is not None else {}
     for name, kpi in program.kpis.items():
-        figures = outcome.kpis.get(name) if outcome is not None else None
-        kpis[name] = {
-            "value": number(figures.value) if figures else None,
-            "target": number(figures.target) if figures else None,
-            "attainment": number(figures.attainment) if figures else None,
-            "weight": number(figures.weight if figures else tidy(kpi.weight)),
-            "contribution": number(figures.contribution) if figures else None,
-        }
-    pays: dict[str, Any] = {}
+        figures = kpi_figures.get(name)
+        if figures is not None:
+            values += (number(figures.value), number(figures.target), number(figures.attainment),
+                       number(figures.weight), number(figures.contribution))
+        else:
+            values += (None, None, None, number(tidy(kpi.weight)), None)
+    values.append(number(outcome.kpi_score) if outcome is not None else None)
+    pay_figures = outcome.pays if outcome is not None else {}
     for name in program.pays:
-        figures = outcome.pays.get(name) if outcome is not None else None
-        pays[name] = number(figures.value) if figures else None
-    out = {
-        "manager_id": person.manager_id,
-        "name": person.name,
-        "metrics": {name: number(person.metrics.get(name)) for name in program.metrics},
-        "kpis": kpis,
-        "kpi_score": number(outcome.kpi_score) if outcome is not None else None,
-        "pays": pays,
-        "errors": [error_json(e, lang) for e in person.errors],
-    }
+        figures = pay_figures.get(name)
+        values.append(number(figures.value) if figures is not None else None)
+    values.append([error_json(e, lang) for e in person.errors])
+    extra: tuple[str, ...] = ()
     if person.history is not None:  # a plan that looks back: the earlier periods' figures
         history = person.history
-        out["earlier"] = {
+        extra += ("earlier",)
+        values.append({
             "periods": [{"back": back, "period": label,
                          "metrics": {n: number(v) for n, v in history.metrics.get(back, {}).items()}}
                         for back, label in sorted(history.labels.items())],
             "values": {key: number(value) for key, value in history.values.items()},
-        }
+        })
     if person.team_figures:  # a team plan: the members behind each team figure
-        out["team"] = [team_figure_json(f, lang) for f in person.team_figures]
-    return out
+        extra += ("team",)
+        values.append([team_figure_json(f, lang) for f in person.team_figures])
+    return extra, values
+
+
+def person_layout(program: Program, extra: tuple[str, ...] = ()) -> Layout:
+    """The keys of a person's entry for `program`, with the optional keys `extra` at the end."""
+    return ("manager_id", "name", ("metrics", tuple(program.metrics)),
+            ("kpis", tuple((name, KPI_KEYS) for name in program.kpis)), "kpi_score",
+            ("pays", tuple(program.pays)), "errors", *extra)
 
 
 def team_figure_json(figure: TeamFigure, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
@@ -93,12 +109,16 @@ def team_figure_json(figure: TeamFigure, lang: str = DEFAULT_LANGUAGE) -> dict[s
 
 
 def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    return _document(report, lang, [person_json(report, p, lang) for p in report.results])
+
+
+def _document(report: EvalReport, lang: str, results: list[Any]) -> dict[str, Any]:
     return {
         "plan": report.plan,
         "plan_sha256": report.plan_sha256,
         "period": report.period.label,
         "currency": report.currency,
-        "results": [person_json(report, p, lang) for p in report.results],
+        "results": results,
         "skipped": [{"manager_id": s.manager_id, "code": s.code, "reason": s.reason.render(lang)}
                     for s in report.skipped],
         "data_problems": [p.to_json(lang) for p in report.data_problems],
@@ -115,10 +135,25 @@ def to_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     }
 
 
+@collector_paused()  # the document's dicts live until its text is written: none is garbage
 def render_json(report: EvalReport, lang: str = DEFAULT_LANGUAGE, fatal: list[dict[str, Any]] | None = None) -> str:
     """The document as text; `fatal`, when given, is its list of refusals (`kpilang eval` gives
-    an empty one: a report exists, so the job was done)."""
-    document = to_json(report, lang)
+    an empty one: a report exists, so the job was done). The same text as `dumps_indented` of
+    `to_json`'s document, each person's entry written straight from its values."""
+    writers: dict[tuple[str, ...], LayoutWriter] = {}  # by the optional keys a person has
+
+    def written(person: PersonResult) -> Written:
+        extra, values = person_values(report, person, lang)
+        writer = writers.get(extra)
+        if writer is None:
+            writer = writers[extra] = LayoutWriter(person_layout(report.program, extra), PERSON_DEPTH)
+        return Written(writer.write(values))
+
+    document = _document(report, lang, [written(p) for p in report.results])
     if fatal is not None:
         document["fatal"] = fatal
     return dumps_indented(document) + "\n"
+
+
+PERSON_DEPTH = 2
+"""The depth of a person's entry in the document: the document, its `results`, the entry."""
