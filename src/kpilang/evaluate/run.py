@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kpilang.collection_pause import collector_paused
+from kpilang.evaluate.collection_pause import collector_paused
 from kpilang.compile.program import Program
 from kpilang.data.inputs import InputFile, Snapshot
 from kpilang.data.problems import DataError, DataProblem

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kpilang.collection_pause import collector_paused
+from kpilang.evaluate.collection_pause import collector_paused
 from kpilang.compile.program import Program
 from kpilang.evaluate.numbers import tidy
 from kpilang.evaluate.results import EvalError

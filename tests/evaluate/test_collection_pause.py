@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from kpilang.collection_pause import collector_paused
+from kpilang.evaluate.collection_pause import collector_paused
 
 
 @pytest.fixture(autouse=True)
