@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
-from typing import Any
+from typing import Any, NamedTuple
 
 from kpilang.compile.members import is_member_aggregate
 from kpilang.compile.program import SALARY, SCORE, Program
 from kpilang.diagnostics import Span
+from kpilang.evaluate.formula_code import is_manager_column, kinded_comparison
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.no_value import Reason, ReferenceEvaluator
 from kpilang.evaluate.numbers import percent, plain
@@ -108,11 +109,10 @@ class ErrorExplainer:
         else:
             expr = self._part_formula(subject, frame)
         if isinstance(exc, TypeError):
-            column = manager_column_not_a_number(expr, frame.get("inputs"))
+            column = manager_column_of_wrong_kind(expr, frame.get("inputs"))
             if column is not None:
-                node, message, help_text = column
-                return self._error(subject, expr, "arithmetic", "manager_column_not_a_number", message, node.span,
-                                   help_text)
+                return self._error(subject, expr, "arithmetic", column.code, column.message, column.node.span,
+                                   column.help)
         if isinstance(exc, LookupFailed):
             call = exc.call if exc.call is not None else expr
             call_text = self.text.text(call.span)
@@ -203,30 +203,57 @@ class ErrorExplainer:
                          code=code, help=help, **_position(span))
 
 
-def manager_column_not_a_number(expr: Any, inputs: Any) -> tuple[ast.Dotted, Text, Text] | None:
-    """The manager column `expr` reads as a number whose value for this person is not one (see
-    `_column_without_number`), with the message and the help that say so; None when there is none."""
-    column = _column_without_number(expr, inputs)
+class WrongKind(NamedTuple):
+    """A manager column whose value for this person is not of the kind the formula reads it as."""
+
+    node: ast.Dotted
+    code: str
+    message: Text
+    help: Text
+
+
+def manager_column_of_wrong_kind(expr: Any, inputs: Any) -> WrongKind | None:
+    """The manager column `expr` reads as a number, or as a condition, whose value for this
+    person is not one (see `_column_of_wrong_kind`), with the message and the help that say so;
+    None when there is none."""
+    column = _column_of_wrong_kind(expr, inputs)
     if column is None:
         return None
-    node, value = column
+    node, value, as_condition = column
     name = f"managers.{node.column}"
-    return (node, t("eval.manager_column_not_a_number.message", name=name, value=_shown(value)),
-            t("eval.manager_column_not_a_number.help", name=name))
+    code = "manager_column_not_a_yes_no" if as_condition else "manager_column_not_a_number"
+    return WrongKind(node, code, t(f"eval.{code}.message", name=name, value=_shown(value)),
+                     t(f"eval.{code}.help", name=name))
 
 
-def _column_without_number(expr: Any, inputs: Any) -> tuple[ast.Dotted, Any] | None:
-    """The manager column `expr` reads as a number whose value for this person is not one: first
-    where a number is computed with it (outside any condition), then inside a condition; a
-    yes/no standing as a condition itself is where it belongs and never the culprit."""
+def _column_of_wrong_kind(expr: Any, inputs: Any) -> tuple[ast.Dotted, Any, bool] | None:
+    """The manager column `expr` reads whose value for this person is not of the kind it is read
+    as: a column standing as a condition itself must hold a yes/no, any other a number (a column
+    compared with a text, a date or a yes/no, or with another manager column, is not checked, as
+    formula_code.py does not check it). First where a number is computed with it (outside any
+    condition), then inside a condition, in formula order."""
     columns = getattr(inputs, "managers", None) or {}
-    found = [(node, columns.get(node.column), in_condition) for node, in_condition, as_condition in _leaves(expr)
-             if isinstance(node, ast.Dotted) and node.table == "managers" and node.column != SALARY
-             and not (as_condition and isinstance(columns.get(node.column), bool))]
-    found = [(node, value, in_condition) for node, value, in_condition in found
-             if value is not None and not isinstance(value, Decimal)]
+    as_they_are = {id(side) for node in ast.walk(expr) for side in _compared_as_it_is(node)}
+    found = []
+    for node, in_condition, as_condition in _leaves(expr):
+        if not is_manager_column(node) or id(node) in as_they_are:
+            continue
+        value = columns.get(node.column)
+        if value is None or (isinstance(value, bool) if as_condition else type(value) in (Decimal, int)):
+            continue
+        found.append((node, value, in_condition, as_condition))
     found.sort(key=lambda f: f[2])  # stable: in formula order, values before conditions
-    return (found[0][0], found[0][1]) if found else None
+    return (found[0][0], found[0][1], found[0][3]) if found else None
+
+
+def _compared_as_it_is(node: Any) -> list[Any]:
+    """The sides of a comparison or an `in` list that are compared as they are, not as numbers."""
+    if isinstance(node, ast.Compare):
+        return [side for side, other in ((node.left, node.right), (node.right, node.left))
+                if kinded_comparison(other)]
+    if isinstance(node, ast.InList):
+        return [node.operand, *node.items]
+    return []
 
 
 def _leaves(expr: Any, in_condition: bool = False, as_condition: bool = False):

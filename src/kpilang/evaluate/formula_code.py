@@ -9,6 +9,12 @@ division by zero is `None`, `E otherwise F` gives F where E is `None`. Operands 
 The generated code names its values through `CodeSpace`: constants (numbers, strings, the
 table look-up functions, call sites) become names bound in the namespace the code runs in, and
 sub-results are kept in walrus temporaries (`_t1`) so that every operand is evaluated once.
+
+A manager's extra column has the kind its data gives it (a number, a yes/no, a date, a text), known
+only when the plan runs. Python would take a yes/no for 1 or 0 in arithmetic, and any text but
+the empty one for true in a condition (`нет` too), so a manager column read as a number or
+standing as a condition is checked where it is read: another kind raises `TypeError`, which the
+error explainer turns into the person's error naming the column and its value.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
+from kpilang.compile.program import SALARY
 from kpilang.evaluate.numbers import digits_quantum, round_half_up
 from kpilang.syntax import ast
 
@@ -51,6 +58,31 @@ class Code:
     may_be_none: bool
 
 
+def as_number(value: Any) -> Any:
+    """A manager column's value where a formula computes with a number: a number or no value."""
+    if value is None or type(value) is Decimal or type(value) is int:
+        return value
+    raise TypeError(f"{value!r} is not a number")
+
+
+def as_yes_no(value: Any) -> Any:
+    """A manager column's value standing as a condition: a yes/no or no value."""
+    if value is None or value is True or value is False:
+        return value
+    raise TypeError(f"{value!r} is not a yes/no")
+
+
+def is_manager_column(e: Any) -> bool:
+    """An extra column of managers, whose kind only the data tells (`salary` is always money)."""
+    return isinstance(e, ast.Dotted) and e.table == "managers" and e.column != SALARY
+
+
+def kinded_comparison(other: Any) -> bool:
+    """Whether what a manager column is compared with says its kind: a text, a date or a yes/no
+    literal, or another manager column. The column is then compared as it is (`managers.team =
+    "north"`); compared with anything else, it is read as a number."""
+    return isinstance(other, ast.Str | ast.DateLit | ast.Bool) or is_manager_column(other)
+
 Leaf = Callable[[Any], Code]
 """Code for a leaf node: a Name, a Dotted name, or (in a metric) an aggregate call."""
 TableCode = Callable[[ast.Call, list[str]], str]
@@ -79,22 +111,22 @@ class FormulaCompiler:
             case ast.Name() | ast.Dotted():
                 return self.leaf(e)
             case ast.Neg(operand=o):
-                return self._unary(o, "-{}")
+                return self._guarded([self._number(o)], lambda n: f"-{n[0]}")
             case ast.Not(operand=o):
-                return self._unary(o, "(not {})")
+                return self._guarded([self._condition(o)], lambda n: f"(not {n[0]})")
             case ast.Binary(op="/", left=left, right=right):
-                return self._divide(self.compile(left), self.compile(right))
+                return self._divide(self._number(left), self._number(right))
             case ast.Binary(op=op, left=left, right=right):
-                return self._binary(self.compile(left), self.compile(right), "{} " + op + " {}")
+                return self._binary(self._number(left), self._number(right), "{} " + op + " {}")
             case ast.Compare(op=op, left=left, right=right):
                 py = "==" if op == "=" else op
-                return self._binary(self.compile(left), self.compile(right), "{} " + py + " {}")
+                return self._binary(self._compared(left, right), self._compared(right, left), "{} " + py + " {}")
             case ast.Logic(op=op, left=left, right=right):
-                return self._logic(op, self.compile(left), self.compile(right))
+                return self._logic(op, self._condition(left), self._condition(right))
             case ast.InList(operand=operand, items=items):
                 return self._in(self.compile(operand), [self.compile(i) for i in items])
             case ast.If(cond=cond, then=then, else_=else_):
-                c, a, b = self.compile(cond), self.compile(then), self.compile(else_)
+                c, a, b = self._condition(cond), self.compile(then), self.compile(else_)
                 if not c.may_be_none:
                     return Code(f"({a.source} if {c.source} else {b.source})", a.may_be_none or b.may_be_none)
                 t, bind = self._bound(c)
@@ -108,6 +140,25 @@ class FormulaCompiler:
             case ast.Call():
                 return self._call(e)
         raise AssertionError(f"cannot compile {type(e).__name__}")
+
+    # ---- the kind a manager column must hold where it is read ----
+    def _number(self, e: Any) -> Code:
+        return self._checked(e, as_number)
+
+    def _condition(self, e: Any) -> Code:
+        return self._checked(e, as_yes_no)
+
+    def _compared(self, e: Any, other: Any) -> Code:
+        """A side of a comparison: compared as it is with a text, a date, a yes/no or another
+        manager column; as a number with anything else."""
+        return self.compile(e) if kinded_comparison(other) else self._number(e)
+
+    def _checked(self, e: Any, check: Callable[[Any], Any]) -> Code:
+        code = self.compile(e)
+        if not is_manager_column(e):
+            return code
+        name = self.space.constant(check, key=("builtin", check.__name__))
+        return Code(f"{name}({code.source})", code.may_be_none)
 
     # ---- helpers ----
     def _guarded(self, operands: list[Code], body: Callable[[list[str]], str]) -> Code:
@@ -130,9 +181,6 @@ class FormulaCompiler:
             names.append(t)
             checks.append(f"({t} := {op.source}) is None" if op.may_be_none else f"(({t} := {op.source}) is None and False)")
         return Code(f"(None if {' or '.join(checks)} else {body(names)})", True)
-
-    def _unary(self, operand: Any, template: str) -> Code:
-        return self._guarded([self.compile(operand)], lambda n: template.format(n[0]))
 
     def _binary(self, a: Code, b: Code, template: str) -> Code:
         return self._guarded([a, b], lambda n: template.format(n[0], n[1]))
@@ -175,12 +223,12 @@ class FormulaCompiler:
 
     def _call(self, e: ast.Call) -> Code:
         if self.is_table(e.func):
-            return self._guarded([self.compile(a) for a in e.args], lambda names: self.table(e, names))
+            return self._guarded([self._number(a) for a in e.args], lambda names: self.table(e, names))
         if e.func in ("min", "max") and len(e.args) >= 2 and e.where is None:  # of values, not of rows
             fn = self.space.constant(min if e.func == "min" else max, key=("builtin", e.func))
-            return self._guarded([self.compile(a) for a in e.args], lambda n: f"{fn}({', '.join(n)})")
+            return self._guarded([self._number(a) for a in e.args], lambda n: f"{fn}({', '.join(n)})")
         if e.func == "round":
             fn = self.space.constant(round_half_up, key=("builtin", "round"))
             quantum = self.space.constant(digits_quantum(int(e.args[1].value)))
-            return self._guarded([self.compile(e.args[0])], lambda n: f"{fn}({n[0]}, {quantum})")
+            return self._guarded([self._number(e.args[0])], lambda n: f"{fn}({n[0]}, {quantum})")
         return self.leaf(e)

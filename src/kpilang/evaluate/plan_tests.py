@@ -22,7 +22,7 @@ from kpilang.compile import compile_file
 from kpilang.compile.program import SALARY, SCORE, Program, TestDef
 from kpilang.data.values import ISO_DATE
 from kpilang.diagnostics import Diagnostic
-from kpilang.evaluate.eval_errors import manager_column_not_a_number
+from kpilang.evaluate.eval_errors import manager_column_of_wrong_kind
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.compile.history import PREVIOUS, is_history
@@ -231,11 +231,11 @@ def _actual(program: Program, engine: FormulaEngine, inputs: PersonInputs, outco
             return None, exc.message
         except (InvalidOperation, DivisionByZero, Overflow) as exc:  # as the plan's evaluation says it
             return None, t("eval.arithmetic.inexact", error=type(exc).__name__)
-        except TypeError:  # a number compared with a manager column given a text or a date
-            column = manager_column_not_a_number(call, inputs)
+        except TypeError:  # a manager column read as a number given a text, a date or a yes/no
+            column = manager_column_of_wrong_kind(call, inputs)
             if column is None:
                 raise
-            return None, column[1]
+            return None, column.message
         if value is None:
             blockers = [n for n in sorted(_names_in(call)) if figure_of(program, inputs, outcome, n) is None]
             if not blockers:
