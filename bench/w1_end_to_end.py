@@ -119,7 +119,7 @@ def phases(data: Path) -> None:
     from kpilang.evaluate import run
     from kpilang.evaluate.aggregate import run_aggregates
     from kpilang.evaluate.period import period_for_plan
-    from kpilang.evaluate.sql import collect_aggregates
+    from kpilang.evaluate.aggregate_plan import collect_aggregates
 
     t0 = time.perf_counter()
     program = compile_file(PLAN).program

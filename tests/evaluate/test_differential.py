@@ -605,7 +605,7 @@ def test_aggregates_agree_with_the_oracle(w: World):
     from kpilang.compile.compiler import compile_text
     from kpilang.evaluate.aggregate import run_aggregates
     from kpilang.evaluate.period import parse_period
-    from kpilang.evaluate.sql import collect_aggregates
+    from kpilang.evaluate.aggregate_plan import collect_aggregates
 
     program = compile_text(render_plan(w), "gen.kpi").program
     plan = collect_aggregates(program)

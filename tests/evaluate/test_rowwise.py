@@ -17,7 +17,7 @@ import pytest
 from kpilang.compile.compiler import compile_text
 from kpilang.evaluate.aggregate import MetricQueryError, run_aggregates
 from kpilang.evaluate.period import parse_period
-from kpilang.evaluate.sql import collect_aggregates
+from kpilang.evaluate.aggregate_plan import collect_aggregates
 from tests.evaluate.test_sql import PLAN_HEAD, compute, con  # noqa: F401 - `con` is the fixture
 
 D = Decimal

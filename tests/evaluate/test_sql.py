@@ -11,7 +11,8 @@ import pytest
 from kpilang.compile.compiler import compile_text
 from kpilang.evaluate.aggregate import run_aggregates
 from kpilang.evaluate.period import parse_period
-from kpilang.evaluate.sql import DUCKDB, build_query, collect_aggregates
+from kpilang.evaluate.aggregate_plan import collect_aggregates
+from kpilang.evaluate.sql import DUCKDB, build_query
 
 PLAN_HEAD = """
 plan p "P" {

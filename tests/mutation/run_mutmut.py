@@ -86,7 +86,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
 # linter's past periods, and the CLI's table of evaluation errors).
 EVALUATE_TESTS = ["tests/evaluate", "tests/checks/test_history_periods.py", "tests/checks/test_cases.py",
                   "tests/cli/test_eval_table.py"]
-EVALUATE_REST = ("history", "team", "plan_code", "sql", "run", "person_metrics", "no_value", "data_errors",
+EVALUATE_REST = ("history", "team", "plan_code", "aggregate_plan", "sql", "run", "person_metrics", "no_value", "data_errors",
                  "eval_errors", "formula_code", "formula_text", "tracing", "plan_tests")
 MODULES.update({name: (f"src/kpilang/evaluate/{name}.py", EVALUATE_TESTS) for name in EVALUATE_REST})
 # Several modules in one copy: the tests run once to learn which reach what (minutes for

@@ -16,7 +16,8 @@ from typing import Any
 import duckdb
 
 from kpilang.evaluate.rowwise import compute_rowwise, rowwise_query
-from kpilang.evaluate.sql import DUCKDB, AggregatePlan, ColumnType, Dialect, build_query, finish_missing
+from kpilang.evaluate.aggregate_plan import AggregatePlan
+from kpilang.evaluate.sql import DUCKDB, ColumnType, Dialect, build_query, finish_missing
 from kpilang.messages import t
 
 

@@ -30,7 +30,8 @@ from kpilang.compile.program import Program
 from kpilang.evaluate.aggregate import run_aggregates
 from kpilang.evaluate.period import Period
 from kpilang.evaluate.results import EvalError
-from kpilang.evaluate.sql import DUCKDB, GROUP_ALIAS, AggregatePlan, RowSql, period_and_grouping
+from kpilang.evaluate.aggregate_plan import AggregatePlan
+from kpilang.evaluate.sql import DUCKDB, GROUP_ALIAS, RowSql, period_and_grouping
 from kpilang.messages import t
 from kpilang.syntax import ast
 from kpilang.syntax.formatter import format_expr

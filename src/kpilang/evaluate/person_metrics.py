@@ -10,7 +10,7 @@ from kpilang.compile.history import history_key, is_history
 from kpilang.compile.members import is_member_aggregate
 from kpilang.compile.program import Program
 from kpilang.evaluate.results import EvalError
-from kpilang.evaluate.sql import AggregatePlan, is_aggregate
+from kpilang.evaluate.aggregate_plan import AggregatePlan, is_aggregate
 from kpilang.evaluate.team import member_key
 from kpilang.messages import t
 from kpilang.syntax import ast

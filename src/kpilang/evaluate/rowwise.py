@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kpilang.evaluate.numbers import decimal_context, exact_mean, exact_sum
-from kpilang.evaluate.sql import GROUP_ALIAS, Aggregate, Dialect, RowSql, period_and_grouping
+from kpilang.evaluate.aggregate_plan import Aggregate
+from kpilang.evaluate.sql import GROUP_ALIAS, Dialect, RowSql, period_and_grouping
 from kpilang.syntax import ast
 
 

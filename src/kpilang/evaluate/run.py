@@ -35,7 +35,7 @@ from kpilang.evaluate.formulas import PersonInputs
 from kpilang.evaluate.history import History, PersonHistory
 from kpilang.evaluate.period import Period, PeriodError, period_for_plan
 from kpilang.evaluate.results import EvalError, PersonOutcome
-from kpilang.evaluate.sql import collect_aggregates
+from kpilang.evaluate.aggregate_plan import collect_aggregates
 from kpilang.evaluate.person_metrics import metric_values, single_aggregates
 from kpilang.evaluate.team import TeamFigure, TeamMembers, no_team_figures, team_figures
 from kpilang.messages import Text, t

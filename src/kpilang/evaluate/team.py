@@ -37,7 +37,7 @@ MEMBER_KEY_PREFIX = "members:"
 
 def member_key(call: ast.Call) -> str:
     """The key of a member aggregate among a head's aggregate values (beside the data ones)."""
-    from kpilang.evaluate.sql import canonical
+    from kpilang.evaluate.aggregate_plan import canonical
 
     return MEMBER_KEY_PREFIX + canonical(call)
 

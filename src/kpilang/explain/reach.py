@@ -20,7 +20,7 @@ from kpilang.compile.program import Program, Unit
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.evaluate.numbers import decimal_context, minor_unit
 from kpilang.evaluate.results import PersonOutcome, TableHit
-from kpilang.evaluate.sql import is_aggregate
+from kpilang.evaluate.aggregate_plan import is_aggregate
 
 MAX_DOUBLINGS = 48
 """2^48 steps (2.8e14 units): far beyond any sales figure, so "unreachable" means a cap, not a bound."""

@@ -15,7 +15,7 @@ from typing import Callable
 from kpilang.compile.history import is_history, is_previous, is_retention, periods_back
 from kpilang.compile.program import SALARY, SCORE, Program
 from kpilang.evaluate.plan_code import leaf_key
-from kpilang.evaluate.sql import is_aggregate
+from kpilang.evaluate.aggregate_plan import is_aggregate
 from kpilang.explain.catalog import Messages
 from kpilang.explain.formatting import LocaleFormat
 from kpilang.syntax import ast

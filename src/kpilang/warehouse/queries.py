@@ -15,7 +15,8 @@ from kpilang.data.schema import TABLES
 from kpilang.evaluate.period import period_for_plan
 from kpilang.evaluate.rowwise import rowwise_query
 from kpilang.evaluate.run import data_needs
-from kpilang.evaluate.sql import DUCKDB, build_query, collect_aggregates
+from kpilang.evaluate.aggregate_plan import collect_aggregates
+from kpilang.evaluate.sql import DUCKDB, build_query
 
 from .dialects import SOURCE_DIALECT, relation, transpile
 from .sources import SourceColumn, clean_source
