@@ -74,7 +74,8 @@ def steps_run(data: Path, modules_file: Path, out: Path) -> None:
     from kpilang.evaluate import run
     from kpilang.evaluate.formulas import FormulaEngine
     from kpilang.evaluate.period import period_for_plan
-    from kpilang.evaluate.sql import build_query, collect_aggregates
+    from kpilang.evaluate.aggregate_plan import collect_aggregates
+    from kpilang.evaluate.sql import build_query
     from kpilang.payouts.json import render_json, to_json
     from kpilang.cli import refusals
     from kpilang.messages import language
