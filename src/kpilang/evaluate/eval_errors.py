@@ -84,13 +84,10 @@ class ErrorExplainer:
         )
 
     def _score(self, frame: dict[str, Any]) -> EvalError:
-        kpis = [s for s in self.code.subjects if s.kind == "kpi"]
+        # A plan without KPIs has no score to compute (the compiler orders `kpi_score` only after
+        # KPIs): a formula reading it gets the `no_kpis` reason of `leaf_reason` instead.
         formula = " + ".join(f"{percent(k.weight)} × {n}" for n, k in self.program.kpis.items())
-        if not kpis:
-            span = self.program.plan.span if self.program.plan else _file_start(self.program.file)
-            return EvalError(subject=SCORE, message=t("eval.no_kpis.message"), formula="", cause="no_value",
-                             code="no_kpis", help=t("eval.no_kpis.help"), **_position(span))
-        by_name = {s.name: s for s in kpis}
+        by_name = {s.name: s for s in self.code.subjects if s.kind == "kpi"}
         failed = [name for name in self.program.kpis if frame.get(by_name[name].var) is None]
         if failed:
             first = self.program.kpis[failed[0]]
@@ -108,7 +105,7 @@ class ErrorExplainer:
         else:
             expr = self._part_formula(subject, frame)
         if isinstance(exc, TypeError):
-            column = _column_without_number(expr, frame.get("inputs"))
+            column = _column_without_number(expr, frame["inputs"])
             if column is not None:
                 node, value = column
                 name = f"managers.{node.column}"
@@ -116,7 +113,7 @@ class ErrorExplainer:
                                    t("eval.manager_column_not_a_number.message", name=name, value=_shown(value)),
                                    node.span, t("eval.manager_column_not_a_number.help", name=name))
         if isinstance(exc, LookupFailed):
-            call = exc.call if exc.call is not None else expr
+            call = exc.call  # the tables fill it in wherever they raise (`TableFunctions`)
             call_text = self.text.text(call.span)
             return self._error(subject, expr, exc.cause, exc.code,
                                t("eval.lookup.message", call=call_text, message=exc.message), call.span, exc.help)
@@ -142,7 +139,7 @@ class ErrorExplainer:
         evaluator = ReferenceEvaluator(
             self.text,
             leaf_value=lambda node: frame.get(self.code.vars.get(leaf_key(node), "")),
-            leaf_reason=lambda node: self.leaf_reason(node, frame.get("inputs")),
+            leaf_reason=lambda node: self.leaf_reason(node, frame["inputs"]),
             table_call=self.tables.result,
             is_table=lambda f: f in self.program.tables,
         )
@@ -162,7 +159,7 @@ class ErrorExplainer:
         key = leaf_key(node)
         p = self.program
         if key in p.metrics:
-            if inputs is not None and key not in inputs.metrics:
+            if key not in inputs.metrics:
                 return _reason("missing_input", "metric_not_given", node, name=key)
             metric = p.metrics[key]
             func = metric.expr.func if isinstance(metric.expr, ast.Call) else None
@@ -179,8 +176,7 @@ class ErrorExplainer:
             return _reason("missing_input", "salary_empty", node)
         if key is not None and key.startswith("targets."):
             name = key.split(".", 1)[1]
-            person = getattr(inputs, "person", None)
-            period = getattr(inputs, "period", None)
+            person, period = inputs.person, inputs.period
             wording = ("for-person-in-period" if person and period else "for-person" if person
                        else "in-period" if period else "message")
             row = f"manager_id={person or '…'}, period={period or '…'}, name={name}, value=…"
@@ -191,7 +187,7 @@ class ErrorExplainer:
             return _reason("missing_input", "manager_column_empty", node, name=key)
         if key == SCORE:
             if not p.kpis:
-                return Reason("no_value", "no_kpis", t("eval.no_kpis.message"), node)
+                return _reason("no_value", "no_kpis", node)
             return _reason("no_value", "score_without_value", node)
         if key in p.kpis:
             return _reason("no_value", "kpi_without_value", node, name=key)
@@ -209,7 +205,7 @@ def _column_without_number(expr: Any, inputs: Any) -> tuple[ast.Dotted, Any] | N
     """The manager column `expr` reads as a number whose value for this person is not one: first
     where a number is computed with it (outside any condition), then inside a condition; a
     yes/no standing as a condition itself is where it belongs and never the culprit."""
-    columns = getattr(inputs, "managers", None) or {}
+    columns = inputs.managers
     found = [(node, columns.get(node.column), in_condition) for node, in_condition, as_condition in _leaves(expr)
              if isinstance(node, ast.Dotted) and node.table == "managers" and node.column != SALARY
              and not (as_condition and isinstance(columns.get(node.column), bool))]
@@ -232,9 +228,10 @@ def _leaves(expr: Any, in_condition: bool = False, as_condition: bool = False):
     elif isinstance(expr, ast.Not):
         yield from _leaves(expr.operand, True, True)
     else:
-        inside = in_condition or isinstance(expr, ast.Compare | ast.InList)
+        # A comparison or `in` is a yes/no, which the compiler allows only as a condition: it is
+        # already inside one.
         for child in ast.children(expr):
-            yield from _leaves(child, inside)
+            yield from _leaves(child, in_condition)
 
 
 def _shown(value: Any) -> str:
@@ -254,7 +251,3 @@ def _reason(cause: str, code: str, node: Any, **facts: object) -> Reason:
 def _position(span: Span) -> dict[str, Any]:
     return {"file": span.file, "line": span.line, "column": span.column, "end_line": span.end_line,
             "end_column": span.end_column}
-
-
-def _file_start(file: str) -> Span:
-    return Span(file=file, line=1, column=1, end_line=1, end_column=1)
