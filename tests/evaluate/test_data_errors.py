@@ -13,18 +13,9 @@ import kpilang
 from kpilang.data import DataProblem
 from kpilang.evaluate.data_errors import data_error, data_errors
 from kpilang.messages import t
+from tests.evaluate.test_run import HEAD
 
-PLAN = """
-plan p "P" {{
-    role cold
-    period month
-    effective 2026-07-01
-    timezone "Europe/Moscow"
-    currency RUB
-    strategy growth
-    goal "g"
-    {scope}
-}}
+PLAN = HEAD + """
 metric revenue = sum(deals.amount where stage = "won")
 kpi revenue_plan = revenue
     target 100000
@@ -88,14 +79,14 @@ def place(error) -> tuple:
     return (error.subject, error.code, error.cause, Path(error.file), error.line, error.column, error.formula)
 
 
-def person_error_en(line: int) -> str:
+def rejected_en(line: int, whose: str = "this person's") -> str:
     return (f"row {line} of deals.csv was rejected: {NEGATIVE_REASON_EN} (column amount); "
-            "this person's figures would be computed from partial data, so none are given")
+            f"{whose} figures would be computed from partial data, so none are given")
 
 
-def person_error_ru(line: int) -> str:
+def rejected_ru(line: int, whose: str = "этого сотрудника") -> str:
     return (f"данные отклонены (строка {line} файла deals.csv): {NEGATIVE_REASON_RU} (столбец amount); "
-            "цифры этого сотрудника были бы посчитаны по неполным данным, поэтому они не выдаются")
+            f"цифры {whose} были бы посчитаны по неполным данным, поэтому они не выдаются")
 
 
 def incomplete_en(lines: str, reason: str = EMPTY_REASON_EN) -> str:
@@ -121,25 +112,15 @@ def test_a_rejected_row_withholds_only_its_persons_figures(tmp_path):
     assert m2.outcome is None and m2.metrics == {"revenue": None}
     [error] = m2.errors
     assert place(error) == ("data", "rejected_data", "rejected_data", deals, 4, 0, "")
-    assert words(error, "en") == (person_error_en(4), NEGATIVE_HINT_EN)
-    assert words(error, "ru") == (person_error_ru(4), NEGATIVE_HINT_RU)
+    assert words(error, "en") == (rejected_en(4), NEGATIVE_HINT_EN)
+    assert words(error, "ru") == (rejected_ru(4), NEGATIVE_HINT_RU)
 
 
 def test_each_rejected_row_of_a_person_is_its_own_error_in_the_order_of_the_lines(tmp_path):
     results, deals = evaluate(tmp_path, deal("d3", "m2", "-5") + deal("d4", "m2", "-7"))
     assert [(e.code, e.line) for e in results["m2"].errors] == [("rejected_data", 4), ("rejected_data", 5)]
-    assert [e.message.render("en") for e in results["m2"].errors] == [person_error_en(4), person_error_en(5)]
+    assert [e.message.render("en") for e in results["m2"].errors] == [rejected_en(4), rejected_en(5)]
     assert bonus(results["m1"]) == Decimal("6000") and bonus(results["m3"]) == Decimal("800")
-
-
-def team_error_en(line: int) -> str:
-    return (f"row {line} of deals.csv was rejected: {NEGATIVE_REASON_EN} (column amount); "
-            "this person's team's figures would be computed from partial data, so none are given")
-
-
-def team_error_ru(line: int) -> str:
-    return (f"данные отклонены (строка {line} файла deals.csv): {NEGATIVE_REASON_RU} (столбец amount); "
-            "цифры команды этого сотрудника были бы посчитаны по неполным данным, поэтому они не выдаются")
 
 
 @pytest.mark.parametrize("owner", ["m2", "i1"])
@@ -151,8 +132,8 @@ def test_under_scope_team_a_rejected_row_withholds_its_whole_teams_figures(tmp_p
         assert result.outcome is None and result.metrics == {"revenue": None}
         [error] = result.errors
         assert place(error) == ("data", "rejected_data", "rejected_data", deals, 4, 0, "")
-        assert words(error, "en") == (team_error_en(4), NEGATIVE_HINT_EN)
-        assert words(error, "ru") == (team_error_ru(4), NEGATIVE_HINT_RU)
+        assert words(error, "en") == (rejected_en(4, "this person's team's"), NEGATIVE_HINT_EN)
+        assert words(error, "ru") == (rejected_ru(4, "команды этого сотрудника"), NEGATIVE_HINT_RU)
     # The south team has only m3's 20000: score 0.2, bonus 40000 × 0.2 / 10.
     assert bonus(results["m3"]) == Decimal("800")
 
@@ -179,7 +160,7 @@ def test_a_row_whose_owner_cannot_be_told_withholds_everyones_figures(tmp_path, 
 def test_a_person_with_an_own_rejected_row_in_an_incomplete_table_gets_both_errors(tmp_path):
     results, deals = evaluate(tmp_path, deal("d3", "", "5.00") + deal("d4", "m2", "-5") + deal("d5", "", "5.00"))
     assert [(e.code, e.line, e.message.render("en")) for e in results["m2"].errors] == [
-        ("rejected_data", 5, person_error_en(5)), ("incomplete_table", 4, incomplete_en("4, 6"))]
+        ("rejected_data", 5, rejected_en(5)), ("incomplete_table", 4, incomplete_en("4, 6"))]
     for pid in ("m1", "m3"):
         assert [(e.code, e.line, e.message.render("en")) for e in results[pid].errors] == [
             ("incomplete_table", 4, incomplete_en("4, 6"))]
