@@ -24,12 +24,13 @@ pay bonus = salary * kpi_score / 10
 """
 
 # i1 is in m1's and m2's team but not of the plan's role: not evaluated, yet their deals count
-# towards the team's figures under scope team.
+# towards the team's figures under scope team. h1's team has no one evaluated.
 MANAGERS = """id,name,role,team,salary
 m1,Anna,cold,north,60000
 m2,Boris,cold,north,50000
 m3,Vera,cold,south,40000
 i1,Irina,inbound,north,45000
+h1,Egor,head,hq,90000
 """
 
 HEADER = "id,manager_id,client_id,created_at,closed_at,stage,amount,is_new_client\n"
@@ -138,9 +139,12 @@ def test_under_scope_team_a_rejected_row_withholds_its_whole_teams_figures(tmp_p
     assert bonus(results["m3"]) == Decimal("800")
 
 
-def test_under_scope_team_a_row_of_someone_not_in_managers_withholds_nobody(tmp_path):
-    # m9 is in no team: the row is listed among the data problems, and no team's figures read it.
-    results, _ = evaluate(tmp_path, deal("d3", "m9", "-5"), scope="scope team")
+@pytest.mark.parametrize("owner", [
+    "m9",  # in no team: the row is listed among the data problems, and no team's figures read it
+    "h1",  # in a team where no one is evaluated
+])
+def test_under_scope_team_a_row_of_no_evaluated_team_withholds_nobody(tmp_path, owner):
+    results, _ = evaluate(tmp_path, deal("d3", owner, "-5"), scope="scope team")
     # north: m1's 100000, score 1; south: m3's 20000, score 0.2.
     assert [bonus(results[p]) for p in ("m1", "m2", "m3")] == [Decimal("6000"), Decimal("5000"), Decimal("800")]
 
