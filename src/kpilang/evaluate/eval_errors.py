@@ -79,7 +79,7 @@ class ErrorExplainer:
             subject, definition.floor, "floor_above_cap", "floor_above_cap",
             t("eval.floor_above_cap.message", name=subject.name, floor=self.text.text(definition.floor.span),
               floor_value=plain(floor), cap=self.text.text(definition.cap.span), cap_value=plain(cap)),
-            definition.clause_spans.get("floor", definition.floor.span),
+            definition.clause_spans["floor"],
             t("eval.floor_above_cap.help"),
         )
 
@@ -88,16 +88,15 @@ class ErrorExplainer:
         # KPIs): a formula reading it gets the `no_kpis` reason of `leaf_reason` instead.
         formula = " + ".join(f"{percent(k.weight)} × {n}" for n, k in self.program.kpis.items())
         by_name = {s.name: s for s in self.code.subjects if s.kind == "kpi"}
+        # The score is explained only when a KPI's contribution has no value, which is when the KPI
+        # has none: `failed` is never empty.
         failed = [name for name in self.program.kpis if frame.get(by_name[name].var) is None]
-        if failed:
-            first = self.program.kpis[failed[0]]
-            names = ", ".join(f"`{n}`" for n in failed)
-            message = t("eval.kpis_without_value.one" if len(failed) == 1 else "eval.kpis_without_value.many",
-                        names=names)
-            return EvalError(subject=SCORE, message=message, formula=formula, cause="no_value",
-                             code="kpis_without_value", help=t("eval.kpis_without_value.help", names=names),
-                             **_position(first.name_span))
-        raise AssertionError("kpi_score failed with every KPI computed")
+        first = self.program.kpis[failed[0]]
+        names = ", ".join(f"`{n}`" for n in failed)
+        message = t("eval.kpis_without_value.one" if len(failed) == 1 else "eval.kpis_without_value.many",
+                    names=names)
+        return EvalError(subject=SCORE, message=message, formula=formula, code="kpis_without_value",
+                         help=t("eval.kpis_without_value.help", names=names), **_position(first.name_span))
 
     def _raised(self, subject: Subject, exc: BaseException, frame: dict[str, Any]) -> EvalError:
         if isinstance(exc, NotANumber):
