@@ -490,6 +490,36 @@ CASES = [
         "a", "manager_column_not_a_number", "arithmetic", "if (if managers.vip then 0 else managers.start) > 1 then managers.region * salary else 0", "pay a = if (if managers.vip then 0 else managers.start) > 1 then [managers.region] * salary else 0",
         not_a_number("region", "«south»"),
         [("a", "manager_column_not_a_number")]),
+    Case(
+        "metric_of_aggregates", "metric per_deal = sum(deals.amount) / count(deals)\nkpi k = per_deal\n    target 100\n    weight 100%\n",
+        person(per_deal=None),
+        "k", "metric_without_value", "no_value", "per_deal", "kpi k = [per_deal]",
+        ("metric `per_deal` has no value for this person in this period",
+         "у метрики «per_deal» нет значения для этого сотрудника в этом периоде",
+         "say what counts when there is nothing to measure: `per_deal otherwise …`",
+         "укажите, что считать, когда измерять нечего: `per_deal otherwise …`"),
+        [("k", "metric_without_value"), ("kpi_score", "kpis_without_value")]),
+    Case(
+        "order_bool_cond_before_nested_condition", "pay a = if managers.vip then (if managers.start > 3 then salary else 0) else 0\n",
+        staff(vip=True, start=date(2024, 1, 1)),
+        "a", "manager_column_not_a_number", "arithmetic", "if managers.vip then (if managers.start > 3 then salary else 0) else 0", "pay a = if managers.vip then (if [managers.start] > 3 then salary else 0) else 0",
+        not_a_number("start", "2024-01-01"),
+        [("a", "manager_column_not_a_number")]),
+    Case(
+        "order_and_left_culprit", "pay a = if managers.start > 3 and managers.vip then salary else 0\n",
+        staff(vip=True, start=date(2024, 1, 1)),
+        "a", "manager_column_not_a_number", "arithmetic", "if managers.start > 3 and managers.vip then salary else 0", "pay a = if [managers.start] > 3 and managers.vip then salary else 0",
+        not_a_number("start", "2024-01-01"),
+        [("a", "manager_column_not_a_number")]),
+    Case(
+        "table_looked_up_beside_no_value", "kpi k = revenue\n    target 10\n    weight 100%\ntable mult { below 100% : 1  from 100% : 2 }\npay a = salary * mult(kpi_score) + managers.bonus\n",
+        staff(bonus=None),
+        "a", "manager_column_empty", "missing_input", "salary * mult(kpi_score) + managers.bonus", "pay a = salary * mult(kpi_score) + [managers.bonus]",
+        ("`managers.bonus` is empty for this person",
+         "у этого сотрудника не заполнено `managers.bonus`",
+         "fill in the column in managers (or in a test, `given managers.bonus = …`)",
+         "заполните столбец в managers (или в тесте: `given managers.bonus = …`)"),
+        [("a", "manager_column_empty")]),
 ]
 
 

@@ -137,17 +137,15 @@ class ErrorExplainer:
     def _from_reason(self, subject: Subject, expr: Any, frame: dict[str, Any], part: str | None = None) -> EvalError:
         evaluator = ReferenceEvaluator(
             self.text,
-            leaf_value=lambda node: frame.get(self.code.vars.get(leaf_key(node), "")),
+            leaf_value=lambda node: frame.get(self.code.vars.get(leaf_key(node))),
             leaf_reason=lambda node: self.leaf_reason(node, frame["inputs"]),
             table_call=self.tables.result,
             is_table=lambda f: f in self.program.tables,
         )
-        try:
-            value, reason = evaluator.evaluate(expr)
-        except LookupFailed as exc:  # the compiled code raised first in practice; kept for safety
-            return self._raised(subject, exc, frame)
-        if reason is None:  # cannot happen while both evaluators agree; say so rather than guess
-            reason = Reason("no_value", "no_value", t("eval.no_value.gave-none", text=self.text.text(expr.span)), expr)
+        # The reference evaluator reads the values the compiled code computed and looks up the same
+        # tables with them: it finds the same no value, and a table that refuses raised in the
+        # compiled code first.
+        _, reason = evaluator.evaluate(expr)
         message = reason.message
         if part is not None and reason.cause not in ("missing_target",):
             message = t(f"eval.part.{part}", message=message)
@@ -174,7 +172,7 @@ class ErrorExplainer:
         if key == SALARY:
             return _reason("missing_input", "salary_empty", node)
         if key is not None and key.startswith("targets."):
-            name = key.split(".", 1)[1]
+            name = key.removeprefix("targets.")
             person, period = inputs.person, inputs.period
             wording = ("for-person-in-period" if person and period else "for-person" if person
                        else "in-period" if period else "message")
