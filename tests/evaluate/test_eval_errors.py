@@ -520,6 +520,12 @@ CASES = [
          "fill in the column in managers (or in a test, `given managers.bonus = …`)",
          "заполните столбец в managers (или в тесте: `given managers.bonus = …`)"),
         [("a", "manager_column_empty")]),
+    Case(
+        "order_not_culprit", "pay a = if not (managers.start > 3) then salary else 0\n",
+        staff(start=date(2024, 1, 1)),
+        "a", "manager_column_not_a_number", "arithmetic", "if not (managers.start > 3) then salary else 0", "pay a = if not ([managers.start] > 3) then salary else 0",
+        not_a_number("start", "2024-01-01"),
+        [("a", "manager_column_not_a_number")]),
 ]
 
 
