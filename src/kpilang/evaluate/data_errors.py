@@ -15,7 +15,9 @@ from kpilang.messages import t
 def touched_people(problems: list[DataProblem], people: list[dict[str, Any]], managers: list[dict[str, Any]],
                     team_scope: bool) -> dict[str, list[DataProblem]]:
     """Evaluated person → the rejected rows their figures would depend on. A row whose owner
-    cannot be told may be anyone's: it concerns everyone evaluated."""
+    cannot be told may be anyone's: it concerns everyone evaluated. Under scope team a row
+    concerns everyone evaluated in its person's team, whatever that person's role. (A person whose
+    own managers row was rejected is not evaluated: `run._rejected_people` gives them the error.)"""
     out: dict[str, list[DataProblem]] = {}
     for problem in problems:
         if problem.owner_unknown:
@@ -31,9 +33,6 @@ def touched_people(problems: list[DataProblem], people: list[dict[str, Any]], ma
             for team in sorted(t for t in teams if t is not None):
                 for pid in members.get(team, []):
                     out.setdefault(pid, []).append(problem)
-            for mid in problem.manager_ids:  # a head whose own row was rejected
-                if mid not in team_of:
-                    out.setdefault(mid, []).append(problem)
     else:
         for problem in problems:
             for mid in problem.manager_ids:
@@ -64,13 +63,14 @@ LINES_NAMED = 5
 def _incomplete_table_error(table: str, file: str, problems: list[DataProblem]) -> EvalError:
     spans = sorted({(p.row, p.end_row) for p in problems if p.row is not None})
     named = [str(row) if end is None else f"{row}–{end}" for row, end in spans[:LINES_NAMED]]
-    more = len(spans) > LINES_NAMED or any(p.row is None for p in problems)
-    lines = ", ".join(named) + (", …" if more else "")
+    # An ellipsis for the lines not named: past the cap, or rows without a line (a database's).
+    if len(spans) > LINES_NAMED or any(p.row is None for p in problems):
+        named.append("…")
     first = next((p for p in problems if p.row is not None), problems[0])
     return EvalError(
         subject="data",
         message=t("eval.incomplete_table.message", table=table, file=Path(file).name,
-                  lines=lines or "…", reason=first.reason),
+                  lines=", ".join(named), reason=first.reason),
         formula="", file=file, line=first.row or 0, column=0, cause="rejected_data",
         code="incomplete_table", help=t("eval.incomplete_table.help"),
     )

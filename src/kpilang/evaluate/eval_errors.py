@@ -80,28 +80,24 @@ class ErrorExplainer:
             subject, definition.floor, "floor_above_cap", "floor_above_cap",
             t("eval.floor_above_cap.message", name=subject.name, floor=self.text.text(definition.floor.span),
               floor_value=plain(floor), cap=self.text.text(definition.cap.span), cap_value=plain(cap)),
-            definition.clause_spans.get("floor", definition.floor.span),
+            definition.clause_spans["floor"],
             t("eval.floor_above_cap.help"),
         )
 
     def _score(self, frame: dict[str, Any]) -> EvalError:
-        kpis = [s for s in self.code.subjects if s.kind == "kpi"]
+        # A plan without KPIs has no score to compute (the compiler orders `kpi_score` only after
+        # KPIs): a formula reading it gets the `no_kpis` reason of `leaf_reason` instead.
         formula = " + ".join(f"{percent(k.weight)} × {n}" for n, k in self.program.kpis.items())
-        if not kpis:
-            span = self.program.plan.span if self.program.plan else _file_start(self.program.file)
-            return EvalError(subject=SCORE, message=t("eval.no_kpis.message"), formula="", cause="no_value",
-                             code="no_kpis", help=t("eval.no_kpis.help"), **_position(span))
-        by_name = {s.name: s for s in kpis}
+        by_name = {s.name: s for s in self.code.subjects if s.kind == "kpi"}
+        # The score is explained only when a KPI's contribution has no value, which is when the KPI
+        # has none: `failed` is never empty.
         failed = [name for name in self.program.kpis if frame.get(by_name[name].var) is None]
-        if failed:
-            first = self.program.kpis[failed[0]]
-            names = ", ".join(f"`{n}`" for n in failed)
-            message = t("eval.kpis_without_value.one" if len(failed) == 1 else "eval.kpis_without_value.many",
-                        names=names)
-            return EvalError(subject=SCORE, message=message, formula=formula, cause="no_value",
-                             code="kpis_without_value", help=t("eval.kpis_without_value.help", names=names),
-                             **_position(first.name_span))
-        raise AssertionError("kpi_score failed with every KPI computed")
+        first = self.program.kpis[failed[0]]
+        names = ", ".join(f"`{n}`" for n in failed)
+        message = t("eval.kpis_without_value.one" if len(failed) == 1 else "eval.kpis_without_value.many",
+                    names=names)
+        return EvalError(subject=SCORE, message=message, formula=formula, code="kpis_without_value",
+                         help=t("eval.kpis_without_value.help", names=names), **_position(first.name_span))
 
     def _raised(self, subject: Subject, exc: BaseException, frame: dict[str, Any]) -> EvalError:
         if isinstance(exc, NotANumber):
@@ -109,12 +105,12 @@ class ErrorExplainer:
         else:
             expr = self._part_formula(subject, frame)
         if isinstance(exc, TypeError):
-            column = manager_column_of_wrong_kind(expr, frame.get("inputs"))
+            column = manager_column_of_wrong_kind(expr, frame["inputs"])
             if column is not None:
                 return self._error(subject, expr, "arithmetic", column.code, column.message, column.node.span,
                                    column.help)
         if isinstance(exc, LookupFailed):
-            call = exc.call if exc.call is not None else expr
+            call = exc.call  # the tables fill it in wherever they raise (`TableFunctions`)
             call_text = self.text.text(call.span)
             return self._error(subject, expr, exc.cause, exc.code,
                                t("eval.lookup.message", call=call_text, message=exc.message), call.span, exc.help)
@@ -139,17 +135,15 @@ class ErrorExplainer:
     def _from_reason(self, subject: Subject, expr: Any, frame: dict[str, Any], part: str | None = None) -> EvalError:
         evaluator = ReferenceEvaluator(
             self.text,
-            leaf_value=lambda node: frame.get(self.code.vars.get(leaf_key(node), "")),
-            leaf_reason=lambda node: self.leaf_reason(node, frame.get("inputs")),
+            leaf_value=lambda node: frame.get(self.code.vars.get(leaf_key(node))),
+            leaf_reason=lambda node: self.leaf_reason(node, frame["inputs"]),
             table_call=self.tables.result,
             is_table=lambda f: f in self.program.tables,
         )
-        try:
-            value, reason = evaluator.evaluate(expr)
-        except LookupFailed as exc:  # the compiled code raised first in practice; kept for safety
-            return self._raised(subject, exc, frame)
-        if reason is None:  # cannot happen while both evaluators agree; say so rather than guess
-            reason = Reason("no_value", "no_value", t("eval.no_value.gave-none", text=self.text.text(expr.span)), expr)
+        # The reference evaluator reads the values the compiled code computed and looks up the same
+        # tables with them: it finds the same no value, and a table that refuses raised in the
+        # compiled code first.
+        _, reason = evaluator.evaluate(expr)
         message = reason.message
         if part is not None and reason.cause not in ("missing_target",):
             message = t(f"eval.part.{part}", message=message)
@@ -160,7 +154,7 @@ class ErrorExplainer:
         key = leaf_key(node)
         p = self.program
         if key in p.metrics:
-            if inputs is not None and key not in inputs.metrics:
+            if key not in inputs.metrics:
                 return _reason("missing_input", "metric_not_given", node, name=key)
             metric = p.metrics[key]
             func = metric.expr.func if isinstance(metric.expr, ast.Call) else None
@@ -176,9 +170,8 @@ class ErrorExplainer:
         if key == SALARY:
             return _reason("missing_input", "salary_empty", node)
         if key is not None and key.startswith("targets."):
-            name = key.split(".", 1)[1]
-            person = getattr(inputs, "person", None)
-            period = getattr(inputs, "period", None)
+            name = key.removeprefix("targets.")
+            person, period = inputs.person, inputs.period
             wording = ("for-person-in-period" if person and period else "for-person" if person
                        else "in-period" if period else "message")
             row = f"manager_id={person or '…'}, period={period or '…'}, name={name}, value=…"
@@ -189,7 +182,7 @@ class ErrorExplainer:
             return _reason("missing_input", "manager_column_empty", node, name=key)
         if key == SCORE:
             if not p.kpis:
-                return Reason("no_value", "no_kpis", t("eval.no_kpis.message"), node)
+                return _reason("no_value", "no_kpis", node)
             return _reason("no_value", "score_without_value", node)
         if key in p.kpis:
             return _reason("no_value", "kpi_without_value", node, name=key)
@@ -219,40 +212,50 @@ def manager_column_of_wrong_kind(expr: Any, inputs: Any) -> WrongKind | None:
     column = _column_of_wrong_kind(expr, inputs)
     if column is None:
         return None
-    node, value, as_condition = column
+    node, value, wanted = column
     name = f"managers.{node.column}"
-    code = "manager_column_not_a_yes_no" if as_condition else "manager_column_not_a_number"
+    code = f"manager_column_not_a_{wanted}"
     return WrongKind(node, code, t(f"eval.{code}.message", name=name, value=_shown(value)),
                      t(f"eval.{code}.help", name=name))
 
 
-def _column_of_wrong_kind(expr: Any, inputs: Any) -> tuple[ast.Dotted, Any, bool] | None:
+def _column_of_wrong_kind(expr: Any, inputs: Any) -> tuple[ast.Dotted, Any, str] | None:
     """The manager column `expr` reads whose value for this person is not of the kind it is read
-    as: a column standing as a condition itself must hold a yes/no, any other a number (a column
-    compared with a text, a date or a yes/no, or with another manager column, is not checked, as
-    formula_code.py does not check it). First where a number is computed with it (outside any
-    condition), then inside a condition, in formula order."""
-    columns = getattr(inputs, "managers", None) or {}
-    as_they_are = {id(side) for node in ast.walk(expr) for side in _compared_as_it_is(node)}
+    as, and that kind (`number`, `yes_no`, `date`): a column standing as a condition itself must
+    hold a yes/no, one compared with a date a date, any other a number (one compared with a text,
+    a yes/no or another manager column is compared as it is, as formula_code.py compares it).
+    First where a number is computed with it (outside any condition), then inside a condition, in
+    formula order."""
+    columns = inputs.managers
+    compared_with = {id(side): other for node in ast.walk(expr) for side, other in _compared_as_it_is(node)}
     found = []
     for node, in_condition, as_condition in _leaves(expr):
-        if not is_manager_column(node) or id(node) in as_they_are:
+        if not is_manager_column(node):
             continue
         value = columns.get(node.column)
-        if value is None or (isinstance(value, bool) if as_condition else type(value) in (Decimal, int)):
+        other = compared_with.get(id(node))
+        if isinstance(other, ast.DateLit):
+            wanted, fits = "date", type(value) is type(other.value)
+        elif other is not None:
             continue
-        found.append((node, value, in_condition, as_condition))
+        elif as_condition:
+            wanted, fits = "yes_no", isinstance(value, bool)
+        else:
+            wanted, fits = "number", type(value) in (Decimal, int)
+        if value is not None and not fits:
+            found.append((node, value, in_condition, wanted))
     found.sort(key=lambda f: f[2])  # stable: in formula order, values before conditions
     return (found[0][0], found[0][1], found[0][3]) if found else None
 
 
-def _compared_as_it_is(node: Any) -> list[Any]:
-    """The sides of a comparison or an `in` list that are compared as they are, not as numbers."""
+def _compared_as_it_is(node: Any) -> list[tuple[Any, Any]]:
+    """The sides of a comparison or an `in` list compared as they are, not as numbers, each with
+    what it is compared with (None for an `in` list)."""
     if isinstance(node, ast.Compare):
-        return [side for side, other in ((node.left, node.right), (node.right, node.left))
+        return [(side, other) for side, other in ((node.left, node.right), (node.right, node.left))
                 if kinded_comparison(other)]
     if isinstance(node, ast.InList):
-        return [node.operand, *node.items]
+        return [(side, None) for side in (node.operand, *node.items)]
     return []
 
 
@@ -269,9 +272,10 @@ def _leaves(expr: Any, in_condition: bool = False, as_condition: bool = False):
     elif isinstance(expr, ast.Not):
         yield from _leaves(expr.operand, True, True)
     else:
-        inside = in_condition or isinstance(expr, ast.Compare | ast.InList)
+        # A comparison or `in` is a yes/no, which the compiler allows only as a condition: it is
+        # already inside one.
         for child in ast.children(expr):
-            yield from _leaves(child, inside)
+            yield from _leaves(child, in_condition)
 
 
 def _shown(value: Any) -> str:
@@ -291,7 +295,3 @@ def _reason(cause: str, code: str, node: Any, **facts: object) -> Reason:
 def _position(span: Span) -> dict[str, Any]:
     return {"file": span.file, "line": span.line, "column": span.column, "end_line": span.end_line,
             "end_column": span.end_column}
-
-
-def _file_start(file: str) -> Span:
-    return Span(file=file, line=1, column=1, end_line=1, end_column=1)
