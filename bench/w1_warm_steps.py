@@ -72,11 +72,7 @@ def steps_run(data: Path, modules_file: Path, out: Path) -> None:
     from kpilang.cli.run_inputs import lint_warning, load_plan
     from kpilang.data import load_data
     from kpilang.evaluate import run
-    from kpilang.evaluate.formulas import FormulaEngine
-    from kpilang.evaluate.period import period_for_plan
-    from kpilang.evaluate.aggregate_plan import collect_aggregates
-    from kpilang.evaluate.sql import build_query
-    from kpilang.payouts.json import render_json, to_json
+    from kpilang.payouts.json import render_json
     from kpilang.cli import refusals
     from kpilang.messages import language
 
@@ -92,6 +88,32 @@ def steps_run(data: Path, modules_file: Path, out: Path) -> None:
     dataset = load_data(data, timezone=program.plan.timezone, needs=run.data_needs(program), cache=table_cache(False))
     times["the tables from the cache, managers checked"] = cpu() - start
 
+    report, aggregates_cpu, rest_cpu = evaluate_timed(program, dataset)
+    times["aggregates over the Parquet"] = aggregates_cpu
+    times["formulas and the results of each person"] = rest_cpu
+
+    start = cpu()
+    text = render_json(report, lang, refusals.fatal_list())
+    times["the JSON"] = cpu() - start
+    start = cpu()
+    out.write_text(text, encoding="utf-8", newline="")
+    times["the JSON written to its file"] = cpu() - start
+
+    # ---- floors, on the same values
+    aggregates_floor, formulas_floor, json_floor = evaluation_floors(program, dataset, report, lang)
+    times["floor: aggregates over the Parquet"] = aggregates_floor
+    times["floor: formulas and the results of each person"] = formulas_floor
+    times["floor: the JSON"] = json_floor
+    dataset.close()
+    print(json.dumps(times))
+
+
+def evaluate_timed(program, dataset):
+    """The evaluation of `kpilang eval` on loaded tables: the report, the CPU seconds of the
+    aggregates' queries and of the rest (formulas and each person's results)."""
+    from kpilang.evaluate import run
+    from kpilang.evaluate.period import period_for_plan
+
     period = period_for_plan(PERIOD, program.plan.period)
     begin, end = period.bounds_utc(program.plan.timezone)
     aggregates_cpu = []
@@ -106,20 +128,25 @@ def steps_run(data: Path, modules_file: Path, out: Path) -> None:
 
     run.run_aggregates = aggregates
     start = cpu()
-    report = run._evaluate_loaded(program, dataset, period, begin, end, False, None)
+    try:
+        report = run._evaluate_loaded(program, dataset, period, begin, end, False, None)
+    finally:
+        run.run_aggregates = timed_aggregates
     whole = cpu() - start
-    run.run_aggregates = timed_aggregates
-    times["aggregates over the Parquet"] = sum(aggregates_cpu)
-    times["formulas and the results of each person"] = whole - sum(aggregates_cpu)
+    return report, sum(aggregates_cpu), whole - sum(aggregates_cpu)
 
-    start = cpu()
-    text = render_json(report, lang, refusals.fatal_list())
-    times["the JSON"] = cpu() - start
-    start = cpu()
-    out.write_text(text, encoding="utf-8", newline="")
-    times["the JSON written to its file"] = cpu() - start
 
-    # ---- floors, on the same values
+def evaluation_floors(program, dataset, report, lang) -> tuple[float, float, float]:
+    """CPU seconds of the floors of the aggregates (the same queries, rows fetched, nothing
+    converted), the formulas (the engine alone over each person's prepared inputs) and the JSON
+    (every figure formatted, the same document through the C encoder without an indent)."""
+    from kpilang.cli import refusals
+    from kpilang.evaluate.formulas import FormulaEngine
+    from kpilang.evaluate.period import period_for_plan
+    from kpilang.evaluate.sql import build_query, collect_aggregates
+    from kpilang.payouts.json import to_json
+
+    begin, end = period_for_plan(PERIOD, program.plan.period).bounds_utc(program.plan.timezone)
     plan = collect_aggregates(program)
     con = dataset.connection
     start = cpu()
@@ -127,13 +154,13 @@ def steps_run(data: Path, modules_file: Path, out: Path) -> None:
         query = build_query(table, listed, table_ref=f'"{table}"', managers_ref='"managers"', start=begin, end=end,
                             timezone=program.plan.timezone, team=False, column_type=dataset.column_type)
         con.execute(query.sql, query.params).fetchall()
-    times["floor: aggregates over the Parquet"] = cpu() - start
-
+    aggregates = cpu() - start
     engine = FormulaEngine(program)
     prepared = [(r.manager_id, r.inputs) for r in report.results]
     start = cpu()
     kept = [(pid, engine.evaluate(inputs, trace=False)) for pid, inputs in prepared]
-    times["floor: formulas and the results of each person"] = cpu() - start
+    formulas = cpu() - start
+    del kept
     figures = [v for r in report.results for v in _figures(r)]
     document = to_json(report, lang)  # the same values as dicts, made beforehand
     document["fatal"] = refusals.fatal_list()
@@ -141,10 +168,7 @@ def steps_run(data: Path, modules_file: Path, out: Path) -> None:
     for value in figures:
         format(value, "f")
     json.dumps(document, ensure_ascii=False)
-    times["floor: the JSON"] = cpu() - start
-    del kept
-    dataset.close()
-    print(json.dumps(times))
+    return aggregates, formulas, cpu() - start
 
 
 def _figures(result):
