@@ -143,7 +143,8 @@ def evaluation_floors(program, dataset, report, lang) -> tuple[float, float, flo
     from kpilang.cli import refusals
     from kpilang.evaluate.formulas import FormulaEngine
     from kpilang.evaluate.period import period_for_plan
-    from kpilang.evaluate.sql import build_query, collect_aggregates
+    from kpilang.evaluate.aggregate_plan import collect_aggregates
+    from kpilang.evaluate.sql import build_query
     from kpilang.payouts.json import to_json
 
     begin, end = period_for_plan(PERIOD, program.plan.period).bounds_utc(program.plan.timezone)
