@@ -405,3 +405,26 @@ def test_each_name_a_formula_reads_is_put_in_with_its_own_figure():
         ["формула = 2750.00", "округлено до 0.01, половина вверх: 2750.00 → 2750.00"],
         ["формула = 2900.00", "округлено до 0.01, половина вверх: 2900.00 → 2900.00"],
     ])
+
+
+def test_a_cap_and_a_floor_without_a_value_are_named_in_the_reader_s_words():
+    steps = trace_of("pay extra = 10% * revenue\n    cap meetings * salary\n    floor calls * salary\n",
+                     inputs(salary="10", revenue="2000", calls=None, meetings=None))
+    # the metrics the cap and the floor read are steps too, in the order the plan declares them
+    assert [(s.kind, s.subject) for s in steps] == [
+        ("metric", "revenue"), ("metric", "calls"), ("metric", "meetings"), ("pay", "extra")]
+    pay = steps[-1]
+    # 10% × 2000 = 200.00, but with no cap to compare it with there is no pay, so nothing is rounded
+    assert (pay.substituted, pay.value) == ("10% * 2000", None)
+    assert [render(n, "en") for n in pay.notes] == [
+        "formula = 200.00",
+        "cap meetings * salary = (no value): not reached",
+        "floor calls * salary = (no value): not reached",
+        "error: the cap has no value: metric `meetings` has no value for this person in this period",
+    ]
+    assert [render(n, "ru") for n in pay.notes] == [
+        "формула = 200.00",
+        "потолок meetings * salary = (нет значения): не достигнут",
+        "нижняя граница calls * salary = (нет значения): не достигнута",
+        "ошибка: у потолка нет значения: у метрики «meetings» нет значения для этого сотрудника в этом периоде",
+    ]
