@@ -60,11 +60,9 @@ class SourceText:
                 edits.append((s, e, new))
             else:
                 stack.extend(ast.children(node))
-        edits.sort()
+        edits.sort()  # the stack finds them last first: put them in the order they are written
         out, cursor = [], start
-        for s, e, new in edits:
-            if s < cursor:  # nested inside an edit already made
-                continue
+        for s, e, new in edits:  # never nested: a node replaced is not looked into
             out.append(source[cursor:s])
             out.append(new)
             cursor = e
@@ -87,11 +85,11 @@ def _one_line(fragment: str) -> str:
             i += 1
             continue
         if in_string:
-            out.append(char)
-            if char == "\\" and i + 1 < len(fragment):
-                out.append(fragment[i + 1])
+            if char == "\\":  # an escaped character (a quote too) stays in the string as written
+                out.append(fragment[i:i + 2])
                 i += 2
                 continue
+            out.append(char)
             if char == '"':
                 in_string = False
             i += 1
