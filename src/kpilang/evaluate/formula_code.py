@@ -30,9 +30,11 @@ class CodeSpace:
     _temps: int = 0
 
     def constant(self, value: Any, key: Any = None) -> str:
-        """A name bound to `value` in the namespace (the same value gets the same name)."""
+        """A name bound to `value` in the namespace: the same value gets the same name. A decimal or a
+        text is known by its type and its text (`1.0` and `1` are two values, `1` and `"1"` too);
+        anything else (a function, a call site) by the `key` given."""
         if key is None:
-            key = (type(value).__name__, str(value)) if isinstance(value, Decimal | str | bool) else ("id", id(value))
+            key = (type(value).__name__, str(value))
         name = self._by_key.get(key)
         if name is None:
             name = f"C{len(self._by_key)}"
