@@ -428,3 +428,14 @@ def test_a_cap_and_a_floor_without_a_value_are_named_in_the_reader_s_words():
         "нижняя граница calls * salary = (нет значения): не достигнута",
         "ошибка: у потолка нет значения: у метрики «meetings» нет значения для этого сотрудника в этом периоде",
     ]
+
+
+def test_a_file_of_metrics_alone_has_an_engine_and_an_empty_trace():
+    # no plan block, so no currency: nothing is paid, nothing rounded, and no metric is used by a
+    # KPI or a pay, so the trace has no step
+    result = compile_text('metric revenue = sum(deals.amount where stage = "won")\n', "lib.kpi")
+    assert result.program is not None and result.program.plan is None
+    engine = FormulaEngine(result.program)
+    outcome = engine.evaluate(inputs(revenue="1234.25"))
+    assert (outcome.trace, outcome.pays, outcome.kpis, outcome.errors) == ([], {}, {}, [])
+    assert engine.evaluate_expression(result.program.metrics["revenue"].expr, lambda node: D("1234.25")) == D("1234.25")
