@@ -1,5 +1,5 @@
-"""Formulas compiled to Python (`formula_code.py`): each construct's figure for a person, worked out
-by hand, including where a figure has no value."""
+"""Formulas compiled to Python (`formula_code.py`): the Python each construct compiles to, and
+figures for a person worked out by hand, including where a figure has no value."""
 
 from __future__ import annotations
 
@@ -13,17 +13,9 @@ from kpilang.evaluate.formula_code import Code, CodeSpace, FormulaCompiler
 from kpilang.evaluate.formulas import FormulaEngine, PersonInputs
 from kpilang.syntax import ast
 from kpilang.syntax.parser import parse
+from tests.evaluate.test_formulas import HEADER
 
 D = Decimal
-
-HEADER = '''
-plan p "P" {
-    role cold  period month  effective 2026-07-01  currency RUB  strategy growth  goal "g"
-}
-metric revenue = sum(deals.amount where stage = "won")
-metric calls = count(activities where type = "call")
-metric meetings = count(activities where type = "meeting")
-'''
 
 
 def pays(body: str, team: str | None = None, **metrics: str | None) -> dict[str, Decimal | None]:
