@@ -78,6 +78,16 @@ def compiled(expression: str) -> tuple[str, bool, dict]:
     ("2% * a + 2% * b", "((C0 * a) + (C0 * b))", False, {"C0": D("0.02")}),
     ("1.0 + 1", "(C0 + C1)", False, {"C0": D("1.0"), "C1": D("1")}),
     ('a = "x"', "(a == C0)", False, {"C0": "x"}),
+    # a literal alone: a constant that always has a value
+    ("15m", "C0", False, {"C0": D("900")}),
+    ('"north"', "C0", False, {"C0": "north"}),
+    ("2026-07-01", "C0", False, {"C0": date(2026, 7, 1)}),
+    ("2%", "C0", False, {"C0": D("0.02")}),
+    # a text, a date and a number with the same digits are three constants
+    ('if a = "2026" then 2026 else 0', "(C1 if (a == C0) else C2)", False,
+     {"C0": "2026", "C1": D("2026"), "C2": D("0")}),
+    ('if a > 1 then 2026-07-01 else "2026-07-01"', "(C1 if (a > C0) else C2)", False,
+     {"C0": D("1"), "C1": date(2026, 7, 1), "C2": "2026-07-01"}),
     ("true", "True", False, {}),
     ("false", "False", False, {}),
     # operands that may have no value are tested, left to right

@@ -30,9 +30,9 @@ class CodeSpace:
     _temps: int = 0
 
     def constant(self, value: Any, key: Any = None) -> str:
-        """A name bound to `value` in the namespace: the same value gets the same name. A decimal or a
-        text is known by its type and its text (`1.0` and `1` are two values, `1` and `"1"` too);
-        anything else (a function, a call site) by the `key` given."""
+        """A name bound to `value` in the namespace: the same value gets the same name. A decimal, a
+        text or a date is known by its type and its text (`1.0` and `1` are two values, `1` and `"1"`
+        too); anything else (a function, a call site) by the `key` given."""
         if key is None:
             key = (type(value).__name__, str(value))
         name = self._by_key.get(key)
@@ -70,12 +70,10 @@ class FormulaCompiler:
 
     def compile(self, e: Any) -> Code:
         match e:
-            case ast.Num() | ast.Percent():
+            case ast.Num() | ast.Percent() | ast.Str() | ast.DateLit():
                 return Code(self.space.constant(e.value), False)
             case ast.Duration():
                 return Code(self.space.constant(Decimal(e.seconds)), False)
-            case ast.Str() | ast.DateLit():
-                return Code(self.space.constant(e.value, key=("lit", type(e.value).__name__, repr(e.value))), False)
             case ast.Bool():
                 return Code("True" if e.value else "False", False)
             case ast.Name() | ast.Dotted():
