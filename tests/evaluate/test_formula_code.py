@@ -154,6 +154,11 @@ def test_min_max_and_round_of_values_are_functions_in_the_namespace():
     assert namespace["C0"](D("2.345"), D("0.01")) == D("2.35")  # half up
     assert compiled("round(a, 0)")[:2] == ("(C0(a, C1))", False)
     assert compiled("round(a, 0)")[2]["C1"] == D("1")
+    # one name per function, however often it is called; round's quantum for 0 digits is the 1 already there
+    source, _, namespace = compiled("min(a, 1) + max(a, 1) + round(a, 0) + round(b, 0)")
+    assert source == "((((C0(a, C1)) + (C2(a, C1))) + (C3(a, C1))) + (C3(b, C1)))"
+    assert (namespace["C0"], namespace["C1"], namespace["C2"]) == (min, D("1"), max)
+    assert namespace["C3"](D("2.5"), D("1")) == D("3")  # round half up
 
 
 def test_a_constant_is_known_by_its_type_and_its_text():

@@ -32,7 +32,8 @@ class CodeSpace:
     def constant(self, value: Any, key: Any = None) -> str:
         """A name bound to `value` in the namespace: the same value gets the same name. A decimal, a
         text or a date is known by its type and its text (`1.0` and `1` are two values, `1` and `"1"`
-        too); anything else (a function, a call site) by the `key` given."""
+        too), a function by its name; a call site, which two identical calls would share, by the `key`
+        given."""
         if key is None:
             key = (type(value).__name__, str(value))
         name = self._by_key.get(key)
@@ -177,10 +178,10 @@ class FormulaCompiler:
         if self.is_table(e.func):
             return self._guarded([self.compile(a) for a in e.args], lambda names: self.table(e, names))
         if e.func in ("min", "max") and len(e.args) >= 2 and e.where is None:  # of values, not of rows
-            fn = self.space.constant(min if e.func == "min" else max, key=("builtin", e.func))
+            fn = self.space.constant(min if e.func == "min" else max)
             return self._guarded([self.compile(a) for a in e.args], lambda n: f"{fn}({', '.join(n)})")
         if e.func == "round":
-            fn = self.space.constant(round_half_up, key=("builtin", "round"))
+            fn = self.space.constant(round_half_up)
             quantum = self.space.constant(digits_quantum(int(e.args[1].value)))
             return self._guarded([self.compile(e.args[0])], lambda n: f"{fn}({n[0]}, {quantum})")
         return self.leaf(e)
