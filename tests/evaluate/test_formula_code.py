@@ -169,3 +169,9 @@ def test_a_constant_is_known_by_its_type_and_its_text():
     assert names == ["C0", "C1", "C2", "C0", "C3", "C4", "C3"]
     assert space.namespace == {"C0": D("1"), "C1": "1", "C2": D("1.0"), "C3": min, "C4": max}
     assert [space.temp(), space.temp()] == ["_t1", "_t2"]
+
+
+def test_a_node_the_compiler_does_not_know_is_refused_by_its_kind():
+    compiler = FormulaCompiler(CodeSpace(), lambda node: Code("x", False), lambda call, names: "", lambda f: False)
+    with pytest.raises(AssertionError, match="^cannot compile Module$"):
+        compiler.compile(parse("", "f.kpi")[0])
