@@ -37,9 +37,12 @@ class CodeSpace:
     _temps: int = 0
 
     def constant(self, value: Any, key: Any = None) -> str:
-        """A name bound to `value` in the namespace (the same value gets the same name)."""
+        """A name bound to `value` in the namespace: the same value gets the same name. A decimal, a
+        text or a date is known by its type and its text (`1.0` and `1` are two values, `1` and `"1"`
+        too), a function by its name; a call site, which two identical calls would share, by the `key`
+        given."""
         if key is None:
-            key = (type(value).__name__, str(value)) if isinstance(value, Decimal | str | bool) else ("id", id(value))
+            key = (type(value).__name__, str(value))
         name = self._by_key.get(key)
         if name is None:
             name = f"C{len(self._by_key)}"
@@ -100,12 +103,10 @@ class FormulaCompiler:
 
     def compile(self, e: Any) -> Code:
         match e:
-            case ast.Num() | ast.Percent():
+            case ast.Num() | ast.Percent() | ast.Str() | ast.DateLit():
                 return Code(self.space.constant(e.value), False)
             case ast.Duration():
                 return Code(self.space.constant(Decimal(e.seconds)), False)
-            case ast.Str() | ast.DateLit():
-                return Code(self.space.constant(e.value, key=("lit", type(e.value).__name__, repr(e.value))), False)
             case ast.Bool():
                 return Code("True" if e.value else "False", False)
             case ast.Name() | ast.Dotted():
@@ -157,7 +158,7 @@ class FormulaCompiler:
         code = self.compile(e)
         if not is_manager_column(e):
             return code
-        name = self.space.constant(check, key=("builtin", check.__name__))
+        name = self.space.constant(check)
         return Code(f"{name}({code.source})", code.may_be_none)
 
     # ---- helpers ----
@@ -225,10 +226,10 @@ class FormulaCompiler:
         if self.is_table(e.func):
             return self._guarded([self._number(a) for a in e.args], lambda names: self.table(e, names))
         if e.func in ("min", "max") and len(e.args) >= 2 and e.where is None:  # of values, not of rows
-            fn = self.space.constant(min if e.func == "min" else max, key=("builtin", e.func))
+            fn = self.space.constant(min if e.func == "min" else max)
             return self._guarded([self._number(a) for a in e.args], lambda n: f"{fn}({', '.join(n)})")
         if e.func == "round":
-            fn = self.space.constant(round_half_up, key=("builtin", "round"))
+            fn = self.space.constant(round_half_up)
             quantum = self.space.constant(digits_quantum(int(e.args[1].value)))
             return self._guarded([self._number(e.args[0])], lambda n: f"{fn}({n[0]}, {quantum})")
         return self.leaf(e)

@@ -7,10 +7,16 @@ reprinted from the tree.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from kpilang.diagnostics import Span
 from kpilang.syntax import ast
+
+_LINE_END = re.compile(r"\n")
+_PIECE = re.compile(r'"(?:\\.|[^"\\])*"?|#[^\n]*|\s+|[^"#\s]+', re.DOTALL)
+"""A string (to its closing quote, escapes included, or to the end), a comment (to the end of its
+line), a run of white space, or a run of anything else."""
 
 
 class SourceText:
@@ -18,18 +24,11 @@ class SourceText:
 
     def __init__(self, sources: dict[str, str]):
         self._sources = sources
-        self._line_starts: dict[str, list[int]] = {}
+        # where each line of each file starts: a span's column counts from there
+        self._line_starts = {file: [0, *(m.end() for m in _LINE_END.finditer(text))] for file, text in sources.items()}
 
     def _offset(self, file: str, line: int, column: int) -> int:
-        starts = self._line_starts.get(file)
-        if starts is None:
-            text = self._sources[file]
-            starts = [0]
-            for index, char in enumerate(text):
-                if char == "\n":
-                    starts.append(index + 1)
-            self._line_starts[file] = starts
-        return starts[line - 1] + column - 1
+        return self._line_starts[file][line - 1] + column - 1
 
     def text(self, span: Span) -> str:
         """The source text of a span; for a span spread over lines, its lines joined by single spaces."""
@@ -60,11 +59,9 @@ class SourceText:
                 edits.append((s, e, new))
             else:
                 stack.extend(ast.children(node))
-        edits.sort()
+        edits.sort()  # the stack finds them last first: put them in the order they are written
         out, cursor = [], start
-        for s, e, new in edits:
-            if s < cursor:  # nested inside an edit already made
-                continue
+        for s, e, new in edits:  # never nested: a node replaced is not looked into
             out.append(source[cursor:s])
             out.append(new)
             cursor = e
@@ -74,39 +71,16 @@ class SourceText:
 
 def _one_line(fragment: str) -> str:
     """A formula written over several lines as one line: comments dropped (outside strings), runs
-    of white space (outside strings) made one space."""
-    out: list[str] = []
-    in_string = in_comment = False
-    pending_space = False
-    i = 0
-    while i < len(fragment):
-        char = fragment[i]
-        if in_comment:
-            if char == "\n":
-                in_comment, pending_space = False, True
-            i += 1
-            continue
-        if in_string:
-            out.append(char)
-            if char == "\\" and i + 1 < len(fragment):
-                out.append(fragment[i + 1])
-                i += 2
-                continue
-            if char == '"':
-                in_string = False
-            i += 1
-            continue
-        if char == "#":
-            in_comment = True
-        elif char.isspace():
-            pending_space = True
+    of white space and comments (outside strings) made one space."""
+    words: list[str] = []
+    word = ""
+    for piece in _PIECE.findall(fragment):
+        if piece[0] == "#" or piece[0].isspace():
+            if word:
+                words.append(word)
+            word = ""
         else:
-            if pending_space and out:
-                out.append(" ")
-            pending_space = False
-            out.append(char)
-            if char == '"':
-                in_string = True
-        i += 1
-    return "".join(out)
-
+            word += piece
+    if word:
+        words.append(word)
+    return " ".join(words)

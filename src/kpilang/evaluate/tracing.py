@@ -32,9 +32,9 @@ def figure_of(program: Program, inputs: Any, outcome: PersonOutcome, name: str) 
     if name == SALARY:
         return inputs.salary
     if name.startswith("targets."):
-        return inputs.targets.get(name.split(".", 1)[1])
+        return inputs.targets.get(name.removeprefix("targets."))
     if name.startswith("managers."):
-        return inputs.managers.get(name.split(".", 1)[1])
+        return inputs.managers.get(name.removeprefix("managers."))
     if name == SCORE:
         return outcome.kpi_score
     if name in outcome.kpis:
