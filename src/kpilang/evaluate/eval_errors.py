@@ -241,7 +241,7 @@ def _column_of_wrong_kind(expr: Any, inputs: Any) -> tuple[ast.Dotted, Any, str]
         elif as_condition:
             wanted, fits = "yes_no", isinstance(value, bool)
         else:
-            wanted, fits = "number", type(value) in (Decimal, int)
+            wanted, fits = "number", type(value) is Decimal
         if value is not None and not fits:
             found.append((node, value, in_condition, wanted))
     found.sort(key=lambda f: f[2])  # stable: in formula order, values before conditions

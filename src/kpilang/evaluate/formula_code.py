@@ -62,17 +62,18 @@ class Code:
 
 
 def as_number(value: Any) -> Any:
-    """A manager column's value where a formula computes with a number: a number or no value."""
-    if value is None or type(value) is Decimal or type(value) is int:
+    """A manager column's value where a formula computes with a number: a number or no value (a
+    whole-number column's values are decimals by then: `PersonInputs`)."""
+    if value is None or type(value) is Decimal:
         return value
-    raise TypeError(f"{value!r} is not a number")
+    raise TypeError  # the error explainer names the column and its value
 
 
 def as_yes_no(value: Any) -> Any:
     """A manager column's value standing as a condition: a yes/no or no value."""
     if value is None or value is True or value is False:
         return value
-    raise TypeError(f"{value!r} is not a yes/no")
+    raise TypeError  # the error explainer names the column and its value
 
 
 def is_manager_column(e: Any) -> bool:
