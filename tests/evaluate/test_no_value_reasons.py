@@ -8,6 +8,7 @@ reason is given), so a wrong value computed on the way shows as a wrong reason."
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import NamedTuple
 
 import pytest
@@ -166,6 +167,10 @@ CASES = [
     Case("table_decides", "if factor(revenue) > 1 then salary * meetings / (calls - 2) else 0", figures(), *ZERO,
          "pay a = if factor(revenue) > 1 then ⟨salary * meetings / (calls - 2)⟩ else 0",
          division("calls - 2", "salary * meetings / (calls - 2)")),
+    # an earlier period's figure: a leaf like a metric, read when it has a value
+    Case("look_back_has_value", "previous(revenue) + avg_deal",
+         figures(avg_deal=None).model_copy(update={"history": {"previous(revenue)": Decimal("7")}}), *NO_ROWS,
+         "pay a = previous(revenue) + ⟨avg_deal⟩", avg_deal_missing()),
     # nested: an if inside an otherwise inside arithmetic
     Case("nested", "salary + (if revenue > 5 then avg_deal else 0 otherwise 1) * -(meetings / (calls - 2))",
          figures(), *ZERO,
