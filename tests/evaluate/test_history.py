@@ -345,3 +345,28 @@ metric kept = retained(deals.client_id where deals.signed_on = 2026-07-02)
         m1 = person(kpilang.evaluate(program, dataset, "2026-09"), "m1")
     assert m1.ok and (m1.metrics["two_back"], m1.metrics["kept"]) == (1, 1)
     assert exact.queries > 0
+
+
+def test_a_plan_that_only_retains_points_its_missing_history_at_the_retained_call():
+    # June is not in the demo data: the error is every person's, and it points at the one
+    # look-back that needs June, the `retained(…)` call (its place found in the plan's text).
+    text = PLAN.replace("metric growth \"Прирост выручки\" = revenue - previous(revenue) kind result\n", "") \
+        .replace("metric gone \"Ушедшие клиенты\" = churned(deals.client_id where stage = \"won\") kind result\n", "") \
+        .replace("target previous(revenue) * 120%%", "target 1000").replace("target previous(won, 2)", "target 5")
+    report = kpilang.evaluate(_program(text=text % "month"), DEMO, "2026-07")
+    anna = next(r for r in report.results if r.manager_id == "m0001")
+    [error] = anna.errors
+    call = 'retained(deals.client_id where stage = "won")'
+    line = next(n for n, row in enumerate((text % "month").splitlines(), start=1) if call in row)
+    column = (text % "month").splitlines()[line - 1].index(call) + 1
+    assert (error.code, error.formula) == ("no_history", call)
+    assert (error.line, error.column, error.end_column) == (line, column, column + len(call))
+
+
+def test_a_look_back_of_an_expression_reads_its_metrics_tables_in_the_earlier_period():
+    text = PLAN.replace("revenue - previous(revenue) kind result", "previous(revenue * 2) kind result") \
+        .replace("target previous(won, 2)", "target 5")
+    report = kpilang.evaluate(_program(text=text % "month"), DEMO, "2026-08")
+    anna = next(r for r in report.results if r.manager_id == "m0001")
+    july, _, _ = _plain("m0001", "2026-07")
+    assert anna.metrics["growth"] == 2 * july

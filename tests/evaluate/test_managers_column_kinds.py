@@ -96,3 +96,14 @@ def test_a_number_column_compared_with_a_number_is_read_as_a_number(tmp_path):
     people = evaluate(tmp_path, "if managers.quota >= 100 then managers.quota * 2 else max(managers.quota, 3)")
     assert [fixed(people[p]) for p in PEOPLE] == [
         Decimal("200.00"), Decimal("50.00"), Decimal("400.00"), Decimal("10.00")]
+
+
+def test_the_column_named_is_the_one_of_the_wrong_kind_after_columns_that_fit(tmp_path):
+    # hired_at is a date compared with a date and team a text compared with a word: both fit, so
+    # the error names `x`, a text read as a number after them, not them.
+    for n, pay in enumerate(["if managers.hired_at < 2025-01-01 and managers.x > 3 then 1 else 2",
+                             'if managers.team = "north" and managers.x > 3 then 1 else 2']):
+        people = evaluate(tmp_path / str(n), pay, x=["abc"] * 6)
+        error = error_of(people["m1"])  # m1: hired 2024-03-01, team north
+        assert error.code == "manager_column_not_a_number", pay
+        assert error.message.render("en") == "`managers.x` is «abc» for this person, not a number", pay
