@@ -107,3 +107,9 @@ def test_the_column_named_is_the_one_of_the_wrong_kind_after_columns_that_fit(tm
         error = error_of(people["m1"])  # m1: hired 2024-03-01, team north
         assert error.code == "manager_column_not_a_number", pay
         assert error.message.render("en") == "`managers.x` is «abc» for this person, not a number", pay
+
+
+def test_a_column_in_an_in_list_is_read_as_it_is_and_not_named_for_another_columns_fault(tmp_path):
+    people = evaluate(tmp_path, 'if managers.team in ["north", "south"] and managers.x > 3 then 1 else 2', x=["abc"] * 6)
+    error = error_of(people["m1"])
+    assert error.message.render("en") == "`managers.x` is «abc» for this person, not a number"

@@ -250,12 +250,12 @@ def _column_of_wrong_kind(expr: Any, inputs: Any) -> tuple[ast.Dotted, Any, str]
 
 def _compared_as_it_is(node: Any) -> list[tuple[Any, Any]]:
     """The sides of a comparison or an `in` list compared as they are, not as numbers, each with
-    what it is compared with (None for an `in` list)."""
+    what it is compared with (the `in` list itself for its operand and items)."""
     if isinstance(node, ast.Compare):
         return [(side, other) for side, other in ((node.left, node.right), (node.right, node.left))
                 if kinded_comparison(other)]
     if isinstance(node, ast.InList):
-        return [(side, None) for side in (node.operand, *node.items)]
+        return [(side, node) for side in (node.operand, *node.items)]
     return []
 
 
