@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from kpilang.compile.history import history_key, is_history, lookbacks
 from kpilang.compile.program import SALARY, SCORE, KpiDef, PayDef, Program
-from kpilang.evaluate.formula_code import Code, CodeSpace, FormulaCompiler
+from kpilang.evaluate.formula_code import Code, CodeSpace, FormulaCompiler, is_manager_column
 from kpilang.evaluate.formula_text import SourceText
 from kpilang.evaluate.numbers import WIDE_NAMES, ZERO, contribution_code, minor_unit, score_code, tidy, wide_product
 from kpilang.evaluate.results import KpiFigures, PayFigures, PersonOutcome, TrustedParts, trusted_builder
@@ -169,8 +169,7 @@ class PlanCode:
         formulas that read such a column get them."""
         lines = []
         for var, part, expr in parts:
-            if expr is not None and any(isinstance(n, ast.Dotted) and n.table == "managers" and n.column != SALARY
-                                        for n in ast.walk(expr)):
+            if expr is not None and any(map(is_manager_column, ast.walk(expr))):
                 lines += [f"{indent}if {var} is not None and type({var}) is not DECIMAL:",
                           f"{indent}    raise NOT_A_NUMBER({part!r})"]
         return lines

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from kpilang.compile.program import SALARY, SCORE, Program
+from kpilang.compile.program import Program
 from kpilang.evaluate.results import PersonOutcome
 from kpilang.evaluate.run import PersonResult
+from kpilang.evaluate.tracing import figure_of
 from kpilang.explain.catalog import Messages
 from kpilang.explain.formatting import LocaleFormat
 from kpilang.explain.kinds import FigureKinds
@@ -52,21 +53,6 @@ class Leaves:
         return text
 
     def _value(self, key: str) -> Any:
-        program, outcome, inputs = self.program, self.outcome, self.person.inputs
-        if key in program.metrics:
-            return self.person.metrics.get(key)
-        if key == SCORE:
-            return outcome.kpi_score
-        if key in outcome.kpis:
-            return outcome.kpis[key].attainment
-        if key in outcome.pays:
-            return outcome.pays[key].value
-        if inputs is None:
-            return None
-        if key == SALARY:
-            return inputs.salary
-        if key.startswith("targets."):
-            return inputs.targets.get(key.split(".", 1)[1])
-        if key.startswith("managers."):
-            return inputs.managers.get(key.split(".", 1)[1])
-        return inputs.history.get(key)
+        # A statement's formulas have an outcome only where the evaluation built the person's
+        # inputs (evaluate/run.py), so the names are read as the trace reads them.
+        return figure_of(self.program, self.person.inputs, self.outcome, key)
