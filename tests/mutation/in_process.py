@@ -39,11 +39,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from run_mutmut import MUTATION_RUN_ENV  # the `mutation` Hypothesis profile, as a run sets it
+
 ROOT = Path(__file__).resolve().parents[2]
 # What the package reads beside src/ (the grammar, the ready plans) and what tests compare with it.
 COPIED = ("src", "grammar", "rules", "examples", "docs")
 MEMORY_LIMIT = 3 * 2**30
-MUTATION_RUN_ENV = "KPILANG_MUTATION_RUN"  # as run_mutmut.py: the `mutation` Hypothesis profile
 
 
 class TimeLimit(Exception):
